@@ -1,0 +1,133 @@
+"""Load the curated tables (building them on first use) and report on the data.
+
+>>> from tiptrends.data import load_glotip
+>>> victims = load_glotip(release="2025")          # doctest: +SKIP
+
+Every loader returns a table validated against the schema of its reader, so analysis code
+can rely on column names and types. See the reader modules in :mod:`tiptrends.readers`
+for the documented columns.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tiptrends import curate, sources
+from tiptrends.errors import DataError
+
+#: Short release names accepted by :func:`load_glotip`.
+GLOTIP_RELEASES = {"2025": "glotip_2025", "2025-04-14": "glotip_2025",
+                   "2023": "glotip_2023", "2023-05-30": "glotip_2023"}
+
+
+Validate = Literal["quick", "full"] | bool
+
+
+def _load(source_id: str, *, validate: Validate = "quick") -> pd.DataFrame:
+    """Read a curated table and check it against its reader's pandera schema.
+
+    ``"quick"`` checks every column and type and runs the value checks on the first and last
+    1,000 rows (the full check already ran when the table was built, and the build stamp ties
+    the file to the raw checksum); ``"full"`` (or True) checks every row; False skips.
+    """
+    table = curate.read_curated(source_id)
+    if validate:
+        source = sources.get_source(source_id)
+        schema = getattr(curate.READERS[source.reader].load_module(), "SCHEMA", None)
+        if schema is not None:
+            sample = {"head": 1000, "tail": 1000} if validate == "quick" else {}
+            try:
+                table = schema.validate(table, **sample)
+            except pa.errors.SchemaError as exc:
+                raise DataError(curate.curated_path(source_id),
+                                f"fails its schema: {str(exc).splitlines()[0]}") from None
+    return table
+
+
+def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.DataFrame:
+    """Load the curated UNODC GLOTIP country data.
+
+    Parameters
+    ----------
+    release
+        "2025" (release of 14 April 2025, data to 2022) or "2023" (30 May 2023, data to 2021).
+    validate
+        "quick" (default), "full" or False: how far to check the table against
+        :data:`tiptrends.readers.unodc.SCHEMA` (see :func:`_load`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per raw row; see :mod:`tiptrends.readers.unodc` for the columns.
+    """
+    try:
+        source_id = GLOTIP_RELEASES[str(release)]
+    except KeyError:
+        raise ValueError(f"unknown GLOTIP release {release!r}; choose from {sorted(GLOTIP_RELEASES)}") from None
+    return _load(source_id, validate=validate)
+
+
+def load_gsi(*, validate: Validate = "quick") -> pd.DataFrame:
+    """Load the Walk Free Global Slavery Index 2023 summary table (see :mod:`tiptrends.readers.walkfree`)."""
+    return _load("gsi_2023", validate=validate)
+
+
+def load_ctdc(*, validate: Validate = "quick") -> pd.DataFrame:
+    """Load the CTDC victim-perpetrator synthetic records (see :mod:`tiptrends.readers.ctdc`)."""
+    return _load("ctdc_vp", validate=validate)
+
+
+def load_tip_tiers(coding: str = "kelley_heiss", *, validate: Validate = "quick") -> pd.DataFrame:
+    """Load US TIP Report tier placements.
+
+    Parameters
+    ----------
+    coding
+        "kelley_heiss" (2001-2015) or "du" (University of Denver coding, 2008-2016).
+    """
+    ids = {"kelley_heiss": "tip_tiers_kelley_heiss", "du": "du_tip_tiers"}
+    if coding not in ids:
+        raise ValueError(f"unknown tier coding {coding!r}; choose from {sorted(ids)}")
+    return _load(ids[coding], validate=validate)
+
+
+def load_tip_flows(*, validate: Validate = "quick") -> pd.DataFrame:
+    """Load the University of Denver origin -> destination coding of TIP narratives (2008-2016)."""
+    return _load("du_tip_flows", validate=validate)
+
+
+def info() -> pd.DataFrame:
+    """Summarise every source: release, rows, years, countries, checksum status, origin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source of the manifest. Nothing is fetched or built.
+    """
+    rows = []
+    origins = sources.read_origins()
+    for sid, source in sources.load_manifest().items():
+        status = sources.verify(sid)
+        row = {"source": sid, "release": source.release, "raw": status,
+               "origin": origins.get(sid, "-") if status != "missing" else "-",
+               "curated": "current" if curate.is_current(sid) else "not built",
+               "rows": None, "years": "", "countries": None}
+        if row["curated"] == "current":
+            table = pd.read_parquet(curate.curated_path(sid))
+            row["rows"] = len(table)
+            year_col = next((c for c in ("year", "year_min") if c in table.columns), None)
+            if year_col is not None and table[year_col].notna().any():
+                years = pd.to_numeric(table[year_col], errors="coerce").dropna()
+                row["years"] = f"{int(years.min())}-{int(years.max())}" if len(years) else ""
+            elif "registration_year" in table.columns:
+                row["years"] = ", ".join(sorted(map(str, table["registration_year"].dropna().unique())))[:40]
+            if "iso3" in table.columns:
+                keep = table["is_aggregate"].eq(False) if "is_aggregate" in table.columns else slice(None)
+                row["countries"] = int(table.loc[keep, "iso3"].nunique())
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out[["rows", "countries"]] = out[["rows", "countries"]].astype("Int64")
+    return out
