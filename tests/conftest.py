@@ -1,0 +1,40 @@
+"""Shared fixtures: the raw mirror, scratch project roots and small malformed raw files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tiptrends import paths
+
+RAW_MIRROR = Path(os.environ.get("TIPTRENDS_DATA_MIRROR")
+                  or paths.project_root().parent / "shared" / "data" / "raw")
+
+
+def raw_file(relative: str) -> Path:
+    """Path of a file in the raw mirror; skip the test when the mirror lacks it."""
+    path = RAW_MIRROR / relative
+    if not path.exists():
+        pytest.skip(f"raw mirror file {relative} not available at {RAW_MIRROR}")
+    return path
+
+
+@pytest.fixture
+def scratch_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch project root with the real manifest and mappings, and no raw cache.
+
+    ``TIPTRENDS_ROOT`` points at it and no mirror is set, so tests control every input.
+    """
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    real = paths.data_dir()
+    shutil.copy(real / "sources.toml", root / "data" / "sources.toml")
+    for folder in ("mappings", "published"):
+        if (real / folder).exists():
+            shutil.copytree(real / folder, root / "data" / folder)
+    monkeypatch.setenv("TIPTRENDS_ROOT", str(root))
+    monkeypatch.delenv("TIPTRENDS_DATA_MIRROR", raising=False)
+    return root

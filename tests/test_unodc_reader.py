@@ -1,0 +1,145 @@
+"""The UNODC GLOTIP reader on the real releases and on malformed files made here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tiptrends import vocab
+from tiptrends.errors import DataError
+from tiptrends.readers.unodc import HEADER_ROW, SCHEMA, SHEET, read_glotip
+from tests.conftest import raw_file
+
+RELEASE_2025 = "unodc/data_glotip_2025-04-14.xlsx"
+RELEASE_2023 = "unodc/data_glotip_2023-05-30.xlsx"
+
+
+@pytest.fixture(scope="module")
+def glotip_2025():
+    return read_glotip(raw_file(RELEASE_2025))
+
+
+@pytest.fixture(scope="module")
+def glotip_2023():
+    return read_glotip(raw_file(RELEASE_2023))
+
+
+def test_2025_release_keeps_every_row(glotip_2025) -> None:
+    df = glotip_2025
+    assert len(df) == 58_769
+    assert df["suppressed"].sum() == 29_558
+    assert (df["release"] == "2025-04-14").all()
+    assert df["year"].between(2003, 2022).all()
+    assert not df["is_aggregate"].any()
+    assert set(df["dimension"]) == set(vocab.DIMENSIONS)
+    assert list(df.columns) == list(SCHEMA.columns)
+    # the only rows without an ISO3 code are the territory of Sark
+    assert set(df.loc[df["iso3"].isna(), "country"]) == {"Sark"}
+
+
+def test_2025_parses_thousands_separators_and_totals(glotip_2025) -> None:
+    df = glotip_2025
+    with_sep = df[df["raw_value"].str.contains(",")]
+    assert len(with_sep) > 0
+    assert np.allclose(with_sep["value"], with_sep["raw_value"].str.replace(",", "").astype(float))
+    totals = df[(df["indicator"] == vocab.VICTIMS) & (df["dimension"] == vocab.DIM_TOTAL)
+                & (df["sex"] == vocab.TOTAL) & (df["age"] == vocab.TOTAL) & (df["year"] == 2022)]
+    assert totals["iso3"].nunique() == len(totals) == 112
+    assert totals["value"].sum() == 75_128
+
+
+def test_2023_release_flags_aggregate_rows(glotip_2023) -> None:
+    df = glotip_2023
+    assert len(df) == 46_556
+    assert (df["release"] == "2023-05-30").all()
+    aggregates = df[df["is_aggregate"]]
+    assert {"SAM", "SAF", "CAR", "CAS", "EEU", "MCA", "MCN"} <= set(aggregates["iso3"])
+    assert aggregates["country"].isna().all()
+    assert df.loc[~df["is_aggregate"], "country"].notna().all()
+    assert df["year"].max() == 2021
+
+
+def test_other_forms_subrows_are_flagged_not_dropped(glotip_2025) -> None:
+    dup = glotip_2025[glotip_2025["duplicate_key"]]
+    assert len(dup) > 0
+    assert (dup["category"] == vocab.OTHER_FORMS).any()
+    headline = dup[(dup["dimension"] == vocab.DIM_TOTAL) & (dup["sex"] == vocab.TOTAL) & (dup["age"] == vocab.TOTAL)]
+    assert headline.empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed files: a small workbook made from the first rows of the real release, then broken.
+
+def _small_rows(n: int = 60) -> list[list[object]]:
+    rows = CalamineWorkbook.from_path(str(raw_file(RELEASE_2025))).get_sheet_by_name(SHEET).to_python()
+    return [list(r) for r in rows[: HEADER_ROW + n]]
+
+
+def _write(path: Path, rows: list[list[object]], sheet: str = SHEET) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_small_copy_reads(tmp_path: Path) -> None:
+    df = read_glotip(_write(tmp_path / "small.xlsx", _small_rows()))
+    assert len(df) == 60
+
+
+@pytest.mark.parametrize(
+    ("name", "break_rows", "message"),
+    [
+        ("moved_header", lambda r: [r[0], r[1], [""] * 13] + r[2:], "header row moved: expected on row 3, found on row 4"),
+        ("renamed_column", lambda r: r[:2] + [[("Value" if c == "txtVALUE" else c) for c in r[2]]] + r[3:],
+         "missing column(s) txtVALUE (unexpected: Value)"),
+        ("unknown_sex", lambda r: r[:3] + [r[3][:7] + ["Females"] + r[3][8:]] + r[4:], "unknown sex value 'Females' on row 4"),
+        ("unknown_form", lambda r: r[:3] + [r[3][:5] + ["by form of exploitation", "Begging"] + r[3][7:]] + r[4:],
+         "unknown form of exploitation 'Begging' on row 4"),
+        ("non_numeric", lambda r: r[:3] + [r[3][:11] + ["n/a"] + r[3][12:]] + r[4:], "non-numeric value 'n/a' on row 4"),
+        ("negative", lambda r: r[:3] + [r[3][:11] + ["-12"] + r[3][12:]] + r[4:], "negative count '-12' on row 4"),
+        ("no_release_date", lambda r: [r[0], ["released soon"] + r[1][1:]] + r[2:], "release date expected in cell A2"),
+        ("bad_year", lambda r: r[:3] + [r[3][:9] + ["20x0"] + r[3][10:]] + r[4:], "invalid year '20x0' on row 4"),
+    ],
+)
+def test_malformed_workbooks(tmp_path: Path, name: str, break_rows, message: str) -> None:
+    path = _write(tmp_path / f"{name}.xlsx", break_rows(_small_rows()))
+    with pytest.raises(DataError) as err:
+        read_glotip(path)
+    text = str(err.value)
+    assert text.startswith(f"{name}.xlsx: ") and message in text and "\n" not in text
+
+
+def test_duplicate_total_rows(tmp_path: Path) -> None:
+    rows = _small_rows(400)
+    total = next(r for r in rows[HEADER_ROW:] if r[5] == "Total" and r[7] == "Total" and r[8] == "Total")
+    path = _write(tmp_path / "dups.xlsx", [*rows, list(total)])
+    with pytest.raises(DataError, match=r"^dups\.xlsx: duplicate rows for the total of '.+', [A-Z]{3} \d{4}"):
+        read_glotip(path)
+
+
+def test_truncated_and_corrupt_files(tmp_path: Path) -> None:
+    real = raw_file(RELEASE_2025).read_bytes()
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(real[: len(real) // 2])
+    with pytest.raises(DataError, match=r"^truncated\.xlsx: not a readable xlsx workbook"):
+        read_glotip(truncated)
+    text = tmp_path / "text.xlsx"
+    text.write_text("Iso3_code,Country\nAFG,Afghanistan\n")
+    with pytest.raises(DataError, match=r"^text\.xlsx: not a readable xlsx workbook"):
+        read_glotip(text)
+    with pytest.raises(DataError, match=r"^absent\.xlsx: file not found"):
+        read_glotip(tmp_path / "absent.xlsx")
+
+
+def test_wrong_sheet(tmp_path: Path) -> None:
+    path = _write(tmp_path / "sheet.xlsx", _small_rows(), sheet="Sheet1")
+    with pytest.raises(DataError, match="sheet 'data_glotip_1' not found"):
+        read_glotip(path)
