@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError
+from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
 
@@ -188,8 +189,6 @@ def read_gsi(path: Path) -> pd.DataFrame:
 
 def _read_sheet(path: Path, sheet: str) -> list[list[object]]:
     """Return all cells of ``sheet`` as rows (index 0 is Excel row 1)."""
-    from python_calamine import CalamineWorkbook
-
     if not path.is_file():
         raise DataError(path, "file not found")
     try:
