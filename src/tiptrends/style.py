@@ -563,8 +563,11 @@ def small_multiples(
             ax.set_ylabel(ylabel)
     for ax in list(axes.flat)[len(facets) :]:
         ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel(xlabel)
+    for col in range(ncols):  # x label on the lowest visible panel of each column
+        visible = [axes[r][col] for r in range(nrows) if axes[r][col].get_visible()]
+        if visible:
+            visible[-1].set_xlabel(xlabel)
+            visible[-1].xaxis.set_tick_params(labelbottom=True)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if len(labels) > 1:
         fig.legend(handles, labels, loc="upper right", ncols=min(len(labels), 4))

@@ -1,0 +1,197 @@
+"""Tests of the house style: fixed colours, source notes, saving figures with alt text."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import nbformat
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from nbconvert import HTMLExporter
+from PIL import Image
+
+from tiptrends import style, vocab
+
+
+def test_form_and_group_colours_fixed_distinct_okabe_ito() -> None:
+    assert set(style.FORM_COLOURS) == {*vocab.FORMS, "Forced criminality", vocab.TOTAL}
+    assert set(style.SEX_AGE_COLOURS) == set(vocab.SEX_AGE_GROUPS)
+    okabe = set(style.OKABE_ITO.values())
+    for table in (style.FORM_COLOURS, style.SEX_AGE_COLOURS, style.REGION_COLOURS):
+        assert len(set(table.values())) == len(table), "colours within a palette must differ"
+        assert set(table.values()) <= okabe
+    assert style.colour_for(vocab.SEXUAL) == style.FORM_COLOURS[vocab.SEXUAL]
+    assert style.colour_for("Girls") == style.SEX_AGE_COLOURS["girls"]
+    with pytest.raises(KeyError):
+        style.colour_for("Atlantis")
+
+
+def test_use_house_style_sets_rcparams() -> None:
+    with matplotlib.rc_context():
+        style.use_house_style()
+        rc = matplotlib.rcParams
+        assert not rc["axes.spines.top"] and not rc["axes.spines.right"]
+        assert rc["svg.fonttype"] == "none"
+        cycle = [to_hex(c["color"]).upper() for c in rc["axes.prop_cycle"]]
+        assert cycle == [c.upper() for c in style.CYCLE]
+
+
+def test_source_note_adds_text() -> None:
+    fig, ax = plt.subplots()
+    style.source_note(ax, "UNODC GLOTIP", "2025-04-14", note="Countries with data.")
+    texts = [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    assert texts == ["Source: UNODC GLOTIP (release 2025-04-14)\nCountries with data."]
+    with pytest.raises(ValueError):
+        style.source_note(ax, " ")
+
+
+def test_save_figure_writes_png_svg_and_alt(tmp_path) -> None:
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    png = style.save_figure(fig, "diag", "A diagonal line", directory=tmp_path)
+    assert png == tmp_path / "diag.png"
+    assert (tmp_path / "diag.svg").read_text().count("A diagonal line") >= 1
+    with Image.open(png) as img:
+        assert img.text.get("Description") == "A diagonal line"
+    assert json.loads((tmp_path / "alt_text.json").read_text()) == {"diag": "A diagonal line"}
+    assert not plt.fignum_exists(fig.number), "figure must be closed after saving"
+
+    fig2, _ = plt.subplots()
+    style.save_figure(fig2, "second", "Another figure", directory=tmp_path)
+    assert set(json.loads((tmp_path / "alt_text.json").read_text())) == {"diag", "second"}
+
+
+@pytest.mark.parametrize("alt", ["", "   "])
+def test_save_figure_refuses_empty_alt(tmp_path, alt) -> None:
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="alt text"):
+        style.save_figure(fig, "x", alt, directory=tmp_path)
+    plt.close(fig)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_figure_default_directory_is_build_figures(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(tmp_path / "_build"))
+    fig, _ = plt.subplots()
+    path = style.save_figure(fig, "f", "Empty axes")
+    assert path == tmp_path / "_build" / "figures" / "f.png"
+
+
+def test_figure_bundle_alt_survives_nbconvert_html_export() -> None:
+    """nbconvert's default (lab) HTML export must carry the alt text into <img alt=...>."""
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1])
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    alt = 'Share "sexual exploitation" < 50 % & falling'
+    data, meta = style.figure_bundle(buf.getvalue(), alt, width=200)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("save_figure(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=meta)]
+    nb.cells = [cell]
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    imgs = re.findall(r"<img[^>]*data:image/png[^>]*>", body)
+    assert len(imgs) == 1, "the figure appears exactly once"
+
+    class Alt(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.alt = dict(attrs).get("alt")
+
+    parser = Alt()
+    parser.feed(imgs[0])
+    assert parser.alt == alt
+
+
+def test_plot_shares_over_time_bands_colours_and_labels() -> None:
+    df = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2020, 2021],
+            "form": [vocab.SEXUAL, vocab.SEXUAL, vocab.FORCED_LABOUR, vocab.FORCED_LABOUR],
+            "share": [40.0, 38.0, 35.0, 37.0],
+            "lo": [35.0, 33.0, 30.0, 32.0],
+            "hi": [45.0, 43.0, 40.0, 42.0],
+        }
+    )
+    fig, ax = style.plot_shares_over_time(
+        df,
+        "year",
+        "share",
+        "form",
+        "lo",
+        "hi",
+        xlabel="Year",
+        ylabel="Share of detected victims (%)",
+        source="UNODC",
+        release="2025",
+    )
+    colours = {line.get_label(): to_hex(line.get_color()).upper() for line in ax.get_lines()}
+    assert colours == {
+        f: style.FORM_COLOURS[f].upper() for f in (vocab.SEXUAL, vocab.FORCED_LABOUR)
+    }
+    assert len(ax.collections) == 2, "one interval band per group"
+    assert ax.get_ylabel() == "Share of detected victims (%)"
+    assert any(t.get_text().startswith("Source: UNODC") for t in ax.texts)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="axis labels"):
+        style.plot_shares_over_time(df, "year", "share", "form", xlabel="Year", ylabel="")
+    plt.close("all")
+
+
+def test_other_chart_helpers() -> None:
+    table = pd.DataFrame(
+        {
+            "label": ["a", "b"],
+            "published": [10.0, 20.0],
+            "reproduced": [11.0, 19.0],
+            "published_low": [9.0, 18.0],
+            "published_high": [12.0, 22.0],
+        }
+    )
+    fig, ax = style.plot_published_vs_reproduced(table, xlabel="Victims (count)")
+    ypos = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    assert ypos["a"] > ypos["b"], "first row of the table at the top"
+    plt.close(fig)
+
+    s = pd.Series({"A": 3.0, "B": 10.0, "C": 1.0, "D": None})
+    fig, ax = style.plot_country_ranking(s, top=2, xlabel="Victims per 100,000")
+    ypos = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    assert set(ypos) == {"A", "B"} and ypos["B"] > ypos["A"], "top 2, largest at the top"
+    plt.close(fig)
+
+    df = pd.DataFrame(
+        {
+            "region": ["Africa"] * 2 + ["Europe"] * 2,
+            "year": [1, 2, 1, 2],
+            "grp": ["women"] * 4,
+            "v": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    fig, axes = style.small_multiples(
+        df,
+        "region",
+        "year",
+        "v",
+        "grp",
+        xlabel="Year",
+        ylabel="Victims",
+        ncols=3,
+        source="UNODC",
+    )
+    assert [a.get_title() for a in axes.flat if a.get_visible()] == ["Africa", "Europe"]
+    assert (
+        to_hex(axes.flat[0].get_lines()[0].get_color()).upper()
+        == style.SEX_AGE_COLOURS["women"].upper()
+    )
+    plt.close(fig)
