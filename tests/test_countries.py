@@ -3,37 +3,33 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.conftest import raw_file
 from tiptrends import countries as C
 from tiptrends.errors import DataError
 
-RAW = Path("/work/shared/data/raw")
-TIP = RAW / "tip_tiers"
-needs_raw = pytest.mark.skipif(not RAW.exists(), reason="raw data mirror not available")
-
 
 def _gsi_names() -> pd.Series:
-    path = RAW / "walkfree" / "2023-Global-Slavery-Index-Data.xlsx"
+    path = raw_file("walkfree/2023-Global-Slavery-Index-Data.xlsx")
     df = pd.read_excel(path, sheet_name="GSI 2023 summary data", header=2, engine="calamine")
     return df["Country"].dropna().astype(str)
 
 
 def _kelley_heiss() -> pd.DataFrame:
-    return pd.read_csv(TIP / "heiss_kelley_tip_tiers_orig.csv")
+    return pd.read_csv(raw_file("tip_tiers/heiss_kelley_tip_tiers_orig.csv"))
 
 
 def _tier_names() -> pd.Series:
-    path = TIP / "DU_HTC_TIP_Tier_Rankings_2008-2016.xlsx"
+    path = raw_file("tip_tiers/DU_HTC_TIP_Tier_Rankings_2008-2016.xlsx")
     sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     return pd.concat([s["Country"] for s in sheets.values()]).dropna().astype(str)
 
 
 def _directionality_names() -> pd.Series:
-    path = TIP / "DU_HTC_TIP_Directionality_Coding_2008-2016.xlsx"
+    path = raw_file("tip_tiers/DU_HTC_TIP_Directionality_Coding_2008-2016.xlsx")
     sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     cols = []
     for sheet in sheets.values():
@@ -48,7 +44,6 @@ def _directionality_names() -> pd.Series:
 EXPECTED_UNMATCHED = {"gsi": 0, "kelley_heiss": 0, "du_tiers": 1, "du_directionality": 132}
 
 
-@needs_raw
 @pytest.mark.parametrize(
     ("key", "loader"),
     [
@@ -71,7 +66,6 @@ def test_every_source_name_matched_or_explained(key, loader):
     assert matched["iso3"].dropna().isin(C.valid_iso3()).all()
 
 
-@needs_raw
 def test_kelley_heiss_codes_win_and_kosovo_falls_back():
     df = _kelley_heiss()
     out = C.attach_iso3(df, name_column="countryname", code_column="iso")
@@ -117,7 +111,9 @@ def test_to_iso3_keeps_input_index_and_nan_for_unknown():
 
 
 def test_attach_iso3_does_not_drop_rows_and_labels_method():
-    df = pd.DataFrame({"country": ["Germany", None, "Atlantis", "UAE"], "code": ["FRA", "", "X", None]})
+    df = pd.DataFrame(
+        {"country": ["Germany", None, "Atlantis", "UAE"], "code": ["FRA", "", "X", None]}
+    )
     out = C.attach_iso3(df, code_column="code")
     assert list(out["iso3_match"]) == ["code", "unmatched", "unmatched", "manual"]
     assert out["iso3"].iloc[0] == "FRA"
@@ -163,10 +159,11 @@ def test_glotip_region(subregion, iso3, expected):
     assert C.glotip_region(subregion, iso3) == expected
 
 
-@needs_raw
 def test_add_glotip_region_covers_unodc_subregions():
-    path = RAW / "unodc" / "data_glotip_2025-04-14.xlsx"
-    df = pd.read_excel(path, engine="calamine", header=2, dtype=str, usecols=["Iso3_code", "Subregion"])
+    path = raw_file("unodc/data_glotip_2025-04-14.xlsx")
+    df = pd.read_excel(
+        path, engine="calamine", header=2, dtype=str, usecols=["Iso3_code", "Subregion"]
+    )
     pairs = df.drop_duplicates().dropna()
     out = C.add_glotip_region(pairs, iso3_column="Iso3_code", subregion_column="Subregion")
     assert len(out) == len(pairs)

@@ -147,7 +147,6 @@ GLOTIP_OVERRIDES: dict[str, str] = {
 }
 
 
-
 @lru_cache(maxsize=1)
 def converter() -> coco.CountryConverter:
     """Return the shared :class:`country_converter.CountryConverter` (built once).
@@ -304,8 +303,10 @@ def attach_iso3(
     iso3 = matched["iso3"].copy()
     how = matched["iso3_match"].copy()
     if code_column is not None:
-        codes = out[code_column].astype(object).map(
-            lambda v: str(v).strip().upper() if isinstance(v, str) else None
+        codes = (
+            out[code_column]
+            .astype(object)
+            .map(lambda v: str(v).strip().upper() if isinstance(v, str) else None)
         )
         ok = codes.isin(valid_iso3())
         iso3[ok] = codes[ok]
