@@ -72,15 +72,20 @@ def _text(**kwargs: object) -> pa.Column:
     return pa.Column(str, checks=pa.Check.str_length(min_value=1), nullable=False, **kwargs)
 
 
+def _numbers(df: pd.DataFrame) -> pd.DataFrame:
+    return df[list(NUMERIC_COLUMNS)].apply(pd.to_numeric, errors="coerce")
+
+
 def _bounds_ok(df: pd.DataFrame) -> pd.Series:
+    df = _numbers(df)
     low_ok = df["value_low"].isna() | (df["value_low"] <= df["value"])
     high_ok = df["value_high"].isna() | (df["value"] <= df["value_high"])
     return low_ok & high_ok
 
 
 def _qualifier_bounds_ok(df: pd.DataFrame) -> pd.Series:
-    q = df["qualifier"]
-    has_low, has_high = df["value_low"].notna(), df["value_high"].notna()
+    q, num = df["qualifier"], _numbers(df)
+    has_low, has_high = num["value_low"].notna(), num["value_high"].notna()
     return (
         ((q != "range") | (has_low & has_high))
         & ((q != "over") | has_low)
@@ -125,16 +130,24 @@ def default_path() -> Path:
     return paths.published_dir() / "figures.csv"
 
 
-def _summarise(err: pa.errors.SchemaErrors) -> str:
-    """Condense pandera's failure report into one line."""
+def _summarise(err: pa.errors.SchemaErrors, raw: pd.DataFrame) -> str:
+    """Condense pandera's failure report into one line naming columns, lines and ids."""
     parts = []
     fc = err.failure_cases
-    for (column, check), grp in fc.groupby(["column", "check"], dropna=False, sort=False):
-        cases = ", ".join(str(c) for c in grp["failure_case"].head(3))
-        rows = ", ".join(str(int(i) + 2) for i in grp["index"].dropna().head(3))
-        where = f" at CSV line {rows}" if rows else ""
-        col = "table" if pd.isna(column) else column
-        parts.append(f"{col}: {check} failed{where} ({cases})")
+    for check, grp in fc.groupby("check", sort=False):
+        columns = list(grp["column"].dropna().unique())
+        label = columns[0] if len(columns) == 1 else "row"
+        name = "value not in allowed set" if str(check).startswith("isin(") else str(check)
+        rows = [int(i) for i in pd.unique(grp["index"].dropna())][:3]
+        where = ""
+        if rows:
+            ids = raw["figure_id"] if "figure_id" in raw else pd.Series(dtype=str)
+            named = [f"{i + 2} ({ids.iloc[i]})" if i < len(ids) else str(i + 2) for i in rows]
+            where = " at CSV line " + ", ".join(named)
+        cases = ""
+        if label != "row":
+            cases = " got " + ", ".join(repr(c) for c in grp["failure_case"].head(3))
+        parts.append(f"{label}: {name} failed{where}{cases}")
     return "schema check failed: " + "; ".join(parts)
 
 
@@ -149,7 +162,7 @@ def _load_cached(path: Path, mtime_ns: int) -> pd.DataFrame:
     try:
         return SCHEMA.validate(raw, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise DataError(path, _summarise(exc)) from exc
+        raise DataError(path, _summarise(exc, raw)) from exc
 
 
 def load_published(path: Path | None = None) -> pd.DataFrame:
