@@ -1,0 +1,87 @@
+"""Tests for tiptrends.diagnostics on hand-made tables, plus real-data smoke tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.test_aggregate import row, table
+from tiptrends import aggregate as A
+from tiptrends import diagnostics as D
+from tiptrends.errors import DataError
+from tiptrends.vocab import ADULT, CHILD, DIM_FORM, FEMALE, FORCED_LABOUR, MALE, SEXUAL
+
+
+def test_consistency_checks_flags_only_certain_excess():
+    rows = [
+        # forms 80 + 30 = 110 > total 100 -> excess 10
+        row("AAA", 2020, 100), row("AAA", 2020, 80, DIM_FORM, SEXUAL),
+        row("AAA", 2020, 30, DIM_FORM, FORCED_LABOUR),
+        # 10 + "<5" vs total 11: the suppressed cell may be 1, so no certain excess
+        row("BBB", 2020, 11), row("BBB", 2020, 10, DIM_FORM, SEXUAL),
+        row("BBB", 2020, None, DIM_FORM, FORCED_LABOUR),
+        # total "<5" (at most 4) vs sex x age 3 + 3 -> excess 2
+        row("CCC", 2020, None), row("CCC", 2020, 3, sex=FEMALE, age=ADULT),
+        row("CCC", 2020, 3, sex=MALE, age=CHILD),
+        # breakdown without a total
+        row("AAA", 2021, 5, DIM_FORM, SEXUAL),
+    ]
+    out = D.consistency_checks(table(rows))
+    got = {(r.iso3, r.year, r.check): r.excess for r in out.itertuples()}
+    assert got[("AAA", 2020, "form_sum_exceeds_total")] == 10
+    assert got[("CCC", 2020, "sex_age_sum_exceeds_total")] == 2
+    assert ("AAA", 2021, "form_breakdown_without_total") in got
+    assert not any(k[0] == "BBB" for k in got)
+    assert out["excess"].iloc[0] == 10  # sorted by excess
+
+
+def test_revisions():
+    old = table([row("AAA", 2019, 100), row("BBB", 2019, 1000), row("CCC", 2019, 10)])
+    new = table([row("AAA", 2019, 110), row("BBB", 2019, 100), row("DDD", 2019, 5)])
+    r = D.revisions(old, new, threshold=0.25, min_abs=50).set_index("iso3")
+    assert r.loc["BBB", "abs_revision"] == -900 and r.loc["BBB", "rel_revision"] == -0.9
+    assert bool(r.loc["BBB", "large"]) and not bool(r.loc["AAA", "large"])
+    assert r.loc["CCC", "status"] == "only_old" and r.loc["DDD", "status"] == "only_new"
+    assert D.revisions(old, new)["iso3"].iloc[0] == "BBB"
+
+
+def test_jumps_robust_z():
+    vals = [100, 110, 100, 110, 100, 1000, 1100]
+    c = pd.DataFrame({"iso3": "AAA", "year": range(2010, 2017), "Total": vals})
+    j = D.jumps(c, z=3.5)
+    top = j.iloc[0]
+    assert (top["year"], top["prev_year"], bool(top["flag"])) == (2015, 2014, True)
+    assert top["log_change"] == pytest.approx(np.log(10))
+    assert j["flag"].sum() == 1
+    short = D.jumps(c.head(3))
+    assert short["robust_z"].isna().all() and not short["flag"].any()
+
+
+def test_influence_leave_one_out():
+    c = pd.DataFrame({"iso3": ["A", "B", "C", "C"], "Total": [1.0, 2.0, 3.0, 4.0]})
+    inf = D.influence(lambda d: d["Total"].sum(), c).set_index("iso3")
+    assert inf.loc["C", "effect"] == 7 and inf.loc["A", "estimate_without"] == 9
+    assert list(inf.index) == ["C", "B", "A"]
+
+
+@pytest.fixture(scope="module")
+def releases():
+    data = pytest.importorskip("tiptrends.data", reason="loader tiptrends.data not available")
+    try:
+        return data.load_glotip(release="2023"), data.load_glotip(release="2025")
+    except (DataError, OSError) as exc:
+        pytest.skip(f"curated GLOTIP releases unavailable: {exc}")
+
+
+def test_real_diagnostics_smoke(releases):
+    old, new = releases
+    cc = D.consistency_checks(new)
+    # Germany 2022: the total is published as "<5" while the forms sum to over 1,500
+    deu = cc[(cc["iso3"] == "DEU") & (cc["year"] == 2022)]
+    assert (deu["excess"] > 1000).any()
+    rev = D.revisions(old, new)
+    pak = rev[(rev["iso3"] == "PAK") & (rev["year"] == 2020)].iloc[0]
+    assert pak["large"] and pak["total_new"] > 100 * pak["total_old"]
+    j = D.jumps(A.country_year_counts(new))
+    assert j["flag"].any() and j["flag"].sum() < 0.05 * len(j)
