@@ -9,13 +9,24 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import RAW_MIRROR, raw_file
 from tiptrends import curate, paths, sources
 from tiptrends.cli import build_parser, main
-from tests.conftest import RAW_MIRROR, raw_file
 
 
-@pytest.mark.parametrize("argv", [[], ["data"], ["data", "fetch"], ["data", "build"], ["data", "info"],
-                                  ["render"], ["strip"], ["published"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["data"],
+        ["data", "fetch"],
+        ["data", "build"],
+        ["data", "info"],
+        ["render"],
+        ["strip"],
+        ["published"],
+    ],
+)
 def test_help_on_every_subcommand(argv: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args([*argv, "--help"])
@@ -24,7 +35,9 @@ def test_help_on_every_subcommand(argv: list[str], capsys) -> None:
 
 
 def test_python_dash_m() -> None:
-    out = subprocess.run([sys.executable, "-m", "tiptrends", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "tiptrends", "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and "data" in out.stdout and "render" in out.stdout
 
 
@@ -53,23 +66,35 @@ def _assert_clean_failure(capsys, argv: list[str], *fragments: str) -> None:
 
 
 def test_missing_raw_file_exits_2(scratch_root: Path, capsys) -> None:
-    _assert_clean_failure(capsys, ["data", "fetch", "ctdc_vp", "--no-download"],
-                          "CTDC_VPsynthetic_condensed.csv", "raw file missing")
+    _assert_clean_failure(
+        capsys,
+        ["data", "fetch", "ctdc_vp", "--no-download"],
+        "CTDC_VPsynthetic_condensed.csv",
+        "raw file missing",
+    )
 
 
 def test_checksum_mismatch_exits_2(scratch_root: Path, capsys) -> None:
     cached = paths.raw_dir() / "ctdc" / "CTDC_VPsynthetic_condensed.csv"
     cached.parent.mkdir(parents=True)
     cached.write_text("changed upstream\n")
-    _assert_clean_failure(capsys, ["data", "build", "ctdc_vp", "--no-download"], "checksum mismatch",
-                          sources.get_source("ctdc_vp").sha256)
+    _assert_clean_failure(
+        capsys,
+        ["data", "build", "ctdc_vp", "--no-download"],
+        "checksum mismatch",
+        sources.get_source("ctdc_vp").sha256,
+    )
 
 
 def test_corrupt_workbook_build_leaves_nothing(scratch_root: Path, capsys) -> None:
     real = raw_file("unodc/data_glotip_2025-04-14.xlsx").read_bytes()
     _install_bad_raw(scratch_root, "glotip_2025", real[: len(real) // 3])
-    _assert_clean_failure(capsys, ["data", "build", "glotip_2025"], "data_glotip_2025-04-14.xlsx",
-                          "not a readable xlsx workbook")
+    _assert_clean_failure(
+        capsys,
+        ["data", "build", "glotip_2025"],
+        "data_glotip_2025-04-14.xlsx",
+        "not a readable xlsx workbook",
+    )
 
 
 def test_unknown_category_build_leaves_nothing(scratch_root: Path, capsys, tmp_path: Path) -> None:
@@ -79,15 +104,62 @@ def test_unknown_category_build_leaves_nothing(scratch_root: Path, capsys, tmp_p
     ws.title = "data_glotip_1"
     ws.append(["UNODC"])
     ws.append(["14/04/2025"])
-    ws.append(["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex",
-               "Age", "Year", "Unit of measurement", "txtVALUE", "Source"])
-    ws.append(["AFG", "Afghanistan", "Asia", "Southern Asia", "Detected trafficking victims", "Total",
-               "Total", "Total", "Total", 2020, "Counts", "12", "GLOTIP"])
-    ws.append(["AFG", "Afghanistan", "Asia", "Southern Asia", "Detected trafficking victims", "Total",
-               "Total", "Total", "Elderly", 2020, "Counts", "12", "GLOTIP"])
+    ws.append(
+        [
+            "Iso3_code",
+            "Country",
+            "Region",
+            "Subregion",
+            "Indicator",
+            "Dimension",
+            "Category",
+            "Sex",
+            "Age",
+            "Year",
+            "Unit of measurement",
+            "txtVALUE",
+            "Source",
+        ]
+    )
+    ws.append(
+        [
+            "AFG",
+            "Afghanistan",
+            "Asia",
+            "Southern Asia",
+            "Detected trafficking victims",
+            "Total",
+            "Total",
+            "Total",
+            "Total",
+            2020,
+            "Counts",
+            "12",
+            "GLOTIP",
+        ]
+    )
+    ws.append(
+        [
+            "AFG",
+            "Afghanistan",
+            "Asia",
+            "Southern Asia",
+            "Detected trafficking victims",
+            "Total",
+            "Total",
+            "Total",
+            "Elderly",
+            2020,
+            "Counts",
+            "12",
+            "GLOTIP",
+        ]
+    )
     wb.save(tmp_path / "bad.xlsx")
     _install_bad_raw(scratch_root, "glotip_2025", (tmp_path / "bad.xlsx").read_bytes())
-    _assert_clean_failure(capsys, ["data", "build", "glotip_2025"], "unknown age value 'Elderly' on row 5")
+    _assert_clean_failure(
+        capsys, ["data", "build", "glotip_2025"], "unknown age value 'Elderly' on row 5"
+    )
 
 
 def test_debug_shows_traceback(scratch_root: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import RAW_MIRROR, raw_file
 from tiptrends import curate, data, paths
 from tiptrends.errors import DataError
-from tests.conftest import RAW_MIRROR, raw_file
 
 
 @pytest.fixture

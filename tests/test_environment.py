@@ -48,7 +48,8 @@ def test_same_bounds() -> None:
     for name, req in pip.items():
         assert _lower_bound(req) is not None, f"{name}: pin a minimum version"
         assert str(req.specifier) == str(conda[name].specifier) or (
-            _lower_bound(req) == _lower_bound(conda[name])), name
+            _lower_bound(req) == _lower_bound(conda[name])
+        ), name
 
 
 def test_every_conda_dependency_is_explained() -> None:

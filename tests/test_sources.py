@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import RAW_MIRROR, raw_file
 from tiptrends import paths, sources
 from tiptrends.errors import DataError
-from tests.conftest import RAW_MIRROR, raw_file
 
 SHARED_README = RAW_MIRROR.parent / "README.md"
 
@@ -55,8 +55,9 @@ def test_missing_file_without_mirror_or_network(scratch_root: Path) -> None:
 def test_download_failure_is_one_line_error(scratch_root: Path) -> None:
     manifest = scratch_root / "data" / "sources.toml"
     text = manifest.read_text().replace(
-        "https://www.ctdatacollaborative.org/\"\nurl_note",
-        "http://127.0.0.1:9/CTDC_VPsynthetic_condensed.csv\"\nurl_note")
+        'https://www.ctdatacollaborative.org/"\nurl_note',
+        'http://127.0.0.1:9/CTDC_VPsynthetic_condensed.csv"\nurl_note',
+    )
     manifest.write_text(text)
     with pytest.raises(DataError) as err:
         sources.fetch("ctdc_vp")

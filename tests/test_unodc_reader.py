@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from tests.conftest import raw_file
 from tiptrends import vocab
 from tiptrends.errors import DataError
 from tiptrends.readers.unodc import HEADER_ROW, SCHEMA, SHEET, read_glotip
-from tests.conftest import raw_file
 
 RELEASE_2025 = "unodc/data_glotip_2025-04-14.xlsx"
 RELEASE_2023 = "unodc/data_glotip_2023-05-30.xlsx"
@@ -46,8 +46,13 @@ def test_2025_parses_thousands_separators_and_totals(glotip_2025) -> None:
     with_sep = df[df["raw_value"].str.contains(",")]
     assert len(with_sep) > 0
     assert np.allclose(with_sep["value"], with_sep["raw_value"].str.replace(",", "").astype(float))
-    totals = df[(df["indicator"] == vocab.VICTIMS) & (df["dimension"] == vocab.DIM_TOTAL)
-                & (df["sex"] == vocab.TOTAL) & (df["age"] == vocab.TOTAL) & (df["year"] == 2022)]
+    totals = df[
+        (df["indicator"] == vocab.VICTIMS)
+        & (df["dimension"] == vocab.DIM_TOTAL)
+        & (df["sex"] == vocab.TOTAL)
+        & (df["age"] == vocab.TOTAL)
+        & (df["year"] == 2022)
+    ]
     assert totals["iso3"].nunique() == len(totals) == 112
     assert totals["value"].sum() == 75_128
 
@@ -67,15 +72,22 @@ def test_other_forms_subrows_are_flagged_not_dropped(glotip_2025) -> None:
     dup = glotip_2025[glotip_2025["duplicate_key"]]
     assert len(dup) > 0
     assert (dup["category"] == vocab.OTHER_FORMS).any()
-    headline = dup[(dup["dimension"] == vocab.DIM_TOTAL) & (dup["sex"] == vocab.TOTAL) & (dup["age"] == vocab.TOTAL)]
+    headline = dup[
+        (dup["dimension"] == vocab.DIM_TOTAL)
+        & (dup["sex"] == vocab.TOTAL)
+        & (dup["age"] == vocab.TOTAL)
+    ]
     assert headline.empty
 
 
 # ---------------------------------------------------------------------------------------------
 # Malformed files: a small workbook made from the first rows of the real release, then broken.
 
+
 def _small_rows(n: int = 60) -> list[list[object]]:
-    rows = CalamineWorkbook.from_path(str(raw_file(RELEASE_2025))).get_sheet_by_name(SHEET).to_python()
+    rows = (
+        CalamineWorkbook.from_path(str(raw_file(RELEASE_2025))).get_sheet_by_name(SHEET).to_python()
+    )
     return [list(r) for r in rows[: HEADER_ROW + n]]
 
 
@@ -97,16 +109,48 @@ def test_small_copy_reads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "break_rows", "message"),
     [
-        ("moved_header", lambda r: [r[0], r[1], [""] * 13] + r[2:], "header row moved: expected on row 3, found on row 4"),
-        ("renamed_column", lambda r: r[:2] + [[("Value" if c == "txtVALUE" else c) for c in r[2]]] + r[3:],
-         "missing column(s) txtVALUE (unexpected: Value)"),
-        ("unknown_sex", lambda r: r[:3] + [r[3][:7] + ["Females"] + r[3][8:]] + r[4:], "unknown sex value 'Females' on row 4"),
-        ("unknown_form", lambda r: r[:3] + [r[3][:5] + ["by form of exploitation", "Begging"] + r[3][7:]] + r[4:],
-         "unknown form of exploitation 'Begging' on row 4"),
-        ("non_numeric", lambda r: r[:3] + [r[3][:11] + ["n/a"] + r[3][12:]] + r[4:], "non-numeric value 'n/a' on row 4"),
-        ("negative", lambda r: r[:3] + [r[3][:11] + ["-12"] + r[3][12:]] + r[4:], "negative count '-12' on row 4"),
-        ("no_release_date", lambda r: [r[0], ["released soon"] + r[1][1:]] + r[2:], "release date expected in cell A2"),
-        ("bad_year", lambda r: r[:3] + [r[3][:9] + ["20x0"] + r[3][10:]] + r[4:], "invalid year '20x0' on row 4"),
+        (
+            "moved_header",
+            lambda r: [r[0], r[1], [""] * 13] + r[2:],
+            "header row moved: expected on row 3, found on row 4",
+        ),
+        (
+            "renamed_column",
+            lambda r: r[:2] + [[("Value" if c == "txtVALUE" else c) for c in r[2]]] + r[3:],
+            "missing column(s) txtVALUE (unexpected: Value)",
+        ),
+        (
+            "unknown_sex",
+            lambda r: r[:3] + [r[3][:7] + ["Females"] + r[3][8:]] + r[4:],
+            "unknown sex value 'Females' on row 4",
+        ),
+        (
+            "unknown_form",
+            lambda r: (
+                r[:3] + [r[3][:5] + ["by form of exploitation", "Begging"] + r[3][7:]] + r[4:]
+            ),
+            "unknown form of exploitation 'Begging' on row 4",
+        ),
+        (
+            "non_numeric",
+            lambda r: r[:3] + [r[3][:11] + ["n/a"] + r[3][12:]] + r[4:],
+            "non-numeric value 'n/a' on row 4",
+        ),
+        (
+            "negative",
+            lambda r: r[:3] + [r[3][:11] + ["-12"] + r[3][12:]] + r[4:],
+            "negative count '-12' on row 4",
+        ),
+        (
+            "no_release_date",
+            lambda r: [r[0], ["released soon"] + r[1][1:]] + r[2:],
+            "release date expected in cell A2",
+        ),
+        (
+            "bad_year",
+            lambda r: r[:3] + [r[3][:9] + ["20x0"] + r[3][10:]] + r[4:],
+            "invalid year '20x0' on row 4",
+        ),
     ],
 )
 def test_malformed_workbooks(tmp_path: Path, name: str, break_rows, message: str) -> None:
@@ -119,9 +163,13 @@ def test_malformed_workbooks(tmp_path: Path, name: str, break_rows, message: str
 
 def test_duplicate_total_rows(tmp_path: Path) -> None:
     rows = _small_rows(400)
-    total = next(r for r in rows[HEADER_ROW:] if r[5] == "Total" and r[7] == "Total" and r[8] == "Total")
+    total = next(
+        r for r in rows[HEADER_ROW:] if r[5] == "Total" and r[7] == "Total" and r[8] == "Total"
+    )
     path = _write(tmp_path / "dups.xlsx", [*rows, list(total)])
-    with pytest.raises(DataError, match=r"^dups\.xlsx: duplicate rows for the total of '.+', [A-Z]{3} \d{4}"):
+    with pytest.raises(
+        DataError, match=r"^dups\.xlsx: duplicate rows for the total of '.+', [A-Z]{3} \d{4}"
+    ):
         read_glotip(path)
 
 

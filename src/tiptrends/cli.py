@@ -34,8 +34,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         path, status = curate.build(sid, force=args.force, allow_download=not args.no_download)
         stamp = curate.read_stamp(sid) or {}
-        print(f"{sid:<24} {status:<10} {stamp.get('rows', '?'):>7} rows  "
-              f"{time.perf_counter() - started:5.2f} s  {path}")
+        print(
+            f"{sid:<24} {status:<10} {stamp.get('rows', '?'):>7} rows  "
+            f"{time.perf_counter() - started:5.2f} s  {path}"
+        )
     return 0
 
 
@@ -55,15 +57,19 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from tiptrends import render
 
-    return render.render_collection(args.notebooks or None, jobs=args.jobs, force=args.force,
-                                    timeout=args.timeout)
+    return render.render_collection(
+        args.notebooks or None, jobs=args.jobs, force=args.force, timeout=args.timeout
+    )
 
 
 def _cmd_strip(args: argparse.Namespace) -> int:
     from tiptrends import paths, render
 
-    targets = args.notebooks or sorted(str(p) for p in paths.notebooks_dir().rglob("*.ipynb")
-                                       if ".ipynb_checkpoints" not in p.parts)
+    targets = args.notebooks or sorted(
+        str(p)
+        for p in paths.notebooks_dir().rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
     changed = [t for t in targets if render.strip_notebook(t)]
     for t in changed:
         print(f"stripped {t}")
@@ -84,47 +90,73 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``tiptrends`` command."""
     parser = argparse.ArgumentParser(
         prog="tiptrends",
-        description="Reproduce and extend the UNODC GLOTIP trend analyses from the public data.")
+        description="Reproduce and extend the UNODC GLOTIP trend analyses from the public data.",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    data = sub.add_parser("data", help="fetch, build and describe the data",
-                          description="Fetch raw files, build curated tables, describe the data.")
+    data = sub.add_parser(
+        "data",
+        help="fetch, build and describe the data",
+        description="Fetch raw files, build curated tables, describe the data.",
+    )
     dsub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    fetch = dsub.add_parser("fetch", help="obtain and verify every raw file",
-                            description="Obtain each raw file (raw cache, then the mirror named by "
-                                        "TIPTRENDS_DATA_MIRROR, then the official URL) and verify its sha256.")
+    fetch = dsub.add_parser(
+        "fetch",
+        help="obtain and verify every raw file",
+        description="Obtain each raw file (raw cache, then the mirror named by "
+        "TIPTRENDS_DATA_MIRROR, then the official URL) and verify its sha256.",
+    )
     fetch.add_argument("sources", nargs="*", help="source ids (default: all in data/sources.toml)")
     fetch.add_argument("--no-download", action="store_true", help="never try the official URL")
     fetch.set_defaults(func=_cmd_fetch)
-    build = dsub.add_parser("build", help="build the curated Parquet tables",
-                            description="Build data/curated/<source>.parquet from the verified raw files; "
-                                        "a table is rebuilt only when its raw checksum or reader version changes.")
+    build = dsub.add_parser(
+        "build",
+        help="build the curated Parquet tables",
+        description="Build data/curated/<source>.parquet from the verified raw files; "
+        "a table is rebuilt only when its raw checksum or reader version changes.",
+    )
     build.add_argument("sources", nargs="*", help="source ids (default: all)")
     build.add_argument("--force", action="store_true", help="rebuild even when up to date")
     build.add_argument("--no-download", action="store_true", help="never try the official URL")
     build.set_defaults(func=_cmd_build)
-    info = dsub.add_parser("info", help="release, rows, years, countries, checksum status of each source",
-                           description="Describe every source: release, rows, years, countries, checksum "
-                                       "status and where the raw file came from.")
-    info.add_argument("--strict", action="store_true", help="exit 1 unless every raw file is verified")
+    info = dsub.add_parser(
+        "info",
+        help="release, rows, years, countries, checksum status of each source",
+        description="Describe every source: release, rows, years, countries, checksum "
+        "status and where the raw file came from.",
+    )
+    info.add_argument(
+        "--strict", action="store_true", help="exit 1 unless every raw file is verified"
+    )
     info.set_defaults(func=_cmd_info)
 
-    render = sub.add_parser("render", help="execute the notebooks and render the HTML site",
-                            description="Execute notebooks/ (cached, in parallel) and write _build/html/.")
+    render = sub.add_parser(
+        "render",
+        help="execute the notebooks and render the HTML site",
+        description="Execute notebooks/ (cached, in parallel) and write _build/html/.",
+    )
     render.add_argument("notebooks", nargs="*", help="notebook names (default: all in notebooks/)")
-    render.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: CPUs)")
+    render.add_argument(
+        "--jobs", "-j", type=int, default=None, help="parallel kernels (default: CPUs)"
+    )
     render.add_argument("--force", action="store_true", help="ignore the cache")
     render.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     render.set_defaults(func=_cmd_render)
 
-    strip = sub.add_parser("strip", help="remove outputs and execution counts from notebooks",
-                           description="Store notebooks clean: no outputs, no execution counts, project kernel.")
+    strip = sub.add_parser(
+        "strip",
+        help="remove outputs and execution counts from notebooks",
+        description="Store notebooks clean: no outputs, no execution counts, project kernel.",
+    )
     strip.add_argument("notebooks", nargs="*", help="notebook paths (default: all)")
     strip.set_defaults(func=_cmd_strip)
 
-    pub = sub.add_parser("published", help="list the published figures with their editions",
-                         description="List data/published/figures.csv.")
+    pub = sub.add_parser(
+        "published",
+        help="list the published figures with their editions",
+        description="List data/published/figures.csv.",
+    )
     pub.set_defaults(func=_cmd_published)
     return parser
 

@@ -81,9 +81,12 @@ def is_current(source_id: str) -> bool:
     """True when the curated table exists and matches the raw checksum and reader version."""
     source = sources.get_source(source_id)
     stamp = read_stamp(source_id)
-    return (stamp is not None and curated_path(source_id).exists()
-            and stamp.get("sha256") == source.sha256
-            and stamp.get("reader_version") == READERS[source.reader].version)
+    return (
+        stamp is not None
+        and curated_path(source_id).exists()
+        and stamp.get("sha256") == source.sha256
+        and stamp.get("reader_version") == READERS[source.reader].version
+    )
 
 
 def _atomic_write_bytes(target: Path, write: Callable[[str], None]) -> None:
@@ -142,17 +145,26 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     stamp_path(source_id).unlink(missing_ok=True)
     _atomic_write_bytes(target, lambda tmp: table.to_parquet(tmp, index=False))
     stamp = {
-        "source": source_id, "sha256": source.sha256, "reader_version": READERS[source.reader].version,
-        "rows": len(table), "origin": origin, "seconds": round(time.perf_counter() - started, 3),
+        "source": source_id,
+        "sha256": source.sha256,
+        "reader_version": READERS[source.reader].version,
+        "rows": len(table),
+        "origin": origin,
+        "seconds": round(time.perf_counter() - started, 3),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    _atomic_write_bytes(stamp_path(source_id), lambda tmp: Path(tmp).write_text(json.dumps(stamp, indent=1)))
+    _atomic_write_bytes(
+        stamp_path(source_id), lambda tmp: Path(tmp).write_text(json.dumps(stamp, indent=1))
+    )
     return target, "built"
 
 
 def build_all(*, force: bool = False, allow_download: bool = True) -> dict[str, tuple[Path, str]]:
     """Build every curated table of the manifest (see :func:`build`)."""
-    return {sid: build(sid, force=force, allow_download=allow_download) for sid in sources.load_manifest()}
+    return {
+        sid: build(sid, force=force, allow_download=allow_download)
+        for sid in sources.load_manifest()
+    }
 
 
 def read_curated(source_id: str) -> pd.DataFrame:
@@ -163,4 +175,7 @@ def read_curated(source_id: str) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except Exception as exc:
-        raise DataError(path, f"curated table unreadable ({type(exc).__name__}); run `tiptrends data build --force`") from None
+        raise DataError(
+            path,
+            f"curated table unreadable ({type(exc).__name__}); run `tiptrends data build --force`",
+        ) from None

@@ -19,8 +19,12 @@ from tiptrends import curate, sources
 from tiptrends.errors import DataError
 
 #: Short release names accepted by :func:`load_glotip`.
-GLOTIP_RELEASES = {"2025": "glotip_2025", "2025-04-14": "glotip_2025",
-                   "2023": "glotip_2023", "2023-05-30": "glotip_2023"}
+GLOTIP_RELEASES = {
+    "2025": "glotip_2025",
+    "2025-04-14": "glotip_2025",
+    "2023": "glotip_2023",
+    "2023-05-30": "glotip_2023",
+}
 
 
 Validate = Literal["quick", "full"] | bool
@@ -42,8 +46,9 @@ def _load(source_id: str, *, validate: Validate = "quick") -> pd.DataFrame:
             try:
                 table = schema.validate(table, **sample)
             except pa.errors.SchemaError as exc:
-                raise DataError(curate.curated_path(source_id),
-                                f"fails its schema: {str(exc).splitlines()[0]}") from None
+                raise DataError(
+                    curate.curated_path(source_id), f"fails its schema: {str(exc).splitlines()[0]}"
+                ) from None
     return table
 
 
@@ -66,7 +71,9 @@ def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.Da
     try:
         source_id = GLOTIP_RELEASES[str(release)]
     except KeyError:
-        raise ValueError(f"unknown GLOTIP release {release!r}; choose from {sorted(GLOTIP_RELEASES)}") from None
+        raise ValueError(
+            f"unknown GLOTIP release {release!r}; choose from {sorted(GLOTIP_RELEASES)}"
+        ) from None
     return _load(source_id, validate=validate)
 
 
@@ -111,10 +118,16 @@ def info() -> pd.DataFrame:
     origins = sources.read_origins()
     for sid, source in sources.load_manifest().items():
         status = sources.verify(sid)
-        row = {"source": sid, "release": source.release, "raw": status,
-               "origin": origins.get(sid, "-") if status != "missing" else "-",
-               "curated": "current" if curate.is_current(sid) else "not built",
-               "rows": None, "years": "", "countries": None}
+        row = {
+            "source": sid,
+            "release": source.release,
+            "raw": status,
+            "origin": origins.get(sid, "-") if status != "missing" else "-",
+            "curated": "current" if curate.is_current(sid) else "not built",
+            "rows": None,
+            "years": "",
+            "countries": None,
+        }
         if row["curated"] == "current":
             table = pd.read_parquet(curate.curated_path(sid))
             row["rows"] = len(table)
@@ -123,9 +136,15 @@ def info() -> pd.DataFrame:
                 years = pd.to_numeric(table[year_col], errors="coerce").dropna()
                 row["years"] = f"{int(years.min())}-{int(years.max())}" if len(years) else ""
             elif "registration_year" in table.columns:
-                row["years"] = ", ".join(sorted(map(str, table["registration_year"].dropna().unique())))[:40]
+                row["years"] = ", ".join(
+                    sorted(map(str, table["registration_year"].dropna().unique()))
+                )[:40]
             if "iso3" in table.columns:
-                keep = table["is_aggregate"].eq(False) if "is_aggregate" in table.columns else slice(None)
+                keep = (
+                    table["is_aggregate"].eq(False)
+                    if "is_aggregate" in table.columns
+                    else slice(None)
+                )
                 row["countries"] = int(table.loc[keep, "iso3"].nunique())
         rows.append(row)
     out = pd.DataFrame(rows)

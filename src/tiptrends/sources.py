@@ -52,8 +52,19 @@ class Source:
         return paths.raw_dir() / self.file
 
 
-_REQUIRED = ("title", "file", "publisher", "homepage", "url", "release", "period", "licence",
-             "citation", "sha256", "reader")
+_REQUIRED = (
+    "title",
+    "file",
+    "publisher",
+    "homepage",
+    "url",
+    "release",
+    "period",
+    "licence",
+    "citation",
+    "sha256",
+    "reader",
+)
 
 
 def load_manifest(path: Path | None = None) -> dict[str, Source]:
@@ -94,7 +105,9 @@ def get_source(source_id: str) -> Source:
     """Return one source of the manifest by id (``DataError`` if unknown)."""
     manifest = load_manifest()
     if source_id not in manifest:
-        raise DataError(paths.manifest_path(), f"unknown source {source_id!r}; known: {', '.join(manifest)}")
+        raise DataError(
+            paths.manifest_path(), f"unknown source {source_id!r}; known: {', '.join(manifest)}"
+        )
     return manifest[source_id]
 
 
@@ -173,26 +186,40 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
         actual = sha256_of(cached)
         if actual == source.sha256:
             return cached, read_origins().get(source.id, "raw cache")
-        raise DataError(cached, f"checksum mismatch: expected sha256 {source.sha256}, got {actual} "
-                                "(delete the cached file or update data/sources.toml deliberately)")
+        raise DataError(
+            cached,
+            f"checksum mismatch: expected sha256 {source.sha256}, got {actual} "
+            "(delete the cached file or update data/sources.toml deliberately)",
+        )
     mirror = paths.mirror_dir()
     if mirror is not None and (mirror / source.file).exists():
         _copy_verified(mirror / source.file, source)
         _record_origin(source, "mirror")
         return cached, "mirror"
     if not allow_download:
-        raise DataError(cached, "raw file missing: not in data/raw/, no mirror copy "
-                                "(set TIPTRENDS_DATA_MIRROR) and downloads disabled")
+        raise DataError(
+            cached,
+            "raw file missing: not in data/raw/, no mirror copy "
+            "(set TIPTRENDS_DATA_MIRROR) and downloads disabled",
+        )
     import pooch  # imported here: only needed for downloads
 
     try:
-        pooch.retrieve(source.url, known_hash=f"sha256:{source.sha256}", fname=Path(source.file).name,
-                       path=cached.parent, progressbar=False)
+        pooch.retrieve(
+            source.url,
+            known_hash=f"sha256:{source.sha256}",
+            fname=Path(source.file).name,
+            path=cached.parent,
+            progressbar=False,
+        )
     except ValueError as exc:  # pooch's checksum mismatch
         raise DataError(cached, f"downloaded file rejected: {str(exc).splitlines()[0]}") from None
     except Exception as exc:  # network errors of any kind
-        raise DataError(cached, f"raw file missing: not in data/raw/, no mirror copy, and download from "
-                                f"{source.url} failed ({type(exc).__name__})") from None
+        raise DataError(
+            cached,
+            f"raw file missing: not in data/raw/, no mirror copy, and download from "
+            f"{source.url} failed ({type(exc).__name__})",
+        ) from None
     _record_origin(source, "download")
     return cached, "download"
 

@@ -49,8 +49,21 @@ from tiptrends.errors import DataError
 READER_VERSION = "1"
 SHEET = "data_glotip_1"
 HEADER_ROW = 3  # 1-based
-RAW_COLUMNS = ("Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
-               "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source")
+RAW_COLUMNS = (
+    "Iso3_code",
+    "Country",
+    "Region",
+    "Subregion",
+    "Indicator",
+    "Dimension",
+    "Category",
+    "Sex",
+    "Age",
+    "Year",
+    "Unit of measurement",
+    "txtVALUE",
+    "Source",
+)
 KEY = ["iso3", "indicator", "dimension", "category", "sex", "age", "year"]
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 
@@ -75,8 +88,12 @@ SCHEMA = pa.DataFrameSchema(
         "raw_value": pa.Column(str),
         "duplicate_key": pa.Column(bool),
     },
-    checks=[pa.Check(lambda d: d["value"].isna() == d["suppressed"],
-                     error="value is missing exactly when suppressed")],
+    checks=[
+        pa.Check(
+            lambda d: d["value"].isna() == d["suppressed"],
+            error="value is missing exactly when suppressed",
+        )
+    ],
     strict=True,
     ordered=True,
 )
@@ -91,6 +108,24 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _text_frame(body: list[list[object]], header: list[str]) -> pd.DataFrame:
+    """Raw rows -> all-text frame of the expected columns (12.0 -> "12", None -> "")."""
+    width = len(header)
+    frame = pd.DataFrame(
+        [r[:width] + [""] * (width - len(r)) for r in body], columns=header, dtype=object
+    )
+    frame = frame.loc[:, [c for c in header if c in RAW_COLUMNS]]
+    for column in frame.columns:
+        values = frame[column]
+        kinds = values.map(type)
+        numeric = kinds.isin((float, int))
+        text = values.where(kinds.isin((str,)), "").astype(str).str.strip()
+        if numeric.any():
+            text[numeric] = values[numeric].map(_cell_text)
+        frame[column] = text
+    return frame
+
+
 def _read_rows(path: Path) -> list[list[object]]:
     from python_calamine import CalamineWorkbook
 
@@ -99,9 +134,13 @@ def _read_rows(path: Path) -> list[list[object]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise DataError(path, f"not a readable xlsx workbook ({type(exc).__name__}: {str(exc)[:80]})") from None
+        raise DataError(
+            path, f"not a readable xlsx workbook ({type(exc).__name__}: {str(exc)[:80]})"
+        ) from None
     if SHEET not in workbook.sheet_names:
-        raise DataError(path, f"sheet {SHEET!r} not found (sheets: {', '.join(workbook.sheet_names)})")
+        raise DataError(
+            path, f"sheet {SHEET!r} not found (sheets: {', '.join(workbook.sheet_names)})"
+        )
     try:
         return workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
     except Exception as exc:
@@ -126,8 +165,13 @@ def _check_header(path: Path, rows: list[list[object]]) -> list[str]:
     if "Iso3_code" not in header:
         for i, row in enumerate(rows[:20], start=1):
             if "Iso3_code" in [_cell_text(c) for c in row]:
-                raise DataError(path, f"header row moved: expected on row {HEADER_ROW}, found on row {i}")
-        raise DataError(path, f"header row not found (expected columns {', '.join(RAW_COLUMNS[:3])}, ... on row {HEADER_ROW})")
+                raise DataError(
+                    path, f"header row moved: expected on row {HEADER_ROW}, found on row {i}"
+                )
+        raise DataError(
+            path,
+            f"header row not found (expected columns {', '.join(RAW_COLUMNS[:3])}, ... on row {HEADER_ROW})",
+        )
     missing = [c for c in RAW_COLUMNS if c not in header]
     if missing:
         extra = [c for c in header if c and c not in RAW_COLUMNS]
@@ -138,24 +182,36 @@ def _check_header(path: Path, rows: list[list[object]]) -> list[str]:
 
 def _check_vocabulary(path: Path, frame: pd.DataFrame) -> None:
     allowed = {
-        "indicator": vocab.INDICATORS, "dimension": vocab.DIMENSIONS, "sex": vocab.SEXES,
-        "age": vocab.AGES, "unit": ("Counts",),
+        "indicator": vocab.INDICATORS,
+        "dimension": vocab.DIMENSIONS,
+        "sex": vocab.SEXES,
+        "age": vocab.AGES,
+        "unit": ("Counts",),
     }
     for column, values in allowed.items():
         bad = frame.loc[~frame[column].isin(values), column]
         if len(bad):
-            raise DataError(path, f"unknown {column} value {bad.iloc[0]!r} on row "
-                                  f"{int(frame.loc[bad.index[0], 'source_row'])} ({len(bad)} rows)")
+            raise DataError(
+                path,
+                f"unknown {column} value {bad.iloc[0]!r} on row "
+                f"{int(frame.loc[bad.index[0], 'source_row'])} ({len(bad)} rows)",
+            )
     form_rows = frame["dimension"] == vocab.DIM_FORM
     bad = frame.loc[form_rows & ~frame["category"].isin(vocab.FORMS), "category"]
     if len(bad):
-        raise DataError(path, f"unknown form of exploitation {bad.iloc[0]!r} on row "
-                              f"{int(frame.loc[bad.index[0], 'source_row'])}")
+        raise DataError(
+            path,
+            f"unknown form of exploitation {bad.iloc[0]!r} on row "
+            f"{int(frame.loc[bad.index[0], 'source_row'])}",
+        )
     total_rows = frame["dimension"] == vocab.DIM_TOTAL
     bad = frame.loc[total_rows & (frame["category"] != vocab.TOTAL), "category"]
     if len(bad):
-        raise DataError(path, f"unknown category {bad.iloc[0]!r} for dimension Total on row "
-                              f"{int(frame.loc[bad.index[0], 'source_row'])}")
+        raise DataError(
+            path,
+            f"unknown category {bad.iloc[0]!r} for dimension Total on row "
+            f"{int(frame.loc[bad.index[0], 'source_row'])}",
+        )
 
 
 def parse_counts(path: Path, raw: pd.Series, source_row: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -177,8 +233,11 @@ def parse_counts(path: Path, raw: pd.Series, source_row: pd.Series) -> tuple[pd.
     bad = ~(numeric | suppressed)
     if bad.any():
         i = bad.idxmax()
-        raise DataError(path, f"non-numeric value {raw[i]!r} on row {int(source_row[i])} "
-                              f"({int(bad.sum())} such rows; only counts, '1,234' and '<5' are allowed)")
+        raise DataError(
+            path,
+            f"non-numeric value {raw[i]!r} on row {int(source_row[i])} "
+            f"({int(bad.sum())} such rows; only counts, '1,234' and '<5' are allowed)",
+        )
     value = pd.to_numeric(raw.where(numeric).str.replace(",", "", regex=False), errors="raise")
     return value.astype("float64"), suppressed
 
@@ -208,49 +267,76 @@ def read_glotip(path: Path) -> pd.DataFrame:
     body = rows[HEADER_ROW:]
     if not body:
         raise DataError(path, "no data rows below the header")
-    cols = {name: [_cell_text(r[i]) if i < len(r) else "" for r in body] for i, name in enumerate(header)
-            if name in RAW_COLUMNS}
-    frame = pd.DataFrame(cols)
+    frame = _text_frame(body, header)
     frame["source_row"] = np.arange(HEADER_ROW + 1, HEADER_ROW + 1 + len(frame), dtype="int64")
     blank = (frame[list(RAW_COLUMNS)] == "").all(axis=1)
     if blank.any():  # trailing empty rows only; an empty row inside the data is an error
         first_blank = int(blank.idxmax())
         if not blank.iloc[first_blank:].all():
-            raise DataError(path, f"empty row {int(frame.loc[first_blank, 'source_row'])} inside the data")
+            raise DataError(
+                path, f"empty row {int(frame.loc[first_blank, 'source_row'])} inside the data"
+            )
         frame = frame.loc[~blank].copy()
-    frame = frame.rename(columns={
-        "Iso3_code": "iso3", "Country": "country", "Region": "region", "Subregion": "subregion",
-        "Indicator": "indicator", "Dimension": "dimension", "Category": "category", "Sex": "sex",
-        "Age": "age", "Year": "year", "Unit of measurement": "unit", "txtVALUE": "raw_value",
-    })
+    frame = frame.rename(
+        columns={
+            "Iso3_code": "iso3",
+            "Country": "country",
+            "Region": "region",
+            "Subregion": "subregion",
+            "Indicator": "indicator",
+            "Dimension": "dimension",
+            "Category": "category",
+            "Sex": "sex",
+            "Age": "age",
+            "Year": "year",
+            "Unit of measurement": "unit",
+            "txtVALUE": "raw_value",
+        }
+    )
     no_area = (frame["iso3"] == "") & (frame["Country" if "Country" in frame else "country"] == "")
     if no_area.any():
         i = no_area.idxmax()
-        raise DataError(path, f"row {int(frame.loc[i, 'source_row'])} names neither an Iso3_code nor a Country")
+        raise DataError(
+            path, f"row {int(frame.loc[i, 'source_row'])} names neither an Iso3_code nor a Country"
+        )
     _check_vocabulary(path, frame)
     year = pd.to_numeric(frame["year"], errors="coerce")
     if year.isna().any() or (year % 1 != 0).any():
         i = (year.isna() | (year % 1 != 0)).idxmax()
-        raise DataError(path, f"invalid year {frame.loc[i, 'year']!r} on row {int(frame.loc[i, 'source_row'])}")
+        raise DataError(
+            path, f"invalid year {frame.loc[i, 'year']!r} on row {int(frame.loc[i, 'source_row'])}"
+        )
     frame["year"] = year.astype("int64")
-    frame["value"], frame["suppressed"] = parse_counts(path, frame["raw_value"], frame["source_row"])
+    frame["value"], frame["suppressed"] = parse_counts(
+        path, frame["raw_value"], frame["source_row"]
+    )
 
     for column in ("iso3", "country", "region", "subregion"):
         frame[column] = frame[column].replace("", None).astype(object)
     frame["is_aggregate"] = frame["country"].isna() | (
-        frame["iso3"].notna() & ~frame["iso3"].fillna("").str.fullmatch(r"[A-Z]{3}"))
+        frame["iso3"].notna() & ~frame["iso3"].fillna("").str.fullmatch(r"[A-Z]{3}")
+    )
     frame["duplicate_key"] = frame.duplicated(KEY, keep=False)
-    headline = (frame["dimension"] == vocab.DIM_TOTAL) & (frame["sex"] == vocab.TOTAL) & (frame["age"] == vocab.TOTAL)
+    headline = (
+        (frame["dimension"] == vocab.DIM_TOTAL)
+        & (frame["sex"] == vocab.TOTAL)
+        & (frame["age"] == vocab.TOTAL)
+    )
     dup_headline = frame["duplicate_key"] & headline
     if dup_headline.any():
         i = dup_headline.idxmax()
         r = frame.loc[i]
-        raise DataError(path, f"duplicate rows for the total of {r['indicator']!r}, {r['iso3']} {r['year']} "
-                              f"(row {int(r['source_row'])}); a country-year total must be unique")
+        raise DataError(
+            path,
+            f"duplicate rows for the total of {r['indicator']!r}, {r['iso3']} {r['year']} "
+            f"(row {int(r['source_row'])}); a country-year total must be unique",
+        )
     frame["release"] = release.strftime("%Y-%m-%d")
     frame["release_date"] = pd.Timestamp(release).as_unit("ns")
     frame = frame[list(SCHEMA.columns)].reset_index(drop=True)
     try:
         return SCHEMA.validate(frame)
     except pa.errors.SchemaError as exc:
-        raise DataError(path, f"curated table fails its schema: {str(exc).splitlines()[0]}") from None
+        raise DataError(
+            path, f"curated table fails its schema: {str(exc).splitlines()[0]}"
+        ) from None
