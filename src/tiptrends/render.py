@@ -70,9 +70,7 @@ class CellFailure:
     evalue: str
 
     def __str__(self) -> str:
-        where = (
-            "before the first cell" if self.cell is None else f"cell {self.cell} ({self.line!r})"
-        )
+        where = "before the first cell" if self.cell is None else f"cell {self.cell} `{self.line}`"
         return f"{self.notebook}: {where}: {self.ename}: {self.evalue}"
 
 
@@ -158,7 +156,7 @@ def package_fingerprint() -> str:
     """Hash of the tiptrends source (``*.py``, templates), ``data/mappings`` and ``data/published``."""
     h = hashlib.sha256()
     pkg = paths.PACKAGE_DIR
-    _hash_files([*pkg.rglob("*.py"), *TEMPLATES_DIR.glob("*")], pkg, h)
+    _hash_files([*pkg.rglob("*.py"), *(pkg / "templates").glob("*")], pkg, h)
     for d in (paths.mappings_dir(), paths.published_dir()):
         if d.is_dir():
             h.update(d.name.encode())
