@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
+import pandera.pandas as pa
 
 from tiptrends import paths, sources
 from tiptrends.errors import DataError
@@ -40,8 +41,9 @@ class Reader:
 
     @property
     def version(self) -> str:
-        """Reader version (part of the rebuild key)."""
-        return str(getattr(self.load_module(), "READER_VERSION", "0"))
+        """Reader version plus a post-processing tag (both part of the rebuild key)."""
+        base = str(getattr(self.load_module(), "READER_VERSION", "0"))
+        return f"{base}+iso3.1" if self.country_columns else base
 
     def read(self) -> Callable[[Path], pd.DataFrame]:
         """Return the reader function."""
@@ -51,12 +53,41 @@ class Reader:
 #: reader name (as in data/sources.toml) -> reader.
 READERS: dict[str, Reader] = {
     "unodc": Reader("tiptrends.readers.unodc", "read_glotip"),
-    "walkfree": Reader("tiptrends.readers.walkfree", "read_gsi"),
+    "walkfree": Reader("tiptrends.readers.walkfree", "read_gsi", (("country", None),)),
     "ctdc": Reader("tiptrends.readers.ctdc", "read_ctdc"),
-    "tip_kelley_heiss": Reader("tiptrends.readers.tip", "read_tip_kelley_heiss"),
-    "du_tiers": Reader("tiptrends.readers.tip", "read_du_tiers"),
-    "du_flows": Reader("tiptrends.readers.tip", "read_du_flows"),
+    "tip_kelley_heiss": Reader(
+        "tiptrends.readers.tip", "read_tip_kelley_heiss", (("country", "iso"),)
+    ),
+    "du_tiers": Reader("tiptrends.readers.tip", "read_du_tiers", (("country", None),)),
+    "du_flows": Reader(
+        "tiptrends.readers.tip",
+        "read_du_flows",
+        (("origin", None), ("transit", None), ("destination", None)),
+    ),
 }
+
+
+def iso3_prefix(name_column: str) -> str:
+    """Prefix of the ISO3 columns added for a name column ("" for ``country``)."""
+    return "" if name_column == "country" else f"{name_column}_"
+
+
+def curated_schema(reader: str) -> pa.DataFrameSchema | None:
+    """The reader's schema extended with the ISO3 columns that the build adds."""
+    spec = READERS[reader]
+    schema = getattr(spec.load_module(), "SCHEMA", None)
+    if isinstance(schema, dict):  # a module with several readers keys its schemas by function
+        schema = schema[spec.function]
+    if schema is None or not spec.country_columns:
+        return schema
+    added = {}
+    for name_column, _ in spec.country_columns:
+        prefix = iso3_prefix(name_column)
+        added[f"{prefix}iso3"] = pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True)
+        added[f"{prefix}iso3_match"] = pa.Column(
+            str, pa.Check.isin(["code", "manual", "name", "unmatched"])
+        )
+    return schema.add_columns(added)
 
 
 def curated_path(source_id: str) -> Path:
@@ -113,7 +144,11 @@ def build_table(raw_file: Path, reader: str) -> pd.DataFrame:
         from tiptrends.countries import attach_iso3
 
         for name_column, code_column in spec.country_columns:
-            table = attach_iso3(table, name_column=name_column, code_column=code_column)
+            prefix = iso3_prefix(name_column)
+            mapped = attach_iso3(table, name_column=name_column, code_column=code_column)
+            table = mapped.rename(
+                columns={"iso3": f"{prefix}iso3", "iso3_match": f"{prefix}iso3_match"}
+            )
     return table
 
 

@@ -40,7 +40,7 @@ def _load(source_id: str, *, validate: Validate = "quick") -> pd.DataFrame:
     table = curate.read_curated(source_id)
     if validate:
         source = sources.get_source(source_id)
-        schema = getattr(curate.READERS[source.reader].load_module(), "SCHEMA", None)
+        schema = curate.curated_schema(source.reader)
         if schema is not None:
             sample = {"head": 1000, "tail": 1000} if validate == "quick" else {}
             try:
@@ -131,21 +131,18 @@ def info() -> pd.DataFrame:
         if row["curated"] == "current":
             table = pd.read_parquet(curate.curated_path(sid))
             row["rows"] = len(table)
-            year_col = next((c for c in ("year", "year_min") if c in table.columns), None)
-            if year_col is not None and table[year_col].notna().any():
-                years = pd.to_numeric(table[year_col], errors="coerce").dropna()
-                row["years"] = f"{int(years.min())}-{int(years.max())}" if len(years) else ""
-            elif "registration_year" in table.columns:
-                row["years"] = ", ".join(
-                    sorted(map(str, table["registration_year"].dropna().unique()))
-                )[:40]
-            if "iso3" in table.columns:
-                keep = (
-                    table["is_aggregate"].eq(False)
-                    if "is_aggregate" in table.columns
-                    else slice(None)
-                )
-                row["countries"] = int(table.loc[keep, "iso3"].nunique())
+            low = next((c for c in ("year", "year_from") if c in table.columns), None)
+            high = next((c for c in ("year", "year_to") if c in table.columns), None)
+            if low is not None:
+                years_low = pd.to_numeric(table[low], errors="coerce").dropna()
+                years_high = pd.to_numeric(table[high], errors="coerce").dropna()
+                if len(years_low):
+                    row["years"] = f"{int(years_low.min())}-{int(years_high.max())}"
+            iso_columns = [c for c in table.columns if c == "iso3" or c.endswith("_iso3")]
+            if iso_columns:
+                keep = ~table["is_aggregate"] if "is_aggregate" in table.columns else slice(None)
+                codes = pd.concat([table.loc[keep, c] for c in iso_columns]).dropna()
+                row["countries"] = int(codes.nunique())
         rows.append(row)
     out = pd.DataFrame(rows)
     out[["rows", "countries"]] = out[["rows", "countries"]].astype("Int64")
