@@ -36,6 +36,8 @@ be a known code or the reader raises :class:`DataError`.
 
 from __future__ import annotations
 
+import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -135,8 +137,16 @@ def read_ctdc(path: Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError(path, "file not found")
+    _check_header_line(path, tuple(COLUMNS))
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+        with warnings.catch_warnings():
+            # a row with more fields than the header: error, not a silent implicit index
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_filter=False, index_col=False
+            )
+    except pd.errors.ParserWarning as exc:
+        raise DataError(path, "a row has more fields than the header") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(path, f"not a readable CSV file ({problem})") from exc
@@ -174,6 +184,19 @@ def read_ctdc(path: Path) -> pd.DataFrame:
         return SCHEMA.validate(out)
     except SchemaError as exc:
         raise DataError(path, _schema_problem(exc)) from exc
+
+
+def _check_header_line(path: Path, required: tuple[str, ...]) -> None:
+    """Raise DataError unless line 1 holds every required column name."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            first = next(csv.reader(fh), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(path, f"not a readable CSV file ({type(exc).__name__})") from exc
+    names = {c.strip() for c in first}
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise DataError(path, f"missing column {missing[0]!r} (header must be on line 1)")
 
 
 def _check_codes(

@@ -73,7 +73,9 @@ in the skipped Sheet1). Locations are countries or regions as written ("Middle E
 
 from __future__ import annotations
 
+import csv
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -224,7 +226,7 @@ def read_tip_kelley_heiss(path: Path) -> pd.DataFrame:
         not a whole number, an unknown tier, a duplicate country x year, or a schema failure.
     """
     path = Path(path)
-    raw = _read_csv(path)
+    raw = _read_csv(path, KH_COLUMNS)
     header = [c.strip() for c in raw.columns]
     missing = [c for c in KH_COLUMNS if c not in header]
     if missing:
@@ -368,7 +370,7 @@ def _du_tier_sheet(path: Path, wb: CalamineWorkbook, sheet: str) -> pd.DataFrame
     body = [list(r[:3]) + [None] * (3 - len(r[:3])) for r in rows[1:]]
     df = pd.DataFrame(body, columns=["year", "country", "tier_raw"], dtype=object)
     df["source_row"] = np.arange(2, len(df) + 2, dtype="int64")
-    text = df[["year", "country", "tier_raw"]].map(_text)
+    text = df[["year", "country", "tier_raw"]].apply(_text_col)
     # Rows with every cell blank carry nothing (formatted area below the data): dropped.
     keep = (text != "").any(axis=1)
     df, text = df[keep].reset_index(drop=True), text[keep].reset_index(drop=True)
@@ -437,8 +439,8 @@ def read_du_flows(path: Path) -> pd.DataFrame:
         copy, original = FLOW_COPY_SHEET
         if original not in wb.sheet_names:
             raise DataError(path, f"sheet {copy!r} present but sheet {original!r} missing")
-        a = [list(map(_text, r)) for r in _sheet_rows(path, wb, copy)[1:]]
-        b = [list(map(_text, r)) for r in _sheet_rows(path, wb, original)[1:]]
+        a = _sheet_rows(path, wb, copy)[1:]
+        b = _sheet_rows(path, wb, original)[1:]
         if a != b:
             raise DataError(path, f"sheet {copy!r} is not a copy of sheet {original!r}")
     out = pd.concat(frames, ignore_index=True)
@@ -470,7 +472,7 @@ def _flow_sheet(path: Path, wb: CalamineWorkbook, sheet: str, year: int) -> pd.D
     body = [list(r) + [None] * (max(width, len(r)) - len(r)) for r in rows[1:]]
     source_rows = np.arange(2, len(body) + 2, dtype="int64")
     df = pd.DataFrame([r[:width] for r in body], dtype=object)
-    text = df.map(_text)
+    text = df.apply(_text_col)
     labels = [f"sheet {sheet!r} row {n}" for n in source_rows]
 
     # Stray unnamed columns (sheet 2012, column L) may only repeat the Flagged mark.
@@ -552,11 +554,27 @@ def _code_list(v: object, allowed: frozenset[int]) -> str | None | bool:
 
 
 # --------------------------------------------------------------------------- helpers
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    """Read a CSV as text; DataError unless line 1 holds every required column name."""
     if not path.is_file():
         raise DataError(path, "file not found")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+        with path.open(encoding="utf-8", newline="") as fh:
+            first = next(csv.reader(fh), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(path, f"not a readable CSV file ({type(exc).__name__})") from exc
+    missing = [c for c in required if c not in {f.strip() for f in first}]
+    if missing:
+        raise DataError(path, f"missing column {missing[0]!r} (header must be on line 1)")
+    try:
+        with warnings.catch_warnings():
+            # a row with more fields than the header: error, not a silent implicit index
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_filter=False, index_col=False
+            )
+    except pd.errors.ParserWarning as exc:
+        raise DataError(path, "a row has more fields than the header") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(path, f"not a readable CSV file ({problem})") from exc
@@ -587,6 +605,16 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _text_col(values: pd.Series) -> pd.Series:
+    """:func:`_text` over a column, computed once per distinct value."""
+
+    def key(v: object) -> tuple[type, object]:
+        return (type(v), v if v == v else "nan")  # NaN != NaN
+
+    lookup = {key(v): _text(v) for v in pd.unique(values)}
+    return pd.Series([lookup[key(v)] for v in values.tolist()], index=values.index, dtype=object)
 
 
 def _norm(value: object) -> str:
