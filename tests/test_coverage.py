@@ -1,0 +1,298 @@
+"""Tests for tiptrends.coverage: hand-made tables with known answers, then real-data smoke tests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tiptrends import coverage as C
+from tiptrends.vocab import (
+    ADULT,
+    CHILD,
+    DIM_CITIZENSHIP,
+    DIM_FORM,
+    DIM_TOTAL,
+    FEMALE,
+    FORCED_LABOUR,
+    MALE,
+    OTHER_FORMS,
+    SEXUAL,
+    TOTAL,
+    VICTIMS,
+)
+
+
+def row(iso3, year, value, dim=DIM_TOTAL, cat=TOTAL, sex=TOTAL, age=TOTAL, indicator=VICTIMS,
+        region="Europe", subregion="Southern Europe"):
+    """One curated row; value None means a suppressed "<5"."""
+    return {
+        "iso3": iso3, "country": f"Country {iso3}", "is_aggregate": False, "region": region,
+        "subregion": subregion, "indicator": indicator, "dimension": dim, "category": cat,
+        "sex": sex, "age": age, "year": year,
+        "value": np.nan if value is None else float(value), "suppressed": value is None,
+    }
+
+
+def table(rows):
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def small():
+    """Three countries over 2019-2022 with known coverage and suppression."""
+    rows = [
+        # AAA: total every year, form 2022 (with a "<5"), sex x age 2022
+        *[row("AAA", y, 100 + y - 2019) for y in (2019, 2020, 2021, 2022)],
+        row("AAA", 2022, 60, DIM_FORM, SEXUAL), row("AAA", 2022, None, DIM_FORM, FORCED_LABOUR),
+        row("AAA", 2022, 30, DIM_TOTAL, TOTAL, FEMALE, ADULT),
+        row("AAA", 2022, 20, DIM_TOTAL, TOTAL, MALE, CHILD),
+        row("AAA", 2022, 50, DIM_TOTAL, TOTAL, FEMALE, TOTAL),  # sex total: no breakdown
+        # BBB: total 2019 and 2022 only; only a "<5" form placeholder in 2022
+        row("BBB", 2019, 200), row("BBB", 2022, 300),
+        row("BBB", 2022, None, DIM_FORM, OTHER_FORMS),
+        # CCC: suppressed total in 2022, citizenship in 2022
+        row("CCC", 2022, None), row("CCC", 2022, 7, DIM_CITIZENSHIP, "Domestic"),
+        # an aggregate row that must be ignored
+        {**row("ZZZ", 2022, 999), "is_aggregate": True},
+    ]
+    return table(rows)
+
+
+def test_breakdown_of_labels_rows(small):
+    b = C.breakdown_of(small)
+    assert b.iloc[0] == "total"
+    keys = zip(small["iso3"], small["dimension"], small["sex"], small["age"], strict=True)
+    got = dict(zip(keys, b, strict=True))
+    assert got[("AAA", DIM_FORM, TOTAL, TOTAL)] == "form"
+    assert got[("AAA", DIM_TOTAL, FEMALE, ADULT)] == "sex_age"
+    assert got[("AAA", DIM_TOTAL, FEMALE, TOTAL)] is None
+    assert got[("CCC", DIM_CITIZENSHIP, TOTAL, TOTAL)] == "citizenship"
+
+
+def test_countries_reporting_counts_suppressed_rows_unless_asked(small):
+    units = C.reporting_units(small)
+    assert "ZZZ" not in set(units["iso3"])
+    any_row = C.countries_reporting(units, years=[2019, 2022])
+    assert any_row.loc[2022, "total"] == 3          # AAA, BBB and CCC's "<5"
+    assert any_row.loc[2022, "form"] == 2           # AAA and BBB's placeholder
+    assert any_row.loc[2019, "total"] == 2
+    assert any_row.loc[2019, "form"] == 0
+    with_value = C.countries_reporting(units, require_value=True, years=[2022])
+    assert with_value.loc[2022, "total"] == 2
+    assert with_value.loc[2022, "form"] == 1
+    assert with_value.loc[2022, "sex_age"] == 1
+    assert with_value.loc[2022, "citizenship"] == 1
+
+
+def test_population_coverage_uses_whole_population_as_denominator(small):
+    units = C.reporting_units(small)
+    pop = pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": 60.0, "DDD": 100.0})
+    cov = C.population_coverage(units, pop, require_value=True, years=[2019, 2022])
+    assert cov.loc[2022, "total"] == pytest.approx(100 * 40 / 200)
+    assert cov.loc[2019, "total"] == pytest.approx(100 * 40 / 200)
+    assert cov.loc[2022, "form"] == pytest.approx(100 * 10 / 200)
+    cov_any = C.population_coverage(units, pop, years=[2022])
+    assert cov_any.loc[2022, "total"] == pytest.approx(50.0)
+
+
+def test_suppression_summary_and_share(small):
+    assert C.suppressed_share_pct(small) == pytest.approx(100 * 3 / len(small))
+    s = C.suppression_summary(small, by=["year"]).set_index("year")
+    assert s.loc[2019, "suppressed"] == 0
+    assert s.loc[2022, "suppressed"] == 3
+    assert s.loc[2022, "suppressed_pct"] == pytest.approx(100 * 3 / s.loc[2022, "cells"])
+    overall = C.suppression_summary(small, by=[])
+    assert int(overall["cells"].iloc[0]) == len(small)
+    assert math.isnan(C.suppressed_share_pct(small.iloc[0:0]))
+
+
+def test_inventory_counts_rows_and_countries(small):
+    inv = C.inventory(small).set_index(["indicator", "dimension"])
+    tot = inv.loc[(VICTIMS, DIM_TOTAL)]
+    assert tot["countries"] == 3  # the aggregate row is not a country
+    assert tot["first_year"] == 2019 and tot["last_year"] == 2022
+    assert inv.loc[(VICTIMS, DIM_FORM), "suppressed_pct"] == pytest.approx(100 * 2 / 3)
+
+
+def counts_table(data):
+    """Wide counts table from {iso3: {year: value}}."""
+    rows = [{"iso3": i, "country": i, "region": "R", "subregion": "S", "year": y, "Total": v}
+            for i, ys in data.items() for y, v in ys.items()]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def counts():
+    return counts_table({
+        "AAA": {2019: 100.0, 2020: 50.0, 2021: 80.0, 2022: 200.0},   # in every set
+        "BBB": {2019: 1000.0, 2022: 500.0},                           # matched, not balanced
+        "CCC": {2019: 40.0, 2020: 40.0},                              # only the base year
+        "DDD": {2022: 60.0},                                          # only the end year
+    })
+
+
+def test_panel_changes_known_answers(counts):
+    t = C.panel_changes(counts, 2019, 2022)
+    assert t.loc["open", "total_y0"] == 1140 and t.loc["open", "total_y1"] == 760
+    assert t.loc["open", "n_y0"] == 3 and t.loc["open", "n_y1"] == 3
+    assert t.loc["matched", "pct_change"] == pytest.approx(100 * (700 / 1100 - 1))
+    assert t.loc["balanced", "pct_change"] == pytest.approx(100.0)
+    assert t.loc["balanced", "n_y0"] == 1
+    # interpolated needs both endpoints: same endpoints as matched
+    assert t.loc["interpolated", "pct_change"] == pytest.approx(t.loc["matched", "pct_change"])
+
+
+def test_panel_series_interpolates_inner_years(counts):
+    s = C.panel_series(counts, range(2019, 2023))
+    assert s.loc[2020, "balanced"] == 50.0
+    # BBB filled log-linearly between 1000 (2019) and 500 (2022)
+    assert s.loc[2020, "interpolated"] == pytest.approx(50 + 1000 * 0.5 ** (1 / 3))
+    assert s.loc[2021, "n_interpolated"] == 2
+    assert s.loc[2022, "open"] == 760
+
+
+@pytest.mark.parametrize("panel", C.PANEL_KINDS)
+def test_change_influence_matches_recomputation(counts, panel):
+    infl = C.change_influence(counts, 2019, 2022, panel).set_index("iso3")
+    full = C.panel_changes(counts, 2019, 2022).loc[panel, "pct_change"]
+    for iso in infl.index:
+        without = C.panel_changes(counts[counts["iso3"] != iso], 2019, 2022).loc[panel, "pct_change"]
+        assert infl.loc[iso, "change_without"] == pytest.approx(without, nan_ok=True)
+        assert infl.loc[iso, "change_all"] == pytest.approx(full)
+    with pytest.raises(ValueError):
+        C.change_influence(counts, 2019, 2022, "nonsense")
+
+
+def test_total_definitions_known_answers(small):
+    t = C.total_definitions(small, 2022)
+    assert t.loc["country_totals", "value"] == 103 + 300
+    assert t.loc["country_totals", "n_countries"] == 2
+    assert t.loc["country_totals_upper", "value"] == 103 + 300 + 4
+    assert t.loc["known_sex_age", "value"] == 50          # women 30 + boys 20 (AAA)
+    assert t.loc["known_form", "value"] == 60             # "<5" adds nothing
+    assert t.loc["max_total_or_breakdown", "value"] == 103 + 300
+
+
+def releases():
+    old = table([
+        row("AAA", 2019, 100), row("AAA", 2019, 60, DIM_FORM, SEXUAL),
+        row("BBB", 2019, 50),                                   # removed in the new release
+        row("CCC", 2019, 10), row("CCC", 2019, None, DIM_FORM, OTHER_FORMS),
+        row("DDD", 2019, 20),
+    ])
+    new = table([
+        row("AAA", 2019, 120), row("AAA", 2019, 60, DIM_FORM, SEXUAL),   # total revised
+        row("CCC", 2019, 10),                                   # only a placeholder dropped
+        row("DDD", 2019, None),                                 # now "<5"
+        row("EEE", 2019, 70),                                   # added
+        row("EEE", 2019, 5, DIM_FORM, OTHER_FORMS), row("EEE", 2019, 3, DIM_FORM, OTHER_FORMS),
+    ])
+    return old, new
+
+
+def test_cell_values_sums_duplicate_rows():
+    _, new = releases()
+    cells = C.cell_values(new)
+    eee = cells[(cells["iso3"] == "EEE") & (cells["dimension"] == DIM_FORM)]
+    assert len(eee) == 1 and eee["value"].iloc[0] == 8
+
+
+def test_compare_cells_and_country_years():
+    old, new = releases()
+    cells = C.compare_cells(C.cell_values(old), C.cell_values(new))
+    st = cells.set_index(["iso3", "dimension"])["status"]
+    assert st[("AAA", DIM_TOTAL)] == "revised"
+    assert st[("AAA", DIM_FORM)] == "unchanged"
+    assert st[("BBB", DIM_TOTAL)] == "removed"
+    assert st[("DDD", DIM_TOTAL)] == "newly_suppressed"
+    assert st[("EEE", DIM_TOTAL)] == "added"
+    assert st[("CCC", DIM_FORM)] == "removed"
+    ch = C.country_year_changes(cells).set_index(["iso3", "breakdown"])["status"]
+    assert ch[("AAA", "total")] == "revised"
+    assert ch[("AAA", "form")] == "unchanged"
+    assert ch[("BBB", "total")] == "removed"
+    assert ch[("CCC", "form")] == "removed"      # every cell of the breakdown gone
+    assert ch[("CCC", "total")] == "unchanged"
+    assert ch[("DDD", "total")] == "revised"
+    assert ch[("EEE", "form")] == "added"
+    summary = C.change_summary(C.country_year_changes(cells))
+    assert summary.loc[("total", 2019), "revised"] == 2
+    assert summary.loc[("total", 2019)].sum() == 5
+
+
+def test_placeholder_only_status():
+    old = table([row("AAA", 2019, 10, DIM_FORM, SEXUAL), row("AAA", 2019, None, DIM_FORM, OTHER_FORMS)])
+    new = table([row("AAA", 2019, 10, DIM_FORM, SEXUAL)])
+    ch = C.country_year_changes(C.compare_cells(C.cell_values(old), C.cell_values(new)))
+    assert ch["status"].tolist() == ["placeholder_only"]
+    assert ch["n_changed"].tolist() == [0]
+
+
+def test_headline_by_release_and_revisions():
+    old = table([
+        row("AAA", 2019, 100), row("AAA", 2019, 40, DIM_FORM, FORCED_LABOUR),
+        row("AAA", 2019, 60, DIM_FORM, SEXUAL),
+        row("AAA", 2019, 75, DIM_TOTAL, TOTAL, FEMALE, ADULT),
+        row("AAA", 2019, 25, DIM_TOTAL, TOTAL, FEMALE, CHILD),
+    ])
+    new = pd.concat([old, table([row("BBB", 2019, 100), row("BBB", 2019, 100, DIM_FORM, FORCED_LABOUR)])])
+    h = C.headline_by_release({"old": old, "new": new}, [2019])
+    hv = h.set_index("release")
+    assert hv.loc["old", "victims_total"] == 100 and hv.loc["new", "victims_total"] == 200
+    assert hv.loc["old", "forced_labour_share_pct"] == pytest.approx(40.0)
+    assert hv.loc["new", "forced_labour_share_pct"] == pytest.approx(70.0)
+    assert hv.loc["new", "children_share_pct"] == pytest.approx(25.0)
+    r = C.headline_revisions(h, "old", "new")
+    assert r.loc[2019, "victims_total_revision_pct"] == pytest.approx(100.0)
+    assert r.loc[2019, "forced_labour_share_revision_pp"] == pytest.approx(30.0)
+    assert r.loc[2019, "children_share_revision_pp"] == pytest.approx(0.0)
+    only_aaa = C.headline_by_release({"new": new}, [2019], countries=["AAA"])
+    assert only_aaa["victims_total"].iloc[0] == 100
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def real():
+    data = pytest.importorskip("tiptrends.data")
+    try:
+        return data.load_glotip("2025"), data.load_glotip("2023")
+    except Exception as exc:  # pragma: no cover - depends on the local build
+        pytest.skip(f"curated GLOTIP tables unavailable: {exc}")
+
+
+def test_real_suppression_and_reporting(real):
+    new, _ = real
+    assert C.suppressed_share_pct(new) == pytest.approx(100 * 29_558 / 58_769)
+    units = C.reporting_units(new)
+    rep = C.countries_reporting(units, years=[2022])
+    assert rep.loc[2022, "total"] == 112
+    assert C.countries_reporting(units, require_value=True, years=[2022]).loc[2022, "total"] == 100
+
+
+def test_real_totals_and_panels(real):
+    from tiptrends import aggregate
+
+    new, _ = real
+    defs = C.total_definitions(new, 2022)
+    assert defs.loc["country_totals", "value"] == 75_128
+    counts = aggregate.country_year_counts(new)
+    t = C.panel_changes(counts, 2019, 2022)
+    assert t.loc["open", "total_y0"] == 82_291
+    assert t.loc["matched", "n_y0"] <= min(t.loc["open", "n_y0"], t.loc["open", "n_y1"])
+    assert t.loc["balanced", "n_y0"] <= t.loc["matched", "n_y0"]
+
+
+def test_real_release_comparison(real):
+    new, old = real
+    cells = C.compare_cells(C.cell_values(old), C.cell_values(new))
+    assert set(cells["status"]) <= {"added", "removed", "unchanged", "revised",
+                                     "newly_suppressed", "unsuppressed"}
+    # 2022 exists only in the new release
+    assert (cells.loc[cells["year"] == 2022, "status"] == "added").all()
+    gsi = pytest.importorskip("tiptrends.data").load_gsi()
+    pop = C.gsi_population(gsi)
+    assert len(pop) == len(gsi)
+    assert pop.index.is_unique
