@@ -25,6 +25,7 @@ re-rendered from the cache without importing nbclient or starting a kernel.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -422,12 +423,17 @@ def _inject(page: str, header: str) -> str:
     return page[: m.end()] + header + page[m.end() :] if m else header + page
 
 
-def notebook_html(nb: Any, title: str, failure: CellFailure | None) -> str:
-    """Export an executed notebook to a standalone HTML page (red banner if it failed)."""
+@functools.cache
+def _exporter() -> Any:
+    """One HTMLExporter per process (its template environment is costly to build)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return HTMLExporter(template_name="lab")
+
+
+def notebook_html(nb: Any, title: str, failure: CellFailure | None) -> str:
+    """Export an executed notebook to a standalone HTML page (red banner if it failed)."""
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return _inject(body, _page_header(failure))
 
 
@@ -901,3 +907,38 @@ def check_notebook_clean(path: str | Path) -> list[str]:
     if ks.get("name") != KERNELSPEC["name"]:
         problems.append(f"{path.name}: kernelspec is {ks.get('name')!r}, expected 'tiptrends'")
     return problems
+
+
+def collection_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
+    """Every notebook under ``notebooks/`` (templates included, checkpoints excluded)."""
+    root = Path(notebooks_dir or paths.notebooks_dir())
+    return sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def strip_collection(notebooks: Sequence[str | Path] | None = None, *, check: bool = False) -> int:
+    """Strip (or with ``check`` only verify) notebooks; return an exit code.
+
+    Parameters
+    ----------
+    notebooks : sequence of str or Path, optional
+        Notebook files; default every notebook under ``notebooks/``.
+    check : bool
+        Do not modify anything; print the problems and return 1 if there are any.
+
+    Returns
+    -------
+    int
+        0 when clean (or stripped), 1 when ``check`` found problems.
+    """
+    files = [Path(p) for p in notebooks] if notebooks else collection_notebooks()
+    if check:
+        problems = [p for f in files for p in check_notebook_clean(f)]
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            print("run `tiptrends strip` to clean them", file=sys.stderr)
+        return 1 if problems else 0
+    for f in files:
+        if strip_notebook(f):
+            print(f"stripped {f}")
+    return 0

@@ -1,0 +1,150 @@
+"""Benchmark ``tiptrends render`` against serial ``jupyter nbconvert --execute``.
+
+Usage::
+
+    python benchmarks/render.py [--notebooks DIR] [--jobs 2]
+
+Uses DIR, else ``notebooks/`` when it holds notebooks, else a generated set of four
+small notebooks (pandas + a saved figure + a recorded result each). Everything is
+written to a temporary directory; ``_build/`` is not touched. Measures
+
+1. serial: ``jupyter nbconvert --to html --execute`` on each notebook, one after another;
+2. cold: ``render_collection(jobs=N, force=True)`` in a fresh Python process;
+3. warm: the same render again, with nothing changed (cache hits only).
+
+Goals: cold <= 0.5 x serial on 2 CPUs; warm < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from tiptrends import paths
+from tiptrends.render import ensure_kernel
+
+CELL = """\
+import numpy as np
+import pandas as pd
+import matplotlib.pyplot as plt
+from tiptrends.results import record
+from tiptrends.style import save_figure, source_note, use_house_style
+
+use_house_style()
+rng = np.random.default_rng({i})
+df = pd.DataFrame({{"year": range(2003, 2023), "v": rng.normal(100, 10, 20).cumsum()}})
+record("bench_{i}_total", float(df["v"].iloc[-1]))
+fig, ax = plt.subplots()
+ax.plot(df["year"], df["v"])
+ax.set_xlabel("Year")
+ax.set_ylabel("Victims (count)")
+source_note(ax, "synthetic")
+save_figure(fig, "bench_{i}", "Synthetic rising series {i}")
+"""
+
+
+def generate(directory: Path, n: int = 4) -> Path:
+    """Write ``n`` small notebooks to ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(1, n + 1):
+        nb = new_notebook(
+            cells=[
+                new_markdown_cell(f"# Benchmark {i}\n\nSynthetic."),
+                new_code_cell(CELL.format(i=i)),
+            ]
+        )
+        nb.metadata["kernelspec"] = {
+            "name": "tiptrends",
+            "display_name": "Python (tiptrends)",
+            "language": "python",
+        }
+        nbformat.write(nb, directory / f"{i:02d}_bench.ipynb")
+    return directory
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(
+            f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"
+        )
+    return seconds, proc.stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", type=Path, help="directory of notebooks to render")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    ensure_kernel("tiptrends")
+    with tempfile.TemporaryDirectory(prefix="tiptrends-bench-") as tmp:
+        tmp_path = Path(tmp)
+        if args.notebooks:
+            nb_dir = args.notebooks.resolve()
+        elif sorted(paths.notebooks_dir().glob("*.ipynb")):
+            nb_dir = paths.notebooks_dir()
+        else:
+            nb_dir = generate(tmp_path / "notebooks")
+        notebooks = sorted(nb_dir.glob("*.ipynb"))
+        print(f"{len(notebooks)} notebooks in {nb_dir}; {os.cpu_count()} CPUs; jobs={args.jobs}")
+        env = dict(
+            os.environ, TIPTRENDS_BUILD_DIR=str(tmp_path / "_build_nbconvert"), MPLBACKEND="Agg"
+        )
+
+        jupyter = str(Path(sys.executable).parent / "jupyter")
+        serial = 0.0
+        for nb in notebooks:
+            s, _ = timed(
+                [
+                    jupyter,
+                    "nbconvert",
+                    "--to",
+                    "html",
+                    "--execute",
+                    "--ExecutePreprocessor.kernel_name=tiptrends",
+                    "--output-dir",
+                    str(tmp_path / "nbconvert"),
+                    str(nb),
+                ],
+                env,
+            )
+            print(f"  nbconvert {nb.name:<30} {s:6.2f} s")
+            serial += s
+
+        build = tmp_path / "_build"
+        code = (
+            "import sys\nfrom tiptrends.render import render_collection\n"
+            f"sys.exit(render_collection(jobs={args.jobs}, force=FORCE, "
+            f"notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r}))"
+        )
+        cold, _ = timed([sys.executable, "-c", code.replace("FORCE", "True")], env)
+        warm, out = timed([sys.executable, "-c", code.replace("FORCE", "False")], env)
+        if out.count("[cached]") != len(notebooks):
+            print("warning: warm render did not hit the cache for every notebook\n" + out)
+
+    print()
+    print(f"serial nbconvert --execute : {serial:7.2f} s")
+    print(
+        f"cold render (jobs={args.jobs})     : {cold:7.2f} s   ratio {cold / serial:.2f}  "
+        f"(goal <= 0.50) {'OK' if cold <= 0.5 * serial else 'MISSED'}"
+    )
+    print(
+        f"warm render                : {warm:7.2f} s   (goal < 2 s) "
+        f"{'OK' if warm < 2 else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
