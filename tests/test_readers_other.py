@@ -164,6 +164,7 @@ def test_gsi_missing_and_corrupt_files(tmp_path: Path) -> None:
         ("region", ("unknown region", "Atlantis")),
         ("footnote", ("blank 'region'",)),
         ("fraction", ("not a whole number",)),
+        ("extra_column", ("unexpected column", "Rank")),
     ],
 )
 def test_gsi_bad_input(tmp_path: Path, gsi_rows: list, change: str, words: tuple) -> None:
@@ -187,6 +188,8 @@ def test_gsi_bad_input(tmp_path: Path, gsi_rows: list, change: str, words: tuple
         rows.append(["Note: estimates are rounded."])
     elif change == "fraction":
         rows[4][4] = 1234.5
+    elif change == "extra_column":
+        rows[2] = [*rows[2], "Rank"]
     path = write_xlsx(tmp_path / "gsi.xlsx", {sheet: rows})
     assert_data_error(walkfree.read_gsi, path, *words)
 
@@ -268,8 +271,11 @@ def test_ctdc_bad_input(tmp_path: Path, change: str, words: tuple) -> None:
     assert_data_error(ctdc.read_ctdc, path, *words)
 
 
-def test_ctdc_missing_file(tmp_path: Path) -> None:
+def test_ctdc_missing_and_binary_file(tmp_path: Path) -> None:
     assert_data_error(ctdc.read_ctdc, tmp_path / "ctdc.csv", "not found")
+    binary = tmp_path / "ctdc.csv"
+    binary.write_bytes(bytes(range(128, 256)) * 50)
+    assert_data_error(ctdc.read_ctdc, binary, "not a readable csv")
 
 
 # --------------------------------------------------------------------------- Kelley / Heiss
@@ -331,8 +337,11 @@ def test_kelley_heiss_bad_input(tmp_path: Path, change: str, words: tuple) -> No
     assert_data_error(tip.read_tip_kelley_heiss, write_lines(tmp_path / "kh.csv", lines), *words)
 
 
-def test_kelley_heiss_missing_file(tmp_path: Path) -> None:
+def test_kelley_heiss_missing_and_binary_file(tmp_path: Path) -> None:
     assert_data_error(tip.read_tip_kelley_heiss, tmp_path / "kh.csv", "not found")
+    binary = tmp_path / "kh.csv"
+    binary.write_bytes(bytes(range(128, 256)) * 50)
+    assert_data_error(tip.read_tip_kelley_heiss, binary, "not a readable csv")
 
 
 # --------------------------------------------------------------------------- DU tiers
