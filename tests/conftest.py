@@ -38,3 +38,22 @@ def scratch_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TIPTRENDS_ROOT", str(root))
     monkeypatch.delenv("TIPTRENDS_DATA_MIRROR", raising=False)
     return root
+
+
+#: Per-cell timeout for notebook execution in tests (seconds).
+CELL_TIMEOUT = 600
+
+
+@pytest.fixture(scope="session")
+def site_render():
+    """Render the whole collection once per test session (cached, like ``make report``).
+
+    Every notebook of ``notebooks/`` goes through the renderer's executor (fresh kernel named
+    "tiptrends", per-cell timeout, working directory ``notebooks/``) unless its cache entry is
+    current: the cache key covers the notebook, the package source, the curated data and the
+    installed package versions. ``TIPTRENDS_TEST_FORCE_RENDER=1`` ignores the cache.
+    """
+    from tiptrends import render
+
+    force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
+    return render.render(jobs=os.cpu_count() or 2, force=force, timeout=CELL_TIMEOUT)
