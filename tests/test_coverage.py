@@ -296,3 +296,29 @@ def test_real_release_comparison(real):
     pop = C.gsi_population(gsi)
     assert len(pop) == len(gsi)
     assert pop.index.is_unique
+
+
+def test_exclusion_evidence_matches_diagnostic_rows():
+    excl = pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC", "DDD"],
+        "years": ["2022", "all", "2019, 2020", "2022"],
+        "scope": "all", "indicator": VICTIMS, "reason": "r",
+        "diagnostic": ["consistency_checks: form_sum_exceeds_total", "jumps", "revisions",
+                       "nonexistent"],
+        "value": "v",
+    })
+    cons = pd.DataFrame({"iso3": ["AAA", "AAA"], "year": [2022, 2022],
+                         "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
+                         "breakdown_sum": [1542.0, 1287.0], "total": [4.0, 4.0]})
+    jumps = pd.DataFrame({"iso3": ["BBB"], "year": [2021], "prev_value": [10.0], "value": [500.0],
+                          "robust_z": [7.2], "flag": [True]})
+    revs = pd.DataFrame({"iso3": ["CCC"], "year": [2021], "total_old": [1.0], "total_new": [2.0],
+                         "rel_revision": [1.0], "large": [False]})
+    ev = C.exclusion_evidence(excl, {"consistency_checks": cons, "jumps": jumps, "revisions": revs})
+    ev = ev.set_index("iso3")
+    assert ev.loc["AAA", "n_rows"] == 1 and ev.loc["AAA", "computed"] == "2022: breakdown 1,542 vs total 4"
+    assert ev.loc["AAA", "flagged"]
+    assert ev.loc["BBB", "flagged"] and "robust z 7.2" in ev.loc["BBB", "computed"]
+    assert ev.loc["CCC", "n_rows"] == 0 and ev.loc["CCC", "computed"] == "no matching row"
+    assert not ev.loc["CCC", "flagged"]
+    assert not ev.loc["DDD", "flagged"] and "not computed" in ev.loc["DDD", "computed"]

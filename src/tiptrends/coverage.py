@@ -640,3 +640,85 @@ def headline_revisions(headlines: pd.DataFrame, old: str, new: str) -> pd.DataFr
         out[f"{stem}_old_pct"], out[f"{stem}_new_pct"] = a[col], b[col]
         out[f"{stem}_revision_pp"] = b[col] - a[col]
     return out
+
+
+# --------------------------------------------------------------------------- exclusions
+def _years_of(spec: object) -> list[int] | None:
+    """Years of an exclusions-table entry ("all" or "2019, 2022") as ints (None = all)."""
+    text = str(spec).strip()
+    if text in ("", "all"):
+        return None
+    return [int(y) for y in text.replace(",", " ").split()]
+
+
+def exclusion_evidence(
+    exclusions: pd.DataFrame, diagnostics: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """Put each exclusion next to the value its diagnostic computes now.
+
+    Parameters
+    ----------
+    exclusions : DataFrame
+        :func:`tiptrends.exclusions.exclusions_table` (``iso3, years, scope, indicator,
+        reason, diagnostic, value``). ``diagnostic`` reads ``"<function>: <check>"`` or just
+        ``"<function>"``.
+    diagnostics : mapping of str to DataFrame
+        Diagnostic tables by function name, e.g. ``{"consistency_checks": ...,
+        "revisions": ..., "jumps": ..., "influence": ...}`` (outputs of
+        :mod:`tiptrends.diagnostics`). Tables with a ``check`` column are filtered on the
+        check; tables with a ``year`` column on the entry's years.
+
+    Returns
+    -------
+    DataFrame
+        The exclusions table plus ``computed`` (a short text of the matching diagnostic
+        rows, or ``"no matching row"``), ``n_rows`` (matching rows) and ``flagged``
+        (whether a matching row is flagged: ``flag`` / ``large`` column if the table has
+        one, else True when any row matches).
+    """
+    out = exclusions.copy()
+    computed, n_rows, flagged = [], [], []
+    for _, e in exclusions.iterrows():
+        func, _, check = (part.strip() for part in str(e["diagnostic"]).partition(":"))
+        table = diagnostics.get(func)
+        if table is None:
+            computed.append(f"diagnostic {func!r} not computed")
+            n_rows.append(0)
+            flagged.append(False)
+            continue
+        m = table["iso3"] == e["iso3"]
+        years = _years_of(e["years"])
+        if years is not None and "year" in table.columns:
+            m &= table["year"].isin(years)
+        if check and "check" in table.columns:
+            m &= table["check"] == check
+        hits = table[m]
+        computed.append("; ".join(_describe(func, r) for _, r in hits.head(4).iterrows())
+                        or "no matching row")
+        n_rows.append(len(hits))
+        flag_col = next((c for c in ("flag", "large") if c in hits.columns), None)
+        flagged.append(bool(hits[flag_col].any()) if flag_col else len(hits) > 0)
+    out["computed"] = computed
+    out["n_rows"] = n_rows
+    out["flagged"] = flagged
+    return out
+
+
+def _fmt(x: object) -> str:
+    return "missing" if pd.isna(x) else f"{float(x):,.0f}"
+
+
+def _describe(func: str, r: pd.Series) -> str:
+    """One diagnostic row as short text."""
+    year = f"{int(r['year'])}: " if "year" in r.index and pd.notna(r["year"]) else ""
+    if func == "consistency_checks":
+        return f"{year}breakdown {_fmt(r['breakdown_sum'])} vs total {_fmt(r['total'])}"
+    if func == "revisions":
+        rel = "" if pd.isna(r["rel_revision"]) else f" ({100 * r['rel_revision']:+.0f}%)"
+        return f"{year}{_fmt(r['total_old'])} -> {_fmt(r['total_new'])}{rel}"
+    if func == "jumps":
+        return f"{year}{_fmt(r['prev_value'])} -> {_fmt(r['value'])} (robust z {r['robust_z']:.1f})"
+    if func == "influence":
+        return f"effect {r['effect']:+,.1f}"
+    cols = [c for c in r.index if c not in ("iso3", "country", "year")][:3]
+    return year + ", ".join(f"{c}={r[c]}" for c in cols)
