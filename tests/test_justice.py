@@ -1,0 +1,165 @@
+"""Tests for tiptrends.justice: hand-made tables with known answers, then real-data smoke tests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tiptrends import justice as j
+from tiptrends.vocab import (
+    CONVICTED,
+    DIM_TOTAL,
+    FEMALE,
+    MALE,
+    OTHER_SEX,
+    PROSECUTED,
+    TOTAL,
+    VICTIMS,
+)
+
+
+def row(iso3, year, indicator, value, sex=TOTAL):
+    sup = isinstance(value, str)
+    return {
+        "iso3": iso3, "country": f"Country {iso3}", "region": "Europe",
+        "subregion": "Southern Europe", "is_aggregate": False, "indicator": indicator,
+        "dimension": DIM_TOTAL, "category": TOTAL, "sex": sex, "age": TOTAL, "year": year,
+        "value": np.nan if sup else float(value), "suppressed": sup,
+    }
+
+
+@pytest.fixture
+def toy() -> pd.DataFrame:
+    return pd.DataFrame([
+        row("AAA", 2022, VICTIMS, 100), row("AAA", 2022, CONVICTED, 10),
+        row("AAA", 2022, PROSECUTED, 40),
+        row("BBB", 2022, VICTIMS, 300), row("BBB", 2022, CONVICTED, 60),
+        row("CCC", 2022, CONVICTED, 500),            # no victims reported: not matched
+        row("DDD", 2022, VICTIMS, 50), row("DDD", 2022, CONVICTED, "<5"),
+        row("AAA", 2022, CONVICTED, 7, sex=FEMALE), row("AAA", 2022, CONVICTED, 3, sex=MALE),
+        row("BBB", 2022, CONVICTED, 20, sex=FEMALE), row("BBB", 2022, CONVICTED, 30, sex=MALE),
+        row("BBB", 2022, CONVICTED, 10, sex=OTHER_SEX),
+        row("AAA", 2020, CONVICTED, 20), row("BBB", 2020, CONVICTED, 100),
+        row("AAA", 2020, CONVICTED, "<5", sex=FEMALE),
+    ])
+
+
+def test_justice_counts_wide(toy):
+    c = j.justice_counts(toy).set_index(["iso3", "year"])
+    assert list(c.columns[-4:]) == ["formal_contact", "prosecuted", "convicted", "victims"]
+    assert c.loc[("AAA", 2022), "convicted"] == 10
+    assert math.isnan(c.loc[("DDD", 2022), "convicted"])
+    assert math.isnan(c.loc[("CCC", 2022), "victims"])
+    imp = j.justice_counts(toy, suppressed="impute").set_index(["iso3", "year"])
+    assert imp.loc[("DDD", 2022), "convicted"] == 2.5
+
+
+def test_matched_ratio_uses_only_countries_reporting_both(toy):
+    c = j.justice_counts(toy)
+    r = j.matched_ratio(c, "convicted", "victims").set_index("year")
+    assert r.loc[2022, "n_countries"] == 2
+    assert r.loc[2022, "ratio"] == pytest.approx(100 * 70 / 400)
+    assert r.loc[2022, "median_country_ratio"] == pytest.approx((10.0 + 20.0) / 2)
+    assert 2020 not in r.index  # no victims in 2020
+    assert j.ratio_in_year(c, "convicted", "victims", 2022) == pytest.approx(17.5)
+    assert math.isnan(j.ratio_in_year(c, "convicted", "victims", 2020))
+    imp = j.justice_counts(toy, suppressed="impute")
+    assert j.ratio_in_year(imp, "convicted", "victims", 2022) == pytest.approx(
+        100 * 72.5 / 450)
+    att = j.matched_ratio(c, "convicted", "prosecuted").set_index("year")
+    assert att.loc[2022, "ratio"] == pytest.approx(25.0)
+
+
+def test_totals_by_year(toy):
+    t = j.totals_by_year(j.justice_counts(toy), ["convicted"]).set_index("year")
+    assert t.loc[2022, "total"] == 570 and t.loc[2022, "n_countries"] == 3
+    assert t.loc[2020, "total"] == 120
+
+
+def test_sex_of_persons(toy):
+    s = j.sex_of_persons(toy).set_index("year")
+    assert s.loc[2022, "n_persons"] == 70
+    assert s.loc[2022, "female_pct"] == pytest.approx(100 * 27 / 70)
+    assert s.loc[2022, "other_pct"] == pytest.approx(100 * 10 / 70)
+    assert s.loc[2022, "n_countries"] == 2
+    assert 2020 not in s.index  # only a suppressed cell under "exclude"
+    s_up = j.sex_of_persons(toy, suppressed="upper").set_index("year")
+    assert s_up.loc[2020, "female_pct"] == pytest.approx(100.0)
+
+
+@pytest.fixture
+def ctdc() -> pd.DataFrame:
+    return pd.DataFrame({
+        "majority_status": ["Adult", "Adult", "Minor", "Minor", None],
+        "is_sexual_exploit": [True, False, True, False, False],
+        "is_forced_labour": [False, True, True, False, False],
+        "ip_gender": ["Male", "Female;Male", None, "Female", "Male"],
+        "ip_relation": ["FriendAcquaintance", "FriendAcquaintance;StrangerUnknownOther",
+                        None, "FamilyIntimatePartner", "StrangerUnknownOther"],
+        "ip_exploiter": [True, False, True, False, False],
+        "ip_recruiter_broker": [True, True, False, False, False],
+        "ip_transaction_process": [False] * 5,
+        "ip_control_abuse_kidnap": [False, False, False, False, True],
+    })
+
+
+def test_ctdc_exploitation_type(ctdc):
+    assert j.ctdc_exploitation_type(ctdc).tolist() == [
+        "Sexual exploitation", "Forced labour", "Both", "Not recorded", "Not recorded"]
+
+
+def test_ctdc_mentions(ctdc):
+    m = j.ctdc_mentions(ctdc, "ip_relation", min_records=1).set_index("code")
+    assert m.loc["FriendAcquaintance", "n_mentions"] == 2
+    assert m.loc["StrangerUnknownOther", "share_known_pct"] == pytest.approx(50.0)
+    assert m.loc["StrangerUnknownOther", "share_all_pct"] == pytest.approx(40.0)
+    by = j.ctdc_mentions(ctdc, "ip_relation", by="majority_status", min_records=1)
+    assert set(by["group"]) == {"Adult", "Minor", "Not recorded"}
+    small = j.ctdc_mentions(ctdc, "ip_relation", min_records=30)
+    assert small["share_known_pct"].isna().all()
+
+
+def test_ctdc_perpetrator_sex_and_roles(ctdc):
+    s = j.ctdc_perpetrator_sex(ctdc, min_records=1).iloc[0]
+    assert s["male_only_pct"] == pytest.approx(50.0)
+    assert s["female_and_male_pct"] == pytest.approx(25.0)
+    assert s["unknown_pct"] == pytest.approx(20.0)
+    r = j.ctdc_role_shares(ctdc, min_records=1).set_index("role")
+    assert r.loc["recruiter or broker", "share_pct"] == pytest.approx(40.0)
+    assert r.loc["control, abuse or kidnap", "n_flagged"] == 1
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def glotip():
+    from tiptrends import data
+    try:
+        return data.load_glotip("2025")
+    except Exception as exc:  # pragma: no cover - depends on the local build
+        pytest.skip(f"curated GLOTIP 2025 not available: {exc}")
+
+
+def test_real_justice_chain(glotip):
+    c = j.justice_counts(glotip)
+    r = j.matched_ratio(c, "convicted", "victims").set_index("year")
+    assert 20 <= r.loc[2022, "n_countries"] <= 112
+    assert 0 < r.loc[2022, "ratio"] < 100
+    s = j.sex_of_persons(glotip).set_index("year")
+    assert s[["female_pct", "male_pct", "other_pct"]].sum(axis=1).to_numpy() == pytest.approx(100.0)
+
+
+def test_real_ctdc_summaries():
+    from tiptrends import data
+    try:
+        c = data.load_ctdc()
+    except Exception as exc:  # pragma: no cover - depends on the local build
+        pytest.skip(f"curated CTDC not available: {exc}")
+    s = j.ctdc_perpetrator_sex(c).iloc[0]
+    assert s["n_records"] == len(c)
+    assert s[["male_only_pct", "female_only_pct", "female_and_male_pct"]].sum() == (
+        pytest.approx(100.0))
+    m = j.ctdc_mentions(c, "ip_relation")
+    assert (m["share_known_pct"] >= m["share_all_pct"]).all()

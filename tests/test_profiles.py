@@ -1,0 +1,205 @@
+"""Tests for tiptrends.profiles: hand-made tables with known answers, then real-data smoke tests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tiptrends import profiles as pr
+from tiptrends.vocab import (
+    ADULT,
+    CHILD,
+    DIM_FORM,
+    DIM_TOTAL,
+    FEMALE,
+    FORCED_LABOUR,
+    MALE,
+    OTHER_FORMS,
+    OTHER_SEX,
+    SEXUAL,
+    TOTAL,
+    UNKNOWN,
+    VICTIMS,
+)
+
+
+def row(iso3, year, value, *, sex=TOTAL, age=TOTAL, dimension=DIM_TOTAL, category=TOTAL,
+        region="Europe", indicator=VICTIMS):
+    sup = isinstance(value, str)
+    return {
+        "iso3": iso3, "country": f"Country {iso3}", "region": region,
+        "subregion": f"Sub {region}", "is_aggregate": False, "indicator": indicator,
+        "dimension": dimension, "category": category, "sex": sex, "age": age,
+        "year": year, "value": np.nan if sup else float(value), "suppressed": sup,
+    }
+
+
+def sexage(iso3, year, women, men, girls, boys, total, region="Europe", form=None):
+    dim, cat = (DIM_TOTAL, TOTAL) if form is None else (DIM_FORM, form)
+    out = [row(iso3, year, total, dimension=dim, category=cat, region=region)]
+    for v, s, a in ((women, FEMALE, ADULT), (men, MALE, ADULT), (girls, FEMALE, CHILD),
+                    (boys, MALE, CHILD)):
+        if v is not None:
+            out.append(row(iso3, year, v, sex=s, age=a, dimension=dim, category=cat,
+                           region=region))
+    return out
+
+
+@pytest.fixture
+def toy() -> pd.DataFrame:
+    rows = [
+        # AAA 2022: 40 women, 20 men, 30 girls, 10 boys (known 100); total 110 (10 unknown)
+        *sexage("AAA", 2022, 40, 20, 30, 10, 110),
+        row("AAA", 2022, 6, sex=OTHER_SEX, age=CHILD),
+        row("AAA", 2022, 4, sex=UNKNOWN, age=UNKNOWN),
+        # BBB 2022: 60 women, "<5" men, no girls, 40 boys; total 105
+        *sexage("BBB", 2022, 60, "<5", None, 40, 105, region="Asia"),
+        # 2019 for the change: AAA girls 10 boys 10; BBB girls 5 boys 20; CCC only 2019
+        *sexage("AAA", 2019, 50, 20, 10, 10, 90),
+        *sexage("BBB", 2019, 50, 10, 5, 20, 85, region="Asia"),
+        *sexage("CCC", 2019, 10, 10, 100, 100, 220),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_profile_known_denominator_hand_computed(toy):
+    p = pr.sex_age_profile(toy, [2022]).iloc[0]
+    # known = AAA 100 + BBB (60 + 0 + 0 + 40 = 100; "<5" counts 0 under "exclude") = 200
+    assert p["n_victims"] == 200
+    assert p["women"] == pytest.approx(100 * 100 / 200)
+    assert p["men"] == pytest.approx(100 * 20 / 200)
+    assert p["girls"] == pytest.approx(100 * 30 / 200)
+    assert p["boys"] == pytest.approx(100 * 50 / 200)
+    assert p["children"] == pytest.approx(p["girls"] + p["boys"])
+    assert p[["women", "men", "girls", "boys"]].sum() == pytest.approx(100)
+
+
+def test_profile_alternative_denominators(toy):
+    incl = pr.sex_age_profile(toy, [2022], denominator="known_incl_other").iloc[0]
+    assert incl["n_victims"] == 206  # + 6 other-sex children
+    assert incl["children"] == pytest.approx(100 * (30 + 50 + 6) / 206)
+    allv = pr.sex_age_profile(toy, [2022], denominator="all_victims").iloc[0]
+    assert allv["n_victims"] == 215  # country totals 110 + 105
+    assert allv["children"] == pytest.approx(100 * 80 / 215)
+    with pytest.raises(ValueError, match="denominator"):
+        pr.sex_age_profile(toy, [2022], denominator="nonsense")
+
+
+def test_profile_mean_method_and_suppression_policy(toy):
+    mean = pr.sex_age_profile(toy, [2022], method="mean").iloc[0]
+    assert mean["women"] == pytest.approx((40 / 100 + 60 / 100) / 2 * 100)
+    imp = pr.sex_age_profile(toy, [2022], suppressed="impute").iloc[0]
+    assert imp["men"] == pytest.approx(100 * 22.5 / 202.5)
+
+
+def test_profile_bounds_bracket(toy):
+    b = pr.profile_bounds(toy, 2022, policy="impute").set_index("category")
+    assert b.loc["men", "lower"] == pytest.approx(100 * 21 / 201)
+    assert b.loc["men", "upper"] == pytest.approx(100 * 24 / 204)
+    assert (b["lower"] <= b["estimate"] + 1e-9).all() and (b["estimate"] <= b["upper"] + 1e-9).all()
+
+
+def test_profile_by_region_and_alternatives(toy):
+    r = pr.sex_age_profile(toy, [2022], by="m49_region").set_index("group")
+    assert r.loc["Asia", "boys"] == pytest.approx(40.0)
+    assert r.loc["Europe", "girls"] == pytest.approx(30.0)
+    alt = pr.profile_alternatives({"a": toy, "b": toy[toy["iso3"] != "BBB"]}, 2022,
+                                  methods=("pooled", "mean"))
+    assert len(alt) == 2 * 3 * 2
+    only_a = alt[(alt["data"] == "b") & (alt["denominator"] == "known_sex_age")]
+    assert only_a["girls"].tolist() == pytest.approx([30.0, 30.0])
+
+
+def test_form_profiles():
+    rows = [
+        *sexage("AAA", 2022, 10, 0, 6, 1, 17, form=SEXUAL),
+        *sexage("AAA", 2022, 0, 10, 3, 5, 18, form=FORCED_LABOUR),
+        *sexage("AAA", 2022, 0, 0, 1, 4, 5, form=OTHER_FORMS),
+    ]
+    df = pd.DataFrame(rows)
+    fp = pr.form_profile_of_children(df, [2022]).set_index(["group", "form"])
+    assert fp.loc[("girls", SEXUAL), "share_pct"] == pytest.approx(60.0)
+    assert fp.loc[("boys", OTHER_FORMS), "share_pct"] == pytest.approx(40.0)
+    bf = pr.children_share_by_form(df, [2022]).set_index("form")
+    assert bf.loc[SEXUAL, "children"] == pytest.approx(100 * 7 / 17)
+    assert bf.loc[FORCED_LABOUR, "men"] == pytest.approx(100 * 10 / 18)
+
+
+def test_child_counts_and_change(toy):
+    c = pr.child_victim_counts(toy).set_index(["iso3", "year"])
+    assert c.loc[("BBB", 2022), "children"] == 40  # girls missing -> boys only
+    assert c.loc[("CCC", 2019), "children"] == 200
+    ch = pr.change_in_children(toy, 2019, 2022)
+    # matched AAA, BBB: 2019 = 20 + 25 = 45; 2022 = 40 + 40 = 80
+    assert ch.n_countries == 2
+    assert ch.pct_change == pytest.approx(100 * (80 / 45 - 1))
+    assert ch.unmatched_pct_change == pytest.approx(100 * (80 / 245 - 1))
+    girls = pr.change_in_children(toy, 2019, 2022, "girls")
+    assert girls.n_countries == 1 and girls.pct_change == pytest.approx(200.0)
+    with pytest.raises(ValueError):
+        pr.change_in_children(toy, 2019, 2022, "infants")
+
+
+def test_child_counts_age_total_definition():
+    rows = [*sexage("AAA", 2019, 1, 1, 2, 2, 10), row("AAA", 2019, 7, age=CHILD),
+            row("AAA", 2022, 9, age=CHILD)]
+    c = pr.child_victim_counts(pd.DataFrame(rows), "age_total").set_index("year")
+    assert c.loc[2019, "children"] == 7 and c.loc[2022, "children"] == 9
+    assert c.loc[2022, "country"] == "Country AAA"
+    assert math.isnan(c.loc[2022, "girls"])
+
+
+def test_change_variants_sets():
+    counts = pd.DataFrame({
+        "iso3": ["A", "A", "A", "B", "B", "C"],
+        "country": list("AAABBC"), "region": "r", "subregion": "s",
+        "year": [2019, 2020, 2021, 2019, 2021, 2021],
+        "n": [10.0, 20.0, 40.0, 100.0, 50.0, 7.0],
+    })
+    v = pr.change_variants(counts, 2019, 2021, "n").set_index("country_set")
+    assert v.loc["matched endpoints", "pct_change"] == pytest.approx(100 * (90 / 110 - 1))
+    assert v.loc["balanced panel", "n_countries"] == 1
+    assert v.loc["balanced panel", "pct_change"] == pytest.approx(300.0)
+    assert v.loc["unmatched (all reporters)", "total_y1"] == 97
+
+
+def test_apply_project_exclusions(tmp_path, toy):
+    missing = tmp_path / "none.toml"
+    f, rep, tab = pr.apply_project_exclusions(toy, missing)
+    assert len(f) == len(toy) and rep.empty and tab.empty
+    p = tmp_path / "ex.toml"
+    p.write_text('[[exclusion]]\niso3 = "BBB"\nyears = [2022]\nscope = "all"\n'
+                 'reason = "test"\ndiagnostic = "test"\nvalue = "1"\n', encoding="utf-8")
+    f, rep, tab = pr.apply_project_exclusions(toy, p)
+    assert not ((f["iso3"] == "BBB") & (f["year"] == 2022)).any()
+    assert rep["rows_dropped"].iloc[0] == 4 and tab["iso3"].tolist() == ["BBB"]
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def glotip():
+    from tiptrends import data
+    try:
+        return data.load_glotip("2025")
+    except Exception as exc:  # pragma: no cover - depends on the local build
+        pytest.skip(f"curated GLOTIP 2025 not available: {exc}")
+
+
+def test_real_profile_2022(glotip):
+    p = pr.sex_age_profile(glotip, [2022]).iloc[0]
+    assert p[["women", "men", "girls", "boys"]].sum() == pytest.approx(100)
+    assert 80 <= p["n_countries"] <= 112
+    assert 0 < p["children"] < 60
+    # known-sex-and-age victims are fewer than the plain sum of totals (75,128)
+    assert p["n_victims"] < 75_128
+
+
+def test_real_child_change_and_forms(glotip):
+    ch = pr.change_in_children(glotip, 2019, 2022)
+    assert ch.n_countries >= 30 and math.isfinite(ch.pct_change)
+    fp = pr.form_profile_of_children(glotip, [2022])
+    sums = fp.groupby("group")["share_pct"].sum()
+    assert sums.to_numpy() == pytest.approx([100.0, 100.0])
