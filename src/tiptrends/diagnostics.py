@@ -129,7 +129,7 @@ def jumps(
     value: str | None = None,
     min_history: int = 4,
     min_count: float = 20.0,
-    min_scale: float = 0.1,
+    min_scale: float = 0.3,
 ) -> pd.DataFrame:
     """Year-on-year changes far outside a country's own history (robust z-scores).
 
