@@ -9,8 +9,9 @@ import pytest
 from tests.test_aggregate import row, table
 from tiptrends import aggregate as A
 from tiptrends import diagnostics as D
+from tiptrends import exclusions as X
 from tiptrends.errors import DataError
-from tiptrends.vocab import ADULT, CHILD, DIM_FORM, FEMALE, FORCED_LABOUR, MALE, SEXUAL
+from tiptrends.vocab import ADULT, CHILD, CONVICTED, DIM_FORM, FEMALE, FORCED_LABOUR, MALE, SEXUAL
 
 
 def test_consistency_checks_flags_only_certain_excess():
@@ -85,3 +86,89 @@ def test_real_diagnostics_smoke(releases):
     assert pak["large"] and pak["total_new"] > 100 * pak["total_old"]
     j = D.jumps(A.country_year_counts(new))
     assert j["flag"].any() and j["flag"].sum() < 0.05 * len(j)
+
+
+# --------------------------------------------------------------------------- exclusions
+# (tests of tiptrends.exclusions live here: they apply what the diagnostics justify)
+
+
+def write(tmp_path, text):
+    p = tmp_path / "exclusions.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+ENTRY = """
+[[exclusion]]
+iso3 = "AAA"
+years = [2020]
+scope = "{scope}"
+reason = "r"
+diagnostic = "d"
+value = "v"
+"""
+
+
+@pytest.fixture
+def small():
+    return table([
+        row("AAA", 2020, 100), row("AAA", 2020, 60, DIM_FORM, SEXUAL),
+        row("AAA", 2020, 30, sex=FEMALE, age=ADULT), row("AAA", 2021, 90),
+        row("AAA", 2020, 7, indicator=CONVICTED), row("BBB", 2020, 50),
+    ])
+
+
+@pytest.mark.parametrize(("scope", "dropped", "victims"),
+                         [("all", 3, 100.0), ("total", 1, 100.0), ("form", 1, 0.0),
+                          ("sex_age", 1, 0.0)])
+def test_apply_exclusions_scopes(tmp_path, small, scope, dropped, victims):
+    ex = X.load_exclusions(write(tmp_path, ENTRY.format(scope=scope)))
+    assert ex == [X.Exclusion("AAA", (2020,), "r", "d", "v", scope)]
+    kept, report = X.apply_exclusions(small, ex)
+    assert len(kept) == len(small) - dropped
+    assert report["rows_dropped"].iloc[0] == dropped
+    assert report["victims_dropped"].iloc[0] == victims
+    assert (kept["indicator"] == CONVICTED).sum() == 1  # other indicators untouched
+
+
+def test_exclusions_all_years_overlap_and_table(tmp_path, small):
+    text = ENTRY.format(scope="all") + ENTRY.format(scope="total").replace(
+        "years = [2020]\n", "")
+    ex = X.load_exclusions(write(tmp_path, text))
+    assert ex[1].years is None
+    kept, report = X.apply_exclusions(small, ex)
+    assert report["rows_dropped"].tolist() == [3, 1] and report["overlap"].tolist() == [0, 1]
+    assert set(kept["iso3"]) == {"AAA", "BBB"}
+    tab = X.exclusions_table(ex)
+    assert list(tab["years"]) == ["2020", "all"]
+    assert X.apply_exclusions(small, [])[0].equals(small)
+
+
+def test_load_exclusions_errors(tmp_path):
+    assert X.load_exclusions(write(tmp_path, "")) == []
+    with pytest.raises(DataError, match="not found"):
+        X.load_exclusions(tmp_path / "missing.toml")
+    with pytest.raises(DataError, match="not valid TOML"):
+        X.load_exclusions(write(tmp_path, "[[exclusion]\n"))
+    with pytest.raises(DataError, match="entry 1 is invalid"):
+        X.load_exclusions(write(tmp_path, ENTRY.format(scope="all").replace('value = "v"', "")))
+    with pytest.raises(DataError, match="entry 1 is invalid"):
+        X.load_exclusions(write(tmp_path, ENTRY.format(scope="country")))
+
+
+def test_project_exclusions_are_backed_by_diagnostics(releases):
+    """Every consistency-based entry in data/exclusions.toml is reproduced by the diagnostic."""
+    _, new = releases
+    ex = X.load_exclusions()
+    assert ex, "data/exclusions.toml has no entries"
+    cc = D.consistency_checks(new)
+    flagged = set(zip(cc["iso3"], cc["year"], cc["check"], strict=True))
+    for e in ex:
+        for check in ("form_sum_exceeds_total", "sex_age_sum_exceeds_total"):
+            if check in e.diagnostic:
+                assert e.years is not None
+                for y in e.years:
+                    assert (e.iso3, y, check) in flagged, (e.iso3, y, check)
+    kept, report = X.apply_exclusions(new, ex)
+    assert report["rows_dropped"].gt(0).all()  # no stale entries
+    assert len(kept) + report["rows_dropped"].sum() == len(new)
