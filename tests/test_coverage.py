@@ -316,9 +316,31 @@ def test_exclusion_evidence_matches_diagnostic_rows():
                          "rel_revision": [1.0], "large": [False]})
     ev = C.exclusion_evidence(excl, {"consistency_checks": cons, "jumps": jumps, "revisions": revs})
     ev = ev.set_index("iso3")
-    assert ev.loc["AAA", "n_rows"] == 1 and ev.loc["AAA", "computed"] == "2022: breakdown 1,542 vs total 4"
+    assert ev.loc["AAA", "n_rows"] == 1
+    assert ev.loc["AAA", "computed"] == "consistency_checks: 2022: form 1,542 vs total 4"
     assert ev.loc["AAA", "flagged"]
     assert ev.loc["BBB", "flagged"] and "robust z 7.2" in ev.loc["BBB", "computed"]
-    assert ev.loc["CCC", "n_rows"] == 0 and ev.loc["CCC", "computed"] == "no matching row"
+    assert ev.loc["CCC", "n_rows"] == 0 and ev.loc["CCC", "computed"] == "revisions: no matching row"
     assert not ev.loc["CCC", "flagged"]
     assert not ev.loc["DDD", "flagged"] and "not computed" in ev.loc["DDD", "computed"]
+
+
+def test_exclusion_evidence_several_diagnostics():
+    excl = pd.DataFrame({
+        "iso3": ["AAA", "AAA"], "years": ["2022", "2022"], "scope": "all", "indicator": VICTIMS,
+        "reason": "r", "value": "v",
+        "diagnostic": ["consistency_checks: form_sum_exceeds_total and sex_age_sum_exceeds_total",
+                       "consistency_checks: sex_age_sum_exceeds_total; revisions"],
+    })
+    cons = pd.DataFrame({"iso3": ["AAA", "AAA"], "year": [2022, 2022],
+                         "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
+                         "breakdown_sum": [1542.0, 1287.0], "total": [4.0, 4.0]})
+    revs = pd.DataFrame({"iso3": ["AAA"], "year": [2022], "total_old": [100.0], "total_new": [4.0],
+                         "rel_revision": [-0.96], "large": [True]})
+    ev = C.exclusion_evidence(excl, {"consistency_checks": cons, "revisions": revs})
+    assert ev["n_rows"].tolist() == [2, 2]
+    assert ev["flagged"].tolist() == [True, True]
+    assert "sex x age 1,287 vs total 4" in ev["computed"].iloc[1]
+    assert "revisions: 2022: 100 -> 4 (-96%)" in ev["computed"].iloc[1]
+    only_cons = C.exclusion_evidence(excl.iloc[[1]], {"consistency_checks": cons})
+    assert not only_cons["flagged"].iloc[0]  # revisions named but not computed

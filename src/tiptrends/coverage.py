@@ -651,6 +651,16 @@ def _years_of(spec: object) -> list[int] | None:
     return [int(y) for y in text.replace(",", " ").split()]
 
 
+def _diagnostic_parts(text: str) -> list[tuple[str, list[str]]]:
+    """Parse ``"f: a and b; g"`` into ``[("f", ["a", "b"]), ("g", [])]``."""
+    parts = []
+    for piece in str(text).split(";"):
+        func, _, checks = (p.strip() for p in piece.partition(":"))
+        if func:
+            parts.append((func, [c.strip() for c in checks.split(" and ") if c.strip()]))
+    return parts
+
+
 def exclusion_evidence(
     exclusions: pd.DataFrame, diagnostics: Mapping[str, pd.DataFrame]
 ) -> pd.DataFrame:
@@ -660,44 +670,50 @@ def exclusion_evidence(
     ----------
     exclusions : DataFrame
         :func:`tiptrends.exclusions.exclusions_table` (``iso3, years, scope, indicator,
-        reason, diagnostic, value``). ``diagnostic`` reads ``"<function>: <check>"`` or just
-        ``"<function>"``.
+        reason, diagnostic, value``). ``diagnostic`` names one or more diagnostics separated
+        by ``";"``, each ``"<function>"`` or ``"<function>: <check> [and <check>...]"``,
+        e.g. ``"consistency_checks: sex_age_sum_exceeds_total; revisions"``.
     diagnostics : mapping of str to DataFrame
         Diagnostic tables by function name, e.g. ``{"consistency_checks": ...,
         "revisions": ..., "jumps": ..., "influence": ...}`` (outputs of
         :mod:`tiptrends.diagnostics`). Tables with a ``check`` column are filtered on the
-        check; tables with a ``year`` column on the entry's years.
+        named checks; tables with a ``year`` column on the entry's years.
 
     Returns
     -------
     DataFrame
-        The exclusions table plus ``computed`` (a short text of the matching diagnostic
-        rows, or ``"no matching row"``), ``n_rows`` (matching rows) and ``flagged``
-        (whether a matching row is flagged: ``flag`` / ``large`` column if the table has
-        one, else True when any row matches).
+        The exclusions table plus ``computed`` (short text of the matching diagnostic rows,
+        by year, one clause per diagnostic, or ``"no matching row"``), ``n_rows`` (matching
+        rows) and ``flagged``: every named diagnostic has a matching row, and where its
+        table has a ``flag`` / ``large`` column, a flagged one.
     """
     out = exclusions.copy()
     computed, n_rows, flagged = [], [], []
     for _, e in exclusions.iterrows():
-        func, _, check = (part.strip() for part in str(e["diagnostic"]).partition(":"))
-        table = diagnostics.get(func)
-        if table is None:
-            computed.append(f"diagnostic {func!r} not computed")
-            n_rows.append(0)
-            flagged.append(False)
-            continue
-        m = table["iso3"] == e["iso3"]
-        years = _years_of(e["years"])
-        if years is not None and "year" in table.columns:
-            m &= table["year"].isin(years)
-        if check and "check" in table.columns:
-            m &= table["check"] == check
-        hits = table[m]
-        computed.append("; ".join(_describe(func, r) for _, r in hits.head(4).iterrows())
-                        or "no matching row")
-        n_rows.append(len(hits))
-        flag_col = next((c for c in ("flag", "large") if c in hits.columns), None)
-        flagged.append(bool(hits[flag_col].any()) if flag_col else len(hits) > 0)
+        texts, n, ok = [], 0, True
+        for func, checks in _diagnostic_parts(e["diagnostic"]):
+            table = diagnostics.get(func)
+            if table is None:
+                texts.append(f"{func}: not computed")
+                ok = False
+                continue
+            m = table["iso3"] == e["iso3"]
+            years = _years_of(e["years"])
+            if years is not None and "year" in table.columns:
+                m &= table["year"].isin(years)
+            if checks and "check" in table.columns:
+                m &= table["check"].isin(checks)
+            hits = table[m]
+            if "year" in hits.columns:
+                hits = hits.sort_values("year", kind="stable")
+            n += len(hits)
+            desc = "; ".join(_describe(func, r) for _, r in hits.head(6).iterrows())
+            texts.append(f"{func}: {desc}" if desc else f"{func}: no matching row")
+            flag_col = next((c for c in ("flag", "large") if c in hits.columns), None)
+            ok &= bool(hits[flag_col].any()) if flag_col else len(hits) > 0
+        computed.append(" | ".join(texts) if texts else "no matching row")
+        n_rows.append(n)
+        flagged.append(ok and bool(texts))
     out["computed"] = computed
     out["n_rows"] = n_rows
     out["flagged"] = flagged
@@ -712,7 +728,8 @@ def _describe(func: str, r: pd.Series) -> str:
     """One diagnostic row as short text."""
     year = f"{int(r['year'])}: " if "year" in r.index and pd.notna(r["year"]) else ""
     if func == "consistency_checks":
-        return f"{year}breakdown {_fmt(r['breakdown_sum'])} vs total {_fmt(r['total'])}"
+        what = str(r.get("check", "breakdown")).split("_")[0].replace("sex", "sex x age")
+        return f"{year}{what} {_fmt(r['breakdown_sum'])} vs total {_fmt(r['total'])}"
     if func == "revisions":
         rel = "" if pd.isna(r["rel_revision"]) else f" ({100 * r['rel_revision']:+.0f}%)"
         return f"{year}{_fmt(r['total_old'])} -> {_fmt(r['total_new'])}{rel}"
