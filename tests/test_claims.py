@@ -1,0 +1,107 @@
+"""Tests for tiptrends.claims: the verdict rule on known cases and the ledger structure."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tiptrends import claims as C
+
+
+# --------------------------------------------------------------------------- verdict rules
+def test_verdict_value():
+    assert C.verdict_value(42, 41.6, 1.0) == C.REPRODUCED
+    assert C.verdict_value(42, 30.0, 1.0, {"alt": 41.5}) == C.CONSISTENT
+    assert C.verdict_value(42, 30.0, 1.0, {"alt": 35.0}) == C.CONTRADICTED
+    # claim inside the range spanned by the alternatives
+    assert C.verdict_value(42, 30.0, 1.0, {"a": 35.0, "b": 50.0}) == C.CONSISTENT
+    assert C.verdict_value(42, float("nan"), 1.0) == C.NOT_TESTABLE
+    with pytest.raises(ValueError):
+        C.verdict_value(1, 1, -1)
+
+
+def test_verdict_bound():
+    assert C.verdict_bound(50_000, "over", 52_000, 5_000) == C.REPRODUCED
+    assert C.verdict_bound(50_000, "over", 75_000, 5_000) == C.CONSISTENT
+    assert C.verdict_bound(50_000, "over", 20_000, 5_000) == C.CONTRADICTED
+    assert C.verdict_bound(50_000, "over", 20_000, 5_000, {"other release": 60_000}) == C.CONSISTENT
+    assert C.verdict_bound(10, "under", 9, 2) == C.REPRODUCED
+    assert C.verdict_bound(10, "under", 11, 2) == C.CONTRADICTED
+    with pytest.raises(ValueError):
+        C.verdict_bound(1, "about", 1, 0)
+
+
+def test_one_in_n():
+    low, high = C.one_in_n_band(3)
+    assert low == pytest.approx(100 / 3.5) and high == pytest.approx(40.0)
+    assert C.verdict_one_in_n(3, 30.2) == C.REPRODUCED
+    assert C.verdict_one_in_n(3, 25.0, {"all victims": 29.0}) == C.CONSISTENT
+    assert C.verdict_one_in_n(3, 25.0, {"x": 20.0}) == C.CONTRADICTED
+
+
+def test_record():
+    rising = pd.Series({2019: 30.0, 2020: 35.0, 2021: 40.0})
+    peaked = pd.Series({2019: 30.0, 2020: 45.0, 2021: 40.0})
+    assert C.is_record(rising, 2021) and not C.is_record(peaked, 2021)
+    assert C.is_record(pd.Series({1: 5.0, 2: 5.0}), 2)  # ties count
+    assert C.verdict_record({"a": (rising, 2021)}) == C.REPRODUCED
+    assert C.verdict_record({"a": (rising, 2021), "b": (peaked, 2021)}) == C.CONSISTENT
+    assert C.verdict_record({"b": (peaked, 2021)}) == C.CONTRADICTED
+    assert C.verdict_record({}) == C.NOT_TESTABLE
+    with pytest.raises(KeyError):
+        C.is_record(rising, 2030)
+    t = C.record_readings_table({"b": (peaked, 2021)})
+    assert t.loc["b", "max_period"] == 2020 and not t.loc["b", "holds"]
+
+
+# --------------------------------------------------------------------------- ledger
+def test_claim_and_evidence_validation():
+    with pytest.raises(ValueError):
+        C.Claim("x", "y", None, "guess")
+    with pytest.raises(ValueError):
+        C.Evidence("x", "shown", "maybe")
+    with pytest.raises(KeyError):
+        C.claim("nope")
+
+
+def test_ledger_claims_refer_to_published_rows():
+    from tiptrends.published import load_published
+
+    pub = load_published()
+    ids = set(pub["figure_id"])
+    for c in C.PRESS_RELEASE_2025_CLAIMS:
+        assert c.figure_id is None or c.figure_id in ids, c.claim_id
+        assert set(c.same_as) <= ids, c.claim_id
+        assert c.figure_id is not None or c.claimed_text, c.claim_id
+
+
+def test_paraphrases_do_not_copy_the_release():
+    from tiptrends.paths import project_root
+
+    path = project_root().parent / "shared" / "reference" / "press_release_2025-07-30.txt"
+    if not path.exists():
+        pytest.skip("press release text not available")
+    text = " ".join(path.read_text(encoding="utf-8").split()).lower()
+    for c in C.PRESS_RELEASE_2025_CLAIMS:
+        words = c.paraphrase.lower().rstrip(".").split()
+        # no run of 6 consecutive words of a paraphrase appears in the release
+        for i in range(len(words) - 5):
+            assert " ".join(words[i:i + 6]) not in text, c.claim_id
+
+
+def test_ledger_table():
+    from tiptrends.published import load_published
+
+    pub = load_published()
+    ev = {c.claim_id: C.Evidence(c.claim_id, "n/a", C.NOT_TESTABLE)
+          for c in C.PRESS_RELEASE_2025_CLAIMS}
+    t = C.ledger(ev, pub)
+    assert list(t.index) == [c.claim_id for c in C.PRESS_RELEASE_2025_CLAIMS]
+    assert t.loc["victims_2021", "claimed"].startswith("over 50000")
+    assert "same as globalchain2025_arrests (158)" in t.loc["operation_arrests", "source"]
+    assert t.loc["forced_criminality_growth", "source"].startswith("cf. ")
+    assert '<a href="04_child_victims.html">' in t.loc["children_share_2021", "see"]
+    assert C.verdict_counts(t)[C.NOT_TESTABLE] == len(t)
+    del ev["victims_2021"]
+    with pytest.raises(KeyError):
+        C.ledger(ev, pub)

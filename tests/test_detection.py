@@ -1,0 +1,122 @@
+"""Tests for tiptrends.detection: hand-made tables with known answers, plus real-data smoke."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tiptrends import detection as D
+from tiptrends.errors import DataError
+
+
+def counts_table():
+    return pd.DataFrame({
+        "iso3": ["AAA", "AAA", "BBB", "CCC", "DDD"],
+        "country": ["A", "A", "B", "C", "D"],
+        "region": ["Europe"] * 5,
+        "subregion": ["Western Europe"] * 5,
+        "year": [2021, 2022, 2021, 2021, 2021],
+        "Total": [100.0, 50.0, 20.0, 30.0, np.nan],
+    })
+
+
+def gsi_table():
+    return pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC", "EEE"],
+        "population": [1_000_000, 2_000_000, 500_000, 10_000],
+        "prevalence_per_1000": [1.0, 2.0, np.nan, 3.0],
+        "number_in_modern_slavery": pd.array([10_000, 4_000, pd.NA, 30], dtype="Int64"),
+        "gov_response_total": [60.0, 40.0, 50.0, 30.0],
+        "region": ["R1", "R1", "R2", "R2"],
+    })
+
+
+def test_rates_known_values():
+    assert D.rate_per_100k(50.0, 1_000_000) == pytest.approx(5.0)
+    assert D.per_1000_estimated(20.0, 4_000) == pytest.approx(5.0)
+    assert math.isnan(D.rate_per_100k(5.0, 0))
+    s = D.per_1000_estimated(pd.Series([1.0, 2.0]), pd.Series([1000.0, np.nan]))
+    assert s.iloc[0] == pytest.approx(1.0) and math.isnan(s.iloc[1])
+
+
+def test_join_gsi_drops_missing_totals_and_computes_measures():
+    j = D.join_gsi(counts_table(), gsi_table(), years=[2021]).set_index("iso3")
+    assert set(j.index) == {"AAA", "BBB", "CCC"}  # DDD has no total
+    assert j.loc["AAA", "rate_per_100k"] == pytest.approx(10.0)
+    assert j.loc["AAA", "per_1000_estimated"] == pytest.approx(10.0)
+    assert j.loc["BBB", "per_1000_estimated"] == pytest.approx(5.0)
+    assert math.isnan(j.loc["CCC", "per_1000_estimated"])
+    assert j.loc["AAA", "gsi_region"] == "R1"
+
+
+def test_join_gsi_rejects_duplicate_codes():
+    g = pd.concat([gsi_table(), gsi_table().iloc[[0]]])
+    with pytest.raises(ValueError, match="duplicate"):
+        D.join_gsi(counts_table(), g)
+
+
+def test_pooled_ratio_sums_over_countries_with_both():
+    j = D.join_gsi(counts_table(), gsi_table())
+    r = D.pooled_ratio(j, gsi_table(), 2021)
+    # (100 + 20) / (10,000 + 4,000) * 1,000
+    assert r.value == pytest.approx(120 / 14_000 * 1e3)
+    assert r.n_countries == 2
+    assert r.no_estimate == ["CCC"]
+    assert r.no_victims == ["EEE"]
+    p = D.pooled_ratio(j, gsi_table(), 2021, denominator="population", scale=1e5)
+    assert p.value == pytest.approx(150 / 3_500_000 * 1e5)
+
+
+def test_region_summary_known_values():
+    j = D.join_gsi(counts_table(), gsi_table(), years=[2021])
+    s = D.region_summary(j).set_index("gsi_region")
+    assert s.loc["R1", "victims"] == 120
+    assert s.loc["R1", "rate_per_100k"] == pytest.approx(120 / 3_000_000 * 1e5)
+    assert s.loc["R1", "median_rate_per_100k"] == pytest.approx((10.0 + 1.0) / 2)
+    assert s.loc["R2", "n_ratio"] == 0 and math.isnan(s.loc["R2", "per_1000_estimated"])
+
+
+def test_association_monotone_and_robust():
+    x = pd.Series(np.arange(10, dtype=float))
+    y = 2 * x + 1
+    y.iloc[9] = 1000.0  # an outlier does not move the Theil-Sen slope much
+    a = D.association(x, y)
+    assert a.spearman_rho == pytest.approx(1.0)
+    assert a.slope == pytest.approx(2.0)
+    assert a.n == 10
+    with pytest.raises(ValueError):
+        D.association(pd.Series([1.0, np.nan]), pd.Series([1.0, 2.0]))
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def real():
+    data = pytest.importorskip("tiptrends.data")
+    from tiptrends.aggregate import country_year_counts
+
+    try:
+        glotip, gsi = data.load_glotip(release="2025"), data.load_gsi()
+    except (DataError, OSError) as exc:
+        pytest.skip(f"curated data unavailable: {exc}")
+    return D.join_gsi(country_year_counts(glotip), gsi, [2021, 2022]), gsi
+
+
+def test_real_join_and_world_ratio(real):
+    j, gsi = real
+    assert j["iso3"].is_unique is False  # two years
+    assert not j.duplicated(["iso3", "year"]).any()
+    r = D.pooled_ratio(j, gsi, 2021)
+    assert r.n_countries > 80
+    assert 0 < r.value < 100  # detected victims are a small fraction of estimated slavery
+    assert r.numerator <= j.loc[j["year"] == 2021, "victims"].sum()
+
+
+def test_real_region_summary_covers_all_rows(real):
+    j, _ = real
+    s = D.region_summary(j)
+    assert s.groupby("year")["victims"].sum().to_dict() == pytest.approx(
+        j[j["population"].notna()].groupby("year")["victims"].sum().to_dict()
+    )

@@ -1,0 +1,173 @@
+"""Tests for tiptrends.eu: hand-made tables with known answers, plus real-data smoke tests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tiptrends import eu
+from tiptrends.errors import DataError
+from tiptrends.vocab import (
+    ADULT,
+    CHILD,
+    DIM_CITIZENSHIP,
+    DIM_FORM,
+    DIM_TOTAL,
+    FEMALE,
+    FORCED_LABOUR,
+    MALE,
+    OTHER_FORMS,
+    SEXUAL,
+    TOTAL,
+    VICTIMS,
+)
+
+
+def row(iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL,
+        is_aggregate=False):
+    """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
+    return {
+        "iso3": iso3, "country": iso3.title(), "region": "Europe", "subregion": "Western Europe",
+        "is_aggregate": is_aggregate, "indicator": VICTIMS, "dimension": dimension,
+        "category": category, "sex": sex, "age": age, "year": year,
+        "value": np.nan if value is None else float(value), "suppressed": value is None,
+    }
+
+
+@pytest.fixture(scope="module")
+def glotip():
+    data = pytest.importorskip("tiptrends.data")
+    try:
+        return data.load_glotip(release="2025")
+    except (DataError, OSError) as exc:
+        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
+
+
+# --------------------------------------------------------------------------- hand-made
+def test_eu_subset_keeps_members_and_drops_aggregates():
+    df = pd.DataFrame([row("FRA", 2020, 5), row("NOR", 2020, 7), row("DEU", 2020, 3, is_aggregate=True)])
+    out = eu.eu_subset(df)
+    assert list(out["iso3"]) == ["FRA"]
+
+
+def test_member_state_status_distinguishes_reported_suppressed_missing():
+    df = pd.DataFrame([row("FRA", 2021, 10), row("FRA", 2022, 12), row("DEU", 2022, None)])
+    st = eu.member_state_status(df, [2021, 2022], members=["FRA", "DEU", "ITA"])
+    assert st.loc["FRA", 2022] == eu.REPORTED
+    assert st.loc["DEU", 2022] == eu.SUPPRESSED
+    assert st.loc["DEU", 2021] == eu.MISSING
+    assert st.loc["ITA", 2022] == eu.MISSING
+    counts = eu.status_counts(st)
+    assert counts.loc[2022].tolist() == [1, 1, 1]
+    assert counts.loc[2021].tolist() == [1, 0, 2]
+
+
+def test_completed_totals_takes_largest_of_total_and_breakdowns():
+    rows = [
+        # DEU: total suppressed, sex x age 100 + 50, forms 120
+        row("DEU", 2022, None),
+        row("DEU", 2022, 100, sex=FEMALE, age=ADULT), row("DEU", 2022, 50, sex=MALE, age=CHILD),
+        row("DEU", 2022, 80, DIM_FORM, SEXUAL), row("DEU", 2022, 40, DIM_FORM, FORCED_LABOUR),
+        # FRA: total larger than both breakdowns
+        row("FRA", 2022, 200), row("FRA", 2022, 150, DIM_FORM, SEXUAL),
+        # POL: forms exceed total
+        row("POL", 2022, 10), row("POL", 2022, 9, DIM_FORM, SEXUAL),
+        row("POL", 2022, 3, DIM_FORM, OTHER_FORMS),
+    ]
+    out = eu.completed_totals(pd.DataFrame(rows)).set_index("iso3")
+    assert out.loc["DEU", "completed"] == 150 and out.loc["DEU", "source"] == "sex_age"
+    assert math.isnan(out.loc["DEU", TOTAL])
+    assert out.loc["FRA", "completed"] == 200 and out.loc["FRA", "source"] == "total"
+    assert out.loc["POL", "completed"] == 12 and out.loc["POL", "source"] == "forms"
+
+
+def test_citizenship_split_groups_as_eurostat():
+    rows = [
+        row("FRA", 2022, 10, DIM_CITIZENSHIP, "France"),       # own country
+        row("FRA", 2022, 6, DIM_CITIZENSHIP, "Romania"),       # other EU
+        row("FRA", 2022, 4, DIM_CITIZENSHIP, "Nigeria"),       # non-EU
+        row("FRA", 2022, None, DIM_CITIZENSHIP, "Brazil"),     # suppressed: ignored
+        row("NOR", 2022, 50, DIM_CITIZENSHIP, "Norway"),       # not a member
+    ]
+    out = eu.citizenship_split(pd.DataFrame(rows)).set_index("group")
+    assert out.loc["own country", "victims"] == 10
+    assert out.loc["other EU", "victims"] == 6
+    assert out.loc["non-EU", "victims"] == 4
+    assert out.loc["own country", "share_pct"] == pytest.approx(50.0)
+    assert out["n_countries"].unique().tolist() == [1]
+    assert math.isnan(out.loc["unknown", "share_pct"])
+
+
+def published_stub():
+    ids_values = {
+        "eurostat_victims_total_2022": 100,
+        "eurostat_victims_total_2023": 120,
+        "eurostat_victims_total_2023_alt_x": 999,
+        "eurostat_sexual_exploitation_victims_2023": 50,
+        "eurostat_forced_labour_victims_2023": 30,
+        "eurostat_other_forms_victims_2023": 20,
+        "eurostat_forced_labour_share_2023_pct": 31,
+        "eurostat_forced_labour_victims_2022": 10,  # incomplete year: no other forms
+    }
+    return pd.DataFrame({"figure_id": list(ids_values), "value": list(ids_values.values())})
+
+
+def test_published_annual_skips_alternatives():
+    s = eu.published_annual(published_stub(), "eurostat", "victims_total")
+    assert s.to_dict() == {2022: 100.0, 2023: 120.0}
+
+
+def test_eurostat_form_shares_from_counts():
+    out = eu.eurostat_form_shares(published_stub())
+    assert out["year"].unique().tolist() == [2023]
+    fl = out[out["category"] == FORCED_LABOUR].iloc[0]
+    assert fl["share_pct"] == pytest.approx(30.0)
+    assert fl["published_share_pct"] == 31
+    assert out["share_pct"].sum() == pytest.approx(100.0)
+
+
+def test_side_by_side_gap():
+    out = eu.side_by_side(pd.Series({2021: 80.0, 2022: 90.0}), pd.Series({2022: 100.0, 2023: 1.0}))
+    assert out.loc[2022, "gap"] == -10 and out.loc[2022, "gap_pct"] == pytest.approx(-10.0)
+    assert math.isnan(out.loc[2021, "gap"])
+    assert list(out.index) == [2021, 2022, 2023]
+
+
+# --------------------------------------------------------------------------- real data
+def test_real_eu_2022_status_and_sum(glotip):
+    st = eu.member_state_status(glotip, [2022])
+    counts = eu.status_counts(st).loc[2022]
+    assert counts.sum() == 27
+    assert counts[eu.REPORTED] >= 20
+    from tiptrends.aggregate import country_year_counts
+
+    tot = eu.eu_subset(country_year_counts(glotip))
+    reported = tot[(tot["year"] == 2022) & tot[TOTAL].notna()]
+    assert len(reported) == counts[eu.REPORTED]
+
+
+def test_real_completed_totals_not_below_total(glotip):
+    ct = eu.completed_totals(eu.eu_subset(glotip))
+    ok = ct[TOTAL].notna()
+    assert (ct.loc[ok, "completed"] >= ct.loc[ok, TOTAL]).all()
+
+
+def test_real_citizenship_shares_sum_to_100(glotip):
+    cs = eu.citizenship_split(glotip)
+    sums = cs.groupby("year")["share_pct"].sum()
+    assert np.allclose(sums.to_numpy(), 100.0)
+
+
+def test_real_eurostat_rows():
+    from tiptrends.published import load_published
+
+    pub = load_published()
+    tot = eu.published_annual(pub, "eurostat", "victims_total")
+    assert {2020, 2021, 2022, 2023, 2024} <= set(tot.index)
+    shares = eu.eurostat_form_shares(pub)
+    both = shares.dropna(subset=["published_share_pct"])
+    # shares computed from Eurostat's counts agree with its published shares to rounding
+    assert (abs(both["share_pct"] - both["published_share_pct"]) < 1.0).all()
