@@ -7,6 +7,7 @@ notebook, a named kernel and an explicit per-cell timeout (``tests.conftest.CELL
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,7 +94,11 @@ def test_template_executes(tmp_path: Path) -> None:
         timeout=CELL_TIMEOUT,
         kernel_name="tiptrends",
         cwd=paths.notebooks_dir(),
-        env={RESULTS_FILE_ENV: str(tmp_path / "results.json"), NOTEBOOK_ENV: TEMPLATE.name},
+        env={
+            **os.environ,
+            RESULTS_FILE_ENV: str(tmp_path / "results.json"),
+            NOTEBOOK_ENV: TEMPLATE.name,
+        },
     )
     assert failure is None, str(failure)
     assert json.loads((tmp_path / "results.json").read_text()), "the template records no number"
