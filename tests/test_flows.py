@@ -1,0 +1,330 @@
+"""Tests for tiptrends.flows: hand-made tables with known answers, then real-data smoke tests."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from tiptrends import flows as F
+from tiptrends.errors import DataError
+from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_TOTAL, TOTAL, VICTIMS
+
+META = {
+    "DEU": ("Germany", "Europe", "Western Europe"),
+    "ALB": ("Albania", "Europe", "Southern Europe"),
+    "MEX": ("Mexico", "Americas", "Latin America and the Caribbean"),
+    "USA": ("United States", "Americas", "Northern America"),
+}
+
+
+def row(iso3, year, category, value, indicator=VICTIMS, dimension=DIM_CITIZENSHIP):
+    """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
+    country, region, subregion = META[iso3]
+    return {
+        "iso3": iso3, "country": country, "region": region, "subregion": subregion,
+        "is_aggregate": False, "indicator": indicator, "dimension": dimension,
+        "category": category, "sex": TOTAL, "age": TOTAL, "year": year,
+        "value": np.nan if value is None else float(value), "suppressed": value is None,
+    }
+
+
+@pytest.fixture
+def glotip() -> pd.DataFrame:
+    rows = [
+        # Germany 2022: 30 nationals, 10 Albanians, 5 Mexicans, 5 unknown, one "<5" Albania row
+        row("DEU", 2022, "Nationals", 30),
+        row("DEU", 2022, "Albania", 10),
+        row("DEU", 2022, "Mexico", 5),
+        row("DEU", 2022, "Unknown", 5),
+        row("DEU", 2022, "", 7),  # missing category text -> unknown
+        # Albania 2022: its own citizens written as the country name, and "foreigners"
+        row("ALB", 2022, "Albania", 20),
+        row("ALB", 2022, "foreigners", 20),
+        row("ALB", 2022, "N/A", None),
+        # Mexico 2022: a total of all citizenships (marked 'exclude' in the mapping) -> dropped
+        row("MEX", 2022, "Mexico", 8),
+        row("MEX", 2022, "TOTAL", 100),
+        row("MEX", 2022, "Germany", None),
+        # Germany 2021
+        row("DEU", 2021, "Albania", 6),
+        row("DEU", 2021, "Nationals", 2),
+        # other indicators / dimensions are ignored
+        row("DEU", 2022, "Nationals", 999, indicator=CONVICTED),
+        row("DEU", 2022, TOTAL, 47, dimension=DIM_TOTAL),
+    ]
+    df = pd.DataFrame(rows)
+    agg = row("USA", 2022, "Mexico", 1000)
+    agg["is_aggregate"] = True
+    return pd.concat([df, pd.DataFrame([agg])], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- citizenship
+def test_excluded_categories_reads_the_note_mark():
+    mapping = pd.DataFrame({
+        "category": ["TOTAL", "X", "Y", "Z"],
+        "note": ["total of all citizenships; exclude to avoid double counting", "",
+                 "codes - Exclude", "excluded elsewhere, kept here"],
+    })
+    assert F.excluded_categories(mapping) == frozenset({"TOTAL", "Y"})
+
+
+def test_citizenship_rows_maps_classifies_and_drops_marked(glotip):
+    rows = F.citizenship_rows(glotip)
+    assert set(rows["indicator"]) == {VICTIMS}
+    assert "TOTAL" not in set(rows["category"].dropna())
+    assert not rows["iso3"].eq("USA").any(), "aggregate rows never enter"
+    origin = rows.set_index(["iso3", "year", rows["category"].fillna("<missing>")])["origin"]
+    assert origin[("DEU", 2022, "Nationals")] == "domestic"
+    assert origin[("DEU", 2022, "Albania")] == "foreign"
+    assert origin[("DEU", 2022, "<missing>")] == "unknown"
+    assert origin[("ALB", 2022, "Albania")] == "domestic"
+    assert origin[("ALB", 2022, "foreigners")] == "foreign"
+    assert origin[("ALB", 2022, "<missing>")] == "unknown"
+    kept = F.citizenship_rows(glotip, drop_excluded=False)
+    assert kept.loc[kept["category"] == "TOTAL", "excluded"].all()
+    assert len(kept) == len(rows) + 1
+
+
+def test_citizenship_rows_raises_on_an_unmapped_category(glotip):
+    bad = pd.concat([glotip, pd.DataFrame([row("DEU", 2022, "Atlantis-nowhere", 3)])])
+    with pytest.raises(DataError, match="unmapped"):
+        F.citizenship_rows(bad)
+
+
+def test_origin_counts_known_answers(glotip):
+    t = F.origin_counts(F.citizenship_rows(glotip)).set_index("year")
+    # 2022: domestic DEU 30 + ALB 20 + MEX 8 = 58; foreign 10 + 5 + 20 = 35; unknown 5 + 7
+    assert t.loc[2022, ["domestic", "foreign", "unknown", "known"]].tolist() == [58, 35, 12, 93]
+    assert t.loc[2022, "n_countries"] == 3
+    assert t.loc[2022, "domestic_share_pct"] == pytest.approx(100 * 58 / 93)
+    assert t.loc[2021, "domestic_share_pct"] == pytest.approx(25.0)
+    assert F.domestic_share_pct(F.citizenship_rows(glotip), 2022) == pytest.approx(100 * 58 / 93)
+    assert math.isnan(F.domestic_share_pct(F.citizenship_rows(glotip), 1999))
+
+
+def test_origin_counts_by_region_and_suppression_policy(glotip):
+    reg = F.origin_counts(F.citizenship_rows(glotip), by=("region", "year"))
+    am = reg[(reg["region"] == "Americas") & (reg["year"] == 2022)].iloc[0]
+    assert (am["domestic"], am["foreign"]) == (8, 0)
+    upper = F.origin_counts(F.citizenship_rows(glotip, suppressed="upper")).set_index("year")
+    # the two "<5" cells become 4: ALB missing category (unknown), MEX Germany (foreign)
+    assert upper.loc[2022, ["foreign", "unknown"]].tolist() == [39, 16]
+
+
+def test_country_shares_and_panel(glotip):
+    rows = F.citizenship_rows(glotip)
+    per = F.country_origin_shares(rows, 2022)
+    assert per["iso3"].tolist() == ["DEU", "ALB", "MEX"]  # largest known first
+    assert per.set_index("iso3").loc["DEU", "domestic_share_pct"] == pytest.approx(200 / 3)
+    assert F.reporting_panel(rows, [2021, 2022]) == ["DEU"]
+    assert F.reporting_panel(rows, [2022]) == ["ALB", "DEU", "MEX"]
+
+
+def test_mapped_share(glotip):
+    rows = F.citizenship_rows(glotip)
+    # mapped (country or nationals): 30+10+5 + 20 + 8 + 6+2 = 81 of 81 + 5 + 7 + 20 = 113
+    assert F.citizenship_mapped_share_pct(rows) == pytest.approx(100 * 81 / 113)
+    kept = F.citizenship_rows(glotip, drop_excluded=False)
+    assert F.citizenship_mapped_share_pct(kept) == pytest.approx(100 * 81 / 213)
+
+
+def test_domestic_share_alternatives_table(glotip):
+    alt = F.domestic_share_alternatives(glotip, 2022)
+    main = alt.loc["pooled, <5 excluded (main)", "domestic_share_pct"]
+    assert main == pytest.approx(100 * 58 / 93)
+    assert alt.loc["mean of country shares", "domestic_share_pct"] == pytest.approx(
+        (200 / 3 + 50 + 100) / 3)
+    assert alt.loc["pooled, without DEU (largest)", "domestic_share_pct"] == pytest.approx(
+        100 * 28 / 48)
+    # the "upper" policy adds a foreign 4 (MEX: Germany)
+    assert alt.loc["pooled, <5 as upper", "domestic_share_pct"] == pytest.approx(100 * 58 / 97)
+
+
+# --------------------------------------------------------------------------- corridors
+def test_corridors_known_answers(glotip):
+    rows = F.citizenship_rows(glotip)
+    c = F.corridors(rows, [2021, 2022])
+    assert c[F.CORRIDOR_KEY + ["victims", "n_years"]].values.tolist() == [
+        ["ALB", "DEU", 16.0, 2],
+        ["MEX", "DEU", 5.0, 1],
+    ]
+    with_dom = F.corridors(rows, [2022], include_domestic=True)
+    assert ("ALB", "ALB") in set(with_dom[F.CORRIDOR_KEY].itertuples(index=False, name=None))
+    imputed = F.corridors(F.citizenship_rows(glotip, suppressed="impute"), [2022])
+    assert imputed.set_index(F.CORRIDOR_KEY).loc[("DEU", "MEX"), "victims"] == 2.5
+
+
+def test_foreign_origin_shares(glotip):
+    t = F.foreign_origin_shares(F.citizenship_rows(glotip), 2022).set_index("group")
+    assert t.loc["Europe", "victims"] == 10 and t.loc["Americas", "victims"] == 5
+    assert t["share_pct"].sum() == pytest.approx(100)
+
+
+@pytest.fixture
+def du_flows() -> pd.DataFrame:
+    recs = [
+        (2010, "AAA", "BBB", False), (2010, "AAA", "BBB", False), (2011, "AAA", "BBB", True),
+        (2010, "CCC", "BBB", False), (2012, "CCC", "BBB", False), (2012, "CCC", "BBB", False),
+        (2012, "CCC", "BBB", False), (2011, "DDD", "DDD", False), (2011, None, "BBB", False),
+        (2013, "EEE", None, False),
+    ]
+    return pd.DataFrame(recs, columns=["year", "origin_iso3", "destination_iso3", "flagged"])
+
+
+def test_du_corridors(du_flows):
+    d = F.du_corridors(du_flows)
+    assert d[F.CORRIDOR_KEY].values.tolist() == [["CCC", "BBB"], ["AAA", "BBB"]]
+    assert d["statements"].tolist() == [4, 3] and d["years_named"].tolist() == [2, 2]
+    unflagged = F.du_corridors(du_flows, drop_flagged=True).set_index(F.CORRIDOR_KEY)
+    assert unflagged.loc[("AAA", "BBB"), "years_named"] == 1
+    assert F.du_corridors(du_flows, years=[2012])["statements"].tolist() == [3]
+
+
+def test_corridor_overlap_and_comparison():
+    a = pd.DataFrame({"origin_iso3": ["A", "B", "C", "D"], "destination_iso3": ["X"] * 4,
+                      "victims": [40.0, 30.0, 20.0, 10.0]})
+    b = pd.DataFrame({"origin_iso3": ["C", "E", "A", "D"], "destination_iso3": ["X"] * 4,
+                      "years_named": [9, 8, 7, 1], "statements": [1, 1, 1, 1]})
+    o = F.corridor_overlap(a, b, 3)
+    assert o["common"] == [("A", "X"), ("C", "X")]
+    assert o["overlap_pct"] == pytest.approx(200 / 3)
+    assert o["jaccard"] == pytest.approx(2 / 4)
+    assert o["first_in_second_any_pct"] == pytest.approx(200 / 3)
+    cmp = F.compare_corridors(a, b, 4).set_index("origin_iso3")
+    assert cmp.loc["A", "du_rank"] == 3 and cmp.loc["B", "du_years_named"] == 0
+    assert pd.isna(cmp.loc["B", "du_rank"])
+    r = F.corridor_rank_correlation(a, b)
+    assert r["n_corridors"] == 4 and r["named_pct"] == 75.0
+    perfect = b.assign(years_named=[2, 1, 4, 0])  # C=2, A=4, D=0, B missing -> 0 (tie)
+    assert F.corridor_rank_correlation(a, perfect)["rho"] == pytest.approx(
+        F.stats.spearmanr([40, 30, 20, 10], [4, 0, 2, 0]).statistic)
+
+
+# --------------------------------------------------------------------------- tiers
+def test_detection_rates_and_tiers():
+    g = pd.DataFrame([
+        row("DEU", 2010, TOTAL, 80, dimension=DIM_TOTAL),
+        row("DEU", 2011, TOTAL, 160, dimension=DIM_TOTAL),
+        row("ALB", 2010, TOTAL, 30, dimension=DIM_TOTAL),
+        row("MEX", 2010, TOTAL, None, dimension=DIM_TOTAL),
+    ])
+    pop = pd.Series({"DEU": 80e6, "ALB": 3e6, "MEX": 120e6})
+    r = F.detection_rates(g, pop).set_index(["iso3", "year"])
+    assert r.loc[("DEU", 2010), "rate_per_100k"] == pytest.approx(0.1)
+    assert r.loc[("ALB", 2010), "rate_per_100k"] == pytest.approx(1.0)
+    assert ("MEX", 2010) not in r.index, '"<5" total dropped under "exclude"'
+    tiers = pd.DataFrame({
+        "iso3": ["DEU", "DEU", "ALB", "MEX", None],
+        "year": [2011, 2012, 2011, 2011, 2011],
+        "tier": ["Tier 1", "Special case", "Tier 3", "Tier 2", "Tier 1"],
+    })
+    j = F.tier_rates(tiers, F.detection_rates(g, pop))
+    assert j[["iso3", "report_year", "year", "tier"]].astype(str).values.tolist() == [
+        ["ALB", "2011", "2010", "Tier 3"], ["DEU", "2011", "2010", "Tier 1"]]
+    same = F.tier_rates(tiers, F.detection_rates(g, pop), lag=0)
+    assert same["iso3"].tolist() == ["DEU"] and same["rate_per_100k"].iloc[0] == pytest.approx(0.2)
+    s = F.tier_summary(j)
+    assert s.index.tolist() == list(F.TIERS)
+    assert s.loc["Tier 3", "median_rate"] == pytest.approx(1.0)
+    assert s.loc["Tier 2", "country_years"] == 0
+
+
+def test_tier_association_sign():
+    iso = [f"C{i:02d}" for i in range(8)]
+    tiers = list(F.TIERS) * 2
+    joined = pd.DataFrame({"iso3": iso, "tier": pd.Categorical(tiers, list(F.TIERS), ordered=True),
+                           "rate_per_100k": [8, 6, 4, 2, 7, 5, 3, 1]})
+    a = F.tier_association(joined)
+    assert a["n_countries"] == 8 and a["rho"] < -0.8
+
+
+# --------------------------------------------------------------------------- drawing
+def test_flow_layout_is_consistent():
+    flows = pd.DataFrame({"origin_iso3": ["A", "A", "B", "C"],
+                          "destination_iso3": ["X", "Y", "X", "Y"],
+                          "victims": [50.0, 10.0, 30.0, 5.0]})
+    lay = F.flow_layout(flows)
+    left, right, bands = lay["left"], lay["right"], lay["bands"]
+    assert left.index.tolist() == ["A", "B", "C"] and right.index.tolist() == ["X", "Y"]
+    assert left["total"].tolist() == [60, 30, 5] and right["total"].tolist() == [80, 15]
+    for node_col, top, bot, nodes in (("origin_iso3", "top0", "bot0", left),
+                                      ("destination_iso3", "top1", "bot1", right)):
+        for code, g in bands.groupby(node_col):
+            assert g[top].max() == pytest.approx(nodes.loc[code, "top"])
+            assert g[bot].min() == pytest.approx(nodes.loc[code, "bottom"])
+            assert (g[top] - g[bot]).sum() == pytest.approx(nodes.loc[code, "total"])
+    assert left["bottom"].iloc[0] > left["top"].iloc[1], "a gap separates the nodes"
+
+
+def test_plot_flow_diagram_and_tier_plot():
+    flows = pd.DataFrame({"origin_iso3": ["A", "B"], "destination_iso3": ["X", "X"],
+                          "victims": [1200.0, 300.0]})
+    fig, ax = F.plot_flow_diagram(flows, labels={"A": "Aland"}, colours={"A": "#000000"},
+                                  colour_legend={"Europe": "#E69F00"}, source="UNODC",
+                                  release="r", title="t")
+    texts = [t.get_text() for t in ax.texts]
+    assert "Aland (1,200)" in texts and any(t.startswith("Source: UNODC") for t in texts)
+    assert any("= 100 victims" in t for t in texts)
+    assert len(ax.patches) >= 2 + 3  # two bands, three nodes
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        F.plot_flow_diagram(flows.iloc[0:0])
+    joined = pd.DataFrame({"iso3": ["A", "B", "C"],
+                           "tier": pd.Categorical(["Tier 1", "Tier 3", "Tier 3"], list(F.TIERS)),
+                           "rate_per_100k": [1.0, 0.5, 0.0]})
+    fig, ax = F.plot_tier_rates(joined, source="UNODC")
+    assert ax.get_yscale() == "log" and "100,000" in ax.get_ylabel()
+    plt.close(fig)
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def real():
+    data = pytest.importorskip("tiptrends.data")
+    try:
+        return data.load_glotip(release="2025")
+    except (DataError, OSError) as exc:
+        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
+
+
+def test_real_marked_categories_are_the_total_and_the_codes():
+    ex = F.excluded_categories()
+    assert "TOTAL" in ex
+    assert len(ex) == 61 and sum(c.startswith("Q6.1_") for c in ex) == 60
+
+
+def test_real_citizenship_rows_and_shares(real):
+    from tiptrends.citizenship import mapped_share
+
+    rows = F.citizenship_rows(real, drop_excluded=False)  # every category maps
+    assert rows.loc[rows["category"] == "TOTAL", "iso3"].eq("BOL").all()
+    # same definition as citizenship.mapped_share (README: 0.917 for the 2025 release)
+    ms = mapped_share(rows)
+    assert F.citizenship_mapped_share_pct(rows) == pytest.approx(100 * ms["share"])
+    main = F.citizenship_mapped_share_pct(F.citizenship_rows(real))
+    assert main > 100 * ms["share"], "dropping Bolivia's TOTAL raises the mapped share"
+    share = F.domestic_share_pct(F.citizenship_rows(real), 2022)
+    assert 0 < share < 100
+    c = F.corridors(F.citizenship_rows(real), range(2018, 2023))
+    assert (c["origin_iso3"] != c["destination_iso3"]).all()
+    assert c["victims"].is_monotonic_decreasing
+
+
+def test_real_du_and_tiers(real):
+    from tiptrends import data
+
+    d = F.du_corridors(data.load_tip_flows())
+    assert d["years_named"].max() <= 9 and d["first_year"].min() >= 2008
+    rates = F.detection_rates(real, F.gsi_population(data.load_gsi()))
+    j = F.tier_rates(data.load_tip_tiers("du"), rates)
+    assert set(j["tier"].astype(str)) <= set(F.TIERS)
+    assert j["report_year"].between(2008, 2016).all()
+    assert F.tier_summary(j)["country_years"].sum() == len(j)
