@@ -2,9 +2,9 @@
 
 Usage::
 
-    python benchmarks/render.py [--notebooks DIR] [--jobs 2]
+    python benchmarks/render.py [--notebooks DIR | --generated] [--jobs 2]
 
-Uses DIR, else ``notebooks/`` when it holds notebooks, else a generated set of four
+Uses DIR, else ``notebooks/`` when it holds notebooks (unless ``--generated``), else a set of four
 small notebooks (pandas + a saved figure + a recorded result each). Everything is
 written to a temporary directory; ``_build/`` is not touched. Measures
 
@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", type=Path, help="directory of notebooks to render")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--generated",
+        action="store_true",
+        help="use 4 generated notebooks even if notebooks/ has some",
+    )
     args = parser.parse_args(argv)
 
     ensure_kernel("tiptrends")
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp_path = Path(tmp)
         if args.notebooks:
             nb_dir = args.notebooks.resolve()
-        elif sorted(paths.notebooks_dir().glob("*.ipynb")):
+        elif not args.generated and sorted(paths.notebooks_dir().glob("*.ipynb")):
             nb_dir = paths.notebooks_dir()
         else:
             nb_dir = generate(tmp_path / "notebooks")

@@ -52,6 +52,13 @@ def good_b(nb_dir: Path, value: float = 25.0) -> Path:
             new_markdown_cell("# Second notebook"),
             new_markdown_cell("Shares of things."),
             new_code_cell(f"from tiptrends.results import record\nrecord('b_share_pct', {value})"),
+            new_code_cell(  # like a cached curated build on first use
+                "from tiptrends import paths\n"
+                "target = paths.curated_dir() / 'built_on_first_use.parquet'\n"
+                "if not target.exists():\n"
+                "    target.parent.mkdir(parents=True, exist_ok=True)\n"
+                "    target.write_bytes(b'table')"
+            ),
         ],
     )
 
@@ -112,7 +119,7 @@ def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
     assert 'href="01_a.html"' in index and 'alt="First figure of Counting things"' in index
     assert "United Nations Office on Drugs and Crime" in index, "data sources from sources.toml"
 
-    # warm: nothing executes, no kernel is even requested
+    # warm (although 02_b built a curated table): nothing executes, no kernel is requested
     with monkeypatch.context() as m:
         m.setattr(render, "ensure_kernel", _no_kernel)
         warm = render.render(notebooks_dir=nb_dir, build_dir=build)
@@ -128,7 +135,6 @@ def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
     assert json.loads((build / "results.json").read_text())["b_share_pct"]["value"] == 30.0
 
     # a change in the curated data re-executes everything
-    paths.curated_dir().mkdir(parents=True)
     (paths.curated_dir() / "glotip.parquet").write_bytes(b"new data")
     again = render.render(notebooks_dir=nb_dir, build_dir=build)
     assert set(again.status().values()) == {"ok"}

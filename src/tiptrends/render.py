@@ -718,6 +718,15 @@ def _render_locked(
                     )
                     res = {"seconds": 0.0, "failure": failure.__dict__, "results": {}}
                 outcomes[nb.name] = _store(nb, parts, res, cache, say, reason)
+        # Notebooks may build missing curated tables (cached builds): key their entries
+        # to the curated data as it is after execution, so the next render is warm.
+        after = data_fingerprint()
+        if after != env_parts["data"]:
+            for nb, _, _ in to_run:
+                entry = _read_json(cache / f"{nb.stem}.json")
+                if entry and entry.get("status") == OK:
+                    entry["parts"]["data"] = after
+                    write_json_atomic(cache / f"{nb.stem}.json", entry)
 
     # merge results of every notebook that has a successful cache entry
     entries, results, problems = [], {}, []
