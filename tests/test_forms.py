@@ -197,6 +197,12 @@ def test_sensitivity_table_policies_and_exclusions(toy):
     assert t.loc["fl", F.exclusion_label(ex[1])] == pytest.approx(100 * 120 / 200)
     assert F.spread(t).loc["fl"] == pytest.approx(60.0 - 50.0)
     assert list(F.sensitivity_table(toy, figs).columns) == list(F.POLICY_LABELS.values())
+    # restricted to 2022, the DDD exclusion still drops rows; one for 2019 only does not
+    only_2019 = Exclusion("AAA", (2019,), "test", "hand", "n/a")
+    t22 = F.sensitivity_table(toy, figs, [*ex, only_2019], years=[2022])
+    assert t22.attrs["no_effect"] == [F.exclusion_label(only_2019)]
+    assert F.exclusion_label(only_2019) not in t22.columns
+    assert t22.loc["fl", "all exclusions"] == pytest.approx(50.0)
 
 
 def test_collection_exclusions(tmp_path):

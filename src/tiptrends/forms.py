@@ -661,14 +661,16 @@ def sensitivity_table(
     figures: Mapping[str, HeadlineFunc],
     exclusions: Sequence[Exclusion] = (),
     *,
+    years: Iterable[int] | None = None,
     policies: Sequence[Policy] = ("exclude", "impute", "lower", "upper"),
     baseline_policy: Policy = "exclude",
 ) -> pd.DataFrame:
     """Headline figures under each suppression policy and each exclusion.
 
     Columns: one per policy (no exclusions), then ``"all exclusions"`` (baseline policy, every
-    exclusion applied) and one per exclusion applied alone (baseline policy). With no
-    exclusions only the policy columns appear.
+    exclusion applied) and one per exclusion applied alone (baseline policy). An exclusion
+    that drops no row of ``df`` (within ``years``) cannot move a figure and gets no column;
+    the labels of such exclusions are listed in ``table.attrs["no_effect"]``.
 
     Parameters
     ----------
@@ -678,6 +680,8 @@ def sensitivity_table(
         Label -> ``func(table, policy) -> float``.
     exclusions : sequence of Exclusion
         Exclusions to test.
+    years : iterable of int, optional
+        Restrict ``df`` to these years first (the figures must use no other year).
     policies : sequence of str
         Suppression policies for the policy columns.
     baseline_policy : str
@@ -688,18 +692,26 @@ def sensitivity_table(
     DataFrame
         Figures x scenarios.
     """
+    if years is not None:
+        df = df[df["year"].isin(list(years))]
     scenarios: dict[str, tuple[pd.DataFrame, Policy]] = {
         POLICY_LABELS[p]: (df, p) for p in policies
     }
+    no_effect = []
     if exclusions:
         scenarios["all exclusions"] = (apply_exclusions(df, list(exclusions))[0], baseline_policy)
         for e in exclusions:
-            scenarios[exclusion_label(e)] = (apply_exclusions(df, [e])[0], baseline_policy)
+            kept, report = apply_exclusions(df, [e])
+            if int(report["rows_dropped"].sum()) == 0:
+                no_effect.append(exclusion_label(e))
+                continue
+            scenarios[exclusion_label(e)] = (kept, baseline_policy)
     table = pd.DataFrame(
         {name: [float(f(data, pol)) for f in figures.values()]
          for name, (data, pol) in scenarios.items()},
         index=pd.Index(list(figures), name="figure"),
     )
+    table.attrs["no_effect"] = no_effect
     return table
 
 
