@@ -164,7 +164,7 @@ PRESS_RELEASE_2025_CLAIMS: tuple[Claim, ...] = (
         None,
         "untestable",
         ("glotip2024_forced_criminality_share_2016_pct", "glotip2024_forced_criminality_share_2022_pct"),
-        ("02_forced_labour",),
+        ("03_forced_criminality",),
         claimed_text="multiplied over the past decade (no number given)",
     ),
     Claim(
