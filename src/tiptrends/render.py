@@ -465,6 +465,9 @@ def _run_one(path: str, build: str, timeout: int, kernel_name: str, workdir: str
             "MPLBACKEND": "Agg",
         }
     )
+    # kernels run side by side: one BLAS/OpenMP thread each unless the caller says otherwise
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     try:
         import nbformat
 
