@@ -98,6 +98,7 @@ def test_template_executes(tmp_path: Path) -> None:
             **os.environ,
             RESULTS_FILE_ENV: str(tmp_path / "results.json"),
             NOTEBOOK_ENV: TEMPLATE.name,
+            "TIPTRENDS_BUILD_DIR": str(tmp_path / "_build"),
         },
     )
     assert failure is None, str(failure)

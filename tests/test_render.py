@@ -291,13 +291,3 @@ def test_collection_notebooks_are_clean(path: Path) -> None:
     assert render.check_notebook_clean(path) == [], "run `make strip` (tiptrends strip)"
 
 
-TEMPLATES = sorted((paths.notebooks_dir() / "templates").glob("*.ipynb"))
-
-
-@pytest.mark.notebooks
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
-def test_templates_execute(path: Path, tmp_path: Path) -> None:
-    render.ensure_kernel("tiptrends")
-    env = dict(os.environ, TIPTRENDS_BUILD_DIR=str(tmp_path / "_build"))
-    _, failure = render.execute_notebook(path, timeout=300, env=env)
-    assert failure is None, str(failure)

@@ -63,18 +63,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_strip(args: argparse.Namespace) -> int:
-    from tiptrends import paths, render
+    from tiptrends import render
 
-    targets = args.notebooks or sorted(
-        str(p)
-        for p in paths.notebooks_dir().rglob("*.ipynb")
-        if ".ipynb_checkpoints" not in p.parts
-    )
-    changed = [t for t in targets if render.strip_notebook(t)]
-    for t in changed:
-        print(f"stripped {t}")
-    print(f"{len(changed)} of {len(targets)} notebooks changed")
-    return 0
+    return render.strip_collection(args.notebooks or None, check=args.check)
 
 
 def _cmd_published(args: argparse.Namespace) -> int:
@@ -150,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Store notebooks clean: no outputs, no execution counts, project kernel.",
     )
     strip.add_argument("notebooks", nargs="*", help="notebook paths (default: all)")
+    strip.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a notebook is not clean"
+    )
     strip.set_defaults(func=_cmd_strip)
 
     pub = sub.add_parser(
