@@ -651,9 +651,9 @@ def collection_exclusions(path: str | Path | None = None) -> list[Exclusion]:
 
 
 def exclusion_label(e: Exclusion) -> str:
-    """Short label of an exclusion, e.g. ``"without DEU 2022 (all)"``."""
+    """Short label of an exclusion, e.g. ``"DEU 2022 (all)"``."""
     years = "all years" if e.years is None else ",".join(map(str, e.years))
-    return f"without {e.iso3} {years} ({e.scope})"
+    return f"{e.iso3} {years} ({e.scope})"
 
 
 def sensitivity_table(
@@ -665,12 +665,14 @@ def sensitivity_table(
     policies: Sequence[Policy] = ("exclude", "impute", "lower", "upper"),
     baseline_policy: Policy = "exclude",
 ) -> pd.DataFrame:
-    """Headline figures under each suppression policy and each exclusion.
+    """Headline figures under each suppression policy and with each exclusion lifted.
 
-    Columns: one per policy (no exclusions), then ``"all exclusions"`` (baseline policy, every
-    exclusion applied) and one per exclusion applied alone (baseline policy). An exclusion
-    that drops no row of ``df`` (within ``years``) cannot move a figure and gets no column;
-    the labels of such exclusions are listed in ``table.attrs["no_effect"]``.
+    The main figures apply every exclusion under ``baseline_policy``. Columns: one per
+    policy (every exclusion applied; the ``baseline_policy`` column is the main figure), then
+    ``"no exclusions"`` and one ``"keeping <exclusion>"`` column per exclusion (all other
+    exclusions applied, baseline policy): how far lifting that one exclusion moves the
+    figure. An exclusion that drops no row of ``df`` (within ``years``) cannot move a figure
+    and gets no column; its label is listed in ``table.attrs["no_effect"]``.
 
     Parameters
     ----------
@@ -679,13 +681,13 @@ def sensitivity_table(
     figures : mapping of str to callable
         Label -> ``func(table, policy) -> float``.
     exclusions : sequence of Exclusion
-        Exclusions to test.
+        The exclusions of the main figures.
     years : iterable of int, optional
         Restrict ``df`` to these years first (the figures must use no other year).
     policies : sequence of str
         Suppression policies for the policy columns.
     baseline_policy : str
-        Policy used in the exclusion columns.
+        Policy of the main figures, used in the exclusion columns.
 
     Returns
     -------
@@ -694,18 +696,21 @@ def sensitivity_table(
     """
     if years is not None:
         df = df[df["year"].isin(list(years))]
+    exclusions = list(exclusions)
+    main = apply_exclusions(df, exclusions)[0] if exclusions else df
     scenarios: dict[str, tuple[pd.DataFrame, Policy]] = {
-        POLICY_LABELS[p]: (df, p) for p in policies
+        POLICY_LABELS[p]: (main, p) for p in policies
     }
     no_effect = []
     if exclusions:
-        scenarios["all exclusions"] = (apply_exclusions(df, list(exclusions))[0], baseline_policy)
-        for e in exclusions:
-            kept, report = apply_exclusions(df, [e])
-            if int(report["rows_dropped"].sum()) == 0:
+        scenarios["no exclusions"] = (df, baseline_policy)
+        for i, e in enumerate(exclusions):
+            if int(apply_exclusions(df, [e])[1]["rows_dropped"].sum()) == 0:
                 no_effect.append(exclusion_label(e))
                 continue
-            scenarios[exclusion_label(e)] = (kept, baseline_policy)
+            others = exclusions[:i] + exclusions[i + 1:]
+            kept = apply_exclusions(df, others)[0] if others else df
+            scenarios[f"keeping {exclusion_label(e)}"] = (kept, baseline_policy)
     table = pd.DataFrame(
         {name: [float(f(data, pol)) for f in figures.values()]
          for name, (data, pol) in scenarios.items()},
