@@ -228,6 +228,10 @@ NON_COUNTRY_HINTS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Category texts that mean "no category" in the curated UNODC table (blank cell, "N/A").
+MISSING_CATEGORY_TEXT = ("", "N/A")
+
+
 def _normalise(text: str) -> str:
     """Lower-case, repair common mojibake, drop leading counts and plural 's'."""
     t = text
@@ -382,6 +386,8 @@ def load_citizenship_map() -> pd.DataFrame:
 def map_citizenship(df: pd.DataFrame, category_column: str = "category") -> pd.DataFrame:
     """Return a copy of ``df`` with ``citizenship_group`` and ``citizenship_iso3``.
 
+    Empty text and "N/A" (how the curated UNODC table shows a blank or "N/A" category cell,
+    :data:`MISSING_CATEGORY_TEXT`) count as missing.
     Also adds ``citizenship_origin`` (domestic / foreign / unknown for non-country
     groups, empty for country rows). A missing category (NaN) is mapped to group
     ``unknown``. Rows are neither dropped nor reordered.
@@ -403,6 +409,7 @@ def map_citizenship(df: pd.DataFrame, category_column: str = "category") -> pd.D
     """
     table = load_citizenship_map().set_index("category")
     cats = df[category_column]
+    cats = cats.where(~cats.isin(MISSING_CATEGORY_TEXT))
     present = cats.dropna().astype(str)
     missing = sorted(set(present) - set(table.index))
     if missing:

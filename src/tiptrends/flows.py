@@ -53,13 +53,16 @@ from scipy import stats
 
 from tiptrends import style, vocab
 from tiptrends.aggregate import Policy, apply_suppression_policy, country_year_counts
-from tiptrends.citizenship import classify_domestic, load_citizenship_map, map_citizenship
+from tiptrends.citizenship import (
+    MISSING_CATEGORY_TEXT,
+    classify_domestic,
+    load_citizenship_map,
+    map_citizenship,
+)
 
 ORIGINS = ("domestic", "foreign", "unknown")
 """Citizenship status of detected victims relative to the country of detection."""
 
-MISSING_CATEGORY_TEXT = ("", "N/A")
-"""Category texts that the curated UNODC table uses for a missing citizenship category."""
 
 EXCLUDE_MARK = re.compile(r"\bexclude\b", re.IGNORECASE)
 """The mapping table's own exclusion mark (in its ``note`` column)."""
@@ -150,8 +153,17 @@ def citizenship_rows(
     ]
     if indicator is not None:
         rows = rows[rows["indicator"] == indicator]
-    cols = ["iso3", "country", "region", "subregion", "indicator", "year", "category",
-            "value", "suppressed"]
+    cols = [
+        "iso3",
+        "country",
+        "region",
+        "subregion",
+        "indicator",
+        "year",
+        "category",
+        "value",
+        "suppressed",
+    ]
     rows = rows[cols].copy()
     cat = rows["category"].astype(object)
     rows["category"] = cat.where(~cat.isin(MISSING_CATEGORY_TEXT), np.nan)
@@ -185,7 +197,8 @@ def origin_counts(rows: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.DataF
     by = list(by)
     keys = by if "iso3" in by else [*by, "iso3"]
     per_country = (
-        rows.groupby([*keys, "origin"], sort=True)["value"].sum(min_count=1)
+        rows.groupby([*keys, "origin"], sort=True)["value"]
+        .sum(min_count=1)
         .unstack("origin")
         .reindex(columns=list(ORIGINS))
         .fillna(0.0)
@@ -227,9 +240,7 @@ def country_origin_shares(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     meta = sub.drop_duplicates("iso3").set_index("iso3")[["country", "region"]]
     out = out[out["known"] > 0].join(meta, on="iso3")
     cols = ["iso3", "country", "region", *ORIGINS, "known", "domestic_share_pct"]
-    return out[cols].sort_values(["known", "iso3"], ascending=[False, True]).reset_index(
-        drop=True
-    )
+    return out[cols].sort_values(["known", "iso3"], ascending=[False, True]).reset_index(drop=True)
 
 
 def reporting_panel(rows: pd.DataFrame, years: Iterable[int]) -> list[str]:
@@ -320,8 +331,11 @@ def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame
         t = origin_counts(rows[rows["year"] == year])
         if len(t):
             r = t.iloc[0]
-            out[label] = {"domestic_share_pct": float(r["domestic_share_pct"]),
-                          "n_countries": int(r["n_countries"]), "known": float(r["known"])}
+            out[label] = {
+                "domestic_share_pct": float(r["domestic_share_pct"]),
+                "n_countries": int(r["n_countries"]),
+                "known": float(r["known"]),
+            }
 
     add("pooled, <5 excluded (main)", base)
     for policy in ("impute", "lower", "upper"):
@@ -329,17 +343,19 @@ def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame
     per = country_origin_shares(base, year)
     out["mean of country shares"] = {
         "domestic_share_pct": float(per["domestic_share_pct"].mean()),
-        "n_countries": len(per), "known": float(per["known"].sum()),
+        "n_countries": len(per),
+        "known": float(per["known"].sum()),
     }
     if len(per):
         big = per["iso3"].iloc[0]
         add(f"pooled, without {big} (largest)", base[base["iso3"] != big])
     panel = reporting_panel(base, range(year - 3, year + 1))
-    add(f"pooled, countries reporting every year {year - 3}-{year}",
-        base[base["iso3"].isin(panel)])
+    add(f"pooled, countries reporting every year {year - 3}-{year}", base[base["iso3"].isin(panel)])
     add("pooled, marked categories kept", citizenship_rows(glotip, drop_excluded=False))
-    return pd.DataFrame(out).T.rename_axis("choice").astype(
-        {"domestic_share_pct": float, "n_countries": "int64", "known": float}
+    return (
+        pd.DataFrame(out)
+        .T.rename_axis("choice")
+        .astype({"domestic_share_pct": float, "n_countries": "int64", "known": float})
     )
 
 
@@ -373,9 +389,11 @@ def corridors(
     sub = sub.assign(origin_iso3=sub["citizenship_iso3"], destination_iso3=sub["iso3"])
     if not include_domestic:
         sub = sub[sub["origin_iso3"] != sub["destination_iso3"]]
-    out = sub.groupby(CORRIDOR_KEY, sort=True).agg(
-        victims=("value", "sum"), n_years=("year", "nunique")
-    ).reset_index()
+    out = (
+        sub.groupby(CORRIDOR_KEY, sort=True)
+        .agg(victims=("value", "sum"), n_years=("year", "nunique"))
+        .reset_index()
+    )
     out = out[out["victims"] > 0]
     out = out.sort_values(["victims", *CORRIDOR_KEY], ascending=[False, True, True])
     return out.reset_index(drop=True)
@@ -440,12 +458,16 @@ def du_corridors(
         sub = sub[sub["year"].isin(list(years))]
     if drop_flagged:
         sub = sub[~sub["flagged"].astype(bool)]
-    out = sub.groupby(CORRIDOR_KEY, sort=True).agg(
-        statements=("year", "size"),
-        years_named=("year", "nunique"),
-        first_year=("year", "min"),
-        last_year=("year", "max"),
-    ).reset_index()
+    out = (
+        sub.groupby(CORRIDOR_KEY, sort=True)
+        .agg(
+            statements=("year", "size"),
+            years_named=("year", "nunique"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+        )
+        .reset_index()
+    )
     out = out.sort_values(
         ["years_named", "statements", *CORRIDOR_KEY], ascending=[False, False, True, True]
     )
@@ -511,16 +533,25 @@ def corridor_rank_correlation(
         ``rho``, ``p_value``, ``n_corridors``, ``named_pct`` (share of the UNODC corridors
         that the TIP coding names at least once).
     """
-    m = unodc[[*CORRIDOR_KEY, value]].merge(du[[*CORRIDOR_KEY, du_value]], on=CORRIDOR_KEY,
-                                             how="left")
+    m = unodc[[*CORRIDOR_KEY, value]].merge(
+        du[[*CORRIDOR_KEY, du_value]], on=CORRIDOR_KEY, how="left"
+    )
     m[du_value] = m[du_value].fillna(0)
     named = 100 * float((m[du_value] > 0).mean()) if len(m) else float("nan")
     if len(m) < 3:
-        return {"rho": float("nan"), "p_value": float("nan"), "n_corridors": len(m),
-                "named_pct": named}
+        return {
+            "rho": float("nan"),
+            "p_value": float("nan"),
+            "n_corridors": len(m),
+            "named_pct": named,
+        }
     res = stats.spearmanr(m[value], m[du_value])
-    return {"rho": float(res.statistic), "p_value": float(res.pvalue), "n_corridors": len(m),
-            "named_pct": named}
+    return {
+        "rho": float(res.statistic),
+        "p_value": float(res.pvalue),
+        "n_corridors": len(m),
+        "named_pct": named,
+    }
 
 
 def compare_corridors(unodc: pd.DataFrame, du: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -543,8 +574,9 @@ def compare_corridors(unodc: pd.DataFrame, du: pd.DataFrame, n: int) -> pd.DataF
     top = unodc.head(n).reset_index(drop=True)
     ranked = du.assign(du_rank=np.arange(1, len(du) + 1))
     ranked = ranked.rename(columns={"years_named": "du_years_named"})
-    out = top.merge(ranked[[*CORRIDOR_KEY, "du_years_named", "du_rank"]], on=CORRIDOR_KEY,
-                    how="left")
+    out = top.merge(
+        ranked[[*CORRIDOR_KEY, "du_years_named", "du_rank"]], on=CORRIDOR_KEY, how="left"
+    )
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     out["du_years_named"] = out["du_years_named"].fillna(0).astype("int64")
     out["du_rank"] = out["du_rank"].astype("Int64")
@@ -627,11 +659,15 @@ def tier_rates(tiers: pd.DataFrame, rates: pd.DataFrame, lag: int = 1) -> pd.Dat
     """
     t = tiers.dropna(subset=["iso3", "tier"])
     t = t[t["tier"].astype(str).isin(TIERS)]
-    t = t.assign(tier=t["tier"].astype(str), report_year=t["year"],
-                 year=t["year"] - lag)[["iso3", "report_year", "year", "tier"]]
+    t = t.assign(tier=t["tier"].astype(str), report_year=t["year"], year=t["year"] - lag)[
+        ["iso3", "report_year", "year", "tier"]
+    ]
     t = t.drop_duplicates(["iso3", "report_year"])
-    out = t.merge(rates[["iso3", "year", "victims", "population", "rate_per_100k"]],
-                  on=["iso3", "year"], how="inner")
+    out = t.merge(
+        rates[["iso3", "year", "victims", "population", "rate_per_100k"]],
+        on=["iso3", "year"],
+        how="inner",
+    )
     out["tier"] = pd.Categorical(out["tier"], categories=list(TIERS), ordered=True)
     return out.sort_values(["iso3", "report_year"]).reset_index(drop=True)
 
@@ -651,13 +687,15 @@ def tier_summary(joined: pd.DataFrame) -> pd.DataFrame:
         ``median_rate``, ``q25_rate``, ``q75_rate`` (victims per 100,000).
     """
     g = joined.groupby("tier", observed=False)["rate_per_100k"]
-    out = pd.DataFrame({
-        "country_years": g.size(),
-        "countries": joined.groupby("tier", observed=False)["iso3"].nunique(),
-        "median_rate": g.median(),
-        "q25_rate": g.quantile(0.25),
-        "q75_rate": g.quantile(0.75),
-    })
+    out = pd.DataFrame(
+        {
+            "country_years": g.size(),
+            "countries": joined.groupby("tier", observed=False)["iso3"].nunique(),
+            "median_rate": g.median(),
+            "q25_rate": g.quantile(0.25),
+            "q75_rate": g.quantile(0.75),
+        }
+    )
     out.index = pd.Index([str(i) for i in out.index], name="tier")
     return out.reindex(list(TIERS))
 
@@ -681,24 +719,43 @@ def tier_association(joined: pd.DataFrame) -> dict:
         ``rho``, ``p_value``, ``n_countries``.
     """
     pos = joined["tier"].cat.codes.astype(float) + 1
-    per = joined.assign(pos=pos).groupby("iso3").agg(
-        pos=("pos", "mean"), rate=("rate_per_100k", "median")
+    per = (
+        joined.assign(pos=pos)
+        .groupby("iso3")
+        .agg(pos=("pos", "mean"), rate=("rate_per_100k", "median"))
     )
     if len(per) < 3:
         return {"rho": float("nan"), "p_value": float("nan"), "n_countries": len(per)}
     res = stats.spearmanr(per["pos"], per["rate"])
-    return {"rho": float(res.statistic), "p_value": float(res.pvalue),
-            "n_countries": int(len(per))}
+    return {"rho": float(res.statistic), "p_value": float(res.pvalue), "n_countries": int(len(per))}
 
 
 # --------------------------------------------------------------------------- drawing
 def _band(x0: float, x1: float, top0: float, bot0: float, top1: float, bot1: float) -> MplPath:
     """Closed path of a flow band: cubic Bezier edges from (x0, top0/bot0) to (x1, top1/bot1)."""
     xm = (x0 + x1) / 2
-    verts = [(x0, top0), (xm, top0), (xm, top1), (x1, top1), (x1, bot1), (xm, bot1),
-             (xm, bot0), (x0, bot0), (x0, top0)]
-    codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.LINETO,
-             MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
+    verts = [
+        (x0, top0),
+        (xm, top0),
+        (xm, top1),
+        (x1, top1),
+        (x1, bot1),
+        (xm, bot1),
+        (xm, bot0),
+        (x0, bot0),
+        (x0, top0),
+    ]
+    codes = [
+        MplPath.MOVETO,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.LINETO,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CLOSEPOLY,
+    ]
     return MplPath(verts, codes)
 
 
@@ -731,14 +788,14 @@ def flow_layout(flows: pd.DataFrame, value: str = "victims", gap: float = 0.02) 
         tot = tot.sort_values(ascending=False, kind="stable")
         heights = tot.to_numpy()
         tops = -(np.concatenate([[0.0], np.cumsum(heights)[:-1]]) + space * np.arange(len(tot)))
-        return pd.DataFrame({"total": heights, "top": tops, "bottom": tops - heights},
-                            index=tot.index)
+        return pd.DataFrame(
+            {"total": heights, "top": tops, "bottom": tops - heights}, index=tot.index
+        )
 
     left, right = stack("origin_iso3"), stack("destination_iso3")
     bands = f.copy()
     bands["o_pos"] = bands["origin_iso3"].map(pd.Series(range(len(left)), index=left.index))
-    bands["d_pos"] = bands["destination_iso3"].map(
-        pd.Series(range(len(right)), index=right.index))
+    bands["d_pos"] = bands["destination_iso3"].map(pd.Series(range(len(right)), index=right.index))
     bands = bands.sort_values(["o_pos", "d_pos"])
     off = bands.groupby("origin_iso3")["value"].cumsum() - bands["value"]
     bands["top0"] = bands["origin_iso3"].map(left["top"]) - off
@@ -815,23 +872,44 @@ def plot_flow_diagram(
     w = 0.035
     for _, b in bands.iterrows():
         path = _band(w, 1 - w, b["top0"], b["bot0"], b["top1"], b["bot1"])
-        ax.add_patch(PathPatch(path, facecolor=cmap.get(b["origin_iso3"], default), alpha=0.55,
-                               edgecolor="white", linewidth=0.3))
+        ax.add_patch(
+            PathPatch(
+                path,
+                facecolor=cmap.get(b["origin_iso3"], default),
+                alpha=0.55,
+                edgecolor="white",
+                linewidth=0.3,
+            )
+        )
     for side, nodes, x in (("left", left, 0.0), ("right", right, 1 - w)):
         for code, r in nodes.iterrows():
             colour = cmap.get(code, default) if side == "left" else style.OKABE_ITO["black"]
-            ax.add_patch(Rectangle((x, r["bottom"]), w, r["total"], facecolor=colour,
-                                   edgecolor="none"))
+            ax.add_patch(
+                Rectangle((x, r["bottom"]), w, r["total"], facecolor=colour, edgecolor="none")
+            )
             text = f"{names.get(code, code)} ({r['total']:,.0f})"
             xt, ha = (-0.01, "right") if side == "left" else (1.01, "left")
             ax.text(xt, (r["top"] + r["bottom"]) / 2, text, ha=ha, va="center", fontsize=8)
     low = min(left["bottom"].min(), right["bottom"].min())
     total = float(left["total"].sum())
     scale = float(10 ** np.floor(np.log10(max(total / 10, 1))))
-    ax.add_patch(Rectangle((0.5 - w / 2, low - 0.02 * total - scale), w, scale,
-                           facecolor=style.SOURCE_COLOUR, edgecolor="none"))
-    ax.text(0.5 + w, low - 0.02 * total - scale / 2, f"= {scale:,.0f} {unit}", va="center",
-            fontsize=8, color=style.SOURCE_COLOUR)
+    ax.add_patch(
+        Rectangle(
+            (0.5 - w / 2, low - 0.02 * total - scale),
+            w,
+            scale,
+            facecolor=style.SOURCE_COLOUR,
+            edgecolor="none",
+        )
+    )
+    ax.text(
+        0.5 + w,
+        low - 0.02 * total - scale / 2,
+        f"= {scale:,.0f} {unit}",
+        va="center",
+        fontsize=8,
+        color=style.SOURCE_COLOUR,
+    )
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(low - 0.04 * total - scale, 0.02 * total)
     ax.set_xticks([w / 2, 1 - w / 2], [left_title, right_title])
@@ -843,8 +921,15 @@ def plot_flow_diagram(
         spine.set_visible(False)
     if colour_legend:
         handles = [Rectangle((0, 0), 1, 1, facecolor=c, alpha=0.7) for c in colour_legend.values()]
-        ax.legend(handles, list(colour_legend), loc="lower right", bbox_to_anchor=(0.97, 0.06),
-                  fontsize=8, title=legend_title, title_fontsize=8)
+        ax.legend(
+            handles,
+            list(colour_legend),
+            loc="lower right",
+            bbox_to_anchor=(0.97, 0.06),
+            fontsize=8,
+            title=legend_title,
+            title_fontsize=8,
+        )
     if title:
         ax.set_title(title, pad=24)
     if source:
@@ -885,10 +970,17 @@ def plot_tier_rates(
         if not len(vals):
             continue
         x = i + rng.uniform(-0.25, 0.25, len(vals))
-        ax.scatter(x, np.maximum(vals, floor), s=8, alpha=0.45, color=TIER_COLOURS[tier],
-                   edgecolors="none")
-        ax.hlines(np.median(vals), i - 0.32, i + 0.32, color=style.OKABE_ITO["black"], lw=2.2,
-                  label="Median" if i == 0 else None)
+        ax.scatter(
+            x, np.maximum(vals, floor), s=8, alpha=0.45, color=TIER_COLOURS[tier], edgecolors="none"
+        )
+        ax.hlines(
+            np.median(vals),
+            i - 0.32,
+            i + 0.32,
+            color=style.OKABE_ITO["black"],
+            lw=2.2,
+            label="Median" if i == 0 else None,
+        )
     ax.set_yscale("log")
     ax.set_xticks(range(len(TIERS)), list(TIERS))
     ax.grid(axis="x", visible=False)
