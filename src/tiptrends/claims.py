@@ -152,7 +152,7 @@ PRESS_RELEASE_2025_CLAIMS: tuple[Claim, ...] = (
     Claim(
         "forced_labour_record",
         "These forced-labour shares are the highest ever recorded.",
-        "pr2025_forced_labour_share_world_pct",
+        None,
         "record",
         ("glotip2024_forced_labour_share_2022_pct", "eurostat_forced_labour_share_2024_pct"),
         ("02_forced_labour", "06_european_union"),
