@@ -192,12 +192,13 @@ def _select_rows(
 def _sum_cells(rows: pd.DataFrame) -> pd.DataFrame:
     """Sum rows sharing (iso3, year, cat); value NaN when all rows of a cell are missing."""
     g = rows.groupby(["iso3", "year", "cat"], sort=True, observed=True)
-    out = g.agg(
-        count=("value", lambda s: s.sum(min_count=1)),
-        n_rows=("value", "size"),
-        n_suppressed=("suppressed", "sum"),
+    out = pd.DataFrame(
+        {
+            "count": g["value"].sum(min_count=1),  # vectorised; NaN when no row has a value
+            "n_rows": g["value"].size(),
+            "n_suppressed": g["suppressed"].sum().astype("int64"),
+        }
     ).reset_index()
-    out["n_suppressed"] = out["n_suppressed"].astype("int64")
     return out
 
 
