@@ -173,7 +173,7 @@ PRESS_RELEASE_2025_CLAIMS: tuple[Claim, ...] = (
         "pr2025_victims_total_2021",
         "bound",
         (),
-        ("00_data_and_coverage",),
+        ("01_detected_victims", "00_data_and_coverage"),
     ),
     Claim(
         "children_share_2021",
