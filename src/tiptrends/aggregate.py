@@ -360,8 +360,12 @@ def share_inputs(
     numerator_categories: Iterable[str],
     denominator: Denominator = "known",
     known: Sequence[str] | None = None,
+    carry: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Per country-year numerator and denominator of a share (the units that enter).
+
+    ``carry`` names extra columns to keep beside the identifiers (for instance the grouping
+    column added by :func:`add_grouping`, used by the two-stage method).
 
     A country-year enters if it reports the breakdown (at least one known category is
     present: absent categories are then zero, see module notes) and its denominator is
@@ -391,8 +395,8 @@ def share_inputs(
     else:
         raise ValueError(f'denominator must be "all" or "known", got {denominator!r}')
     keep = reported & den.notna() & (den > 0)
-    ids = [c for c in ID_COLUMNS if c in counts.columns]
-    out = counts.loc[keep, ids].copy()
+    ids = [c for c in [*ID_COLUMNS, *carry] if c in counts.columns]
+    out = counts.loc[keep, list(dict.fromkeys(ids))].copy()
     out["num"] = num[keep].astype(float)
     out["den"] = den[keep].astype(float)
     return out.reset_index(drop=True)
@@ -493,7 +497,7 @@ def aggregate_share(
     num_cats = (numerator_categories,) if isinstance(numerator_categories, str) else tuple(
         numerator_categories
     )
-    units = share_inputs(counts, num_cats, denominator, known)
+    units = share_inputs(counts, num_cats, denominator, known, carry=[region_column])
     if method == "two_stage" and region_weights is None and population is not None:
         region_weights = _population_region_weights(counts, population, region_column)
     share, n_c, n_v = _combine(units, method, weights, region_weights, region_column)
