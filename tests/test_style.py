@@ -195,3 +195,18 @@ def test_other_chart_helpers() -> None:
         == style.SEX_AGE_COLOURS["women"].upper()
     )
     plt.close(fig)
+
+
+def test_year_axes_get_whole_number_ticks() -> None:
+    df = pd.DataFrame(
+        {"year": [2012, 2013, 2012, 2013], "share": [1.0, 2.0, 3.0, 4.0], "g": ["a", "a", "b", "b"]}
+    )
+    df["facet"] = "one"
+    fig, axes = style.small_multiples(df, "facet", "year", "share", "g", xlabel="Year", ylabel="%")
+    fig.canvas.draw()
+    ticks = axes.flat[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks)
+    fig2, ax = style.plot_shares_over_time(df, "year", "share", "g", xlabel="Year", ylabel="%")
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    plt.close(fig)
+    plt.close(fig2)

@@ -78,7 +78,15 @@ def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.Da
 
 
 def load_gsi(*, validate: Validate = "quick") -> pd.DataFrame:
-    """Load the Walk Free Global Slavery Index 2023 summary table (see :mod:`tiptrends.readers.walkfree`)."""
+    """Load the Walk Free Global Slavery Index 2023 summary table.
+
+    One row per country (180) with ISO3 codes added (``iso3``, ``iso3_match``); see
+    :mod:`tiptrends.readers.walkfree` for the columns. The ``population`` column is not labelled
+    with a year in the workbook; its values match the UN World Population Prospects 2019
+    estimates for 2020 (checked for China, India, the United States and Afghanistan), so
+    rates computed with it describe population in 2020. Prevalence and numbers in modern
+    slavery are Walk Free's estimates for 2021.
+    """
     return _load("gsi_2023", validate=validate)
 
 

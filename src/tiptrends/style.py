@@ -17,7 +17,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -318,6 +318,17 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
 # --------------------------------------------------------------------------- charts
 
 
+def _integer_ticks(axes: Iterable[Axes], values: pd.Series) -> None:
+    """Whole-number ticks on x axes that show whole numbers (years): no 2012.5."""
+    if pd.api.types.is_integer_dtype(values) or (
+        pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all()
+    ):
+        from matplotlib.ticker import MaxNLocator
+
+        for ax in axes:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _finish(
     ax: Axes,
     xlabel: str,
@@ -391,6 +402,7 @@ def plot_shares_over_time(
             ax.fill_between(part[x], part[lower], part[upper], color=colour, alpha=0.18, lw=0)
     if len(groups) > 1:
         ax.legend()
+    _integer_ticks([ax], df[x])
     _finish(ax, xlabel, ylabel, title, source, release, note)
     return fig, ax
 
@@ -561,6 +573,7 @@ def small_multiples(
         ax.set_title(str(value), fontsize=11)
         if i % ncols == 0:
             ax.set_ylabel(ylabel)
+    _integer_ticks(axes.flat, df[x])
     for ax in list(axes.flat)[len(facets) :]:
         ax.set_visible(False)
     for col in range(ncols):  # x label on the lowest visible panel of each column
