@@ -36,16 +36,14 @@ be a known code or the reader raises :class:`DataError`.
 
 from __future__ import annotations
 
-import csv
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.errors import SchemaError
 
 from tiptrends.errors import DataError
+from tiptrends.readers._common import read_text_csv, strip_header, validate
 
 READER_VERSION = "1"
 
@@ -135,29 +133,8 @@ def read_ctdc(path: Path) -> pd.DataFrame:
         a value is not a known code, or the output fails :data:`SCHEMA`.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "file not found")
-    _check_header_line(path, tuple(COLUMNS))
-    try:
-        with warnings.catch_warnings():
-            # a row with more fields than the header: error, not a silent implicit index
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            raw = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_filter=False, index_col=False
-            )
-    except pd.errors.ParserWarning as exc:
-        raise DataError(path, "a row has more fields than the header") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(path, f"not a readable CSV file ({problem})") from exc
-
-    header = [c.strip() for c in raw.columns]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise DataError(path, f"missing column {missing[0]!r} (header must be on line 1)")
-    extra = [c for c in header if c not in COLUMNS]
-    if extra:
-        raise DataError(path, f"unexpected column {extra[0]!r}")
+    raw = read_text_csv(path, tuple(COLUMNS))
+    header = strip_header(path, raw, tuple(COLUMNS))
     if len(set(header)) != len(header):
         raise DataError(path, "duplicate column names in header")
     raw.columns = header
@@ -180,23 +157,7 @@ def read_ctdc(path: Path) -> pd.DataFrame:
             out[name] = values.replace("", None).astype(object)
     out["source_line"] = lines
     out = out[list(SCHEMA.columns)]
-    try:
-        return SCHEMA.validate(out)
-    except SchemaError as exc:
-        raise DataError(path, _schema_problem(exc)) from exc
-
-
-def _check_header_line(path: Path, required: tuple[str, ...]) -> None:
-    """Raise DataError unless line 1 holds every required column name."""
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            first = next(csv.reader(fh), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(path, f"not a readable CSV file ({type(exc).__name__})") from exc
-    names = {c.strip() for c in first}
-    missing = [c for c in required if c not in names]
-    if missing:
-        raise DataError(path, f"missing column {missing[0]!r} (header must be on line 1)")
+    return validate(path, SCHEMA, out)
 
 
 def _check_codes(
@@ -217,13 +178,3 @@ def _check_codes(
         if bad:
             line = int(lines[(values == value).to_numpy().argmax()])
             raise DataError(path, f"line {line}: unknown {col} code {bad[0]!r}")
-
-
-def _schema_problem(exc: SchemaError) -> str:
-    column = getattr(exc.schema, "name", None)
-    cases = exc.failure_cases
-    sample = ""
-    if cases is not None and hasattr(cases, "columns") and "failure_case" in cases.columns:
-        sample = f" (e.g. {cases['failure_case'].head(3).tolist()})"
-    check = exc.check if exc.check is not None else exc.reason_code
-    return f"output fails schema: column {column!r}: {check}{sample}"

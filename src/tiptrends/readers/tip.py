@@ -73,18 +73,22 @@ in the skipped Sheet1). Locations are countries or regions as written ("Middle E
 
 from __future__ import annotations
 
-import csv
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.errors import SchemaError
 from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
+from tiptrends.readers._common import (
+    open_workbook,
+    read_text_csv,
+    sheet_rows,
+    strip_header,
+    validate,
+)
 
 READER_VERSION = "1"
 
@@ -226,15 +230,8 @@ def read_tip_kelley_heiss(path: Path) -> pd.DataFrame:
         not a whole number, an unknown tier, a duplicate country x year, or a schema failure.
     """
     path = Path(path)
-    raw = _read_csv(path, KH_COLUMNS)
-    header = [c.strip() for c in raw.columns]
-    missing = [c for c in KH_COLUMNS if c not in header]
-    if missing:
-        raise DataError(path, f"missing column {missing[0]!r} (header must be on line 1)")
-    extra = [c for c in header if c not in KH_COLUMNS]
-    if extra:
-        raise DataError(path, f"unexpected column {extra[0]!r}")
-    raw.columns = header
+    raw = read_text_csv(path, KH_COLUMNS)
+    raw.columns = strip_header(path, raw, KH_COLUMNS)
     raw = raw.apply(lambda s: s.str.strip())
     lines = np.arange(2, len(raw) + 2, dtype="int64")
 
@@ -271,7 +268,7 @@ def read_tip_kelley_heiss(path: Path) -> pd.DataFrame:
                 f"duplicate {'/'.join(key)} {first[key[0]]!r} {first['year']} "
                 f"(lines {out.loc[dup & (out[key[0]] == first[key[0]]) & (out['year'] == first['year']), 'source_line'].tolist()})",
             )
-    return _validate(path, SCHEMA_KELLEY_HEISS, out)
+    return validate(path, SCHEMA_KELLEY_HEISS, out)
 
 
 # --------------------------------------------------------------------------- DU tiers
@@ -296,7 +293,7 @@ def read_du_tiers(path: Path) -> pd.DataFrame:
         sheet that disagrees with the stacked sheet, or a schema failure.
     """
     path = Path(path)
-    wb = _open_workbook(path)
+    wb = open_workbook(path)
     if DU_STACKED_SHEET not in wb.sheet_names:
         raise DataError(path, f"sheet {DU_STACKED_SHEET!r} (all years stacked) not found")
     other = [s for s in wb.sheet_names if s != DU_STACKED_SHEET]
@@ -356,12 +353,12 @@ def read_du_tiers(path: Path) -> pd.DataFrame:
     out = out[list(SCHEMA_DU_TIERS.columns)].astype(
         {"source_row": "int64", "n_source_rows": "int64"}
     )
-    return _validate(path, SCHEMA_DU_TIERS, out)
+    return validate(path, SCHEMA_DU_TIERS, out)
 
 
 def _du_tier_sheet(path: Path, wb: CalamineWorkbook, sheet: str) -> pd.DataFrame:
     """One DU tier sheet as year, country, tier_raw, source_row (blank rows dropped)."""
-    rows = _sheet_rows(path, wb, sheet)
+    rows = sheet_rows(path, wb, sheet)
     head = tuple(_norm(v) for v in (rows[0] if rows else [])[:3])
     if head != DU_TIER_HEADER:
         raise DataError(
@@ -415,7 +412,7 @@ def read_du_flows(path: Path) -> pd.DataFrame:
         ``2016``, or a schema failure.
     """
     path = Path(path)
-    wb = _open_workbook(path)
+    wb = open_workbook(path)
     years: dict[int, str] = {}
     for sheet in wb.sheet_names:
         if sheet == FLOW_COPY_SHEET[0]:
@@ -439,16 +436,16 @@ def read_du_flows(path: Path) -> pd.DataFrame:
         copy, original = FLOW_COPY_SHEET
         if original not in wb.sheet_names:
             raise DataError(path, f"sheet {copy!r} present but sheet {original!r} missing")
-        a = _sheet_rows(path, wb, copy)[1:]
-        b = _sheet_rows(path, wb, original)[1:]
+        a = sheet_rows(path, wb, copy)[1:]
+        b = sheet_rows(path, wb, original)[1:]
         if a != b:
             raise DataError(path, f"sheet {copy!r} is not a copy of sheet {original!r}")
     out = pd.concat(frames, ignore_index=True)
-    return _validate(path, SCHEMA_DU_FLOWS, out)
+    return validate(path, SCHEMA_DU_FLOWS, out)
 
 
 def _flow_sheet(path: Path, wb: CalamineWorkbook, sheet: str, year: int) -> pd.DataFrame:
-    rows = _sheet_rows(path, wb, sheet)
+    rows = sheet_rows(path, wb, sheet)
     width = 1 + len(FLOW_HEADER)
     head = [_norm(v) for v in (rows[0] if rows else [])]
     head += [""] * (width - len(head))
@@ -554,51 +551,6 @@ def _code_list(v: object, allowed: frozenset[int]) -> str | None | bool:
 
 
 # --------------------------------------------------------------------------- helpers
-def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    """Read a CSV as text; DataError unless line 1 holds every required column name."""
-    if not path.is_file():
-        raise DataError(path, "file not found")
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            first = next(csv.reader(fh), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(path, f"not a readable CSV file ({type(exc).__name__})") from exc
-    missing = [c for c in required if c not in {f.strip() for f in first}]
-    if missing:
-        raise DataError(path, f"missing column {missing[0]!r} (header must be on line 1)")
-    try:
-        with warnings.catch_warnings():
-            # a row with more fields than the header: error, not a silent implicit index
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_filter=False, index_col=False
-            )
-    except pd.errors.ParserWarning as exc:
-        raise DataError(path, "a row has more fields than the header") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(path, f"not a readable CSV file ({problem})") from exc
-
-
-def _open_workbook(path: Path) -> CalamineWorkbook:
-    if not path.is_file():
-        raise DataError(path, "file not found")
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several unrelated types for bad files
-        raise DataError(path, f"not a readable xlsx workbook ({type(exc).__name__})") from exc
-
-
-def _sheet_rows(path: Path, wb: CalamineWorkbook, sheet: str) -> list[list[object]]:
-    """All cells of ``sheet`` as rows; index 0 is Excel row 1."""
-    if sheet not in wb.sheet_names:
-        raise DataError(path, f"sheet {sheet!r} not found")
-    try:
-        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise DataError(path, f"sheet {sheet!r} is unreadable ({type(exc).__name__})") from exc
-
-
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -656,17 +608,3 @@ def _parse_ints(
             raise DataError(path, f"{labels[i]}: {col} is not a whole number: {text!r}")
         out.append(n)
     return pd.Series(pd.array(out, dtype="Int64"), index=values.index)
-
-
-def _validate(path: Path, schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
-    """Validate with ``schema``, turning a SchemaError into a one-line DataError."""
-    try:
-        return schema.validate(df)
-    except SchemaError as exc:
-        column = getattr(exc.schema, "name", None)
-        cases = exc.failure_cases
-        sample = ""
-        if cases is not None and hasattr(cases, "columns") and "failure_case" in cases.columns:
-            sample = f" (e.g. {cases['failure_case'].head(3).tolist()})"
-        check = exc.check if exc.check is not None else exc.reason_code
-        raise DataError(path, f"output fails schema: column {column!r}: {check}{sample}") from exc

@@ -47,10 +47,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.errors import SchemaError
-from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
+from tiptrends.readers._common import open_workbook, sheet_rows, validate
 
 READER_VERSION = "1"
 
@@ -184,23 +183,15 @@ def read_gsi(path: Path) -> pd.DataFrame:
         rows_ = out.loc[out["country"] == name, "source_row"].tolist()
         raise DataError(path, f"duplicate country {name!r} (rows {rows_})")
     out = out[list(SCHEMA.columns)]
-    return _validate(path, out)
+    return validate(path, SCHEMA, out)
 
 
 def _read_sheet(path: Path, sheet: str) -> list[list[object]]:
     """Return all cells of ``sheet`` as rows (index 0 is Excel row 1)."""
-    if not path.is_file():
-        raise DataError(path, "file not found")
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several unrelated types for bad files
-        raise DataError(path, f"not a readable xlsx workbook ({type(exc).__name__})") from exc
+    wb = open_workbook(path)
     if sheet not in wb.sheet_names:
         raise DataError(path, f"sheet {sheet!r} not found (sheets: {wb.sheet_names})")
-    try:
-        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise DataError(path, f"sheet {sheet!r} is unreadable ({type(exc).__name__})") from exc
+    return sheet_rows(path, wb, sheet)
 
 
 def _find_header(path: Path, rows: list[list[object]]) -> int:
@@ -245,21 +236,3 @@ def _to_float(path: Path, values: pd.Series, col: str, excel_rows: np.ndarray) -
             raise DataError(path, f"row {excel_rows[i]}: {col!r} is not a number: {s!r}")
         out[i] = float(s.replace(",", ""))
     return pd.Series(out, index=values.index, dtype="float64")
-
-
-def _validate(path: Path, df: pd.DataFrame) -> pd.DataFrame:
-    """Validate with SCHEMA, turning a SchemaError into a one-line DataError."""
-    try:
-        return SCHEMA.validate(df)
-    except SchemaError as exc:
-        raise DataError(path, _schema_problem(exc)) from exc
-
-
-def _schema_problem(exc: SchemaError) -> str:
-    column = getattr(exc.schema, "name", None)
-    cases = exc.failure_cases
-    sample = ""
-    if cases is not None and hasattr(cases, "columns") and "failure_case" in cases.columns:
-        sample = f" (e.g. {cases['failure_case'].head(3).tolist()})"
-    check = exc.check if exc.check is not None else exc.reason_code
-    return f"output fails schema: column {column!r}: {check}{sample}"
