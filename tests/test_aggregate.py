@@ -34,15 +34,33 @@ META = {
 }
 
 
-def row(iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL,
-        indicator=VICTIMS, is_aggregate=False):
+def row(
+    iso3,
+    year,
+    value,
+    dimension=DIM_TOTAL,
+    category=TOTAL,
+    sex=TOTAL,
+    age=TOTAL,
+    indicator=VICTIMS,
+    is_aggregate=False,
+):
     """One curated-table row; ``value=None`` means a suppressed "<5" cell."""
     country, region, subregion = META.get(iso3, (None, "Asia", "Central Asia"))
     return {
-        "iso3": iso3, "country": country, "region": region, "subregion": subregion,
-        "is_aggregate": is_aggregate, "indicator": indicator, "dimension": dimension,
-        "category": category, "sex": sex, "age": age, "year": year,
-        "value": np.nan if value is None else float(value), "suppressed": value is None,
+        "iso3": iso3,
+        "country": country,
+        "region": region,
+        "subregion": subregion,
+        "is_aggregate": is_aggregate,
+        "indicator": indicator,
+        "dimension": dimension,
+        "category": category,
+        "sex": sex,
+        "age": age,
+        "year": year,
+        "value": np.nan if value is None else float(value),
+        "suppressed": value is None,
     }
 
 
@@ -124,8 +142,13 @@ def test_counts_all_suppressed_cell_is_missing_under_exclude():
 def test_counts_sex_age_groups():
     rows = [row("AAA", 2020, 100)] + [
         row("AAA", 2020, v, sex=s, age=a)
-        for v, s, a in ((40, FEMALE, ADULT), (30, MALE, ADULT), (20, FEMALE, CHILD),
-                        (10, MALE, CHILD), (60, FEMALE, TOTAL))
+        for v, s, a in (
+            (40, FEMALE, ADULT),
+            (30, MALE, ADULT),
+            (20, FEMALE, CHILD),
+            (10, MALE, CHILD),
+            (60, FEMALE, TOTAL),
+        )
     ]
     c = A.country_year_counts(table(rows), dimension=A.SEX_AGE)
     r = c.iloc[0]
@@ -134,8 +157,11 @@ def test_counts_sex_age_groups():
 
 
 def test_counts_sex_slice_of_forms():
-    rows = [row("AAA", 2020, 9, DIM_FORM, SEXUAL, FEMALE, CHILD),
-            row("AAA", 2020, 4, DIM_FORM, SEXUAL), row("AAA", 2020, 30, sex=FEMALE, age=CHILD)]
+    rows = [
+        row("AAA", 2020, 9, DIM_FORM, SEXUAL, FEMALE, CHILD),
+        row("AAA", 2020, 4, DIM_FORM, SEXUAL),
+        row("AAA", 2020, 30, sex=FEMALE, age=CHILD),
+    ]
     c = A.country_year_counts(table(rows), dimension=DIM_FORM, sex=FEMALE, age=CHILD)
     assert c[SEXUAL].iloc[0] == 9 and c["Total"].iloc[0] == 30
 
@@ -143,10 +169,12 @@ def test_counts_sex_slice_of_forms():
 # --------------------------------------------------------------------------- shares
 @pytest.fixture
 def forms_counts():
-    rows = (form_rows("AAA", 2020, 60, 30, 10, 100)     # shares .6 .3 .1
-            + form_rows("BBB", 2020, 10, 10, None, 40)   # other absent -> 0; known den 20
-            + form_rows("CCC", 2020, None, None, None, 50)  # suppressed only: breakdown missing
-            + [row("FRA", 2020, 70)])                    # total only: no breakdown
+    rows = (
+        form_rows("AAA", 2020, 60, 30, 10, 100)  # shares .6 .3 .1
+        + form_rows("BBB", 2020, 10, 10, None, 40)  # other absent -> 0; known den 20
+        + form_rows("CCC", 2020, None, None, None, 50)  # suppressed only: breakdown missing
+        + [row("FRA", 2020, 70)]
+    )  # total only: no breakdown
     return A.country_year_counts(table(rows), dimension=DIM_FORM)
 
 
@@ -198,8 +226,9 @@ def test_shares_by_year_sex_age_children():
     rows = []
     for iso, vals in (("AAA", (40, 30, 20, 10)), ("BBB", (5, 5, 5, 5))):
         rows.append(row(iso, 2022, sum(vals) + 3))
-        for v, (s, a) in zip(vals, ((FEMALE, ADULT), (MALE, ADULT), (FEMALE, CHILD),
-                                    (MALE, CHILD)), strict=True):
+        for v, (s, a) in zip(
+            vals, ((FEMALE, ADULT), (MALE, ADULT), (FEMALE, CHILD), (MALE, CHILD)), strict=True
+        ):
             rows.append(row(iso, 2022, v, sex=s, age=a))
     rows.append(row("AAA", 2022, 3, sex="Other", age=CHILD))
     s = A.shares_by_year(table(rows), A.SEX_AGE).set_index("category")["share"]
@@ -249,8 +278,13 @@ def test_real_2022_plain_total(glotip):
     rows_2022 = c[c["year"] == 2022]
     assert len(rows_2022) == 112  # 12 of them suppressed ("<5") totals
     b = A.with_suppression_bounds(
-        lambda d, suppressed: A.aggregate_total(A.country_year_counts(
-            d, suppressed=suppressed)).set_index("year").loc[2022, "total"], glotip)
+        lambda d, suppressed: (
+            A.aggregate_total(A.country_year_counts(d, suppressed=suppressed))
+            .set_index("year")
+            .loc[2022, "total"]
+        ),
+        glotip,
+    )
     assert b.lower == 75128 + 12 and b.upper == 75128 + 48
 
 

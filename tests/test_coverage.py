@@ -25,14 +25,33 @@ from tiptrends.vocab import (
 )
 
 
-def row(iso3, year, value, dim=DIM_TOTAL, cat=TOTAL, sex=TOTAL, age=TOTAL, indicator=VICTIMS,
-        region="Europe", subregion="Southern Europe"):
+def row(
+    iso3,
+    year,
+    value,
+    dim=DIM_TOTAL,
+    cat=TOTAL,
+    sex=TOTAL,
+    age=TOTAL,
+    indicator=VICTIMS,
+    region="Europe",
+    subregion="Southern Europe",
+):
     """One curated row; value None means a suppressed "<5"."""
     return {
-        "iso3": iso3, "country": f"Country {iso3}", "is_aggregate": False, "region": region,
-        "subregion": subregion, "indicator": indicator, "dimension": dim, "category": cat,
-        "sex": sex, "age": age, "year": year,
-        "value": np.nan if value is None else float(value), "suppressed": value is None,
+        "iso3": iso3,
+        "country": f"Country {iso3}",
+        "is_aggregate": False,
+        "region": region,
+        "subregion": subregion,
+        "indicator": indicator,
+        "dimension": dim,
+        "category": cat,
+        "sex": sex,
+        "age": age,
+        "year": year,
+        "value": np.nan if value is None else float(value),
+        "suppressed": value is None,
     }
 
 
@@ -46,15 +65,18 @@ def small():
     rows = [
         # AAA: total every year, form 2022 (with a "<5"), sex x age 2022
         *[row("AAA", y, 100 + y - 2019) for y in (2019, 2020, 2021, 2022)],
-        row("AAA", 2022, 60, DIM_FORM, SEXUAL), row("AAA", 2022, None, DIM_FORM, FORCED_LABOUR),
+        row("AAA", 2022, 60, DIM_FORM, SEXUAL),
+        row("AAA", 2022, None, DIM_FORM, FORCED_LABOUR),
         row("AAA", 2022, 30, DIM_TOTAL, TOTAL, FEMALE, ADULT),
         row("AAA", 2022, 20, DIM_TOTAL, TOTAL, MALE, CHILD),
         row("AAA", 2022, 50, DIM_TOTAL, TOTAL, FEMALE, TOTAL),  # sex total: no breakdown
         # BBB: total 2019 and 2022 only; only a "<5" form placeholder in 2022
-        row("BBB", 2019, 200), row("BBB", 2022, 300),
+        row("BBB", 2019, 200),
+        row("BBB", 2022, 300),
         row("BBB", 2022, None, DIM_FORM, OTHER_FORMS),
         # CCC: suppressed total in 2022, citizenship in 2022
-        row("CCC", 2022, None), row("CCC", 2022, 7, DIM_CITIZENSHIP, "Domestic"),
+        row("CCC", 2022, None),
+        row("CCC", 2022, 7, DIM_CITIZENSHIP, "Domestic"),
         # an aggregate row that must be ignored
         {**row("ZZZ", 2022, 999), "is_aggregate": True},
     ]
@@ -76,8 +98,8 @@ def test_countries_reporting_counts_suppressed_rows_unless_asked(small):
     units = C.reporting_units(small)
     assert "ZZZ" not in set(units["iso3"])
     any_row = C.countries_reporting(units, years=[2019, 2022])
-    assert any_row.loc[2022, "total"] == 3          # AAA, BBB and CCC's "<5"
-    assert any_row.loc[2022, "form"] == 2           # AAA and BBB's placeholder
+    assert any_row.loc[2022, "total"] == 3  # AAA, BBB and CCC's "<5"
+    assert any_row.loc[2022, "form"] == 2  # AAA and BBB's placeholder
     assert any_row.loc[2019, "total"] == 2
     assert any_row.loc[2019, "form"] == 0
     with_value = C.countries_reporting(units, require_value=True, years=[2022])
@@ -119,19 +141,24 @@ def test_inventory_counts_rows_and_countries(small):
 
 def counts_table(data):
     """Wide counts table from {iso3: {year: value}}."""
-    rows = [{"iso3": i, "country": i, "region": "R", "subregion": "S", "year": y, "Total": v}
-            for i, ys in data.items() for y, v in ys.items()]
+    rows = [
+        {"iso3": i, "country": i, "region": "R", "subregion": "S", "year": y, "Total": v}
+        for i, ys in data.items()
+        for y, v in ys.items()
+    ]
     return pd.DataFrame(rows)
 
 
 @pytest.fixture
 def counts():
-    return counts_table({
-        "AAA": {2019: 100.0, 2020: 50.0, 2021: 80.0, 2022: 200.0},   # in every set
-        "BBB": {2019: 1000.0, 2022: 500.0},                           # matched, not balanced
-        "CCC": {2019: 40.0, 2020: 40.0},                              # only the base year
-        "DDD": {2022: 60.0},                                          # only the end year
-    })
+    return counts_table(
+        {
+            "AAA": {2019: 100.0, 2020: 50.0, 2021: 80.0, 2022: 200.0},  # in every set
+            "BBB": {2019: 1000.0, 2022: 500.0},  # matched, not balanced
+            "CCC": {2019: 40.0, 2020: 40.0},  # only the base year
+            "DDD": {2022: 60.0},  # only the end year
+        }
+    )
 
 
 def test_panel_changes_known_answers(counts):
@@ -159,7 +186,9 @@ def test_change_influence_matches_recomputation(counts, panel):
     infl = C.change_influence(counts, 2019, 2022, panel).set_index("iso3")
     full = C.panel_changes(counts, 2019, 2022).loc[panel, "pct_change"]
     for iso in infl.index:
-        without = C.panel_changes(counts[counts["iso3"] != iso], 2019, 2022).loc[panel, "pct_change"]
+        without = C.panel_changes(counts[counts["iso3"] != iso], 2019, 2022).loc[
+            panel, "pct_change"
+        ]
         assert infl.loc[iso, "change_without"] == pytest.approx(without, nan_ok=True)
         assert infl.loc[iso, "change_all"] == pytest.approx(full)
     with pytest.raises(ValueError):
@@ -171,25 +200,33 @@ def test_total_definitions_known_answers(small):
     assert t.loc["country_totals", "value"] == 103 + 300
     assert t.loc["country_totals", "n_countries"] == 2
     assert t.loc["country_totals_upper", "value"] == 103 + 300 + 4
-    assert t.loc["known_sex_age", "value"] == 50          # women 30 + boys 20 (AAA)
-    assert t.loc["known_form", "value"] == 60             # "<5" adds nothing
+    assert t.loc["known_sex_age", "value"] == 50  # women 30 + boys 20 (AAA)
+    assert t.loc["known_form", "value"] == 60  # "<5" adds nothing
     assert t.loc["max_total_or_breakdown", "value"] == 103 + 300
 
 
 def releases():
-    old = table([
-        row("AAA", 2019, 100), row("AAA", 2019, 60, DIM_FORM, SEXUAL),
-        row("BBB", 2019, 50),                                   # removed in the new release
-        row("CCC", 2019, 10), row("CCC", 2019, None, DIM_FORM, OTHER_FORMS),
-        row("DDD", 2019, 20),
-    ])
-    new = table([
-        row("AAA", 2019, 120), row("AAA", 2019, 60, DIM_FORM, SEXUAL),   # total revised
-        row("CCC", 2019, 10),                                   # only a placeholder dropped
-        row("DDD", 2019, None),                                 # now "<5"
-        row("EEE", 2019, 70),                                   # added
-        row("EEE", 2019, 5, DIM_FORM, OTHER_FORMS), row("EEE", 2019, 3, DIM_FORM, OTHER_FORMS),
-    ])
+    old = table(
+        [
+            row("AAA", 2019, 100),
+            row("AAA", 2019, 60, DIM_FORM, SEXUAL),
+            row("BBB", 2019, 50),  # removed in the new release
+            row("CCC", 2019, 10),
+            row("CCC", 2019, None, DIM_FORM, OTHER_FORMS),
+            row("DDD", 2019, 20),
+        ]
+    )
+    new = table(
+        [
+            row("AAA", 2019, 120),
+            row("AAA", 2019, 60, DIM_FORM, SEXUAL),  # total revised
+            row("CCC", 2019, 10),  # only a placeholder dropped
+            row("DDD", 2019, None),  # now "<5"
+            row("EEE", 2019, 70),  # added
+            row("EEE", 2019, 5, DIM_FORM, OTHER_FORMS),
+            row("EEE", 2019, 3, DIM_FORM, OTHER_FORMS),
+        ]
+    )
     return old, new
 
 
@@ -214,7 +251,7 @@ def test_compare_cells_and_country_years():
     assert ch[("AAA", "total")] == "revised"
     assert ch[("AAA", "form")] == "unchanged"
     assert ch[("BBB", "total")] == "removed"
-    assert ch[("CCC", "form")] == "removed"      # every cell of the breakdown gone
+    assert ch[("CCC", "form")] == "removed"  # every cell of the breakdown gone
     assert ch[("CCC", "total")] == "unchanged"
     assert ch[("DDD", "total")] == "revised"
     assert ch[("EEE", "form")] == "added"
@@ -224,7 +261,9 @@ def test_compare_cells_and_country_years():
 
 
 def test_placeholder_only_status():
-    old = table([row("AAA", 2019, 10, DIM_FORM, SEXUAL), row("AAA", 2019, None, DIM_FORM, OTHER_FORMS)])
+    old = table(
+        [row("AAA", 2019, 10, DIM_FORM, SEXUAL), row("AAA", 2019, None, DIM_FORM, OTHER_FORMS)]
+    )
     new = table([row("AAA", 2019, 10, DIM_FORM, SEXUAL)])
     ch = C.country_year_changes(C.compare_cells(C.cell_values(old), C.cell_values(new)))
     assert ch["status"].tolist() == ["placeholder_only"]
@@ -232,13 +271,18 @@ def test_placeholder_only_status():
 
 
 def test_headline_by_release_and_revisions():
-    old = table([
-        row("AAA", 2019, 100), row("AAA", 2019, 40, DIM_FORM, FORCED_LABOUR),
-        row("AAA", 2019, 60, DIM_FORM, SEXUAL),
-        row("AAA", 2019, 75, DIM_TOTAL, TOTAL, FEMALE, ADULT),
-        row("AAA", 2019, 25, DIM_TOTAL, TOTAL, FEMALE, CHILD),
-    ])
-    new = pd.concat([old, table([row("BBB", 2019, 100), row("BBB", 2019, 100, DIM_FORM, FORCED_LABOUR)])])
+    old = table(
+        [
+            row("AAA", 2019, 100),
+            row("AAA", 2019, 40, DIM_FORM, FORCED_LABOUR),
+            row("AAA", 2019, 60, DIM_FORM, SEXUAL),
+            row("AAA", 2019, 75, DIM_TOTAL, TOTAL, FEMALE, ADULT),
+            row("AAA", 2019, 25, DIM_TOTAL, TOTAL, FEMALE, CHILD),
+        ]
+    )
+    new = pd.concat(
+        [old, table([row("BBB", 2019, 100), row("BBB", 2019, 100, DIM_FORM, FORCED_LABOUR)])]
+    )
     h = C.headline_by_release({"old": old, "new": new}, [2019])
     hv = h.set_index("release")
     assert hv.loc["old", "victims_total"] == 100 and hv.loc["new", "victims_total"] == 200
@@ -288,8 +332,14 @@ def test_real_totals_and_panels(real):
 def test_real_release_comparison(real):
     new, old = real
     cells = C.compare_cells(C.cell_values(old), C.cell_values(new))
-    assert set(cells["status"]) <= {"added", "removed", "unchanged", "revised",
-                                     "newly_suppressed", "unsuppressed"}
+    assert set(cells["status"]) <= {
+        "added",
+        "removed",
+        "unchanged",
+        "revised",
+        "newly_suppressed",
+        "unsuppressed",
+    }
     # 2022 exists only in the new release
     assert (cells.loc[cells["year"] == 2022, "status"] == "added").all()
     gsi = pytest.importorskip("tiptrends.data").load_gsi()
@@ -299,44 +349,98 @@ def test_real_release_comparison(real):
 
 
 def test_exclusion_evidence_matches_diagnostic_rows():
-    excl = pd.DataFrame({
-        "iso3": ["AAA", "BBB", "CCC", "DDD"],
-        "years": ["2022", "all", "2019, 2020", "2022"],
-        "scope": "all", "indicator": VICTIMS, "reason": "r",
-        "diagnostic": ["consistency_checks: form_sum_exceeds_total", "jumps", "revisions",
-                       "nonexistent"],
-        "value": "v",
-    })
-    cons = pd.DataFrame({"iso3": ["AAA", "AAA"], "year": [2022, 2022],
-                         "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
-                         "breakdown_sum": [1542.0, 1287.0], "total": [4.0, 4.0]})
-    jumps = pd.DataFrame({"iso3": ["BBB"], "year": [2021], "prev_value": [10.0], "value": [500.0],
-                          "robust_z": [7.2], "flag": [True]})
-    revs = pd.DataFrame({"iso3": ["CCC"], "year": [2021], "total_old": [1.0], "total_new": [2.0],
-                         "rel_revision": [1.0], "large": [False]})
+    excl = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC", "DDD"],
+            "years": ["2022", "all", "2019, 2020", "2022"],
+            "scope": "all",
+            "indicator": VICTIMS,
+            "reason": "r",
+            "diagnostic": [
+                "consistency_checks: form_sum_exceeds_total",
+                "jumps",
+                "revisions",
+                "nonexistent",
+            ],
+            "value": "v",
+        }
+    )
+    cons = pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA"],
+            "year": [2022, 2022],
+            "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
+            "breakdown_sum": [1542.0, 1287.0],
+            "total": [4.0, 4.0],
+        }
+    )
+    jumps = pd.DataFrame(
+        {
+            "iso3": ["BBB"],
+            "year": [2021],
+            "prev_value": [10.0],
+            "value": [500.0],
+            "robust_z": [7.2],
+            "flag": [True],
+        }
+    )
+    revs = pd.DataFrame(
+        {
+            "iso3": ["CCC"],
+            "year": [2021],
+            "total_old": [1.0],
+            "total_new": [2.0],
+            "rel_revision": [1.0],
+            "large": [False],
+        }
+    )
     ev = C.exclusion_evidence(excl, {"consistency_checks": cons, "jumps": jumps, "revisions": revs})
     ev = ev.set_index("iso3")
     assert ev.loc["AAA", "n_rows"] == 1
     assert ev.loc["AAA", "computed"] == "consistency_checks: 2022: form 1,542 vs total 4"
     assert ev.loc["AAA", "flagged"]
     assert ev.loc["BBB", "flagged"] and "robust z 7.2" in ev.loc["BBB", "computed"]
-    assert ev.loc["CCC", "n_rows"] == 0 and ev.loc["CCC", "computed"] == "revisions: no matching row"
+    assert (
+        ev.loc["CCC", "n_rows"] == 0 and ev.loc["CCC", "computed"] == "revisions: no matching row"
+    )
     assert not ev.loc["CCC", "flagged"]
     assert not ev.loc["DDD", "flagged"] and "not computed" in ev.loc["DDD", "computed"]
 
 
 def test_exclusion_evidence_several_diagnostics():
-    excl = pd.DataFrame({
-        "iso3": ["AAA", "AAA"], "years": ["2022", "2022"], "scope": "all", "indicator": VICTIMS,
-        "reason": "r", "value": "v",
-        "diagnostic": ["consistency_checks: form_sum_exceeds_total and sex_age_sum_exceeds_total",
-                       "consistency_checks: sex_age_sum_exceeds_total; revisions"],
-    })
-    cons = pd.DataFrame({"iso3": ["AAA", "AAA"], "year": [2022, 2022],
-                         "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
-                         "breakdown_sum": [1542.0, 1287.0], "total": [4.0, 4.0]})
-    revs = pd.DataFrame({"iso3": ["AAA"], "year": [2022], "total_old": [100.0], "total_new": [4.0],
-                         "rel_revision": [-0.96], "large": [True]})
+    excl = pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA"],
+            "years": ["2022", "2022"],
+            "scope": "all",
+            "indicator": VICTIMS,
+            "reason": "r",
+            "value": "v",
+            "diagnostic": [
+                "consistency_checks: form_sum_exceeds_total and sex_age_sum_exceeds_total",
+                "consistency_checks: sex_age_sum_exceeds_total; revisions",
+            ],
+        }
+    )
+    cons = pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA"],
+            "year": [2022, 2022],
+            "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
+            "breakdown_sum": [1542.0, 1287.0],
+            "total": [4.0, 4.0],
+        }
+    )
+    revs = pd.DataFrame(
+        {
+            "iso3": ["AAA"],
+            "year": [2022],
+            "total_old": [100.0],
+            "total_new": [4.0],
+            "rel_revision": [-0.96],
+            "large": [True],
+        }
+    )
     ev = C.exclusion_evidence(excl, {"consistency_checks": cons, "revisions": revs})
     assert ev["n_rows"].tolist() == [2, 2]
     assert ev["flagged"].tolist() == [True, True]

@@ -17,13 +17,16 @@ from tiptrends.vocab import ADULT, CHILD, CONVICTED, DIM_FORM, FEMALE, FORCED_LA
 def test_consistency_checks_flags_only_certain_excess():
     rows = [
         # forms 80 + 30 = 110 > total 100 -> excess 10
-        row("AAA", 2020, 100), row("AAA", 2020, 80, DIM_FORM, SEXUAL),
+        row("AAA", 2020, 100),
+        row("AAA", 2020, 80, DIM_FORM, SEXUAL),
         row("AAA", 2020, 30, DIM_FORM, FORCED_LABOUR),
         # 10 + "<5" vs total 11: the suppressed cell may be 1, so no certain excess
-        row("BBB", 2020, 11), row("BBB", 2020, 10, DIM_FORM, SEXUAL),
+        row("BBB", 2020, 11),
+        row("BBB", 2020, 10, DIM_FORM, SEXUAL),
         row("BBB", 2020, None, DIM_FORM, FORCED_LABOUR),
         # total "<5" (at most 4) vs sex x age 3 + 3 -> excess 2
-        row("CCC", 2020, None), row("CCC", 2020, 3, sex=FEMALE, age=ADULT),
+        row("CCC", 2020, None),
+        row("CCC", 2020, 3, sex=FEMALE, age=ADULT),
         row("CCC", 2020, 3, sex=MALE, age=CHILD),
         # breakdown without a total
         row("AAA", 2021, 5, DIM_FORM, SEXUAL),
@@ -111,16 +114,22 @@ value = "v"
 
 @pytest.fixture
 def small():
-    return table([
-        row("AAA", 2020, 100), row("AAA", 2020, 60, DIM_FORM, SEXUAL),
-        row("AAA", 2020, 30, sex=FEMALE, age=ADULT), row("AAA", 2021, 90),
-        row("AAA", 2020, 7, indicator=CONVICTED), row("BBB", 2020, 50),
-    ])
+    return table(
+        [
+            row("AAA", 2020, 100),
+            row("AAA", 2020, 60, DIM_FORM, SEXUAL),
+            row("AAA", 2020, 30, sex=FEMALE, age=ADULT),
+            row("AAA", 2021, 90),
+            row("AAA", 2020, 7, indicator=CONVICTED),
+            row("BBB", 2020, 50),
+        ]
+    )
 
 
-@pytest.mark.parametrize(("scope", "dropped", "victims"),
-                         [("all", 3, 100.0), ("total", 1, 100.0), ("form", 1, 0.0),
-                          ("sex_age", 1, 0.0)])
+@pytest.mark.parametrize(
+    ("scope", "dropped", "victims"),
+    [("all", 3, 100.0), ("total", 1, 100.0), ("form", 1, 0.0), ("sex_age", 1, 0.0)],
+)
 def test_apply_exclusions_scopes(tmp_path, small, scope, dropped, victims):
     ex = X.load_exclusions(write(tmp_path, ENTRY.format(scope=scope)))
     assert ex == [X.Exclusion("AAA", (2020,), "r", "d", "v", scope)]
@@ -132,8 +141,7 @@ def test_apply_exclusions_scopes(tmp_path, small, scope, dropped, victims):
 
 
 def test_exclusions_all_years_overlap_and_table(tmp_path, small):
-    text = ENTRY.format(scope="all") + ENTRY.format(scope="total").replace(
-        "years = [2020]\n", "")
+    text = ENTRY.format(scope="all") + ENTRY.format(scope="total").replace("years = [2020]\n", "")
     ex = X.load_exclusions(write(tmp_path, text))
     assert ex[1].years is None
     kept, report = X.apply_exclusions(small, ex)

@@ -26,14 +26,24 @@ from tiptrends.vocab import (
 )
 
 
-def row(iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL,
-        is_aggregate=False):
+def row(
+    iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL, is_aggregate=False
+):
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
     return {
-        "iso3": iso3, "country": iso3.title(), "region": "Europe", "subregion": "Western Europe",
-        "is_aggregate": is_aggregate, "indicator": VICTIMS, "dimension": dimension,
-        "category": category, "sex": sex, "age": age, "year": year,
-        "value": np.nan if value is None else float(value), "suppressed": value is None,
+        "iso3": iso3,
+        "country": iso3.title(),
+        "region": "Europe",
+        "subregion": "Western Europe",
+        "is_aggregate": is_aggregate,
+        "indicator": VICTIMS,
+        "dimension": dimension,
+        "category": category,
+        "sex": sex,
+        "age": age,
+        "year": year,
+        "value": np.nan if value is None else float(value),
+        "suppressed": value is None,
     }
 
 
@@ -48,7 +58,9 @@ def glotip():
 
 # --------------------------------------------------------------------------- hand-made
 def test_eu_subset_keeps_members_and_drops_aggregates():
-    df = pd.DataFrame([row("FRA", 2020, 5), row("NOR", 2020, 7), row("DEU", 2020, 3, is_aggregate=True)])
+    df = pd.DataFrame(
+        [row("FRA", 2020, 5), row("NOR", 2020, 7), row("DEU", 2020, 3, is_aggregate=True)]
+    )
     out = eu.eu_subset(df)
     assert list(out["iso3"]) == ["FRA"]
 
@@ -69,12 +81,16 @@ def test_completed_totals_takes_largest_of_total_and_breakdowns():
     rows = [
         # DEU: total suppressed, sex x age 100 + 50, forms 120
         row("DEU", 2022, None),
-        row("DEU", 2022, 100, sex=FEMALE, age=ADULT), row("DEU", 2022, 50, sex=MALE, age=CHILD),
-        row("DEU", 2022, 80, DIM_FORM, SEXUAL), row("DEU", 2022, 40, DIM_FORM, FORCED_LABOUR),
+        row("DEU", 2022, 100, sex=FEMALE, age=ADULT),
+        row("DEU", 2022, 50, sex=MALE, age=CHILD),
+        row("DEU", 2022, 80, DIM_FORM, SEXUAL),
+        row("DEU", 2022, 40, DIM_FORM, FORCED_LABOUR),
         # FRA: total larger than both breakdowns
-        row("FRA", 2022, 200), row("FRA", 2022, 150, DIM_FORM, SEXUAL),
+        row("FRA", 2022, 200),
+        row("FRA", 2022, 150, DIM_FORM, SEXUAL),
         # POL: forms exceed total
-        row("POL", 2022, 10), row("POL", 2022, 9, DIM_FORM, SEXUAL),
+        row("POL", 2022, 10),
+        row("POL", 2022, 9, DIM_FORM, SEXUAL),
         row("POL", 2022, 3, DIM_FORM, OTHER_FORMS),
     ]
     out = eu.completed_totals(pd.DataFrame(rows)).set_index("iso3")
@@ -86,11 +102,11 @@ def test_completed_totals_takes_largest_of_total_and_breakdowns():
 
 def test_citizenship_split_groups_as_eurostat():
     rows = [
-        row("FRA", 2022, 10, DIM_CITIZENSHIP, "France"),       # own country
-        row("FRA", 2022, 6, DIM_CITIZENSHIP, "Romania"),       # other EU
-        row("FRA", 2022, 4, DIM_CITIZENSHIP, "Nigeria"),       # non-EU
-        row("FRA", 2022, None, DIM_CITIZENSHIP, "Brazil"),     # suppressed: ignored
-        row("NOR", 2022, 50, DIM_CITIZENSHIP, "Norway"),       # not a member
+        row("FRA", 2022, 10, DIM_CITIZENSHIP, "France"),  # own country
+        row("FRA", 2022, 6, DIM_CITIZENSHIP, "Romania"),  # other EU
+        row("FRA", 2022, 4, DIM_CITIZENSHIP, "Nigeria"),  # non-EU
+        row("FRA", 2022, None, DIM_CITIZENSHIP, "Brazil"),  # suppressed: ignored
+        row("NOR", 2022, 50, DIM_CITIZENSHIP, "Norway"),  # not a member
     ]
     out = eu.citizenship_split(pd.DataFrame(rows)).set_index("group")
     assert out.loc["own country", "victims"] == 10

@@ -29,10 +29,19 @@ def row(iso3, year, category, value, indicator=VICTIMS, dimension=DIM_CITIZENSHI
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
     country, region, subregion = META[iso3]
     return {
-        "iso3": iso3, "country": country, "region": region, "subregion": subregion,
-        "is_aggregate": False, "indicator": indicator, "dimension": dimension,
-        "category": category, "sex": TOTAL, "age": TOTAL, "year": year,
-        "value": np.nan if value is None else float(value), "suppressed": value is None,
+        "iso3": iso3,
+        "country": country,
+        "region": region,
+        "subregion": subregion,
+        "is_aggregate": False,
+        "indicator": indicator,
+        "dimension": dimension,
+        "category": category,
+        "sex": TOTAL,
+        "age": TOTAL,
+        "year": year,
+        "value": np.nan if value is None else float(value),
+        "suppressed": value is None,
     }
 
 
@@ -68,11 +77,17 @@ def glotip() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- citizenship
 def test_excluded_categories_reads_the_note_mark():
-    mapping = pd.DataFrame({
-        "category": ["TOTAL", "X", "Y", "Z"],
-        "note": ["total of all citizenships; exclude to avoid double counting", "",
-                 "codes - Exclude", "excluded elsewhere, kept here"],
-    })
+    mapping = pd.DataFrame(
+        {
+            "category": ["TOTAL", "X", "Y", "Z"],
+            "note": [
+                "total of all citizenships; exclude to avoid double counting",
+                "",
+                "codes - Exclude",
+                "excluded elsewhere, kept here",
+            ],
+        }
+    )
     assert F.excluded_categories(mapping) == frozenset({"TOTAL", "Y"})
 
 
@@ -141,9 +156,11 @@ def test_domestic_share_alternatives_table(glotip):
     main = alt.loc["pooled, <5 excluded (main)", "domestic_share_pct"]
     assert main == pytest.approx(100 * 58 / 93)
     assert alt.loc["mean of country shares", "domestic_share_pct"] == pytest.approx(
-        (200 / 3 + 50 + 100) / 3)
+        (200 / 3 + 50 + 100) / 3
+    )
     assert alt.loc["pooled, without DEU (largest)", "domestic_share_pct"] == pytest.approx(
-        100 * 28 / 48)
+        100 * 28 / 48
+    )
     # the "upper" policy adds a foreign 4 (MEX: Germany)
     assert alt.loc["pooled, <5 as upper", "domestic_share_pct"] == pytest.approx(100 * 58 / 97)
 
@@ -171,9 +188,15 @@ def test_foreign_origin_shares(glotip):
 @pytest.fixture
 def du_flows() -> pd.DataFrame:
     recs = [
-        (2010, "AAA", "BBB", False), (2010, "AAA", "BBB", False), (2011, "AAA", "BBB", True),
-        (2010, "CCC", "BBB", False), (2012, "CCC", "BBB", False), (2012, "CCC", "BBB", False),
-        (2012, "CCC", "BBB", False), (2011, "DDD", "DDD", False), (2011, None, "BBB", False),
+        (2010, "AAA", "BBB", False),
+        (2010, "AAA", "BBB", False),
+        (2011, "AAA", "BBB", True),
+        (2010, "CCC", "BBB", False),
+        (2012, "CCC", "BBB", False),
+        (2012, "CCC", "BBB", False),
+        (2012, "CCC", "BBB", False),
+        (2011, "DDD", "DDD", False),
+        (2011, None, "BBB", False),
         (2013, "EEE", None, False),
     ]
     return pd.DataFrame(recs, columns=["year", "origin_iso3", "destination_iso3", "flagged"])
@@ -189,10 +212,21 @@ def test_du_corridors(du_flows):
 
 
 def test_corridor_overlap_and_comparison():
-    a = pd.DataFrame({"origin_iso3": ["A", "B", "C", "D"], "destination_iso3": ["X"] * 4,
-                      "victims": [40.0, 30.0, 20.0, 10.0]})
-    b = pd.DataFrame({"origin_iso3": ["C", "E", "A", "D"], "destination_iso3": ["X"] * 4,
-                      "years_named": [9, 8, 7, 1], "statements": [1, 1, 1, 1]})
+    a = pd.DataFrame(
+        {
+            "origin_iso3": ["A", "B", "C", "D"],
+            "destination_iso3": ["X"] * 4,
+            "victims": [40.0, 30.0, 20.0, 10.0],
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "origin_iso3": ["C", "E", "A", "D"],
+            "destination_iso3": ["X"] * 4,
+            "years_named": [9, 8, 7, 1],
+            "statements": [1, 1, 1, 1],
+        }
+    )
     o = F.corridor_overlap(a, b, 3)
     assert o["common"] == [("A", "X"), ("C", "X")]
     assert o["overlap_pct"] == pytest.approx(200 / 3)
@@ -205,30 +239,37 @@ def test_corridor_overlap_and_comparison():
     assert r["n_corridors"] == 4 and r["named_pct"] == 75.0
     perfect = b.assign(years_named=[2, 1, 4, 0])  # C=2, A=4, D=0, B missing -> 0 (tie)
     assert F.corridor_rank_correlation(a, perfect)["rho"] == pytest.approx(
-        F.stats.spearmanr([40, 30, 20, 10], [4, 0, 2, 0]).statistic)
+        F.stats.spearmanr([40, 30, 20, 10], [4, 0, 2, 0]).statistic
+    )
 
 
 # --------------------------------------------------------------------------- tiers
 def test_detection_rates_and_tiers():
-    g = pd.DataFrame([
-        row("DEU", 2010, TOTAL, 80, dimension=DIM_TOTAL),
-        row("DEU", 2011, TOTAL, 160, dimension=DIM_TOTAL),
-        row("ALB", 2010, TOTAL, 30, dimension=DIM_TOTAL),
-        row("MEX", 2010, TOTAL, None, dimension=DIM_TOTAL),
-    ])
+    g = pd.DataFrame(
+        [
+            row("DEU", 2010, TOTAL, 80, dimension=DIM_TOTAL),
+            row("DEU", 2011, TOTAL, 160, dimension=DIM_TOTAL),
+            row("ALB", 2010, TOTAL, 30, dimension=DIM_TOTAL),
+            row("MEX", 2010, TOTAL, None, dimension=DIM_TOTAL),
+        ]
+    )
     pop = pd.Series({"DEU": 80e6, "ALB": 3e6, "MEX": 120e6})
     r = F.detection_rates(g, pop).set_index(["iso3", "year"])
     assert r.loc[("DEU", 2010), "rate_per_100k"] == pytest.approx(0.1)
     assert r.loc[("ALB", 2010), "rate_per_100k"] == pytest.approx(1.0)
     assert ("MEX", 2010) not in r.index, '"<5" total dropped under "exclude"'
-    tiers = pd.DataFrame({
-        "iso3": ["DEU", "DEU", "ALB", "MEX", None],
-        "year": [2011, 2012, 2011, 2011, 2011],
-        "tier": ["Tier 1", "Special case", "Tier 3", "Tier 2", "Tier 1"],
-    })
+    tiers = pd.DataFrame(
+        {
+            "iso3": ["DEU", "DEU", "ALB", "MEX", None],
+            "year": [2011, 2012, 2011, 2011, 2011],
+            "tier": ["Tier 1", "Special case", "Tier 3", "Tier 2", "Tier 1"],
+        }
+    )
     j = F.tier_rates(tiers, F.detection_rates(g, pop))
     assert j[["iso3", "report_year", "year", "tier"]].astype(str).values.tolist() == [
-        ["ALB", "2011", "2010", "Tier 3"], ["DEU", "2011", "2010", "Tier 1"]]
+        ["ALB", "2011", "2010", "Tier 3"],
+        ["DEU", "2011", "2010", "Tier 1"],
+    ]
     same = F.tier_rates(tiers, F.detection_rates(g, pop), lag=0)
     assert same["iso3"].tolist() == ["DEU"] and same["rate_per_100k"].iloc[0] == pytest.approx(0.2)
     s = F.tier_summary(j)
@@ -240,23 +281,34 @@ def test_detection_rates_and_tiers():
 def test_tier_association_sign():
     iso = [f"C{i:02d}" for i in range(8)]
     tiers = list(F.TIERS) * 2
-    joined = pd.DataFrame({"iso3": iso, "tier": pd.Categorical(tiers, list(F.TIERS), ordered=True),
-                           "rate_per_100k": [8, 6, 4, 2, 7, 5, 3, 1]})
+    joined = pd.DataFrame(
+        {
+            "iso3": iso,
+            "tier": pd.Categorical(tiers, list(F.TIERS), ordered=True),
+            "rate_per_100k": [8, 6, 4, 2, 7, 5, 3, 1],
+        }
+    )
     a = F.tier_association(joined)
     assert a["n_countries"] == 8 and a["rho"] < -0.8
 
 
 # --------------------------------------------------------------------------- drawing
 def test_flow_layout_is_consistent():
-    flows = pd.DataFrame({"origin_iso3": ["A", "A", "B", "C"],
-                          "destination_iso3": ["X", "Y", "X", "Y"],
-                          "victims": [50.0, 10.0, 30.0, 5.0]})
+    flows = pd.DataFrame(
+        {
+            "origin_iso3": ["A", "A", "B", "C"],
+            "destination_iso3": ["X", "Y", "X", "Y"],
+            "victims": [50.0, 10.0, 30.0, 5.0],
+        }
+    )
     lay = F.flow_layout(flows)
     left, right, bands = lay["left"], lay["right"], lay["bands"]
     assert left.index.tolist() == ["A", "B", "C"] and right.index.tolist() == ["X", "Y"]
     assert left["total"].tolist() == [60, 30, 5] and right["total"].tolist() == [80, 15]
-    for node_col, top, bot, nodes in (("origin_iso3", "top0", "bot0", left),
-                                      ("destination_iso3", "top1", "bot1", right)):
+    for node_col, top, bot, nodes in (
+        ("origin_iso3", "top0", "bot0", left),
+        ("destination_iso3", "top1", "bot1", right),
+    ):
         for code, g in bands.groupby(node_col):
             assert g[top].max() == pytest.approx(nodes.loc[code, "top"])
             assert g[bot].min() == pytest.approx(nodes.loc[code, "bottom"])
@@ -265,11 +317,18 @@ def test_flow_layout_is_consistent():
 
 
 def test_plot_flow_diagram_and_tier_plot():
-    flows = pd.DataFrame({"origin_iso3": ["A", "B"], "destination_iso3": ["X", "X"],
-                          "victims": [1200.0, 300.0]})
-    fig, ax = F.plot_flow_diagram(flows, labels={"A": "Aland"}, colours={"A": "#000000"},
-                                  colour_legend={"Europe": "#E69F00"}, source="UNODC",
-                                  release="r", title="t")
+    flows = pd.DataFrame(
+        {"origin_iso3": ["A", "B"], "destination_iso3": ["X", "X"], "victims": [1200.0, 300.0]}
+    )
+    fig, ax = F.plot_flow_diagram(
+        flows,
+        labels={"A": "Aland"},
+        colours={"A": "#000000"},
+        colour_legend={"Europe": "#E69F00"},
+        source="UNODC",
+        release="r",
+        title="t",
+    )
     texts = [t.get_text() for t in ax.texts]
     assert "Aland (1,200)" in texts and any(t.startswith("Source: UNODC") for t in texts)
     assert any("= 100 victims" in t for t in texts)
@@ -277,9 +336,13 @@ def test_plot_flow_diagram_and_tier_plot():
     plt.close(fig)
     with pytest.raises(ValueError):
         F.plot_flow_diagram(flows.iloc[0:0])
-    joined = pd.DataFrame({"iso3": ["A", "B", "C"],
-                           "tier": pd.Categorical(["Tier 1", "Tier 3", "Tier 3"], list(F.TIERS)),
-                           "rate_per_100k": [1.0, 0.5, 0.0]})
+    joined = pd.DataFrame(
+        {
+            "iso3": ["A", "B", "C"],
+            "tier": pd.Categorical(["Tier 1", "Tier 3", "Tier 3"], list(F.TIERS)),
+            "rate_per_100k": [1.0, 0.5, 0.0],
+        }
+    )
     fig, ax = F.plot_tier_rates(joined, source="UNODC")
     assert ax.get_yscale() == "log" and "100,000" in ax.get_ylabel()
     plt.close(fig)

@@ -37,10 +37,19 @@ def row(iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=T
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
     country, region, subregion = META[iso3]
     return {
-        "iso3": iso3, "country": country, "region": region, "subregion": subregion,
-        "is_aggregate": False, "indicator": VICTIMS, "dimension": dimension,
-        "category": category, "sex": sex, "age": age, "year": year,
-        "value": np.nan if value is None else float(value), "suppressed": value is None,
+        "iso3": iso3,
+        "country": country,
+        "region": region,
+        "subregion": subregion,
+        "is_aggregate": False,
+        "indicator": VICTIMS,
+        "dimension": dimension,
+        "category": category,
+        "sex": sex,
+        "age": age,
+        "year": year,
+        "value": np.nan if value is None else float(value),
+        "suppressed": value is None,
     }
 
 
@@ -56,8 +65,7 @@ def forms(iso3, year, sexual, fl, other, total):
 def sex_age(iso3, year, women, men, girls, boys, form=None):
     """Sex x age rows of the total (or of one form)."""
     dim, cat = (DIM_TOTAL, TOTAL) if form is None else (DIM_FORM, form)
-    vals = {(FEMALE, ADULT): women, (MALE, ADULT): men, (FEMALE, CHILD): girls,
-            (MALE, CHILD): boys}
+    vals = {(FEMALE, ADULT): women, (MALE, ADULT): men, (FEMALE, CHILD): girls, (MALE, CHILD): boys}
     return [row(iso3, year, v, dim, cat, s, a) for (s, a), v in vals.items()]
 
 
@@ -74,7 +82,8 @@ def toy():
         *forms("BBB", 2022, 10, 70, 20, 100),
         *forms("CCC", 2019, 50, "absent", 50, 100),
         *forms("DDD", 2022, "absent", 100, 100, 200),
-        row("DDD", 2019, 5000), row("DDD", 2019, None, DIM_FORM, SEXUAL),
+        row("DDD", 2019, 5000),
+        row("DDD", 2019, None, DIM_FORM, SEXUAL),
     ]
     return pd.DataFrame(rows)
 
@@ -90,12 +99,10 @@ def test_form_share_pct_pooled_known(toy):
     # 2022 forced labour: (50 + 70 + 100) / (100 + 100 + 200)
     assert F.form_share_pct(toy, FORCED_LABOUR, 2022) == pytest.approx(100 * 220 / 400)
     # mean of country shares: (0.5 + 0.7 + 0.5) / 3
-    assert F.form_share_pct(toy, FORCED_LABOUR, 2022, method="mean") == pytest.approx(
-        100 * 1.7 / 3)
+    assert F.form_share_pct(toy, FORCED_LABOUR, 2022, method="mean") == pytest.approx(100 * 1.7 / 3)
     assert F.form_share_pct(toy, FORCED_LABOUR, 2022, countries=["BBB"]) == pytest.approx(70)
     # the placeholder "<5" of DDD 2019 does not enter even when imputed
-    assert F.form_share_pct(toy, SEXUAL, 2019, suppressed="upper") == pytest.approx(
-        100 * 130 / 240)
+    assert F.form_share_pct(toy, SEXUAL, 2019, suppressed="upper") == pytest.approx(100 * 130 / 240)
 
 
 def test_form_change_pct_reads_absent_forms_as_zero(toy):
@@ -147,8 +154,12 @@ def test_forms_by_sex_age():
 
 
 def test_children_share_pct():
-    rows = [*sex_age("AAA", 2022, 50, 20, 20, 10), *sex_age("BBB", 2022, 5, 5, None, 10),
-            row("AAA", 2022, 100), row("BBB", 2022, 22)]
+    rows = [
+        *sex_age("AAA", 2022, 50, 20, 20, 10),
+        *sex_age("BBB", 2022, 5, 5, None, 10),
+        row("AAA", 2022, 100),
+        row("BBB", 2022, 22),
+    ]
     df = pd.DataFrame(rows)
     assert F.children_share_pct(df, 2022) == pytest.approx(100 * 40 / 120)
     assert F.children_share_pct(df, 2022, suppressed="upper") == pytest.approx(100 * 44 / 124)
@@ -165,7 +176,8 @@ def test_decompose_share_hand_computed(toy):
     t = F.decomposition_table({"fl": r})
     assert t.loc["fl", "total_pp"] == pytest.approx(100 * (220 / 400 - 50 / 240))
     assert t.loc["fl", "within_pp"] + t.loc["fl", "composition_pp"] == pytest.approx(
-        t.loc["fl", "total_pp"])
+        t.loc["fl", "total_pp"]
+    )
 
 
 def test_balanced_shares(toy):
@@ -187,8 +199,10 @@ def test_bootstrap_share(toy):
 
 
 def test_sensitivity_table_policies_and_exclusions(toy):
-    ex = [Exclusion("BBB", (2022,), "test", "hand", "n/a"),
-          Exclusion("DDD", None, "test", "hand", "n/a")]
+    ex = [
+        Exclusion("BBB", (2022,), "test", "hand", "n/a"),
+        Exclusion("DDD", None, "test", "hand", "n/a"),
+    ]
     figs = {"fl": lambda d, p: F.form_share_pct(d, FORCED_LABOUR, 2022, suppressed=p)}
     t = F.sensitivity_table(toy, figs, ex)
     labels = list(F.POLICY_LABELS.values())
@@ -212,8 +226,11 @@ def test_sensitivity_table_policies_and_exclusions(toy):
 def test_collection_exclusions(tmp_path):
     assert F.collection_exclusions(tmp_path / "missing.toml") == []
     p = tmp_path / "ex.toml"
-    p.write_text('[[exclusion]]\niso3 = "DEU"\nyears = [2022]\nreason = "r"\n'
-                 'diagnostic = "d"\nvalue = "v"\n', encoding="utf-8")
+    p.write_text(
+        '[[exclusion]]\niso3 = "DEU"\nyears = [2022]\nreason = "r"\n'
+        'diagnostic = "d"\nvalue = "v"\n',
+        encoding="utf-8",
+    )
     (e,) = F.collection_exclusions(p)
     assert e.iso3 == "DEU" and e.years == (2022,)
     assert F.exclusion_label(e) == "DEU 2022 (all)"
@@ -234,8 +251,9 @@ def glotip():
 
 def test_real_decomposition_parts_sum_to_total(glotip):
     fl = F.decompose_share(F.form_counts(glotip), FORCED_LABOUR, 2019, 2022)
-    ch = F.decompose_share(F.sex_age_counts(glotip), list(F.CHILD_GROUPS), 2019, 2022,
-                           known=list(F.SEX_AGE_KNOWN))
+    ch = F.decompose_share(
+        F.sex_age_counts(glotip), list(F.CHILD_GROUPS), 2019, 2022, known=list(F.SEX_AGE_KNOWN)
+    )
     for r in (fl, ch):
         assert r.within + r.composition == pytest.approx(r.total_change, abs=1e-12)
         assert r.reweighting + r.entry + r.exit == pytest.approx(r.composition, abs=1e-12)

@@ -24,27 +24,44 @@ from tiptrends.vocab import (
 def row(iso3, year, indicator, value, sex=TOTAL):
     sup = isinstance(value, str)
     return {
-        "iso3": iso3, "country": f"Country {iso3}", "region": "Europe",
-        "subregion": "Southern Europe", "is_aggregate": False, "indicator": indicator,
-        "dimension": DIM_TOTAL, "category": TOTAL, "sex": sex, "age": TOTAL, "year": year,
-        "value": np.nan if sup else float(value), "suppressed": sup,
+        "iso3": iso3,
+        "country": f"Country {iso3}",
+        "region": "Europe",
+        "subregion": "Southern Europe",
+        "is_aggregate": False,
+        "indicator": indicator,
+        "dimension": DIM_TOTAL,
+        "category": TOTAL,
+        "sex": sex,
+        "age": TOTAL,
+        "year": year,
+        "value": np.nan if sup else float(value),
+        "suppressed": sup,
     }
 
 
 @pytest.fixture
 def toy() -> pd.DataFrame:
-    return pd.DataFrame([
-        row("AAA", 2022, VICTIMS, 100), row("AAA", 2022, CONVICTED, 10),
-        row("AAA", 2022, PROSECUTED, 40),
-        row("BBB", 2022, VICTIMS, 300), row("BBB", 2022, CONVICTED, 60),
-        row("CCC", 2022, CONVICTED, 500),            # no victims reported: not matched
-        row("DDD", 2022, VICTIMS, 50), row("DDD", 2022, CONVICTED, "<5"),
-        row("AAA", 2022, CONVICTED, 7, sex=FEMALE), row("AAA", 2022, CONVICTED, 3, sex=MALE),
-        row("BBB", 2022, CONVICTED, 20, sex=FEMALE), row("BBB", 2022, CONVICTED, 30, sex=MALE),
-        row("BBB", 2022, CONVICTED, 10, sex=OTHER_SEX),
-        row("AAA", 2020, CONVICTED, 20), row("BBB", 2020, CONVICTED, 100),
-        row("AAA", 2020, CONVICTED, "<5", sex=FEMALE),
-    ])
+    return pd.DataFrame(
+        [
+            row("AAA", 2022, VICTIMS, 100),
+            row("AAA", 2022, CONVICTED, 10),
+            row("AAA", 2022, PROSECUTED, 40),
+            row("BBB", 2022, VICTIMS, 300),
+            row("BBB", 2022, CONVICTED, 60),
+            row("CCC", 2022, CONVICTED, 500),  # no victims reported: not matched
+            row("DDD", 2022, VICTIMS, 50),
+            row("DDD", 2022, CONVICTED, "<5"),
+            row("AAA", 2022, CONVICTED, 7, sex=FEMALE),
+            row("AAA", 2022, CONVICTED, 3, sex=MALE),
+            row("BBB", 2022, CONVICTED, 20, sex=FEMALE),
+            row("BBB", 2022, CONVICTED, 30, sex=MALE),
+            row("BBB", 2022, CONVICTED, 10, sex=OTHER_SEX),
+            row("AAA", 2020, CONVICTED, 20),
+            row("BBB", 2020, CONVICTED, 100),
+            row("AAA", 2020, CONVICTED, "<5", sex=FEMALE),
+        ]
+    )
 
 
 def test_justice_counts_wide(toy):
@@ -67,8 +84,7 @@ def test_matched_ratio_uses_only_countries_reporting_both(toy):
     assert j.ratio_in_year(c, "convicted", "victims", 2022) == pytest.approx(17.5)
     assert math.isnan(j.ratio_in_year(c, "convicted", "victims", 2020))
     imp = j.justice_counts(toy, suppressed="impute")
-    assert j.ratio_in_year(imp, "convicted", "victims", 2022) == pytest.approx(
-        100 * 72.5 / 450)
+    assert j.ratio_in_year(imp, "convicted", "victims", 2022) == pytest.approx(100 * 72.5 / 450)
     att = j.matched_ratio(c, "convicted", "prosecuted").set_index("year")
     assert att.loc[2022, "ratio"] == pytest.approx(25.0)
 
@@ -92,23 +108,35 @@ def test_sex_of_persons(toy):
 
 @pytest.fixture
 def ctdc() -> pd.DataFrame:
-    return pd.DataFrame({
-        "majority_status": ["Adult", "Adult", "Minor", "Minor", None],
-        "is_sexual_exploit": [True, False, True, False, False],
-        "is_forced_labour": [False, True, True, False, False],
-        "ip_gender": ["Male", "Female;Male", None, "Female", "Male"],
-        "ip_relation": ["FriendAcquaintance", "FriendAcquaintance;StrangerUnknownOther",
-                        None, "FamilyIntimatePartner", "StrangerUnknownOther"],
-        "ip_exploiter": [True, False, True, False, False],
-        "ip_recruiter_broker": [True, True, False, False, False],
-        "ip_transaction_process": [False] * 5,
-        "ip_control_abuse_kidnap": [False, False, False, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "majority_status": ["Adult", "Adult", "Minor", "Minor", None],
+            "is_sexual_exploit": [True, False, True, False, False],
+            "is_forced_labour": [False, True, True, False, False],
+            "ip_gender": ["Male", "Female;Male", None, "Female", "Male"],
+            "ip_relation": [
+                "FriendAcquaintance",
+                "FriendAcquaintance;StrangerUnknownOther",
+                None,
+                "FamilyIntimatePartner",
+                "StrangerUnknownOther",
+            ],
+            "ip_exploiter": [True, False, True, False, False],
+            "ip_recruiter_broker": [True, True, False, False, False],
+            "ip_transaction_process": [False] * 5,
+            "ip_control_abuse_kidnap": [False, False, False, False, True],
+        }
+    )
 
 
 def test_ctdc_exploitation_type(ctdc):
     assert j.ctdc_exploitation_type(ctdc).tolist() == [
-        "Sexual exploitation", "Forced labour", "Both", "Not recorded", "Not recorded"]
+        "Sexual exploitation",
+        "Forced labour",
+        "Both",
+        "Not recorded",
+        "Not recorded",
+    ]
 
 
 def test_ctdc_mentions(ctdc):
@@ -136,6 +164,7 @@ def test_ctdc_perpetrator_sex_and_roles(ctdc):
 @pytest.fixture(scope="module")
 def glotip():
     from tiptrends import data
+
     try:
         return data.load_glotip("2025")
     except Exception as exc:  # pragma: no cover - depends on the local build
@@ -153,6 +182,7 @@ def test_real_justice_chain(glotip):
 
 def test_real_ctdc_summaries():
     from tiptrends import data
+
     try:
         c = data.load_ctdc()
     except Exception as exc:  # pragma: no cover - depends on the local build
@@ -160,6 +190,7 @@ def test_real_ctdc_summaries():
     s = j.ctdc_perpetrator_sex(c).iloc[0]
     assert s["n_records"] == len(c)
     assert s[["male_only_pct", "female_only_pct", "female_and_male_pct"]].sum() == (
-        pytest.approx(100.0))
+        pytest.approx(100.0)
+    )
     m = j.ctdc_mentions(c, "ip_relation")
     assert (m["share_known_pct"] >= m["share_all_pct"]).all()

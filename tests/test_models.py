@@ -26,7 +26,9 @@ def logistic_panel(b: float, n_countries: int = 8, years=range(2010, 2020), seed
 
 
 # noise-free expected counts fit perfectly, which statsmodels reports as separation
-pytestmark = pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning"
+)
 
 
 def test_share_trend_recovers_odds_ratio_with_fe():
@@ -49,7 +51,8 @@ def test_share_trend_series_input_and_errors():
     r_pooled = M.share_trend_glm(panel, country_fe=False)
     assert r_pooled.odds_ratio < 1
     assert r_pooled.fitted["observed"].iloc[0] == pytest.approx(
-        panel[panel.year == 2010]["num"].sum() / panel[panel.year == 2010]["den"].sum())
+        panel[panel.year == 2010]["num"].sum() / panel[panel.year == 2010]["den"].sum()
+    )
     bad = panel.assign(num=panel["den"] + 1)
     with pytest.raises(ValueError, match="exceeds"):
         M.share_trend_glm(bad)
@@ -106,9 +109,9 @@ def test_real_models_smoke():
     r = M.share_trend_glm(units, country_fe=False)
     assert 0.5 < r.odds_ratio < 2 and r.n_countries > 80
     tot = A.country_year_counts(df)
-    ct = M.count_trend_glm(tot[tot["year"].between(2012, 2022)], family="negbin",
-                           country_fe=False)
+    ct = M.count_trend_glm(tot[tot["year"].between(2012, 2022)], family="negbin", country_fe=False)
     assert np.isfinite(ct.annual_pct_change) and ct.lower < ct.upper
-    b = M.bootstrap_countries(tot[tot["year"] == 2022],
-                              lambda d: d["Total"].sum(), n_boot=20, seed=1)
+    b = M.bootstrap_countries(
+        tot[tot["year"] == 2022], lambda d: d["Total"].sum(), n_boot=20, seed=1
+    )
     assert b.lower <= b.estimate <= b.upper

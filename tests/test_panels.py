@@ -13,19 +13,24 @@ from tiptrends.errors import DataError
 
 
 def counts(data: dict[str, dict[int, float]]) -> pd.DataFrame:
-    rows = [{"iso3": iso, "country": iso, "region": "R", "subregion": "S", "year": y, "Total": v}
-            for iso, series in data.items() for y, v in series.items()]
+    rows = [
+        {"iso3": iso, "country": iso, "region": "R", "subregion": "S", "year": y, "Total": v}
+        for iso, series in data.items()
+        for y, v in series.items()
+    ]
     return pd.DataFrame(rows)
 
 
 @pytest.fixture
 def toy():
-    return counts({
-        "AAA": {2019: 100, 2020: 110, 2021: 120, 2022: 130},  # balanced
-        "BBB": {2019: 10, 2022: 80},                          # gap: interpolable
-        "CCC": {2020: 50, 2021: 60, 2022: 70},                # enters late
-        "DDD": {2019: 40, 2020: float("nan")},                # exits; NaN = not reported
-    })
+    return counts(
+        {
+            "AAA": {2019: 100, 2020: 110, 2021: 120, 2022: 130},  # balanced
+            "BBB": {2019: 10, 2022: 80},  # gap: interpolable
+            "CCC": {2020: 50, 2021: 60, 2022: 70},  # enters late
+            "DDD": {2019: 40, 2020: float("nan")},  # exits; NaN = not reported
+        }
+    )
 
 
 def test_balanced_open_interpolated_sets(toy):

@@ -26,25 +26,47 @@ from tiptrends.vocab import (
 )
 
 
-def row(iso3, year, value, *, sex=TOTAL, age=TOTAL, dimension=DIM_TOTAL, category=TOTAL,
-        region="Europe", indicator=VICTIMS):
+def row(
+    iso3,
+    year,
+    value,
+    *,
+    sex=TOTAL,
+    age=TOTAL,
+    dimension=DIM_TOTAL,
+    category=TOTAL,
+    region="Europe",
+    indicator=VICTIMS,
+):
     sup = isinstance(value, str)
     return {
-        "iso3": iso3, "country": f"Country {iso3}", "region": region,
-        "subregion": f"Sub {region}", "is_aggregate": False, "indicator": indicator,
-        "dimension": dimension, "category": category, "sex": sex, "age": age,
-        "year": year, "value": np.nan if sup else float(value), "suppressed": sup,
+        "iso3": iso3,
+        "country": f"Country {iso3}",
+        "region": region,
+        "subregion": f"Sub {region}",
+        "is_aggregate": False,
+        "indicator": indicator,
+        "dimension": dimension,
+        "category": category,
+        "sex": sex,
+        "age": age,
+        "year": year,
+        "value": np.nan if sup else float(value),
+        "suppressed": sup,
     }
 
 
 def sexage(iso3, year, women, men, girls, boys, total, region="Europe", form=None):
     dim, cat = (DIM_TOTAL, TOTAL) if form is None else (DIM_FORM, form)
     out = [row(iso3, year, total, dimension=dim, category=cat, region=region)]
-    for v, s, a in ((women, FEMALE, ADULT), (men, MALE, ADULT), (girls, FEMALE, CHILD),
-                    (boys, MALE, CHILD)):
+    for v, s, a in (
+        (women, FEMALE, ADULT),
+        (men, MALE, ADULT),
+        (girls, FEMALE, CHILD),
+        (boys, MALE, CHILD),
+    ):
         if v is not None:
-            out.append(row(iso3, year, v, sex=s, age=a, dimension=dim, category=cat,
-                           region=region))
+            out.append(row(iso3, year, v, sex=s, age=a, dimension=dim, category=cat, region=region))
     return out
 
 
@@ -106,8 +128,9 @@ def test_profile_by_region_and_alternatives(toy):
     r = pr.sex_age_profile(toy, [2022], by="m49_region").set_index("group")
     assert r.loc["Asia", "boys"] == pytest.approx(40.0)
     assert r.loc["Europe", "girls"] == pytest.approx(30.0)
-    alt = pr.profile_alternatives({"a": toy, "b": toy[toy["iso3"] != "BBB"]}, 2022,
-                                  methods=("pooled", "mean"))
+    alt = pr.profile_alternatives(
+        {"a": toy, "b": toy[toy["iso3"] != "BBB"]}, 2022, methods=("pooled", "mean")
+    )
     assert len(alt) == 2 * 3 * 2
     only_a = alt[(alt["data"] == "b") & (alt["denominator"] == "known_sex_age")]
     assert only_a["girls"].tolist() == pytest.approx([30.0, 30.0])
@@ -144,8 +167,11 @@ def test_child_counts_and_change(toy):
 
 
 def test_child_counts_age_total_definition():
-    rows = [*sexage("AAA", 2019, 1, 1, 2, 2, 10), row("AAA", 2019, 7, age=CHILD),
-            row("AAA", 2022, 9, age=CHILD)]
+    rows = [
+        *sexage("AAA", 2019, 1, 1, 2, 2, 10),
+        row("AAA", 2019, 7, age=CHILD),
+        row("AAA", 2022, 9, age=CHILD),
+    ]
     c = pr.child_victim_counts(pd.DataFrame(rows), "age_total").set_index("year")
     assert c.loc[2019, "children"] == 7 and c.loc[2022, "children"] == 9
     assert c.loc[2022, "country"] == "Country AAA"
@@ -153,12 +179,16 @@ def test_child_counts_age_total_definition():
 
 
 def test_change_variants_sets():
-    counts = pd.DataFrame({
-        "iso3": ["A", "A", "A", "B", "B", "C"],
-        "country": list("AAABBC"), "region": "r", "subregion": "s",
-        "year": [2019, 2020, 2021, 2019, 2021, 2021],
-        "n": [10.0, 20.0, 40.0, 100.0, 50.0, 7.0],
-    })
+    counts = pd.DataFrame(
+        {
+            "iso3": ["A", "A", "A", "B", "B", "C"],
+            "country": list("AAABBC"),
+            "region": "r",
+            "subregion": "s",
+            "year": [2019, 2020, 2021, 2019, 2021, 2021],
+            "n": [10.0, 20.0, 40.0, 100.0, 50.0, 7.0],
+        }
+    )
     v = pr.change_variants(counts, 2019, 2021, "n").set_index("country_set")
     assert v.loc["matched endpoints", "pct_change"] == pytest.approx(100 * (90 / 110 - 1))
     assert v.loc["balanced panel", "n_countries"] == 1
@@ -171,8 +201,11 @@ def test_apply_project_exclusions(tmp_path, toy):
     f, rep, tab = pr.apply_project_exclusions(toy, missing)
     assert len(f) == len(toy) and rep.empty and tab.empty
     p = tmp_path / "ex.toml"
-    p.write_text('[[exclusion]]\niso3 = "BBB"\nyears = [2022]\nscope = "all"\n'
-                 'reason = "test"\ndiagnostic = "test"\nvalue = "1"\n', encoding="utf-8")
+    p.write_text(
+        '[[exclusion]]\niso3 = "BBB"\nyears = [2022]\nscope = "all"\n'
+        'reason = "test"\ndiagnostic = "test"\nvalue = "1"\n',
+        encoding="utf-8",
+    )
     f, rep, tab = pr.apply_project_exclusions(toy, p)
     assert not ((f["iso3"] == "BBB") & (f["year"] == 2022)).any()
     assert rep["rows_dropped"].iloc[0] == 4 and tab["iso3"].tolist() == ["BBB"]
@@ -182,6 +215,7 @@ def test_apply_project_exclusions(tmp_path, toy):
 @pytest.fixture(scope="module")
 def glotip():
     from tiptrends import data
+
     try:
         return data.load_glotip("2025")
     except Exception as exc:  # pragma: no cover - depends on the local build

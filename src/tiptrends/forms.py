@@ -209,8 +209,7 @@ def form_share_pct(
         Percentage (NaN if no country enters).
     """
     counts = form_counts(df[df["year"] == year], suppressed=suppressed)
-    return 100 * aggregate_share(_restrict(counts, countries), category, denominator,
-                                 method).share
+    return 100 * aggregate_share(_restrict(counts, countries), category, denominator, method).share
 
 
 def children_share_pct(
@@ -239,8 +238,9 @@ def children_share_pct(
         Pooled percentage over women + men + girls + boys.
     """
     counts = _restrict(sex_age_counts(df[df["year"] == year], suppressed=suppressed), countries)
-    return 100 * aggregate_share(counts, list(CHILD_GROUPS), "known",
-                                 known=list(SEX_AGE_KNOWN)).share
+    return (
+        100 * aggregate_share(counts, list(CHILD_GROUPS), "known", known=list(SEX_AGE_KNOWN)).share
+    )
 
 
 def form_change_pct(
@@ -327,7 +327,9 @@ def method_alternatives(
     return pd.DataFrame(rows, columns=["method", "denominator", "n_countries", *categories])
 
 
-def share_table(shares: pd.DataFrame, index: str = "year", columns: str = "category") -> pd.DataFrame:
+def share_table(
+    shares: pd.DataFrame, index: str = "year", columns: str = "category"
+) -> pd.DataFrame:
     """Pivot a :func:`tiptrends.aggregate.shares_by_year` result into percentages.
 
     Parameters
@@ -373,11 +375,13 @@ def change_contributions(counts: pd.DataFrame, value: str, y0: int, y1: int) -> 
     a = obs[obs["year"] == y0].set_index("iso3")
     b = obs[obs["year"] == y1].set_index("iso3")
     both = a.index.intersection(b.index)
-    t = pd.DataFrame({
-        "country": b.loc[both, "country"],
-        "value_y0": a.loc[both, value].astype(float),
-        "value_y1": b.loc[both, value].astype(float),
-    })
+    t = pd.DataFrame(
+        {
+            "country": b.loc[both, "country"],
+            "value_y0": a.loc[both, value].astype(float),
+            "value_y1": b.loc[both, value].astype(float),
+        }
+    )
     t.index.name = "iso3"
     t["change"] = t["value_y1"] - t["value_y0"]
     tot0, tot1 = t["value_y0"].sum(), t["value_y1"].sum()
@@ -469,23 +473,39 @@ def forms_by_sex_age(
     df = df[df["year"].isin(years)]
     parts = []
     for form in FORMS:
-        long = country_year_counts(df, dimension=SEX_AGE, categories=list(groups), form=form,
-                                   suppressed=suppressed, with_total=False, wide=False)
+        long = country_year_counts(
+            df,
+            dimension=SEX_AGE,
+            categories=list(groups),
+            form=form,
+            suppressed=suppressed,
+            with_total=False,
+            wide=False,
+        )
         parts.append(long.assign(form=form))
     long = pd.concat(parts, ignore_index=True)
     long = long[long["year"].isin(years) & long["count"].notna()]
     rows = []
     for g in groups:
         sub = long[long["category"] == g]
-        wide = sub.pivot_table(index=["iso3", "year"], columns="form", values="count",
-                               aggfunc="sum").reindex(columns=list(FORMS)).reset_index()
+        wide = (
+            sub.pivot_table(index=["iso3", "year"], columns="form", values="count", aggfunc="sum")
+            .reindex(columns=list(FORMS))
+            .reset_index()
+        )
         wide.columns.name = None
         for form in FORMS:
             res = aggregate_share(wide, form, "known", known=list(FORMS))
-            rows.append({"sex_age": g, "form": form, "share_pct": 100 * res.share,
-                         "n_countries": res.n_countries, "n_victims": res.n_victims})
-    return pd.DataFrame(rows, columns=["sex_age", "form", "share_pct", "n_countries",
-                                       "n_victims"])
+            rows.append(
+                {
+                    "sex_age": g,
+                    "form": form,
+                    "share_pct": 100 * res.share,
+                    "n_countries": res.n_countries,
+                    "n_victims": res.n_victims,
+                }
+            )
+    return pd.DataFrame(rows, columns=["sex_age", "form", "share_pct", "n_countries", "n_victims"])
 
 
 # --------------------------------------------------------------------------- composition
@@ -539,10 +559,14 @@ def decomposition_table(results: Mapping[str, ShiftShareResult]) -> pd.DataFrame
     """
     rows = {
         label: {
-            "share_y0_pct": 100 * r.share_y0, "share_y1_pct": 100 * r.share_y1,
-            "total_pp": 100 * r.total_change, "within_pp": 100 * r.within,
-            "composition_pp": 100 * r.composition, "reweighting_pp": 100 * r.reweighting,
-            "entry_pp": 100 * r.entry, "exit_pp": 100 * r.exit,
+            "share_y0_pct": 100 * r.share_y0,
+            "share_y1_pct": 100 * r.share_y1,
+            "total_pp": 100 * r.total_change,
+            "within_pp": 100 * r.within,
+            "composition_pp": 100 * r.composition,
+            "reweighting_pp": 100 * r.reweighting,
+            "entry_pp": 100 * r.entry,
+            "exit_pp": 100 * r.exit,
         }
         for label, r in results.items()
     }
@@ -582,11 +606,13 @@ def balanced_shares(
     members = n_years.index[n_years == len(window)]
     units = units[units["iso3"].isin(members)]
     g = units.groupby("year", sort=True)
-    out = pd.DataFrame({
-        "share_pct": 100 * g["num"].sum() / g["den"].sum(),
-        "n_countries": g["iso3"].nunique(),
-        "n_victims": g["den"].sum(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "share_pct": 100 * g["num"].sum() / g["den"].sum(),
+            "n_countries": g["iso3"].nunique(),
+            "n_victims": g["den"].sum(),
+        }
+    ).reset_index()
     return out[["year", "share_pct", "n_countries", "n_victims"]]
 
 
@@ -708,12 +734,14 @@ def sensitivity_table(
             if int(apply_exclusions(df, [e])[1]["rows_dropped"].sum()) == 0:
                 no_effect.append(exclusion_label(e))
                 continue
-            others = exclusions[:i] + exclusions[i + 1:]
+            others = exclusions[:i] + exclusions[i + 1 :]
             kept = apply_exclusions(df, others)[0] if others else df
             scenarios[f"keeping {exclusion_label(e)}"] = (kept, baseline_policy)
     table = pd.DataFrame(
-        {name: [float(f(data, pol)) for f in figures.values()]
-         for name, (data, pol) in scenarios.items()},
+        {
+            name: [float(f(data, pol)) for f in figures.values()]
+            for name, (data, pol) in scenarios.items()
+        },
         index=pd.Index(list(figures), name="figure"),
     )
     table.attrs["no_effect"] = no_effect
@@ -723,4 +751,3 @@ def sensitivity_table(
 def spread(table: pd.DataFrame) -> pd.Series:
     """Range (max - min) of each figure across the scenarios of :func:`sensitivity_table`."""
     return (table.max(axis=1) - table.min(axis=1)).rename("range")
-

@@ -52,7 +52,9 @@ def _shares_kwargs(denominator: str) -> dict:
         return {"denominator": "known", "children_include_other_sex": True}
     if denominator == "all_victims":
         return {"denominator": "all", "children_include_other_sex": False}
-    raise ValueError(f"denominator must be one of {list(PROFILE_DENOMINATORS)}, got {denominator!r}")
+    raise ValueError(
+        f"denominator must be one of {list(PROFILE_DENOMINATORS)}, got {denominator!r}"
+    )
 
 
 # --------------------------------------------------------------------------- exclusions
@@ -87,8 +89,11 @@ def apply_project_exclusions(
 # --------------------------------------------------------------------------- profiles
 def _victim_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Country rows of detected victims, dimensions Total and by form (speeds up extraction)."""
-    return df[(df["indicator"] == VICTIMS) & ~df["is_aggregate"].astype(bool)
-              & df["dimension"].isin([DIM_TOTAL, DIM_FORM])]
+    return df[
+        (df["indicator"] == VICTIMS)
+        & ~df["is_aggregate"].astype(bool)
+        & df["dimension"].isin([DIM_TOTAL, DIM_FORM])
+    ]
 
 
 def sex_age_counts(
@@ -113,7 +118,9 @@ def sex_age_counts(
     """
     if not ag._is_curated(df):
         return df
-    return ag.country_year_counts(_victim_rows(df), VICTIMS, ag.SEX_AGE, suppressed=suppressed, form=form)
+    return ag.country_year_counts(
+        _victim_rows(df), VICTIMS, ag.SEX_AGE, suppressed=suppressed, form=form
+    )
 
 
 def sex_age_profile(
@@ -165,9 +172,17 @@ def sex_age_profile(
         extra["population"] = population
     counts = sex_age_counts(df, suppressed=suppressed, form=form)
     long = ag.shares_by_year(
-        counts, ag.SEX_AGE, list(PROFILE_CATEGORIES), kw["denominator"], method,
-        suppressed=suppressed, form=form, years=years, by=by,
-        children_include_other_sex=kw["children_include_other_sex"], **extra,
+        counts,
+        ag.SEX_AGE,
+        list(PROFILE_CATEGORIES),
+        kw["denominator"],
+        method,
+        suppressed=suppressed,
+        form=form,
+        years=years,
+        by=by,
+        children_include_other_sex=kw["children_include_other_sex"],
+        **extra,
     )
     idx = (["group"] if by is not None else []) + ["year"]
     wide = long.pivot_table(index=idx, columns="category", values="share", aggfunc="first")
@@ -216,13 +231,20 @@ def profile_alternatives(
         for den in denominators:
             for m in methods:
                 pop = population if m in ("two_stage", "weighted") else None
-                p = sex_age_profile(frame, [year], denominator=den, method=m,
-                                    suppressed=suppressed, population=pop)
+                p = sex_age_profile(
+                    frame, [year], denominator=den, method=m, suppressed=suppressed, population=pop
+                )
                 r = p.iloc[0].to_dict() if len(p) else {}
-                rows.append({"data": label, "denominator": den, "method": m,
-                             **{c: r.get(c, np.nan) for c in PROFILE_CATEGORIES},
-                             "n_countries": r.get("n_countries", 0),
-                             "n_victims": r.get("n_victims", 0.0)})
+                rows.append(
+                    {
+                        "data": label,
+                        "denominator": den,
+                        "method": m,
+                        **{c: r.get(c, np.nan) for c in PROFILE_CATEGORIES},
+                        "n_countries": r.get("n_countries", 0),
+                        "n_victims": r.get("n_victims", 0.0),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -261,8 +283,14 @@ def profile_bounds(
     rows = []
     for cat in PROFILE_CATEGORIES:
         lo, hi = float(vals["lower"][cat]), float(vals["upper"][cat])
-        rows.append({"category": cat, "estimate": float(vals[policy][cat]),
-                     "lower": min(lo, hi), "upper": max(lo, hi)})
+        rows.append(
+            {
+                "category": cat,
+                "estimate": float(vals[policy][cat]),
+                "lower": min(lo, hi),
+                "upper": max(lo, hi),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -287,8 +315,9 @@ def form_profile_of_children(
     frames = []
     df = _victim_rows(df)
     for group, sex in (("girls", FEMALE), ("boys", MALE)):
-        counts = ag.country_year_counts(df, VICTIMS, DIM_FORM, sex=sex, age=CHILD,
-                                        suppressed=suppressed, with_total=False)
+        counts = ag.country_year_counts(
+            df, VICTIMS, DIM_FORM, sex=sex, age=CHILD, suppressed=suppressed, with_total=False
+        )
         if years is not None:
             counts = counts[counts["year"].isin(list(years))]
         s = ag.shares_by_year(counts, DIM_FORM, list(FORMS), "known")
@@ -315,8 +344,9 @@ def children_share_by_form(
         denominator``.
     """
     df = _victim_rows(df)
-    frames = [sex_age_profile(df, years, suppressed=suppressed, form=f).assign(form=f)
-              for f in FORMS]
+    frames = [
+        sex_age_profile(df, years, suppressed=suppressed, form=f).assign(form=f) for f in FORMS
+    ]
     out = pd.concat(frames, ignore_index=True)
     return out[["form", *[c for c in out.columns if c != "form"]]]
 
@@ -350,19 +380,21 @@ def child_victim_counts(
     if definition not in ("girls_boys", "age_total"):
         raise ValueError(f"definition must be girls_boys or age_total, got {definition!r}")
     df = _victim_rows(df)
-    sa = ag.country_year_counts(df, VICTIMS, ag.SEX_AGE, ["girls", "boys"],
-                                suppressed=suppressed, with_total=False)
+    sa = ag.country_year_counts(
+        df, VICTIMS, ag.SEX_AGE, ["girls", "boys"], suppressed=suppressed, with_total=False
+    )
     if definition == "girls_boys":
         kids = sa[["girls", "boys"]].sum(axis=1, min_count=1)
     else:
-        tot = ag.country_year_counts(df, VICTIMS, DIM_TOTAL, sex=TOTAL, age=CHILD,
-                                     suppressed=suppressed)
+        tot = ag.country_year_counts(
+            df, VICTIMS, DIM_TOTAL, sex=TOTAL, age=CHILD, suppressed=suppressed
+        )
         tot = tot[["iso3", "year", TOTAL]].rename(columns={TOTAL: "children"})
         sa = sa.merge(tot, on=["iso3", "year"], how="outer")
         meta = ag.country_year_counts(df, VICTIMS, suppressed=suppressed)[
-            ["iso3", "country", "region", "subregion"]].drop_duplicates("iso3")
-        sa = sa.drop(columns=["country", "region", "subregion"]).merge(meta, on="iso3",
-                                                                       how="left")
+            ["iso3", "country", "region", "subregion"]
+        ].drop_duplicates("iso3")
+        sa = sa.drop(columns=["country", "region", "subregion"]).merge(meta, on="iso3", how="left")
         kids = sa.pop("children")
     out = sa.assign(children=kids)
     cols = [*ag.ID_COLUMNS, "children", "girls", "boys"]
@@ -399,10 +431,18 @@ def change_variants(counts: pd.DataFrame, y0: int, y1: int, value: str) -> pd.Da
         t0, t1 = float(tot.get(y0, 0.0)), float(tot.get(y1, 0.0))
         pc = 100.0 * (t1 / t0 - 1.0) if t0 > 0 else float("nan")
         rows.append((f"{kind} panel", pc, t0, t1, len(p.countries)))
-    rows.append(("unmatched (all reporters)", m.unmatched_pct_change, m.unmatched_total_y0,
-                 m.unmatched_total_y1, m.n_y1))
-    return pd.DataFrame(rows, columns=["country_set", "pct_change", "total_y0", "total_y1",
-                                       "n_countries"])
+    rows.append(
+        (
+            "unmatched (all reporters)",
+            m.unmatched_pct_change,
+            m.unmatched_total_y0,
+            m.unmatched_total_y1,
+            m.n_y1,
+        )
+    )
+    return pd.DataFrame(
+        rows, columns=["country_set", "pct_change", "total_y0", "total_y1", "n_countries"]
+    )
 
 
 def change_in_children(

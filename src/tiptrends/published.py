@@ -110,9 +110,7 @@ SCHEMA = pa.DataFrameSchema(
         "url": pa.Column(str, checks=pa.Check.str_matches(_URL_PATTERN), nullable=False),
         "publisher": _text(),
         "edition": _text(),
-        "primary_or_secondary": pa.Column(
-            str, checks=pa.Check.isin(SOURCE_KINDS), nullable=False
-        ),
+        "primary_or_secondary": pa.Column(str, checks=pa.Check.isin(SOURCE_KINDS), nullable=False),
         "note": pa.Column(str, nullable=True),
     },
     checks=[
@@ -154,9 +152,7 @@ def _summarise(err: pa.errors.SchemaErrors, raw: pd.DataFrame) -> str:
 @lru_cache(maxsize=8)
 def _load_cached(path: Path, mtime_ns: int) -> pd.DataFrame:
     try:
-        raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
-        )
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(path, f"cannot parse CSV: {str(exc).splitlines()[0]}") from exc
     try:
