@@ -63,6 +63,8 @@ def apply_project_exclusions(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Apply the project's exclusions file, tolerating its absence.
 
+    The entries are those of :func:`tiptrends.forms.collection_exclusions`.
+
     Parameters
     ----------
     df : DataFrame
@@ -73,15 +75,17 @@ def apply_project_exclusions(
     Returns
     -------
     filtered : DataFrame
-        ``df`` without the excluded rows (``df`` itself when there is no file).
+        ``df`` without the excluded rows (every row when there is no file).
     report : DataFrame
         What was dropped (see :func:`tiptrends.exclusions.apply_exclusions`); empty when
         there is no file or no entry.
     table : DataFrame
         The entries with reason and diagnostic (:func:`tiptrends.exclusions.exclusions_table`).
     """
-    p = Path(path) if path is not None else ex.exclusions_path()
-    entries = ex.load_exclusions(p) if p.exists() else []
+    # imported here: tiptrends.forms pulls in statsmodels, which this module does not need
+    from tiptrends.forms import collection_exclusions
+
+    entries = collection_exclusions(path)
     filtered, report = ex.apply_exclusions(df, entries)
     return filtered, report, ex.exclusions_table(entries)
 
