@@ -535,10 +535,57 @@ def _fmt(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else html.escape(str(value))
 
 
+#: Parts of the report on the index page: (first, last notebook number, heading, blurb).
+PARTS = (
+    (
+        0,
+        5,
+        "Part I. Reproducing the published trends",
+        "What the UNODC country data hold, and how close they come to the headline figures of "
+        "the Global Report on Trafficking in Persons 2024: detected victims, forced labour, "
+        "forced criminality, children, traffickers and criminal justice. Every chapter sets the "
+        "published figure, with its citation, beside the reproduced one and explains the gap.",
+    ),
+    (
+        6,
+        99,
+        "Part II. Beyond the report",
+        "The European Union, the gap between detected and estimated victims, how much of the "
+        "trends comes from the changing set of reporting countries, cross-border flows, what "
+        "changed between data releases, and a ledger of the claims of the July 2025 press "
+        "release.",
+    ),
+)
+
+
+def _part_of(notebook: str) -> int | None:
+    match = re.match(r"(\d+)", notebook)
+    if match is None:
+        return None
+    number = int(match.group(1))
+    return next((i for i, (lo, hi, _, _) in enumerate(PARTS) if lo <= number <= hi), None)
+
+
+def _gap(result: dict) -> str:
+    """Reproduced minus published, or an empty cell when there is no published figure."""
+    value, published = result.get("value"), result.get("published")
+    if not isinstance(value, int | float) or not isinstance(published, int | float):
+        return ""
+    return _fmt(round(value - published, 2))
+
+
 def build_index(entries: list[dict], results: dict[str, dict], build: Path) -> None:
     """Write ``html/index.html`` from per-notebook entries and the merged results."""
     cards = []
+    current_part: int | None = -1
     for e in entries:
+        part = _part_of(e["notebook"])
+        if part != current_part and part is not None:
+            _, _, heading, blurb = PARTS[part]
+            cards.append(
+                f'<li class="part"><h2>{html.escape(heading)}</h2><p>{html.escape(blurb)}</p></li>'
+            )
+        current_part = part
         stem = Path(e["notebook"]).stem
         status = e["status"]
         cls = {OK: "ok", FAILED: "failed"}.get(status, "none")
@@ -564,8 +611,9 @@ def build_index(entries: list[dict], results: dict[str, dict], build: Path) -> N
         )
     rows = "".join(
         f"<tr><td><code>{html.escape(k)}</code></td><td>{_fmt(r.get('value'))}</td>"
-        f"<td>{_fmt(r.get('published'))}</td><td>{_fmt(r.get('unit'))}</td>"
-        f"<td>{html.escape(Path(str(r.get('notebook'))).stem)}</td></tr>"
+        f"<td>{_fmt(r.get('published'))}</td><td>{_gap(r)}</td><td>{_fmt(r.get('unit'))}</td>"
+        f'<td><a href="{html.escape(Path(str(r.get("notebook"))).stem)}.html">'
+        f"{html.escape(Path(str(r.get('notebook'))).stem)}</a></td></tr>"
         for k, r in sorted(results.items())
     )
     page = string.Template(_template("index.html")).substitute(
