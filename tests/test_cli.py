@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import RAW_MIRROR, raw_file
+from tests.test_unodc_reader import BREAKERS, _small_rows, _write
 from tiptrends import curate, paths, sources
 from tiptrends.cli import build_parser, main
 
@@ -180,3 +181,14 @@ def test_info_build_and_rebuild(scratch_root: Path, monkeypatch, capsys) -> None
     out = capsys.readouterr().out
     assert "glotip_2023" in out and "verified" in out and "mirror" in out and "46556" in out
     assert curate.is_current("glotip_2023")
+
+
+@pytest.mark.parametrize(("name", "break_rows", "message"), BREAKERS, ids=[b[0] for b in BREAKERS])
+def test_every_malformed_workbook_fails_cleanly_from_the_cli(
+    scratch_root: Path, capsys, tmp_path: Path, name: str, break_rows, message: str
+) -> None:
+    small = _write(tmp_path / f"{name}.xlsx", break_rows(_small_rows()))
+    _install_bad_raw(scratch_root, "glotip_2025", small.read_bytes())
+    _assert_clean_failure(
+        capsys, ["data", "build", "glotip_2025"], "data_glotip_2025-04-14.xlsx", message
+    )

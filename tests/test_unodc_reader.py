@@ -106,53 +106,52 @@ def test_small_copy_reads(tmp_path: Path) -> None:
     assert len(df) == 60
 
 
-@pytest.mark.parametrize(
-    ("name", "break_rows", "message"),
-    [
-        (
-            "moved_header",
-            lambda r: [r[0], r[1], [""] * 13] + r[2:],
-            "header row moved: expected on row 3, found on row 4",
-        ),
-        (
-            "renamed_column",
-            lambda r: r[:2] + [[("Value" if c == "txtVALUE" else c) for c in r[2]]] + r[3:],
-            "missing column(s) txtVALUE (unexpected: Value)",
-        ),
-        (
-            "unknown_sex",
-            lambda r: r[:3] + [r[3][:7] + ["Females"] + r[3][8:]] + r[4:],
-            "unknown sex value 'Females' on row 4",
-        ),
-        (
-            "unknown_form",
-            lambda r: (
-                r[:3] + [r[3][:5] + ["by form of exploitation", "Begging"] + r[3][7:]] + r[4:]
-            ),
-            "unknown form of exploitation 'Begging' on row 4",
-        ),
-        (
-            "non_numeric",
-            lambda r: r[:3] + [r[3][:11] + ["n/a"] + r[3][12:]] + r[4:],
-            "non-numeric value 'n/a' on row 4",
-        ),
-        (
-            "negative",
-            lambda r: r[:3] + [r[3][:11] + ["-12"] + r[3][12:]] + r[4:],
-            "negative count '-12' on row 4",
-        ),
-        (
-            "no_release_date",
-            lambda r: [r[0], ["released soon"] + r[1][1:]] + r[2:],
-            "release date expected in cell A2",
-        ),
-        (
-            "bad_year",
-            lambda r: r[:3] + [r[3][:9] + ["20x0"] + r[3][10:]] + r[4:],
-            "invalid year '20x0' on row 4",
-        ),
-    ],
-)
+#: (name, how to break the rows of a small copy, expected message), also used by tests/test_cli.py
+BREAKERS = [
+    (
+        "moved_header",
+        lambda r: [r[0], r[1], [""] * 13] + r[2:],
+        "header row moved: expected on row 3, found on row 4",
+    ),
+    (
+        "renamed_column",
+        lambda r: r[:2] + [[("Value" if c == "txtVALUE" else c) for c in r[2]]] + r[3:],
+        "missing column(s) txtVALUE (unexpected: Value)",
+    ),
+    (
+        "unknown_sex",
+        lambda r: r[:3] + [r[3][:7] + ["Females"] + r[3][8:]] + r[4:],
+        "unknown sex value 'Females' on row 4",
+    ),
+    (
+        "unknown_form",
+        lambda r: r[:3] + [r[3][:5] + ["by form of exploitation", "Begging"] + r[3][7:]] + r[4:],
+        "unknown form of exploitation 'Begging' on row 4",
+    ),
+    (
+        "non_numeric",
+        lambda r: r[:3] + [r[3][:11] + ["n/a"] + r[3][12:]] + r[4:],
+        "non-numeric value 'n/a' on row 4",
+    ),
+    (
+        "negative",
+        lambda r: r[:3] + [r[3][:11] + ["-12"] + r[3][12:]] + r[4:],
+        "negative count '-12' on row 4",
+    ),
+    (
+        "no_release_date",
+        lambda r: [r[0], ["released soon"] + r[1][1:]] + r[2:],
+        "release date expected in cell A2",
+    ),
+    (
+        "bad_year",
+        lambda r: r[:3] + [r[3][:9] + ["20x0"] + r[3][10:]] + r[4:],
+        "invalid year '20x0' on row 4",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "break_rows", "message"), BREAKERS)
 def test_malformed_workbooks(tmp_path: Path, name: str, break_rows, message: str) -> None:
     path = _write(tmp_path / f"{name}.xlsx", break_rows(_small_rows()))
     with pytest.raises(DataError) as err:
@@ -161,12 +160,19 @@ def test_malformed_workbooks(tmp_path: Path, name: str, break_rows, message: str
     assert text.startswith(f"{name}.xlsx: ") and message in text and "\n" not in text
 
 
-def test_duplicate_total_rows(tmp_path: Path) -> None:
-    rows = _small_rows(400)
+def duplicate_total(rows: list[list[object]]) -> list[list[object]]:
+    """Append a copy of the first country-year total row."""
     total = next(
         r for r in rows[HEADER_ROW:] if r[5] == "Total" and r[7] == "Total" and r[8] == "Total"
     )
-    path = _write(tmp_path / "dups.xlsx", [*rows, list(total)])
+    return [*rows, list(total)]
+
+
+BREAKERS.append(("dups", duplicate_total, "duplicate rows for the total of"))
+
+
+def test_duplicate_total_rows(tmp_path: Path) -> None:
+    path = _write(tmp_path / "dups.xlsx", duplicate_total(_small_rows()))
     with pytest.raises(
         DataError, match=r"^dups\.xlsx: duplicate rows for the total of '.+', [A-Z]{3} \d{4}"
     ):
