@@ -10,6 +10,7 @@ import pytest
 
 from tiptrends import detection as D
 from tiptrends.errors import DataError
+from tiptrends.vocab import DIM_TOTAL, TOTAL, VICTIMS
 
 
 def counts_table():
@@ -120,3 +121,32 @@ def test_real_region_summary_covers_all_rows(real):
     assert s.groupby("year")["victims"].sum().to_dict() == pytest.approx(
         j[j["population"].notna()].groupby("year")["victims"].sum().to_dict()
     )
+
+
+# --------------------------------------------------------------------------- headline_measures
+def _curated(rows):
+    """Curated GLOTIP rows (victims totals) from (iso3, year, value); None is a '<5' cell."""
+    return pd.DataFrame([{
+        "iso3": i, "country": f"Country {i}", "is_aggregate": False, "region": "Europe",
+        "subregion": "Western Europe", "indicator": VICTIMS, "dimension": DIM_TOTAL,
+        "category": TOTAL, "sex": TOTAL, "age": TOTAL, "year": y,
+        "value": np.nan if v is None else float(v), "suppressed": v is None,
+    } for i, y, v in rows])
+
+
+def test_headline_measures_known_values():
+    g = _curated([("AAA", 2021, 100), ("BBB", 2021, 20), ("AAA", 2022, None)])
+    h = D.headline_measures(g, gsi_table(), [2021, 2022])
+    # 2021 rates: AAA 100 / 1m = 10, BBB 20 / 2m = 1 per 100k; ratio 120 / 14,000 x 1,000
+    assert h["median per 100k, 2021"] == pytest.approx(5.5)
+    assert h["world per 1,000 estimated, 2021"] == pytest.approx(120 / 14)
+    assert h["countries, 2021"] == 2
+    # 2022: the only total is '<5' and is left out
+    assert h["countries, 2022"] == 0
+    assert math.isnan(h["median per 100k, 2022"])
+    assert math.isnan(h["world per 1,000 estimated, 2022"])
+    imp = D.headline_measures(g, gsi_table(), [2022], suppressed="impute")
+    assert list(imp) == ["median per 100k, 2022", "world per 1,000 estimated, 2022", "countries, 2022"]
+    assert imp["median per 100k, 2022"] == pytest.approx(0.25)  # 2.5 / 1m x 100k
+    assert imp["world per 1,000 estimated, 2022"] == pytest.approx(0.25)  # 2.5 / 10,000 x 1,000
+    assert imp["countries, 2022"] == 1

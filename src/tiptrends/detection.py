@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tiptrends.aggregate import TOTAL_COLUMN
+from tiptrends.aggregate import TOTAL_COLUMN, Policy, country_year_counts
 
 #: GSI columns carried into the joined table.
 GSI_COLUMNS = (
@@ -271,3 +271,41 @@ def association(x: pd.Series, y: pd.Series) -> Association:
         slope_low=float(ts.low_slope),
         slope_high=float(ts.high_slope),
     )
+
+
+def headline_measures(
+    glotip: pd.DataFrame,
+    gsi: pd.DataFrame,
+    years: Iterable[int],
+    suppressed: Policy = "exclude",
+) -> dict[str, float]:
+    """The detection gap's headline figures for one version of the data.
+
+    Parameters
+    ----------
+    glotip : DataFrame
+        Curated GLOTIP table (with or without exclusions).
+    gsi : DataFrame
+        Walk Free GSI table (:func:`tiptrends.data.load_gsi`).
+    years : iterable of int
+        Years of the detected victims.
+    suppressed : str
+        Suppression policy for ``"<5"`` totals
+        (:func:`tiptrends.aggregate.apply_suppression_policy`).
+
+    Returns
+    -------
+    dict
+        Per year: ``"median per 100k, <year>"`` (median country detection rate),
+        ``"world per 1,000 estimated, <year>"`` (:func:`pooled_ratio` value) and
+        ``"countries, <year>"`` (countries with a rate).
+    """
+    years = list(years)
+    j = join_gsi(country_year_counts(glotip, suppressed=suppressed), gsi, years)
+    out: dict[str, float] = {}
+    for yr in years:
+        jy = j[j["year"] == yr]
+        out[f"median per 100k, {yr}"] = float(jy["rate_per_100k"].median())
+        out[f"world per 1,000 estimated, {yr}"] = pooled_ratio(j, gsi, yr).value
+        out[f"countries, {yr}"] = int(jy["rate_per_100k"].notna().sum())
+    return out
