@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
 from tiptrends import claims as C
+from tiptrends.vocab import ADULT, CHILD, DIM_TOTAL, FEMALE, MALE, TOTAL, VICTIMS
 
 
 # --------------------------------------------------------------------------- verdict rules
@@ -105,3 +108,28 @@ def test_ledger_table():
     del ev["victims_2021"]
     with pytest.raises(KeyError):
         C.ledger(ev, pub)
+
+
+# --------------------------------------------------------------------------- children_share_pct
+def _sex_age_rows(iso3, year, women, men, girls, boys, total):
+    """Curated GLOTIP victims rows: the country total and its sex x age split."""
+    cells = [(TOTAL, TOTAL, total), (FEMALE, ADULT, women), (MALE, ADULT, men),
+             (FEMALE, CHILD, girls), (MALE, CHILD, boys)]
+    return [{"iso3": iso3, "country": f"Country {iso3}", "is_aggregate": False,
+             "region": "Europe", "subregion": "Western Europe", "indicator": VICTIMS,
+             "dimension": DIM_TOTAL, "category": TOTAL, "sex": sex, "age": age, "year": year,
+             "value": float(v), "suppressed": False} for sex, age, v in cells]
+
+
+def test_children_share_pct_known_values():
+    g = pd.DataFrame(_sex_age_rows("AAA", 2021, 40, 30, 20, 10, 200)
+                     + _sex_age_rows("BBB", 2021, 30, 0, 10, 10, 50)
+                     + _sex_age_rows("AAA", 2020, 10, 10, 10, 10, 40))
+    # pooled over known sex and age: (30 + 20) / (100 + 50)
+    assert C.children_share_pct(g, 2021) == pytest.approx(100 * 50 / 150)
+    # mean of the country shares 30% and 40%
+    assert C.children_share_pct(g, 2021, method="mean") == pytest.approx(35.0)
+    # denominator: country totals 200 + 50
+    assert C.children_share_pct(g, 2021, denominator="all") == pytest.approx(20.0)
+    assert C.children_share_pct(g, 2020) == pytest.approx(50.0)
+    assert math.isnan(C.children_share_pct(g, 2019))
