@@ -57,3 +57,38 @@ def site_render():
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
     return render.render(jobs=os.cpu_count() or 2, force=force, timeout=CELL_TIMEOUT)
+
+
+# --------------------------------------------------------------------------- curated tables
+def _curated(what: str, load):
+    """Load a curated table once; skip when it cannot be built here (raw file absent)."""
+    from tiptrends.errors import DataError
+
+    try:
+        return load()
+    except (DataError, OSError) as exc:
+        pytest.skip(f"curated {what} unavailable (cannot be built from the raw files): {exc}")
+
+
+@pytest.fixture(scope="session")
+def glotip_2025():
+    """The curated UNODC GLOTIP table, release 2025 (shared by the session: do not modify)."""
+    from tiptrends import data
+
+    return _curated("GLOTIP 2025", lambda: data.load_glotip(release="2025"))
+
+
+@pytest.fixture(scope="session")
+def glotip_2023():
+    """The curated UNODC GLOTIP table, release 2023 (shared by the session: do not modify)."""
+    from tiptrends import data
+
+    return _curated("GLOTIP 2023", lambda: data.load_glotip(release="2023"))
+
+
+@pytest.fixture(scope="session")
+def gsi():
+    """The curated Walk Free GSI 2023 table (shared by the session: do not modify)."""
+    from tiptrends import data
+
+    return _curated("Walk Free GSI 2023", data.load_gsi)

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests import tables
+from tests.tables import curated_row
 from tiptrends import aggregate as A
-from tiptrends.errors import DataError
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -26,12 +27,7 @@ from tiptrends.vocab import (
     VICTIMS,
 )
 
-META = {
-    "AAA": ("Aland", "Europe", "Northern Europe"),
-    "BBB": ("Bland", "Africa", "Sub-Saharan Africa"),
-    "CCC": ("Cland", "Africa", "Northern Africa"),
-    "FRA": ("France", "Europe", "Western Europe"),
-}
+META = {**tables.META, "FRA": ("France", "Europe", "Western Europe")}
 
 
 def row(
@@ -47,21 +43,20 @@ def row(
 ):
     """One curated-table row; ``value=None`` means a suppressed "<5" cell."""
     country, region, subregion = META.get(iso3, (None, "Asia", "Central Asia"))
-    return {
-        "iso3": iso3,
-        "country": country,
-        "region": region,
-        "subregion": subregion,
-        "is_aggregate": is_aggregate,
-        "indicator": indicator,
-        "dimension": dimension,
-        "category": category,
-        "sex": sex,
-        "age": age,
-        "year": year,
-        "value": np.nan if value is None else float(value),
-        "suppressed": value is None,
-    }
+    return curated_row(
+        iso3,
+        year,
+        value,
+        dimension=dimension,
+        category=category,
+        sex=sex,
+        age=age,
+        indicator=indicator,
+        is_aggregate=is_aggregate,
+        country=country,
+        region=region,
+        subregion=subregion,
+    )
 
 
 def table(rows):
@@ -74,15 +69,6 @@ def form_rows(iso3, year, sexual, fl, other, total):
         if v is not None or cat == SEXUAL:
             out.append(row(iso3, year, v, DIM_FORM, cat))
     return out
-
-
-@pytest.fixture(scope="module")
-def glotip():
-    data = pytest.importorskip("tiptrends.data", reason="loader tiptrends.data not available")
-    try:
-        return data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
 
 
 # --------------------------------------------------------------------------- suppression
@@ -270,8 +256,8 @@ def test_groupings_from_countries_module(forms_counts):
 
 
 # --------------------------------------------------------------------------- real data
-def test_real_2022_plain_total(glotip):
-    c = A.country_year_counts(glotip)
+def test_real_2022_plain_total(glotip_2025):
+    c = A.country_year_counts(glotip_2025)
     t = A.aggregate_total(c).set_index("year")
     assert t.loc[2022, "total"] == 75128  # plain sum stated in the project context
     assert t.loc[2019, "total"] == 82291
@@ -283,14 +269,14 @@ def test_real_2022_plain_total(glotip):
             .set_index("year")
             .loc[2022, "total"]
         ),
-        glotip,
+        glotip_2025,
     )
     assert b.lower == 75128 + 12 and b.upper == 75128 + 48
 
 
-def test_real_shares_sum_to_one(glotip):
+def test_real_shares_sum_to_one(glotip_2025):
     for dim in (DIM_FORM, A.SEX_AGE):
-        s = A.shares_by_year(glotip, dim, years=range(2015, 2023))
+        s = A.shares_by_year(glotip_2025, dim, years=range(2015, 2023))
         base = s[s["category"] != A.CHILDREN]
         sums = base.groupby("year")["share"].sum()
         assert np.allclose(sums, 1.0)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from tests.tables import counts_table, curated_row
 from tiptrends import coverage as C
 from tiptrends.vocab import (
     ADULT,
@@ -38,21 +38,19 @@ def row(
     subregion="Southern Europe",
 ):
     """One curated row; value None means a suppressed "<5"."""
-    return {
-        "iso3": iso3,
-        "country": f"Country {iso3}",
-        "is_aggregate": False,
-        "region": region,
-        "subregion": subregion,
-        "indicator": indicator,
-        "dimension": dim,
-        "category": cat,
-        "sex": sex,
-        "age": age,
-        "year": year,
-        "value": np.nan if value is None else float(value),
-        "suppressed": value is None,
-    }
+    return curated_row(
+        iso3,
+        year,
+        value,
+        dimension=dim,
+        category=cat,
+        sex=sex,
+        age=age,
+        indicator=indicator,
+        country=f"Country {iso3}",
+        region=region,
+        subregion=subregion,
+    )
 
 
 def table(rows):
@@ -137,16 +135,6 @@ def test_inventory_counts_rows_and_countries(small):
     assert tot["countries"] == 3  # the aggregate row is not a country
     assert tot["first_year"] == 2019 and tot["last_year"] == 2022
     assert inv.loc[(VICTIMS, DIM_FORM), "suppressed_pct"] == pytest.approx(100 * 2 / 3)
-
-
-def counts_table(data):
-    """Wide counts table from {iso3: {year: value}}."""
-    rows = [
-        {"iso3": i, "country": i, "region": "R", "subregion": "S", "year": y, "Total": v}
-        for i, ys in data.items()
-        for y, v in ys.items()
-    ]
-    return pd.DataFrame(rows)
 
 
 @pytest.fixture
@@ -298,17 +286,8 @@ def test_headline_by_release_and_revisions():
 
 
 # --------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def real():
-    data = pytest.importorskip("tiptrends.data")
-    try:
-        return data.load_glotip("2025"), data.load_glotip("2023")
-    except Exception as exc:  # pragma: no cover - depends on the local build
-        pytest.skip(f"curated GLOTIP tables unavailable: {exc}")
-
-
-def test_real_suppression_and_reporting(real):
-    new, _ = real
+def test_real_suppression_and_reporting(glotip_2025):
+    new = glotip_2025
     assert C.suppressed_share_pct(new) == pytest.approx(100 * 29_558 / 58_769)
     units = C.reporting_units(new)
     rep = C.countries_reporting(units, years=[2022])
@@ -316,10 +295,10 @@ def test_real_suppression_and_reporting(real):
     assert C.countries_reporting(units, require_value=True, years=[2022]).loc[2022, "total"] == 100
 
 
-def test_real_totals_and_panels(real):
+def test_real_totals_and_panels(glotip_2025):
     from tiptrends import aggregate
 
-    new, _ = real
+    new = glotip_2025
     defs = C.total_definitions(new, 2022)
     assert defs.loc["country_totals", "value"] == 75_128
     counts = aggregate.country_year_counts(new)
@@ -329,8 +308,8 @@ def test_real_totals_and_panels(real):
     assert t.loc["balanced", "n_y0"] <= t.loc["matched", "n_y0"]
 
 
-def test_real_release_comparison(real):
-    new, old = real
+def test_real_release_comparison(glotip_2025, glotip_2023, gsi):
+    new, old = glotip_2025, glotip_2023
     cells = C.compare_cells(C.cell_values(old), C.cell_values(new))
     assert set(cells["status"]) <= {
         "added",
@@ -342,7 +321,6 @@ def test_real_release_comparison(real):
     }
     # 2022 exists only in the new release
     assert (cells.loc[cells["year"] == 2022, "status"] == "added").all()
-    gsi = pytest.importorskip("tiptrends.data").load_gsi()
     pop = C.gsi_population(gsi)
     assert len(pop) == len(gsi)
     assert pop.index.is_unique

@@ -69,17 +69,8 @@ def test_influence_leave_one_out():
     assert list(inf.index) == ["C", "B", "A"]
 
 
-@pytest.fixture(scope="module")
-def releases():
-    data = pytest.importorskip("tiptrends.data", reason="loader tiptrends.data not available")
-    try:
-        return data.load_glotip(release="2023"), data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP releases unavailable: {exc}")
-
-
-def test_real_diagnostics_smoke(releases):
-    old, new = releases
+def test_real_diagnostics_smoke(glotip_2023, glotip_2025):
+    old, new = glotip_2023, glotip_2025
     cc = D.consistency_checks(new)
     # Germany 2022: the total is published as "<5" while the forms sum to over 1,500
     deu = cc[(cc["iso3"] == "DEU") & (cc["year"] == 2022)]
@@ -164,9 +155,9 @@ def test_load_exclusions_errors(tmp_path):
         X.load_exclusions(write(tmp_path, ENTRY.format(scope="country")))
 
 
-def test_project_exclusions_are_backed_by_diagnostics(releases):
+def test_project_exclusions_are_backed_by_diagnostics(glotip_2025):
     """Every consistency-based entry in data/exclusions.toml is reproduced by the diagnostic."""
-    _, new = releases
+    new = glotip_2025
     ex = X.load_exclusions()
     assert ex, "data/exclusions.toml has no entries"
     cc = D.consistency_checks(new)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.tables import curated_row
 from tiptrends import eu
-from tiptrends.errors import DataError
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -22,7 +22,6 @@ from tiptrends.vocab import (
     OTHER_FORMS,
     SEXUAL,
     TOTAL,
-    VICTIMS,
 )
 
 
@@ -30,30 +29,18 @@ def row(
     iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL, is_aggregate=False
 ):
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
-    return {
-        "iso3": iso3,
-        "country": iso3.title(),
-        "region": "Europe",
-        "subregion": "Western Europe",
-        "is_aggregate": is_aggregate,
-        "indicator": VICTIMS,
-        "dimension": dimension,
-        "category": category,
-        "sex": sex,
-        "age": age,
-        "year": year,
-        "value": np.nan if value is None else float(value),
-        "suppressed": value is None,
-    }
-
-
-@pytest.fixture(scope="module")
-def glotip():
-    data = pytest.importorskip("tiptrends.data")
-    try:
-        return data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
+    return curated_row(
+        iso3,
+        year,
+        value,
+        dimension=dimension,
+        category=category,
+        sex=sex,
+        age=age,
+        is_aggregate=is_aggregate,
+        country=iso3.title(),
+        subregion="Western Europe",
+    )
 
 
 # --------------------------------------------------------------------------- hand-made
@@ -153,26 +140,26 @@ def test_side_by_side_gap():
 
 
 # --------------------------------------------------------------------------- real data
-def test_real_eu_2022_status_and_sum(glotip):
-    st = eu.member_state_status(glotip, [2022])
+def test_real_eu_2022_status_and_sum(glotip_2025):
+    st = eu.member_state_status(glotip_2025, [2022])
     counts = eu.status_counts(st).loc[2022]
     assert counts.sum() == 27
     assert counts[eu.REPORTED] >= 20
     from tiptrends.aggregate import country_year_counts
 
-    tot = eu.eu_subset(country_year_counts(glotip))
+    tot = eu.eu_subset(country_year_counts(glotip_2025))
     reported = tot[(tot["year"] == 2022) & tot[TOTAL].notna()]
     assert len(reported) == counts[eu.REPORTED]
 
 
-def test_real_completed_totals_not_below_total(glotip):
-    ct = eu.completed_totals(eu.eu_subset(glotip))
+def test_real_completed_totals_not_below_total(glotip_2025):
+    ct = eu.completed_totals(eu.eu_subset(glotip_2025))
     ok = ct[TOTAL].notna()
     assert (ct.loc[ok, "completed"] >= ct.loc[ok, TOTAL]).all()
 
 
-def test_real_citizenship_shares_sum_to_100(glotip):
-    cs = eu.citizenship_split(glotip)
+def test_real_citizenship_shares_sum_to_100(glotip_2025):
+    cs = eu.citizenship_split(glotip_2025)
     sums = cs.groupby("year")["share_pct"].sum()
     assert np.allclose(sums.to_numpy(), 100.0)
 

@@ -9,10 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import pytest
 
+from tests.tables import curated_row
 from tiptrends import flows as F
 from tiptrends.errors import DataError
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_TOTAL, TOTAL, VICTIMS
@@ -28,21 +28,17 @@ META = {
 def row(iso3, year, category, value, indicator=VICTIMS, dimension=DIM_CITIZENSHIP):
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
     country, region, subregion = META[iso3]
-    return {
-        "iso3": iso3,
-        "country": country,
-        "region": region,
-        "subregion": subregion,
-        "is_aggregate": False,
-        "indicator": indicator,
-        "dimension": dimension,
-        "category": category,
-        "sex": TOTAL,
-        "age": TOTAL,
-        "year": year,
-        "value": np.nan if value is None else float(value),
-        "suppressed": value is None,
-    }
+    return curated_row(
+        iso3,
+        year,
+        value,
+        dimension=dimension,
+        category=category,
+        indicator=indicator,
+        country=country,
+        region=region,
+        subregion=subregion,
+    )
 
 
 @pytest.fixture
@@ -349,44 +345,35 @@ def test_plot_flow_diagram_and_tier_plot():
 
 
 # --------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def real():
-    data = pytest.importorskip("tiptrends.data")
-    try:
-        return data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
-
-
 def test_real_marked_categories_are_the_total_and_the_codes():
     ex = F.excluded_categories()
     assert "TOTAL" in ex
     assert len(ex) == 61 and sum(c.startswith("Q6.1_") for c in ex) == 60
 
 
-def test_real_citizenship_rows_and_shares(real):
+def test_real_citizenship_rows_and_shares(glotip_2025):
     from tiptrends.citizenship import mapped_share
 
-    rows = F.citizenship_rows(real, drop_excluded=False)  # every category maps
+    rows = F.citizenship_rows(glotip_2025, drop_excluded=False)  # every category maps
     assert rows.loc[rows["category"] == "TOTAL", "iso3"].eq("BOL").all()
     # same definition as citizenship.mapped_share (README: 0.917 for the 2025 release)
     ms = mapped_share(rows)
     assert F.citizenship_mapped_share_pct(rows) == pytest.approx(100 * ms["share"])
-    main = F.citizenship_mapped_share_pct(F.citizenship_rows(real))
+    main = F.citizenship_mapped_share_pct(F.citizenship_rows(glotip_2025))
     assert main > 100 * ms["share"], "dropping Bolivia's TOTAL raises the mapped share"
-    share = F.domestic_share_pct(F.citizenship_rows(real), 2022)
+    share = F.domestic_share_pct(F.citizenship_rows(glotip_2025), 2022)
     assert 0 < share < 100
-    c = F.corridors(F.citizenship_rows(real), range(2018, 2023))
+    c = F.corridors(F.citizenship_rows(glotip_2025), range(2018, 2023))
     assert (c["origin_iso3"] != c["destination_iso3"]).all()
     assert c["victims"].is_monotonic_decreasing
 
 
-def test_real_du_and_tiers(real):
+def test_real_du_and_tiers(glotip_2025, gsi):
     from tiptrends import data
 
     d = F.du_corridors(data.load_tip_flows())
     assert d["years_named"].max() <= 9 and d["first_year"].min() >= 2008
-    rates = F.detection_rates(real, F.gsi_population(data.load_gsi()))
+    rates = F.detection_rates(glotip_2025, F.gsi_population(gsi))
     j = F.tier_rates(data.load_tip_tiers("du"), rates)
     assert set(j["tier"].astype(str)) <= set(F.TIERS)
     assert j["report_year"].between(2008, 2016).all()

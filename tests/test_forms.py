@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests import tables
+from tests.tables import curated_row
 from tiptrends import forms as F
 from tiptrends.errors import DataError
 from tiptrends.exclusions import Exclusion
@@ -22,35 +24,26 @@ from tiptrends.vocab import (
     OTHER_FORMS,
     SEXUAL,
     TOTAL,
-    VICTIMS,
 )
 
-META = {
-    "AAA": ("Aland", "Europe", "Northern Europe"),
-    "BBB": ("Bland", "Africa", "Sub-Saharan Africa"),
-    "CCC": ("Cland", "Africa", "Northern Africa"),
-    "DDD": ("Dland", "Asia", "Southern Asia"),
-}
+META = {**tables.META, "DDD": ("Dland", "Asia", "Southern Asia")}
 
 
 def row(iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL):
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
     country, region, subregion = META[iso3]
-    return {
-        "iso3": iso3,
-        "country": country,
-        "region": region,
-        "subregion": subregion,
-        "is_aggregate": False,
-        "indicator": VICTIMS,
-        "dimension": dimension,
-        "category": category,
-        "sex": sex,
-        "age": age,
-        "year": year,
-        "value": np.nan if value is None else float(value),
-        "suppressed": value is None,
-    }
+    return curated_row(
+        iso3,
+        year,
+        value,
+        dimension=dimension,
+        category=category,
+        sex=sex,
+        age=age,
+        country=country,
+        region=region,
+        subregion=subregion,
+    )
 
 
 def forms(iso3, year, sexual, fl, other, total):
@@ -240,32 +233,23 @@ def test_collection_exclusions(tmp_path):
 
 
 # --------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def glotip():
-    data = pytest.importorskip("tiptrends.data")
-    try:
-        return data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
-
-
-def test_real_decomposition_parts_sum_to_total(glotip):
-    fl = F.decompose_share(F.form_counts(glotip), FORCED_LABOUR, 2019, 2022)
+def test_real_decomposition_parts_sum_to_total(glotip_2025):
+    fl = F.decompose_share(F.form_counts(glotip_2025), FORCED_LABOUR, 2019, 2022)
     ch = F.decompose_share(
-        F.sex_age_counts(glotip), list(F.CHILD_GROUPS), 2019, 2022, known=list(F.SEX_AGE_KNOWN)
+        F.sex_age_counts(glotip_2025), list(F.CHILD_GROUPS), 2019, 2022, known=list(F.SEX_AGE_KNOWN)
     )
     for r in (fl, ch):
         assert r.within + r.composition == pytest.approx(r.total_change, abs=1e-12)
         assert r.reweighting + r.entry + r.exit == pytest.approx(r.composition, abs=1e-12)
         assert r.by_country["total"].sum() == pytest.approx(r.total_change, abs=1e-12)
-    assert 100 * fl.share_y1 == pytest.approx(F.form_share_pct(glotip, FORCED_LABOUR, 2022))
+    assert 100 * fl.share_y1 == pytest.approx(F.form_share_pct(glotip_2025, FORCED_LABOUR, 2022))
 
 
-def test_real_headline_figures_are_plausible(glotip):
-    shares = [F.form_share_pct(glotip, f, 2022) for f in (SEXUAL, FORCED_LABOUR, OTHER_FORMS)]
+def test_real_headline_figures_are_plausible(glotip_2025):
+    shares = [F.form_share_pct(glotip_2025, f, 2022) for f in (SEXUAL, FORCED_LABOUR, OTHER_FORMS)]
     assert sum(shares) == pytest.approx(100.0)
     assert all(0 < s < 100 for s in shares)
-    ub = F.other_forms_upper_bound(glotip, years=[2022])
+    ub = F.other_forms_upper_bound(glotip_2025, years=[2022])
     assert ub["other_forms_pct"].iloc[0] == pytest.approx(shares[2])
-    change = F.form_change_pct(glotip, FORCED_LABOUR, 2019, 2022)
+    change = F.form_change_pct(glotip_2025, FORCED_LABOUR, 2019, 2022)
     assert math.isfinite(change) and change > 0

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from tests.tables import curated_row
 from tiptrends import justice as j
 from tiptrends.vocab import (
     CONVICTED,
-    DIM_TOTAL,
     FEMALE,
     MALE,
     OTHER_SEX,
@@ -22,22 +21,8 @@ from tiptrends.vocab import (
 
 
 def row(iso3, year, indicator, value, sex=TOTAL):
-    sup = isinstance(value, str)
-    return {
-        "iso3": iso3,
-        "country": f"Country {iso3}",
-        "region": "Europe",
-        "subregion": "Southern Europe",
-        "is_aggregate": False,
-        "indicator": indicator,
-        "dimension": DIM_TOTAL,
-        "category": TOTAL,
-        "sex": sex,
-        "age": TOTAL,
-        "year": year,
-        "value": np.nan if sup else float(value),
-        "suppressed": sup,
-    }
+    """One country-total row of ``indicator``; a string value (``"<5"``) is suppressed."""
+    return curated_row(iso3, year, value, sex=sex, indicator=indicator, country=f"Country {iso3}")
 
 
 @pytest.fixture
@@ -161,22 +146,12 @@ def test_ctdc_perpetrator_sex_and_roles(ctdc):
 
 
 # --------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def glotip():
-    from tiptrends import data
-
-    try:
-        return data.load_glotip("2025")
-    except Exception as exc:  # pragma: no cover - depends on the local build
-        pytest.skip(f"curated GLOTIP 2025 not available: {exc}")
-
-
-def test_real_justice_chain(glotip):
-    c = j.justice_counts(glotip)
+def test_real_justice_chain(glotip_2025):
+    c = j.justice_counts(glotip_2025)
     r = j.matched_ratio(c, "convicted", "victims").set_index("year")
     assert 20 <= r.loc[2022, "n_countries"] <= 112
     assert 0 < r.loc[2022, "ratio"] < 100
-    s = j.sex_of_persons(glotip).set_index("year")
+    s = j.sex_of_persons(glotip_2025).set_index("year")
     assert s[["female_pct", "male_pct", "other_pct"]].sum(axis=1).to_numpy() == pytest.approx(100.0)
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from tiptrends import aggregate as A
 from tiptrends import models as M
-from tiptrends.errors import DataError
 from tiptrends.vocab import DIM_FORM, FORCED_LABOUR
 
 
@@ -95,12 +94,8 @@ def test_bootstrap_reproducible_and_relabels():
     assert (sizes == 5).all()  # copies of a country count as distinct countries
 
 
-def test_real_models_smoke():
-    data = pytest.importorskip("tiptrends.data", reason="loader tiptrends.data not available")
-    try:
-        df = data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
+def test_real_models_smoke(glotip_2025):
+    df = glotip_2025
     forms = A.country_year_counts(df, dimension=DIM_FORM)
     units = A.share_inputs(forms, [FORCED_LABOUR])
     # Without fixed effects the design is two columns: fast even when OpenBLAS threads

@@ -7,18 +7,9 @@ import math
 import pandas as pd
 import pytest
 
+from tests.tables import counts_table as counts
 from tiptrends import aggregate as A
 from tiptrends import panels as P
-from tiptrends.errors import DataError
-
-
-def counts(data: dict[str, dict[int, float]]) -> pd.DataFrame:
-    rows = [
-        {"iso3": iso, "country": iso, "region": "R", "subregion": "S", "year": y, "Total": v}
-        for iso, series in data.items()
-        for y, v in series.items()
-    ]
-    return pd.DataFrame(rows)
 
 
 @pytest.fixture
@@ -80,12 +71,8 @@ def test_bad_kind_and_duplicates(toy):
         P.country_set(pd.concat([toy, toy]), [2019], "open")
 
 
-def test_real_panels_smoke():
-    data = pytest.importorskip("tiptrends.data", reason="loader tiptrends.data not available")
-    try:
-        df = data.load_glotip(release="2025")
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated GLOTIP 2025 unavailable: {exc}")
+def test_real_panels_smoke(glotip_2025):
+    df = glotip_2025
     c = A.country_year_counts(df)
     bal = P.country_set(c, range(2019, 2023), "balanced")
     itp = P.country_set(c, range(2019, 2023), "interpolated")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from tests.tables import curated_row
 from tiptrends import profiles as pr
 from tiptrends.vocab import (
     ADULT,
@@ -38,22 +38,20 @@ def row(
     region="Europe",
     indicator=VICTIMS,
 ):
-    sup = isinstance(value, str)
-    return {
-        "iso3": iso3,
-        "country": f"Country {iso3}",
-        "region": region,
-        "subregion": f"Sub {region}",
-        "is_aggregate": False,
-        "indicator": indicator,
-        "dimension": dimension,
-        "category": category,
-        "sex": sex,
-        "age": age,
-        "year": year,
-        "value": np.nan if sup else float(value),
-        "suppressed": sup,
-    }
+    """One curated-table row; a string value (``"<5"``) is a suppressed cell."""
+    return curated_row(
+        iso3,
+        year,
+        value,
+        dimension=dimension,
+        category=category,
+        sex=sex,
+        age=age,
+        indicator=indicator,
+        country=f"Country {iso3}",
+        region=region,
+        subregion=f"Sub {region}",
+    )
 
 
 def sexage(iso3, year, women, men, girls, boys, total, region="Europe", form=None):
@@ -212,18 +210,8 @@ def test_apply_project_exclusions(tmp_path, toy):
 
 
 # --------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def glotip():
-    from tiptrends import data
-
-    try:
-        return data.load_glotip("2025")
-    except Exception as exc:  # pragma: no cover - depends on the local build
-        pytest.skip(f"curated GLOTIP 2025 not available: {exc}")
-
-
-def test_real_profile_2022(glotip):
-    p = pr.sex_age_profile(glotip, [2022]).iloc[0]
+def test_real_profile_2022(glotip_2025):
+    p = pr.sex_age_profile(glotip_2025, [2022]).iloc[0]
     assert p[["women", "men", "girls", "boys"]].sum() == pytest.approx(100)
     assert 80 <= p["n_countries"] <= 112
     assert 0 < p["children"] < 60
@@ -231,9 +219,9 @@ def test_real_profile_2022(glotip):
     assert p["n_victims"] < 75_128
 
 
-def test_real_child_change_and_forms(glotip):
-    ch = pr.change_in_children(glotip, 2019, 2022)
+def test_real_child_change_and_forms(glotip_2025):
+    ch = pr.change_in_children(glotip_2025, 2019, 2022)
     assert ch.n_countries >= 30 and math.isfinite(ch.pct_change)
-    fp = pr.form_profile_of_children(glotip, [2022])
+    fp = pr.form_profile_of_children(glotip_2025, [2022])
     sums = fp.groupby("group")["share_pct"].sum()
     assert sums.to_numpy() == pytest.approx([100.0, 100.0])
