@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tiptrends import aggregate, panels
+from tiptrends import aggregate, diagnostics, panels
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -389,6 +389,132 @@ def change_influence(
     return out.loc[order].reset_index(drop=True)
 
 
+def panel_changes_by(
+    tables: Mapping[str, pd.DataFrame], y0: int, y1: int, value: str | None = None
+) -> pd.DataFrame:
+    """:func:`panel_changes` of several counts tables, stacked under one label each.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Label (e.g. ``"nothing excluded"``, ``"with exclusions"``) -> wide counts table.
+    y0, y1 : int
+        Base and end year.
+    value : str, optional
+        Value column.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, panel)``; the columns of :func:`panel_changes`.
+    """
+    return pd.concat(
+        {label: panel_changes(c, y0, y1, value=value) for label, c in tables.items()},
+        names=["data"],
+    )
+
+
+def _year_values(counts: pd.DataFrame, year: int, col: str) -> pd.Series:
+    """Non-missing values of one year, indexed by ``iso3``."""
+    return counts[(counts["year"] == year) & counts[col].notna()].set_index("iso3")[col]
+
+
+def open_panel_split(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.Series:
+    """Split the open-set change y0 -> y1 into countries in one year only and matched ones.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table (``iso3``, ``year``, value column).
+    y0, y1 : int
+        Base and end year.
+    value : str, optional
+        Value column (default ``"Total"`` or the only category column).
+
+    Returns
+    -------
+    Series
+        ``only in base year: countries``, ``only in base year: total`` (countries with a
+        value in y0 but not y1, and their y0 sum), ``only in end year: countries``,
+        ``only in end year: total`` (the reverse, y1 sum), ``matched: base-year total``,
+        ``matched: end-year total`` (countries with a value in both years).
+    """
+    col = aggregate._value_column(counts, value)
+    a, b = _year_values(counts, y0, col), _year_values(counts, y1, col)
+    both = a.index.intersection(b.index)
+    return pd.Series({
+        "only in base year: countries": len(a.index.difference(both)),
+        "only in base year: total": a.drop(both).sum(),
+        "only in end year: countries": len(b.index.difference(both)),
+        "only in end year: total": b.drop(both).sum(),
+        "matched: base-year total": a[both].sum(),
+        "matched: end-year total": b[both].sum(),
+    })
+
+
+def dropped_reporters(
+    counts: pd.DataFrame, y0: int, y1: int, n: int | None = None, value: str | None = None
+) -> pd.DataFrame:
+    """Countries with a value in y0 but none in y1, largest first.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table with ``iso3``, ``country``, ``year`` and the value column.
+    y0, y1 : int
+        Base year (where the country reports) and end year (where it does not).
+    n : int, optional
+        Keep the ``n`` largest (default: all).
+    value : str, optional
+        Value column.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, value`` (the y0 value), sorted by descending value.
+    """
+    col = aggregate._value_column(counts, value)
+    reporters_y1 = _year_values(counts, y1, col).index
+    gone = counts[(counts["year"] == y0) & counts[col].notna() & ~counts["iso3"].isin(reporters_y1)]
+    gone = gone.nlargest(len(gone) if n is None else n, col)
+    names = counts.drop_duplicates("iso3").set_index("iso3")["country"]
+    return pd.DataFrame({"iso3": gone["iso3"].to_numpy(),
+                         "country": gone["iso3"].map(names).to_numpy(),
+                         "value": gone[col].to_numpy()})
+
+
+def year_total_influence(counts: pd.DataFrame, year: int, value: str | None = None) -> pd.DataFrame:
+    """Leave-one-country-out effect of each country on the plain sum of one year.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table with ``iso3``, ``country``, ``year`` and the value column.
+    year : int
+        Year of the total.
+    value : str, optional
+        Value column.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`tiptrends.diagnostics.influence` (``iso3, estimate_all,
+        estimate_without, effect, abs_effect``) with ``country`` second and
+        ``share_of_total_pct`` (the country's part of the sum, in percent) last; sorted by
+        descending absolute effect. A country with no value in ``year`` has effect 0.
+    """
+    col = aggregate._value_column(counts, value)
+
+    def total(c: pd.DataFrame) -> float:
+        return c.loc[c["year"] == year, col].sum()
+
+    out = diagnostics.influence(total, counts)
+    names = counts.drop_duplicates("iso3").set_index("iso3")["country"]
+    out.insert(1, "country", out["iso3"].map(names))
+    out["share_of_total_pct"] = 100 * out["effect"] / out["estimate_all"]
+    return out
+
+
 def total_definitions(df: pd.DataFrame, year: int) -> pd.DataFrame:
     """Candidate definitions of the global number of detected victims in one year.
 
@@ -640,6 +766,33 @@ def headline_revisions(headlines: pd.DataFrame, old: str, new: str) -> pd.DataFr
         out[f"{stem}_old_pct"], out[f"{stem}_new_pct"] = a[col], b[col]
         out[f"{stem}_revision_pp"] = b[col] - a[col]
     return out
+
+
+def matched_revisions(revisions: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Pooled revision per year over the country-years present in both releases.
+
+    Parameters
+    ----------
+    revisions : DataFrame
+        Output of :func:`tiptrends.diagnostics.revisions` (``iso3, year, total_old,
+        total_new, status``); only rows with status ``"both"`` count.
+    years : iterable of int, optional
+        Years to keep (default: all).
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``: ``total_old, total_new`` (sums), ``revision_pct`` (100 x (new / old
+        - 1)) and ``country_years`` (rows summed). Pure revision: country-years added or
+        removed between the releases do not enter.
+    """
+    t = revisions[revisions["status"] == "both"]
+    if years is not None:
+        t = t[t["year"].isin(list(years))]
+    g = t.groupby("year")[["total_old", "total_new"]].sum()
+    g["revision_pct"] = 100 * (g["total_new"] / g["total_old"] - 1)
+    g["country_years"] = t.groupby("year").size()
+    return g
 
 
 # --------------------------------------------------------------------------- exclusions
