@@ -16,12 +16,13 @@ Two sources:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tiptrends import aggregate as ag
+from tiptrends import diagnostics
 from tiptrends.vocab import (
     CONVICTED,
     DIM_TOTAL,
@@ -162,6 +163,104 @@ def ratio_in_year(
     """Pooled matched-country ratio of one year (see :func:`matched_ratio`); NaN if none."""
     r = matched_ratio(counts, numerator, denominator, per=per, years=[year])
     return float(r["ratio"].iloc[0]) if len(r) else float("nan")
+
+
+def matched_rows(counts: pd.DataFrame, numerator: str, denominator: str, year: int) -> pd.DataFrame:
+    """Country rows of one year that enter a matched ratio (see :func:`matched_ratio`).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide table from :func:`justice_counts`.
+    numerator, denominator : str
+        Column names (e.g. ``"convicted"`` and ``"victims"``).
+    year : int
+        Year.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``year`` with both columns reported and a denominator above 0.
+    """
+    c = counts[counts["year"] == year].dropna(subset=[numerator, denominator])
+    return c[c[denominator] > 0]
+
+
+def ratio_influence(
+    counts: pd.DataFrame, numerator: str, denominator: str, year: int, *, per: float = 100.0
+) -> pd.DataFrame:
+    """Leave-one-country-out effect of each matched country on the pooled ratio of a year.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide table from :func:`justice_counts`.
+    numerator, denominator : str
+        Column names.
+    year : int
+        Year.
+    per : float
+        Scale of the ratio (100: per 100).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`tiptrends.diagnostics.influence` (``iso3, estimate_all,
+        estimate_without, effect, abs_effect``; estimates are pooled ratios) followed by
+        ``country`` and the two counts, one row per matched country (:func:`matched_rows`),
+        sorted by descending absolute effect.
+    """
+    m = matched_rows(counts, numerator, denominator, year)
+
+    def pooled(c: pd.DataFrame) -> float:
+        return float(per * c[numerator].sum() / c[denominator].sum())
+
+    return diagnostics.influence(pooled, m).join(
+        m.set_index("iso3")[["country", numerator, denominator]], on="iso3")
+
+
+def ratio_alternatives(
+    frames: Mapping[str, pd.DataFrame],
+    year: int,
+    numerator: str = CONVICTED,
+    denominator: str = VICTIMS,
+    policies: Sequence[ag.Policy] = ("exclude", "impute", "lower", "upper"),
+    *,
+    per: float = 100.0,
+) -> pd.DataFrame:
+    """Matched ratio of one year under several data versions and suppression policies.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        Label (e.g. ``"with exclusions (main)"``) -> curated GLOTIP table.
+    year : int
+        Year.
+    numerator, denominator : str
+        Indicators (``vocab.INDICATORS``), e.g. convicted persons and detected victims.
+    policies : sequence of str
+        Suppression policies (:func:`tiptrends.aggregate.apply_suppression_policy`).
+    per : float
+        Scale of the ratio.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, suppressed)``: ``ratio`` (pooled), ``median_country_ratio`` and
+        ``n_countries``, as in :func:`matched_ratio`; NaN where no country matches.
+    """
+    num, den = SHORT_NAMES.get(numerator, numerator), SHORT_NAMES.get(denominator, denominator)
+    rows = []
+    for label, frame in frames.items():
+        for pol in policies:
+            c = justice_counts(frame, [numerator, denominator], suppressed=pol)
+            r = matched_ratio(c, num, den, per=per, years=[year])
+            first = r.iloc[0] if len(r) else pd.Series(dtype=float)
+            rows.append({"data": label, "suppressed": pol,
+                         "ratio": first.get("ratio", np.nan),
+                         "median_country_ratio": first.get("median_country_ratio", np.nan),
+                         "n_countries": first.get("n_countries", 0)})
+    return pd.DataFrame(rows).set_index(["data", "suppressed"])
 
 
 def sex_of_persons(
