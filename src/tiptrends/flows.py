@@ -281,6 +281,22 @@ def domestic_share_pct(rows: pd.DataFrame, year: int) -> float:
     return float(t["domestic_share_pct"].iloc[0]) if len(t) else float("nan")
 
 
+def victims_by_citizenship_group(rows: pd.DataFrame) -> pd.Series:
+    """Victims summed by the citizenship mapping's group.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`citizenship_rows` (any subset).
+
+    Returns
+    -------
+    pandas.Series
+        Index ``citizenship_group`` (sorted); sum of ``value`` (missing values add nothing).
+    """
+    return rows.groupby("citizenship_group")["value"].sum()
+
+
 def citizenship_mapped_share_pct(rows: pd.DataFrame) -> float:
     """Share (%) of victims whose citizenship category maps to a country or to nationals.
 
@@ -302,6 +318,48 @@ def citizenship_mapped_share_pct(rows: pd.DataFrame) -> float:
     total = values.sum()
     good = values[rows["citizenship_group"].isin(["country", "nationals"])].sum()
     return float(100 * good / total) if total else float("nan")
+
+
+def foreign_change_pct(rows: pd.DataFrame, y0: int, y1: int) -> tuple[float, int]:
+    """Percent change of foreign victims y0 -> y1 on the countries reporting in both years.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`citizenship_rows`.
+    y0, y1 : int
+        Base and end year.
+
+    Returns
+    -------
+    tuple of (float, int)
+        100 * (foreign in y1 / foreign in y0 - 1) pooled over the :func:`reporting_panel`
+        of the two years, and the number of countries in that panel.
+    """
+    panel = reporting_panel(rows, [y0, y1])
+    t = origin_counts(rows[rows["iso3"].isin(panel)]).set_index("year")
+    return float(100 * (t.loc[y1, "foreign"] / t.loc[y0, "foreign"] - 1)), len(panel)
+
+
+def victim_nationalities(rows: pd.DataFrame, year: int) -> set[str]:
+    """Citizenships (ISO3) with a positive count of detected victims in one year.
+
+    A row mapped to a single country of citizenship counts that country; a row of the
+    reporting country's own nationals counts the reporting country.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`citizenship_rows`.
+    year : int
+
+    Returns
+    -------
+    set of str
+    """
+    r = rows[(rows["year"] == year) & (rows["value"] > 0)]
+    return set(r.loc[r["citizenship_group"] == "country", "citizenship_iso3"]) | set(
+        r.loc[r["citizenship_group"] == "nationals", "iso3"])
 
 
 def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -552,6 +610,40 @@ def corridor_rank_correlation(
         "n_corridors": len(m),
         "named_pct": named,
     }
+
+
+def corridor_overlap_table(
+    unodc: Mapping[str, pd.DataFrame], du: pd.DataFrame, ns: Sequence[int] = (10, 20, 50)
+) -> pd.DataFrame:
+    """Agreement of UNODC corridor tables with the TIP narrative coding, for several top n.
+
+    Parameters
+    ----------
+    unodc : mapping of str to pandas.DataFrame
+        Label (e.g. ``"UNODC 2018-2022"``) -> :func:`corridors` output.
+    du : pandas.DataFrame
+        :func:`du_corridors` output.
+    ns : sequence of int
+        Sizes of the top lists compared.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``("UNODC corridors", "top n")``; columns ``in both top n``, ``overlap %``,
+        ``Jaccard``, ``named anywhere by TIP %`` (see :func:`corridor_overlap`), ``rho (all
+        corridors)`` and ``corridors`` (see :func:`corridor_rank_correlation`, the same for
+        every n).
+    """
+    out = []
+    for label, u in unodc.items():
+        rc = corridor_rank_correlation(u, du)
+        for n in ns:
+            o = corridor_overlap(u, du, n)
+            out.append({"UNODC corridors": label, "top n": n, "in both top n": o["n_common"],
+                        "overlap %": o["overlap_pct"], "Jaccard": o["jaccard"],
+                        "named anywhere by TIP %": o["first_in_second_any_pct"],
+                        "rho (all corridors)": rc["rho"], "corridors": rc["n_corridors"]})
+    return pd.DataFrame(out).set_index(["UNODC corridors", "top n"])
 
 
 def compare_corridors(unodc: pd.DataFrame, du: pd.DataFrame, n: int) -> pd.DataFrame:
