@@ -19,18 +19,20 @@ def curated_row(
     iso3: str,
     year: int,
     value: float | str | None,
-    *,
     dimension: str = DIM_TOTAL,
     category: str = TOTAL,
     sex: str = TOTAL,
     age: str = TOTAL,
     indicator: str = VICTIMS,
     is_aggregate: bool = False,
-    country: str | None = None,
-    region: str = "Europe",
-    subregion: str = "Southern Europe",
+    *,
+    place: tuple[str | None, str, str],
 ) -> dict:
-    """One row of the curated table; ``value`` None or a string (``"<5"``) is suppressed."""
+    """One row of the curated table; ``value`` None or a string (``"<5"``) is suppressed.
+
+    ``place`` is ``(country, region, subregion)``.
+    """
+    country, region, subregion = place
     suppressed = value is None or isinstance(value, str)
     return {
         "iso3": iso3,

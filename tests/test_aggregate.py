@@ -16,7 +16,6 @@ from tiptrends.vocab import (
     CHILD,
     CONVICTED,
     DIM_FORM,
-    DIM_TOTAL,
     FEMALE,
     FORCED_LABOUR,
     FORMS,
@@ -24,39 +23,15 @@ from tiptrends.vocab import (
     OTHER_FORMS,
     SEXUAL,
     TOTAL,
-    VICTIMS,
 )
 
 META = {**tables.META, "FRA": ("France", "Europe", "Western Europe")}
 
 
-def row(
-    iso3,
-    year,
-    value,
-    dimension=DIM_TOTAL,
-    category=TOTAL,
-    sex=TOTAL,
-    age=TOTAL,
-    indicator=VICTIMS,
-    is_aggregate=False,
-):
-    """One curated-table row; ``value=None`` means a suppressed "<5" cell."""
-    country, region, subregion = META.get(iso3, (None, "Asia", "Central Asia"))
-    return curated_row(
-        iso3,
-        year,
-        value,
-        dimension=dimension,
-        category=category,
-        sex=sex,
-        age=age,
-        indicator=indicator,
-        is_aggregate=is_aggregate,
-        country=country,
-        region=region,
-        subregion=subregion,
-    )
+def row(iso3, year, value, *args, **kwargs):
+    """One curated-table row (arguments of ``tests.tables.curated_row``); None is a "<5" cell."""
+    place = META.get(iso3, (None, "Asia", "Central Asia"))
+    return curated_row(iso3, year, value, *args, place=place, **kwargs)
 
 
 def table(rows):

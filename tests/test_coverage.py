@@ -25,32 +25,10 @@ from tiptrends.vocab import (
 )
 
 
-def row(
-    iso3,
-    year,
-    value,
-    dim=DIM_TOTAL,
-    cat=TOTAL,
-    sex=TOTAL,
-    age=TOTAL,
-    indicator=VICTIMS,
-    region="Europe",
-    subregion="Southern Europe",
-):
-    """One curated row; value None means a suppressed "<5"."""
-    return curated_row(
-        iso3,
-        year,
-        value,
-        dimension=dim,
-        category=cat,
-        sex=sex,
-        age=age,
-        indicator=indicator,
-        country=f"Country {iso3}",
-        region=region,
-        subregion=subregion,
-    )
+def row(iso3, year, value, *args, **kwargs):
+    """One curated row (arguments of ``tests.tables.curated_row``); value None is a "<5"."""
+    place = (f"Country {iso3}", "Europe", "Southern Europe")
+    return curated_row(iso3, year, value, *args, place=place, **kwargs)
 
 
 def table(rows):

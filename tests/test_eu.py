@@ -15,7 +15,6 @@ from tiptrends.vocab import (
     CHILD,
     DIM_CITIZENSHIP,
     DIM_FORM,
-    DIM_TOTAL,
     FEMALE,
     FORCED_LABOUR,
     MALE,
@@ -25,21 +24,10 @@ from tiptrends.vocab import (
 )
 
 
-def row(
-    iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL, is_aggregate=False
-):
-    """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
+def row(iso3, year, value, *args, **kwargs):
+    """One curated-table row (arguments of ``tests.tables.curated_row``); None is a "<5" cell."""
     return curated_row(
-        iso3,
-        year,
-        value,
-        dimension=dimension,
-        category=category,
-        sex=sex,
-        age=age,
-        is_aggregate=is_aggregate,
-        country=iso3.title(),
-        subregion="Western Europe",
+        iso3, year, value, *args, place=(iso3.title(), "Europe", "Western Europe"), **kwargs
     )
 
 

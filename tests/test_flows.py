@@ -27,17 +27,8 @@ META = {
 
 def row(iso3, year, category, value, indicator=VICTIMS, dimension=DIM_CITIZENSHIP):
     """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
-    country, region, subregion = META[iso3]
     return curated_row(
-        iso3,
-        year,
-        value,
-        dimension=dimension,
-        category=category,
-        indicator=indicator,
-        country=country,
-        region=region,
-        subregion=subregion,
+        iso3, year, value, dimension, category, indicator=indicator, place=META[iso3]
     )
 
 

@@ -29,21 +29,9 @@ from tiptrends.vocab import (
 META = {**tables.META, "DDD": ("Dland", "Asia", "Southern Asia")}
 
 
-def row(iso3, year, value, dimension=DIM_TOTAL, category=TOTAL, sex=TOTAL, age=TOTAL):
-    """One curated-table row; ``value=None`` is a suppressed "<5" cell."""
-    country, region, subregion = META[iso3]
-    return curated_row(
-        iso3,
-        year,
-        value,
-        dimension=dimension,
-        category=category,
-        sex=sex,
-        age=age,
-        country=country,
-        region=region,
-        subregion=subregion,
-    )
+def row(iso3, year, value, *args, **kwargs):
+    """One curated-table row (arguments of ``tests.tables.curated_row``); None is a "<5" cell."""
+    return curated_row(iso3, year, value, *args, place=META[iso3], **kwargs)
 
 
 def forms(iso3, year, sexual, fl, other, total):

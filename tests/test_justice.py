@@ -22,7 +22,8 @@ from tiptrends.vocab import (
 
 def row(iso3, year, indicator, value, sex=TOTAL):
     """One country-total row of ``indicator``; a string value (``"<5"``) is suppressed."""
-    return curated_row(iso3, year, value, sex=sex, indicator=indicator, country=f"Country {iso3}")
+    place = (f"Country {iso3}", "Europe", "Southern Europe")
+    return curated_row(iso3, year, value, sex=sex, indicator=indicator, place=place)
 
 
 @pytest.fixture

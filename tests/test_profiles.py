@@ -22,36 +22,13 @@ from tiptrends.vocab import (
     SEXUAL,
     TOTAL,
     UNKNOWN,
-    VICTIMS,
 )
 
 
-def row(
-    iso3,
-    year,
-    value,
-    *,
-    sex=TOTAL,
-    age=TOTAL,
-    dimension=DIM_TOTAL,
-    category=TOTAL,
-    region="Europe",
-    indicator=VICTIMS,
-):
-    """One curated-table row; a string value (``"<5"``) is a suppressed cell."""
-    return curated_row(
-        iso3,
-        year,
-        value,
-        dimension=dimension,
-        category=category,
-        sex=sex,
-        age=age,
-        indicator=indicator,
-        country=f"Country {iso3}",
-        region=region,
-        subregion=f"Sub {region}",
-    )
+def row(iso3, year, value, *, region="Europe", **kwargs):
+    """One curated-table row (keywords of ``tests.tables.curated_row``); a string is a "<5"."""
+    place = (f"Country {iso3}", region, f"Sub {region}")
+    return curated_row(iso3, year, value, place=place, **kwargs)
 
 
 def sexage(iso3, year, women, men, girls, boys, total, region="Europe", form=None):
