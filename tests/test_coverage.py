@@ -304,7 +304,21 @@ def test_real_release_comparison(glotip_2025, glotip_2023, gsi):
     assert pop.index.is_unique
 
 
-def test_exclusion_evidence_matches_diagnostic_rows():
+@pytest.fixture
+def cons() -> pd.DataFrame:
+    """consistency_checks output: AAA 2022 forms 1,542 and sex x age 1,287 vs a total of 4."""
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA"],
+            "year": [2022, 2022],
+            "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
+            "breakdown_sum": [1542.0, 1287.0],
+            "total": [4.0, 4.0],
+        }
+    )
+
+
+def test_exclusion_evidence_matches_diagnostic_rows(cons):
     excl = pd.DataFrame(
         {
             "iso3": ["AAA", "BBB", "CCC", "DDD"],
@@ -319,15 +333,6 @@ def test_exclusion_evidence_matches_diagnostic_rows():
                 "nonexistent",
             ],
             "value": "v",
-        }
-    )
-    cons = pd.DataFrame(
-        {
-            "iso3": ["AAA", "AAA"],
-            "year": [2022, 2022],
-            "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
-            "breakdown_sum": [1542.0, 1287.0],
-            "total": [4.0, 4.0],
         }
     )
     jumps = pd.DataFrame(
@@ -363,7 +368,7 @@ def test_exclusion_evidence_matches_diagnostic_rows():
     assert not ev.loc["DDD", "flagged"] and "not computed" in ev.loc["DDD", "computed"]
 
 
-def test_exclusion_evidence_several_diagnostics():
+def test_exclusion_evidence_several_diagnostics(cons):
     excl = pd.DataFrame(
         {
             "iso3": ["AAA", "AAA"],
@@ -376,15 +381,6 @@ def test_exclusion_evidence_several_diagnostics():
                 "consistency_checks: form_sum_exceeds_total and sex_age_sum_exceeds_total",
                 "consistency_checks: sex_age_sum_exceeds_total; revisions",
             ],
-        }
-    )
-    cons = pd.DataFrame(
-        {
-            "iso3": ["AAA", "AAA"],
-            "year": [2022, 2022],
-            "check": ["form_sum_exceeds_total", "sex_age_sum_exceeds_total"],
-            "breakdown_sum": [1542.0, 1287.0],
-            "total": [4.0, 4.0],
         }
     )
     revs = pd.DataFrame(
