@@ -369,3 +369,49 @@ def test_real_du_and_tiers(glotip_2025, gsi):
     assert set(j["tier"].astype(str)) <= set(F.TIERS)
     assert j["report_year"].between(2008, 2016).all()
     assert F.tier_summary(j)["country_years"].sum() == len(j)
+
+
+# --------------------------------------------------------------------------- moved from notebook 09
+def _cit(records):
+    """Rows shaped like citizenship_rows output from (iso3, year, group, cit_iso3, origin, value)."""
+    return pd.DataFrame(records, columns=["iso3", "year", "citizenship_group", "citizenship_iso3",
+                                          "origin", "value"])
+
+
+def test_victims_by_citizenship_group_and_nationalities():
+    r = _cit([("DEU", 2022, "country", "ALB", "foreign", 10.0),
+              ("DEU", 2022, "nationals", math.nan, "domestic", 5.0),
+              ("DEU", 2022, "country", "MEX", "foreign", math.nan),
+              ("USA", 2022, "country", "MEX", "foreign", 0.0),
+              ("USA", 2022, "unmapped", math.nan, "unknown", 3.0),
+              ("USA", 2021, "country", "DEU", "foreign", 7.0)])
+    g = F.victims_by_citizenship_group(r)
+    assert g.to_dict() == {"country": 17.0, "nationals": 5.0, "unmapped": 3.0}
+    # MEX only has a suppressed and a zero count in 2022; DEU counts through its nationals
+    assert F.victim_nationalities(r, 2022) == {"ALB", "DEU"}
+    assert F.victim_nationalities(r, 2021) == {"DEU"}
+
+
+def test_foreign_change_pct_on_reporting_panel():
+    r = _cit([("DEU", 2019, "country", "ALB", "foreign", 10.0),
+              ("DEU", 2019, "nationals", math.nan, "domestic", 5.0),
+              ("DEU", 2020, "country", "ALB", "foreign", 15.0),
+              ("USA", 2019, "country", "MEX", "foreign", 100.0)])  # not reporting in 2020
+    pct, n = F.foreign_change_pct(r, 2019, 2020)
+    assert pct == pytest.approx(50.0) and n == 1
+
+
+def test_corridor_overlap_table_known_values():
+    u = pd.DataFrame({"origin_iso3": ["ALB", "MEX", "DEU"], "destination_iso3": ["DEU", "USA", "USA"],
+                      "victims": [30.0, 20.0, 10.0]})
+    du = pd.DataFrame({"origin_iso3": ["MEX", "USA", "ALB"], "destination_iso3": ["USA", "MEX", "DEU"],
+                       "years_named": [9, 8, 7]})
+    t = F.corridor_overlap_table({"recent": u}, du, (1, 2))
+    assert t.index.tolist() == [("recent", 1), ("recent", 2)]
+    assert t["in both top n"].tolist() == [0, 1]
+    assert t["overlap %"].tolist() == pytest.approx([0.0, 50.0])
+    assert t.loc[("recent", 2), "Jaccard"] == pytest.approx(1 / 3)
+    assert t["named anywhere by TIP %"].tolist() == pytest.approx([100.0, 100.0])
+    rc = F.corridor_rank_correlation(u, du)
+    assert t["rho (all corridors)"].tolist() == pytest.approx([rc["rho"]] * 2)
+    assert t["corridors"].tolist() == [3, 3]

@@ -170,3 +170,43 @@ def test_real_ctdc_summaries():
     )
     m = j.ctdc_mentions(c, "ip_relation")
     assert (m["share_known_pct"] >= m["share_all_pct"]).all()
+
+
+# --------------------------------------------------------------------------- moved from notebook 05
+def _jc():
+    return pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC", "DDD", "AAA"],
+        "country": ["Country AAA", "Country BBB", "Country CCC", "Country DDD", "Country AAA"],
+        "year": [2022, 2022, 2022, 2022, 2021],
+        "convicted": [10.0, 5.0, math.nan, 3.0, 1.0],
+        "victims": [100.0, 20.0, 50.0, 0.0, 10.0],
+    })
+
+
+def test_matched_rows_and_ratio_influence_known_values():
+    m = j.matched_rows(_jc(), "convicted", "victims", 2022)
+    assert m["iso3"].tolist() == ["AAA", "BBB"]  # CCC lacks convictions, DDD has 0 victims
+    infl = j.ratio_influence(_jc(), "convicted", "victims", 2022)
+    assert infl["iso3"].tolist() == ["AAA", "BBB"]
+    assert infl["estimate_all"].tolist() == pytest.approx([12.5, 12.5])  # 15 / 120
+    assert infl["estimate_without"].tolist() == pytest.approx([25.0, 10.0])
+    assert infl["effect"].tolist() == pytest.approx([-12.5, 2.5])
+    assert infl[["country", "convicted", "victims"]].iloc[1].tolist() == ["Country BBB", 5.0, 20.0]
+    assert j.ratio_influence(_jc(), "convicted", "victims", 2022, per=1)["estimate_all"].iloc[0] == (
+        pytest.approx(0.125))
+
+
+def test_ratio_alternatives_known_values():
+    g = pd.DataFrame([row("AAA", 2022, CONVICTED, 10), row("AAA", 2022, VICTIMS, 100),
+                      row("BBB", 2022, CONVICTED, "<5"), row("BBB", 2022, VICTIMS, 20)])
+    t = j.ratio_alternatives({"all": g, "AAA only": g[g["iso3"] == "AAA"]}, 2022)
+    assert t.index.names == ["data", "suppressed"]
+    assert t.loc[("all", "exclude"), "ratio"] == pytest.approx(10.0)
+    assert t.loc[("all", "exclude"), "n_countries"] == 1
+    assert t.loc[("all", "impute"), "ratio"] == pytest.approx(100 * 12.5 / 120)
+    assert t.loc[("all", "lower"), "ratio"] == pytest.approx(100 * 11 / 120)
+    assert t.loc[("all", "upper"), "ratio"] == pytest.approx(100 * 14 / 120)
+    assert t.loc[("all", "upper"), "median_country_ratio"] == pytest.approx(15.0)  # of 10 and 20
+    assert t.loc[("AAA only", "impute"), "ratio"] == pytest.approx(10.0)
+    none = j.ratio_alternatives({"all": g}, 2021, policies=["exclude"])
+    assert math.isnan(none["ratio"].iloc[0]) and none["n_countries"].iloc[0] == 0
