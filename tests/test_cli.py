@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.conftest import RAW_MIRROR, raw_file
@@ -95,71 +94,6 @@ def test_corrupt_workbook_build_leaves_nothing(scratch_root: Path, capsys) -> No
         ["data", "build", "glotip_2025"],
         "data_glotip_2025-04-14.xlsx",
         "not a readable xlsx workbook",
-    )
-
-
-def test_unknown_category_build_leaves_nothing(scratch_root: Path, capsys, tmp_path: Path) -> None:
-    raw_file("unodc/data_glotip_2025-04-14.xlsx")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "data_glotip_1"
-    ws.append(["UNODC"])
-    ws.append(["14/04/2025"])
-    ws.append(
-        [
-            "Iso3_code",
-            "Country",
-            "Region",
-            "Subregion",
-            "Indicator",
-            "Dimension",
-            "Category",
-            "Sex",
-            "Age",
-            "Year",
-            "Unit of measurement",
-            "txtVALUE",
-            "Source",
-        ]
-    )
-    ws.append(
-        [
-            "AFG",
-            "Afghanistan",
-            "Asia",
-            "Southern Asia",
-            "Detected trafficking victims",
-            "Total",
-            "Total",
-            "Total",
-            "Total",
-            2020,
-            "Counts",
-            "12",
-            "GLOTIP",
-        ]
-    )
-    ws.append(
-        [
-            "AFG",
-            "Afghanistan",
-            "Asia",
-            "Southern Asia",
-            "Detected trafficking victims",
-            "Total",
-            "Total",
-            "Total",
-            "Elderly",
-            2020,
-            "Counts",
-            "12",
-            "GLOTIP",
-        ]
-    )
-    wb.save(tmp_path / "bad.xlsx")
-    _install_bad_raw(scratch_root, "glotip_2025", (tmp_path / "bad.xlsx").read_bytes())
-    _assert_clean_failure(
-        capsys, ["data", "build", "glotip_2025"], "unknown age value 'Elderly' on row 5"
     )
 
 

@@ -169,6 +169,13 @@ def duplicate_total(rows: list[list[object]]) -> list[list[object]]:
 
 
 BREAKERS.append(("dups", duplicate_total, "duplicate rows for the total of"))
+BREAKERS.append(
+    (
+        "unknown_age",
+        lambda r: r[:3] + [r[3][:8] + ["Elderly"] + r[3][9:]] + r[4:],
+        "unknown age value 'Elderly' on row 4",
+    )
+)
 
 
 def test_duplicate_total_rows(tmp_path: Path) -> None:
