@@ -6,13 +6,13 @@ Each function returns a table, one row per finding, that an exclusion entry in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tiptrends.aggregate import SEX_AGE, TOTAL_COLUMN, _value_column, country_year_counts
-from tiptrends.vocab import DIM_FORM, FORMS, SEX_AGE_GROUPS, VICTIMS
+from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_FORM, FORMS, SEX_AGE_GROUPS, VICTIMS
 
 MAD_SCALE = 1.4826
 """Scale making the median absolute deviation consistent with a normal SD."""
@@ -50,10 +50,16 @@ def consistency_checks(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFra
         ["iso3", "country", "year", TOTAL_COLUMN]
     ]
     specs = [
-        ("form", country_year_counts(df, indicator, DIM_FORM, suppressed="lower",
-                                     with_total=False), list(FORMS)),
-        ("sex_age", country_year_counts(df, indicator, SEX_AGE, suppressed="lower",
-                                        with_total=False), None),
+        (
+            "form",
+            country_year_counts(df, indicator, DIM_FORM, suppressed="lower", with_total=False),
+            list(FORMS),
+        ),
+        (
+            "sex_age",
+            country_year_counts(df, indicator, SEX_AGE, suppressed="lower", with_total=False),
+            None,
+        ),
     ]
     frames = []
     for name, bd, cats in specs:
@@ -72,8 +78,81 @@ def consistency_checks(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFra
     if out["country"].isna().any():
         names = df.drop_duplicates("iso3").set_index("iso3")["country"]
         out["country"] = out["country"].fillna(out["iso3"].map(names))
-    return out[cols].sort_values(["excess", "iso3", "year"], ascending=[False, True, True],
-                                 na_position="last").reset_index(drop=True)
+    return (
+        out[cols]
+        .sort_values(["excess", "iso3", "year"], ascending=[False, True, True], na_position="last")
+        .reset_index(drop=True)
+    )
+
+
+def citizenship_consistency(
+    df: pd.DataFrame, indicators: Sequence[str] = (VICTIMS, CONVICTED), min_excess: float = 0.0
+) -> pd.DataFrame:
+    """Citizenship breakdowns whose sum exceeds the country's own total.
+
+    The "by citizenship" dimension is free text; summing its categories per country-year
+    (suppressed cells counted as 1, the total's suppressed cell as 4, as in
+    :func:`consistency_checks`) and setting the sum against the total finds categories that
+    are not citizenships at all: a category that repeats the total (Bolivia's "TOTAL") or
+    questionnaire codes published with code digits as values ("Q6.1_..."). The curated
+    citizenship mapping (``data/mappings/citizenship.csv``) marks such categories; this check
+    shows their effect on the counts.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table.
+    indicators : sequence of str
+        Indicators to check (victims and persons convicted carry citizenship breakdowns).
+    min_excess : float
+        Report only excesses larger than this.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, iso3, country, year, breakdown_sum, total, excess, rel_excess, largest_category,
+        largest_value``, largest excess first.
+    """
+    frames = []
+    for indicator in indicators:
+        cells = country_year_counts(
+            df, indicator, DIM_CITIZENSHIP, suppressed="lower", with_total=False, wide=False
+        )
+        if cells.empty:
+            continue
+        total = country_year_counts(df, indicator, suppressed="upper")[
+            ["iso3", "year", TOTAL_COLUMN]
+        ]
+        sums = cells.groupby(["iso3", "year"], as_index=False).agg(
+            country=("country", "first"), breakdown_sum=("count", "sum")
+        )
+        top = cells.sort_values("count", ascending=False).drop_duplicates(["iso3", "year"])
+        top = top[["iso3", "year", "category", "count"]].rename(
+            columns={"category": "largest_category", "count": "largest_value"}
+        )
+        t = sums.merge(total, on=["iso3", "year"], how="inner").rename(
+            columns={TOTAL_COLUMN: "total"}
+        )
+        t = t.merge(top, on=["iso3", "year"], how="left").assign(indicator=indicator)
+        t["excess"] = t["breakdown_sum"] - t["total"]
+        frames.append(t[t["excess"] > min_excess])
+    cols = [
+        "indicator",
+        "iso3",
+        "country",
+        "year",
+        "breakdown_sum",
+        "total",
+        "excess",
+        "rel_excess",
+        "largest_category",
+        "largest_value",
+    ]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    out["rel_excess"] = out["excess"] / out["total"]
+    return out[cols].sort_values("excess", ascending=False).reset_index(drop=True)
 
 
 def revisions(
@@ -114,11 +193,23 @@ def revisions(
     m["rel_revision"] = m["abs_revision"] / m["total_old"]
     m["status"] = np.select(
         [m["total_old"].notna() & m["total_new"].notna(), m["total_old"].notna()],
-        ["both", "only_old"], default="only_new",
+        ["both", "only_old"],
+        default="only_new",
     )
     m["large"] = (m["rel_revision"].abs() > threshold) & (m["abs_revision"].abs() >= min_abs)
-    out = m[["iso3", "country", "year", "total_old", "total_new", "abs_revision",
-             "rel_revision", "status", "large"]]
+    out = m[
+        [
+            "iso3",
+            "country",
+            "year",
+            "total_old",
+            "total_new",
+            "abs_revision",
+            "rel_revision",
+            "status",
+            "large",
+        ]
+    ]
     order = out["abs_revision"].abs().fillna(-1)
     return out.loc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
