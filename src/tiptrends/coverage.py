@@ -883,6 +883,8 @@ def _describe(func: str, r: pd.Series) -> str:
     if func == "consistency_checks":
         what = str(r.get("check", "breakdown")).split("_")[0].replace("sex", "sex x age")
         return f"{year}{what} {_fmt(r['breakdown_sum'])} vs total {_fmt(r['total'])}"
+    if func == "citizenship_consistency":
+        return f"{year}citizenship {_fmt(r['breakdown_sum'])} vs total {_fmt(r['total'])}"
     if func == "revisions":
         rel = "" if pd.isna(r["rel_revision"]) else f" ({100 * r['rel_revision']:+.0f}%)"
         return f"{year}{_fmt(r['total_old'])} -> {_fmt(r['total_new'])}{rel}"
