@@ -11,6 +11,7 @@ import pytest
 from tests import tables
 from tests.tables import curated_row
 from tiptrends import forms as F
+from tiptrends import profiles as pr
 from tiptrends.errors import DataError
 from tiptrends.exclusions import Exclusion
 from tiptrends.vocab import (
@@ -241,3 +242,32 @@ def test_real_headline_figures_are_plausible(glotip_2025):
     assert ub["other_forms_pct"].iloc[0] == pytest.approx(shares[2])
     change = F.form_change_pct(glotip_2025, FORCED_LABOUR, 2019, 2022)
     assert math.isfinite(change) and change > 0
+
+
+def test_method_alternatives_population_weighted(toy):
+    # 2022 forced labour: AAA (Europe) 0.5, BBB (Africa) 0.7, DDD (Asia) 0.5
+    pop = pd.Series({"AAA": 1.0, "BBB": 3.0, "CCC": 4.0, "DDD": 2.0})
+    # region population counts every country of the table: Africa = BBB + CCC (2019 only)
+    rw = pr.region_population(toy, pop)
+    assert rw.to_dict() == {"Africa": 7.0, "Asia": 2.0, "Europe": 1.0}
+    t = F.method_alternatives(
+        toy, [FORCED_LABOUR], 2022, methods=("pooled", "weighted", "two_stage_population"),
+        denominators=("known",), population=pop, region_weights=rw,
+    ).set_index("method")
+    assert t.loc["pooled", FORCED_LABOUR] == pytest.approx(100 * 220 / 400)
+    assert t.loc["weighted", FORCED_LABOUR] == pytest.approx(100 * (0.5 + 3 * 0.7 + 2 * 0.5) / 6)
+    assert t.loc["two_stage_population", FORCED_LABOUR] == pytest.approx(
+        100 * (0.5 + 7 * 0.7 + 2 * 0.5) / 10
+    )
+    # a reporting country without population drops out of the weighted mean
+    no_ddd = pop.drop("DDD")
+    w = F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",),
+                              denominators=("known",), population=no_ddd)
+    assert w["n_countries"].iloc[0] == 2
+    assert w[FORCED_LABOUR].iloc[0] == pytest.approx(100 * (0.5 + 3 * 0.7) / 4)
+    # a region of a reporting country without weight is an error, not a silent drop
+    with pytest.raises(ValueError, match="region_weights lacks"):
+        F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("two_stage_population",),
+                              region_weights=pr.region_population(toy, no_ddd))
+    with pytest.raises(ValueError, match="needs population"):
+        F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",))

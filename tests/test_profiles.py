@@ -202,3 +202,97 @@ def test_real_child_change_and_forms(glotip_2025):
     fp = pr.form_profile_of_children(glotip_2025, [2022])
     sums = fp.groupby("group")["share_pct"].sum()
     assert sums.to_numpy() == pytest.approx([100.0, 100.0])
+
+
+@pytest.fixture
+def two_regions() -> pd.DataFrame:
+    """2022: AAA (Europe) children 0.2, BBB (Asia) 0.6, CCC (Europe) 0.8, DDD (Asia) no profile."""
+    return pd.DataFrame(
+        [
+            *sexage("AAA", 2022, 80, None, 20, None, 100),
+            *sexage("BBB", 2022, 40, None, 60, None, 100, region="Asia"),
+            *sexage("CCC", 2022, 20, None, 80, None, 100),
+            row("DDD", 2022, 50, region="Asia"),
+        ]
+    )
+
+
+def test_population_weighted_mean_known_answer(two_regions):
+    # shares 0.2 and 0.6 with populations 1 and 3 -> 0.5; CCC has no population: left out
+    pop = pd.Series({"AAA": 1.0, "BBB": 3.0})
+    alt = pr.profile_alternatives(
+        {"x": two_regions}, 2022, denominators=("known_sex_age",),
+        methods=("pooled", "mean", "weighted"), population=pop,
+    ).set_index("method")
+    assert alt.loc["weighted", "children"] == pytest.approx(50.0)
+    assert alt.loc["weighted", "n_countries"] == 2
+    assert alt.loc["mean", "children"] == pytest.approx(100 * (0.2 + 0.6 + 0.8) / 3)
+    assert alt.loc["pooled", "children"] == pytest.approx(100 * 160 / 300)
+
+
+def test_region_population_and_two_stage_population(two_regions):
+    pop = pd.Series({"AAA": 1.0, "BBB": 3.0, "DDD": 4.0, "ZZZ": 100.0})
+    rw = pr.region_population(two_regions, pop)
+    # DDD reports no profile but lives in Asia; ZZZ is not in the table; CCC has no population
+    assert rw.to_dict() == {"Asia": 7.0, "Europe": 1.0}
+    alt = pr.profile_alternatives(
+        {"x": two_regions}, 2022, denominators=("known_sex_age",),
+        methods=("two_stage", "two_stage_population"), region_weights=rw,
+    ).set_index("method")
+    # Europe pooled (20 + 80) / 200 = 0.5, Asia 0.6
+    assert alt.loc["two_stage", "children"] == pytest.approx(100 * (0.5 + 0.6) / 2)
+    assert alt.loc["two_stage_population", "children"] == pytest.approx(
+        100 * (0.5 * 1 + 0.6 * 7) / 8
+    )
+    p = pr.sex_age_profile(two_regions, [2022], method="two_stage", region_weights=rw).iloc[0]
+    assert p["children"] == pytest.approx(alt.loc["two_stage_population", "children"])
+
+
+def test_method_arguments_and_errors():
+    pop, rw = pd.Series({"AAA": 1.0}), pd.Series({"Europe": 1.0})
+    assert pr.method_arguments("pooled") == ("pooled", {})
+    m, kw = pr.method_arguments("weighted", pop)
+    assert m == "weighted" and kw["weights"] is pop
+    m, kw = pr.method_arguments("two_stage_population", region_weights=rw)
+    assert m == "two_stage" and kw["region_weights"] is rw
+    with pytest.raises(ValueError, match="needs population"):
+        pr.method_arguments("weighted")
+    with pytest.raises(ValueError, match="needs region_weights"):
+        pr.method_arguments("two_stage_population", population=pop)
+    with pytest.raises(ValueError, match="method must be one of"):
+        pr.method_arguments("median")
+    two = pd.DataFrame({"iso3": ["AAA", "AAA"], "region": ["Europe", "Asia"]})
+    with pytest.raises(ValueError, match="more than one region"):
+        pr.region_population(two, pop)
+
+
+def test_published_gap():
+    assert pr.published_gap(40.0, 42.0) == pytest.approx(2.0)
+    assert pr.published_gap(45.0, 42.0) == pytest.approx(3.0)
+    assert pr.published_gap(37.0, 36.0, 36.0, 38.0) == 0.0
+    assert pr.published_gap(30.0, 36.0, 36.0, 38.0) == pytest.approx(6.0)
+    assert pr.published_gap(40.0, 36.0, 36.0, 38.0) == pytest.approx(2.0)
+
+
+def test_method_gap_table():
+    values = pd.DataFrame(
+        {"pooled": [25.0, 56.0], "weighted": [36.0, 37.0], "mean": [20.0, 30.0]},
+        index=["fl", "se"],
+    )
+    published = pd.DataFrame(
+        {"published": [42.0, 36.0], "published_low": [None, 36.0], "published_high": [None, 38.0]},
+        index=["fl", "se"],
+    )
+    t = pr.method_gap_table(values, published).set_index(["figure", "method"])
+    assert t.loc[("fl", "pooled"), "distance"] == pytest.approx(17.0)
+    assert t.loc[("fl", "weighted"), "distance"] == pytest.approx(6.0)
+    assert t.loc[("se", "weighted"), "distance"] == 0.0  # inside the published range
+    assert t.loc[("se", "mean"), "distance"] == pytest.approx(6.0)
+    assert t["closer_than_main"].to_dict() == {
+        ("fl", "pooled"): False, ("fl", "weighted"): True, ("fl", "mean"): False,
+        ("se", "pooled"): False, ("se", "weighted"): True, ("se", "mean"): True,
+    }
+    with pytest.raises(ValueError, match="main method"):
+        pr.method_gap_table(values, published, main="two_stage")
+    with pytest.raises(KeyError, match="no published"):
+        pr.method_gap_table(values, published.drop("se"))

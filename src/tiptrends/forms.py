@@ -46,6 +46,7 @@ from tiptrends.decomposition import ShiftShareResult, shift_share
 from tiptrends.exclusions import Exclusion, apply_exclusions, exclusions_path, load_exclusions
 from tiptrends.models import BootstrapResult, bootstrap_countries
 from tiptrends.panels import pct_change
+from tiptrends.profiles import method_arguments
 from tiptrends.vocab import (
     DIM_FORM,
     FORMS,
@@ -287,9 +288,11 @@ def method_alternatives(
     year: int,
     *,
     suppressed: Policy = "exclude",
-    methods: Sequence[Method] = ("pooled", "mean", "two_stage"),
+    methods: Sequence[str] = ("pooled", "mean", "two_stage"),
     denominators: Sequence[Denominator] = ("known", "all"),
     countries: Iterable[str] | None = None,
+    population: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Shares of several forms under each aggregation method and denominator.
 
@@ -303,10 +306,20 @@ def method_alternatives(
         Year.
     suppressed : str
         Suppression policy.
-    methods, denominators : sequences
-        Alternatives to cross.
+    methods : sequence of str
+        Method labels of :data:`tiptrends.profiles.METHODS`: ``"pooled"``, ``"mean"``,
+        ``"two_stage"`` (regions weighted equally), ``"weighted"`` (country shares weighted
+        by ``population``), ``"two_stage_population"`` (regions weighted by
+        ``region_weights``).
+    denominators : sequence of str
+        Denominators to cross with the methods.
     countries : iterable of str, optional
         Restrict to these ISO3 codes.
+    population : Series, optional
+        Population by ISO3 (:func:`tiptrends.coverage.gsi_population`), for ``"weighted"``.
+    region_weights : Series, optional
+        Weights by region (:func:`tiptrends.profiles.region_population`), for
+        ``"two_stage_population"``.
 
     Returns
     -------
@@ -317,10 +330,11 @@ def method_alternatives(
     counts = _restrict(form_counts(df[df["year"] == year], suppressed=suppressed), countries)
     rows = []
     for m in methods:
+        agg_method, kw = method_arguments(m, population, region_weights)
         for d in denominators:
             row: dict[str, object] = {"method": m, "denominator": d}
             for c in categories:
-                res = aggregate_share(counts, c, d, m)
+                res = aggregate_share(counts, c, d, agg_method, **kw)
                 row[c] = 100 * res.share
                 row["n_countries"] = res.n_countries
             rows.append(row)

@@ -16,13 +16,18 @@ child-victims notebook. Every share says which **denominator** it uses:
 
 Suppressed ``"<5"`` cells follow :func:`tiptrends.aggregate.apply_suppression_policy`; a
 country enters a share in a year if it reports at least one sex x age group that year.
+
+Aggregation methods are named by the labels of :data:`METHODS`; the two population-weighted
+ones (:data:`POPULATION_METHODS`) are shared with :mod:`tiptrends.forms` through
+:func:`method_arguments` and :func:`region_population` (population by ISO3 comes from
+:func:`tiptrends.coverage.gsi_population`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -43,6 +48,134 @@ PROFILE_DENOMINATORS: dict[str, str] = {
 PROFILE_CATEGORIES = ("women", "men", "girls", "boys", "children")
 CHILD_GROUPS = ("children", "girls", "boys")
 ChildDefinition = Literal["girls_boys", "age_total"]
+
+POPULATION_METHODS: dict[str, str] = {
+    "weighted": "mean of country shares weighted by population",
+    "two_stage_population": "pooled within each region, regions weighted by their population",
+}
+"""Method labels that need population, and their meaning."""
+
+METHODS: dict[str, str] = {
+    "pooled": "sum of numerators over sum of denominators",
+    "mean": "unweighted mean of country shares",
+    "two_stage": "pooled within each region, unweighted mean of regions",
+    **POPULATION_METHODS,
+}
+"""Every aggregation method label accepted by :func:`method_arguments`."""
+
+
+# --------------------------------------------------------------------------- methods
+def region_population(
+    df: pd.DataFrame, population: pd.Series, region_column: str = "region"
+) -> pd.Series:
+    """Population of each region: the sum over every country of the table in that region.
+
+    All countries of ``df`` count, whether or not they report the breakdown that is being
+    aggregated, so the weights describe the regions, not their reporting countries.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table with ``iso3`` and ``region_column`` (the curated GLOTIP table or a counts
+        table); aggregate rows (``is_aggregate``) are ignored.
+    population : Series
+        Population indexed by ISO3 (e.g. :func:`tiptrends.coverage.gsi_population`).
+    region_column : str
+        Region column of ``df``.
+
+    Returns
+    -------
+    Series
+        Population (float) indexed by region, named ``"population"``; countries without a
+        population add nothing, a region none of whose countries has one is left out.
+
+    Raises
+    ------
+    ValueError
+        If a country of ``df`` has two regions.
+    """
+    rows = df[~df["is_aggregate"].astype(bool)] if "is_aggregate" in df.columns else df
+    meta = rows[["iso3", region_column]].dropna().drop_duplicates()
+    if meta["iso3"].duplicated().any():
+        dup = sorted(meta.loc[meta["iso3"].duplicated(), "iso3"])
+        raise ValueError(f"countries with more than one {region_column}: {dup}")
+    pop = meta["iso3"].map(population.astype(float))
+    ok = pop.notna()
+    out = pop[ok].groupby(meta.loc[ok, region_column], sort=True).sum()
+    out.index.name = region_column
+    return out.rename("population")
+
+
+def method_arguments(
+    method: str,
+    population: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
+) -> tuple[ag.Method, dict[str, pd.Series]]:
+    """Aggregation method and keyword arguments for a method label of :data:`METHODS`.
+
+    The keyword arguments are those of :func:`tiptrends.aggregate.aggregate_share`.
+
+    Parameters
+    ----------
+    method : str
+        ``"pooled"``, ``"mean"``, ``"two_stage"`` (regions weighted equally),
+        ``"weighted"`` (country shares weighted by ``population``) or
+        ``"two_stage_population"`` (regions weighted by ``region_weights``, e.g.
+        :func:`region_population`).
+    population : Series, optional
+        Population by ISO3; needed by ``"weighted"``.
+    region_weights : Series, optional
+        Weight by region; needed by ``"two_stage_population"``.
+
+    Returns
+    -------
+    method : str
+        The :data:`tiptrends.aggregate.Method` to use.
+    kwargs : dict
+        ``{"weights": population}``, ``{"region_weights": region_weights}`` or ``{}``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown label or a population method without its weights.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    if method == "weighted":
+        if population is None:
+            raise ValueError('method "weighted" needs population (a Series by iso3)')
+        return "weighted", {"weights": population}
+    if method == "two_stage_population":
+        if region_weights is None:
+            raise ValueError(
+                'method "two_stage_population" needs region_weights (see region_population)'
+            )
+        return "two_stage", {"region_weights": region_weights}
+    return cast(ag.Method, method), {}
+
+
+def published_gap(
+    value: float, published: float, low: float | None = None, high: float | None = None
+) -> float:
+    """Distance from a figure to the published value, or to the published range if given.
+
+    Parameters
+    ----------
+    value : float
+        Our figure.
+    published : float
+        Published value (used for a missing end of the range).
+    low, high : float, optional
+        Published range.
+
+    Returns
+    -------
+    float
+        ``0`` inside the range, else the absolute distance to its nearest end.
+    """
+    lo = published if low is None else low
+    hi = published if high is None else high
+    return float(max(lo - value, value - hi, 0.0))
 
 
 def _shares_kwargs(denominator: str) -> dict:
@@ -88,6 +221,59 @@ def apply_project_exclusions(
     entries = collection_exclusions(path)
     filtered, report = ex.apply_exclusions(df, entries)
     return filtered, report, ex.exclusions_table(entries)
+
+
+def method_gap_table(
+    values: pd.DataFrame, published: pd.DataFrame, main: str = "pooled"
+) -> pd.DataFrame:
+    """How far each method's figure is from the published one, and whether it is closer.
+
+    Parameters
+    ----------
+    values : DataFrame
+        Figures (index) x method labels (columns), in the unit of the published figures.
+    published : DataFrame
+        Indexed by figure, with ``published`` and optionally ``published_low`` /
+        ``published_high`` (a range; NaN or None when the figure is a single value).
+    main : str
+        The main method, which the others are compared with.
+
+    Returns
+    -------
+    DataFrame
+        One row per figure x method: ``figure, method, value, published, distance``
+        (:func:`published_gap`, 0 inside a published range) and ``closer_than_main``
+        (distance strictly smaller than the main method's; False for the main method).
+    """
+    if main not in values.columns:
+        raise ValueError(f"main method {main!r} is not a column of values")
+    missing = [f for f in values.index if f not in published.index]
+    if missing:
+        raise KeyError(f"no published figure for {missing}")
+
+    def bound(fig: object, col: str) -> float | None:
+        v = published.loc[fig, col] if col in published.columns else None
+        return None if v is None or pd.isna(v) else float(v)
+
+    rows = []
+    for fig in values.index:
+        pub = float(published.loc[fig, "published"])
+        lo, hi = bound(fig, "published_low"), bound(fig, "published_high")
+        main_dist = published_gap(float(values.loc[fig, main]), pub, lo, hi)
+        for m in values.columns:
+            value = float(values.loc[fig, m])
+            dist = published_gap(value, pub, lo, hi)
+            rows.append(
+                {
+                    "figure": fig,
+                    "method": m,
+                    "value": value,
+                    "published": pub,
+                    "distance": dist,
+                    "closer_than_main": bool(m != main and dist < main_dist),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- profiles
@@ -137,6 +323,7 @@ def sex_age_profile(
     by: str | None = None,
     form: str | None = None,
     population: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Shares of women, men, girls, boys and children among detected victims, per year.
 
@@ -159,7 +346,11 @@ def sex_age_profile(
     form : str, optional
         Profile within one form of exploitation (rows by form x sex x age).
     population : Series, optional
-        Population by iso3, for ``method="two_stage"`` (region weights) or ``"weighted"``.
+        Population by iso3: the weights of ``method="weighted"``; with ``"two_stage"`` and
+        no ``region_weights``, regions are weighted by the population of their countries in
+        the counts table (see :func:`tiptrends.aggregate.aggregate_share`).
+    region_weights : Series, optional
+        Weights by region for ``method="two_stage"`` (e.g. :func:`region_population`).
 
     Returns
     -------
@@ -174,6 +365,8 @@ def sex_age_profile(
         extra["weights"] = population
     elif population is not None:
         extra["population"] = population
+    if region_weights is not None:
+        extra["region_weights"] = region_weights
     counts = sex_age_counts(df, suppressed=suppressed, form=form)
     long = ag.shares_by_year(
         counts,
@@ -206,6 +399,7 @@ def profile_alternatives(
     methods: Sequence[str] = ("pooled",),
     suppressed: ag.Policy = "exclude",
     population: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The profile of one year under several data versions, denominators and methods.
 
@@ -216,27 +410,38 @@ def profile_alternatives(
         or :func:`sex_age_counts` tables.
     year : int
         Year of the profile.
-    denominators, methods : sequence of str
-        Combinations to compute (every frame x denominator x method).
+    denominators : sequence of str
+        Denominators (:data:`PROFILE_DENOMINATORS`).
+    methods : sequence of str
+        Method labels of :data:`METHODS` (every frame x denominator x method is computed).
     suppressed : str
         Suppression policy.
     population : Series, optional
-        Population by iso3, used by ``"two_stage"`` and ``"weighted"``.
+        Population by iso3, needed by ``"weighted"``.
+    region_weights : Series, optional
+        Weights by region (e.g. :func:`region_population`), needed by
+        ``"two_stage_population"``.
 
     Returns
     -------
     DataFrame
         ``data, denominator, method, women, men, girls, boys, children, n_countries,
-        n_victims`` (percent shares).
+        n_victims`` (percent shares; ``method`` is the label).
     """
     rows = []
     for label, frame in frames.items():
         frame = sex_age_counts(frame, suppressed=suppressed)
         for den in denominators:
             for m in methods:
-                pop = population if m in ("two_stage", "weighted") else None
+                agg_method, kw = method_arguments(m, population, region_weights)
                 p = sex_age_profile(
-                    frame, [year], denominator=den, method=m, suppressed=suppressed, population=pop
+                    frame,
+                    [year],
+                    denominator=den,
+                    method=agg_method,
+                    suppressed=suppressed,
+                    population=kw.get("weights"),
+                    region_weights=kw.get("region_weights"),
                 )
                 r = p.iloc[0].to_dict() if len(p) else {}
                 rows.append(
