@@ -404,7 +404,9 @@ def test_exclusion_evidence_several_diagnostics(cons):
 
 # --------------------------------------------------------------------------- moved from notebooks 01 and 10
 def test_year_total_influence_known_values():
-    c = counts_table({"AAA": {2022: 60.0}, "BBB": {2022: 30.0}, "CCC": {2022: math.nan, 2021: 10.0}})
+    c = counts_table(
+        {"AAA": {2022: 60.0}, "BBB": {2022: 30.0}, "CCC": {2022: math.nan, 2021: 10.0}}
+    )
     t = C.year_total_influence(c, 2022)
     assert t.columns[:2].tolist() == ["iso3", "country"]
     assert t["iso3"].tolist() == ["AAA", "BBB", "CCC"]
@@ -424,33 +426,48 @@ def test_panel_changes_by_stacks_versions():
 
 
 def test_open_panel_split_and_dropped_reporters():
-    c = counts_table({"AAA": {2019: 100.0, 2022: 150.0}, "BBB": {2019: 50.0}, "EEE": {2019: 70.0},
-                      "CCC": {2022: 20.0}, "DDD": {2019: math.nan, 2022: 5.0}})
+    c = counts_table(
+        {
+            "AAA": {2019: 100.0, 2022: 150.0},
+            "BBB": {2019: 50.0},
+            "EEE": {2019: 70.0},
+            "CCC": {2022: 20.0},
+            "DDD": {2019: math.nan, 2022: 5.0},
+        }
+    )
     s = C.open_panel_split(c, 2019, 2022)
     assert s.to_dict() == {
-        "only in base year: countries": 2, "only in base year: total": 120.0,
-        "only in end year: countries": 2, "only in end year: total": 25.0,
-        "matched: base-year total": 100.0, "matched: end-year total": 150.0,
+        "only in base year: countries": 2,
+        "only in base year: total": 120.0,
+        "only in end year: countries": 2,
+        "only in end year: total": 25.0,
+        "matched: base-year total": 100.0,
+        "matched: end-year total": 150.0,
     }
     # the open-set totals are the matched plus the one-year parts
     ch = C.panel_changes(c, 2019, 2022).loc["open"]
     assert ch["total_y0"] == s["only in base year: total"] + s["matched: base-year total"]
     assert ch["total_y1"] == s["only in end year: total"] + s["matched: end-year total"]
     d = C.dropped_reporters(c, 2019, 2022)
-    assert d.to_dict("list") == {"iso3": ["EEE", "BBB"], "country": ["EEE", "BBB"],
-                                 "value": [70.0, 50.0]}
+    assert d.to_dict("list") == {
+        "iso3": ["EEE", "BBB"],
+        "country": ["EEE", "BBB"],
+        "value": [70.0, 50.0],
+    }
     assert C.dropped_reporters(c, 2019, 2022, n=1)["iso3"].tolist() == ["EEE"]
     assert C.dropped_reporters(c, 2022, 2019)["iso3"].tolist() == ["CCC", "DDD"]
 
 
 def test_matched_revisions_known_values():
-    revs = pd.DataFrame({
-        "iso3": ["AAA", "BBB", "CCC", "AAA", "DDD"],
-        "year": [2019, 2019, 2019, 2020, 2020],
-        "total_old": [100.0, 50.0, math.nan, 10.0, 40.0],
-        "total_new": [120.0, 50.0, 30.0, 5.0, math.nan],
-        "status": ["both", "both", "only_new", "both", "only_old"],
-    })
+    revs = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC", "AAA", "DDD"],
+            "year": [2019, 2019, 2019, 2020, 2020],
+            "total_old": [100.0, 50.0, math.nan, 10.0, 40.0],
+            "total_new": [120.0, 50.0, 30.0, 5.0, math.nan],
+            "status": ["both", "both", "only_new", "both", "only_old"],
+        }
+    )
     t = C.matched_revisions(revs)
     assert t.index.tolist() == [2019, 2020]
     assert t.loc[2019, ["total_old", "total_new"]].tolist() == [150.0, 170.0]  # CCC was added
@@ -458,3 +475,37 @@ def test_matched_revisions_known_values():
     assert t.loc[2020, "revision_pct"] == pytest.approx(-50.0)  # DDD was removed
     assert t["country_years"].tolist() == [2, 1]
     assert C.matched_revisions(revs, years=[2020]).index.tolist() == [2020]
+
+
+def test_exclusion_evidence_by_release_uses_each_release_diagnostics() -> None:
+    table = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB"],
+            "years": ["2020", "2020"],
+            "releases": ["2025-04-14", "2023-05-30, 2025-04-14"],
+            "scope": ["all", "all"],
+            "indicator": ["v", "v"],
+            "reason": ["r", "r"],
+            "diagnostic": ["jumps", "jumps"],
+            "value": ["x", "x"],
+        }
+    )
+    hit = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB"],
+            "year": [2020, 2020],
+            "prev_value": [1.0, 1.0],
+            "value": [9.0, 9.0],
+            "robust_z": [5.0, 5.0],
+            "flag": [True, False],
+        }
+    )
+    out = C.exclusion_evidence_by_release(
+        table,
+        {"2025-04-14": {"jumps": hit}, "2023-05-30": {"jumps": hit.iloc[1:].assign(flag=True)}},
+    )
+    assert list(zip(out["release"], out["iso3"], out["flagged"], strict=True)) == [
+        ("2025-04-14", "AAA", True),
+        ("2025-04-14", "BBB", False),
+        ("2023-05-30", "BBB", True),
+    ]

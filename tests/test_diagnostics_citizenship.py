@@ -54,3 +54,20 @@ def test_real_data_finds_questionnaire_codes(glotip_2025) -> None:
     bolivia = out[(out["indicator"] == VICTIMS) & (out["iso3"] == "BOL")]
     flagged = bolivia.set_index("year")["largest_category"]
     assert flagged.loc[2021] == "TOTAL" and flagged.loc[2022] == "TOTAL"
+
+
+def test_citizenship_based_exclusions_are_backed_by_the_check(glotip_2025) -> None:
+    from tiptrends import exclusions
+
+    out = diagnostics.citizenship_consistency(glotip_2025, indicators=[VICTIMS])
+    flagged = set(zip(out["iso3"], out["year"], strict=True))
+    entries = [
+        e
+        for e in exclusions.load_exclusions()
+        if "citizenship_consistency" in e.diagnostic
+        and (e.releases is None or "2025-04-14" in e.releases)
+    ]
+    assert entries, "no exclusion relies on the citizenship check"
+    for e in entries:
+        for year in e.years or ():
+            assert (e.iso3, year) in flagged, (e.iso3, year)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.tables import curated_row
 from tiptrends import flows as F
+from tiptrends.coverage import gsi_population
 from tiptrends.errors import DataError
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_TOTAL, TOTAL, VICTIMS
 
@@ -364,7 +365,7 @@ def test_real_du_and_tiers(glotip_2025, gsi):
 
     d = F.du_corridors(data.load_tip_flows())
     assert d["years_named"].max() <= 9 and d["first_year"].min() >= 2008
-    rates = F.detection_rates(glotip_2025, F.gsi_population(gsi))
+    rates = F.detection_rates(glotip_2025, gsi_population(gsi))
     j = F.tier_rates(data.load_tip_tiers("du"), rates)
     assert set(j["tier"].astype(str)) <= set(F.TIERS)
     assert j["report_year"].between(2008, 2016).all()

@@ -140,28 +140,37 @@ def countries_reporting(
 def gsi_population(gsi: pd.DataFrame) -> pd.Series:
     """Population by ISO3 code from the Walk Free GSI 2023 summary table.
 
+    The figures describe population in 2020 (see :func:`tiptrends.data.load_gsi`).
+
     Parameters
     ----------
     gsi : DataFrame
-        Output of :func:`tiptrends.data.load_gsi` (columns country, population; no ISO code).
+        Output of :func:`tiptrends.data.load_gsi` (columns ``iso3``, ``population``); a table
+        without ``iso3`` has its ``country`` names matched with
+        :func:`tiptrends.countries.to_iso3`.
 
     Returns
     -------
     Series
-        Population (float) indexed by ``iso3``; names that get no code are dropped.
+        Population (float) indexed by ``iso3``; rows without a code or a population are dropped.
 
     Raises
     ------
     ValueError
         If two GSI rows map to the same code.
     """
-    from tiptrends import countries
+    if "iso3" in gsi.columns:
+        iso = gsi["iso3"].to_numpy()
+    else:
+        from tiptrends import countries
 
-    iso = countries.to_iso3(gsi["country"]).to_numpy()
+        iso = countries.to_iso3(gsi["country"]).to_numpy()
     pop = pd.Series(gsi["population"].astype(float).to_numpy(), index=iso, name="population")
-    pop = pop[pop.index.notna()]
+    pop = pop[pop.index.notna() & pop.notna()]
     if pop.index.duplicated().any():
-        raise ValueError(f"GSI names map to the same ISO3: {sorted(pop.index[pop.index.duplicated()])}")
+        raise ValueError(
+            f"GSI names map to the same ISO3: {sorted(pop.index[pop.index.duplicated()])}"
+        )
     pop.index.name = "iso3"
     return pop
 
@@ -205,7 +214,9 @@ def population_coverage(
 
 
 # --------------------------------------------------------------------------- suppression
-def suppression_summary(df: pd.DataFrame, by: Sequence[str] = ("indicator", "year")) -> pd.DataFrame:
+def suppression_summary(
+    df: pd.DataFrame, by: Sequence[str] = ("indicator", "year")
+) -> pd.DataFrame:
     """Number and share of suppressed ``"<5"`` rows.
 
     Parameters
@@ -296,14 +307,18 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
         v = ps.values.groupby("year")["value"].sum()
         n = len(ps.countries)
         rows[kind] = (float(v.get(y0, 0.0)), float(v.get(y1, 0.0)), n, n)
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["total_y0", "total_y1", "n_y0", "n_y1"])
+    out = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["total_y0", "total_y1", "n_y0", "n_y1"]
+    )
     out.index.name = "panel"
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_change"] = 100.0 * (out["total_y1"] / out["total_y0"].replace(0.0, np.nan) - 1.0)
     return out
 
 
-def panel_series(counts: pd.DataFrame, years: Iterable[int], value: str | None = None) -> pd.DataFrame:
+def panel_series(
+    counts: pd.DataFrame, years: Iterable[int], value: str | None = None
+) -> pd.DataFrame:
     """Pooled totals per year on the open, balanced and interpolated sets of a window.
 
     Returns
@@ -354,9 +369,11 @@ def change_influence(
     window = list(range(y0, y1 + 1))
     obs = counts[counts["year"].isin(window) & counts[col].notna()]
     n_years = obs.groupby("iso3")["year"].nunique()
-    vals = obs[obs["year"].isin([y0, y1])].pivot_table(
-        index="iso3", columns="year", values=col, aggfunc="first"
-    ).reindex(columns=[y0, y1])
+    vals = (
+        obs[obs["year"].isin([y0, y1])]
+        .pivot_table(index="iso3", columns="year", values=col, aggfunc="first")
+        .reindex(columns=[y0, y1])
+    )
     both = vals.notna().all(axis=1)
     if panel == "open":
         member0, member1 = vals[y0].notna(), vals[y1].notna()
@@ -374,14 +391,16 @@ def change_influence(
 
     full = pc(t0, t1) if t0 > 0 else float("nan")
     without = pc((t0 - c0).replace(0.0, np.nan), t1 - c1)
-    out = pd.DataFrame({
-        "iso3": vals.index,
-        "value_y0": vals[y0].to_numpy(),
-        "value_y1": vals[y1].to_numpy(),
-        "in_panel": (member0 | member1).to_numpy(),
-        "change_all": full,
-        "change_without": without.to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "iso3": vals.index,
+            "value_y0": vals[y0].to_numpy(),
+            "value_y1": vals[y1].to_numpy(),
+            "in_panel": (member0 | member1).to_numpy(),
+            "change_all": full,
+            "change_without": without.to_numpy(),
+        }
+    )
     out["effect"] = out["change_all"] - out["change_without"]
     names = counts.drop_duplicates("iso3").set_index("iso3")["country"]
     out.insert(1, "country", out["iso3"].map(names))
@@ -442,14 +461,16 @@ def open_panel_split(counts: pd.DataFrame, y0: int, y1: int, value: str | None =
     col = aggregate._value_column(counts, value)
     a, b = _year_values(counts, y0, col), _year_values(counts, y1, col)
     both = a.index.intersection(b.index)
-    return pd.Series({
-        "only in base year: countries": len(a.index.difference(both)),
-        "only in base year: total": a.drop(both).sum(),
-        "only in end year: countries": len(b.index.difference(both)),
-        "only in end year: total": b.drop(both).sum(),
-        "matched: base-year total": a[both].sum(),
-        "matched: end-year total": b[both].sum(),
-    })
+    return pd.Series(
+        {
+            "only in base year: countries": len(a.index.difference(both)),
+            "only in base year: total": a.drop(both).sum(),
+            "only in end year: countries": len(b.index.difference(both)),
+            "only in end year: total": b.drop(both).sum(),
+            "matched: base-year total": a[both].sum(),
+            "matched: end-year total": b[both].sum(),
+        }
+    )
 
 
 def dropped_reporters(
@@ -478,9 +499,13 @@ def dropped_reporters(
     gone = counts[(counts["year"] == y0) & counts[col].notna() & ~counts["iso3"].isin(reporters_y1)]
     gone = gone.nlargest(len(gone) if n is None else n, col)
     names = counts.drop_duplicates("iso3").set_index("iso3")["country"]
-    return pd.DataFrame({"iso3": gone["iso3"].to_numpy(),
-                         "country": gone["iso3"].map(names).to_numpy(),
-                         "value": gone[col].to_numpy()})
+    return pd.DataFrame(
+        {
+            "iso3": gone["iso3"].to_numpy(),
+            "country": gone["iso3"].map(names).to_numpy(),
+            "value": gone[col].to_numpy(),
+        }
+    )
 
 
 def year_total_influence(counts: pd.DataFrame, year: int, value: str | None = None) -> pd.DataFrame:
@@ -553,13 +578,18 @@ def total_definitions(df: pd.DataFrame, year: int) -> pd.DataFrame:
         "known_sex_age_incl_other": sa[four + other].sum(axis=1, min_count=1),
         "known_form": fm[forms].sum(axis=1, min_count=1),
     }
-    stacked = pd.concat([series["country_totals"], series["known_sex_age_incl_other"],
-                         series["known_form"]], axis=1)
-    series["max_total_or_breakdown"] = stacked.max(axis=1, skipna=True).where(stacked.notna().any(axis=1))
-    out = pd.DataFrame({
-        "value": {k: float(s.sum()) for k, s in series.items()},
-        "n_countries": {k: int(s.notna().sum()) for k, s in series.items()},
-    })
+    stacked = pd.concat(
+        [series["country_totals"], series["known_sex_age_incl_other"], series["known_form"]], axis=1
+    )
+    series["max_total_or_breakdown"] = stacked.max(axis=1, skipna=True).where(
+        stacked.notna().any(axis=1)
+    )
+    out = pd.DataFrame(
+        {
+            "value": {k: float(s.sum()) for k, s in series.items()},
+            "n_countries": {k: int(s.notna().sum()) for k, s in series.items()},
+        }
+    )
     out.index.name = "definition"
     return out
 
@@ -619,14 +649,30 @@ def compare_cells(old: pd.DataFrame, new: pd.DataFrame, tolerance: float = 0.0) 
     sn = m["suppressed_new"].astype("boolean").fillna(False).astype(bool)
     diff = (m["value_new"] - m["value_old"]).abs() > tolerance
     m["status"] = np.select(
-        [m["_merge"] == "right_only", m["_merge"] == "left_only",
-         so & sn, ~so & sn, so & ~sn, diff],
+        [
+            m["_merge"] == "right_only",
+            m["_merge"] == "left_only",
+            so & sn,
+            ~so & sn,
+            so & ~sn,
+            diff,
+        ],
         ["added", "removed", "unchanged", "newly_suppressed", "unsuppressed", "revised"],
         default="unchanged",
     )
-    m["suppressed_old"], m["suppressed_new"] = so.where(m["_merge"] != "right_only"), sn.where(
-        m["_merge"] != "left_only")
-    cols = [*key, "breakdown", "value_old", "value_new", "suppressed_old", "suppressed_new", "status"]
+    m["suppressed_old"], m["suppressed_new"] = (
+        so.where(m["_merge"] != "right_only"),
+        sn.where(m["_merge"] != "left_only"),
+    )
+    cols = [
+        *key,
+        "breakdown",
+        "value_old",
+        "value_new",
+        "suppressed_old",
+        "suppressed_new",
+        "status",
+    ]
     return m[cols].reset_index(drop=True)
 
 
@@ -634,8 +680,9 @@ CHANGE_STATUSES: tuple[str, ...] = ("added", "removed", "revised", "placeholder_
 """Country-year statuses of :func:`country_year_changes`."""
 
 
-def country_year_changes(cells: pd.DataFrame, breakdowns: Sequence[str] = ("total", "form", "sex_age")
-                         ) -> pd.DataFrame:
+def country_year_changes(
+    cells: pd.DataFrame, breakdowns: Sequence[str] = ("total", "form", "sex_age")
+) -> pd.DataFrame:
     """Classify each country-year and breakdown as added, removed, revised or unchanged.
 
     Parameters
@@ -661,18 +708,29 @@ def country_year_changes(cells: pd.DataFrame, breakdowns: Sequence[str] = ("tota
     material = st.isin(["revised", "newly_suppressed", "unsuppressed"])
     material |= st.eq("added") & ~c["suppressed_new"].astype("boolean").fillna(False).astype(bool)
     material |= st.eq("removed") & ~c["suppressed_old"].astype("boolean").fillna(False).astype(bool)
-    flags = pd.DataFrame({
-        "n_cells": 1, "n_added": st.eq("added"), "n_removed": st.eq("removed"),
-        "n_unchanged": st.eq("unchanged"), "n_changed": material,
-    }, index=c.index)
+    flags = pd.DataFrame(
+        {
+            "n_cells": 1,
+            "n_added": st.eq("added"),
+            "n_removed": st.eq("removed"),
+            "n_unchanged": st.eq("unchanged"),
+            "n_changed": material,
+        },
+        index=c.index,
+    )
     keys = [c["iso3"], c["year"], c["breakdown"]]
     agg = flags.groupby(keys, sort=True).sum().astype("int64")
     agg.index.names = ["iso3", "year", "breakdown"]
     agg = agg.reset_index()
     agg["status"] = np.select(
-        [agg["n_added"] == agg["n_cells"], agg["n_removed"] == agg["n_cells"],
-         agg["n_changed"] > 0, agg["n_unchanged"] < agg["n_cells"]],
-        ["added", "removed", "revised", "placeholder_only"], default="unchanged",
+        [
+            agg["n_added"] == agg["n_cells"],
+            agg["n_removed"] == agg["n_cells"],
+            agg["n_changed"] > 0,
+            agg["n_unchanged"] < agg["n_cells"],
+        ],
+        ["added", "removed", "revised", "placeholder_only"],
+        default="unchanged",
     )
     return agg[["iso3", "year", "breakdown", "status", "n_cells", "n_changed"]]
 
@@ -723,7 +781,9 @@ def headline_by_release(
         d = df if keep is None else df[df["iso3"].isin(keep)]
         tot = aggregate.aggregate_total(aggregate.country_year_counts(d)).set_index("year")
         form = aggregate.shares_by_year(d, DIM_FORM, categories=[FORCED_LABOUR], years=ys)
-        kids = aggregate.shares_by_year(d, aggregate.SEX_AGE, categories=[aggregate.CHILDREN], years=ys)
+        kids = aggregate.shares_by_year(
+            d, aggregate.SEX_AGE, categories=[aggregate.CHILDREN], years=ys
+        )
         form, kids = form.set_index("year"), kids.set_index("year")
         t = pd.DataFrame(index=pd.Index(ys, name="year"))
         t["victims_total"] = tot["total"].reindex(ys)
@@ -871,6 +931,35 @@ def exclusion_evidence(
     out["n_rows"] = n_rows
     out["flagged"] = flagged
     return out
+
+
+def exclusion_evidence_by_release(
+    exclusions: pd.DataFrame, diagnostics: Mapping[str, Mapping[str, pd.DataFrame]]
+) -> pd.DataFrame:
+    """:func:`exclusion_evidence` for each release, against that release's diagnostics.
+
+    Parameters
+    ----------
+    exclusions : DataFrame
+        Output of :func:`tiptrends.exclusions.exclusions_table` (with its ``releases`` column:
+        comma-separated release dates or ``"all"``).
+    diagnostics : mapping of str to mapping
+        Release date -> diagnostic tables of that release (as for :func:`exclusion_evidence`).
+
+    Returns
+    -------
+    DataFrame
+        One row per entry and release it applies to, with a ``release`` column first.
+    """
+    parts = []
+    for release, tables in diagnostics.items():
+        applies = exclusions["releases"].eq("all") | exclusions["releases"].str.split(
+            r",\s*"
+        ).apply(lambda rs, r=release: r in rs)
+        part = exclusion_evidence(exclusions[applies], tables)
+        parts.append(part.assign(release=release))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["release", *[c for c in out.columns if c != "release"]]]
 
 
 def _fmt(x: object) -> str:

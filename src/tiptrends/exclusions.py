@@ -57,6 +57,9 @@ class Exclusion:
         One of :data:`SCOPES`.
     indicator : str
         Indicator affected (``"*"`` for all).
+    releases : tuple of str or None
+        Releases (``release`` column, e.g. ``"2025-04-14"``) the entry applies to; None: all.
+        A diagnostic flags a series in one release; a revised release may be consistent.
     """
 
     iso3: str
@@ -66,6 +69,7 @@ class Exclusion:
     value: str
     scope: str = "all"
     indicator: str = VICTIMS
+    releases: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.scope not in SCOPES:
@@ -105,9 +109,11 @@ def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
     except tomllib.TOMLDecodeError as exc:
         raise DataError(p, f"not valid TOML ({exc})") from exc
     out = []
+    default_releases = raw.get("default_releases")
     for i, e in enumerate(raw.get("exclusion", []), start=1):
         try:
             years = e.get("years")
+            releases = e.get("releases", default_releases)
             out.append(Exclusion(
                 iso3=str(e["iso3"]),
                 years=None if years is None else tuple(int(y) for y in years),
@@ -116,6 +122,7 @@ def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
                 value=str(e["value"]),
                 scope=str(e.get("scope", "all")),
                 indicator=str(e.get("indicator", VICTIMS)),
+                releases=None if releases is None else tuple(str(r) for r in releases),
             ))
         except (KeyError, ValueError, TypeError) as exc:
             raise DataError(p, f"exclusion entry {i} is invalid ({exc})") from exc
@@ -128,6 +135,8 @@ def _mask(df: pd.DataFrame, e: Exclusion) -> pd.Series:
         m &= df["indicator"] == e.indicator
     if e.years is not None:
         m &= df["year"].isin(e.years)
+    if e.releases is not None and "release" in df.columns:
+        m &= df["release"].isin(e.releases)
     both_total = (df["sex"] == TOTAL) & (df["age"] == TOTAL)
     if e.scope == "total":
         m &= (df["dimension"] == DIM_TOTAL) & (df["category"] == TOTAL) & both_total
@@ -172,6 +181,7 @@ def apply_exclusions(
         rows.append({
             "iso3": e.iso3,
             "years": "all" if e.years is None else ",".join(map(str, e.years)),
+            "releases": "all" if e.releases is None else ",".join(e.releases),
             "scope": e.scope,
             "indicator": e.indicator,
             "reason": e.reason,
@@ -180,8 +190,8 @@ def apply_exclusions(
             "overlap": int((m & drop).sum()),
         })
         drop |= m
-    report = pd.DataFrame(rows, columns=["iso3", "years", "scope", "indicator", "reason",
-                                         "rows_dropped", "victims_dropped", "overlap"])
+    report = pd.DataFrame(rows, columns=["iso3", "years", "releases", "scope", "indicator",
+                                         "reason", "rows_dropped", "victims_dropped", "overlap"])
     return df.loc[~drop], report
 
 
@@ -191,17 +201,19 @@ def exclusions_table(exclusions: list[Exclusion]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``iso3, years, scope, indicator, reason, diagnostic, value``.
+        ``iso3, years, releases, scope, indicator, reason, diagnostic, value``.
     """
     return pd.DataFrame(
         [{
             "iso3": e.iso3,
             "years": "all" if e.years is None else ", ".join(map(str, e.years)),
+            "releases": "all" if e.releases is None else ", ".join(e.releases),
             "scope": e.scope,
             "indicator": e.indicator,
             "reason": e.reason,
             "diagnostic": e.diagnostic,
             "value": e.value,
         } for e in exclusions],
-        columns=["iso3", "years", "scope", "indicator", "reason", "diagnostic", "value"],
+        columns=["iso3", "years", "releases", "scope", "indicator", "reason", "diagnostic",
+                 "value"],
     )

@@ -676,18 +676,6 @@ def compare_corridors(unodc: pd.DataFrame, du: pd.DataFrame, n: int) -> pd.DataF
 
 
 # --------------------------------------------------------------------------- tiers
-def gsi_population(gsi: pd.DataFrame) -> pd.Series:
-    """Population by ISO3 from the Walk Free GSI 2023 table (2021 population estimates).
-
-    Returns
-    -------
-    pandas.Series
-        Float population indexed by ``iso3`` (countries without one left out).
-    """
-    pop = gsi.dropna(subset=["iso3"]).set_index("iso3")["population"]
-    return pop.dropna().astype(float)
-
-
 def detection_rates(
     glotip: pd.DataFrame,
     population: pd.Series,
