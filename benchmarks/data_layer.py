@@ -73,6 +73,13 @@ def main() -> None:
         )
         print(f"  {label:<55} {seconds:7.3f} s{verdict}")
     print(f"  ratio build / load (default)                            {build / load_quick:7.1f} x")
+    print("Other readers (raw file -> validated table, before ISO3 mapping)")
+    for source_id in ("gsi_2023", "ctdc_vp", "tip_tiers_kelley_heiss", "du_tip_tiers", "du_tip_flows"):
+        source = sources.get_source(source_id)
+        path, _ = sources.fetch(source_id)
+        reader = curate.READERS[source.reader].read()
+        seconds = _median_time(lambda reader=reader, path=path: reader(path), args.repeat)
+        print(f"  {source_id:<53} {seconds:7.3f} s")
 
 
 if __name__ == "__main__":

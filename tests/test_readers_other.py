@@ -536,28 +536,6 @@ def test_du_flows_missing_and_corrupt(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- contract
-@pytest.mark.parametrize(
-    ("reader", "relative"),
-    [
-        (walkfree.read_gsi, GSI),
-        (ctdc.read_ctdc, CTDC),
-        (tip.read_tip_kelley_heiss, KH),
-        (tip.read_du_tiers, DU_TIERS),
-        (tip.read_du_flows, DU_FLOWS),
-    ],
-)
-def test_readers_are_fast(reader: Callable[[Path], pd.DataFrame], relative: str) -> None:
-    import time
-
-    path = raw(relative)
-    timings = []
-    for _ in range(2):  # best of two, so a busy machine does not fail the test
-        start = time.perf_counter()
-        reader(path)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 2.0
-
-
 def test_module_contract() -> None:
     for module in (walkfree, ctdc, tip):
         assert isinstance(module.READER_VERSION, str) and module.READER_VERSION
