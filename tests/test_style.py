@@ -57,6 +57,7 @@ def test_source_note_adds_text() -> None:
 def test_save_figure_writes_png_svg_and_alt(tmp_path) -> None:
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
+    style.source_note(ax, "Test data")
     png = style.save_figure(fig, "diag", "A diagonal line", directory=tmp_path)
     assert png == tmp_path / "diag.png"
     assert (tmp_path / "diag.svg").read_text().count("A diagonal line") >= 1
@@ -65,7 +66,8 @@ def test_save_figure_writes_png_svg_and_alt(tmp_path) -> None:
     assert json.loads((tmp_path / "alt_text.json").read_text()) == {"diag": "A diagonal line"}
     assert not plt.fignum_exists(fig.number), "figure must be closed after saving"
 
-    fig2, _ = plt.subplots()
+    fig2, ax2 = plt.subplots()
+    style.source_note(ax2, "Test data")
     style.save_figure(fig2, "second", "Another figure", directory=tmp_path)
     assert set(json.loads((tmp_path / "alt_text.json").read_text())) == {"diag", "second"}
 
@@ -79,9 +81,19 @@ def test_save_figure_refuses_empty_alt(tmp_path, alt) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_save_figure_refuses_a_figure_without_source_note(tmp_path) -> None:
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    with pytest.raises(ValueError, match="no source note"):
+        style.save_figure(fig, "nosource", "A line", directory=tmp_path)
+    plt.close(fig)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_save_figure_default_directory_is_build_figures(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(tmp_path / "_build"))
-    fig, _ = plt.subplots()
+    fig, ax = plt.subplots()
+    style.source_note(ax, "Test data")
     path = style.save_figure(fig, "f", "Empty axes")
     assert path == tmp_path / "_build" / "figures" / "f.png"
 

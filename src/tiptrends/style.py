@@ -177,6 +177,10 @@ def _colours(labels: Sequence[str]) -> dict[str, str]:
     return out
 
 
+#: gid of the text written by :func:`source_note` (``save_figure`` checks it is there).
+SOURCE_NOTE_GID = "source-note"
+
+
 def source_note(ax: Axes, source: str, release: str | None = None, note: str | None = None) -> None:
     """Write "Source: ... (release ...)" in small grey type under the axes.
 
@@ -209,7 +213,7 @@ def source_note(ax: Axes, source: str, release: str | None = None, note: str | N
         fontsize=8,
         color=SOURCE_COLOUR,
         annotation_clip=False,
-        gid="source-note",
+        gid=SOURCE_NOTE_GID,
     )
 
 
@@ -281,12 +285,17 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
     Raises
     ------
     ValueError
-        If ``alt`` is empty or ``name`` is not a plain file stem.
+        If ``alt`` is empty, ``name`` is not a plain file stem, or the figure has no
+        :func:`source_note` (every figure of the collection states its source).
     """
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"save_figure({name!r}): alt text is required (describe the figure)")
     if not _NAME_RE.match(name):
         raise ValueError(f"save_figure: {name!r} is not a plain file stem")
+    if not fig.findobj(lambda artist: artist.get_gid() == SOURCE_NOTE_GID):
+        raise ValueError(
+            f"save_figure({name!r}): the figure has no source note (call style.source_note first)"
+        )
     alt = alt.strip()
     out = Path(directory) if directory is not None else paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
