@@ -85,6 +85,15 @@ def test_notebook_executes(site_render, notebook: str) -> None:
     recorded = {k for k, v in results.items() if v["notebook"] == notebook}
     missing = set(EXPECTED_KEYS.get(notebook, [])) - recorded
     assert not missing, f"{notebook} does not record {sorted(missing)}"
+    executed = nbformat.read(paths.build_dir() / "executed" / notebook, as_version=4)
+    images = [
+        o["data"]
+        for c in executed.cells
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
+    assert images, f"{notebook} shows no figure"
+    assert all('alt="' in d.get("text/html", "") for d in images), "a figure without alt text"
 
 
 @pytest.mark.notebooks
