@@ -202,6 +202,16 @@ def _sum_cells(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _drop_placeholder_breakdowns(cells: pd.DataFrame) -> pd.DataFrame:
+    """Set to NaN the breakdown cells of country-years whose breakdown is all "<5"."""
+    breakdown = cells["cat"] != TOTAL_COLUMN
+    all_suppressed = cells["n_suppressed"] == cells["n_rows"]
+    published = (breakdown & ~all_suppressed).groupby([cells["iso3"], cells["year"]]).transform("any")
+    cells = cells.copy()
+    cells.loc[breakdown & ~published, "count"] = np.nan
+    return cells
+
+
 def _country_meta(df: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in ("iso3", "country", "region", "subregion") if c in df.columns]
     meta = df[~df["is_aggregate"].astype(bool)][cols].drop_duplicates("iso3")
@@ -224,6 +234,7 @@ def country_year_counts(
     form: str | None = None,
     with_total: bool = True,
     wide: bool = True,
+    require_published: bool = True,
 ) -> pd.DataFrame:
     """Counts per country x year x category from the curated UNODC table.
 
@@ -257,6 +268,14 @@ def country_year_counts(
     wide : bool
         Wide table (one column per category) or long table (column ``category`` and
         ``count``, plus ``n_rows`` and ``n_suppressed`` per cell).
+    require_published : bool
+        For a breakdown (any dimension but ``DIM_TOTAL``): treat a country-year whose cells
+        of the breakdown are ALL suppressed as not reporting it (its cells become NaN under
+        every policy). Since 2017 the releases carry a lone "<5" row of a breakdown for almost
+        every country, also for countries that publish no such breakdown (Pakistan 2019:
+        32,022 victims and one "Sexual exploitation <5" row); without this rule the impute and
+        bound policies would read such placeholders as a breakdown with zeros elsewhere. Under
+        ``"exclude"`` the rule changes nothing. The country's own total is never affected.
 
     Returns
     -------
@@ -279,6 +298,8 @@ def country_year_counts(
     cells = _sum_cells(rows) if len(rows) else pd.DataFrame(
         columns=["iso3", "year", "cat", "count", "n_rows", "n_suppressed"]
     )
+    if require_published and dimension != DIM_TOTAL and len(cells):
+        cells = _drop_placeholder_breakdowns(cells)
     meta = _country_meta(df)
     if not wide:
         out = cells.rename(columns={"cat": "category"})
