@@ -112,11 +112,10 @@ def form_counts(
     DataFrame
         ``iso3, country, region, subregion, year``, the three forms and ``"Total"``.
     """
-    ref = country_year_counts(df, dimension=DIM_FORM, sex=sex, age=age)
-    if suppressed == "exclude":
-        return _published_only(ref, ref, FORMS)
+    # country_year_counts already blanks breakdowns made only of "<5" rows (require_published),
+    # so a country-year with any form value is one with a published form count.
     counts = country_year_counts(df, dimension=DIM_FORM, sex=sex, age=age, suppressed=suppressed)
-    return _published_only(counts, ref, FORMS)
+    return counts[counts[list(FORMS)].notna().any(axis=1)].reset_index(drop=True)
 
 
 def sex_age_counts(df: pd.DataFrame, *, suppressed: Policy = "exclude") -> pd.DataFrame:
