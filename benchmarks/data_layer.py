@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tiptrends import curate, data, sources
-from tiptrends.readers.unodc import read_glotip
+from tiptrends.io import curate, data, sources
+from tiptrends.io.readers.unodc import read_glotip
 
 
 def _median_time(func: Callable[[], object], repeat: int) -> float:
@@ -74,7 +74,13 @@ def main() -> None:
         print(f"  {label:<55} {seconds:7.3f} s{verdict}")
     print(f"  ratio build / load (default)                            {build / load_quick:7.1f} x")
     print("Other readers (raw file -> validated table, before ISO3 mapping)")
-    for source_id in ("gsi_2023", "ctdc_vp", "tip_tiers_kelley_heiss", "du_tip_tiers", "du_tip_flows"):
+    for source_id in (
+        "gsi_2023",
+        "ctdc_vp",
+        "tip_tiers_kelley_heiss",
+        "du_tip_tiers",
+        "du_tip_flows",
+    ):
         source = sources.get_source(source_id)
         path, _ = sources.fetch(source_id)
         reader = curate.READERS[source.reader].read()

@@ -29,14 +29,14 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tiptrends import paths
-from tiptrends.render import ensure_kernel
+from tiptrends.report.render import ensure_kernel
 
 CELL = """\
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
-from tiptrends.results import record
-from tiptrends.style import save_figure, source_note, use_house_style
+from tiptrends.report.results import record
+from tiptrends.report.style import save_figure, source_note, use_house_style
 
 use_house_style()
 rng = np.random.default_rng({i})
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
         build = tmp_path / "_build"
         code = (
-            "import sys\nfrom tiptrends.render import render_collection\n"
+            "import sys\nfrom tiptrends.report.render import render_collection\n"
             f"sys.exit(render_collection(jobs={args.jobs}, force=FORCE, "
             f"notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r}))"
         )

@@ -10,8 +10,10 @@ import pytest
 
 from tiptrends import paths
 
-RAW_MIRROR = Path(os.environ.get("TIPTRENDS_DATA_MIRROR")
-                  or paths.project_root().parent / "shared" / "data" / "raw")
+RAW_MIRROR = Path(
+    os.environ.get("TIPTRENDS_DATA_MIRROR")
+    or paths.project_root().parent / "shared" / "data" / "raw"
+)
 
 
 def raw_file(relative: str) -> Path:
@@ -53,7 +55,7 @@ def site_render():
     current: the cache key covers the notebook, the package source, the curated data and the
     installed package versions. ``TIPTRENDS_TEST_FORCE_RENDER=1`` ignores the cache.
     """
-    from tiptrends import render
+    from tiptrends.report import render
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
     return render.render(jobs=os.cpu_count() or 2, force=force, timeout=CELL_TIMEOUT)
@@ -73,7 +75,7 @@ def _curated(what: str, load):
 @pytest.fixture(scope="session")
 def glotip_2025():
     """The curated UNODC GLOTIP table, release 2025 (shared by the session: do not modify)."""
-    from tiptrends import data
+    from tiptrends.io import data
 
     return _curated("GLOTIP 2025", lambda: data.load_glotip(release="2025"))
 
@@ -81,7 +83,7 @@ def glotip_2025():
 @pytest.fixture(scope="session")
 def glotip_2023():
     """The curated UNODC GLOTIP table, release 2023 (shared by the session: do not modify)."""
-    from tiptrends import data
+    from tiptrends.io import data
 
     return _curated("GLOTIP 2023", lambda: data.load_glotip(release="2023"))
 
@@ -89,6 +91,6 @@ def glotip_2023():
 @pytest.fixture(scope="session")
 def gsi():
     """The curated Walk Free GSI 2023 table (shared by the session: do not modify)."""
-    from tiptrends import data
+    from tiptrends.io import data
 
     return _curated("Walk Free GSI 2023", data.load_gsi)

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.aggregate on hand-made tables with known answers, plus real-data smoke."""
+"""Tests for tiptrends.methods.aggregate on hand-made tables with known answers, plus real-data smoke."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from tests import tables
 from tests.tables import curated_row
-from tiptrends import aggregate as A
+from tiptrends.methods import aggregate as A
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -221,7 +221,7 @@ def test_aggregate_total_by_region_rate(forms_counts):
 
 
 def test_groupings_from_countries_module(forms_counts):
-    pytest.importorskip("tiptrends.countries")
+    pytest.importorskip("tiptrends.io.countries")
     eu = A.by_region(forms_counts, "eu27").set_index("group")
     assert eu.loc["EU27", "total"] == 70
     glotip = A.add_grouping(forms_counts, "glotip")

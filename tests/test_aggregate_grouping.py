@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tiptrends import aggregate
+from tiptrends.methods import aggregate
 
 
 def _counts() -> pd.DataFrame:

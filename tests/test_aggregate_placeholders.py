@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from tests.tables import META, curated_row
-from tiptrends import aggregate
+from tiptrends.methods import aggregate
 from tiptrends.vocab import DIM_FORM, FORCED_LABOUR, SEXUAL
 
 

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.citizenship (curated mapping of UNODC citizenship categories)."""
+"""Tests for tiptrends.io.citizenship (curated mapping of UNODC citizenship categories)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import raw_file
-from tiptrends import citizenship as Z
 from tiptrends import vocab
 from tiptrends.errors import DataError
+from tiptrends.io import citizenship as Z
 
 RELEASES = ("unodc/data_glotip_2025-04-14.xlsx", "unodc/data_glotip_2023-05-30.xlsx")
 

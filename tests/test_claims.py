@@ -1,4 +1,4 @@
-"""Tests for tiptrends.claims: the verdict rule on known cases and the ledger structure."""
+"""Tests for tiptrends.analyses.claims: the verdict rule on known cases and the ledger structure."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from tiptrends import claims as C
+from tiptrends.analyses import claims as C
 from tiptrends.vocab import ADULT, CHILD, DIM_TOTAL, FEMALE, MALE, TOTAL, VICTIMS
 
 
@@ -68,7 +68,7 @@ def test_claim_and_evidence_validation():
 
 
 def test_ledger_claims_refer_to_published_rows():
-    from tiptrends.published import load_published
+    from tiptrends.io.published import load_published
 
     pub = load_published()
     ids = set(pub["figure_id"])
@@ -89,15 +89,17 @@ def test_paraphrases_do_not_copy_the_release():
         words = c.paraphrase.lower().rstrip(".").split()
         # no run of 6 consecutive words of a paraphrase appears in the release
         for i in range(len(words) - 5):
-            assert " ".join(words[i:i + 6]) not in text, c.claim_id
+            assert " ".join(words[i : i + 6]) not in text, c.claim_id
 
 
 def test_ledger_table():
-    from tiptrends.published import load_published
+    from tiptrends.io.published import load_published
 
     pub = load_published()
-    ev = {c.claim_id: C.Evidence(c.claim_id, "n/a", C.NOT_TESTABLE)
-          for c in C.PRESS_RELEASE_2025_CLAIMS}
+    ev = {
+        c.claim_id: C.Evidence(c.claim_id, "n/a", C.NOT_TESTABLE)
+        for c in C.PRESS_RELEASE_2025_CLAIMS
+    }
     t = C.ledger(ev, pub)
     assert list(t.index) == [c.claim_id for c in C.PRESS_RELEASE_2025_CLAIMS]
     assert t.loc["victims_2021", "claimed"].startswith("over 50000")
@@ -113,18 +115,39 @@ def test_ledger_table():
 # --------------------------------------------------------------------------- children_share_pct
 def _sex_age_rows(iso3, year, women, men, girls, boys, total):
     """Curated GLOTIP victims rows: the country total and its sex x age split."""
-    cells = [(TOTAL, TOTAL, total), (FEMALE, ADULT, women), (MALE, ADULT, men),
-             (FEMALE, CHILD, girls), (MALE, CHILD, boys)]
-    return [{"iso3": iso3, "country": f"Country {iso3}", "is_aggregate": False,
-             "region": "Europe", "subregion": "Western Europe", "indicator": VICTIMS,
-             "dimension": DIM_TOTAL, "category": TOTAL, "sex": sex, "age": age, "year": year,
-             "value": float(v), "suppressed": False} for sex, age, v in cells]
+    cells = [
+        (TOTAL, TOTAL, total),
+        (FEMALE, ADULT, women),
+        (MALE, ADULT, men),
+        (FEMALE, CHILD, girls),
+        (MALE, CHILD, boys),
+    ]
+    return [
+        {
+            "iso3": iso3,
+            "country": f"Country {iso3}",
+            "is_aggregate": False,
+            "region": "Europe",
+            "subregion": "Western Europe",
+            "indicator": VICTIMS,
+            "dimension": DIM_TOTAL,
+            "category": TOTAL,
+            "sex": sex,
+            "age": age,
+            "year": year,
+            "value": float(v),
+            "suppressed": False,
+        }
+        for sex, age, v in cells
+    ]
 
 
 def test_children_share_pct_known_values():
-    g = pd.DataFrame(_sex_age_rows("AAA", 2021, 40, 30, 20, 10, 200)
-                     + _sex_age_rows("BBB", 2021, 30, 0, 10, 10, 50)
-                     + _sex_age_rows("AAA", 2020, 10, 10, 10, 10, 40))
+    g = pd.DataFrame(
+        _sex_age_rows("AAA", 2021, 40, 30, 20, 10, 200)
+        + _sex_age_rows("BBB", 2021, 30, 0, 10, 10, 50)
+        + _sex_age_rows("AAA", 2020, 10, 10, 10, 10, 40)
+    )
     # pooled over known sex and age: (30 + 20) / (100 + 50)
     assert C.children_share_pct(g, 2021) == pytest.approx(100 * 50 / 150)
     # mean of the country shares 30% and 40%

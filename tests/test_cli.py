@@ -10,8 +10,9 @@ import pytest
 
 from tests.conftest import RAW_MIRROR, raw_file
 from tests.test_unodc_reader import BREAKERS, _small_rows, _write
-from tiptrends import curate, paths, sources
+from tiptrends import paths
 from tiptrends.cli import build_parser, main
+from tiptrends.io import curate, sources
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.countries (name matching, EU-27, M49 and GLOTIP regions)."""
+"""Tests for tiptrends.io.countries (name matching, EU-27, M49 and GLOTIP regions)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import raw_file
-from tiptrends import countries as C
 from tiptrends.errors import DataError
+from tiptrends.io import countries as C
 
 
 def _gsi_names() -> pd.Series:

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.coverage: hand-made tables with known answers, then real-data smoke tests."""
+"""Tests for tiptrends.analyses.coverage: hand-made tables with known answers, then real-data smoke tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.tables import counts_table, curated_row
-from tiptrends import coverage as C
+from tiptrends.analyses import coverage as C
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -274,7 +274,7 @@ def test_real_suppression_and_reporting(glotip_2025):
 
 
 def test_real_totals_and_panels(glotip_2025):
-    from tiptrends import aggregate
+    from tiptrends.methods import aggregate
 
     new = glotip_2025
     defs = C.total_definitions(new, 2022)

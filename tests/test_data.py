@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import RAW_MIRROR, raw_file
-from tiptrends import curate, data, paths
+from tiptrends import paths
 from tiptrends.errors import DataError
+from tiptrends.io import curate, data
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
-"""Tests for tiptrends.decomposition (shift-share) on hand-made data."""
+"""Tests for tiptrends.methods.decomposition (shift-share) on hand-made data."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from tiptrends.decomposition import shift_share
+from tiptrends.methods.decomposition import shift_share
 
 
 def s(**kw):

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.detection: hand-made tables with known answers, plus real-data smoke."""
+"""Tests for tiptrends.analyses.detection: hand-made tables with known answers, plus real-data smoke."""
 
 from __future__ import annotations
 
@@ -8,31 +8,35 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tiptrends import detection as D
+from tiptrends.analyses import detection as D
 from tiptrends.errors import DataError
 from tiptrends.vocab import DIM_TOTAL, TOTAL, VICTIMS
 
 
 def counts_table():
-    return pd.DataFrame({
-        "iso3": ["AAA", "AAA", "BBB", "CCC", "DDD"],
-        "country": ["A", "A", "B", "C", "D"],
-        "region": ["Europe"] * 5,
-        "subregion": ["Western Europe"] * 5,
-        "year": [2021, 2022, 2021, 2021, 2021],
-        "Total": [100.0, 50.0, 20.0, 30.0, np.nan],
-    })
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA", "BBB", "CCC", "DDD"],
+            "country": ["A", "A", "B", "C", "D"],
+            "region": ["Europe"] * 5,
+            "subregion": ["Western Europe"] * 5,
+            "year": [2021, 2022, 2021, 2021, 2021],
+            "Total": [100.0, 50.0, 20.0, 30.0, np.nan],
+        }
+    )
 
 
 def gsi_table():
-    return pd.DataFrame({
-        "iso3": ["AAA", "BBB", "CCC", "EEE"],
-        "population": [1_000_000, 2_000_000, 500_000, 10_000],
-        "prevalence_per_1000": [1.0, 2.0, np.nan, 3.0],
-        "number_in_modern_slavery": pd.array([10_000, 4_000, pd.NA, 30], dtype="Int64"),
-        "gov_response_total": [60.0, 40.0, 50.0, 30.0],
-        "region": ["R1", "R1", "R2", "R2"],
-    })
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC", "EEE"],
+            "population": [1_000_000, 2_000_000, 500_000, 10_000],
+            "prevalence_per_1000": [1.0, 2.0, np.nan, 3.0],
+            "number_in_modern_slavery": pd.array([10_000, 4_000, pd.NA, 30], dtype="Int64"),
+            "gov_response_total": [60.0, 40.0, 50.0, 30.0],
+            "region": ["R1", "R1", "R2", "R2"],
+        }
+    )
 
 
 def test_rates_known_values():
@@ -95,8 +99,8 @@ def test_association_monotone_and_robust():
 # --------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
 def real():
-    data = pytest.importorskip("tiptrends.data")
-    from tiptrends.aggregate import country_year_counts
+    data = pytest.importorskip("tiptrends.io.data")
+    from tiptrends.methods.aggregate import country_year_counts
 
     try:
         glotip, gsi = data.load_glotip(release="2025"), data.load_gsi()
@@ -126,12 +130,26 @@ def test_real_region_summary_covers_all_rows(real):
 # --------------------------------------------------------------------------- headline_measures
 def _curated(rows):
     """Curated GLOTIP rows (victims totals) from (iso3, year, value); None is a '<5' cell."""
-    return pd.DataFrame([{
-        "iso3": i, "country": f"Country {i}", "is_aggregate": False, "region": "Europe",
-        "subregion": "Western Europe", "indicator": VICTIMS, "dimension": DIM_TOTAL,
-        "category": TOTAL, "sex": TOTAL, "age": TOTAL, "year": y,
-        "value": np.nan if v is None else float(v), "suppressed": v is None,
-    } for i, y, v in rows])
+    return pd.DataFrame(
+        [
+            {
+                "iso3": i,
+                "country": f"Country {i}",
+                "is_aggregate": False,
+                "region": "Europe",
+                "subregion": "Western Europe",
+                "indicator": VICTIMS,
+                "dimension": DIM_TOTAL,
+                "category": TOTAL,
+                "sex": TOTAL,
+                "age": TOTAL,
+                "year": y,
+                "value": np.nan if v is None else float(v),
+                "suppressed": v is None,
+            }
+            for i, y, v in rows
+        ]
+    )
 
 
 def test_headline_measures_known_values():
@@ -146,7 +164,11 @@ def test_headline_measures_known_values():
     assert math.isnan(h["median per 100k, 2022"])
     assert math.isnan(h["world per 1,000 estimated, 2022"])
     imp = D.headline_measures(g, gsi_table(), [2022], suppressed="impute")
-    assert list(imp) == ["median per 100k, 2022", "world per 1,000 estimated, 2022", "countries, 2022"]
+    assert list(imp) == [
+        "median per 100k, 2022",
+        "world per 1,000 estimated, 2022",
+        "countries, 2022",
+    ]
     assert imp["median per 100k, 2022"] == pytest.approx(0.25)  # 2.5 / 1m x 100k
     assert imp["world per 1,000 estimated, 2022"] == pytest.approx(0.25)  # 2.5 / 10,000 x 1,000
     assert imp["countries, 2022"] == 1

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.diagnostics on hand-made tables, plus real-data smoke tests."""
+"""Tests for tiptrends.methods.diagnostics on hand-made tables, plus real-data smoke tests."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from tests.test_aggregate import row, table
-from tiptrends import aggregate as A
-from tiptrends import diagnostics as D
-from tiptrends import exclusions as X
 from tiptrends.errors import DataError
+from tiptrends.io import exclusions as X
+from tiptrends.methods import aggregate as A
+from tiptrends.methods import diagnostics as D
 from tiptrends.vocab import ADULT, CHILD, CONVICTED, DIM_FORM, FEMALE, FORCED_LABOUR, MALE, SEXUAL
 
 
@@ -83,7 +83,7 @@ def test_real_diagnostics_smoke(glotip_2023, glotip_2025):
 
 
 # --------------------------------------------------------------------------- exclusions
-# (tests of tiptrends.exclusions live here: they apply what the diagnostics justify)
+# (tests of tiptrends.io.exclusions live here: they apply what the diagnostics justify)
 
 
 def write(tmp_path, text):
@@ -175,5 +175,3 @@ def test_project_exclusions_are_backed_by_diagnostics(glotip_2025, glotip_2023):
         kept, report = X.apply_exclusions(release_table, mine)
         assert report["rows_dropped"].gt(0).all(), report[report["rows_dropped"] == 0]
         assert len(kept) + report["rows_dropped"].sum() == len(release_table)
-
-

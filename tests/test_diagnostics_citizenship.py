@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.tables import META, curated_row
-from tiptrends import diagnostics
+from tiptrends.methods import diagnostics
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, VICTIMS
 
 
@@ -57,7 +57,7 @@ def test_real_data_finds_questionnaire_codes(glotip_2025) -> None:
 
 
 def test_citizenship_based_exclusions_are_backed_by_the_check(glotip_2025) -> None:
-    from tiptrends import exclusions
+    from tiptrends.io import exclusions
 
     out = diagnostics.citizenship_consistency(glotip_2025, indicators=[VICTIMS])
     flagged = set(zip(out["iso3"], out["year"], strict=True))

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.eu: hand-made tables with known answers, plus real-data smoke tests."""
+"""Tests for tiptrends.analyses.eu: hand-made tables with known answers, plus real-data smoke tests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.tables import curated_row
-from tiptrends import eu
+from tiptrends.analyses import eu
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -133,7 +133,7 @@ def test_real_eu_2022_status_and_sum(glotip_2025):
     counts = eu.status_counts(st).loc[2022]
     assert counts.sum() == 27
     assert counts[eu.REPORTED] >= 20
-    from tiptrends.aggregate import country_year_counts
+    from tiptrends.methods.aggregate import country_year_counts
 
     tot = eu.eu_subset(country_year_counts(glotip_2025))
     reported = tot[(tot["year"] == 2022) & tot[TOTAL].notna()]
@@ -153,7 +153,7 @@ def test_real_citizenship_shares_sum_to_100(glotip_2025):
 
 
 def test_real_eurostat_rows():
-    from tiptrends.published import load_published
+    from tiptrends.io.published import load_published
 
     pub = load_published()
     tot = eu.published_annual(pub, "eurostat", "victims_total")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from tests.tables import META, curated_row
-from tiptrends import exclusions as X
+from tiptrends.io import exclusions as X
 
 TOML = """
 default_releases = ["2025-04-14"]

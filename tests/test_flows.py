@@ -1,4 +1,4 @@
-"""Tests for tiptrends.flows: hand-made tables with known answers, then real-data smoke tests."""
+"""Tests for tiptrends.analyses.flows: hand-made tables with known answers, then real-data smoke tests."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from tests.tables import curated_row
-from tiptrends import flows as F
-from tiptrends.coverage import gsi_population
+from tiptrends.analyses import flows as F
+from tiptrends.analyses.coverage import gsi_population
 from tiptrends.errors import DataError
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_TOTAL, TOTAL, VICTIMS
 
@@ -344,7 +344,7 @@ def test_real_marked_categories_are_the_total_and_the_codes():
 
 
 def test_real_citizenship_rows_and_shares(glotip_2025):
-    from tiptrends.citizenship import mapped_share
+    from tiptrends.io.citizenship import mapped_share
 
     rows = F.citizenship_rows(glotip_2025, drop_excluded=False)  # every category maps
     assert rows.loc[rows["category"] == "TOTAL", "iso3"].eq("BOL").all()
@@ -361,7 +361,7 @@ def test_real_citizenship_rows_and_shares(glotip_2025):
 
 
 def test_real_du_and_tiers(glotip_2025, gsi):
-    from tiptrends import data
+    from tiptrends.io import data
 
     d = F.du_corridors(data.load_tip_flows())
     assert d["years_named"].max() <= 9 and d["first_year"].min() >= 2008
@@ -375,17 +375,23 @@ def test_real_du_and_tiers(glotip_2025, gsi):
 # --------------------------------------------------------------------------- moved from notebook 09
 def _cit(records):
     """Rows shaped like citizenship_rows output from (iso3, year, group, cit_iso3, origin, value)."""
-    return pd.DataFrame(records, columns=["iso3", "year", "citizenship_group", "citizenship_iso3",
-                                          "origin", "value"])
+    return pd.DataFrame(
+        records,
+        columns=["iso3", "year", "citizenship_group", "citizenship_iso3", "origin", "value"],
+    )
 
 
 def test_victims_by_citizenship_group_and_nationalities():
-    r = _cit([("DEU", 2022, "country", "ALB", "foreign", 10.0),
-              ("DEU", 2022, "nationals", math.nan, "domestic", 5.0),
-              ("DEU", 2022, "country", "MEX", "foreign", math.nan),
-              ("USA", 2022, "country", "MEX", "foreign", 0.0),
-              ("USA", 2022, "unmapped", math.nan, "unknown", 3.0),
-              ("USA", 2021, "country", "DEU", "foreign", 7.0)])
+    r = _cit(
+        [
+            ("DEU", 2022, "country", "ALB", "foreign", 10.0),
+            ("DEU", 2022, "nationals", math.nan, "domestic", 5.0),
+            ("DEU", 2022, "country", "MEX", "foreign", math.nan),
+            ("USA", 2022, "country", "MEX", "foreign", 0.0),
+            ("USA", 2022, "unmapped", math.nan, "unknown", 3.0),
+            ("USA", 2021, "country", "DEU", "foreign", 7.0),
+        ]
+    )
     g = F.victims_by_citizenship_group(r)
     assert g.to_dict() == {"country": 17.0, "nationals": 5.0, "unmapped": 3.0}
     # MEX only has a suppressed and a zero count in 2022; DEU counts through its nationals
@@ -394,19 +400,33 @@ def test_victims_by_citizenship_group_and_nationalities():
 
 
 def test_foreign_change_pct_on_reporting_panel():
-    r = _cit([("DEU", 2019, "country", "ALB", "foreign", 10.0),
-              ("DEU", 2019, "nationals", math.nan, "domestic", 5.0),
-              ("DEU", 2020, "country", "ALB", "foreign", 15.0),
-              ("USA", 2019, "country", "MEX", "foreign", 100.0)])  # not reporting in 2020
+    r = _cit(
+        [
+            ("DEU", 2019, "country", "ALB", "foreign", 10.0),
+            ("DEU", 2019, "nationals", math.nan, "domestic", 5.0),
+            ("DEU", 2020, "country", "ALB", "foreign", 15.0),
+            ("USA", 2019, "country", "MEX", "foreign", 100.0),
+        ]
+    )  # not reporting in 2020
     pct, n = F.foreign_change_pct(r, 2019, 2020)
     assert pct == pytest.approx(50.0) and n == 1
 
 
 def test_corridor_overlap_table_known_values():
-    u = pd.DataFrame({"origin_iso3": ["ALB", "MEX", "DEU"], "destination_iso3": ["DEU", "USA", "USA"],
-                      "victims": [30.0, 20.0, 10.0]})
-    du = pd.DataFrame({"origin_iso3": ["MEX", "USA", "ALB"], "destination_iso3": ["USA", "MEX", "DEU"],
-                       "years_named": [9, 8, 7]})
+    u = pd.DataFrame(
+        {
+            "origin_iso3": ["ALB", "MEX", "DEU"],
+            "destination_iso3": ["DEU", "USA", "USA"],
+            "victims": [30.0, 20.0, 10.0],
+        }
+    )
+    du = pd.DataFrame(
+        {
+            "origin_iso3": ["MEX", "USA", "ALB"],
+            "destination_iso3": ["USA", "MEX", "DEU"],
+            "years_named": [9, 8, 7],
+        }
+    )
     t = F.corridor_overlap_table({"recent": u}, du, (1, 2))
     assert t.index.tolist() == [("recent", 1), ("recent", 2)]
     assert t["in both top n"].tolist() == [0, 1]

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.forms: hand-made tables with known answers, plus real-data checks."""
+"""Tests for tiptrends.analyses.forms: hand-made tables with known answers, plus real-data checks."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 
 from tests import tables
 from tests.tables import curated_row
-from tiptrends import forms as F
-from tiptrends import profiles as pr
+from tiptrends.analyses import forms as F
+from tiptrends.analyses import profiles as pr
 from tiptrends.errors import DataError
-from tiptrends.exclusions import Exclusion
+from tiptrends.io.exclusions import Exclusion
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -251,8 +251,13 @@ def test_method_alternatives_population_weighted(toy):
     rw = pr.region_population(toy, pop)
     assert rw.to_dict() == {"Africa": 7.0, "Asia": 2.0, "Europe": 1.0}
     t = F.method_alternatives(
-        toy, [FORCED_LABOUR], 2022, methods=("pooled", "weighted", "two_stage_population"),
-        denominators=("known",), population=pop, region_weights=rw,
+        toy,
+        [FORCED_LABOUR],
+        2022,
+        methods=("pooled", "weighted", "two_stage_population"),
+        denominators=("known",),
+        population=pop,
+        region_weights=rw,
     ).set_index("method")
     assert t.loc["pooled", FORCED_LABOUR] == pytest.approx(100 * 220 / 400)
     assert t.loc["weighted", FORCED_LABOUR] == pytest.approx(100 * (0.5 + 3 * 0.7 + 2 * 0.5) / 6)
@@ -261,13 +266,24 @@ def test_method_alternatives_population_weighted(toy):
     )
     # a reporting country without population drops out of the weighted mean
     no_ddd = pop.drop("DDD")
-    w = F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",),
-                              denominators=("known",), population=no_ddd)
+    w = F.method_alternatives(
+        toy,
+        [FORCED_LABOUR],
+        2022,
+        methods=("weighted",),
+        denominators=("known",),
+        population=no_ddd,
+    )
     assert w["n_countries"].iloc[0] == 2
     assert w[FORCED_LABOUR].iloc[0] == pytest.approx(100 * (0.5 + 3 * 0.7) / 4)
     # a region of a reporting country without weight is an error, not a silent drop
     with pytest.raises(ValueError, match="region_weights lacks"):
-        F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("two_stage_population",),
-                              region_weights=pr.region_population(toy, no_ddd))
+        F.method_alternatives(
+            toy,
+            [FORCED_LABOUR],
+            2022,
+            methods=("two_stage_population",),
+            region_weights=pr.region_population(toy, no_ddd),
+        )
     with pytest.raises(ValueError, match="needs population"):
         F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",))

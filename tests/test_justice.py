@@ -1,4 +1,4 @@
-"""Tests for tiptrends.justice: hand-made tables with known answers, then real-data smoke tests."""
+"""Tests for tiptrends.analyses.justice: hand-made tables with known answers, then real-data smoke tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.tables import curated_row
-from tiptrends import justice as j
+from tiptrends.analyses import justice as j
 from tiptrends.vocab import (
     CONVICTED,
     FEMALE,
@@ -157,7 +157,7 @@ def test_real_justice_chain(glotip_2025):
 
 
 def test_real_ctdc_summaries():
-    from tiptrends import data
+    from tiptrends.io import data
 
     try:
         c = data.load_ctdc()
@@ -174,13 +174,15 @@ def test_real_ctdc_summaries():
 
 # --------------------------------------------------------------------------- moved from notebook 05
 def _jc():
-    return pd.DataFrame({
-        "iso3": ["AAA", "BBB", "CCC", "DDD", "AAA"],
-        "country": ["Country AAA", "Country BBB", "Country CCC", "Country DDD", "Country AAA"],
-        "year": [2022, 2022, 2022, 2022, 2021],
-        "convicted": [10.0, 5.0, math.nan, 3.0, 1.0],
-        "victims": [100.0, 20.0, 50.0, 0.0, 10.0],
-    })
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC", "DDD", "AAA"],
+            "country": ["Country AAA", "Country BBB", "Country CCC", "Country DDD", "Country AAA"],
+            "year": [2022, 2022, 2022, 2022, 2021],
+            "convicted": [10.0, 5.0, math.nan, 3.0, 1.0],
+            "victims": [100.0, 20.0, 50.0, 0.0, 10.0],
+        }
+    )
 
 
 def test_matched_rows_and_ratio_influence_known_values():
@@ -192,13 +194,20 @@ def test_matched_rows_and_ratio_influence_known_values():
     assert infl["estimate_without"].tolist() == pytest.approx([25.0, 10.0])
     assert infl["effect"].tolist() == pytest.approx([-12.5, 2.5])
     assert infl[["country", "convicted", "victims"]].iloc[1].tolist() == ["Country BBB", 5.0, 20.0]
-    assert j.ratio_influence(_jc(), "convicted", "victims", 2022, per=1)["estimate_all"].iloc[0] == (
-        pytest.approx(0.125))
+    assert j.ratio_influence(_jc(), "convicted", "victims", 2022, per=1)["estimate_all"].iloc[
+        0
+    ] == (pytest.approx(0.125))
 
 
 def test_ratio_alternatives_known_values():
-    g = pd.DataFrame([row("AAA", 2022, CONVICTED, 10), row("AAA", 2022, VICTIMS, 100),
-                      row("BBB", 2022, CONVICTED, "<5"), row("BBB", 2022, VICTIMS, 20)])
+    g = pd.DataFrame(
+        [
+            row("AAA", 2022, CONVICTED, 10),
+            row("AAA", 2022, VICTIMS, 100),
+            row("BBB", 2022, CONVICTED, "<5"),
+            row("BBB", 2022, VICTIMS, 20),
+        ]
+    )
     t = j.ratio_alternatives({"all": g, "AAA only": g[g["iso3"] == "AAA"]}, 2022)
     assert t.index.names == ["data", "suppressed"]
     assert t.loc[("all", "exclude"), "ratio"] == pytest.approx(10.0)

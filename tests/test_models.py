@@ -1,4 +1,4 @@
-"""Tests for tiptrends.models: trend GLMs recover known trends; the bootstrap is reproducible."""
+"""Tests for tiptrends.methods.models: trend GLMs recover known trends; the bootstrap is reproducible."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tiptrends import aggregate as A
-from tiptrends import models as M
+from tiptrends.methods import aggregate as A
+from tiptrends.methods import models as M
 from tiptrends.vocab import DIM_FORM, FORCED_LABOUR
 
 

@@ -16,8 +16,9 @@ import nbformat
 import pytest
 
 from tests.conftest import CELL_TIMEOUT
-from tiptrends import paths, render
-from tiptrends.results import NOTEBOOK_ENV, RESULTS_FILE_ENV
+from tiptrends import paths
+from tiptrends.report import render
+from tiptrends.report.results import NOTEBOOK_ENV, RESULTS_FILE_ENV
 
 NOTEBOOKS = sorted(p.name for p in paths.notebooks_dir().glob("*.ipynb"))
 TEMPLATE = paths.notebooks_dir() / "templates" / "new_analysis.ipynb"
@@ -61,7 +62,10 @@ EXPECTED_KEYS = {
         "forced_labour_share_change_within_pct_points",
         "forced_labour_share_change_composition_pct_points",
     ],
-    "09_cross_border_flows.ipynb": ["domestic_victims_share_2022_pct", "citizenship_mapped_share_pct"],
+    "09_cross_border_flows.ipynb": [
+        "domestic_victims_share_2022_pct",
+        "citizenship_mapped_share_pct",
+    ],
     "10_revisions_between_releases.ipynb": [],
     "11_press_release_claims.ipynb": ["victims_total_2021_pooled_all"],
 }
@@ -80,7 +84,7 @@ def test_notebook_executes(site_render, notebook: str) -> None:
     assert outcome.status in (render.OK, render.CACHED), str(outcome.failure or outcome.reason)
     page = paths.build_dir() / "html" / f"{Path(notebook).stem}.html"
     assert page.exists()
-    assert "tt-failed\" role=\"alert\"" not in page.read_text(encoding="utf-8")
+    assert 'tt-failed" role="alert"' not in page.read_text(encoding="utf-8")
     results = json.loads((paths.build_dir() / "results.json").read_text())
     recorded = {k for k, v in results.items() if v["notebook"] == notebook}
     missing = set(EXPECTED_KEYS.get(notebook, [])) - recorded
@@ -132,7 +136,9 @@ def test_notebook_reads_like_a_chapter(path: Path) -> None:
         if line.startswith("## ")
     ]
     for required in ("question", "data", "findings", "caveats"):
-        assert any(required in h for h in headings), f"{path.name}: no '## {required.title()}' section"
+        assert any(required in h for h in headings), (
+            f"{path.name}: no '## {required.title()}' section"
+        )
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "sys.path" not in code
     assert "import tiptrends" in code or "from tiptrends" in code

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.panels on hand-made counts tables, plus a real-data smoke test."""
+"""Tests for tiptrends.methods.panels on hand-made counts tables, plus a real-data smoke test."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from tests.tables import counts_table as counts
-from tiptrends import aggregate as A
-from tiptrends import panels as P
+from tiptrends.methods import aggregate as A
+from tiptrends.methods import panels as P
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests for tiptrends.profiles: hand-made tables with known answers, then real-data smoke tests."""
+"""Tests for tiptrends.analyses.profiles: hand-made tables with known answers, then real-data smoke tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.tables import curated_row
-from tiptrends import profiles as pr
+from tiptrends.analyses import profiles as pr
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -221,8 +221,11 @@ def test_population_weighted_mean_known_answer(two_regions):
     # shares 0.2 and 0.6 with populations 1 and 3 -> 0.5; CCC has no population: left out
     pop = pd.Series({"AAA": 1.0, "BBB": 3.0})
     alt = pr.profile_alternatives(
-        {"x": two_regions}, 2022, denominators=("known_sex_age",),
-        methods=("pooled", "mean", "weighted"), population=pop,
+        {"x": two_regions},
+        2022,
+        denominators=("known_sex_age",),
+        methods=("pooled", "mean", "weighted"),
+        population=pop,
     ).set_index("method")
     assert alt.loc["weighted", "children"] == pytest.approx(50.0)
     assert alt.loc["weighted", "n_countries"] == 2
@@ -236,8 +239,11 @@ def test_region_population_and_two_stage_population(two_regions):
     # DDD reports no profile but lives in Asia; ZZZ is not in the table; CCC has no population
     assert rw.to_dict() == {"Asia": 7.0, "Europe": 1.0}
     alt = pr.profile_alternatives(
-        {"x": two_regions}, 2022, denominators=("known_sex_age",),
-        methods=("two_stage", "two_stage_population"), region_weights=rw,
+        {"x": two_regions},
+        2022,
+        denominators=("known_sex_age",),
+        methods=("two_stage", "two_stage_population"),
+        region_weights=rw,
     ).set_index("method")
     # Europe pooled (20 + 80) / 200 = 0.5, Asia 0.6
     assert alt.loc["two_stage", "children"] == pytest.approx(100 * (0.5 + 0.6) / 2)
@@ -289,8 +295,12 @@ def test_method_gap_table():
     assert t.loc[("se", "weighted"), "distance"] == 0.0  # inside the published range
     assert t.loc[("se", "mean"), "distance"] == pytest.approx(6.0)
     assert t["closer_than_main"].to_dict() == {
-        ("fl", "pooled"): False, ("fl", "weighted"): True, ("fl", "mean"): False,
-        ("se", "pooled"): False, ("se", "weighted"): True, ("se", "mean"): True,
+        ("fl", "pooled"): False,
+        ("fl", "weighted"): True,
+        ("fl", "mean"): False,
+        ("se", "pooled"): False,
+        ("se", "weighted"): True,
+        ("se", "mean"): True,
     }
     with pytest.raises(ValueError, match="main method"):
         pr.method_gap_table(values, published, main="two_stage")

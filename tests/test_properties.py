@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiptrends import aggregate as A
-from tiptrends.decomposition import shift_share
-from tiptrends.models import bootstrap_countries
+from tiptrends.methods import aggregate as A
+from tiptrends.methods.decomposition import shift_share
+from tiptrends.methods.models import bootstrap_countries
 from tiptrends.vocab import DIM_FORM, FORMS
 
 REGIONS = ("Africa", "Europe", "Asia")
@@ -27,11 +27,20 @@ def form_counts(draw):
         region = draw(st.sampled_from(REGIONS))
         for y in years:
             vals = [draw(count) for _ in FORMS]
-            rows.append({"iso3": f"C{i}", "country": f"C{i}", "region": region,
-                         "subregion": region, "year": y,
-                         **{f: (np.nan if v is None else float(v)) for f, v in zip(
-                             FORMS, vals, strict=True)},
-                         "Total": float(sum(v or 0 for v in vals) + draw(st.integers(0, 50)))})
+            rows.append(
+                {
+                    "iso3": f"C{i}",
+                    "country": f"C{i}",
+                    "region": region,
+                    "subregion": region,
+                    "year": y,
+                    **{
+                        f: (np.nan if v is None else float(v))
+                        for f, v in zip(FORMS, vals, strict=True)
+                    },
+                    "Total": float(sum(v or 0 for v in vals) + draw(st.integers(0, 50))),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -67,12 +76,23 @@ def curated_rows(draw):
     rows = []
     for _ in range(draw(st.integers(1, 25))):
         v = draw(count)
-        rows.append({"iso3": draw(st.sampled_from(["AAA", "BBB", "CCC"])), "country": "x",
-                     "region": "Asia", "subregion": "Asia", "is_aggregate": False,
-                     "indicator": A.VICTIMS, "dimension": DIM_FORM,
-                     "category": draw(st.sampled_from(FORMS)), "sex": "Total", "age": "Total",
-                     "year": draw(st.integers(2020, 2022)),
-                     "value": np.nan if v is None else float(v), "suppressed": v is None})
+        rows.append(
+            {
+                "iso3": draw(st.sampled_from(["AAA", "BBB", "CCC"])),
+                "country": "x",
+                "region": "Asia",
+                "subregion": "Asia",
+                "is_aggregate": False,
+                "indicator": A.VICTIMS,
+                "dimension": DIM_FORM,
+                "category": draw(st.sampled_from(FORMS)),
+                "sex": "Total",
+                "age": "Total",
+                "year": draw(st.integers(2020, 2022)),
+                "value": np.nan if v is None else float(v),
+                "suppressed": v is None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -90,8 +110,10 @@ def test_extraction_row_order_and_bounds(df, policy, rnd):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.floats(min_value=0, max_value=1e4), min_size=1, max_size=12),
-       st.integers(0, 2**32 - 1))
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e4), min_size=1, max_size=12),
+    st.integers(0, 2**32 - 1),
+)
 def test_bootstrap_interval_contains_estimate(values, seed):
     c = pd.DataFrame({"iso3": [f"C{i}" for i in range(len(values))], "Total": values})
     r = bootstrap_countries(c, lambda d: d["Total"].sum(), n_boot=100, seed=seed)
@@ -102,15 +124,19 @@ def test_bootstrap_interval_contains_estimate(values, seed):
 
 side = st.dictionaries(
     st.sampled_from(["A", "B", "C", "D", "E", "F"]),
-    st.tuples(st.integers(0, 1000), st.integers(1, 1000)), min_size=1, max_size=6)
+    st.tuples(st.integers(0, 1000), st.integers(1, 1000)),
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=100, deadline=None)
 @given(side, side)
 def test_decomposition_parts_sum_to_total(y0, y1):
     def series(d, k):
-        return pd.Series({i: float(min(v[0], v[1]) if k == 0 else v[1]) for i, v in d.items()},
-                         dtype=float)
+        return pd.Series(
+            {i: float(min(v[0], v[1]) if k == 0 else v[1]) for i, v in d.items()}, dtype=float
+        )
 
     r = shift_share(series(y0, 0), series(y0, 1), series(y1, 0), series(y1, 1))
     assert r.within + r.composition == pytest.approx(r.total_change, abs=1e-12)

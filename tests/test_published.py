@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tiptrends import published
+from tiptrends import paths
 from tiptrends.errors import DataError
-from tiptrends.published import (
+from tiptrends.io import published
+from tiptrends.io.published import (
     COLUMNS,
     UNITS,
     citation,
@@ -25,7 +26,10 @@ from tiptrends.published import (
 
 REFERENCE_MD = Path(
     os.environ.get("TIPTRENDS_REFERENCE_MD")
-    or Path(published.__file__).resolve().parents[3] / "shared" / "reference" / "published_figures.md"
+    or paths.project_root().parent
+    / "shared"
+    / "reference"
+    / "published_figures.md"
 )
 
 #: Figure ids the notebooks use; renaming one of these breaks a notebook.
@@ -262,7 +266,9 @@ def test_transcription_matches_reference(quantity: str, figure_id: str) -> None:
 def test_age_sex_profile_matches_reference() -> None:
     cells = _reference_rows()["Age/sex profile"]
     expected = _numbers(cells[1])
-    got = [published_value(f"glotip2024_{g}_share_2022_pct") for g in ("women", "men", "girls", "boys")]
+    got = [
+        published_value(f"glotip2024_{g}_share_2022_pct") for g in ("women", "men", "girls", "boys")
+    ]
     assert got == expected
 
 

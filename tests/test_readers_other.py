@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
+from tiptrends.io.readers import ctdc, tip, walkfree
 from tiptrends.paths import project_root
-from tiptrends.readers import ctdc, tip, walkfree
 
 RAW = Path(
     os.environ.get("TIPTRENDS_DATA_MIRROR") or project_root().parent / "shared" / "data" / "raw"

@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from tiptrends import paths, render
+from tiptrends import paths
+from tiptrends.report import render
 
 
 def write_nb(path: Path, cells: list) -> Path:
@@ -34,8 +35,8 @@ def good_a(nb_dir: Path) -> Path:
             ),
             new_code_cell(
                 "import matplotlib.pyplot as plt\n"
-                "from tiptrends.results import record\n"
-                "from tiptrends.style import save_figure, source_note, use_house_style\n"
+                "from tiptrends.report.results import record\n"
+                "from tiptrends.report.style import save_figure, source_note, use_house_style\n"
                 "use_house_style()\n"
                 "record('a_total', 3, published=3, unit='victims')\n"
                 "fig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])\nsource_note(ax, 'UNODC')\n"
@@ -51,7 +52,9 @@ def good_b(nb_dir: Path, value: float = 25.0) -> Path:
         [
             new_markdown_cell("# Second notebook"),
             new_markdown_cell("Shares of things."),
-            new_code_cell(f"from tiptrends.results import record\nrecord('b_share_pct', {value})"),
+            new_code_cell(
+                f"from tiptrends.report.results import record\nrecord('b_share_pct', {value})"
+            ),
             new_code_cell(  # like a cached curated build on first use
                 "from tiptrends import paths\n"
                 "target = paths.curated_dir() / 'built_on_first_use.parquet'\n"
@@ -68,7 +71,7 @@ def broken_b(nb_dir: Path) -> Path:
         nb_dir / "02_b.ipynb",
         [
             new_markdown_cell("# Second notebook"),
-            new_code_cell("from tiptrends.results import record\nrecord('b_partial', 1)"),
+            new_code_cell("from tiptrends.report.results import record\nrecord('b_partial', 1)"),
             new_code_cell("raise ValueError('boom')\nx = 1"),
             new_code_cell("record('b_share_pct', 25.0)"),
         ],
@@ -174,7 +177,7 @@ def test_failing_notebook_fails_loudly(collection, capsys) -> None:
 def test_concurrent_renders_end_consistent(collection, tmp_path) -> None:
     nb_dir, build = collection
     code = (
-        "import sys\nfrom tiptrends.render import render_collection\n"
+        "import sys\nfrom tiptrends.report.render import render_collection\n"
         f"sys.exit(render_collection(notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r}))"
     )
     env = dict(os.environ)
@@ -211,7 +214,7 @@ def test_unknown_notebook_is_an_error(collection, capsys) -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, tiptrends.render\n"
+        "import sys, tiptrends.report.render\n"
         "heavy = {'nbclient', 'nbconvert', 'jupyter_client', 'matplotlib', 'pandas', 'zmq'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
@@ -289,5 +292,3 @@ COLLECTION = (
 @pytest.mark.parametrize("path", COLLECTION, ids=lambda p: p.name)
 def test_collection_notebooks_are_clean(path: Path) -> None:
     assert render.check_notebook_clean(path) == [], "run `make strip` (tiptrends strip)"
-
-

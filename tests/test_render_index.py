@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tiptrends import render
+from tiptrends.report import render
 
 
 def test_index_groups_notebooks_into_parts(tmp_path: Path) -> None:

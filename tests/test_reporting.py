@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from tiptrends import published, reporting
-from tiptrends.results import NOTEBOOK_ENV, RESULTS_FILE_ENV
+from tiptrends.io import published
+from tiptrends.report import reporting
+from tiptrends.report.results import NOTEBOOK_ENV, RESULTS_FILE_ENV
 
 
 def test_compare_uses_the_published_table() -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tiptrends import paths, published
+from tiptrends import paths
+from tiptrends.io import published
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from tiptrends import results
+from tiptrends.report import results
 
 
 @pytest.fixture

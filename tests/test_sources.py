@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RAW_MIRROR, raw_file
-from tiptrends import paths, sources
+from tiptrends import paths
 from tiptrends.errors import DataError
+from tiptrends.io import sources
 
 SHARED_README = RAW_MIRROR.parent / "README.md"
 

@@ -18,7 +18,8 @@ from matplotlib.colors import to_hex
 from nbconvert import HTMLExporter
 from PIL import Image
 
-from tiptrends import style, vocab
+from tiptrends import vocab
+from tiptrends.report import style
 
 
 def test_form_and_group_colours_fixed_distinct_okabe_ito() -> None:

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from tests.conftest import raw_file
 from tiptrends import vocab
 from tiptrends.errors import DataError
-from tiptrends.readers.unodc import HEADER_ROW, SCHEMA, SHEET, read_glotip
+from tiptrends.io.readers.unodc import HEADER_ROW, SCHEMA, SHEET, read_glotip
 
 RELEASE_2025 = "unodc/data_glotip_2025-04-14.xlsx"
 RELEASE_2023 = "unodc/data_glotip_2023-05-30.xlsx"

@@ -17,7 +17,7 @@ EXIT_DATA_ERROR = 2
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from tiptrends import sources
+    from tiptrends.io import sources
 
     ids = args.sources or list(sources.load_manifest())
     for sid in ids:
@@ -27,7 +27,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from tiptrends import curate, sources
+    from tiptrends.io import curate, sources
 
     ids = args.sources or list(sources.load_manifest())
     for sid in ids:
@@ -42,7 +42,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from tiptrends import data
+    from tiptrends.io import data
 
     table = data.info()
     with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
@@ -55,7 +55,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from tiptrends import render
+    from tiptrends.report import render
 
     return render.render_collection(
         args.notebooks or None, jobs=args.jobs, force=args.force, timeout=args.timeout
@@ -63,13 +63,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_strip(args: argparse.Namespace) -> int:
-    from tiptrends import render
+    from tiptrends.report import render
 
     return render.strip_collection(args.notebooks or None, check=args.check)
 
 
 def _cmd_published(args: argparse.Namespace) -> int:
-    from tiptrends import published
+    from tiptrends.io import published
 
     table = published.load_published()
     cols = ["figure_id", "scope", "year", "value", "unit", "edition"]

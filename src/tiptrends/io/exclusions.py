@@ -114,16 +114,18 @@ def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
         try:
             years = e.get("years")
             releases = e.get("releases", default_releases)
-            out.append(Exclusion(
-                iso3=str(e["iso3"]),
-                years=None if years is None else tuple(int(y) for y in years),
-                reason=str(e["reason"]),
-                diagnostic=str(e["diagnostic"]),
-                value=str(e["value"]),
-                scope=str(e.get("scope", "all")),
-                indicator=str(e.get("indicator", VICTIMS)),
-                releases=None if releases is None else tuple(str(r) for r in releases),
-            ))
+            out.append(
+                Exclusion(
+                    iso3=str(e["iso3"]),
+                    years=None if years is None else tuple(int(y) for y in years),
+                    reason=str(e["reason"]),
+                    diagnostic=str(e["diagnostic"]),
+                    value=str(e["value"]),
+                    scope=str(e.get("scope", "all")),
+                    indicator=str(e.get("indicator", VICTIMS)),
+                    releases=None if releases is None else tuple(str(r) for r in releases),
+                )
+            )
         except (KeyError, ValueError, TypeError) as exc:
             raise DataError(p, f"exclusion entry {i} is invalid ({exc})") from exc
     return out
@@ -172,26 +174,43 @@ def apply_exclusions(
     drop = pd.Series(False, index=df.index)
     rows = []
     is_total = (
-        (df["indicator"] == VICTIMS) & (df["dimension"] == DIM_TOTAL) & (df["category"] == TOTAL)
-        & (df["sex"] == TOTAL) & (df["age"] == TOTAL)
+        (df["indicator"] == VICTIMS)
+        & (df["dimension"] == DIM_TOTAL)
+        & (df["category"] == TOTAL)
+        & (df["sex"] == TOTAL)
+        & (df["age"] == TOTAL)
     )
     for e in exclusions:
         m = _mask(df, e)
         new = m & ~drop
-        rows.append({
-            "iso3": e.iso3,
-            "years": "all" if e.years is None else ",".join(map(str, e.years)),
-            "releases": "all" if e.releases is None else ",".join(e.releases),
-            "scope": e.scope,
-            "indicator": e.indicator,
-            "reason": e.reason,
-            "rows_dropped": int(new.sum()),
-            "victims_dropped": float(df.loc[new & is_total, "value"].sum()),
-            "overlap": int((m & drop).sum()),
-        })
+        rows.append(
+            {
+                "iso3": e.iso3,
+                "years": "all" if e.years is None else ",".join(map(str, e.years)),
+                "releases": "all" if e.releases is None else ",".join(e.releases),
+                "scope": e.scope,
+                "indicator": e.indicator,
+                "reason": e.reason,
+                "rows_dropped": int(new.sum()),
+                "victims_dropped": float(df.loc[new & is_total, "value"].sum()),
+                "overlap": int((m & drop).sum()),
+            }
+        )
         drop |= m
-    report = pd.DataFrame(rows, columns=["iso3", "years", "releases", "scope", "indicator",
-                                         "reason", "rows_dropped", "victims_dropped", "overlap"])
+    report = pd.DataFrame(
+        rows,
+        columns=[
+            "iso3",
+            "years",
+            "releases",
+            "scope",
+            "indicator",
+            "reason",
+            "rows_dropped",
+            "victims_dropped",
+            "overlap",
+        ],
+    )
     return df.loc[~drop], report
 
 
@@ -204,16 +223,27 @@ def exclusions_table(exclusions: list[Exclusion]) -> pd.DataFrame:
         ``iso3, years, releases, scope, indicator, reason, diagnostic, value``.
     """
     return pd.DataFrame(
-        [{
-            "iso3": e.iso3,
-            "years": "all" if e.years is None else ", ".join(map(str, e.years)),
-            "releases": "all" if e.releases is None else ", ".join(e.releases),
-            "scope": e.scope,
-            "indicator": e.indicator,
-            "reason": e.reason,
-            "diagnostic": e.diagnostic,
-            "value": e.value,
-        } for e in exclusions],
-        columns=["iso3", "years", "releases", "scope", "indicator", "reason", "diagnostic",
-                 "value"],
+        [
+            {
+                "iso3": e.iso3,
+                "years": "all" if e.years is None else ", ".join(map(str, e.years)),
+                "releases": "all" if e.releases is None else ", ".join(e.releases),
+                "scope": e.scope,
+                "indicator": e.indicator,
+                "reason": e.reason,
+                "diagnostic": e.diagnostic,
+                "value": e.value,
+            }
+            for e in exclusions
+        ],
+        columns=[
+            "iso3",
+            "years",
+            "releases",
+            "scope",
+            "indicator",
+            "reason",
+            "diagnostic",
+            "value",
+        ],
     )

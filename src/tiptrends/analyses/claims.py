@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from tiptrends import aggregate
+from tiptrends.methods import aggregate
 
 REPRODUCED = "reproduced"
 CONSISTENT = "consistent"
@@ -166,7 +166,10 @@ PRESS_RELEASE_2025_CLAIMS: tuple[Claim, ...] = (
         "Trafficking to force victims into crime grew several-fold in ten years.",
         None,
         "untestable",
-        ("glotip2024_forced_criminality_share_2016_pct", "glotip2024_forced_criminality_share_2022_pct"),
+        (
+            "glotip2024_forced_criminality_share_2016_pct",
+            "glotip2024_forced_criminality_share_2022_pct",
+        ),
         ("03_forced_criminality",),
         claimed_text="multiplied over the past decade (no number given)",
     ),
@@ -379,15 +382,17 @@ def record_readings_table(readings: Mapping[str, tuple[pd.Series, object]]) -> p
     rows = []
     for label, (s, p) in readings.items():
         s = s.dropna()
-        rows.append({
-            "reading": label,
-            "claimed_period": p,
-            "value": float(s.loc[p]),
-            "max_period": s.idxmax(),
-            "max_value": float(s.max()),
-            "n_periods": len(s),
-            "holds": is_record(s, p),
-        })
+        rows.append(
+            {
+                "reading": label,
+                "claimed_period": p,
+                "value": float(s.loc[p]),
+                "max_period": s.idxmax(),
+                "max_value": float(s.max()),
+                "n_periods": len(s),
+                "holds": is_record(s, p),
+            }
+        )
     return pd.DataFrame(rows).set_index("reading")
 
 
@@ -469,16 +474,18 @@ def ledger(
             claimed = f"{q}{float(r['value']):g} {r['unit']}"
         ev = evidence[c.claim_id]
         links = [(_link(s) if html_links else f"{s}.html") for s in c.notebooks]
-        rows.append({
-            "claim_id": c.claim_id,
-            "claim": c.paraphrase,
-            "claimed": claimed,
-            "source": source_agreement(c, published) or "release only",
-            "what the data show": ev.shown,
-            "verdict": ev.verdict,
-            "rule": RULES[c.kind],
-            "see": ", ".join(links),
-        })
+        rows.append(
+            {
+                "claim_id": c.claim_id,
+                "claim": c.paraphrase,
+                "claimed": claimed,
+                "source": source_agreement(c, published) or "release only",
+                "what the data show": ev.shown,
+                "verdict": ev.verdict,
+                "rule": RULES[c.kind],
+                "see": ", ".join(links),
+            }
+        )
     return pd.DataFrame(rows).set_index("claim_id")
 
 
@@ -497,7 +504,7 @@ def children_share_pct(df: pd.DataFrame, year: int, **kwargs: Any) -> float:
     year : int
         Year.
     **kwargs
-        Passed to :func:`tiptrends.aggregate.shares_by_year` (e.g. ``denominator="all"``,
+        Passed to :func:`tiptrends.methods.aggregate.shares_by_year` (e.g. ``denominator="all"``,
         ``method="mean"``); the default is the pooled share of victims of known sex and age.
 
     Returns
@@ -505,6 +512,7 @@ def children_share_pct(df: pd.DataFrame, year: int, **kwargs: Any) -> float:
     float
         NaN if no country reports the year.
     """
-    s = aggregate.shares_by_year(df, aggregate.SEX_AGE, categories=["children"], years=[year],
-                                 **kwargs)
+    s = aggregate.shares_by_year(
+        df, aggregate.SEX_AGE, categories=["children"], years=[year], **kwargs
+    )
     return 100 * float(s["share"].iloc[0]) if len(s) else float("nan")

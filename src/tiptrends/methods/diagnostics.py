@@ -1,7 +1,7 @@
 """Diagnostics that flag implausible country series in the UNODC data.
 
 Each function returns a table, one row per finding, that an exclusion entry in
-``data/exclusions.toml`` can cite (see :mod:`tiptrends.exclusions`).
+``data/exclusions.toml`` can cite (see :mod:`tiptrends.io.exclusions`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from tiptrends.aggregate import SEX_AGE, TOTAL_COLUMN, _value_column, country_year_counts
+from tiptrends.methods.aggregate import SEX_AGE, TOTAL_COLUMN, _value_column, country_year_counts
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_FORM, FORMS, SEX_AGE_GROUPS, VICTIMS
 
 MAD_SCALE = 1.4826

@@ -1,6 +1,6 @@
 """Sex x age profiles of detected victims and the share and number of child victims.
 
-Thin, explicit layer over :mod:`tiptrends.aggregate` and :mod:`tiptrends.panels` for the
+Thin, explicit layer over :mod:`tiptrends.methods.aggregate` and :mod:`tiptrends.methods.panels` for the
 child-victims notebook. Every share says which **denominator** it uses:
 
 ``"known_sex_age"``
@@ -14,13 +14,13 @@ child-victims notebook. Every share says which **denominator** it uses:
     The country's own total of detected victims (including victims of unknown sex or age).
     Only country-years that also report a sex x age breakdown enter.
 
-Suppressed ``"<5"`` cells follow :func:`tiptrends.aggregate.apply_suppression_policy`; a
+Suppressed ``"<5"`` cells follow :func:`tiptrends.methods.aggregate.apply_suppression_policy`; a
 country enters a share in a year if it reports at least one sex x age group that year.
 
 Aggregation methods are named by the labels of :data:`METHODS`; the two population-weighted
-ones (:data:`POPULATION_METHODS`) are shared with :mod:`tiptrends.forms` through
+ones (:data:`POPULATION_METHODS`) are shared with :mod:`tiptrends.analyses.forms` through
 :func:`method_arguments` and :func:`region_population` (population by ISO3 comes from
-:func:`tiptrends.coverage.gsi_population`).
+:func:`tiptrends.analyses.coverage.gsi_population`).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from typing import Literal, cast
 import numpy as np
 import pandas as pd
 
-from tiptrends import aggregate as ag
-from tiptrends import exclusions as ex
-from tiptrends import panels
+from tiptrends.io import exclusions as ex
+from tiptrends.methods import aggregate as ag
+from tiptrends.methods import panels
 from tiptrends.vocab import CHILD, DIM_FORM, DIM_TOTAL, FEMALE, FORMS, MALE, TOTAL, VICTIMS
 
 ProfileDenominator = Literal["known_sex_age", "known_incl_other", "all_victims"]
@@ -79,7 +79,7 @@ def region_population(
         A table with ``iso3`` and ``region_column`` (the curated GLOTIP table or a counts
         table); aggregate rows (``is_aggregate``) are ignored.
     population : Series
-        Population indexed by ISO3 (e.g. :func:`tiptrends.coverage.gsi_population`).
+        Population indexed by ISO3 (e.g. :func:`tiptrends.analyses.coverage.gsi_population`).
     region_column : str
         Region column of ``df``.
 
@@ -113,7 +113,7 @@ def method_arguments(
 ) -> tuple[ag.Method, dict[str, pd.Series]]:
     """Aggregation method and keyword arguments for a method label of :data:`METHODS`.
 
-    The keyword arguments are those of :func:`tiptrends.aggregate.aggregate_share`.
+    The keyword arguments are those of :func:`tiptrends.methods.aggregate.aggregate_share`.
 
     Parameters
     ----------
@@ -130,7 +130,7 @@ def method_arguments(
     Returns
     -------
     method : str
-        The :data:`tiptrends.aggregate.Method` to use.
+        The :data:`tiptrends.methods.aggregate.Method` to use.
     kwargs : dict
         ``{"weights": population}``, ``{"region_weights": region_weights}`` or ``{}``.
 
@@ -196,27 +196,27 @@ def apply_project_exclusions(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Apply the project's exclusions file, tolerating its absence.
 
-    The entries are those of :func:`tiptrends.forms.collection_exclusions`.
+    The entries are those of :func:`tiptrends.analyses.forms.collection_exclusions`.
 
     Parameters
     ----------
     df : DataFrame
         Curated GLOTIP table.
     path : str or Path, optional
-        Exclusions file; default :func:`tiptrends.exclusions.exclusions_path`.
+        Exclusions file; default :func:`tiptrends.io.exclusions.exclusions_path`.
 
     Returns
     -------
     filtered : DataFrame
         ``df`` without the excluded rows (every row when there is no file).
     report : DataFrame
-        What was dropped (see :func:`tiptrends.exclusions.apply_exclusions`); empty when
+        What was dropped (see :func:`tiptrends.io.exclusions.apply_exclusions`); empty when
         there is no file or no entry.
     table : DataFrame
-        The entries with reason and diagnostic (:func:`tiptrends.exclusions.exclusions_table`).
+        The entries with reason and diagnostic (:func:`tiptrends.io.exclusions.exclusions_table`).
     """
-    # imported here: tiptrends.forms pulls in statsmodels, which this module does not need
-    from tiptrends.forms import collection_exclusions
+    # imported here: tiptrends.analyses.forms pulls in statsmodels, which this module does not need
+    from tiptrends.analyses.forms import collection_exclusions
 
     entries = collection_exclusions(path)
     filtered, report = ex.apply_exclusions(df, entries)
@@ -338,7 +338,7 @@ def sex_age_profile(
     denominator : {"known_sex_age", "known_incl_other", "all_victims"}
         See the module docstring.
     method : {"pooled", "mean", "weighted", "two_stage"}
-        Aggregation across countries (:func:`tiptrends.aggregate.aggregate_share`).
+        Aggregation across countries (:func:`tiptrends.methods.aggregate.aggregate_share`).
     suppressed : {"exclude", "impute", "lower", "upper"}
         Suppression policy.
     by : str, optional
@@ -348,7 +348,7 @@ def sex_age_profile(
     population : Series, optional
         Population by iso3: the weights of ``method="weighted"``; with ``"two_stage"`` and
         no ``region_weights``, regions are weighted by the population of their countries in
-        the counts table (see :func:`tiptrends.aggregate.aggregate_share`).
+        the counts table (see :func:`tiptrends.methods.aggregate.aggregate_share`).
     region_weights : Series, optional
         Weights by region for ``method="two_stage"`` (e.g. :func:`region_population`).
 
@@ -466,7 +466,7 @@ def profile_bounds(
 ) -> pd.DataFrame:
     """Each profile share with its values when every ``"<5"`` cell is 1 and when it is 4.
 
-    Same convention as :func:`tiptrends.aggregate.with_suppression_bounds`: ``lower`` /
+    Same convention as :func:`tiptrends.methods.aggregate.with_suppression_bounds`: ``lower`` /
     ``upper`` are the min / max of the share under the policies ``"lower"`` and
     ``"upper"``; for a share they bracket the usual case but are not strict bounds.
 
@@ -678,7 +678,7 @@ def change_in_children(
 
     Returns
     -------
-    tiptrends.panels.ChangeResult
+    tiptrends.methods.panels.ChangeResult
         Matched-set change (countries with a count in both years) and the unmatched one.
     """
     if group not in CHILD_GROUPS:

@@ -104,15 +104,35 @@ def shift_share(
     t["total"] = t["within"] + t["composition"]
     s0 = float((a["num"]).sum() / a["den"].sum())
     s1 = float((b["num"]).sum() / b["den"].sum())
-    cols = ["status", "num0", "den0", "num1", "den1", "s0", "s1", "w0", "w1", "within",
-            "reweighting", "entry", "exit", "composition", "total"]
+    cols = [
+        "status",
+        "num0",
+        "den0",
+        "num1",
+        "den1",
+        "s0",
+        "s1",
+        "w0",
+        "w1",
+        "within",
+        "reweighting",
+        "entry",
+        "exit",
+        "composition",
+        "total",
+    ]
     by_country = t[cols].reset_index()
     by_country = by_country.reindex(
         by_country["total"].abs().sort_values(ascending=False, kind="stable").index
     ).reset_index(drop=True)
     return ShiftShareResult(
-        share_y0=s0, share_y1=s1, total_change=s1 - s0,
-        within=float(t["within"].sum()), composition=float(t["composition"].sum()),
-        reweighting=float(t["reweighting"].sum()), entry=float(t["entry"].sum()),
-        exit=float(t["exit"].sum()), by_country=by_country,
+        share_y0=s0,
+        share_y1=s1,
+        total_change=s1 - s0,
+        within=float(t["within"].sum()),
+        composition=float(t["composition"].sum()),
+        reweighting=float(t["reweighting"].sum()),
+        entry=float(t["entry"].sum()),
+        exit=float(t["exit"].sum()),
+        by_country=by_country,
     )

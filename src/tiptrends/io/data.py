@@ -1,10 +1,10 @@
 """Load the curated tables (building them on first use) and report on the data.
 
->>> from tiptrends.data import load_glotip
+>>> from tiptrends.io.data import load_glotip
 >>> victims = load_glotip(release="2025")          # doctest: +SKIP
 
 Every loader returns a table validated against the schema of its reader, so analysis code
-can rely on column names and types. See the reader modules in :mod:`tiptrends.readers`
+can rely on column names and types. See the reader modules in :mod:`tiptrends.io.readers`
 for the documented columns.
 """
 
@@ -15,8 +15,8 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from tiptrends import curate, sources
 from tiptrends.errors import DataError
+from tiptrends.io import curate, sources
 
 #: Short release names accepted by :func:`load_glotip`.
 GLOTIP_RELEASES = {
@@ -61,12 +61,12 @@ def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.Da
         "2025" (release of 14 April 2025, data to 2022) or "2023" (30 May 2023, data to 2021).
     validate
         "quick" (default), "full" or False: how far to check the table against
-        :data:`tiptrends.readers.unodc.SCHEMA` (see :func:`_load`).
+        :data:`tiptrends.io.readers.unodc.SCHEMA` (see :func:`_load`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per raw row; see :mod:`tiptrends.readers.unodc` for the columns.
+        One row per raw row; see :mod:`tiptrends.io.readers.unodc` for the columns.
     """
     try:
         source_id = GLOTIP_RELEASES[str(release)]
@@ -81,7 +81,7 @@ def load_gsi(*, validate: Validate = "quick") -> pd.DataFrame:
     """Load the Walk Free Global Slavery Index 2023 summary table.
 
     One row per country (180) with ISO3 codes added (``iso3``, ``iso3_match``); see
-    :mod:`tiptrends.readers.walkfree` for the columns. The ``population`` column is not labelled
+    :mod:`tiptrends.io.readers.walkfree` for the columns. The ``population`` column is not labelled
     with a year in the workbook; its values match the UN World Population Prospects 2019
     estimates for 2020 (checked for China, India, the United States and Afghanistan), so
     rates computed with it describe population in 2020. Prevalence and numbers in modern
@@ -91,7 +91,7 @@ def load_gsi(*, validate: Validate = "quick") -> pd.DataFrame:
 
 
 def load_ctdc(*, validate: Validate = "quick") -> pd.DataFrame:
-    """Load the CTDC victim-perpetrator synthetic records (see :mod:`tiptrends.readers.ctdc`)."""
+    """Load the CTDC victim-perpetrator synthetic records (see :mod:`tiptrends.io.readers.ctdc`)."""
     return _load("ctdc_vp", validate=validate)
 
 

@@ -43,7 +43,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tiptrends.errors import DataError
-from tiptrends.readers._common import read_text_csv, strip_header, validate
+from tiptrends.io.readers._common import read_text_csv, strip_header, validate
 
 READER_VERSION = "1"
 

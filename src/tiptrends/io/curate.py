@@ -23,8 +23,9 @@ from types import ModuleType
 import pandas as pd
 import pandera.pandas as pa
 
-from tiptrends import paths, sources
+from tiptrends import paths
 from tiptrends.errors import DataError
+from tiptrends.io import sources
 
 
 @dataclass(frozen=True)
@@ -52,15 +53,15 @@ class Reader:
 
 #: reader name (as in data/sources.toml) -> reader.
 READERS: dict[str, Reader] = {
-    "unodc": Reader("tiptrends.readers.unodc", "read_glotip"),
-    "walkfree": Reader("tiptrends.readers.walkfree", "read_gsi", (("country", None),)),
-    "ctdc": Reader("tiptrends.readers.ctdc", "read_ctdc"),
+    "unodc": Reader("tiptrends.io.readers.unodc", "read_glotip"),
+    "walkfree": Reader("tiptrends.io.readers.walkfree", "read_gsi", (("country", None),)),
+    "ctdc": Reader("tiptrends.io.readers.ctdc", "read_ctdc"),
     "tip_kelley_heiss": Reader(
-        "tiptrends.readers.tip", "read_tip_kelley_heiss", (("country", "iso"),)
+        "tiptrends.io.readers.tip", "read_tip_kelley_heiss", (("country", "iso"),)
     ),
-    "du_tiers": Reader("tiptrends.readers.tip", "read_du_tiers", (("country", None),)),
+    "du_tiers": Reader("tiptrends.io.readers.tip", "read_du_tiers", (("country", None),)),
     "du_flows": Reader(
-        "tiptrends.readers.tip",
+        "tiptrends.io.readers.tip",
         "read_du_flows",
         (("origin", None), ("transit", None), ("destination", None)),
     ),
@@ -136,12 +137,12 @@ def build_table(raw_file: Path, reader: str) -> pd.DataFrame:
     """Read one raw file with the named reader and apply its post-processing.
 
     Post-processing maps the country names of the Walk Free and TIP files to ISO3 with
-    :func:`tiptrends.countries.attach_iso3` (the UNODC file carries ISO3 codes already).
+    :func:`tiptrends.io.countries.attach_iso3` (the UNODC file carries ISO3 codes already).
     """
     spec = READERS[reader]
     table = spec.read()(raw_file)
     if spec.country_columns:
-        from tiptrends.countries import attach_iso3
+        from tiptrends.io.countries import attach_iso3
 
         for name_column, code_column in spec.country_columns:
             prefix = iso3_prefix(name_column)
@@ -162,7 +163,7 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     force
         Rebuild even when the stamp says the table is current.
     allow_download
-        Passed to :func:`tiptrends.sources.fetch`.
+        Passed to :func:`tiptrends.io.sources.fetch`.
 
     Returns
     -------

@@ -8,7 +8,7 @@ Two sources:
   countries: those reporting both quantities in the same year. The ratios are of counts in
   the same calendar year, not of a followed cohort (a person convicted in 2022 may have been
   prosecuted years before).
-* The CTDC Global Victim-Perpetrator synthetic dataset (:func:`tiptrends.data.load_ctdc`):
+* The CTDC Global Victim-Perpetrator synthetic dataset (:func:`tiptrends.io.data.load_ctdc`):
   one record per victim-perpetrator link, with the perpetrator's role, sex and relation to
   the victim. These are synthetic, privacy-preserving records: the summaries here are
   marginal shares only and nothing may be used to re-identify anyone.
@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tiptrends import aggregate as ag
-from tiptrends import diagnostics
+from tiptrends.methods import aggregate as ag
+from tiptrends.methods import diagnostics
 from tiptrends.vocab import (
     CONVICTED,
     DIM_TOTAL,
@@ -71,7 +71,7 @@ def justice_counts(
     indicators : sequence of str
         Indicators (``vocab.INDICATORS``); columns are named by :data:`SHORT_NAMES`.
     suppressed : str
-        Suppression policy (:func:`tiptrends.aggregate.apply_suppression_policy`).
+        Suppression policy (:func:`tiptrends.methods.aggregate.apply_suppression_policy`).
 
     Returns
     -------
@@ -79,8 +79,12 @@ def justice_counts(
         ``iso3, country, region, subregion, year`` and one float column per indicator
         (NaN: not reported, or suppressed under ``"exclude"``).
     """
-    base = df[(df["dimension"] == DIM_TOTAL) & (df["category"] == TOTAL)
-              & (df["sex"] == TOTAL) & (df["age"] == TOTAL)]
+    base = df[
+        (df["dimension"] == DIM_TOTAL)
+        & (df["category"] == TOTAL)
+        & (df["sex"] == TOTAL)
+        & (df["age"] == TOTAL)
+    ]
     out: pd.DataFrame | None = None
     for ind in indicators:
         c = ag.country_year_counts(base, ind, suppressed=suppressed)
@@ -149,12 +153,15 @@ def matched_ratio(
         c = c[c["year"].isin(list(years))]
     c = c.assign(_r=per * c[numerator] / c[denominator])
     g = c.groupby("year", sort=True)
-    out = g.agg(n_countries=("iso3", "nunique"), numerator=(numerator, "sum"),
-                denominator=(denominator, "sum"), median_country_ratio=("_r", "median"))
+    out = g.agg(
+        n_countries=("iso3", "nunique"),
+        numerator=(numerator, "sum"),
+        denominator=(denominator, "sum"),
+        median_country_ratio=("_r", "median"),
+    )
     out["ratio"] = per * out["numerator"] / out["denominator"]
     out = out.reset_index()
-    return out[["year", "n_countries", "numerator", "denominator", "ratio",
-                "median_country_ratio"]]
+    return out[["year", "n_countries", "numerator", "denominator", "ratio", "median_country_ratio"]]
 
 
 def ratio_in_year(
@@ -205,7 +212,7 @@ def ratio_influence(
     Returns
     -------
     DataFrame
-        The columns of :func:`tiptrends.diagnostics.influence` (``iso3, estimate_all,
+        The columns of :func:`tiptrends.methods.diagnostics.influence` (``iso3, estimate_all,
         estimate_without, effect, abs_effect``; estimates are pooled ratios) followed by
         ``country`` and the two counts, one row per matched country (:func:`matched_rows`),
         sorted by descending absolute effect.
@@ -216,7 +223,8 @@ def ratio_influence(
         return float(per * c[numerator].sum() / c[denominator].sum())
 
     return diagnostics.influence(pooled, m).join(
-        m.set_index("iso3")[["country", numerator, denominator]], on="iso3")
+        m.set_index("iso3")[["country", numerator, denominator]], on="iso3"
+    )
 
 
 def ratio_alternatives(
@@ -239,7 +247,7 @@ def ratio_alternatives(
     numerator, denominator : str
         Indicators (``vocab.INDICATORS``), e.g. convicted persons and detected victims.
     policies : sequence of str
-        Suppression policies (:func:`tiptrends.aggregate.apply_suppression_policy`).
+        Suppression policies (:func:`tiptrends.methods.aggregate.apply_suppression_policy`).
     per : float
         Scale of the ratio.
 
@@ -256,10 +264,15 @@ def ratio_alternatives(
             c = justice_counts(frame, [numerator, denominator], suppressed=pol)
             r = matched_ratio(c, num, den, per=per, years=[year])
             first = r.iloc[0] if len(r) else pd.Series(dtype=float)
-            rows.append({"data": label, "suppressed": pol,
-                         "ratio": first.get("ratio", np.nan),
-                         "median_country_ratio": first.get("median_country_ratio", np.nan),
-                         "n_countries": first.get("n_countries", 0)})
+            rows.append(
+                {
+                    "data": label,
+                    "suppressed": pol,
+                    "ratio": first.get("ratio", np.nan),
+                    "median_country_ratio": first.get("median_country_ratio", np.nan),
+                    "n_countries": first.get("n_countries", 0),
+                }
+            )
     return pd.DataFrame(rows).set_index(["data", "suppressed"])
 
 
@@ -288,9 +301,14 @@ def sex_of_persons(
     DataFrame
         ``year, female_pct, male_pct, other_pct, n_countries, n_persons``.
     """
-    rows = df[~df["is_aggregate"].astype(bool) & (df["indicator"] == indicator)
-              & (df["dimension"] == DIM_TOTAL) & (df["category"] == TOTAL)
-              & (df["age"] == TOTAL) & df["sex"].isin([FEMALE, MALE, OTHER_SEX])]
+    rows = df[
+        ~df["is_aggregate"].astype(bool)
+        & (df["indicator"] == indicator)
+        & (df["dimension"] == DIM_TOTAL)
+        & (df["category"] == TOTAL)
+        & (df["age"] == TOTAL)
+        & df["sex"].isin([FEMALE, MALE, OTHER_SEX])
+    ]
     rows = ag.apply_suppression_policy(rows, suppressed)
     cells = rows.groupby(["iso3", "year", "sex"])["value"].sum(min_count=1).unstack("sex")
     cells = cells.reindex(columns=[FEMALE, MALE, OTHER_SEX])
@@ -299,13 +317,15 @@ def sex_of_persons(
     g = cells.groupby("year", sort=True)
     out = g[[FEMALE, MALE, OTHER_SEX]].sum()
     n = out.sum(axis=1)
-    res = pd.DataFrame({
-        "female_pct": 100 * out[FEMALE] / n,
-        "male_pct": 100 * out[MALE] / n,
-        "other_pct": 100 * out[OTHER_SEX] / n,
-        "n_countries": g["iso3"].nunique(),
-        "n_persons": n,
-    })
+    res = pd.DataFrame(
+        {
+            "female_pct": 100 * out[FEMALE] / n,
+            "male_pct": 100 * out[MALE] / n,
+            "other_pct": 100 * out[OTHER_SEX] / n,
+            "n_countries": g["iso3"].nunique(),
+            "n_persons": n,
+        }
+    )
     return res.reset_index()
 
 
@@ -321,8 +341,9 @@ def ctdc_exploitation_type(ctdc: pd.DataFrame) -> pd.Series:
     """
     sx = ctdc["is_sexual_exploit"].astype(bool)
     fl = ctdc["is_forced_labour"].astype(bool)
-    out = np.select([sx & fl, sx, fl], ["Both", "Sexual exploitation", "Forced labour"],
-                    default="Not recorded")
+    out = np.select(
+        [sx & fl, sx, fl], ["Both", "Sexual exploitation", "Forced labour"], default="Not recorded"
+    )
     return pd.Series(out, index=ctdc.index, name="exploitation")
 
 
@@ -346,7 +367,7 @@ def ctdc_mentions(
     Parameters
     ----------
     ctdc : DataFrame
-        Output of :func:`tiptrends.data.load_ctdc`.
+        Output of :func:`tiptrends.io.data.load_ctdc`.
     column : str
         E.g. ``"ip_relation"`` or ``"ip_gender"``.
     by : str, optional
@@ -372,14 +393,29 @@ def ctdc_mentions(
         n_known, n_all = len(vals), len(g)
         for code, n in counts.sort_index().items():
             ok = n_known >= min_records
-            rows.append({
-                "group": gname, "code": code, "n_mentions": int(n), "n_known": n_known,
-                "n_records": n_all,
-                "share_known_pct": 100 * n / n_known if ok else np.nan,
-                "share_all_pct": 100 * n / n_all if ok else np.nan,
-            })
-    return pd.DataFrame(rows, columns=["group", "code", "n_mentions", "n_known", "n_records",
-                                       "share_known_pct", "share_all_pct"])
+            rows.append(
+                {
+                    "group": gname,
+                    "code": code,
+                    "n_mentions": int(n),
+                    "n_known": n_known,
+                    "n_records": n_all,
+                    "share_known_pct": 100 * n / n_known if ok else np.nan,
+                    "share_all_pct": 100 * n / n_all if ok else np.nan,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "group",
+            "code",
+            "n_mentions",
+            "n_known",
+            "n_records",
+            "share_known_pct",
+            "share_all_pct",
+        ],
+    )
 
 
 def ctdc_perpetrator_sex(
@@ -390,7 +426,7 @@ def ctdc_perpetrator_sex(
     Parameters
     ----------
     ctdc : DataFrame
-        Output of :func:`tiptrends.data.load_ctdc`.
+        Output of :func:`tiptrends.io.data.load_ctdc`.
     by : str, optional
         Grouping (see :func:`ctdc_mentions`).
     min_records : int
@@ -408,17 +444,21 @@ def ctdc_perpetrator_sex(
         s = g["ip_gender"].dropna().astype(str).str.split(";").map(frozenset)
         n_known, n_all = len(s), len(g)
         ok = n_known >= min_records and n_known > 0
+
         def pct(x: int, n: int = n_known, ok: bool = ok) -> float:
             return 100 * x / n if ok else np.nan
-        rows.append({
-            "group": gname,
-            "male_only_pct": pct(int((s == frozenset({"Male"})).sum())),
-            "female_only_pct": pct(int((s == frozenset({"Female"})).sum())),
-            "female_and_male_pct": pct(int((s == frozenset({"Female", "Male"})).sum())),
-            "n_known": n_known,
-            "n_records": n_all,
-            "unknown_pct": 100 * (n_all - n_known) / n_all if n_all else np.nan,
-        })
+
+        rows.append(
+            {
+                "group": gname,
+                "male_only_pct": pct(int((s == frozenset({"Male"})).sum())),
+                "female_only_pct": pct(int((s == frozenset({"Female"})).sum())),
+                "female_and_male_pct": pct(int((s == frozenset({"Female", "Male"})).sum())),
+                "n_known": n_known,
+                "n_records": n_all,
+                "unknown_pct": 100 * (n_all - n_known) / n_all if n_all else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -440,6 +480,13 @@ def ctdc_role_shares(
         n = len(g)
         for col, label in CTDC_ROLE_FLAGS.items():
             k = int(g[col].astype(bool).sum())
-            rows.append({"group": gname, "role": label, "n_flagged": k, "n_records": n,
-                         "share_pct": 100 * k / n if n >= min_records else np.nan})
+            rows.append(
+                {
+                    "group": gname,
+                    "role": label,
+                    "n_flagged": k,
+                    "n_records": n,
+                    "share_pct": 100 * k / n if n >= min_records else np.nan,
+                }
+            )
     return pd.DataFrame(rows)

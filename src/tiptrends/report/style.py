@@ -29,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from tiptrends import paths, vocab
-from tiptrends.results import write_bytes_atomic
+from tiptrends.report.results import write_bytes_atomic
 
 # Okabe, M. & Ito, K. (2008). Color Universal Design. https://jfly.uni-koeln.de/color/
 OKABE_ITO: dict[str, str] = {

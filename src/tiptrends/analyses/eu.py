@@ -1,6 +1,6 @@
 """The European Union in the UNODC data, set against Eurostat and European Commission figures.
 
-The EU is :data:`tiptrends.countries.EU27`: the current 27 member states (after the United
+The EU is :data:`tiptrends.io.countries.EU27`: the current 27 member states (after the United
 Kingdom left on 1 February 2020), applied to every year. Sums for years before 2020 are
 therefore *not* the EU of that year (no United Kingdom before 2020, Croatia counted before it
 joined in 2013).
@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from tiptrends import aggregate
-from tiptrends.citizenship import classify_domestic, map_citizenship
-from tiptrends.countries import EU27
+from tiptrends.io.citizenship import classify_domestic, map_citizenship
+from tiptrends.io.countries import EU27
+from tiptrends.methods import aggregate
 from tiptrends.vocab import (
     DIM_CITIZENSHIP,
     DIM_FORM,
@@ -182,7 +182,7 @@ def citizenship_split(
     """Victims in member states by citizenship group, per year (Eurostat's grouping).
 
     Citizenship rows (sex Total, age Total) are classified with
-    :func:`tiptrends.citizenship.classify_domestic` and then split as Eurostat does:
+    :func:`tiptrends.io.citizenship.classify_domestic` and then split as Eurostat does:
     citizens of the reporting member state (``"own country"``), of another member state
     (``"other EU"``), of a non-member country (``"non-EU"``); foreigners whose country the
     row does not name (regional residuals such as "Africa") are ``"foreign, not
@@ -262,7 +262,7 @@ def published_annual(
     Parameters
     ----------
     published : DataFrame
-        The published-figures table (:func:`tiptrends.published.load_published`).
+        The published-figures table (:func:`tiptrends.io.published.load_published`).
     prefix : str
         Source prefix, e.g. ``"eurostat"``.
     measure : str
@@ -275,7 +275,9 @@ def published_annual(
     Series
         Values indexed by year (int), sorted; name ``measure``.
     """
-    pattern = re.compile(rf"^{re.escape(prefix)}_{re.escape(measure)}_(\d{{4}}){re.escape(suffix)}$")
+    pattern = re.compile(
+        rf"^{re.escape(prefix)}_{re.escape(measure)}_(\d{{4}}){re.escape(suffix)}$"
+    )
     years, values = [], []
     for fid, value in zip(published["figure_id"], published["value"], strict=True):
         m = pattern.match(str(fid))
@@ -305,21 +307,33 @@ def eurostat_form_shares(published: pd.DataFrame) -> pd.DataFrame:
         label), sorted by year and form order.
     """
     counts = pd.DataFrame(
-        {EUROSTAT_FORMS[k]: published_annual(published, "eurostat", f"{k}_victims")
-         for k in EUROSTAT_FORMS}
+        {
+            EUROSTAT_FORMS[k]: published_annual(published, "eurostat", f"{k}_victims")
+            for k in EUROSTAT_FORMS
+        }
     ).dropna()
-    pub_series = {EUROSTAT_FORMS[k]: published_annual(published, "eurostat", f"{k}_share", "_pct")
-                  for k in EUROSTAT_FORMS}
+    pub_series = {
+        EUROSTAT_FORMS[k]: published_annual(published, "eurostat", f"{k}_share", "_pct")
+        for k in EUROSTAT_FORMS
+    }
     pub = pd.DataFrame({k: v for k, v in pub_series.items() if len(v)})
     rows = []
     for year, r in counts.iterrows():
         den = float(r.sum())
         for cat in FORMS:
             p = pub.at[year, cat] if (year in pub.index and cat in pub.columns) else np.nan
-            rows.append({"year": int(year), "category": cat, "victims": float(r[cat]),
-                         "share_pct": 100 * float(r[cat]) / den, "published_share_pct": p})
-    return pd.DataFrame(rows, columns=["year", "category", "victims", "share_pct",
-                                       "published_share_pct"])
+            rows.append(
+                {
+                    "year": int(year),
+                    "category": cat,
+                    "victims": float(r[cat]),
+                    "share_pct": 100 * float(r[cat]) / den,
+                    "published_share_pct": p,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["year", "category", "victims", "share_pct", "published_share_pct"]
+    )
 
 
 def side_by_side(

@@ -1,6 +1,6 @@
 """Extract country-year counts from the curated UNODC table and aggregate them across countries.
 
-The curated GLOTIP table (see :func:`tiptrends.data.load_glotip`) has one row per raw row.
+The curated GLOTIP table (see :func:`tiptrends.io.data.load_glotip`) has one row per raw row.
 This module turns it into *counts tables*: one row per country (``iso3``) and year, with the
 country's ``country``, ``region`` and ``subregion`` and one column per category (wide form)
 or one row per category (long form). Every function here is pure: it takes frames and
@@ -206,7 +206,9 @@ def _drop_placeholder_breakdowns(cells: pd.DataFrame) -> pd.DataFrame:
     """Set to NaN the breakdown cells of country-years whose breakdown is all "<5"."""
     breakdown = cells["cat"] != TOTAL_COLUMN
     all_suppressed = cells["n_suppressed"] == cells["n_rows"]
-    published = (breakdown & ~all_suppressed).groupby([cells["iso3"], cells["year"]]).transform("any")
+    published = (
+        (breakdown & ~all_suppressed).groupby([cells["iso3"], cells["year"]]).transform("any")
+    )
     cells = cells.copy()
     cells.loc[breakdown & ~published, "count"] = np.nan
     return cells
@@ -295,8 +297,10 @@ def country_year_counts(
         rows = pd.concat([rows, tot_rows.assign(cat=TOTAL_COLUMN)])
         wanted = [*wanted, TOTAL_COLUMN]
     rows = apply_suppression_policy(rows, suppressed, impute_value)
-    cells = _sum_cells(rows) if len(rows) else pd.DataFrame(
-        columns=["iso3", "year", "cat", "count", "n_rows", "n_suppressed"]
+    cells = (
+        _sum_cells(rows)
+        if len(rows)
+        else pd.DataFrame(columns=["iso3", "year", "cat", "count", "n_rows", "n_suppressed"])
     )
     if require_published and dimension != DIM_TOTAL and len(cells):
         cells = _drop_placeholder_breakdowns(cells)
@@ -515,8 +519,10 @@ def aggregate_share(
     -------
     ShareResult
     """
-    num_cats = (numerator_categories,) if isinstance(numerator_categories, str) else tuple(
-        numerator_categories
+    num_cats = (
+        (numerator_categories,)
+        if isinstance(numerator_categories, str)
+        else tuple(numerator_categories)
     )
     units = share_inputs(counts, num_cats, denominator, known, carry=[region_column])
     if method == "two_stage" and region_weights is None and population is not None:
@@ -648,15 +654,28 @@ def shares_by_year(
             if cat not in numerators:
                 raise ValueError(f"unknown category {cat!r}; choose from {list(numerators)}")
             res = aggregate_share(
-                gcounts, numerators[cat], denominator, method, weights, region_weights,
-                population, known=known, region_column=region_column,
+                gcounts,
+                numerators[cat],
+                denominator,
+                method,
+                weights,
+                region_weights,
+                population,
+                known=known,
+                region_column=region_column,
             )
             t = res.by_year.assign(category=cat)
             if by is not None:
                 t.insert(0, "group", gname)
             frames.append(t)
-    cols = [*(["group"] if by is not None else []), "year", "category", "share",
-            "n_countries", "n_victims"]
+    cols = [
+        *(["group"] if by is not None else []),
+        "year",
+        "category",
+        "share",
+        "n_countries",
+        "n_victims",
+    ]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     out["method"] = method
     out["denominator"] = denominator
@@ -674,7 +693,7 @@ def add_grouping(counts: pd.DataFrame, grouping: str) -> pd.DataFrame:
         Table with ``iso3`` (and ``region`` / ``subregion`` for the M49 groupings).
     grouping : {"m49_region", "m49_subregion", "glotip", "eu27"}
         UN M49 region or subregion as in the file; the GLOTIP report's regions (from
-        :func:`tiptrends.countries.add_glotip_region`); or ``"EU27"`` / ``"non-EU27"``.
+        :func:`tiptrends.io.countries.add_glotip_region`); or ``"EU27"`` / ``"non-EU27"``.
 
     Returns
     -------
@@ -688,9 +707,9 @@ def add_grouping(counts: pd.DataFrame, grouping: str) -> pd.DataFrame:
         out["group"] = out["subregion"]
     elif grouping in ("glotip", "eu27"):
         try:
-            from tiptrends import countries
+            from tiptrends.io import countries
         except ImportError as exc:  # pragma: no cover - depends on another module
-            raise ImportError(f"grouping {grouping!r} needs tiptrends.countries") from exc
+            raise ImportError(f"grouping {grouping!r} needs tiptrends.io.countries") from exc
         if grouping == "eu27":
             out["group"] = np.where(out["iso3"].isin(countries.EU27), "EU27", "non-EU27")
         else:

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tiptrends.aggregate import _value_column
+from tiptrends.methods.aggregate import _value_column
 
 PanelKind = Literal["open", "balanced", "interpolated"]
 
@@ -125,10 +125,16 @@ def country_set(
         for iso, g in mine.groupby("iso3", sort=True):
             g = g.sort_values("year")
             vals = _interpolate_log(wy, g["year"].to_numpy(), g["value"].to_numpy(float))
-            frames.append(pd.DataFrame({
-                "iso3": iso, "year": wy, "value": vals,
-                "interpolated": ~np.isin(wy, g["year"].to_numpy()),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "iso3": iso,
+                        "year": wy,
+                        "value": vals,
+                        "interpolated": ~np.isin(wy, g["year"].to_numpy()),
+                    }
+                )
+            )
         mine = pd.concat(frames, ignore_index=True)
     mine = mine.sort_values(["iso3", "year"]).reset_index(drop=True)
     all_rep = obs.groupby("year")["value"].agg(n_reporting="count", victims_reporting="sum")
@@ -136,8 +142,8 @@ def country_set(
     observed_in_set = mine[~mine["interpolated"]].groupby("year")["value"].sum()
     cov = pd.DataFrame(index=pd.Index(window, name="year"))
     cov = cov.join(in_set).join(all_rep)
-    cov[["n_countries", "n_reporting"]] = cov[["n_countries", "n_reporting"]].fillna(0).astype(
-        "int64"
+    cov[["n_countries", "n_reporting"]] = (
+        cov[["n_countries", "n_reporting"]].fillna(0).astype("int64")
     )
     cov[["n_victims", "victims_reporting"]] = cov[["n_victims", "victims_reporting"]].fillna(0.0)
     obs_sum = observed_in_set.reindex(cov.index).fillna(0.0)
@@ -215,8 +221,15 @@ def pct_change(
 
     main0, main1 = (m0, m1) if matched else (u0, u1)
     return ChangeResult(
-        pct_change=pc(main0, main1), total_y0=main0, total_y1=main1,
-        n_countries=len(both), matched=matched, countries=tuple(both),
-        unmatched_pct_change=pc(u0, u1), unmatched_total_y0=u0, unmatched_total_y1=u1,
-        n_y0=len(a), n_y1=len(b),
+        pct_change=pc(main0, main1),
+        total_y0=main0,
+        total_y1=main1,
+        n_countries=len(both),
+        matched=matched,
+        countries=tuple(both),
+        unmatched_pct_change=pc(u0, u1),
+        unmatched_total_y0=u0,
+        unmatched_total_y1=u1,
+        n_y0=len(a),
+        n_y1=len(b),
     )

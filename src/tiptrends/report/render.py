@@ -6,8 +6,8 @@ in parallel worker processes, and writes
 
 - ``_build/executed/<stem>.ipynb``: the executed copy;
 - ``_build/html/<stem>.html``: a self-contained page (images embedded);
-- ``_build/figures/``: figures written by :func:`tiptrends.style.save_figure`;
-- ``_build/results.json``: the numbers recorded with :func:`tiptrends.results.record`;
+- ``_build/figures/``: figures written by :func:`tiptrends.report.style.save_figure`;
+- ``_build/results.json``: the numbers recorded with :func:`tiptrends.report.results.record`;
 - ``_build/html/index.html``: landing page (notebooks, status, data sources);
 - ``_build/cache/<stem>.json``: cache entry of a successful run (key and results).
 
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from tiptrends import paths
-from tiptrends.results import (
+from tiptrends.report.results import (
     NOTEBOOK_ENV,
     RESULTS_FILE_ENV,
     write_bytes_atomic,
@@ -157,7 +157,7 @@ def package_fingerprint() -> str:
     """Hash of the tiptrends source (``*.py``, templates), ``data/mappings`` and ``data/published``."""
     h = hashlib.sha256()
     pkg = paths.PACKAGE_DIR
-    _hash_files([*pkg.rglob("*.py"), *(pkg / "templates").glob("*")], pkg, h)
+    _hash_files([*pkg.rglob("*.py"), *(pkg / "report" / "templates").glob("*")], pkg, h)
     for d in (paths.mappings_dir(), paths.published_dir()):
         if d.is_dir():
             h.update(d.name.encode())

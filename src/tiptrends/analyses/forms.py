@@ -1,9 +1,9 @@
 """Forms of exploitation: shares, changes, upper bounds and their sensitivity to choices.
 
 Helpers for the notebooks on forced labour (02), forced criminality (03) and on composition
-and uncertainty (08). They build on the toolkit (:mod:`tiptrends.aggregate`,
-:mod:`tiptrends.panels`, :mod:`tiptrends.decomposition`, :mod:`tiptrends.models`,
-:mod:`tiptrends.diagnostics`, :mod:`tiptrends.exclusions`) and add what those notebooks need
+and uncertainty (08). They build on the toolkit (:mod:`tiptrends.methods.aggregate`,
+:mod:`tiptrends.methods.panels`, :mod:`tiptrends.methods.decomposition`, :mod:`tiptrends.methods.models`,
+:mod:`tiptrends.methods.diagnostics`, :mod:`tiptrends.io.exclusions`) and add what those notebooks need
 beyond it:
 
 * headline figures as functions of the curated table and a suppression policy
@@ -11,7 +11,7 @@ beyond it:
   :func:`sensitivity_table` can re-evaluate every figure under every ``"<5"`` policy and
   exclusion;
 * counts of victims of one form where a country reports the form breakdown, with absent
-  forms read as zero (:func:`form_victims`; the toolkit's :func:`tiptrends.panels.pct_change`
+  forms read as zero (:func:`form_victims`; the toolkit's :func:`tiptrends.methods.panels.pct_change`
   would otherwise drop a country-year that reports the breakdown but no victim of that form);
 * which countries drive a change (:func:`change_contributions`);
 * "Other forms of exploitation" as an upper bound of forced criminality
@@ -32,7 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tiptrends.aggregate import (
+from tiptrends.analyses.profiles import method_arguments
+from tiptrends.io.exclusions import Exclusion, apply_exclusions, exclusions_path, load_exclusions
+from tiptrends.methods.aggregate import (
     SEX_AGE,
     Denominator,
     Method,
@@ -42,11 +44,9 @@ from tiptrends.aggregate import (
     country_year_counts,
     share_inputs,
 )
-from tiptrends.decomposition import ShiftShareResult, shift_share
-from tiptrends.exclusions import Exclusion, apply_exclusions, exclusions_path, load_exclusions
-from tiptrends.models import BootstrapResult, bootstrap_countries
-from tiptrends.panels import pct_change
-from tiptrends.profiles import method_arguments
+from tiptrends.methods.decomposition import ShiftShareResult, shift_share
+from tiptrends.methods.models import BootstrapResult, bootstrap_countries
+from tiptrends.methods.panels import pct_change
 from tiptrends.vocab import (
     DIM_FORM,
     FORMS,
@@ -103,7 +103,7 @@ def form_counts(
     df : DataFrame
         Curated GLOTIP table (already filtered by exclusions if wanted).
     suppressed : {"exclude", "impute", "lower", "upper"}
-        Suppression policy (see :func:`tiptrends.aggregate.apply_suppression_policy`).
+        Suppression policy (see :func:`tiptrends.methods.aggregate.apply_suppression_policy`).
     sex, age : str
         Sex and age slice of the form breakdown.
 
@@ -199,7 +199,7 @@ def form_share_pct(
     denominator : {"known", "all"}
         Victims with a known form, or the country total.
     method : {"pooled", "mean", "two_stage", ...}
-        Aggregation across countries (see :func:`tiptrends.aggregate.aggregate_share`).
+        Aggregation across countries (see :func:`tiptrends.methods.aggregate.aggregate_share`).
     countries : iterable of str, optional
         Restrict to these ISO3 codes (e.g. ``countries.EU27``).
 
@@ -306,7 +306,7 @@ def method_alternatives(
     suppressed : str
         Suppression policy.
     methods : sequence of str
-        Method labels of :data:`tiptrends.profiles.METHODS`: ``"pooled"``, ``"mean"``,
+        Method labels of :data:`tiptrends.analyses.profiles.METHODS`: ``"pooled"``, ``"mean"``,
         ``"two_stage"`` (regions weighted equally), ``"weighted"`` (country shares weighted
         by ``population``), ``"two_stage_population"`` (regions weighted by
         ``region_weights``).
@@ -315,9 +315,9 @@ def method_alternatives(
     countries : iterable of str, optional
         Restrict to these ISO3 codes.
     population : Series, optional
-        Population by ISO3 (:func:`tiptrends.coverage.gsi_population`), for ``"weighted"``.
+        Population by ISO3 (:func:`tiptrends.analyses.coverage.gsi_population`), for ``"weighted"``.
     region_weights : Series, optional
-        Weights by region (:func:`tiptrends.profiles.region_population`), for
+        Weights by region (:func:`tiptrends.analyses.profiles.region_population`), for
         ``"two_stage_population"``.
 
     Returns
@@ -343,7 +343,7 @@ def method_alternatives(
 def share_table(
     shares: pd.DataFrame, index: str = "year", columns: str = "category"
 ) -> pd.DataFrame:
-    """Pivot a :func:`tiptrends.aggregate.shares_by_year` result into percentages.
+    """Pivot a :func:`tiptrends.methods.aggregate.shares_by_year` result into percentages.
 
     Parameters
     ----------
@@ -426,7 +426,7 @@ def other_forms_upper_bound(
         Curated GLOTIP table.
     grouping : str, optional
         ``"m49_region"``, ``"m49_subregion"``, ``"glotip"`` or ``"eu27"`` (see
-        :func:`tiptrends.aggregate.add_grouping`); None for the world.
+        :func:`tiptrends.methods.aggregate.add_grouping`); None for the world.
     years : iterable of int, optional
         Restrict to these years.
     suppressed : str
@@ -546,7 +546,7 @@ def decompose_share(
     Returns
     -------
     ShiftShareResult
-        See :func:`tiptrends.decomposition.shift_share`; ``within + composition`` equals
+        See :func:`tiptrends.methods.decomposition.shift_share`; ``within + composition`` equals
         the change in the pooled share over victims with a known category.
     """
     num = [numerator] if isinstance(numerator, str) else list(numerator)

@@ -49,7 +49,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tiptrends.errors import DataError
-from tiptrends.readers._common import open_workbook, sheet_rows, validate
+from tiptrends.io.readers._common import open_workbook, sheet_rows, validate
 
 READER_VERSION = "1"
 

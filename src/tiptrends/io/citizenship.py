@@ -272,7 +272,7 @@ def suggest_mapping(categories: Iterable[str]) -> pd.DataFrame:
         Columns of ``citizenship.csv`` plus ``heuristic`` (which rule fired);
         unresolved categories get ``group == "other"`` and ``heuristic == "none"``.
     """
-    from tiptrends.countries import converter, valid_iso3
+    from tiptrends.io.countries import converter, valid_iso3
 
     cc = converter()
     names = cc.data[["name_short", "ISO3"]].dropna()
@@ -307,7 +307,7 @@ def suggest_mapping(categories: Iterable[str]) -> pd.DataFrame:
 
 
 def _schema() -> pa.DataFrameSchema:
-    from tiptrends.countries import valid_iso3
+    from tiptrends.io.countries import valid_iso3
 
     iso_ok = valid_iso3()
     text = pa.Column(str, nullable=False)

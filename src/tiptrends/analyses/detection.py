@@ -4,9 +4,9 @@ Definitions used throughout:
 
 * *Detected victims* are a country's total of detected trafficking victims in a year
   (UNODC GLOTIP, indicator "Detected trafficking victims", sex Total, age Total), taken
-  from a wide counts table (:func:`tiptrends.aggregate.country_year_counts`).
+  from a wide counts table (:func:`tiptrends.methods.aggregate.country_year_counts`).
 * *Population* and the *estimated number of people in modern slavery* are those of the
-  Walk Free Global Slavery Index 2023 (:func:`tiptrends.data.load_gsi`). The population is
+  Walk Free Global Slavery Index 2023 (:func:`tiptrends.io.data.load_gsi`). The population is
   the one Walk Free used (UN World Population Prospects 2019); the estimates refer to 2021.
 * The *detection rate* is detected victims per 100,000 population; the *detection ratio*
   is detected victims per 1,000 people estimated to be in modern slavery. Modern slavery
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tiptrends.aggregate import TOTAL_COLUMN, Policy, country_year_counts
+from tiptrends.methods.aggregate import TOTAL_COLUMN, Policy, country_year_counts
 
 #: GSI columns carried into the joined table.
 GSI_COLUMNS = (
@@ -37,7 +37,9 @@ GSI_COLUMNS = (
 )
 
 
-def join_gsi(counts: pd.DataFrame, gsi: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:
+def join_gsi(
+    counts: pd.DataFrame, gsi: pd.DataFrame, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     """Join UNODC country totals with the Walk Free GSI by ISO3 and compute both measures.
 
     Parameters
@@ -194,23 +196,29 @@ def region_summary(joined: pd.DataFrame, by: str = "gsi_region") -> pd.DataFrame
     for (grp, year), t in joined.groupby([by, "year"], sort=True):
         r = t[t["population"].notna() & (t["population"] > 0)]
         e = t[t["number_in_modern_slavery"].notna() & (t["number_in_modern_slavery"] > 0)]
-        rows.append({
-            by: grp,
-            "year": int(year),
-            "n_rate": len(r),
-            "victims": float(r["victims"].sum()),
-            "population": float(r["population"].sum()),
-            "rate_per_100k": rate_per_100k(r["victims"].sum(), r["population"].sum())
-            if len(r) else np.nan,
-            "median_rate_per_100k": float(r["rate_per_100k"].median()) if len(r) else np.nan,
-            "n_ratio": len(e),
-            "estimated": float(e["number_in_modern_slavery"].sum()),
-            "per_1000_estimated": per_1000_estimated(
-                e["victims"].sum(), e["number_in_modern_slavery"].sum()
-            ) if len(e) else np.nan,
-            "median_per_1000_estimated": float(e["per_1000_estimated"].median())
-            if len(e) else np.nan,
-        })
+        rows.append(
+            {
+                by: grp,
+                "year": int(year),
+                "n_rate": len(r),
+                "victims": float(r["victims"].sum()),
+                "population": float(r["population"].sum()),
+                "rate_per_100k": rate_per_100k(r["victims"].sum(), r["population"].sum())
+                if len(r)
+                else np.nan,
+                "median_rate_per_100k": float(r["rate_per_100k"].median()) if len(r) else np.nan,
+                "n_ratio": len(e),
+                "estimated": float(e["number_in_modern_slavery"].sum()),
+                "per_1000_estimated": per_1000_estimated(
+                    e["victims"].sum(), e["number_in_modern_slavery"].sum()
+                )
+                if len(e)
+                else np.nan,
+                "median_per_1000_estimated": float(e["per_1000_estimated"].median())
+                if len(e)
+                else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -286,12 +294,12 @@ def headline_measures(
     glotip : DataFrame
         Curated GLOTIP table (with or without exclusions).
     gsi : DataFrame
-        Walk Free GSI table (:func:`tiptrends.data.load_gsi`).
+        Walk Free GSI table (:func:`tiptrends.io.data.load_gsi`).
     years : iterable of int
         Years of the detected victims.
     suppressed : str
         Suppression policy for ``"<5"`` totals
-        (:func:`tiptrends.aggregate.apply_suppression_policy`).
+        (:func:`tiptrends.methods.aggregate.apply_suppression_policy`).
 
     Returns
     -------

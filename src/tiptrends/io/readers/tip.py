@@ -4,7 +4,7 @@ Tiers are normalised to :data:`TIER_DTYPE`, an ordered categorical over :data:`T
 ("Tier 1" < "Tier 2" < "Tier 2 Watch List" < "Tier 3" < "Special case"). "Special case" is
 last by convention only: it is not a worse tier than Tier 3, so drop it before comparing
 tiers. Country names are kept as published (whitespace stripped); nothing is mapped to ISO3
-here (``tiptrends.countries.attach_iso3`` does that).
+here (``tiptrends.io.countries.attach_iso3`` does that).
 
 :func:`read_tip_kelley_heiss` - ``tip_tiers/heiss_kelley_tip_tiers_orig.csv`` (Kelley & Heiss,
 *Scorecard Diplomacy*), one row per country x year, 1999-2015 (the report starts in 2001, so
@@ -82,7 +82,7 @@ import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
-from tiptrends.readers._common import (
+from tiptrends.io.readers._common import (
     open_workbook,
     read_text_csv,
     sheet_rows,

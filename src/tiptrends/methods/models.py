@@ -16,7 +16,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from tiptrends.aggregate import _value_column
+from tiptrends.methods.aggregate import _value_column
 
 Z95 = float(stats.norm.ppf(0.975))
 
@@ -26,8 +26,7 @@ def _as_long(x: pd.Series | pd.DataFrame, name: str) -> pd.Series:
     if isinstance(x, pd.DataFrame):
         if not {"iso3", "year"} <= set(x.columns):
             raise ValueError(f"{name}: a DataFrame needs iso3 and year columns")
-        vals = [c for c in x.columns if c not in ("iso3", "year", "country", "region",
-                                                   "subregion")]
+        vals = [c for c in x.columns if c not in ("iso3", "year", "country", "region", "subregion")]
         if len(vals) != 1:
             raise ValueError(f"{name}: expected one value column, got {vals}")
         x = x.set_index(["iso3", "year"])[vals[0]]
@@ -68,8 +67,7 @@ class TrendResult:
 
 
 def _design(data: pd.DataFrame, country_fe: bool, year0: float) -> pd.DataFrame:
-    x = pd.DataFrame({"const": 1.0, "year": data["year"].to_numpy(float) - year0},
-                     index=data.index)
+    x = pd.DataFrame({"const": 1.0, "year": data["year"].to_numpy(float) - year0}, index=data.index)
     if country_fe:
         fe = pd.get_dummies(data["iso3"], prefix="fe", drop_first=True, dtype=float)
         x = pd.concat([x, fe], axis=1)
@@ -98,7 +96,7 @@ def share_trend_glm(
     ----------
     counts_num : Series or DataFrame
         Numerator by (iso3, year): a Series with that MultiIndex or a frame with iso3,
-        year and one value column. Or the output of :func:`tiptrends.aggregate.share_inputs`
+        year and one value column. Or the output of :func:`tiptrends.methods.aggregate.share_inputs`
         (columns iso3, year, num, den), with ``counts_den`` None.
     counts_den : Series or DataFrame, optional
         Denominator, same form. Country-years with a missing or non-positive denominator
@@ -117,8 +115,13 @@ def share_trend_glm(
             raise ValueError("give counts_den, or a frame with num and den columns")
         t = counts_num.set_index(["iso3", "year"])[["num", "den"]].astype(float)
     else:
-        t = pd.concat([_as_long(counts_num, "counts_num").rename("num"),
-                       _as_long(counts_den, "counts_den").rename("den")], axis=1)
+        t = pd.concat(
+            [
+                _as_long(counts_num, "counts_num").rename("num"),
+                _as_long(counts_den, "counts_den").rename("den"),
+            ],
+            axis=1,
+        )
     t = t[t["den"].notna() & (t["den"] > 0)].copy()
     t["num"] = t["num"].fillna(0.0)
     if (t["num"] > t["den"] + 1e-9).any():
@@ -142,16 +145,27 @@ def share_trend_glm(
         lp = float(xv @ res.params)
         se_lp = float(np.sqrt(xv.to_numpy() @ cov @ xv.to_numpy()))
         g = data[data["year"] == y]
-        rows.append({
-            "year": int(y), "share": float(_expit(lp)),
-            "lower": float(_expit(lp - Z95 * se_lp)), "upper": float(_expit(lp + Z95 * se_lp)),
-            "observed": float(g["num"].sum() / g["den"].sum()), "n_countries": g["iso3"].nunique(),
-        })
+        rows.append(
+            {
+                "year": int(y),
+                "share": float(_expit(lp)),
+                "lower": float(_expit(lp - Z95 * se_lp)),
+                "upper": float(_expit(lp + Z95 * se_lp)),
+                "observed": float(g["num"].sum() / g["den"].sum()),
+                "n_countries": g["iso3"].nunique(),
+            }
+        )
     return TrendResult(
-        odds_ratio=float(np.exp(b)), or_lower=float(np.exp(b - Z95 * se)),
-        or_upper=float(np.exp(b + Z95 * se)), p_value=float(res.pvalues["year"]),
-        fitted=pd.DataFrame(rows), n_countries=int(data["iso3"].nunique()),
-        n_obs=len(data), country_fe=country_fe, cluster=cluster, model=res,
+        odds_ratio=float(np.exp(b)),
+        or_lower=float(np.exp(b - Z95 * se)),
+        or_upper=float(np.exp(b + Z95 * se)),
+        p_value=float(res.pvalues["year"]),
+        fitted=pd.DataFrame(rows),
+        n_countries=int(data["iso3"].nunique()),
+        n_obs=len(data),
+        country_fe=country_fe,
+        cluster=cluster,
+        model=res,
     )
 
 
@@ -249,10 +263,15 @@ def count_trend_glm(
         raise ValueError(f'family must be "poisson" or "negbin", got {family!r}')
     b, se = float(res.params["year"]), float(res.bse["year"])
     return CountTrendResult(
-        annual_pct_change=100 * (np.exp(b) - 1), lower=100 * (np.exp(b - Z95 * se) - 1),
-        upper=100 * (np.exp(b + Z95 * se) - 1), p_value=float(res.pvalues["year"]),
-        family=family, alpha=alpha, n_countries=int(data["iso3"].nunique()),
-        n_obs=len(data), model=res,
+        annual_pct_change=100 * (np.exp(b) - 1),
+        lower=100 * (np.exp(b - Z95 * se) - 1),
+        upper=100 * (np.exp(b + Z95 * se) - 1),
+        p_value=float(res.pvalues["year"]),
+        family=family,
+        alpha=alpha,
+        n_countries=int(data["iso3"].nunique()),
+        n_obs=len(data),
+        model=res,
     )
 
 
@@ -329,9 +348,10 @@ def bootstrap_countries(
         for i in range(1, len(pick)):
             if pick[i] == pick[i - 1]:
                 copy[i] = copy[i - 1] + 1
-        idx = np.concatenate([order[starts[u]:starts[u] + sizes[u]] for u in pick])
-        names = [labels[u] if c == 1 else f"{labels[u]}#{c}" for u, c in zip(pick, copy,
-                                                                               strict=True)]
+        idx = np.concatenate([order[starts[u] : starts[u] + sizes[u]] for u in pick])
+        names = [
+            labels[u] if c == 1 else f"{labels[u]}#{c}" for u, c in zip(pick, copy, strict=True)
+        ]
         sample = counts.iloc[idx].copy()
         sample[column] = np.repeat(np.asarray(names, dtype=object), sizes[pick])
         draws[k] = float(func(sample.reset_index(drop=True)))

@@ -1,10 +1,10 @@
 """Cross-border flows: domestic and foreign victims, corridors, TIP narratives and TIP tiers.
 
-Four pieces, all pure functions on the curated tables (:mod:`tiptrends.data`):
+Four pieces, all pure functions on the curated tables (:mod:`tiptrends.io.data`):
 
 * **Domestic vs foreign victims** from the UNODC "by citizenship" dimension
   (``vocab.DIM_CITIZENSHIP``), mapped with the curated table ``data/mappings/citizenship.csv``
-  (:mod:`tiptrends.citizenship`): :func:`citizenship_rows`, :func:`origin_counts`,
+  (:mod:`tiptrends.io.citizenship`): :func:`citizenship_rows`, :func:`origin_counts`,
   :func:`country_origin_shares`, :func:`domestic_share_alternatives`,
   :func:`citizenship_mapped_share_pct`.
 * **Corridors** citizenship -> country of detection (ISO3), summed over years:
@@ -16,7 +16,7 @@ Four pieces, all pure functions on the curated tables (:mod:`tiptrends.data`):
   :func:`tier_summary`, :func:`tier_association`.
 
 Plus the drawing helpers :func:`plot_flow_diagram` (a Sankey-style bipartite flow chart)
-and :func:`plot_tier_rates`, in the house style (:mod:`tiptrends.style`).
+and :func:`plot_tier_rates`, in the house style (:mod:`tiptrends.report.style`).
 
 Conventions
 -----------
@@ -28,12 +28,12 @@ Conventions
 * The curated UNODC table stores a missing citizenship category as the text ``""`` or
   ``"N/A"`` (the mapping table, built from the raw file, treats those cells as missing);
   :func:`citizenship_rows` turns them into missing values, which
-  :func:`tiptrends.citizenship.map_citizenship` maps to ``unknown``.
-* Domestic / foreign / unknown follow :func:`tiptrends.citizenship.classify_domestic`:
+  :func:`tiptrends.io.citizenship.map_citizenship` maps to ``unknown``.
+* Domestic / foreign / unknown follow :func:`tiptrends.io.citizenship.classify_domestic`:
   domestic = nationals or the reporting country's own ISO3; foreign = another country or a
   non-country row whose curated ``origin`` is ``foreign``; unknown otherwise. The
   "known citizenship status" denominator is domestic + foreign.
-* Suppressed ``"<5"`` cells follow :func:`tiptrends.aggregate.apply_suppression_policy`
+* Suppressed ``"<5"`` cells follow :func:`tiptrends.methods.aggregate.apply_suppression_policy`
   (default ``"exclude"``: they add nothing).
 """
 
@@ -51,14 +51,15 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from scipy import stats
 
-from tiptrends import style, vocab
-from tiptrends.aggregate import Policy, apply_suppression_policy, country_year_counts
-from tiptrends.citizenship import (
+from tiptrends import vocab
+from tiptrends.io.citizenship import (
     MISSING_CATEGORY_TEXT,
     classify_domestic,
     load_citizenship_map,
     map_citizenship,
 )
+from tiptrends.methods.aggregate import Policy, apply_suppression_policy, country_year_counts
+from tiptrends.report import style
 
 ORIGINS = ("domestic", "foreign", "unknown")
 """Citizenship status of detected victims relative to the country of detection."""
@@ -106,7 +107,7 @@ def excluded_categories(mapping: pd.DataFrame | None = None) -> frozenset[str]:
     ----------
     mapping : pandas.DataFrame, optional
         A mapping table with ``category`` and ``note`` columns; default
-        :func:`tiptrends.citizenship.load_citizenship_map`.
+        :func:`tiptrends.io.citizenship.load_citizenship_map`.
 
     Returns
     -------
@@ -130,11 +131,11 @@ def citizenship_rows(
     Parameters
     ----------
     glotip : pandas.DataFrame
-        Curated GLOTIP table (:func:`tiptrends.data.load_glotip`).
+        Curated GLOTIP table (:func:`tiptrends.io.data.load_glotip`).
     indicator : str or None
         Keep this indicator (default detected victims); None keeps all.
     suppressed : {"exclude", "impute", "lower", "upper"}
-        Policy for ``"<5"`` cells (:func:`tiptrends.aggregate.apply_suppression_policy`).
+        Policy for ``"<5"`` cells (:func:`tiptrends.methods.aggregate.apply_suppression_policy`).
     impute_value : float
         Value of a suppressed cell under ``"impute"``.
     drop_excluded : bool
@@ -300,7 +301,7 @@ def victims_by_citizenship_group(rows: pd.DataFrame) -> pd.Series:
 def citizenship_mapped_share_pct(rows: pd.DataFrame) -> float:
     """Share (%) of victims whose citizenship category maps to a country or to nationals.
 
-    The definition of :func:`tiptrends.citizenship.mapped_share` (groups ``country`` and
+    The definition of :func:`tiptrends.io.citizenship.mapped_share` (groups ``country`` and
     ``nationals`` over all values), applied to rows from :func:`citizenship_rows`, i.e.
     after the excluded categories are dropped (if they were). Missing values (suppressed
     cells under ``"exclude"``) add nothing.
@@ -359,7 +360,8 @@ def victim_nationalities(rows: pd.DataFrame, year: int) -> set[str]:
     """
     r = rows[(rows["year"] == year) & (rows["value"] > 0)]
     return set(r.loc[r["citizenship_group"] == "country", "citizenship_iso3"]) | set(
-        r.loc[r["citizenship_group"] == "nationals", "iso3"])
+        r.loc[r["citizenship_group"] == "nationals", "iso3"]
+    )
 
 
 def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -468,7 +470,7 @@ def foreign_origin_shares(
         Output of :func:`citizenship_rows`.
     year : int
     grouping : str
-        A column of :func:`tiptrends.countries.country_table` (``"un_region"``,
+        A column of :func:`tiptrends.io.countries.country_table` (``"un_region"``,
         ``"un_subregion"``, ``"glotip_region"``).
 
     Returns
@@ -477,7 +479,7 @@ def foreign_origin_shares(
         ``group, victims, share_pct`` over foreign victims whose citizenship is a single
         country (regions / "foreigners" / stateless left out), largest first.
     """
-    from tiptrends.countries import country_table
+    from tiptrends.io.countries import country_table
 
     corr = corridors(rows, [year])
     lookup = country_table().set_index("iso3")[grouping]
@@ -495,7 +497,7 @@ def du_corridors(
     Parameters
     ----------
     flows : pandas.DataFrame
-        :func:`tiptrends.data.load_tip_flows` (one row per coded statement, with
+        :func:`tiptrends.io.data.load_tip_flows` (one row per coded statement, with
         ``origin_iso3`` / ``destination_iso3``).
     years : iterable of int, optional
         Report years kept (default all, 2008-2016).
@@ -639,10 +641,18 @@ def corridor_overlap_table(
         rc = corridor_rank_correlation(u, du)
         for n in ns:
             o = corridor_overlap(u, du, n)
-            out.append({"UNODC corridors": label, "top n": n, "in both top n": o["n_common"],
-                        "overlap %": o["overlap_pct"], "Jaccard": o["jaccard"],
-                        "named anywhere by TIP %": o["first_in_second_any_pct"],
-                        "rho (all corridors)": rc["rho"], "corridors": rc["n_corridors"]})
+            out.append(
+                {
+                    "UNODC corridors": label,
+                    "top n": n,
+                    "in both top n": o["n_common"],
+                    "overlap %": o["overlap_pct"],
+                    "Jaccard": o["jaccard"],
+                    "named anywhere by TIP %": o["first_in_second_any_pct"],
+                    "rho (all corridors)": rc["rho"],
+                    "corridors": rc["n_corridors"],
+                }
+            )
     return pd.DataFrame(out).set_index(["UNODC corridors", "top n"])
 
 
@@ -724,7 +734,7 @@ def tier_rates(tiers: pd.DataFrame, rates: pd.DataFrame, lag: int = 1) -> pd.Dat
     Parameters
     ----------
     tiers : pandas.DataFrame
-        :func:`tiptrends.data.load_tip_tiers` output (``iso3``, ``year``, ``tier``).
+        :func:`tiptrends.io.data.load_tip_tiers` output (``iso3``, ``year``, ``tier``).
     rates : pandas.DataFrame
         :func:`detection_rates` output.
     lag : int
@@ -930,7 +940,7 @@ def plot_flow_diagram(
     unit : str
         Unit of ``value`` for the node labels and the scale bar.
     title, source, release, note : str, optional
-        Title and source note (:func:`tiptrends.style.source_note`).
+        Title and source note (:func:`tiptrends.report.style.source_note`).
     ax : matplotlib.axes.Axes, optional
 
     Returns

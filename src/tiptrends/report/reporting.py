@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from tiptrends import published as _published
-from tiptrends.results import record
+from tiptrends.io import published as _published
+from tiptrends.report.results import record
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def compare(key: str, reproduced: float, figure_id: str, *, reason: str) -> Comp
     Parameters
     ----------
     key
-        The results key (as passed to :func:`tiptrends.results.record`).
+        The results key (as passed to :func:`tiptrends.report.results.record`).
     reproduced
         Our value, in the unit of the published figure (percent as 0-100).
     figure_id

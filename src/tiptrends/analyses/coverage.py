@@ -2,8 +2,8 @@
 
 Helpers for the notebooks on what the UNODC GLOTIP data hold (``00``), on detected victims
 over time (``01``) and on revisions between releases (``10``). Every function is pure: it
-takes curated tables (see :func:`tiptrends.data.load_glotip`) or counts tables (see
-:func:`tiptrends.aggregate.country_year_counts`) and returns new frames.
+takes curated tables (see :func:`tiptrends.io.data.load_glotip`) or counts tables (see
+:func:`tiptrends.methods.aggregate.country_year_counts`) and returns new frames.
 
 Definitions used throughout:
 
@@ -15,7 +15,7 @@ Definitions used throughout:
   report). ``require_value=True`` asks instead for at least one non-suppressed row.
 * A *cell* is one (iso3, indicator, dimension, category, sex, age, year); rows sharing a cell
   (the sub-forms of "Other forms of exploitation") are summed, as in
-  :mod:`tiptrends.aggregate`.
+  :mod:`tiptrends.methods.aggregate`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tiptrends import aggregate, diagnostics, panels
+from tiptrends.methods import aggregate, diagnostics, panels
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -140,14 +140,14 @@ def countries_reporting(
 def gsi_population(gsi: pd.DataFrame) -> pd.Series:
     """Population by ISO3 code from the Walk Free GSI 2023 summary table.
 
-    The figures describe population in 2020 (see :func:`tiptrends.data.load_gsi`).
+    The figures describe population in 2020 (see :func:`tiptrends.io.data.load_gsi`).
 
     Parameters
     ----------
     gsi : DataFrame
-        Output of :func:`tiptrends.data.load_gsi` (columns ``iso3``, ``population``); a table
+        Output of :func:`tiptrends.io.data.load_gsi` (columns ``iso3``, ``population``); a table
         without ``iso3`` has its ``country`` names matched with
-        :func:`tiptrends.countries.to_iso3`.
+        :func:`tiptrends.io.countries.to_iso3`.
 
     Returns
     -------
@@ -162,7 +162,7 @@ def gsi_population(gsi: pd.DataFrame) -> pd.Series:
     if "iso3" in gsi.columns:
         iso = gsi["iso3"].to_numpy()
     else:
-        from tiptrends import countries
+        from tiptrends.io import countries
 
         iso = countries.to_iso3(gsi["country"]).to_numpy()
     pop = pd.Series(gsi["population"].astype(float).to_numpy(), index=iso, name="population")
@@ -293,7 +293,7 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
         Index ``panel`` (:data:`PANEL_KINDS`): ``total_y0, total_y1, n_y0, n_y1,
         pct_change``. ``open``: every reporter of each year; ``matched``: countries with a
         value in both years; ``balanced``: countries with a value in every year y0..y1;
-        ``interpolated``: :func:`tiptrends.panels.country_set` with kind
+        ``interpolated``: :func:`tiptrends.methods.panels.country_set` with kind
         ``"interpolated"`` (needs both endpoints, so its endpoint change equals the matched
         one; it differs only for the inner years).
     """
@@ -523,7 +523,7 @@ def year_total_influence(counts: pd.DataFrame, year: int, value: str | None = No
     Returns
     -------
     DataFrame
-        The columns of :func:`tiptrends.diagnostics.influence` (``iso3, estimate_all,
+        The columns of :func:`tiptrends.methods.diagnostics.influence` (``iso3, estimate_all,
         estimate_without, effect, abs_effect``) with ``country`` second and
         ``share_of_total_pct`` (the country's part of the sum, in percent) last; sorted by
         descending absolute effect. A country with no value in ``year`` has effect 0.
@@ -834,7 +834,7 @@ def matched_revisions(revisions: pd.DataFrame, years: Iterable[int] | None = Non
     Parameters
     ----------
     revisions : DataFrame
-        Output of :func:`tiptrends.diagnostics.revisions` (``iso3, year, total_old,
+        Output of :func:`tiptrends.methods.diagnostics.revisions` (``iso3, year, total_old,
         total_new, status``); only rows with status ``"both"`` count.
     years : iterable of int, optional
         Years to keep (default: all).
@@ -882,14 +882,14 @@ def exclusion_evidence(
     Parameters
     ----------
     exclusions : DataFrame
-        :func:`tiptrends.exclusions.exclusions_table` (``iso3, years, scope, indicator,
+        :func:`tiptrends.io.exclusions.exclusions_table` (``iso3, years, scope, indicator,
         reason, diagnostic, value``). ``diagnostic`` names one or more diagnostics separated
         by ``";"``, each ``"<function>"`` or ``"<function>: <check> [and <check>...]"``,
         e.g. ``"consistency_checks: sex_age_sum_exceeds_total; revisions"``.
     diagnostics : mapping of str to DataFrame
         Diagnostic tables by function name, e.g. ``{"consistency_checks": ...,
         "revisions": ..., "jumps": ..., "influence": ...}`` (outputs of
-        :mod:`tiptrends.diagnostics`). Tables with a ``check`` column are filtered on the
+        :mod:`tiptrends.methods.diagnostics`). Tables with a ``check`` column are filtered on the
         named checks; tables with a ``year`` column on the entry's years.
 
     Returns
@@ -941,7 +941,7 @@ def exclusion_evidence_by_release(
     Parameters
     ----------
     exclusions : DataFrame
-        Output of :func:`tiptrends.exclusions.exclusions_table` (with its ``releases`` column:
+        Output of :func:`tiptrends.io.exclusions.exclusions_table` (with its ``releases`` column:
         comma-separated release dates or ``"all"``).
     diagnostics : mapping of str to mapping
         Release date -> diagnostic tables of that release (as for :func:`exclusion_evidence`).
