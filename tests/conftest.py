@@ -47,18 +47,33 @@ CELL_TIMEOUT = 600
 
 
 @pytest.fixture(scope="session")
-def site_render():
-    """Render the whole collection once per test session (cached, like ``make report``).
+def site_render(worker_id: str, testrun_uid: str):
+    """Render the whole collection once per test run (cached, like ``make report``).
 
     Every notebook of ``notebooks/`` goes through the renderer's executor (fresh kernel named
     "tiptrends", per-cell timeout, working directory ``notebooks/``) unless its cache entry is
-    current: the cache key covers the notebook, the package source, the curated data and the
-    installed package versions. ``TIPTRENDS_TEST_FORCE_RENDER=1`` ignores the cache.
+    current: the cache key covers the notebook, the package source, the data and the
+    installed package versions. ``TIPTRENDS_TEST_FORCE_RENDER=1`` ignores the cache once per
+    test run: with pytest-xdist the first worker to get here forces the render and leaves a
+    marker for this run; the others wait on the lock and then find everything cached.
     """
+    from filelock import FileLock
+
     from tiptrends.report import render
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
-    return render.render(jobs=os.cpu_count() or 2, force=force, timeout=CELL_TIMEOUT)
+    build = paths.build_dir()
+    build.mkdir(parents=True, exist_ok=True)
+    marker = build / f".forced-render-{testrun_uid}"
+    with FileLock(str(build / ".test-render.lock")):
+        if force and marker.exists():
+            force = False
+        report = render.render(jobs=os.cpu_count() or 2, force=force, timeout=CELL_TIMEOUT)
+        if force:
+            for old in build.glob(".forced-render-*"):
+                old.unlink(missing_ok=True)
+            marker.write_text(worker_id)
+    return report
 
 
 # --------------------------------------------------------------------------- curated tables

@@ -1,9 +1,14 @@
-"""Tests of the notebook renderer (throwaway notebooks in tmp_path; each kernel takes ~1-2 s)."""
+"""Tests of the renderer: execution, cache, failures, the book (throwaway notebooks in tmp_path).
+
+Each kernel takes ~1-2 s and each book build ~5-10 s, so the end-to-end tests are few and
+check many things each; the cache key is tested through :func:`render.plan_render`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from tiptrends import paths
-from tiptrends.report import render
+from tiptrends.report import book, render
 
 
 def write_nb(path: Path, cells: list) -> Path:
@@ -26,7 +31,7 @@ def good_a(nb_dir: Path) -> Path:
         nb_dir / "01_a.ipynb",
         [
             new_markdown_cell(
-                "# Counting things\n\nA *first* notebook that [counts](x.md).\n\nMore."
+                "# Counting things\n\nA *first* notebook that [counts](02_b.html).\n\nMore."
             ),
             new_code_cell(
                 "import os\nimport matplotlib\n"
@@ -42,6 +47,7 @@ def good_a(nb_dir: Path) -> Path:
                 "fig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])\nsource_note(ax, 'UNODC')\n"
                 "save_figure(fig, 'a_line', 'A line rising from 3 to 4')"
             ),
+            new_markdown_cell("## Findings\n\nThe line rises."),
         ],
     )
 
@@ -61,6 +67,12 @@ def good_b(nb_dir: Path, value: float = 25.0) -> Path:
                 "if not target.exists():\n"
                 "    target.parent.mkdir(parents=True, exist_ok=True)\n"
                 "    target.write_bytes(b'table')"
+            ),
+            new_code_cell(
+                "import matplotlib.pyplot as plt\n"
+                "from tiptrends.report.style import save_figure, source_note\n"
+                "fig, ax = plt.subplots()\nax.bar(['x'], [1])\nsource_note(ax, 'UNODC')\n"
+                "save_figure(fig, 'b_bar', 'One bar')"
             ),
         ],
     )
@@ -93,11 +105,16 @@ def _no_kernel(*args, **kwargs):
     raise AssertionError("a kernel was requested although everything is cached")
 
 
+def _text(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
 def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
     nb_dir, build = collection
     report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
-    assert report.exit_code == 0, [str(o.failure) for o in report.outcomes]
+    assert report.exit_code == 0, [str(o.failure) for o in report.outcomes] + report.problems
     assert report.status() == {"01_a.ipynb": "ok", "02_b.ipynb": "ok"}
+    assert not [p for p in report.problems if p.startswith("sphinx")], report.problems
 
     results = json.loads((build / "results.json").read_text())
     assert results["a_total"]["value"] == 3 and results["a_total"]["notebook"] == "01_a.ipynb"
@@ -110,65 +127,80 @@ def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
         "note": None,
     }
     assert (build / "executed" / "01_a.ipynb").exists()
-    assert (build / "figures" / "a_line.png").exists() and (
-        build / "figures" / "a_line.svg"
-    ).exists()
-    page = (build / "html" / "01_a.html").read_text()
+    for suffix in ("png", "svg"):
+        assert (build / "figures" / f"a_line.{suffix}").exists()
+    assert json.loads((build / "figures" / "alt_text.json").read_text()) == {
+        "a_line": "A line rising from 3 to 4",
+        "b_bar": "One bar",
+    }
+    page = _text(build / "html" / "01_a.html")
     assert 'alt="A line rising from 3 to 4"' in page
-    assert 'class="tt-failed"' not in page
-    index = (build / "html" / "index.html").read_text()
+    assert "failed in the last build" not in page
+    # code hidden behind a toggle; the setup cell (the first code cell) is not on the page
+    assert "a_total" in page, "code behind the toggle is on the page"
+    assert re.search(r"<details[^>]*hide[^>]*above-input", page), "code cell not hidden"
+    assert "matplotlib.get_backend" not in page, "setup cell shown"
+    assert re.search(r'<a class="reference internal" href="02_b.html"', page), "chapter link"
+    index = _text(build / "html" / "index.html")
     assert index.index("Counting things") < index.index("Second notebook"), "sorted by name"
-    assert "A first notebook that counts." in index and "Shares of things." in index
-    assert 'href="01_a.html"' in index and 'alt="First figure of Counting things"' in index
-    assert "United Nations Office on Drugs and Crime" in index, "data sources from sources.toml"
+    assert 'href="01_a.html"' in index and 'href="02_b.html"' in index
+    assert "cdn" not in index.lower() and "require.js" not in index
+    assert (build / "html" / "search.html").exists()
 
-    # warm (although 02_b built a curated table): nothing executes, no kernel is requested
+    # warm (although 02_b built a curated table): nothing executes, no kernel, no Sphinx
     with monkeypatch.context() as m:
         m.setattr(render, "ensure_kernel", _no_kernel)
         warm = render.render(notebooks_dir=nb_dir, build_dir=build)
     assert warm.exit_code == 0
     assert warm.status() == {"01_a.ipynb": "cached", "02_b.ipynb": "cached"}
+    assert warm.book_seconds is None, "the book was rebuilt although nothing changed"
     assert json.loads((build / "results.json").read_text()) == results
 
-    # change one notebook: only it runs again
+    # change one notebook: only it runs again, and the book is rebuilt
     good_b(nb_dir, value=30.0)
     changed = render.render(notebooks_dir=nb_dir, build_dir=build)
     assert changed.status() == {"01_a.ipynb": "cached", "02_b.ipynb": "ok"}
     assert changed.outcomes[1].reason == "notebook changed"
+    assert changed.book_seconds is not None
     assert json.loads((build / "results.json").read_text())["b_share_pct"]["value"] == 30.0
 
     # a change in the curated data re-executes everything
     (paths.curated_dir() / "glotip.parquet").write_bytes(b"new data")
-    again = render.render(notebooks_dir=nb_dir, build_dir=build)
+    again = render.render(notebooks_dir=nb_dir, build_dir=build, book=False)
     assert set(again.status().values()) == {"ok"}
-    assert {o.reason for o in again.outcomes} == {"curated data changed"}
+    assert {o.reason for o in again.outcomes} == {"data changed"}
 
 
 def test_failing_notebook_fails_loudly(collection, capsys) -> None:
     nb_dir, build = collection
     assert render.render(notebooks_dir=nb_dir, build_dir=build).exit_code == 0
     assert "b_share_pct" in json.loads((build / "results.json").read_text())
+    assert (build / "figures" / "b_bar.png").exists()
 
     broken_b(nb_dir)
     capsys.readouterr()
     code = render.render_collection(notebooks_dir=nb_dir, build_dir=build)
     out, err = capsys.readouterr()
-    assert code != 0
+    assert code == 1
     assert "FAILED 02_b.ipynb: cell 2 `raise ValueError('boom')`: ValueError: boom" in err
     assert "[cached] 01_a.ipynb" in out and "[FAILED] 02_b.ipynb" in out
 
-    page = (build / "html" / "02_b.html").read_text()
-    assert 'class="tt-failed"' in page and "ValueError: boom" in page, "stale page replaced"
-    assert 'class="tt-failed"' not in (build / "html" / "01_a.html").read_text()
+    page = _text(build / "html" / "02_b.html")
+    assert "This chapter failed in the last build" in page and "ValueError: boom" in page
+    assert "failed in the last build" not in _text(build / "html" / "01_a.html")
     results = json.loads((build / "results.json").read_text())
     assert set(results) == {"a_total"}, "no result of the failed notebook (old or partial)"
     assert not (build / "cache" / "02_b.json").exists()
-    index = (build / "html" / "index.html").read_text()
-    assert '<span class="status failed">FAILED</span>' in index
-    assert '<span class="status ok">ok</span>' in index
+    for suffix in ("png", "svg"):
+        assert not (build / "figures" / f"b_bar.{suffix}").exists(), "old figure left behind"
+    assert not (build / "html" / "figures" / "b_bar.png").exists(), "old figure still offered"
+    assert "b_bar" not in json.loads((build / "figures" / "alt_text.json").read_text())
+    assert (build / "figures" / "a_line.png").exists()
+    index = _text(build / "html" / "index.html")
+    assert "These chapters failed in the last build" in index
 
     # a failed notebook is not cached: it runs (and fails) again
-    report = render.render(notebooks_dir=nb_dir, build_dir=build)
+    report = render.render(notebooks_dir=nb_dir, build_dir=build, book=False)
     assert report.status() == {"01_a.ipynb": "cached", "02_b.ipynb": "FAILED"}
     failure = report.outcomes[1].failure
     assert (failure.cell, failure.ename, failure.evalue) == (2, "ValueError", "boom")
@@ -177,14 +209,15 @@ def test_failing_notebook_fails_loudly(collection, capsys) -> None:
 def test_concurrent_renders_end_consistent(collection, tmp_path) -> None:
     nb_dir, build = collection
     code = (
-        "import sys\nfrom tiptrends.report.render import render_collection\n"
-        f"sys.exit(render_collection(notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r}))"
+        "import sys\nfrom tiptrends.report import render\n"
+        "render.package_fingerprint = lambda: 'pinned'\n"
+        f"sys.exit(render.render(notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r},"
+        " book=False).exit_code)"
     )
-    env = dict(os.environ)
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code],
-            env=env,
+            env=dict(os.environ),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -194,16 +227,13 @@ def test_concurrent_renders_end_consistent(collection, tmp_path) -> None:
     outs = [p.communicate(timeout=240) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     combined = "".join(o for o, _ in outs)
-    executed = combined.count("[ok] ")
-    # the lock serialises the renders: the second one finds everything cached
-    # (unless a colleague edited src/tiptrends meanwhile, which invalidates the cache)
-    assert executed == 2 or "tiptrends source changed" in combined, combined
+    assert combined.count("[ok] ") == 2, "the lock serialises: the second render is all cached"
     results = json.loads((build / "results.json").read_text())
     assert set(results) == {"a_total", "b_share_pct"}
     for stem in ("01_a", "02_b"):
         assert json.loads((build / "cache" / f"{stem}.json").read_text())["status"] == "ok"
-        assert (build / "html" / f"{stem}.html").stat().st_size > 0
     assert not list(build.rglob("*.tmp")), "no temporary files left behind"
+    assert not (build / ".work").exists()
 
 
 def test_unknown_notebook_is_an_error(collection, capsys) -> None:
@@ -214,32 +244,109 @@ def test_unknown_notebook_is_an_error(collection, capsys) -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, tiptrends.report.render\n"
-        "heavy = {'nbclient', 'nbconvert', 'jupyter_client', 'matplotlib', 'pandas', 'zmq'}\n"
+        "import sys, tiptrends.report.render, tiptrends.report.book\n"
+        "heavy = {'nbclient', 'nbconvert', 'jupyter_client', 'matplotlib', 'pandas', 'zmq',"
+        " 'sphinx', 'myst_nb'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-def test_fingerprints_follow_their_inputs(scratch_root, tmp_path, monkeypatch) -> None:
-    before = render.data_fingerprint()
-    paths.curated_dir().mkdir(parents=True)
-    (paths.curated_dir() / "t.parquet").write_bytes(b"x")
-    assert render.data_fingerprint() != before
+# --------------------------------------------------------------------------- cache key
 
+
+def _pretend_rendered(nb_dir: Path, build: Path) -> None:
+    """Write cache entries and executed copies as a successful render would."""
+    nbs = render.collection(nb_dir)
+    for plan in render.plan_render(nbs, nb_dir, build, collection=nbs):
+        (build / "cache").mkdir(parents=True, exist_ok=True)
+        (build / "executed").mkdir(parents=True, exist_ok=True)
+        (build / "executed" / plan.notebook.name).write_text("{}")
+        entry = {"status": "ok", "parts": plan.parts, "results": {}}
+        (build / "cache" / f"{plan.notebook.stem}.json").write_text(json.dumps(entry))
+
+
+def _to_run(nb_dir: Path, build: Path) -> dict[str, str]:
+    nbs = render.collection(nb_dir)
+    plans = render.plan_render(nbs, nb_dir, build, collection=nbs)
+    return {p.notebook.stem: p.reason for p in plans if p.reason}
+
+
+def test_cache_key_covers_every_input(scratch_root, tmp_path, monkeypatch) -> None:
+    """Change each kind of input: exactly the notebooks that can read it run again."""
     pkg = tmp_path / "pkg"
-    pkg.mkdir()
+    (pkg / "report" / "templates").mkdir(parents=True)
     (pkg / "m.py").write_text("A = 1\n")
     monkeypatch.setattr(paths, "PACKAGE_DIR", pkg)
-    first = render.package_fingerprint()
-    (pkg / "m.py").write_text("A = 2\n")
-    assert render.package_fingerprint() != first
-    second = render.package_fingerprint()
-    paths.mappings_dir().mkdir(parents=True, exist_ok=True)
-    (paths.mappings_dir() / "new.csv").write_text("a,b\n")
-    assert render.package_fingerprint() != second
+    monkeypatch.setattr(render, "versions_fingerprint", lambda: "v1")
+    nb_dir, build = tmp_path / "nbs", tmp_path / "_build"
+    nb_dir.mkdir()
+    good_a(nb_dir)
+    good_b(nb_dir)
+    (nb_dir / "lookup.csv").write_text("a,b\n1,2\n")
+    (nb_dir / "conf.py").write_text("project = 'x'\n")
+    (nb_dir / "index.md").write_text("# Book\n")
+    curated = paths.curated_dir()
+    curated.mkdir(parents=True)
+    (curated / "t.parquet").write_bytes(b"0123456789")
+    (paths.raw_dir() / "unodc").mkdir(parents=True)
+    _pretend_rendered(nb_dir, build)
+    assert _to_run(nb_dir, build) == {}
 
+    both = {"01_a", "02_b"}
+    changes = {
+        "notebook edit": (lambda: good_b(nb_dir, value=1.0), {"02_b"}),
+        "new mapping file": (lambda: (paths.mappings_dir() / "new.csv").write_text("x\n"), both),
+        "new file anywhere in data/": (
+            lambda: (paths.data_dir() / "notes.txt").write_text("n"),
+            both,
+        ),
+        "published figures edited": (
+            lambda: (paths.published_dir() / "figures.csv").write_text("figure_id\n"),
+            both,
+        ),
+        "new raw file (pinned by the manifest)": (
+            lambda: (paths.raw_dir() / "unodc" / "x.xlsx").write_bytes(b"x"),
+            set(),
+        ),
+        "other file in notebooks/": (
+            lambda: (nb_dir / "lookup.csv").write_text("a,b\n1,3\n"),
+            both,
+        ),
+        "new helper in notebooks/": (lambda: (nb_dir / "helpers.py").write_text("X = 1\n"), both),
+        "book page": (lambda: (nb_dir / "index.md").write_text("# Book, edited\n"), set()),
+        "book configuration": (lambda: (nb_dir / "conf.py").write_text("project = 'y'\n"), set()),
+        "package source": (lambda: (pkg / "m.py").write_text("A = 2\n"), both),
+        "package template": (
+            lambda: (pkg / "report" / "templates" / "new.css").write_text("p{}"),
+            both,
+        ),
+        "installed packages": (
+            lambda: monkeypatch.setattr(render, "versions_fingerprint", lambda: "v2"),
+            both,
+        ),
+        "python cache files": (
+            lambda: (
+                (pkg / "__pycache__").mkdir() or (pkg / "__pycache__" / "m.pyc").write_bytes(b"1")
+            ),
+            set(),
+        ),
+    }
+    for what, (change, expected) in changes.items():
+        change()
+        assert set(_to_run(nb_dir, build)) == expected, what
+        _pretend_rendered(nb_dir, build)
+
+    # curated table changed in content only (same size, same modification time)
+    table = curated / "t.parquet"
+    stat = table.stat()
+    table.write_bytes(b"9876543210")
+    os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _to_run(nb_dir, build) == {"01_a": "data changed", "02_b": "data changed"}
+
+
+def test_notebook_fingerprint_ignores_outputs(tmp_path) -> None:
     nb = good_b(tmp_path)
     fp = render.notebook_fingerprint(nb)
     data = nbformat.read(nb, as_version=4)
@@ -261,11 +368,17 @@ def test_notebook_summary() -> None:
     assert render.notebook_summary(cells) == ("The **title**", "First para continued.")
 
 
+# --------------------------------------------------------------------------- hygiene
+
+
 def test_strip_and_check(tmp_path) -> None:
+    setup = new_code_cell("import pandas as pd")
     cell = new_code_cell("1 + 1", execution_count=3)
     cell.outputs = [new_output("execute_result", data={"text/plain": "2"}, execution_count=3)]
     cell.metadata["execution"] = {"iopub.status.busy": "2024-01-01T00:00:00"}
-    nb = new_notebook(cells=[new_markdown_cell("# T"), cell])
+    shown = new_code_cell("x = 2")
+    shown.metadata["tags"] = ["show-input"]
+    nb = new_notebook(cells=[new_markdown_cell("# T"), setup, cell, shown])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -275,13 +388,36 @@ def test_strip_and_check(tmp_path) -> None:
     nbformat.write(nb, path)
 
     problems = render.check_notebook_clean(path)
-    assert len(problems) == 4 and all(p.startswith("dirty.ipynb: ") for p in problems)
+    assert len(problems) == 6 and all(p.startswith("dirty.ipynb: ") for p in problems), problems
+    assert "dirty.ipynb: code cell 1 lacks the tag 'remove-cell'" in problems
+    assert "dirty.ipynb: code cell 2 lacks the tag 'hide-input'" in problems
+    assert render.strip_collection([path], check=True) == 1
     assert render.strip_notebook(path) is True
     assert render.check_notebook_clean(path) == []
+    assert render.strip_collection([path], check=True) == 0
     clean = nbformat.read(path, as_version=4)
     assert clean.metadata.kernelspec == render.KERNELSPEC
-    assert clean.cells[1].source == "1 + 1"
+    assert clean.cells[2].source == "1 + 1"
+    assert [c.metadata.get("tags") for c in clean.cells[1:]] == [
+        ["remove-cell"],
+        ["hide-input"],
+        ["show-input"],
+    ]
     assert render.strip_notebook(path) is False, "idempotent"
+
+
+def test_cell_tags_respect_an_authors_choice() -> None:
+    cells = [
+        {"cell_type": "markdown", "source": "# T", "metadata": {}},
+        {"cell_type": "code", "source": "import x", "metadata": {"tags": ["hide-input"]}},
+        {"cell_type": "code", "source": "y", "metadata": {"tags": ["remove-input"]}},
+        {"cell_type": "code", "source": "z", "metadata": {"tags": ["other"]}},
+    ]
+    assert book.cell_tag_problems(cells) == [(1, "remove-cell"), (3, "hide-input")]
+    assert book.apply_cell_tags(cells) is True
+    assert cells[1]["metadata"]["tags"] == ["remove-cell"], "hide-input replaced"
+    assert cells[3]["metadata"]["tags"] == ["other", "hide-input"]
+    assert book.cell_tag_problems(cells) == []
 
 
 COLLECTION = (
@@ -292,3 +428,13 @@ COLLECTION = (
 @pytest.mark.parametrize("path", COLLECTION, ids=lambda p: p.name)
 def test_collection_notebooks_are_clean(path: Path) -> None:
     assert render.check_notebook_clean(path) == [], "run `make strip` (tiptrends strip)"
+
+
+def test_every_chapter_is_in_the_table_of_contents() -> None:
+    nb_dir = paths.notebooks_dir()
+    stems = [p.stem for p in render.collection(nb_dir)]
+    assert book.missing_from_toc(nb_dir, stems) == []
+    listed = book.toctree_entries(nb_dir / "index.md")
+    pages = {p.stem for p in nb_dir.glob("*.md")}
+    assert set(listed) <= set(stems) | pages, "a toctree entry names no notebook or page"
+    assert listed.index("00_data_and_coverage") < listed.index("11_press_release_claims")

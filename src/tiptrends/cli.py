@@ -57,9 +57,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from tiptrends.report import render
 
-    return render.render_collection(
-        args.notebooks or None, jobs=args.jobs, force=args.force, timeout=args.timeout
-    )
+    return render.render(
+        args.notebooks or None,
+        jobs=args.jobs,
+        force=args.force,
+        timeout=args.timeout,
+        book=not args.no_book,
+    ).exit_code
 
 
 def _cmd_strip(args: argparse.Namespace) -> int:
@@ -124,8 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser(
         "render",
-        help="execute the notebooks and render the HTML site",
-        description="Execute notebooks/ (cached, in parallel) and write _build/html/.",
+        help="execute the notebooks and build the book (HTML site)",
+        description="Execute notebooks/ (cached, in parallel) and build the book with Sphinx "
+        "+ MyST-NB into _build/html/. Exit status: 0 done, 1 a notebook or the book failed, "
+        "2 unknown notebook, 130 interrupted (Ctrl-C; nothing half-written is kept).",
     )
     render.add_argument("notebooks", nargs="*", help="notebook names (default: all in notebooks/)")
     render.add_argument(
@@ -133,16 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--force", action="store_true", help="ignore the cache")
     render.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    render.add_argument(
+        "--no-book", action="store_true", help="execute and cache only; do not build the book"
+    )
     render.set_defaults(func=_cmd_render)
 
     strip = sub.add_parser(
         "strip",
-        help="remove outputs and execution counts from notebooks",
-        description="Store notebooks clean: no outputs, no execution counts, project kernel.",
+        help="remove outputs and execution counts, set the cell tags of the book",
+        description="Store notebooks clean: no outputs, no execution counts, project kernel; "
+        "the first code cell tagged remove-cell (setup, not shown in the book), every other "
+        "code cell hide-input (code behind a toggle) unless it carries another choice.",
     )
     strip.add_argument("notebooks", nargs="*", help="notebook paths (default: all)")
     strip.add_argument(
-        "--check", action="store_true", help="change nothing; exit 1 if a notebook is not clean"
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a notebook is not clean or lacks its tags",
     )
     strip.set_defaults(func=_cmd_strip)
 

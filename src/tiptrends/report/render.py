@@ -1,41 +1,52 @@
-"""Render the notebook collection to a static HTML site under ``_build/``.
+"""Render the notebook collection to a book (static HTML site) under ``_build/``.
 
-:func:`render_collection` executes every notebook of ``notebooks/`` (sorted by file
-name; ``notebooks/templates/`` is not part of the collection) in a fresh kernel,
-in parallel worker processes, and writes
+:func:`render` executes every notebook of the collection (``notebooks/*.ipynb`` sorted by
+file name; ``notebooks/templates/`` is not part of it) in a fresh kernel, in parallel worker
+processes, and hands the executed notebooks to Sphinx + MyST-NB (execution off) through
+:mod:`tiptrends.report.book`. It writes
 
 - ``_build/executed/<stem>.ipynb``: the executed copy;
-- ``_build/html/<stem>.html``: a self-contained page (images embedded);
-- ``_build/figures/``: figures written by :func:`tiptrends.report.style.save_figure`;
+- ``_build/figures/``: figures written by :func:`tiptrends.report.style.save_figure`
+  (PNG, SVG and a CSV of the figure's data) and ``alt_text.json``;
 - ``_build/results.json``: the numbers recorded with :func:`tiptrends.report.results.record`;
-- ``_build/html/index.html``: landing page (notebooks, status, data sources);
-- ``_build/cache/<stem>.json``: cache entry of a successful run (key and results).
+- ``_build/html/``: the book (``index.html`` is the landing page);
+- ``_build/cache/<stem>.json``: cache entry of a successful run (key, results, figures).
 
-A notebook is executed again only when its code, the tiptrends package source (with
-``data/mappings`` and ``data/published``), the curated data or the installed package
-versions change. A failing notebook stops at its first error, the others go on; the
-render then exits non-zero, its page carries a red banner and its old results and
-cache entry are removed. A file lock serialises concurrent renders and every file is
-written atomically.
+Cache key
+    A notebook is executed again only when one of its inputs changes. The inputs are hashed by
+    folder, so a new file cannot be forgotten: the notebook itself (cell sources), every other
+    file of ``notebooks/`` except the book's own pages, every file under ``data/`` except the
+    raw files (pinned by sha256 in ``data/sources.toml``, which is hashed) with the curated
+    tables by content, every file of the tiptrends package (templates included), the Python
+    version and installed distributions, and the kernel. A notebook edit re-runs that notebook
+    only; any other change re-runs all of them.
+Failures
+    A failing notebook stops at its first error and the others go on; the render then exits 1,
+    the chapter carries a red banner, and its old results, figures and cache entry are removed.
+Interrupts
+    Ctrl-C (SIGINT) stops the workers and their kernels within seconds, discards the
+    unfinished notebooks, prints ``interrupted`` and returns exit code 130. Each notebook's
+    outputs (executed copy, figures) are moved into place together with its cache entry, so a
+    cache entry always describes complete outputs, and the site in ``_build/html`` is replaced
+    only by a complete new build.
 
-This module imports nothing heavy at import time: an unchanged collection is
-re-rendered from the cache without importing nbclient or starting a kernel.
+A file lock serialises concurrent renders and every file is written atomically. This module
+imports nothing heavy at import time: an unchanged collection re-renders from the cache
+without importing nbclient or Sphinx or starting a kernel.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
+import contextlib
 import hashlib
-import html
 import json
 import os
 import re
-import string
+import shutil
+import signal
 import sys
 import time
-import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,11 +61,13 @@ from tiptrends.report.results import (
 )
 
 KERNELSPEC = {"name": "tiptrends", "display_name": "Python (tiptrends)", "language": "python"}
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-THUMBNAIL_WIDTH = 320
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 OK, CACHED, FAILED, NOT_RENDERED = "ok", "cached", "FAILED", "not rendered"
+INTERRUPTED_EXIT = 130
+
+#: Seconds a worker gets to stop after SIGTERM before it is killed.
+STOP_GRACE = 3.0
 
 
 # --------------------------------------------------------------------------- data types
@@ -94,6 +107,7 @@ class RenderReport:
     outcomes: list[Outcome]
     exit_code: int
     problems: list[str] = field(default_factory=list)
+    book_seconds: float | None = None  # None: the book was already current
 
     def status(self) -> dict[str, str]:
         """Return ``{notebook file name: status}``."""
@@ -110,7 +124,7 @@ def _write_text_atomic(path: Path, text: str) -> None:
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
         return None
 
 
@@ -147,37 +161,55 @@ def notebook_fingerprint(path: Path) -> str | None:
     return _sha(json.dumps(cells))
 
 
-def _hash_files(files: Iterable[Path], root: Path, h: Any) -> None:
-    for f in sorted(files):
-        if f.is_file():
-            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+def _ignored(rel: Path) -> bool:
+    """Files no notebook reads: caches, editor and lock files, temporary files."""
+    return any(part in ("__pycache__", ".ipynb_checkpoints", ".git") for part in rel.parts) or (
+        rel.suffix in (".pyc", ".pyo", ".lock", ".tmp")
+    )
+
+
+def hash_folder(root: Path, *, skip: Callable[[Path], bool] = lambda rel: False) -> str:
+    """Hash of every file under ``root`` (relative path and content), less ``skip``-ped ones."""
+    h = hashlib.sha256()
+    if root.is_dir():
+        for f in sorted(root.rglob("*")):
+            rel = f.relative_to(root)
+            if not f.is_file() or _ignored(rel) or skip(rel):
+                continue
+            h.update(str(rel).encode() + b"\0")
+            with open(f, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()
 
 
 def package_fingerprint() -> str:
-    """Hash of the tiptrends source (``*.py``, templates), ``data/mappings`` and ``data/published``."""
-    h = hashlib.sha256()
-    pkg = paths.PACKAGE_DIR
-    _hash_files([*pkg.rglob("*.py"), *(pkg / "report" / "templates").glob("*")], pkg, h)
-    for d in (paths.mappings_dir(), paths.published_dir()):
-        if d.is_dir():
-            h.update(d.name.encode())
-            _hash_files(d.rglob("*"), d, h)
-    return h.hexdigest()
+    """Hash of every file of the tiptrends package (source, templates, data files)."""
+    return hash_folder(paths.PACKAGE_DIR)
 
 
 def data_fingerprint() -> str:
-    """Hash of the curated data: name, size and mtime of every file; content of small ones."""
-    h = hashlib.sha256()
-    root = paths.curated_dir()
-    if root.is_dir():
-        for f in sorted(root.rglob("*")):
-            if not f.is_file():
-                continue
-            st = f.stat()
-            h.update(f"{f.relative_to(root)}|{st.st_size}|{st.st_mtime_ns}\0".encode())
-            if st.st_size < 1_000_000 and f.suffix != ".parquet":
-                h.update(f.read_bytes())
-    return h.hexdigest()
+    """Hash of every file under ``data/`` except ``data/raw/``, curated tables by content.
+
+    Raw files are pinned by their sha256 in ``data/sources.toml`` (hashed here), so hashing
+    them again would only cost time.
+    """
+    return hash_folder(paths.data_dir(), skip=lambda rel: rel.parts[:1] == ("raw",))
+
+
+def notebooks_folder_fingerprint(nb_dir: Path, collection: Iterable[Path]) -> str:
+    """Hash of the files of ``notebooks/`` a notebook could read.
+
+    Left out: the notebooks of the collection (each is part of its own key only), the book's
+    pages and configuration (read by Sphinx, not by notebooks) and ``templates/``.
+    """
+    from tiptrends.report.book import book_files
+
+    own = {p.resolve() for p in collection} | {p.resolve() for p in book_files(nb_dir)}
+
+    def skip(rel: Path) -> bool:
+        return rel.parts[:1] == ("templates",) or (nb_dir / rel).resolve() in own
+
+    return hash_folder(nb_dir, skip=skip)
 
 
 def versions_fingerprint() -> str:
@@ -188,25 +220,71 @@ def versions_fingerprint() -> str:
     return _sha(sys.version, *names)
 
 
-def environment_parts(kernel_name: str) -> dict[str, str]:
+def environment_parts(
+    kernel_name: str, nb_dir: Path | None = None, collection: Iterable[Path] = ()
+) -> dict[str, str]:
     """Return the cache-key parts shared by all notebooks."""
-    return {
+    parts = {
         "package": package_fingerprint(),
         "data": data_fingerprint(),
         "versions": versions_fingerprint(),
         "kernel": kernel_name,
         "format": str(CACHE_FORMAT),
     }
+    if nb_dir is not None:
+        parts["notebooks_dir"] = notebooks_folder_fingerprint(nb_dir, collection)
+    return parts
 
 
 _REASONS = {
     "notebook": "notebook changed",
+    "notebooks_dir": "other files in notebooks/ changed",
     "package": "tiptrends source changed",
-    "data": "curated data changed",
+    "data": "data changed",
     "versions": "installed packages changed",
     "kernel": "kernel changed",
     "format": "cache format changed",
 }
+
+
+@dataclass
+class Plan:
+    """Whether one notebook runs, and why (an empty reason: served from the cache)."""
+
+    notebook: Path
+    parts: dict[str, str]
+    reason: str
+    entry: dict[str, Any] | None
+
+
+def plan_render(
+    selected: Sequence[Path],
+    nb_dir: Path,
+    build: Path,
+    *,
+    kernel_name: str = "tiptrends",
+    force: bool = False,
+    collection: Sequence[Path] | None = None,
+) -> list[Plan]:
+    """Decide, for each selected notebook, whether it must run and why."""
+    env_parts = environment_parts(kernel_name, nb_dir, collection or selected)
+    plans = []
+    for nb in selected:
+        parts = {"notebook": notebook_fingerprint(nb) or "unreadable", **env_parts}
+        entry = _read_json(build / "cache" / f"{nb.stem}.json")
+        if force:
+            reason = "forced"
+        elif not entry or entry.get("status") != OK:
+            reason = "not rendered before"
+        elif not (build / "executed" / f"{nb.stem}.ipynb").exists():
+            reason = "output missing"
+        else:
+            changed = [k for k in parts if entry.get("parts", {}).get(k) != parts[k]]
+            reason = ", ".join(_REASONS.get(k, k) for k in changed)
+        plans.append(
+            Plan(nb, parts, reason, entry if entry and entry.get("status") == OK else None)
+        )
+    return plans
 
 
 # --------------------------------------------------------------------------- kernels
@@ -251,6 +329,10 @@ def ensure_kernel(kernel_name: str = "tiptrends") -> Path:
             file=sys.stderr,
         )
     return Path(where)
+
+
+#: The notebook client of this process while it executes (see :func:`_stop_worker`).
+_RUNNING: dict[str, Any] = {}
 
 
 def execute_notebook(
@@ -308,7 +390,9 @@ def execute_notebook(
             kernel_name=kernel_name,
             resources={"metadata": {"path": workdir}},
             on_cell_execute=on_cell_execute,
+            shutdown_kernel="immediate",
         )
+        _RUNNING["client"] = client  # so that a stopping worker can kill the kernel
         try:
             if kernel_log is None:
                 client.execute(env=kernel_env)
@@ -331,10 +415,12 @@ def execute_notebook(
                 return nb, CellFailure(
                     path.name, current.get("index"), "", type(exc).__name__, _first_line(str(exc))
                 )
+        finally:
+            _RUNNING.pop("client", None)
     raise AssertionError("unreachable")
 
 
-# --------------------------------------------------------------------------- page content
+# --------------------------------------------------------------------------- summaries
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -374,100 +460,60 @@ def notebook_summary(cells: Sequence[dict]) -> tuple[str, str]:
     return title, summary
 
 
-def _first_png(nb: Any) -> bytes | None:
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "image/png" in data:
-                return base64.b64decode(data["image/png"])
-            m = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", data.get("text/html", ""))
-            if m:
-                return base64.b64decode(m.group(1))
-    return None
-
-
-def _thumbnail(png: bytes | None) -> str | None:
-    if png is None:
-        return None
-    import io
-
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as img:
-        img.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH))
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", optimize=True)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _page_header(failure: CellFailure | None) -> str:
-    nav = '<nav class="tt-nav"><a href="index.html">&larr; All notebooks</a></nav>'
-    if failure is None:
-        return nav
-    return nav + (
-        '<div class="tt-failed" role="alert"><strong>This notebook FAILED in the last '
-        f"render.</strong> {html.escape(str(failure))}. Outputs below stop at the failing "
-        "cell; its results are not in results.json.</div>"
-    )
-
-
-_PAGE_CSS = (
-    ".tt-nav{font:14px sans-serif;padding:6px 12px;background:#f4f4f4}"
-    ".tt-failed{font:15px sans-serif;background:#b00020;color:#fff;padding:12px 16px}"
-)
-
-
-def _inject(page: str, header: str) -> str:
-    page = page.replace("</head>", f"<style>{_PAGE_CSS}</style></head>", 1)
-    m = re.search(r"<body[^>]*>", page)
-    return page[: m.end()] + header + page[m.end() :] if m else header + page
-
-
-@functools.cache
-def _exporter() -> Any:
-    """One HTMLExporter per process (its template environment is costly to build)."""
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(template_name="lab")
-
-
-def notebook_html(nb: Any, title: str, failure: CellFailure | None) -> str:
-    """Export an executed notebook to a standalone HTML page (red banner if it failed)."""
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return _inject(body, _page_header(failure))
-
-
-def _failure_page(name: str, failure: CellFailure) -> str:
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(name)}</title>"
-        f"</head><body>{_page_header(failure)}</body></html>"
-    )
-
-
 # --------------------------------------------------------------------------- worker
 
 
-def _run_one(path: str, build: str, timeout: int, kernel_name: str, workdir: str) -> dict:
-    """Execute one notebook and write its executed copy and HTML page (worker process)."""
+def _kernel_pid(client: Any) -> int | None:
+    km = getattr(client, "km", None)
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker: kill the kernel (its own session) and leave at once."""
+    pid = _kernel_pid(_RUNNING.get("client"))
+    if pid is not None:
+        for kill in (os.killpg, os.kill):
+            with contextlib.suppress(OSError):
+                kill(pid, signal.SIGKILL)
+                break
+    os._exit(INTERRUPTED_EXIT)
+
+
+def _worker_init() -> None:
+    """Workers ignore Ctrl-C (the main process stops them) and stop cleanly on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _run_one(path: str, work: str, timeout: int, kernel_name: str, workdir: str) -> dict:
+    """Execute one notebook into its own work folder (worker process).
+
+    Everything the notebook writes goes to ``work``: the executed copy, its figures (the
+    kernel's ``TIPTRENDS_BUILD_DIR``), its recorded results and page data. The main process
+    moves them into ``_build/`` with the cache entry.
+    """
+    from tiptrends.report.book import PAGE_DATA_FILE_ENV
+
     t0 = time.perf_counter()
-    nb_path, bdir = Path(path), Path(build)
-    stem = nb_path.stem
-    results_file = bdir / "cache" / f"{stem}.results.json"
-    results_file.unlink(missing_ok=True)
-    (bdir / "logs").mkdir(exist_ok=True)
-    (bdir / "logs" / f"{stem}.kernel.log").unlink(missing_ok=True)
+    nb_path, wdir = Path(path), Path(work)
+    shutil.rmtree(wdir, ignore_errors=True)
+    wdir.mkdir(parents=True)
     env = dict(os.environ)
     env.update(
         {
-            RESULTS_FILE_ENV: str(results_file),
+            RESULTS_FILE_ENV: str(wdir / "results.json"),
+            PAGE_DATA_FILE_ENV: str(wdir / "page_data.json"),
             NOTEBOOK_ENV: nb_path.name,
-            "TIPTRENDS_BUILD_DIR": str(bdir),
+            "TIPTRENDS_BUILD_DIR": str(wdir),
             "MPLBACKEND": "Agg",
         }
     )
     # kernels run side by side: one BLAS/OpenMP thread each unless the caller says otherwise
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
+    title = summary = ""
     try:
         import nbformat
 
@@ -477,159 +523,144 @@ def _run_one(path: str, build: str, timeout: int, kernel_name: str, workdir: str
             kernel_name=kernel_name,
             cwd=workdir,
             env=env,
-            kernel_log=bdir / "logs" / f"{stem}.kernel.log",
+            kernel_log=wdir / "kernel.log",
         )
-        _write_text_atomic(bdir / "executed" / f"{stem}.ipynb", nbformat.writes(nb) + "\n")
+        _write_text_atomic(wdir / "executed.ipynb", nbformat.writes(nb) + "\n")
         title, summary = notebook_summary(nb.cells)
-        page = notebook_html(nb, title or stem, failure)
-        _write_text_atomic(bdir / "html" / f"{stem}.html", page)
-        thumb = _thumbnail(_first_png(nb)) if failure is None else None
-    except Exception as exc:  # unreadable notebook, export error...
+    except Exception as exc:  # unreadable notebook...
         failure = CellFailure(nb_path.name, None, "", type(exc).__name__, _first_line(str(exc)))
-        title, summary, thumb = "", "", None
-        _write_text_atomic(bdir / "html" / f"{stem}.html", _failure_page(nb_path.name, failure))
-    results = _read_json(results_file) or {}
-    results_file.unlink(missing_ok=True)
     return {
         "seconds": time.perf_counter() - t0,
         "failure": None if failure is None else failure.__dict__,
-        "results": results,
+        "results": _read_json(wdir / "results.json") or {},
+        "page_data": _read_json(wdir / "page_data.json") or {},
         "title": title,
         "summary": summary,
-        "thumbnail": thumb,
     }
 
 
-# --------------------------------------------------------------------------- site
+# --------------------------------------------------------------------------- interrupts
 
 
-def _template(name: str) -> str:
-    return (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C while a notebook's outputs and cache entry are moved into place."""
+    import threading
 
-
-def _sources_html() -> str:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
-        manifest = tomllib.loads(paths.manifest_path().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return "<p>No data-source manifest (data/sources.toml) found.</p>"
-    rows = []
-    for key, src in manifest.get("sources", {}).items():
-        e = {
-            k: html.escape(str(src.get(k, "")))
-            for k in ("title", "publisher", "release", "licence", "citation", "homepage")
-        }
-        link = f'<a href="{e["homepage"]}">{e["title"]}</a>' if e["homepage"] else e["title"]
-        rows.append(
-            f'<li id="source-{html.escape(key)}"><strong>{link}</strong><br>'
-            f"{e['publisher']}. Release {e['release']}. Licence: {e['licence']}.<br>"
-            f'<span class="citation">{e["citation"]}</span></li>'
-        )
-    return "<ul class='sources'>" + "".join(rows) + "</ul>"
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return f"{value:,}" if isinstance(value, int) else html.escape(str(value))
+def _stop_pool(pool: Any) -> None:
+    """Stop every worker of ``pool`` (SIGTERM, then SIGKILL after :data:`STOP_GRACE`)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
-#: Parts of the report on the index page: (first, last notebook number, heading, blurb).
-PARTS = (
-    (
-        0,
-        5,
-        "Part I. Reproducing the published trends",
-        "What the UNODC country data hold, and how close they come to the headline figures of "
-        "the Global Report on Trafficking in Persons 2024: detected victims, forced labour, "
-        "forced criminality, children, traffickers and criminal justice. Every chapter sets the "
-        "published figure, with its citation, beside the reproduced one and explains the gap.",
-    ),
-    (
-        6,
-        99,
-        "Part II. Beyond the report",
-        "The European Union, the gap between detected and estimated victims, how much of the "
-        "trends comes from the changing set of reporting countries, cross-border flows, what "
-        "changed between data releases, and a ledger of the claims of the July 2025 press "
-        "release.",
-    ),
-)
+# --------------------------------------------------------------------------- outputs
 
 
-def _part_of(notebook: str) -> int | None:
-    match = re.match(r"(\d+)", notebook)
-    if match is None:
-        return None
-    number = int(match.group(1))
-    return next((i for i, (lo, hi, _, _) in enumerate(PARTS) if lo <= number <= hi), None)
-
-
-def _gap(result: dict) -> str:
-    """Reproduced minus published, or an empty cell when there is no published figure."""
-    value, published = result.get("value"), result.get("published")
-    if not isinstance(value, int | float) or not isinstance(published, int | float):
-        return ""
-    return _fmt(round(value - published, 2))
-
-
-def build_index(entries: list[dict], results: dict[str, dict], build: Path) -> None:
-    """Write ``html/index.html`` from per-notebook entries and the merged results."""
-    cards = []
-    current_part: int | None = -1
-    for e in entries:
-        part = _part_of(e["notebook"])
-        if part != current_part and part is not None:
-            _, _, heading, blurb = PARTS[part]
-            cards.append(
-                f'<li class="part"><h2>{html.escape(heading)}</h2><p>{html.escape(blurb)}</p></li>'
-            )
-        current_part = part
-        stem = Path(e["notebook"]).stem
-        status = e["status"]
-        cls = {OK: "ok", FAILED: "failed"}.get(status, "none")
-        thumb = (
-            f'<img src="data:image/png;base64,{e["thumbnail"]}" alt="First figure of '
-            f'{html.escape(e.get("title") or stem)}" class="thumb">'
-            if e.get("thumbnail")
-            else '<div class="thumb empty"></div>'
-        )
-        detail = ""
-        if status == FAILED and e.get("failure"):
-            detail = f'<p class="error">{html.escape(str(CellFailure(**e["failure"])))}</p>'
-        link = (
-            f'<a href="{html.escape(stem)}.html">{html.escape(e.get("title") or stem)}</a>'
-            if status != NOT_RENDERED
-            else html.escape(e.get("title") or stem)
-        )
-        cards.append(
-            f'<li class="card {cls}">{thumb}<div class="text"><h2>{link}</h2>'
-            f'<p class="meta"><span class="status {cls}">{html.escape(status)}</span> '
-            f"{html.escape(e['notebook'])} &middot; {len(e.get('results') or {})} results"
-            f"</p><p>{html.escape(e.get('summary') or '')}</p>{detail}</div></li>"
-        )
-    rows = "".join(
-        f"<tr><td><code>{html.escape(k)}</code></td><td>{_fmt(r.get('value'))}</td>"
-        f"<td>{_fmt(r.get('published'))}</td><td>{_gap(r)}</td><td>{_fmt(r.get('unit'))}</td>"
-        f'<td><a href="{html.escape(Path(str(r.get("notebook"))).stem)}.html">'
-        f"{html.escape(Path(str(r.get('notebook'))).stem)}</a></td></tr>"
-        for k, r in sorted(results.items())
+def _figure_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f
+        for f in folder.iterdir()
+        if f.is_file() and not f.name.startswith(".") and f.name != "alt_text.json"
     )
-    page = string.Template(_template("index.html")).substitute(
-        css=_template("site.css"),
-        notebooks="<ol class='notebooks'>" + "".join(cards) + "</ol>"
-        if cards
-        else "<p>No notebooks in the collection.</p>",
-        results=rows,
-        n_results=len(results),
-        sources=_sources_html(),
-        rendered=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+
+
+def _remove_figures(build: Path, names: Iterable[str]) -> None:
+    for name in names:
+        (build / "figures" / name).unlink(missing_ok=True)
+
+
+def _promote(
+    nb: Path,
+    plan: Plan,
+    res: dict,
+    build: Path,
+    work: Path,
+    say: Callable[[str], None],
+) -> Outcome:
+    """Move one executed notebook's outputs into ``_build/`` and write its cache entry.
+
+    A success replaces the notebook's old figures by the new ones, then writes the cache
+    entry; a failure removes the old figures, results and cache entry and keeps a failure
+    record. The caller holds Ctrl-C meanwhile (:func:`_deferred_interrupt`).
+    """
+    cache = build / "cache"
+    old_figures = (plan.entry or _read_json(cache / f"{nb.stem}.json") or {}).get("figures", [])
+    executed = work / "executed.ipynb"
+    base = {
+        "notebook": nb.name,
+        "seconds": round(res["seconds"], 2),
+        "title": res.get("title", ""),
+        "summary": res.get("summary", ""),
+        "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if executed.exists():
+        os.replace(executed, build / "executed" / f"{nb.stem}.ipynb")
+    if res["failure"] is None:
+        new = _figure_files(work / "figures")
+        alt = _read_json(work / "figures" / "alt_text.json") or {}
+        _remove_figures(build, set(old_figures) - {f.name for f in new})
+        for f in new:
+            os.replace(f, build / "figures" / f.name)
+        write_json_atomic(
+            cache / f"{nb.stem}.json",
+            {
+                **base,
+                "status": OK,
+                "parts": plan.parts,
+                "results": res["results"],
+                "page_data": res.get("page_data", {}),
+                "figures": [f.name for f in new],
+                "alt_text": alt,
+            },
+        )
+        (cache / f"{nb.stem}.failed.json").unlink(missing_ok=True)
+        say(f"[ok] {nb.name}  {res['seconds']:.1f} s  ({plan.reason})")
+        return Outcome(nb.name, OK, res["seconds"], plan.reason, None, res["results"])
+    failure = CellFailure(**res["failure"])
+    _remove_figures(build, old_figures)
+    (cache / f"{nb.stem}.json").unlink(missing_ok=True)
+    if not executed.exists() and failure.cell is None:
+        (build / "executed" / f"{nb.stem}.ipynb").unlink(missing_ok=True)
+    write_json_atomic(
+        cache / f"{nb.stem}.failed.json", {**base, "status": FAILED, "failure": res["failure"]}
     )
-    _write_text_atomic(build / "html" / "index.html", page)
+    say(f"[FAILED] {nb.name}  {res['seconds']:.1f} s  {failure}")
+    return Outcome(nb.name, FAILED, res["seconds"], plan.reason, failure, {})
 
 
 # --------------------------------------------------------------------------- render
+
+
+def collection(nb_dir: str | Path | None = None) -> list[Path]:
+    """The notebooks of the collection: ``*.ipynb`` directly in ``notebooks/``, by name."""
+    return sorted(Path(nb_dir or paths.notebooks_dir()).glob("*.ipynb"))
 
 
 def _resolve(selection: Sequence[str], all_nbs: list[Path]) -> tuple[list[Path], list[str]]:
@@ -657,20 +688,42 @@ def render(
     notebooks_dir: str | Path | None = None,
     build_dir: str | Path | None = None,
     echo: Callable[[str], None] | None = None,
+    book: bool = True,
 ) -> RenderReport:
-    """Render the collection (or some notebooks of it); see :func:`render_collection`.
+    """Render the collection (or some notebooks of it) and build the book.
+
+    Parameters
+    ----------
+    notebooks : sequence of str, optional
+        File names (or paths, with or without ``.ipynb``) of notebooks of the collection to
+        render; default all. The book always shows the whole collection.
+    jobs : int, optional
+        Notebooks executed in parallel (and Sphinx processes); default the number of CPUs.
+    force : bool
+        Execute even notebooks whose cache entry is current.
+    timeout : int
+        Timeout per cell, in seconds.
+    kernel_name : str
+        Kernelspec used (installed for this Python if missing).
+    notebooks_dir, build_dir : str or Path, optional
+        Override ``notebooks/`` and ``_build/`` (tests).
+    echo : callable, optional
+        Receives progress lines; default print.
+    book : bool
+        Build the HTML book after executing (default); False only executes and caches.
 
     Returns
     -------
     RenderReport
-        Outcome per processed notebook (status "ok", "cached" or "FAILED") and exit code.
+        Outcome per processed notebook (status "ok", "cached" or "FAILED") and the exit code:
+        0 success, 1 a notebook or the book failed, 2 unknown notebook, 130 interrupted.
     """
     from filelock import FileLock, Timeout
 
     say = echo or (lambda line: print(line, flush=True))
     nb_dir = Path(notebooks_dir or paths.notebooks_dir()).resolve()
     build = Path(build_dir or paths.build_dir()).resolve()
-    all_nbs = sorted(nb_dir.glob("*.ipynb"))
+    all_nbs = collection(nb_dir)
     if notebooks:
         selected, unknown = _resolve(notebooks, all_nbs)
         if unknown:
@@ -679,15 +732,19 @@ def render(
             return RenderReport([], 2, [msg])
     else:
         selected = all_nbs
-    for sub in ("executed", "html", "cache", "figures"):
+    for sub in ("executed", "cache", "figures"):
         (build / sub).mkdir(parents=True, exist_ok=True)
 
     lock = FileLock(str(build / ".render.lock"))
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        say(f"waiting for another render to finish ({build / '.render.lock'})")
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            say(f"waiting for another render to finish ({build / '.render.lock'})")
+            lock.acquire()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return RenderReport([], INTERRUPTED_EXIT, ["interrupted"])
     try:
         return _render_locked(
             selected,
@@ -700,6 +757,7 @@ def render(
             kernel_name,
             say,
             prune=not notebooks,
+            book=book,
         )
     finally:
         lock.release()
@@ -716,99 +774,174 @@ def _render_locked(
     kernel_name: str,
     say: Callable[[str], None],
     prune: bool,
+    book: bool,
 ) -> RenderReport:
-    cache = build / "cache"
-    env_parts = environment_parts(kernel_name)
+    work = build / ".work"
+    shutil.rmtree(work, ignore_errors=True)
     outcomes: dict[str, Outcome] = {}
-    to_run: list[tuple[Path, dict[str, str], str]] = []
-    for nb in selected:
-        parts = {"notebook": notebook_fingerprint(nb) or "unreadable", **env_parts}
-        entry = _read_json(cache / f"{nb.stem}.json")
-        outputs_exist = (build / "html" / f"{nb.stem}.html").exists() and (
-            build / "executed" / f"{nb.stem}.ipynb"
-        ).exists()
-        if force:
-            reason = "forced"
-        elif not entry or entry.get("status") != OK:
-            reason = "not rendered before"
-        elif not outputs_exist:
-            reason = "output missing"
-        else:
-            changed = [k for k in parts if entry.get("parts", {}).get(k) != parts[k]]
-            reason = ", ".join(_REASONS.get(k, k) for k in changed)
-        if reason:
-            to_run.append((nb, parts, reason))
-        else:
-            outcomes[nb.name] = Outcome(nb.name, CACHED, 0.0, results=entry.get("results", {}))
-            say(f"[cached] {nb.name}")
+    pool = None
+    try:
+        plans = plan_render(
+            selected, nb_dir, build, kernel_name=kernel_name, force=force, collection=all_nbs
+        )
+        to_run = [p for p in plans if p.reason]
+        for p in plans:
+            if not p.reason:
+                results = (p.entry or {}).get("results", {})
+                outcomes[p.notebook.name] = Outcome(p.notebook.name, CACHED, 0.0, results=results)
+                say(f"[cached] {p.notebook.name}")
+        if to_run:
+            ensure_kernel(kernel_name)
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from multiprocessing import get_context
 
-    if to_run:
-        ensure_kernel(kernel_name)
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        from multiprocessing import get_context
-
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
-        say(f"executing {len(to_run)} notebook(s) with {workers} worker(s)")
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
+            say(f"executing {len(to_run)} notebook(s) with {workers} worker(s)")
+            pool = ProcessPoolExecutor(
+                workers, mp_context=get_context("spawn"), initializer=_worker_init
+            )
             futures = {
-                pool.submit(_run_one, str(nb), str(build), timeout, kernel_name, str(nb_dir)): (
-                    nb,
-                    parts,
-                    reason,
-                )
-                for nb, parts, reason in to_run
+                pool.submit(
+                    _run_one,
+                    str(p.notebook),
+                    str(work / p.notebook.stem),
+                    timeout,
+                    kernel_name,
+                    str(nb_dir),
+                ): p
+                for p in to_run
             }
             for fut in as_completed(futures):
-                nb, parts, reason = futures[fut]
+                plan = futures[fut]
+                nb = plan.notebook
                 try:
                     res = fut.result()
-                except Exception as exc:  # worker died
+                except Exception as exc:  # the worker died
                     failure = CellFailure(nb.name, None, "", type(exc).__name__, str(exc))
-                    _write_text_atomic(
-                        build / "html" / f"{nb.stem}.html", _failure_page(nb.name, failure)
-                    )
                     res = {"seconds": 0.0, "failure": failure.__dict__, "results": {}}
-                outcomes[nb.name] = _store(nb, parts, res, cache, say, reason)
-        # Notebooks may build missing curated tables (cached builds): key their entries
-        # to the curated data as it is after execution, so the next render is warm.
-        after = data_fingerprint()
-        if after != env_parts["data"]:
-            for nb, _, _ in to_run:
-                entry = _read_json(cache / f"{nb.stem}.json")
-                if entry and entry.get("status") == OK:
-                    entry["parts"]["data"] = after
-                    write_json_atomic(cache / f"{nb.stem}.json", entry)
+                with _deferred_interrupt():
+                    outcomes[nb.name] = _promote(nb, plan, res, build, work / nb.stem, say)
+            pool.shutdown(wait=True)
+            pool = None
+            _rekey_data(to_run, build)
+        return _finish(selected, all_nbs, nb_dir, build, outcomes, jobs, say, prune, book)
+    except KeyboardInterrupt:
+        if pool is not None:
+            _stop_pool(pool)
+        shutil.rmtree(work, ignore_errors=True)
+        print("interrupted", file=sys.stderr)
+        ordered = [outcomes[p.name] for p in selected if p.name in outcomes]
+        return RenderReport(ordered, INTERRUPTED_EXIT, ["interrupted"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
-    # merge results of every notebook that has a successful cache entry
-    entries, results, problems = [], {}, []
-    present = {p.stem for p in all_nbs}
+
+def _rekey_data(ran: Sequence[Plan], build: Path) -> None:
+    """Key fresh entries to the data as they are after execution.
+
+    Notebooks may build missing curated tables (cached builds), which changes the data
+    fingerprint: without this the next render would run them all again.
+    """
+    after = data_fingerprint()
+    for plan in ran:
+        path = build / "cache" / f"{plan.notebook.stem}.json"
+        entry = _read_json(path)
+        if entry and entry.get("status") == OK and entry["parts"].get("data") != after:
+            entry["parts"]["data"] = after
+            write_json_atomic(path, entry)
+
+
+def _chapter_states(all_nbs: Sequence[Path], build: Path) -> tuple[list[Any], list[dict]]:
+    from tiptrends.report.book import ChapterState
+
+    states, entries = [], []
     for nb in all_nbs:
-        entry = _read_json(cache / f"{nb.stem}.json")
-        failed = _read_json(cache / f"{nb.stem}.failed.json")
+        entry = _read_json(build / "cache" / f"{nb.stem}.json")
+        failed = _read_json(build / "cache" / f"{nb.stem}.failed.json")
+        executed = build / "executed" / f"{nb.stem}.ipynb"
         if entry and entry.get("status") == OK:
-            for key, rec in (entry.get("results") or {}).items():
-                if key in results:
-                    problems.append(
-                        f"result {key!r} recorded by both {results[key]['notebook']} "
-                        f"and {nb.name}; keeping {nb.name}"
-                    )
-                results[key] = rec
+            status, failure, data = OK, "", entry.get("page_data") or {}
+            title = entry.get("title", "")
             entries.append(entry)
         elif failed:
-            entries.append(failed)
+            status, data = FAILED, {}
+            failure = str(CellFailure(**failed["failure"])) if failed.get("failure") else ""
+            title = failed.get("title", "")
         else:
-            title, summary = notebook_summary((_read_json(nb) or {}).get("cells", []))
-            entries.append(
-                {"notebook": nb.name, "status": NOT_RENDERED, "title": title, "summary": summary}
+            status, failure, data, title = NOT_RENDERED, "", {}, ""
+        if not title:
+            title, _ = notebook_summary((_read_json(nb) or {}).get("cells", []))
+        states.append(
+            ChapterState(
+                nb.stem,
+                _plain(title) or nb.stem,
+                status,
+                executed if status != NOT_RENDERED and executed.exists() else None,
+                nb,
+                failure,
+                data,
             )
+        )
+    return states, entries
+
+
+def _finish(
+    selected: list[Path],
+    all_nbs: list[Path],
+    nb_dir: Path,
+    build: Path,
+    outcomes: dict[str, Outcome],
+    jobs: int | None,
+    say: Callable[[str], None],
+    prune: bool,
+    book: bool,
+) -> RenderReport:
+    """Merge results and figures of the whole collection, build the book, print a summary."""
+    states, entries = _chapter_states(all_nbs, build)
+    results: dict[str, Any] = {}
+    problems: list[str] = []
+    alt_text: dict[str, str] = {}
+    claimed: set[str] = set()
+    for entry in entries:
+        for key, rec in (entry.get("results") or {}).items():
+            if key in results:
+                problems.append(
+                    f"result {key!r} recorded by both {results[key]['notebook']} "
+                    f"and {entry['notebook']}; keeping {entry['notebook']}"
+                )
+            results[key] = rec
+        alt_text.update(entry.get("alt_text") or {})
+        claimed.update(entry.get("figures") or [])
     if prune:
-        for f in cache.glob("*.json"):
-            stem = f.name.split(".")[0]
-            if stem not in present:
+        present = {p.stem for p in all_nbs}
+        for f in (build / "cache").glob("*.json"):
+            if f.name.split(".")[0] not in present:
                 f.unlink(missing_ok=True)
-                (build / "html" / f"{stem}.html").unlink(missing_ok=True)
+        for f in (build / "executed").glob("*.ipynb"):
+            if f.stem not in present:
+                f.unlink(missing_ok=True)
+        for f in _figure_files(build / "figures"):
+            if f.name not in claimed:
+                f.unlink()
     write_json_atomic(build / "results.json", results)
-    build_index(entries, results, build)
+    write_json_atomic(build / "figures" / "alt_text.json", dict(sorted(alt_text.items())))
+
+    book_seconds: float | None = None
+    if book:
+        from tiptrends.report.book import build_book, missing_from_toc, stage_book
+
+        orphans = missing_from_toc(nb_dir, [p.stem for p in all_nbs])
+        if orphans:
+            problems.append(f"not in the toctree of {nb_dir / 'index.md'}: {', '.join(orphans)}")
+        src = stage_book(nb_dir, build, states, results)
+        result = build_book(src, build, jobs=jobs or os.cpu_count() or 1, say=say)
+        if result.built:
+            book_seconds = result.seconds
+            say(f"[book] built in {result.seconds:.1f} s ({len(result.warnings)} warnings)")
+        for w in result.warnings:
+            problems.append(f"sphinx: {w}")
+        if not result.ok:
+            problems.append(f"the book did not build: {result.error}")
 
     ordered = [outcomes[p.name] for p in selected if p.name in outcomes]
     say("")
@@ -816,52 +949,16 @@ def _render_locked(
     for o in ordered:
         t = f"{o.seconds:6.1f} s" if o.status != CACHED else "       -"
         say(f"{o.notebook:<40} {o.status:<8} {t:>8}  {len(o.results)}")
-    say(f"site: {build / 'html' / 'index.html'}")
+    if book:
+        say(f"site: {build / 'html' / 'index.html'}")
     for p in problems:
         print(f"warning: {p}", file=sys.stderr)
     failures = [o.failure for o in ordered if o.failure is not None]
     for f in failures:
         print(f"FAILED {f}", file=sys.stderr)
-    return RenderReport(ordered, 1 if failures else 0, problems)
-
-
-def _store(
-    nb: Path,
-    parts: dict[str, str],
-    res: dict,
-    cache: Path,
-    say: Callable[[str], None],
-    reason: str,
-) -> Outcome:
-    """Write the cache entry (success) or failure record of one executed notebook."""
-    base = {
-        "notebook": nb.name,
-        "seconds": round(res["seconds"], 2),
-        "title": res.get("title", ""),
-        "summary": res.get("summary", ""),
-        "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    if res["failure"] is None:
-        write_json_atomic(
-            cache / f"{nb.stem}.json",
-            {
-                **base,
-                "status": OK,
-                "parts": parts,
-                "results": res["results"],
-                "thumbnail": res.get("thumbnail"),
-            },
-        )
-        (cache / f"{nb.stem}.failed.json").unlink(missing_ok=True)
-        say(f"[ok] {nb.name}  {res['seconds']:.1f} s  ({reason})")
-        return Outcome(nb.name, OK, res["seconds"], reason, None, res["results"])
-    failure = CellFailure(**res["failure"])
-    (cache / f"{nb.stem}.json").unlink(missing_ok=True)
-    write_json_atomic(
-        cache / f"{nb.stem}.failed.json", {**base, "status": FAILED, "failure": res["failure"]}
-    )
-    say(f"[FAILED] {nb.name}  {res['seconds']:.1f} s  {failure}")
-    return Outcome(nb.name, FAILED, res["seconds"], reason, failure, {})
+    book_failed = any(p.startswith("the book did not build") for p in problems)
+    code = 1 if failures or book_failed else 0
+    return RenderReport(ordered, code, problems, book_seconds)
 
 
 def render_collection(
@@ -874,28 +971,10 @@ def render_collection(
     notebooks_dir: str | Path | None = None,
     build_dir: str | Path | None = None,
 ) -> int:
-    """Execute the notebook collection and build the HTML site; return the exit code.
+    """Execute the notebook collection and build the book; return the exit code.
 
-    Parameters
-    ----------
-    notebooks : list of str, optional
-        File names (or paths, with or without ``.ipynb``) of notebooks of the
-        collection to render; default all of ``notebooks/*.ipynb``.
-    jobs : int, optional
-        Notebooks executed in parallel; default the number of CPUs.
-    force : bool
-        Execute even notebooks whose cache entry is current.
-    timeout : int
-        Timeout per cell, in seconds.
-    kernel_name : str
-        Kernelspec used (installed for this Python if missing).
-    notebooks_dir, build_dir : str or Path, optional
-        Override ``notebooks/`` and ``_build/`` (tests).
-
-    Returns
-    -------
-    int
-        0 when every notebook ran, 1 when one failed, 2 for an unknown notebook name.
+    See :func:`render` for the parameters. Exit codes: 0 success, 1 a notebook or the book
+    failed, 2 an unknown notebook name, 130 interrupted (Ctrl-C).
     """
     return render(
         notebooks,
@@ -912,7 +991,11 @@ def render_collection(
 
 
 def strip_notebook(path: str | Path) -> bool:
-    """Remove outputs, execution counts and timing metadata; set the tiptrends kernelspec.
+    """Remove outputs, execution counts and timing metadata; set the kernelspec and cell tags.
+
+    Cell tags: the first code cell (imports and setup) gets ``remove-cell`` (it is not shown
+    in the book), every other code cell ``hide-input`` (code behind a toggle) unless it
+    already carries a choice (see :func:`tiptrends.report.book.cell_tag_problems`).
 
     Parameters
     ----------
@@ -929,6 +1012,9 @@ def strip_notebook(path: str | Path) -> bool:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=4)
+    from tiptrends.report.book import apply_cell_tags
+
+    apply_cell_tags(nb.cells)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -948,7 +1034,7 @@ def check_notebook_clean(path: str | Path) -> list[str]:
     """Return the hygiene problems of a notebook (empty when clean).
 
     Checks: no outputs, no execution counts, no execution timing metadata, kernelspec
-    ``tiptrends``.
+    ``tiptrends``, the cell tags that :func:`strip_notebook` sets.
     """
     path = Path(path)
     try:
@@ -963,6 +1049,10 @@ def check_notebook_clean(path: str | Path) -> list[str]:
             problems.append(f"{path.name}: cell {i} has an execution count")
         if "execution" in cell.get("metadata", {}):
             problems.append(f"{path.name}: cell {i} has execution timing metadata")
+    from tiptrends.report.book import cell_tag_problems
+
+    for i, tag in cell_tag_problems(nb.get("cells", [])):
+        problems.append(f"{path.name}: code cell {i} lacks the tag {tag!r}")
     ks = nb.get("metadata", {}).get("kernelspec", {})
     if ks.get("name") != KERNELSPEC["name"]:
         problems.append(f"{path.name}: kernelspec is {ks.get('name')!r}, expected 'tiptrends'")

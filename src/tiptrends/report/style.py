@@ -240,7 +240,9 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def figure_bundle(png: bytes, alt: str, width: int | None = None) -> tuple[dict, dict]:
+def figure_bundle(
+    png: bytes, alt: str, width: int | None = None, *, name: str | None = None, csv: bool = False
+) -> tuple[dict, dict]:
     """Return the (data, metadata) MIME bundle that displays a PNG with alt text.
 
     nbconvert's default (lab) HTML template ignores the ``alt`` metadata of
@@ -258,11 +260,21 @@ def figure_bundle(png: bytes, alt: str, width: int | None = None) -> tuple[dict,
     meta: dict[str, Any] = {"image/png": {"alt": alt}}
     if width:
         meta["image/png"]["width"] = width
+    if name:  # the book links the figure's files (PNG, SVG, CSV of its data) under it
+        meta["image/png"]["tiptrends_figure"] = name
+        meta["image/png"]["csv"] = csv
     return data, meta
 
 
-def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | None = None) -> Path:
-    """Save a figure as PNG and SVG, record its alt text and display it.
+def save_figure(
+    fig: Figure,
+    name: str,
+    alt: str,
+    *,
+    directory: str | Path | None = None,
+    data: pd.DataFrame | pd.Series | None = None,
+) -> Path:
+    """Save a figure as PNG and SVG (and its data as CSV), record its alt text and display it.
 
     Parameters
     ----------
@@ -275,6 +287,9 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
         Alternative text: what the figure shows, for readers who cannot see it.
     directory : str or Path, optional
         Output directory; default ``tiptrends.paths.figures_dir()``.
+    data : pandas.DataFrame or Series, optional
+        The numbers drawn, written beside the image as ``<name>.csv`` (the book links it
+        under the figure) so that readers can reuse them.
 
     Returns
     -------
@@ -311,6 +326,10 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
     png_path = out / f"{name}.png"
     write_bytes_atomic(png_path, png)
     write_bytes_atomic(out / f"{name}.svg", svg.getvalue())
+    if data is not None:
+        frame = data.to_frame() if isinstance(data, pd.Series) else data
+        index = not isinstance(frame.index, pd.RangeIndex)
+        write_bytes_atomic(out / f"{name}.csv", frame.to_csv(index=index).encode("utf-8"))
     _record_alt(out, name, alt)
     fig.alt_text = alt  # type: ignore[attr-defined]
 
@@ -318,8 +337,8 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
         from IPython.display import display
 
         width = round(fig.get_figwidth() * 100)
-        data, md = figure_bundle(png, alt, width=width)
-        display(data, raw=True, metadata=md)
+        bundle, md = figure_bundle(png, alt, width=width, name=name, csv=data is not None)
+        display(bundle, raw=True, metadata=md)
     plt.close(fig)
     return png_path
 

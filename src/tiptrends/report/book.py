@@ -1,0 +1,617 @@
+"""The book: Sphinx + MyST-NB + sphinx-book-theme over the executed notebooks.
+
+``tiptrends render`` executes the notebooks itself (parallel, cached; see
+:mod:`tiptrends.report.render`) and then calls :func:`build_book`, which
+
+1. *stages* the book's source in ``_build/book/``: ``notebooks/conf.py``, the pages of
+   ``notebooks/`` (``*.md``, ``_static/``), each executed notebook with its cell tags set
+   (code hidden behind a toggle, the setup cell removed) and a banner when it failed, the
+   generated page fragments (``_generated/``: landing summary, headline numbers, claims,
+   downloads, sources) and the files offered for download (``_extra/``: ``results.json``,
+   curated tables as CSV and Parquet, every figure as PNG, SVG and CSV). A file is rewritten
+   only when its content changes, so Sphinx re-reads only what changed;
+2. runs Sphinx (``python -m sphinx -b html``, MyST-NB with execution off) in its own process
+   group into ``_build/.sphinx/html``, incrementally;
+3. publishes the result to ``_build/html`` (hard-linked copy, then a rename), so the site is
+   either the previous complete build or the new complete build, never a mix.
+
+When nothing staged changed and the site exists, Sphinx is not started at all (warm renders).
+
+Notebooks can hand structured data to the generated pages with :func:`record_page_data`
+(the claims chapter records its ledger with :func:`record_claims`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tiptrends import paths
+from tiptrends.report.results import write_bytes_atomic, write_json_atomic
+
+#: Environment variable naming the per-notebook page-data file (set by the renderer).
+PAGE_DATA_FILE_ENV = "TIPTRENDS_PAGE_DATA_FILE"
+
+#: Tags that hide or remove a code cell's source, or show it on purpose: a code cell with one
+#: of them keeps its choice; every other code cell gets ``hide-input``.
+CODE_CHOICE_TAGS = frozenset(
+    {"remove-cell", "remove-input", "hide-cell", "hide-input", "show-input"}
+)
+HIDE_INPUT, REMOVE_CELL = "hide-input", "remove-cell"
+
+#: Files of ``notebooks/`` that belong to the book (not read by the notebooks' code).
+BOOK_FILE_PATTERNS = ("conf.py", "*.md", "_static/**/*", "_templates/**/*")
+
+SPHINX_TIMEOUT = 1800
+
+
+# --------------------------------------------------------------------------- page data
+
+
+def record_page_data(name: str, data: Any) -> Any:
+    """Hand JSON-serialisable ``data`` to the book's generated pages under ``name``.
+
+    Under ``tiptrends render`` the data are stored with the notebook's cache entry and
+    used by the generated pages (for example ``"claims"`` on the landing page); outside
+    a render nothing is written. Returns ``data``.
+    """
+    if not re.match(r"^[a-z][a-z0-9_]*$", name):
+        raise ValueError(f"page-data name {name!r} must be snake_case")
+    json.dumps(data)  # fail here, in the notebook, when the data are not JSON
+    target = os.environ.get(PAGE_DATA_FILE_ENV)
+    if not target:
+        return data
+    path = Path(target)
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        table = {}
+    table[name] = data
+    write_json_atomic(path, table)
+    return data
+
+
+_STEM_RE = re.compile(r"(\d\d_[A-Za-z0-9_]+)(?:\.html|\.ipynb)")
+
+
+def record_claims(ledger: Any) -> list[dict[str, Any]]:
+    """Record the claims ledger for the landing page; return the recorded rows.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        Index ``claim_id``; columns ``claim``, ``verdict``, ``what the data show`` and
+        ``see`` (links or file names of the chapters with the evidence), as returned by
+        ``tiptrends.analyses.claims.ledger``; ``claimed`` is used when present.
+    """
+    missing = {"claim", "verdict", "what the data show", "see"} - set(ledger.columns)
+    if missing:
+        raise ValueError(f"record_claims: the ledger lacks columns {sorted(missing)}")
+    rows = []
+    for claim_id, row in ledger.iterrows():
+        rows.append(
+            {
+                "claim_id": str(claim_id),
+                "claim": str(row["claim"]),
+                "claimed": str(row["claimed"]) if "claimed" in ledger.columns else "",
+                "verdict": str(row["verdict"]),
+                "shown": str(row["what the data show"]),
+                "notebooks": sorted(set(_STEM_RE.findall(str(row["see"])))),
+            }
+        )
+    return record_page_data("claims", rows)
+
+
+# --------------------------------------------------------------------------- cell tags
+
+
+def cell_tag_problems(cells: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
+    """Return ``(cell index, missing tag)`` for every code cell without its required tag.
+
+    The first code cell (imports and setup) must carry ``remove-cell``; every other code cell
+    ``hide-input`` unless it carries another choice from :data:`CODE_CHOICE_TAGS`.
+    """
+    problems = []
+    first = True
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if first:
+            if REMOVE_CELL not in tags:
+                problems.append((i, REMOVE_CELL))
+            first = False
+        elif not tags & CODE_CHOICE_TAGS:
+            problems.append((i, HIDE_INPUT))
+    return problems
+
+
+def apply_cell_tags(cells: Sequence[dict[str, Any]]) -> bool:
+    """Add the missing tags of :func:`cell_tag_problems` in place; return True if any."""
+    problems = cell_tag_problems(cells)
+    for index, tag in problems:
+        metadata = cells[index].setdefault("metadata", {})
+        tags = list(metadata.get("tags", []))
+        if tag == REMOVE_CELL:
+            tags = [t for t in tags if t != HIDE_INPUT]
+        metadata["tags"] = [*tags, tag]
+    return bool(problems)
+
+
+# --------------------------------------------------------------------------- staging
+
+
+@dataclass
+class ChapterState:
+    """What the book knows about one notebook of the collection."""
+
+    stem: str
+    title: str
+    status: str  # "ok", "cached", "FAILED", "not rendered"
+    executed: Path | None  # executed copy, if any
+    source: Path  # the notebook in notebooks/
+    failure: str = ""  # one line, for the banner
+    page_data: dict[str, Any] = field(default_factory=dict)
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    try:
+        if path.read_bytes() == data:
+            return False
+    except (FileNotFoundError, IsADirectoryError):
+        pass
+    write_bytes_atomic(path, data)
+    return True
+
+
+def _link_or_copy_if_changed(src: Path, dst: Path) -> None:
+    try:
+        s, d = src.stat(), dst.stat()
+        if s.st_ino == d.st_ino or (
+            s.st_size == d.st_size and src.read_bytes() == dst.read_bytes()
+        ):
+            return
+    except FileNotFoundError:
+        pass
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copy2(src, tmp)
+    os.replace(tmp, dst)
+
+
+def book_files(nb_dir: Path) -> list[Path]:
+    """The book's own files in ``notebooks/`` (configuration, pages, static files)."""
+    found: set[Path] = set()
+    for pattern in BOOK_FILE_PATTERNS:
+        found.update(p for p in nb_dir.glob(pattern) if p.is_file())
+    return sorted(found)
+
+
+def _banner(kind: str, text: str) -> dict[str, Any]:
+    return {
+        "cell_type": "markdown",
+        "metadata": {"tags": ["tiptrends-banner"]},
+        "source": f":::{{{kind}}}\n{text}\n:::\n",
+    }
+
+
+_HTML_LINK_RE = re.compile(r"\]\((\d\d_[A-Za-z0-9_]+)\.html(#[^)\s]*)?\)")
+
+
+def chapter_links(markdown: str) -> str:
+    """Turn links to chapter pages (``[x](02_forced_labour.html)``) into cross-references.
+
+    Sphinx then checks them and they follow the book's file names.
+
+    Examples
+    --------
+    >>> chapter_links("See [02](02_forced_labour.html) and [w](https://x.org/a.html).")
+    'See [02](02_forced_labour.ipynb) and [w](https://x.org/a.html).'
+    """
+    return _HTML_LINK_RE.sub(lambda m: f"]({m.group(1)}.ipynb{m.group(2) or ''})", markdown)
+
+
+def _figure_html(png_b64: str, meta: Mapping[str, Any], images: dict[str, bytes]) -> str:
+    """An ``<img>`` for a figure output, its PNG stored as a file, with alt text and links."""
+    import base64
+    import html
+
+    data = base64.b64decode(png_b64)
+    name = f"_figures/{hashlib.sha256(data).hexdigest()[:20]}.png"
+    images[name] = data
+    alt = html.escape(str(meta.get("alt", "")), quote=True)
+    width = f' width="{int(meta["width"])}"' if str(meta.get("width", "")).isdigit() else ""
+    tag = f'<img src="{name}" alt="{alt}"{width} loading="lazy" class="tt-figure">'
+    figure = meta.get("tiptrends_figure")
+    if figure:
+        stem = html.escape(str(figure), quote=True)
+        tag += (
+            f'<p class="tt-figure-data">Download: <a href="figures/{stem}.png">PNG</a> · '
+            f'<a href="figures/{stem}.svg">SVG</a>'
+            + (f' · <a href="figures/{stem}.csv">data (CSV)</a>' if meta.get("csv") else "")
+            + "</p>"
+        )
+    return tag
+
+
+def _figures_as_files(cells: Sequence[dict[str, Any]], images: dict[str, bytes]) -> None:
+    """Replace PNG outputs by ``<img>`` tags with their alt text (MyST-NB drops the alt)."""
+    for cell in cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = out.get("data") or {}
+            meta = (out.get("metadata") or {}).get("image/png") or {}
+            if "image/png" in data:
+                png = data["image/png"]
+                png = "".join(png) if isinstance(png, list) else png
+                out["data"] = {
+                    "text/html": _figure_html(png, meta, images),
+                    "text/plain": data.get("text/plain", "figure"),
+                }
+
+
+def chapter_notebook(state: ChapterState, images: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """The notebook as the book shows it: tags applied, a banner when it did not run.
+
+    Links to other chapters' pages become cross-references (:func:`chapter_links`).
+    """
+    if state.executed is not None and state.executed.exists():
+        nb = json.loads(state.executed.read_text(encoding="utf-8"))
+    else:
+        nb = json.loads(state.source.read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+    cells = nb.setdefault("cells", [])
+    apply_cell_tags(cells)
+    _figures_as_files(cells, images if images is not None else {})
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else str(source)
+            cell["source"] = chapter_links(text)
+    banner = None
+    if state.status == "FAILED":
+        banner = _banner(
+            "error",
+            f"**This chapter failed in the last build** ({state.failure}). Its outputs stop at "
+            "the failing cell and its numbers are left out of the headline tables.",
+        )
+    elif state.status == "not rendered":
+        banner = _banner("warning", "This chapter has not been built yet: run `tiptrends render`.")
+    if banner is not None:
+        at = next((i + 1 for i, c in enumerate(cells) if c.get("cell_type") == "markdown"), 0)
+        cells.insert(at, banner)
+    if not cells or cells[0].get("cell_type") != "markdown":
+        cells.insert(0, {"cell_type": "markdown", "metadata": {}, "source": f"# {state.stem}"})
+    return nb
+
+
+def stage_book(
+    nb_dir: Path,
+    build: Path,
+    chapters: Sequence[ChapterState],
+    results: Mapping[str, Any],
+) -> Path:
+    """Write the book's source to ``_build/book/`` (only files whose content changed).
+
+    Returns
+    -------
+    Path
+        The staging folder (Sphinx's source directory).
+    """
+    from tiptrends.report import site_pages
+
+    src = build / "book"
+    src.mkdir(parents=True, exist_ok=True)
+    expected: set[Path] = set()
+
+    for f in book_files(nb_dir):
+        target = src / f.relative_to(nb_dir)
+        _write_if_changed(target, f.read_bytes())
+        expected.add(target)
+    # a folder of notebooks without book files (tests, new collections) still gets a book
+    defaults = {
+        "conf.py": "from tiptrends.report.book_conf import *  # noqa: F403\n",
+        "index.md": "# Notebooks\n\n```{include} _generated/landing.md\n```\n\n"
+        "```{toctree}\n:maxdepth: 1\n\n" + "".join(f"{s.stem}\n" for s in chapters) + "```\n",
+    }
+    for name, text in defaults.items():
+        target = src / name
+        if target not in expected:
+            _write_if_changed(target, text.encode("utf-8"))
+            expected.add(target)
+
+    images: dict[str, bytes] = {}
+    for state in chapters:
+        nb = chapter_notebook(state, images)
+        target = src / f"{state.stem}.ipynb"
+        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
+        expected.add(target)
+    for name, data in images.items():
+        target = src / "_extra" / name
+        _write_if_changed(target, data)
+        expected.add(target)
+
+    titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
+    claims = next((s.page_data["claims"] for s in chapters if "claims" in s.page_data), None)
+    failed = [s.stem for s in chapters if s.status == "FAILED"]
+    generated = {
+        "landing.md": site_pages.landing_markdown(
+            results, titles, claims, failed, headline_page=(src / "headline_numbers.md") in expected
+        ),
+        "headline_numbers.md": site_pages.headline_markdown(results, titles),
+        "sources.md": site_pages.sources_markdown(),
+        "places.md": site_pages.places_markdown(titles),
+    }
+    extra = src / "_extra"
+    downloads = _stage_downloads(build, extra, expected)
+    generated["downloads.md"] = site_pages.downloads_markdown(downloads)
+    for name, text in generated.items():
+        target = src / "_generated" / name
+        _write_if_changed(target, text.encode("utf-8"))
+        expected.add(target)
+    (src / "_static").mkdir(exist_ok=True)
+
+    for f in sorted(src.rglob("*"), reverse=True):
+        if f.is_file() and f not in expected:
+            f.unlink()
+        elif f.is_dir() and not any(f.iterdir()) and f.name != "_static":
+            f.rmdir()
+    return src
+
+
+def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tuple[str, str, int]]:
+    """Copy results.json, curated tables (Parquet and CSV) and figures into ``_extra/``."""
+    files: list[tuple[str, str, int]] = []
+
+    results = build / "results.json"
+    if results.exists():
+        target = extra / "downloads" / "results.json"
+        _link_or_copy_if_changed(results, target)
+        expected.add(target)
+        files.append(
+            (
+                "downloads/results.json",
+                "every recorded number with its published counterpart, citation and note",
+                target.stat().st_size,
+            )
+        )
+
+    curated = paths.curated_dir()
+    for parquet in sorted(curated.glob("*.parquet")) if curated.is_dir() else []:
+        target = extra / "downloads" / "curated" / parquet.name
+        _link_or_copy_if_changed(parquet, target)
+        expected.add(target)
+        csv = target.with_suffix(".csv")
+        stamp = target.with_name(f".{csv.name}.source")
+        digest = hashlib.sha256(parquet.read_bytes()).hexdigest()
+        if not csv.exists() or not stamp.exists() or stamp.read_text() != digest:
+            import pandas as pd
+
+            try:
+                text = pd.read_parquet(parquet).to_csv(index=False)
+            except Exception as exc:  # an unreadable table is offered as it is
+                print(f"warning: no CSV of {parquet}: {exc}", file=sys.stderr)
+                text = None
+            if text is not None:
+                write_bytes_atomic(csv, text.encode("utf-8"))
+                write_bytes_atomic(stamp, digest.encode())
+        label = f"curated table {parquet.stem}"
+        files.append(
+            (f"downloads/curated/{parquet.name}", f"{label} (Parquet)", target.stat().st_size)
+        )
+        if csv.exists() and stamp.exists():
+            expected.update({csv, stamp})
+            files.append((f"downloads/curated/{csv.name}", f"{label} (CSV)", csv.stat().st_size))
+
+    figures = build / "figures"
+    for f in sorted(figures.iterdir()) if figures.is_dir() else []:
+        if (
+            f.is_file()
+            and f.suffix in (".png", ".svg", ".csv", ".json")
+            and not f.name.startswith(".")
+        ):
+            target = extra / "figures" / f.name
+            _link_or_copy_if_changed(f, target)
+            expected.add(target)
+    return files
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _stamp(src: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(src.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.relative_to(src)}|{st.st_size}|{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class BookResult:
+    """Outcome of :func:`build_book`."""
+
+    built: bool  # Sphinx ran (False: the site was already current)
+    ok: bool
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def build_book(
+    src: Path,
+    build: Path,
+    *,
+    jobs: int = 1,
+    say: Callable[[str], None] = print,
+) -> BookResult:
+    """Build the HTML book from the staged source and publish it to ``_build/html``.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        After stopping Sphinx's process group; ``_build/html`` is left as it was.
+    """
+    t0 = time.perf_counter()
+    work = build / ".sphinx"
+    site = build / "html"
+    stamp = _stamp(src)
+    stamp_file = work / "stamp"
+    if (
+        (site / "index.html").exists()
+        and stamp_file.exists()
+        and stamp_file.read_text() == stamp
+        and not (work / "building").exists()
+    ):
+        return BookResult(False, True, time.perf_counter() - t0)
+    if (work / "building").exists():  # a previous build was interrupted: start afresh
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "building").write_text("")
+    logs = build / "logs"
+    logs.mkdir(exist_ok=True)
+    warnings_file = logs / "sphinx-warnings.log"
+    warnings_file.unlink(missing_ok=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "-j",
+        str(max(1, jobs)),
+        "-d",
+        str(work / "doctrees"),
+        "-w",
+        str(warnings_file),
+        str(src),
+        str(work / "html"),
+    ]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    with open(logs / "sphinx.log", "wb") as log:
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        try:
+            code = proc.wait(timeout=SPHINX_TIMEOUT)
+        except BaseException:
+            _kill_group(proc)
+            raise
+    warnings = _read_warnings(warnings_file)
+    if code != 0:
+        tail = (logs / "sphinx.log").read_text(encoding="utf-8", errors="replace").strip()
+        last = tail.splitlines()[-1] if tail else f"exit status {code}"
+        return BookResult(
+            True, False, time.perf_counter() - t0, warnings, f"{last} (see {logs / 'sphinx.log'})"
+        )
+    _prune_output(src, work / "html")
+    publish(work / "html", site)
+    stamp_file.write_text(stamp)
+    (work / "building").unlink()
+    return BookResult(True, True, time.perf_counter() - t0, warnings)
+
+
+def _prune_output(src: Path, out: Path) -> None:
+    """Remove what Sphinx leaves behind from earlier builds.
+
+    Sphinx builds incrementally and never deletes: a figure no longer offered for download or
+    the page of a notebook that left the collection would stay in the site.
+    """
+    extra = src / "_extra"
+    for top in sorted(extra.iterdir()) if extra.is_dir() else []:
+        if top.is_dir():
+            for f in (out / top.name).rglob("*"):
+                if f.is_file() and not (extra / f.relative_to(out)).exists():
+                    f.unlink()
+    keep = {"genindex", "search", "py-modindex"}
+    for page in out.glob("*.html"):
+        if page.stem not in keep and not any(
+            (src / f"{page.stem}{suffix}").exists() for suffix in (".ipynb", ".md")
+        ):
+            page.unlink()
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+def _read_warnings(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    return [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+
+
+def publish(built: Path, site: Path) -> None:
+    """Replace ``site`` by a hard-linked copy of ``built`` (two renames; no mixed state)."""
+    new = site.with_name(f".{site.name}.new")
+    old = site.with_name(f".{site.name}.old")
+    for d in (new, old):
+        shutil.rmtree(d, ignore_errors=True)
+
+    def link(s: str, d: str) -> None:
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    shutil.copytree(built, new, copy_function=link)
+    if site.exists():
+        os.replace(site, old)
+    os.replace(new, site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def toctree_entries(index_md: Path) -> list[str]:
+    """Documents listed in the toctrees of ``index.md`` (in order)."""
+    entries, inside = [], False
+    for line in index_md.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```{toctree}"):
+            inside = True
+            continue
+        if inside and stripped.startswith("```"):
+            inside = False
+            continue
+        if inside and stripped and not stripped.startswith(":"):
+            entries.append(stripped.split("<")[-1].rstrip(">").strip())
+    return entries
+
+
+def missing_from_toc(nb_dir: Path, stems: Iterable[str]) -> list[str]:
+    """Notebooks of the collection that ``index.md`` does not list (they would be orphans)."""
+    index = nb_dir / "index.md"
+    if not index.exists():
+        return []
+    listed = set(toctree_entries(index))
+    return [s for s in stems if s not in listed]

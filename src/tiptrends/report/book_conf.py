@@ -1,0 +1,55 @@
+"""Sphinx settings shared by every tiptrends book (``notebooks/conf.py`` imports them).
+
+The book is built by ``tiptrends render`` from executed notebooks (see
+:mod:`tiptrends.report.book`), so MyST-NB never executes anything. The site must work offline,
+from ``file://`` and from any static host: nothing is loaded from a CDN (no require.js, no
+ipywidgets JavaScript, no MathJax; sphinx-book-theme ships its own fonts and icons).
+``tests/test_site_browser.py`` checks it in a real browser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+project = "tiptrends"
+author = "tiptrends contributors"
+copyright = "tiptrends contributors"
+
+extensions = ["myst_nb"]
+
+# --- MyST and MyST-NB -------------------------------------------------------------------------
+# The notebooks arrive executed: never run them again here.
+nb_execution_mode = "off"
+# MyST-NB's default loads require.js and the ipywidgets embedder from a CDN on every page.
+nb_ipywidgets_js: dict = {}
+# Images as files rather than data URIs. (Figures of save_figure arrive as <img> tags with their
+# alt text and download links: the staging step writes them, MyST-NB would drop the alt text.)
+nb_mime_priority_overrides = [("html", "image/png", 25)]
+nb_merge_streams = True
+# Prose may use fenced directives (:::) and definition lists; no dollar math (no MathJax).
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+exclude_patterns = ["_build", "templates", "**.ipynb_checkpoints", "_generated", "README.md"]
+suppress_warnings = ["mystnb.unknown_mime_type"]
+
+# --- HTML ---------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_static_path = [str(_HERE / "templates" / "book"), "_static"]
+html_css_files = ["tiptrends.css"]
+html_extra_path = ["_extra"]
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "use_repository_button": False,
+    "show_navbar_depth": 1,
+}
+# No MathJax: a page with math would try to load this missing file and fail the offline
+# browser test, which is the point (the chapters write numbers, not formulas).
+mathjax_path = "mathjax-not-bundled.js"

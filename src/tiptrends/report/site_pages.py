@@ -1,0 +1,458 @@
+"""Generated pages of the book: landing summary, headline numbers, claims, downloads, sources.
+
+The renderer writes these Markdown fragments into the book's staging folder
+(``_build/book/_generated/``); the hand-written pages of ``notebooks/`` (``index.md``,
+``headline_numbers.md``, ...) include them. Everything here turns the records of
+``_build/results.json`` into text for people: a description instead of the key, values with
+thousands separators and one decimal for shares, the published figure with a link to its
+citation, a verdict in words and a link to the chapter.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tiptrends import paths
+from tiptrends.report.prose import format_value
+
+#: Verdicts of a headline number against its published counterpart (class names in CSS).
+MATCHED, CLOSE, DIFFERS, NO_FIGURE = "matched", "close", "differs", "no published figure"
+
+#: Claim verdicts recorded by the claims chapter -> CSS class.
+CLAIM_CLASSES = {
+    "reproduced": "reproduced",
+    "consistent": "consistent",
+    "not testable with these data": "untested",
+    "contradicted": "contradicted",
+}
+
+
+# --------------------------------------------------------------------------- values
+
+
+def value_kind(unit: str | None, key: str = "") -> tuple[str, str]:
+    """Return (``prose.format_value`` kind, unit text) for a recorded unit.
+
+    Examples
+    --------
+    >>> value_kind("percent")
+    ('pct', '')
+    >>> value_kind("percentage points")
+    ('pp', '')
+    >>> value_kind("persons")
+    ('count_or_rate', 'persons')
+    """
+    u = (unit or "").strip()
+    low = u.lower()
+    if low in ("%", "percent", "pct"):
+        return "pct", ""
+    if low in ("percent change", "% change"):
+        return "change_pct", ""
+    if low in ("percentage points", "pp", "points"):
+        return "pp", ""
+    if not u:
+        if key.endswith("_pct"):
+            return "pct", ""
+        return "ratio", ""
+    return "count_or_rate", u
+
+
+def format_result(value: Any, unit: str | None, key: str = "") -> str:
+    """A recorded value written for people: ``25.7%``, ``74,785 persons``, ``+4.2 points``.
+
+    Whole numbers are written without decimals; other numbers with one decimal (two when
+    below 1, as for correlations).
+
+    Examples
+    --------
+    >>> format_result(74785.0, "persons")
+    '74,785 persons'
+    >>> format_result(25.6547, "%")
+    '25.7%'
+    >>> format_result(-3.39, "percentage points")
+    '-3.4 points'
+    >>> format_result(0.4321, None, "tier_rho")
+    '0.43'
+    >>> format_result(None, "%")
+    '-'
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    kind, text = value_kind(unit, key)
+    if kind == "pp":
+        return format_value(value, "pp").replace("percentage points", "points")
+    if kind in ("pct", "change_pct"):
+        return format_value(value, kind)
+    number = float(value)
+    if number.is_integer() or abs(number) >= 1000:
+        shown = f"{number:,.0f}"
+    elif abs(number) < 1:
+        shown = f"{number:.2f}"
+    else:
+        shown = f"{number:,.1f}"
+    return f"{shown} {text}".strip()
+
+
+def tolerance(published: float, unit: str | None, key: str = "") -> float:
+    """Gap within which a reproduced number counts as matching its published figure."""
+    kind, _ = value_kind(unit, key)
+    if kind in ("pct", "change_pct"):
+        return 1.0
+    if kind == "pp":
+        return 0.5
+    return max(abs(published) * 0.02, 0.5)
+
+
+def verdict(record: Mapping[str, Any], key: str = "") -> str:
+    """Compare a record with its published figure: matched, close, differs or no figure."""
+    value, published = record.get("value"), record.get("published")
+    if not isinstance(published, int | float) or not isinstance(value, int | float):
+        return NO_FIGURE
+    gap = abs(float(value) - float(published))
+    tol = tolerance(float(published), record.get("unit"), key)
+    if gap <= tol:
+        return MATCHED
+    if gap <= 3 * tol:
+        return CLOSE
+    return DIFFERS
+
+
+def verdict_html(text: str, css: str | None = None) -> str:
+    """A verdict as a small coloured label (colours in ``_static/tiptrends.css``)."""
+    css = css or text.split()[0]
+    return f'<span class="tt-verdict {html.escape(css)}">{html.escape(text)}</span>'
+
+
+def _gap_words(record: Mapping[str, Any], key: str) -> str:
+    value, published = float(record["value"]), float(record["published"])
+    kind, _ = value_kind(record.get("unit"), key)
+    gap = value - published
+    if kind in ("pct", "change_pct", "pp"):
+        return f"{gap:+.1f} points"
+    if published:
+        return f"{100 * gap / published:+.0f}%"
+    return f"{gap:+,.1f}"
+
+
+# --------------------------------------------------------------------------- descriptions
+
+_URL_RE = re.compile(r"\s*(https?://\S+)\s*$")
+
+
+def split_citation(source: str | None) -> tuple[str, str | None]:
+    """Split ``"Publisher, Title, edition. URL"`` into (text, URL or None)."""
+    if not source:
+        return "", None
+    match = _URL_RE.search(source)
+    if not match:
+        return source.strip(), None
+    return source[: match.start()].rstrip(" ."), match.group(1)
+
+
+def _first_clause(note: str) -> str:
+    text = note.strip()
+    for sep in (". ", "; ", " ("):
+        if sep in text:
+            text = text.split(sep, 1)[0]
+    text = text.rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+def _humanised_key(key: str) -> str:
+    words = key.replace("_pct", "").replace("_pp", "").split("_")
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def published_indicators() -> dict[tuple[float, str], str]:
+    """``{(value, citation): indicator}`` of every row of ``data/published/figures.csv``."""
+    from tiptrends.io import published
+
+    try:
+        table = published.load_published()
+    except Exception:  # no table (scratch projects): descriptions fall back to the notes
+        return {}
+    out: dict[tuple[float, str], str] = {}
+    for row in table.itertuples(index=False):
+        value = row.value
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        cite = f"{row.publisher}, {row.source_title}, {row.edition}. {row.url}"
+        out.setdefault((round(float(value), 6), cite), str(row.indicator))
+    return out
+
+
+def describe(
+    key: str, record: Mapping[str, Any], indicators: Mapping[tuple[float, str], str]
+) -> str:
+    """A description of a recorded number for people (never the raw key when avoidable).
+
+    In order: the record's own ``description``; the indicator of the published figure it is
+    set against (when it is not an alternative reading); the first clause of its note; the
+    key in words.
+    """
+    if record.get("description"):
+        return str(record["description"])
+    note = str(record.get("note") or "")
+    alternative = note.lower().startswith("alternative")
+    published, source = record.get("published"), record.get("source")
+    if isinstance(published, int | float) and source and not alternative:
+        indicator = indicators.get((round(float(published), 6), str(source)))
+        if indicator:
+            return indicator
+    if note:
+        first = _first_clause(note)
+        if len(first) >= 12 and not re.match(r"^(miss|close|match|not like)", first.lower()):
+            return first
+    return _humanised_key(key)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the book: file stem and title."""
+
+    stem: str
+    title: str
+
+    def link(self, text: str | None = None) -> str:
+        """Markdown link to the chapter (MyST resolves ``<stem>.ipynb`` to the page)."""
+        label = (text or self.title or self.stem).replace("[", "(").replace("]", ")")
+        return f"[{label}]({self.stem}.ipynb)"
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _chapter_for(record: Mapping[str, Any], chapters: Mapping[str, Chapter]) -> str:
+    stem = Path(str(record.get("notebook") or "")).stem
+    chapter = chapters.get(stem)
+    return chapter.link(_short_title(chapter)) if chapter else "-"
+
+
+def _short_title(chapter: Chapter) -> str:
+    """``"2. Forced labour"`` from ``02_forced_labour`` titled "Forced labour: share and ..."."""
+    title = chapter.title.split(":", 1)[0].strip() or chapter.stem
+    number = re.match(r"(\d+)", chapter.stem)
+    return f"{int(number.group(1))}. {title}" if number else title
+
+
+def headline_rows(
+    results: Mapping[str, Mapping[str, Any]],
+    chapters: Mapping[str, Chapter],
+    *,
+    only_published: bool = False,
+) -> list[dict[str, str]]:
+    """One row per recorded number: description, value, published figure, verdict, chapter.
+
+    Rows follow the chapters' order, then the order in which each chapter recorded them
+    (alphabetical within a chapter).
+    """
+    indicators = published_indicators()
+    order = {stem: i for i, stem in enumerate(chapters)}
+    keys = sorted(
+        results,
+        key=lambda k: (order.get(Path(str(results[k].get("notebook"))).stem, 999), k),
+    )
+    rows = []
+    for key in keys:
+        rec = results[key]
+        if only_published and (
+            not isinstance(rec.get("published"), int | float)
+            or str(rec.get("note") or "").lower().startswith("alternative")
+        ):
+            continue
+        unit = rec.get("unit")
+        judged = verdict(rec, key)
+        if judged == NO_FIGURE:
+            published_text, verdict_text = "-", verdict_html("no published figure", "untested")
+        else:
+            text, url = split_citation(rec.get("source"))
+            shown = format_result(rec.get("published"), unit, key)
+            published_text = f"{shown} ([source]({url}))" if url else f"{shown} ({text})"
+            words = judged if judged == MATCHED else f"{judged} ({_gap_words(rec, key)})"
+            verdict_text = verdict_html(words, judged)
+        rows.append(
+            {
+                "What": _cell(describe(key, rec, indicators)),
+                "Our value": format_result(rec.get("value"), unit, key),
+                "Published": _cell(published_text),
+                "Verdict": verdict_text,
+                "Chapter": _chapter_for(rec, chapters),
+            }
+        )
+    return rows
+
+
+def markdown_table(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> str:
+    """A Markdown (MyST) pipe table."""
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(_cell(row.get(c, "")) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+HEADLINE_COLUMNS = ("What", "Our value", "Published", "Verdict", "Chapter")
+
+
+def claims_rows(
+    claims: Sequence[Mapping[str, Any]], chapters: Mapping[str, Chapter]
+) -> list[dict[str, str]]:
+    """Rows of the claims table from the ledger recorded by the claims chapter."""
+    rows = []
+    for claim in claims:
+        verdict_text = str(claim.get("verdict", ""))
+        see = []
+        for stem in claim.get("notebooks") or ():
+            chapter = chapters.get(Path(str(stem)).stem)
+            if chapter:
+                see.append(chapter.link(_short_title(chapter)))
+        rows.append(
+            {
+                "Claim": _cell(str(claim.get("claim", ""))),
+                "Verdict": verdict_html(verdict_text, CLAIM_CLASSES.get(verdict_text, "untested")),
+                "What the data show": _cell(str(claim.get("shown", ""))),
+                "Chapter": ", ".join(see) or "-",
+            }
+        )
+    return rows
+
+
+CLAIM_COLUMNS = ("Claim", "Verdict", "What the data show", "Chapter")
+
+
+def landing_markdown(
+    results: Mapping[str, Mapping[str, Any]],
+    chapters: Mapping[str, Chapter],
+    claims: Sequence[Mapping[str, Any]] | None,
+    failed: Iterable[str] = (),
+    *,
+    headline_page: bool = True,
+) -> str:
+    """The generated part of the landing page: claims, headline numbers, failures.
+
+    ``headline_page``: link to the "Headline numbers" page (``headline_numbers.md``).
+    """
+    out: list[str] = []
+    failed = [chapters[s] for s in failed if s in chapters]
+    if failed:
+        links = ", ".join(c.link(_short_title(c)) for c in failed)
+        out.append(
+            ":::{error}\nThese chapters failed in the last build and their numbers are left out "
+            f"of this page: {links}.\n:::\n"
+        )
+    claims_chapter = next((c for c in chapters.values() if "claim" in c.stem), None)
+    out.append("## The press release's claims, checked\n")
+    if claims:
+        counts: dict[str, int] = {}
+        for c in claims:
+            counts[str(c.get("verdict"))] = counts.get(str(c.get("verdict")), 0) + 1
+        summary = ", ".join(f"{n} {v}" for v, n in counts.items())
+        where = f" ({claims_chapter.link('the full ledger')})" if claims_chapter else ""
+        out.append(
+            "The joint EU/UNODC news release of 30 July 2025 made "
+            f"{len(claims)} quantitative claims. Our verdicts: {summary}{where}. A verdict judges "
+            "a claim against these data: *not testable* is not *false*.\n"
+        )
+        out.append(markdown_table(claims_rows(claims, chapters), CLAIM_COLUMNS))
+    else:
+        where = claims_chapter.link(_short_title(claims_chapter)) if claims_chapter else "-"
+        out.append(
+            f"The claims ledger was not recorded in this build; the chapter {where} holds it.\n"
+        )
+    rows = headline_rows(results, chapters, only_published=True)
+    out.append("## Headline numbers\n")
+    tally: dict[str, int] = {}
+    for row in rows:
+        judged = re.search(r"tt-verdict (\w+)", row["Verdict"])
+        if judged:
+            tally[judged.group(1)] = tally.get(judged.group(1), 0) + 1
+    counts = ", ".join(
+        f"{tally[v]} {words}"
+        for v, words in ((MATCHED, "matched"), (CLOSE, "close"), (DIFFERS, "differ"))
+        if tally.get(v)
+    )
+    out.append(
+        f"{len(rows)} published figures set against what the public data give"
+        f"{': ' + counts if counts else ''}. The chapters explain every gap."
+        + (
+            " All recorded numbers, with those that have no published counterpart, are on "
+            "the [Headline numbers](headline_numbers.md) page.\n"
+            if headline_page
+            else "\n"
+        )
+    )
+    out.append(markdown_table(rows, HEADLINE_COLUMNS) or "No headline numbers were recorded.\n")
+    return "\n".join(out)
+
+
+def headline_markdown(
+    results: Mapping[str, Mapping[str, Any]], chapters: Mapping[str, Chapter]
+) -> str:
+    """Every recorded number (the "Headline numbers" page)."""
+    rows = headline_rows(results, chapters)
+    if not rows:
+        return "No numbers were recorded in this build.\n"
+    return f"{len(rows)} numbers.\n\n" + markdown_table(rows, HEADLINE_COLUMNS)
+
+
+def places_markdown(chapters: Mapping[str, Chapter]) -> str:
+    """List of place-profile chapters (stems containing ``profile``)."""
+    profiles = [c for c in chapters.values() if "profile" in c.stem]
+    if not profiles:
+        return "No place profile is part of the collection yet.\n"
+    return "\n".join(f"* {c.link()}" for c in profiles) + "\n"
+
+
+def sources_markdown(manifest_path: Path | None = None) -> str:
+    """The data sources of ``data/sources.toml``: publisher, release, licence, citation."""
+    path = manifest_path or paths.manifest_path()
+    try:
+        manifest = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "No data-source manifest (data/sources.toml) was found.\n"
+    out = []
+    for src in manifest.get("sources", {}).values():
+        title = str(src.get("title", ""))
+        home = src.get("homepage")
+        heading = f"[{title}]({home})" if home else title
+        out.append(
+            f"{heading}\n: {src.get('publisher', '')}. Release {src.get('release', '')}"
+            f"{', data ' + str(src['period']) if src.get('period') else ''}. "
+            f"Licence: {src.get('licence', '')}.\n\n  *Cite as:* {src.get('citation', '')}\n"
+        )
+    return "\n".join(out)
+
+
+def downloads_markdown(files: Sequence[tuple[str, str, int]]) -> str:
+    """Download list: ``(relative URL, description, size in bytes)`` per file."""
+    if not files:
+        return "Nothing to download in this build.\n"
+    lines = []
+    for url, what, size in files:
+        name = url.rsplit("/", 1)[-1]
+        lines.append(
+            f'* <a href="{html.escape(url)}" download>{html.escape(name)}</a>: '
+            f"{html.escape(what)} ({_size(size)})"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.0f} kB"
+    return f"{size} bytes"

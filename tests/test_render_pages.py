@@ -1,0 +1,150 @@
+"""Generated pages of the book: values for people, descriptions, verdicts, claims, downloads."""
+
+from __future__ import annotations
+
+from tiptrends.report import book, site_pages
+from tiptrends.report.site_pages import Chapter
+
+CHAPTERS = {
+    "01_detected_victims": Chapter("01_detected_victims", "Detected victims"),
+    "11_press_release_claims": Chapter("11_press_release_claims", "Claims"),
+}
+
+
+def test_format_result_for_people() -> None:
+    assert site_pages.format_result(24033.0, "persons") == "24,033 persons"
+    assert site_pages.format_result(156.0, "countries") == "156 countries"
+    assert site_pages.format_result(38.14, "percent") == "38.1%"
+    assert site_pages.format_result(25.0, "percent change") == "+25.0%"
+    assert site_pages.format_result(-3.3889, "percentage points") == "-3.4 points"
+    assert site_pages.format_result(0.4321, None, "tier_rho") == "0.43"
+    assert site_pages.format_result(12.5, None, "x_pct") == "12.5%"
+    assert site_pages.format_result(float("nan"), "%") == "-"
+    assert (
+        site_pages.format_result(1.2345, "per 100 detected victims")
+        == "1.2 per 100 detected victims"
+    )
+
+
+def test_verdicts_and_tolerances() -> None:
+    rec = {"value": 38.6, "published": 38.0, "unit": "%"}
+    assert site_pages.verdict(rec) == "matched"
+    assert site_pages.verdict({**rec, "value": 40.5}) == "close"
+    assert site_pages.verdict({**rec, "value": 30.0}) == "differs"
+    assert site_pages.verdict({"value": 74785, "published": 74785, "unit": "persons"}) == "matched"
+    assert site_pages.verdict({"value": 69000, "published": 74785, "unit": "persons"}) == "differs"
+    assert site_pages.verdict({"value": 1, "published": None}) == "no published figure"
+
+
+def test_description_is_never_the_raw_key_when_a_better_one_exists() -> None:
+    indicators = {
+        (38.0, "UNODC, Report, GLOTIP 2024. https://x"): "Children among detected victims"
+    }
+    rec = {
+        "value": 37.2,
+        "published": 38.0,
+        "source": "UNODC, Report, GLOTIP 2024. https://x",
+        "note": "Miss. Pooled over 89 countries.",
+    }
+    assert site_pages.describe("children_share_2022_pct", rec, indicators) == (
+        "Children among detected victims"
+    )
+    noted = {"value": 3, "note": "countries publishing a victims total for 2022 ('<5' included)"}
+    assert site_pages.describe("k", noted, {}) == "Countries publishing a victims total for 2022"
+    assert site_pages.describe("victims_total_2022", {"value": 1}, {}) == "Victims total 2022"
+    assert site_pages.describe("k", {"value": 1, "description": "Own words"}, {}) == "Own words"
+
+
+def test_headline_rows_link_chapter_and_citation() -> None:
+    results = {
+        "victims_total_2022": {
+            "value": 74785.0,
+            "published": 74785.0,
+            "unit": "persons",
+            "notebook": "01_detected_victims.ipynb",
+            "source": "EFE, Victims up, GLOTIP 2024. https://example.org/efe",
+            "note": "Plain sum of every 2022 country total",
+        },
+        "countries_reporting_total_2022": {
+            "value": 100,
+            "published": None,
+            "unit": "countries",
+            "notebook": "01_detected_victims.ipynb",
+            "note": "countries publishing a victims total for 2022",
+        },
+    }
+    rows = site_pages.headline_rows(results, CHAPTERS)
+    assert [r["Our value"] for r in rows] == ["100 countries", "74,785 persons"]
+    published = rows[1]
+    assert published["Published"] == "74,785 persons ([source](https://example.org/efe))"
+    assert "matched" in published["Verdict"]
+    assert published["Chapter"] == "[1. Detected victims](01_detected_victims.ipynb)"
+    assert "no published figure" in rows[0]["Verdict"]
+    only = site_pages.headline_rows(results, CHAPTERS, only_published=True)
+    assert len(only) == 1
+    table = site_pages.markdown_table(rows, site_pages.HEADLINE_COLUMNS)
+    assert "victims_total_2022" not in table and "countries_reporting" not in table
+
+
+def test_landing_lists_claims_with_verdicts_and_links() -> None:
+    claims = [
+        {
+            "claim": "Over 50,000 victims were detected in 2021.",
+            "verdict": "consistent",
+            "shown": "73,000 detected victims in 110 countries",
+            "notebooks": ["01_detected_victims"],
+        },
+        {
+            "claim": "Organised crime is behind three cases in four.",
+            "verdict": "not testable with these data",
+            "shown": "no case data",
+            "notebooks": [],
+        },
+    ]
+    text = site_pages.landing_markdown({}, CHAPTERS, claims)
+    assert "2 quantitative claims" in text and "1 consistent, 1 not testable" in text
+    assert "[1. Detected victims](01_detected_victims.ipynb)" in text
+    assert 'class="tt-verdict untested"' in text
+    fallback = site_pages.landing_markdown({}, CHAPTERS, None)
+    assert "(11_press_release_claims.ipynb)" in fallback
+
+
+def test_record_claims_from_a_ledger(tmp_path, monkeypatch) -> None:
+    import json
+
+    import pandas as pd
+
+    ledger = pd.DataFrame(
+        {
+            "claim": ["A claim."],
+            "claimed": ["over 50000 persons"],
+            "source": ["release only"],
+            "what the data show": ["73,000"],
+            "verdict": ["consistent"],
+            "rule": ["..."],
+            "see": ['<a href="01_detected_victims.html">01</a>, 06_european_union.html'],
+        },
+        index=pd.Index(["victims_2021"], name="claim_id"),
+    )
+    target = tmp_path / "page_data.json"
+    assert book.record_claims(ledger)[0]["notebooks"] == [
+        "01_detected_victims",
+        "06_european_union",
+    ]
+    assert not target.exists(), "nothing written outside a render"
+    monkeypatch.setenv(book.PAGE_DATA_FILE_ENV, str(target))
+    book.record_claims(ledger)
+    stored = json.loads(target.read_text())["claims"]
+    assert stored[0]["verdict"] == "consistent" and stored[0]["shown"] == "73,000"
+    import pytest
+
+    with pytest.raises(ValueError, match="lacks columns"):
+        book.record_claims(ledger.drop(columns="see"))
+
+
+def test_downloads_and_sources() -> None:
+    text = site_pages.downloads_markdown([("downloads/results.json", "numbers", 2_345)])
+    assert '<a href="downloads/results.json" download>results.json</a>' in text
+    assert "(2 kB)" in text
+    sources = site_pages.sources_markdown()
+    assert "United Nations Office on Drugs and Crime" in sources and "Cite as" in sources
