@@ -23,7 +23,7 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data report test lint strip lab clean benchmark
+.PHONY: help setup data report test lint strip lab clean benchmark browser
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,17 +42,26 @@ data: setup ## fetch and verify the raw files, build the curated tables
 	$(BIN)/tiptrends data build
 	$(BIN)/tiptrends data info --strict
 
-report: data ## build the data and render the notebooks to _build/html/
+report: data ## build the data, execute the notebooks and build the book in _build/html/
 	$(BIN)/tiptrends render --jobs $(JOBS)
-	@echo "site: $(abspath _build/html/index.html)"
+	@echo "book: file://$(abspath _build/html/index.html)"
 
-test: data ## run the whole test suite (helpers, readers, notebooks, reproduction)
+test: data browser ## run the whole test suite (helpers, readers, notebooks, book in a browser)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+# The browser test drives Debian's headless chromium; install it when missing (needs root,
+# or sudo, and the Debian archive).
+browser: ## install chromium and chromium-driver for the browser test when missing
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing chromium and chromium-driver (Debian)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
 
 lint: setup ## ruff on the package, tests, benchmarks and notebooks
 	$(BIN)/ruff check src tests benchmarks notebooks
 
-strip: setup ## store notebooks without outputs and with the project kernel
+strip: setup ## store notebooks without outputs, with the project kernel and the book's cell tags
 	$(BIN)/tiptrends strip
 
 lab: setup ## JupyterLab with the "tiptrends" kernel

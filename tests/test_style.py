@@ -223,3 +223,104 @@ def test_year_axes_get_whole_number_ticks() -> None:
     assert all(float(t).is_integer() for t in ax.get_xticks())
     plt.close(fig)
     plt.close(fig2)
+
+
+# --------------------------------------------------------------------------- figure rules
+
+
+def _years_frame(groups=("Sexual exploitation", "Forced labour", "Other forms")):
+    rows = []
+    for g_i, g in enumerate(groups):
+        for year in range(2010, 2023):
+            rows.append({"year": year, "category": g, "share": 20 + 10 * g_i + (year - 2010)})
+    return pd.DataFrame(rows)
+
+
+def test_house_line_chart_follows_the_figure_rules() -> None:
+    style.use_house_style()
+    fig, ax = style.plot_shares_over_time(
+        _years_frame(),
+        "year",
+        "share",
+        "category",
+        xlabel="Year",
+        ylabel="Share (%)",
+        title="Shares",
+        source="synthetic",
+    )
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(re.fullmatch(r"\d{4}", t) for t in labels), labels
+    assert style.figure_problems(fig) == []
+    plt.close(fig)
+
+
+def test_figure_rules_catch_planted_problems() -> None:
+    style.use_house_style()
+    fig, ax = plt.subplots()  # default locator on four years: 2010.5 ticks
+    ax.plot([2010, 2011, 2012, 2013], [1, 2, 3, 4])
+    ax.set_xlabel("Year")
+    assert any("fractional years" in p for p in style.figure_problems(fig))
+    plt.close(fig)
+
+    fig, ax = plt.subplots()  # legend in the middle of a line crossing the axes
+    ax.plot(range(11), [5] * 11, label="flat")
+    ax.plot(range(11), range(11), label="rising")
+    ax.legend(loc="center")
+    assert any("legend covers" in p for p in style.figure_problems(fig))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(4, 3))  # long category labels side by side
+    ax.bar([f"A long category name {i}" for i in range(8)], range(8))
+    assert any("overlapping x tick labels" in p for p in style.figure_problems(fig))
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, 3, figsize=(7, 2.5))  # a panel title wider than its panel
+    axes[0].set_title("Eastern Europe and Central Asia, detected victims by form")
+    assert any("title is wider" in p for p in style.figure_problems(fig))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(14, 4))  # a wide figure shrinks its text at page width
+    ax.plot([1, 2], [1, 2])
+    ax.set_xlabel("Value", fontsize=10)
+    assert any("pt at page width" in p for p in style.figure_problems(fig))
+    plt.close(fig)
+
+
+def test_small_multiples_titles_fit_and_legend_stays_off_the_panels() -> None:
+    style.use_house_style()
+    regions = [
+        "Eastern Europe and Central Asia",
+        "Sub-Saharan Africa",
+        "Latin America and the Caribbean",
+        "East Asia and the Pacific",
+        "North America",
+    ]
+    df = pd.concat(_years_frame().assign(region=r) for r in regions)
+    fig, axes = style.small_multiples(
+        df,
+        "region",
+        "year",
+        "share",
+        "category",
+        xlabel="Year",
+        ylabel="Share (%)",
+        title="By region",
+        source="synthetic",
+    )
+    assert style.figure_problems(fig) == []
+    assert fig.get_figwidth() <= style.PAGE_WIDTH_IN
+    plt.close(fig)
+
+
+def test_save_figure_writes_the_data_as_csv(tmp_path) -> None:
+    fig, ax = plt.subplots()
+    data = pd.DataFrame({"year": [2020, 2021], "victims": [10, 12]})
+    ax.plot(data["year"], data["victims"])
+    style.source_note(ax, "Test data")
+    style.save_figure(fig, "with_data", "Victims rise", directory=tmp_path, data=data)
+    assert (tmp_path / "with_data.csv").read_text() == "year,victims\n2020,10\n2021,12\n"
+    fig2, ax2 = plt.subplots()
+    style.source_note(ax2, "Test data")
+    style.save_figure(fig2, "no_data", "Nothing", directory=tmp_path)
+    assert not (tmp_path / "no_data.csv").exists()

@@ -28,6 +28,8 @@ nb_ipywidgets_js: dict = {}
 # alt text and download links: the staging step writes them, MyST-NB would drop the alt text.)
 nb_mime_priority_overrides = [("html", "image/png", 25)]
 nb_merge_streams = True
+# Warnings written by a notebook (stderr) go to the build log, not to the reader's page.
+nb_output_stderr = "remove-warn"
 # Prose may use fenced directives (:::) and definition lists; no dollar math (no MathJax).
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3

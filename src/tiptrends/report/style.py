@@ -17,6 +17,7 @@ import base64
 import html
 import json
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,10 @@ def _colours(labels: Sequence[str]) -> dict[str, str]:
     return out
 
 
+class FigureRuleWarning(UserWarning):
+    """A saved figure breaks one of the house figure rules (see :func:`figure_problems`)."""
+
+
 #: gid of the text written by :func:`source_note` (``save_figure`` checks it is there).
 SOURCE_NOTE_GID = "source-note"
 
@@ -312,6 +317,8 @@ def save_figure(
             f"save_figure({name!r}): the figure has no source note (call style.source_note first)"
         )
     alt = alt.strip()
+    for problem in figure_problems(fig):
+        warnings.warn(f"save_figure({name!r}): {problem}", FigureRuleWarning, stacklevel=2)
     out = Path(directory) if directory is not None else paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
 
@@ -346,7 +353,7 @@ def save_figure(
 # --------------------------------------------------------------------------- charts
 
 
-def _integer_ticks(axes: Iterable[Axes], values: pd.Series) -> None:
+def _integer_ticks(axes: Iterable[Axes], values: pd.Series, nbins: int | str = "auto") -> None:
     """Whole-number ticks on x axes that show whole numbers (years): no 2012.5."""
     if pd.api.types.is_integer_dtype(values) or (
         pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all()
@@ -354,7 +361,7 @@ def _integer_ticks(axes: Iterable[Axes], values: pd.Series) -> None:
         from matplotlib.ticker import MaxNLocator
 
         for ax in axes:
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=nbins))
 
 
 def _finish(
@@ -429,7 +436,7 @@ def plot_shares_over_time(
         if lower is not None and upper is not None:
             ax.fill_between(part[x], part[lower], part[upper], color=colour, alpha=0.18, lw=0)
     if len(groups) > 1:
-        ax.legend()
+        legend_outside(ax)
     _integer_ticks([ax], df[x])
     _finish(ax, xlabel, ylabel, title, source, release, note)
     return fig, ax
@@ -499,7 +506,7 @@ def plot_published_vs_reproduced(
     )
     ax.set_yticks(pos, [str(v) for v in table["label"]])
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="best")
+    legend_outside(ax)
     _finish(ax, xlabel, ylabel, title, source, release, note)
     return fig, ax
 
@@ -587,7 +594,7 @@ def small_multiples(
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(3.2 * ncols, 2.6 * nrows + 0.6),
+        figsize=(PAGE_WIDTH_IN, (PAGE_WIDTH_IN / ncols) * 0.8 * nrows + 0.9),
         sharex=True,
         sharey=sharey,
         squeeze=False,
@@ -598,10 +605,10 @@ def small_multiples(
         for g, sub in part.groupby(group, sort=False):
             sub = sub.sort_values(x)
             ax.plot(sub[x], sub[y], color=palette[g], label=str(g), lw=1.6)
-        ax.set_title(str(value), fontsize=11)
+        ax.set_title(fit_title(ax, str(value), fontsize=10), fontsize=10)
         if i % ncols == 0:
             ax.set_ylabel(ylabel)
-    _integer_ticks(axes.flat, df[x])
+    _integer_ticks(axes.flat, df[x], nbins=3 if ncols >= 3 else 5)  # narrow panels: few ticks
     for ax in list(axes.flat)[len(facets) :]:
         ax.set_visible(False)
     for col in range(ncols):  # x label on the lowest visible panel of each column
@@ -610,11 +617,133 @@ def small_multiples(
             visible[-1].set_xlabel(xlabel)
             visible[-1].xaxis.set_tick_params(labelbottom=True)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    if len(labels) > 1:
-        fig.legend(handles, labels, loc="upper right", ncols=min(len(labels), 4))
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout()
+    if len(labels) > 1:  # one legend above the panels, never over a panel's data
+        top = fig.subplotpars.top
+        fig.subplots_adjust(top=top - 0.08 * (1 + (len(labels) - 1) // 4) / nrows)
+        fig.legend(
+            handles,
+            labels,
+            loc="lower left",
+            bbox_to_anchor=(0.01, fig.subplotpars.top + 0.01),
+            ncols=min(len(labels), 4),
+        )
     if source:
         source_note(axes[-1][0], source, release, note)
     return fig, axes
+
+
+# --------------------------------------------------------------------------- figure rules
+#
+# Rules every figure of the collection follows, checked by :func:`figure_problems` (and by
+# ``save_figure``, which warns): whole-number years on time axes, tick labels that do not
+# overlap, legends that do not cover data, panel titles that fit their panel, and text
+# legible at the book's page width.
+
+#: Width of the book's text column (inches at 100 dpi: about 700 px).
+PAGE_WIDTH_IN = 7.0
+#: Smallest font size, in points at page width, that stays legible.
+MIN_FONT_PT = 7.0
+
+
+def legend_outside(ax: Axes, **kwargs: Any) -> Any:
+    """Place the legend to the right of the axes, outside the data area."""
+    options = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}
+    options.update(kwargs)
+    return ax.legend(**options)
+
+
+def fit_title(ax: Axes, title: str, *, fontsize: float = 10) -> str:
+    """Wrap ``title`` onto lines that fit the width of ``ax`` (small-multiple panels)."""
+    import textwrap
+
+    fig = ax.figure
+    width_in = ax.get_position().width * fig.get_figwidth()
+    chars = max(8, int(width_in * 72 / (0.55 * fontsize)))
+    return "\n".join(textwrap.wrap(title, chars)) or title
+
+
+def _overlap(a: Any, b: Any) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _data_points(ax: Axes) -> list[tuple[float, float]]:
+    import numpy as np
+
+    points: list[tuple[float, float]] = []
+    for line in ax.get_lines():
+        xy = line.get_xydata()
+        if len(xy):
+            shown = ax.transData.transform(np.asarray(xy, dtype=float))
+            points.extend(map(tuple, shown[np.isfinite(shown).all(axis=1)]))
+    for collection in ax.collections:
+        offsets = collection.get_offsets()
+        if len(offsets) and collection.get_offset_transform() is ax.transData:
+            shown = ax.transData.transform(np.asarray(offsets, dtype=float))
+            points.extend(map(tuple, shown[np.isfinite(shown).all(axis=1)]))
+    return points
+
+
+def figure_problems(fig: Figure) -> list[str]:
+    """Return the figure rules ``fig`` breaks (empty when it follows all of them).
+
+    Checks, after drawing: fractional tick labels on an axis labelled as years; overlapping
+    tick labels; a legend inside an axes that covers a data point; a panel title wider than
+    its panel; text smaller than :data:`MIN_FONT_PT` once the figure is scaled to the page
+    width.
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    problems: list[str] = []
+    scale = min(1.0, PAGE_WIDTH_IN / fig.get_figwidth())
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible():
+            continue
+        name = ax.get_title("left") or ax.get_title() or f"axes {i}"
+        if "year" in ax.get_xlabel().lower() or _looks_like_years(ax):
+            fractional = [
+                t.get_text() for t in ax.get_xticklabels() if re.search(r"\d\.\d", t.get_text())
+            ]
+            if fractional:
+                problems.append(f"{name}: fractional years on the x axis {fractional[:3]}")
+        for axis_name, labels in (("x", ax.get_xticklabels()), ("y", ax.get_yticklabels())):
+            boxes = [
+                t.get_window_extent(renderer) for t in labels if t.get_visible() and t.get_text()
+            ]
+            for a, b in zip(boxes, boxes[1:], strict=False):
+                if _overlap(a, b):
+                    problems.append(f"{name}: overlapping {axis_name} tick labels")
+                    break
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            box = legend.get_window_extent(renderer)
+            inside = [
+                p for p in _data_points(ax) if box.x0 <= p[0] <= box.x1 and box.y0 <= p[1] <= box.y1
+            ]
+            if inside:
+                problems.append(f"{name}: the legend covers {len(inside)} data points")
+        # matplotlib keeps left, centre and right titles apart (the house style uses left)
+        titles = [getattr(ax, a, None) for a in ("_left_title", "title", "_right_title")]
+        for title in [t for t in titles if t is not None and t.get_text()]:
+            tw = title.get_window_extent(renderer).width
+            aw = ax.get_window_extent(renderer).width
+            if tw > aw * 1.02 and len(fig.axes) > 1:
+                problems.append(f"{name}: the panel title is wider than the panel")
+    for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
+        if (
+            text.get_visible()
+            and text.get_text().strip()
+            and text.get_fontsize() * scale < MIN_FONT_PT
+        ):
+            problems.append(
+                f"text {text.get_text()[:30]!r} is {text.get_fontsize() * scale:.1f} pt at page width"
+            )
+            break
+    return problems
+
+
+def _looks_like_years(ax: Axes) -> bool:
+    low, high = ax.get_xlim()
+    return 1900 <= low <= 2100 and 1900 <= high <= 2100
