@@ -57,23 +57,17 @@ def site_render(worker_id: str, testrun_uid: str):
     test run: with pytest-xdist the first worker to get here forces the render and leaves a
     marker for this run; the others wait on the lock and then find everything cached.
     """
-    from filelock import FileLock
-
+    from tests.render_once import render_once
     from tiptrends.report import render
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
-    build = paths.build_dir()
-    build.mkdir(parents=True, exist_ok=True)
-    marker = build / f".forced-render-{testrun_uid}"
-    with FileLock(str(build / ".test-render.lock")):
-        if force and marker.exists():
-            force = False
-        report = render.render(jobs=os.cpu_count() or 2, force=force, timeout=CELL_TIMEOUT)
-        if force:
-            for old in build.glob(".forced-render-*"):
-                old.unlink(missing_ok=True)
-            marker.write_text(worker_id)
-    return report
+    return render_once(
+        paths.build_dir(),
+        testrun_uid,
+        worker_id,
+        force,
+        lambda forced: render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT),
+    )
 
 
 # --------------------------------------------------------------------------- curated tables
