@@ -436,7 +436,12 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
 
 
 def _stamp(src: Path) -> str:
+    """Hash of the staged source and of the package files Sphinx reads besides it."""
     h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for f in [here / "book_conf.py", *sorted((here / "templates" / "book").rglob("*"))]:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     for f in sorted(src.rglob("*")):
         if f.is_file():
             st = f.stat()

@@ -52,6 +52,8 @@ html_theme_options = {
     "use_repository_button": False,
     "show_navbar_depth": 1,
 }
+# A fixed light mode: with an empty preference the theme logs a console error on first load.
+html_context = {"default_mode": "light"}
 # No MathJax: a page with math would try to load this missing file and fail the offline
 # browser test, which is the point (the chapters write numbers, not formulas).
 mathjax_path = "mathjax-not-bundled.js"
