@@ -52,6 +52,10 @@ def test_description_is_never_the_raw_key_when_a_better_one_exists() -> None:
     noted = {"value": 3, "note": "countries publishing a victims total for 2022 ('<5' included)"}
     assert site_pages.describe("k", noted, {}) == "Countries publishing a victims total for 2022"
     assert site_pages.describe("victims_total_2022", {"value": 1}, {}) == "Victims total 2022"
+    other = {"value": 0.4, "note": "as tier_detection_rate_rho_du, Kelley-Heiss coding"}
+    assert (
+        site_pages.describe("k", other, {}) == "As tier detection rate rho du, Kelley-Heiss coding"
+    )
     assert site_pages.describe("k", {"value": 1, "description": "Own words"}, {}) == "Own words"
 
 

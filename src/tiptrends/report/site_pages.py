@@ -208,7 +208,12 @@ def describe(
         if indicator:
             return indicator
     if note:
-        first = _first_clause(note)
+        # a note that names another result ("as tier_rate_du, ...") names it in words
+        first = re.sub(
+            r"\b[a-z0-9]+(?:_[a-z0-9]+){2,}\b",
+            lambda m: _humanised_key(m.group(0)).lower(),
+            _first_clause(note),
+        )
         if len(first) >= 12 and not re.match(r"^(miss|close|match|not like)", first.lower()):
             return first
     return _humanised_key(key)
