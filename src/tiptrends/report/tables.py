@@ -64,6 +64,7 @@ def people_table(
     decimals: int = 1,
     caption: str | None = None,
     hide_index: bool | None = None,
+    download: str | None = None,
 ) -> Styler:
     """A table ready to show to a reader.
 
@@ -81,12 +82,19 @@ def people_table(
         Shown above the table.
     hide_index
         Hide the index; by default hidden when it is a plain ``RangeIndex``.
+    download
+        File stem: the *whole* table is written to ``<figures dir>/<download>.csv`` and the
+        caption links it ("full table, CSV"), so a cut table never hides data. The book offers
+        the figures folder at ``figures/``.
     """
     frame = df.to_frame() if isinstance(df, pd.Series) else df
     n = len(frame)
     shown = frame.head(max_rows)
     note = f"first {max_rows} of {n:,} rows" if n > max_rows else None
-    text = "; ".join(t for t in (caption, note) if t)
+    link = None
+    if download is not None:
+        link = _write_download(frame, download)
+    text = "; ".join(t for t in (caption, note, link) if t)
     styler = shown.style.format(
         column_formats(shown, counts=counts, decimals=decimals), na_rep=MISSING
     )
@@ -98,3 +106,20 @@ def people_table(
     if text:
         styler = styler.set_caption(text)
     return styler
+
+
+def _write_download(frame: pd.DataFrame, name: str) -> str:
+    """Write the whole table as CSV beside the figures; return the caption's link."""
+    import html
+    import re
+
+    from tiptrends import paths
+    from tiptrends.report.results import write_bytes_atomic
+
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
+        raise ValueError(f"people_table: download name {name!r} is not a plain file stem")
+    index = not isinstance(frame.index, pd.RangeIndex)
+    write_bytes_atomic(
+        paths.figures_dir() / f"{name}.csv", frame.to_csv(index=index).encode("utf-8")
+    )
+    return f'<a href="figures/{html.escape(name)}.csv">full table ({len(frame):,} rows, CSV)</a>'
