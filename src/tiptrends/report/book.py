@@ -449,6 +449,63 @@ def _stamp(src: Path) -> str:
     return h.hexdigest()
 
 
+def inputs_stamp(
+    nb_dir: Path, build: Path, chapters: Sequence[ChapterState], results: Mapping[str, Any]
+) -> str:
+    """Cheap hash of everything :func:`stage_book` reads (sizes and times of large files).
+
+    Equal to the stamp of the last successful build (and the site present): the book is
+    current and neither staging (~3 s) nor Sphinx runs. Warm renders stay under 2 s.
+    """
+    h = hashlib.sha256()
+
+    def stat(f: Path) -> None:
+        try:
+            st = f.stat()
+        except FileNotFoundError:
+            h.update(f"{f}|missing\0".encode())
+            return
+        h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}\0".encode())
+
+    here = Path(__file__).resolve().parent
+    for f in (here / "book.py", here / "site_pages.py", here / "book_conf.py"):
+        stat(f)
+    for f in sorted((here / "templates" / "book").rglob("*")):
+        stat(f)
+    for f in book_files(nb_dir):
+        stat(f)
+    for state in chapters:
+        h.update(json.dumps([state.stem, state.title, state.status, state.failure]).encode())
+        h.update(json.dumps(state.page_data, sort_keys=True).encode())
+        if state.executed is not None:
+            stat(state.executed)
+    h.update(json.dumps(results, sort_keys=True).encode())
+    for folder in (build / "figures", paths.curated_dir()):
+        for f in sorted(folder.iterdir()) if folder.is_dir() else []:
+            stat(f)
+    stat(paths.manifest_path())
+    stat(paths.published_dir() / "figures.csv")
+    return h.hexdigest()
+
+
+def is_current(build: Path, stamp: str) -> bool:
+    """True when the site in ``_build/html`` was built from inputs with this stamp."""
+    work = build / ".sphinx"
+    try:
+        return (
+            (build / "html" / "index.html").exists()
+            and not (work / "building").exists()
+            and (work / "inputs").read_text() == stamp
+        )
+    except FileNotFoundError:
+        return False
+
+
+def remember_inputs(build: Path, stamp: str) -> None:
+    """Record the inputs stamp of the site just built (see :func:`is_current`)."""
+    write_bytes_atomic(build / ".sphinx" / "inputs", stamp.encode())
+
+
 @dataclass
 class BookResult:
     """Outcome of :func:`build_book`."""

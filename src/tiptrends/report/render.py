@@ -928,20 +928,25 @@ def _finish(
 
     book_seconds: float | None = None
     if book:
-        from tiptrends.report.book import build_book, missing_from_toc, stage_book
+        from tiptrends.report import book as book_build
 
-        orphans = missing_from_toc(nb_dir, [p.stem for p in all_nbs])
+        orphans = book_build.missing_from_toc(nb_dir, [p.stem for p in all_nbs])
         if orphans:
             problems.append(f"not in the toctree of {nb_dir / 'index.md'}: {', '.join(orphans)}")
-        src = stage_book(nb_dir, build, states, results)
-        result = build_book(src, build, jobs=jobs or os.cpu_count() or 1, say=say)
-        if result.built:
-            book_seconds = result.seconds
-            say(f"[book] built in {result.seconds:.1f} s ({len(result.warnings)} warnings)")
-        for w in result.warnings:
-            problems.append(f"sphinx: {w}")
-        if not result.ok:
-            problems.append(f"the book did not build: {result.error}")
+        stamp = book_build.inputs_stamp(nb_dir, build, states, results)
+        if not book_build.is_current(build, stamp):
+            t0 = time.perf_counter()
+            src = book_build.stage_book(nb_dir, build, states, results)
+            result = book_build.build_book(src, build, jobs=jobs or os.cpu_count() or 1, say=say)
+            if result.ok:
+                book_build.remember_inputs(build, stamp)
+            if result.built:
+                book_seconds = time.perf_counter() - t0
+                say(f"[book] built in {book_seconds:.1f} s ({len(result.warnings)} warnings)")
+            for w in result.warnings:
+                problems.append(f"sphinx: {w}")
+            if not result.ok:
+                problems.append(f"the book did not build: {result.error}")
 
     ordered = [outcomes[p.name] for p in selected if p.name in outcomes]
     say("")
