@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,179 @@ def test_every_malformed_workbook_fails_cleanly_from_the_cli(
     _assert_clean_failure(
         capsys, ["data", "build", "glotip_2025"], "data_glotip_2025-04-14.xlsx", message
     )
+
+
+# --------------------------------------------------------------------------- faults planted on purpose
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tiptrends: error: "), err
+    return lines[0]
+
+
+def test_info_on_a_garbage_curated_table(scratch_root: Path, monkeypatch, capsys) -> None:
+    raw_file("tip_tiers/heiss_kelley_tip_tiers_orig.csv")
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
+    assert main(["data", "build", "tip_tiers_kelley_heiss"]) == 0
+    target = curate.curated_path("tip_tiers_kelley_heiss")
+    good = target.read_bytes()
+    target.write_bytes(b"garbage written over the table")
+    capsys.readouterr()
+    assert main(["data", "info"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    row = next(line for line in captured.out.splitlines() if "tip_tiers_kelley_heiss" in line)
+    assert "DAMAGED" in row
+    assert main(["data", "info", "--strict"]) == 2
+    assert "tip_tiers_kelley_heiss" in _one_error_line(capsys)
+    assert main(["data", "build", "tip_tiers_kelley_heiss"]) == 0
+    assert "rebuilt (was DAMAGED)" in capsys.readouterr().out
+    assert target.read_bytes() == good
+    assert main(["data", "build", "tip_tiers_kelley_heiss"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_mirror_checksum_mismatch_says_the_bad_copy_is_in_the_mirror(
+    scratch_root: Path, monkeypatch, capsys
+) -> None:
+    mirror = scratch_root.parent / "mirror"
+    (mirror / "ctdc").mkdir(parents=True)
+    (mirror / "ctdc" / "CTDC_VPsynthetic_condensed.csv").write_text("a different release\n")
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(mirror))
+    assert main(["data", "fetch", "ctdc_vp", "--no-download"]) == 2
+    line = _one_error_line(capsys)
+    assert "checksum mismatch" in line and f"in the mirror {mirror / 'ctdc'}" in line
+    assert "replace it" in line and "unset TIPTRENDS_DATA_MIRROR" in line
+    assert not paths.raw_dir().exists() or not any(paths.raw_dir().rglob("*.csv"))
+
+
+def test_a_mirror_folder_that_does_not_exist_is_named(
+    scratch_root: Path, monkeypatch, capsys
+) -> None:
+    missing = scratch_root.parent / "no such mirror"
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(missing))
+    assert main(["data", "fetch", "ctdc_vp"]) == 2
+    line = _one_error_line(capsys)
+    assert f"mirror folder {missing}" in line and "does not exist" in line
+
+
+def test_no_download_does_not_suggest_a_variable_that_is_set(
+    scratch_root: Path, monkeypatch, capsys
+) -> None:
+    mirror = scratch_root.parent / "empty mirror"
+    mirror.mkdir()
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(mirror))
+    assert main(["data", "fetch", "ctdc_vp", "--no-download"]) == 2
+    line = _one_error_line(capsys)
+    assert f"not in the mirror {mirror}" in line and "downloads disabled" in line
+    assert "set TIPTRENDS_DATA_MIRROR" not in line
+    monkeypatch.delenv("TIPTRENDS_DATA_MIRROR")
+    assert main(["data", "fetch", "ctdc_vp", "--no-download"]) == 2
+    assert "TIPTRENDS_DATA_MIRROR is not set" in _one_error_line(capsys)
+
+
+def test_an_empty_file_is_called_empty(scratch_root: Path, capsys) -> None:
+    cached = paths.raw_dir() / "ctdc" / "CTDC_VPsynthetic_condensed.csv"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"")
+    assert main(["data", "fetch", "ctdc_vp", "--no-download"]) == 2
+    assert "file is empty (0 bytes" in _one_error_line(capsys)
+    # an empty file pinned in the manifest reaches the reader, which says the same
+    _install_bad_raw(scratch_root, "glotip_2025", b"")
+    _assert_clean_failure(capsys, ["data", "build", "glotip_2025"], "file is empty (0 bytes)")
+    _install_bad_raw(scratch_root, "ctdc_vp", b"")
+    _assert_clean_failure(capsys, ["data", "build", "ctdc_vp"], "file is empty (0 bytes)")
+
+
+@pytest.fixture
+def notebooks(scratch_root: Path, monkeypatch) -> Path:
+    """A scratch collection of two (empty) notebooks and a build folder beside it."""
+    folder = scratch_root / "notebooks"
+    folder.mkdir()
+    for name in ("00_first", "01_second"):
+        (folder / f"{name}.ipynb").write_text("{}")
+    monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(scratch_root / "_build"))
+    return folder
+
+
+def test_unknown_notebook_lists_the_valid_ones(notebooks: Path, capsys) -> None:
+    assert main(["render", "00_first", "02_missing"]) == 2
+    line = _one_error_line(capsys)
+    assert "'02_missing'" in line and "00_first, 01_second" in line and "'00_first'" not in line
+    assert not (notebooks.parent / "_build").exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(jobs: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["render", "--jobs", jobs])
+    assert exit_.value.code == 2
+    assert "--jobs/-j: must be a whole number >= 1" in capsys.readouterr().err
+
+
+def _make_unwritable(folder: Path) -> None:
+    """Make ``folder`` unwritable even for root (immutable), or skip when that is impossible."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+    else:
+        subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+    try:
+        (folder / "probe").touch()
+    except OSError:
+        return
+    (folder / "probe").unlink()
+    pytest.skip("cannot make a folder unwritable here (neither chmod nor chattr works)")
+
+
+def _make_writable(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    folder.chmod(0o755)
+
+
+def test_unwritable_build_folder_is_one_line_with_its_own_code(notebooks: Path, capsys) -> None:
+    build = notebooks.parent / "_build"
+    _make_unwritable(build)
+    try:
+        code = main(["render", "00_first"])
+    finally:
+        _make_writable(build)
+    assert code == 3
+    line = _one_error_line(capsys)
+    assert f"cannot write to {build}" in line
+    assert list(build.iterdir()) == []
+
+
+def test_build_folder_through_a_file_is_one_line(notebooks: Path, monkeypatch, capsys) -> None:
+    blocker = notebooks.parent / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(blocker / "_build"))
+    assert main(["render"]) == 3
+    assert "Not a directory" in _one_error_line(capsys)
+
+
+def test_an_unwritable_curated_folder_is_one_line(scratch_root: Path, monkeypatch, capsys) -> None:
+    raw_file("tip_tiers/heiss_kelley_tip_tiers_orig.csv")
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
+    curated = paths.curated_dir()
+    _make_unwritable(curated)
+    try:
+        code = main(["data", "build", "tip_tiers_kelley_heiss"])
+    finally:
+        _make_writable(curated)
+    assert code == 3
+    assert str(curated) in _one_error_line(capsys)
+    assert list(curated.iterdir()) == []
+
+
+def test_readme_documents_every_exit_status() -> None:
+    import re
+
+    from tiptrends import cli
+
+    readme = (paths.project_root() / "README.md").read_text()
+    section = readme.split("## When something goes wrong", 1)[1].split("\n## ", 1)[0]
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", section, flags=re.M)}
+    defined = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
+    assert documented == defined

@@ -236,7 +236,7 @@ def test_ctdc_real_file(ctdc_df: pd.DataFrame) -> None:
         ("year", ("unknown yearRegister code", "2023")),
         ("flag", ("unknown isForcedLabour code", "yes")),
         ("ragged", ("more fields than the header",)),
-        ("empty", ("missing column", "header must be on line 1")),
+        ("empty", ("file is empty (0 bytes)",)),
     ],
 )
 def test_ctdc_bad_input(tmp_path: Path, change: str, words: tuple) -> None:
@@ -541,3 +541,14 @@ def test_module_contract() -> None:
         assert isinstance(module.READER_VERSION, str) and module.READER_VERSION
         assert module.__doc__
         assert "source_row" in module.__doc__ or "source_line" in module.__doc__
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [walkfree.read_gsi, ctdc.read_ctdc, tip.read_tip_kelley_heiss, tip.read_du_tiers, tip.read_du_flows],
+    ids=["gsi", "ctdc", "kelley_heiss", "du_tiers", "du_flows"],
+)
+def test_an_empty_file_is_called_empty(tmp_path: Path, reader) -> None:
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert_data_error(reader, empty, "file is empty (0 bytes)")

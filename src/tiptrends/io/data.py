@@ -120,7 +120,10 @@ def info() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per source of the manifest. Nothing is fetched or built.
+        One row per source of the manifest. ``raw`` is "verified", "missing" or "MISMATCH";
+        ``curated`` is the state of the curated table (:func:`tiptrends.io.curate.status`:
+        "current", "not built", "stale" or "DAMAGED"); rows, years and countries are read
+        only from a current table. Nothing is fetched or built.
     """
     rows = []
     origins = sources.read_origins()
@@ -131,13 +134,13 @@ def info() -> pd.DataFrame:
             "release": source.release,
             "raw": status,
             "origin": origins.get(sid, "-") if status != "missing" else "-",
-            "curated": "current" if curate.is_current(sid) else "not built",
+            "curated": curate.status(sid),
             "rows": None,
             "years": "",
             "countries": None,
         }
-        if row["curated"] == "current":
-            table = pd.read_parquet(curate.curated_path(sid))
+        if row["curated"] == curate.CURRENT:
+            table = curate.read_curated(sid)
             row["rows"] = len(table)
             low = next((c for c in ("year", "year_from") if c in table.columns), None)
             high = next((c for c in ("year", "year_to") if c in table.columns), None)
