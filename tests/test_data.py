@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -190,3 +191,86 @@ def test_one_atomic_writer_for_the_whole_package() -> None:
         if p.name != "atomic.py" and ("mkstemp" in p.read_text() or "os.replace" in p.read_text())
     ]
     assert offenders == []
+
+
+# --------------------------------------------------------------------------- missing inputs in CI
+DATA_DEPENDENT_TESTS = [
+    "tests/test_justice.py::test_real_ctdc_summaries",  # curated table (session fixture)
+    "tests/test_models.py::test_real_models_smoke",  # curated GLOTIP table
+    "tests/test_sources.py::test_fetch_copies_from_mirror_and_then_uses_cache",  # raw file
+    "tests/test_readers_other.py::test_gsi_real_file",  # raw file
+]
+
+
+def _run_without_data(tmp_path: Path, **env: str) -> dict[str, int]:
+    """Run some data-dependent tests with no raw or curated data; return pytest's tally."""
+    empty = tmp_path / "empty mirror"
+    empty.mkdir(exist_ok=True)
+    clean = {k: v for k, v in os.environ.items() if k not in ("CI", "TIPTRENDS_REQUIRE_DATA")}
+    clean.update(
+        TIPTRENDS_ROOT=str(tmp_path / "no project"),
+        TIPTRENDS_DATA_MIRROR=str(empty),
+        # any download attempt fails at once instead of reaching the network
+        HTTPS_PROXY="http://127.0.0.1:9",
+        HTTP_PROXY="http://127.0.0.1:9",
+        **env,
+    )
+    (tmp_path / "no project" / "data").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "no project" / "data" / "sources.toml").write_text(
+        paths.manifest_path().read_text()
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+            *DATA_DEPENDENT_TESTS,
+        ],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=300,
+    )
+    summary = out.stdout.strip().splitlines()[-1]
+    tally = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", summary)}
+    # a failure inside a fixture is reported as an error: both mean "did not pass"
+    return {
+        "skipped": tally.get("skipped", 0),
+        "passed": tally.get("passed", 0),
+        "failed": tally.get("failed", 0) + tally.get("errors", tally.get("error", 0)),
+    }
+
+
+def test_missing_data_skips_on_a_workstation_and_fails_in_ci(tmp_path: Path) -> None:
+    n = len(DATA_DEPENDENT_TESTS)
+    assert _run_without_data(tmp_path) == {"skipped": n, "passed": 0, "failed": 0}
+    assert _run_without_data(tmp_path, CI="true") == {"skipped": 0, "passed": 0, "failed": n}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "outcome"),
+    [
+        ("CI", "true", pytest.fail.Exception),
+        ("TIPTRENDS_REQUIRE_DATA", "1", pytest.fail.Exception),
+        ("CI", "false", pytest.skip.Exception),
+    ],
+)
+def test_the_switches_that_make_a_missing_input_fail(monkeypatch, variable, value, outcome):
+    from tests import conftest
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TIPTRENDS_REQUIRE_DATA", raising=False)
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setattr(conftest, "_REQUIRE_DATA_OPTION", False)
+    with pytest.raises(outcome, match="no such file"):
+        conftest.missing_input("no such file")
+    monkeypatch.delenv(variable)
+    monkeypatch.setattr(conftest, "_REQUIRE_DATA_OPTION", True)  # pytest --require-data
+    with pytest.raises(pytest.fail.Exception):
+        conftest.missing_input("no such file")

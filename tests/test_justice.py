@@ -156,13 +156,8 @@ def test_real_justice_chain(glotip_2025):
     assert s[["female_pct", "male_pct", "other_pct"]].sum(axis=1).to_numpy() == pytest.approx(100.0)
 
 
-def test_real_ctdc_summaries():
-    from tiptrends.io import data
-
-    try:
-        c = data.load_ctdc()
-    except Exception as exc:  # pragma: no cover - depends on the local build
-        pytest.skip(f"curated CTDC not available: {exc}")
+def test_real_ctdc_summaries(ctdc_curated):
+    c = ctdc_curated
     s = j.ctdc_perpetrator_sex(c).iloc[0]
     assert s["n_records"] == len(c)
     assert s[["male_only_pct", "female_only_pct", "female_and_male_pct"]].sum() == (

@@ -18,6 +18,7 @@ import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from tests.conftest import missing_input
 from tiptrends.errors import DataError
 from tiptrends.io.readers import ctdc, tip, walkfree
 from tiptrends.paths import project_root
@@ -34,10 +35,10 @@ DU_FLOWS = "tip_tiers/DU_HTC_TIP_Directionality_Coding_2008-2016.xlsx"
 
 # --------------------------------------------------------------------------- fixture builders
 def raw(relative: str) -> Path:
-    """Path of a raw file; skip the test when the mirror lacks it."""
+    """Path of a raw file; :func:`tests.conftest.missing_input` when the mirror lacks it."""
     path = RAW / relative
     if not path.is_file():
-        pytest.skip(f"raw file {relative} not available under {RAW}")
+        missing_input(f"raw file {relative} not available under {RAW}")
     return path
 
 
@@ -545,7 +546,13 @@ def test_module_contract() -> None:
 
 @pytest.mark.parametrize(
     "reader",
-    [walkfree.read_gsi, ctdc.read_ctdc, tip.read_tip_kelley_heiss, tip.read_du_tiers, tip.read_du_flows],
+    [
+        walkfree.read_gsi,
+        ctdc.read_ctdc,
+        tip.read_tip_kelley_heiss,
+        tip.read_du_tiers,
+        tip.read_du_flows,
+    ],
     ids=["gsi", "ctdc", "kelley_heiss", "du_tiers", "du_flows"],
 )
 def test_an_empty_file_is_called_empty(tmp_path: Path, reader) -> None:

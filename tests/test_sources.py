@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW_MIRROR, raw_file
+from tests.conftest import RAW_MIRROR, missing_input, raw_file
 from tiptrends import paths
 from tiptrends.errors import DataError
 from tiptrends.io import sources
@@ -29,7 +29,7 @@ def test_manifest_lists_every_mirror_file_with_citation() -> None:
 
 def test_manifest_checksums_agree_with_mirror_readme() -> None:
     if not SHARED_README.exists():
-        pytest.skip("mirror README not available")
+        missing_input(f"mirror README not available at {SHARED_README}")
     text = SHARED_README.read_text()
     for source in sources.load_manifest().values():
         assert source.sha256 in text, source.id
