@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.conftest import RAW_MIRROR, raw_file
@@ -24,6 +25,7 @@ from tiptrends.io import curate, sources
         ["data", "fetch"],
         ["data", "build"],
         ["data", "info"],
+        ["data", "add-release"],
         ["render"],
         ["strip"],
         ["published"],
@@ -304,3 +306,95 @@ def test_readme_documents_every_exit_status() -> None:
     documented = {int(code) for code in re.findall(r"^\| (\d+) \|", section, flags=re.M)}
     defined = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
     assert documented == defined
+
+
+# --------------------------------------------------------------------------- adding a release
+def _modified_release(source: Path, target: Path, *, date: str, edits: dict[str, str]) -> Path:
+    """Copy a GLOTIP workbook with a new release date (cell A2) and shared strings edited.
+
+    Every cell holding the text ``old`` (a count, as UNODC stores them) holds ``new`` in the
+    copy, so the revisions between the two files are known in advance.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                text = content.decode("utf-8")
+                assert text.count(">14/04/2025</t>") == 1
+                text = text.replace(">14/04/2025</t>", f">{date}</t>")
+                for old, new in edits.items():
+                    assert text.count(f">{old}</t>") == 1
+                    text = text.replace(f">{old}</t>", f">{new}</t>")
+                content = text.encode("utf-8")
+            zout.writestr(item, content)
+    return target
+
+
+def test_add_release_checks_pins_builds_and_compares(
+    scratch_root: Path, monkeypatch, capsys, tmp_path: Path
+) -> None:
+    import stat
+
+    from tiptrends.io import data, releases
+    from tiptrends.methods.aggregate import country_year_counts
+
+    real = raw_file("unodc/data_glotip_2025-04-14.xlsx")
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
+    monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(scratch_root / "_build"))
+    new = _modified_release(
+        real, tmp_path / "data_glotip.xlsx", date="30/06/2026", edits={"100": "1000"}
+    )
+    manifest_before = paths.manifest_path().read_text()
+    assert main(["data", "add-release", str(new)]) == 0
+    out = capsys.readouterr().out
+
+    # pinned: manifest entry with the file's checksum, read-only raw copy, curated table
+    source = sources.get_source("glotip_2026")
+    assert source.sha256 == sources.sha256_of(new) and source.release == "2026-06-30"
+    assert source.file == "unodc/data_glotip_2026-06-30.xlsx" and source.period == "2003-2022"
+    assert "release of 30 June 2026" in source.citation
+    assert paths.manifest_path().read_text().startswith(manifest_before.rstrip("\n"))
+    assert sources.verify("glotip_2026") == "verified"
+    assert stat.S_IMODE(source.raw_path.stat().st_mode) == 0o444
+    assert curate.is_current("glotip_2026")
+    # loadable by name with no code change
+    assert releases.release_names()["latest"] == "glotip_2026"
+    assert data.load_glotip("2026")["release"].iloc[0] == "2026-06-30"
+    assert len(data.load_glotip("latest")) == len(data.load_glotip("2025"))
+
+    # the revisions are exactly the country-year totals of 100 in the 2025 release
+    old = country_year_counts(data.load_glotip("2025"))
+    hundreds = old[old["Total"] == 100]
+    assert len(hundreds) > 0
+    n = len(hundreds)
+    assert f"({n} revised, {n} large" in out and "0 dropped, 0 added" in out
+    first = hundreds.iloc[0]
+    assert f"{first['iso3']} {first['year']}        100 ->     1,000  (+900, +900%)  large" in out
+    table = pd.read_csv(scratch_root / "_build" / "revisions" / "glotip_2025_to_glotip_2026.csv")
+    revised = table[table["abs_revision"].fillna(0) != 0]
+    assert sorted(zip(revised["iso3"], revised["year"], strict=True)) == sorted(
+        zip(hundreds["iso3"], hundreds["year"], strict=True)
+    )
+    assert (revised["total_new"] == 1000).all()
+
+    # adding it again, or another file under the same id, is refused in one line
+    assert main(["data", "add-release", str(new)]) == 2
+    assert "already in data/sources.toml as 'glotip_2026'" in _one_error_line(capsys)
+    other = _modified_release(real, tmp_path / "other.xlsx", date="01/07/2026", edits={})
+    assert main(["data", "add-release", str(other)]) == 2
+    assert "choose another with --id" in _one_error_line(capsys)
+
+
+def test_add_release_refuses_a_bad_file_and_writes_nothing(
+    scratch_root: Path, capsys, tmp_path: Path
+) -> None:
+    small = _write(tmp_path / "data_glotip.xlsx", BREAKERS[0][1](_small_rows()))
+    manifest_before = paths.manifest_path().read_text()
+    assert main(["data", "add-release", str(small)]) == 2
+    assert "header row moved" in _one_error_line(capsys)
+    assert paths.manifest_path().read_text() == manifest_before
+    assert not paths.raw_dir().exists() and not paths.curated_dir().exists()
+    assert main(["data", "add-release", str(tmp_path / "none.xlsx")]) == 2
+    assert "file not found" in _one_error_line(capsys)

@@ -124,6 +124,55 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_add_release(args: argparse.Namespace) -> int:
+    from tiptrends import paths
+    from tiptrends.io import atomic, curate, data, releases
+    from tiptrends.methods import diagnostics
+
+    names = releases.release_names()
+    if args.previous is not None and args.previous not in names:
+        return _error(
+            f"--previous {args.previous!r} is not a GLOTIP release; choose from "
+            f"{', '.join(sorted(names))}",
+            EXIT_DATA_ERROR,
+        )
+    added = releases.add_glotip_release(args.path, source_id=args.id)
+    root = paths.project_root()
+    print(
+        f"{added.source_id:<24} added      release {added.release}, data {added.period}, "
+        f"{added.rows} rows, sha256 {added.sha256}"
+    )
+    print(f"  raw file  {added.raw_path.relative_to(root)} (read-only)")
+    print(f"  manifest  data/sources.toml [sources.{added.source_id}]")
+    print(f"  curated   {curate.curated_path(added.source_id).relative_to(root)}")
+    previous = names[args.previous] if args.previous else added.previous
+    if previous is None:
+        print("no earlier GLOTIP release in the manifest: no revisions to compare")
+        return EXIT_OK
+    revs = diagnostics.revisions(data.load_glotip(previous), data.load_glotip(added.source_id))
+    both = revs[revs["status"] == "both"]
+    revised = both[both["abs_revision"] != 0]
+    print(
+        f"revisions of country-year victims totals, {previous} -> {added.source_id}: "
+        f"{len(both)} in both ({len(revised)} revised, {int(both['large'].sum())} large: "
+        f"> 25% and >= 50 victims), {int((revs['status'] == 'only_old').sum())} dropped, "
+        f"{int((revs['status'] == 'only_new').sum())} added"
+    )
+    for row in revised.head(args.show).itertuples():
+        print(
+            f"  {row.iso3} {row.year}  {row.total_old:>9,.0f} -> {row.total_new:>9,.0f}  "
+            f"({row.abs_revision:+,.0f}, {100 * row.rel_revision:+.0f}%){'  large' if row.large else ''}"
+        )
+    table = paths.build_dir() / "revisions" / f"{previous}_to_{added.source_id}.csv"
+    atomic.write_atomic(table, lambda tmp: revs.to_csv(tmp, index=False))
+    print(f"  every country-year: {table}")
+    print(
+        "next: review data/exclusions.toml for the new release, load it with "
+        f'load_glotip("{added.source_id.removeprefix("glotip_")}"), and commit data/sources.toml'
+    )
+    return EXIT_OK
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from tiptrends.report import render
 
@@ -198,6 +247,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 2 unless every raw file is verified and every curated table current",
     )
     info.set_defaults(func=_cmd_info)
+    add = dsub.add_parser(
+        "add-release",
+        help="add a new release of the UNODC GLOTIP data (check, pin, build, compare)",
+        description="Check a new data_glotip.xlsx with the UNODC reader, copy it to "
+        "data/raw/unodc/, add its entry with its sha256 to data/sources.toml, build its "
+        "curated table and print the revisions of country-year victims totals against the "
+        "previous release (full table in _build/revisions/). See data/README.md.",
+    )
+    add.add_argument("path", help="the downloaded data_glotip.xlsx")
+    add.add_argument("--id", help="source id (default: glotip_<year of the release date>)")
+    add.add_argument(
+        "--previous", help="release to compare with (default: the newest earlier release)"
+    )
+    add.add_argument("--show", type=int, default=10, help="largest revisions printed (default: 10)")
+    add.set_defaults(func=_cmd_add_release)
 
     render = sub.add_parser(
         "render",
