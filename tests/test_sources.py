@@ -106,3 +106,14 @@ def test_manifest_is_plain_toml() -> None:
         doc = tomllib.load(fh)
     assert set(doc) == {"sources"}
     assert all(entry["file"].count("/") == 1 for entry in doc["sources"].values())
+
+
+def test_a_killed_copy_leaves_nothing_behind(scratch_root: Path, monkeypatch) -> None:
+    raw_file("ctdc/CTDC_VPsynthetic_condensed.csv")
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
+    folder = paths.raw_dir() / "ctdc"
+    folder.mkdir(parents=True)
+    older = folder / ".part-x7k2q9"  # left by a copy killed before temporaries had pids
+    older.write_bytes(b"half a file")
+    sources.fetch("ctdc_vp", allow_download=False)
+    assert sorted(p.name for p in folder.iterdir()) == ["CTDC_VPsynthetic_condensed.csv"]

@@ -100,12 +100,21 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+def remove_stale_temporaries(
+    folder: str | Path, legacy: tuple[str, ...] = (".*.tmp",)
+) -> list[Path]:
     """Delete temporary files left in ``folder`` by writers that were killed.
 
     A temporary file whose name carries the id of a running process belongs to a write in
     progress and is kept; one whose process is gone, or with no process id in its name
     (written before ids were recorded), is removed.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to clean (not its subfolders).
+    legacy : tuple of str
+        Glob patterns of temporary names to consider, besides this module's own.
 
     Returns
     -------
@@ -116,7 +125,8 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
     if not folder.is_dir():
         return []
     removed = []
-    for candidate in folder.glob(".*.tmp"):
+    candidates = {p for pattern in (".*.tmp", *legacy) for p in folder.glob(pattern)}
+    for candidate in sorted(candidates):
         match = _TEMP_RE.match(candidate.name)
         if match and _process_alive(int(match["pid"])):
             continue

@@ -200,7 +200,7 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
     """
     source = get_source(source_id)
     cached = source.raw_path
-    remove_stale_temporaries(cached.parent)
+    remove_stale_temporaries(cached.parent, legacy=(".part-*",))  # .part-*: older copies
     if cached.exists():
         problem = _differs(cached, source.sha256)
         if problem is None:
