@@ -236,3 +236,16 @@ def test_eurostat_shares_and_short_totals():
 
 def test_member_names():
     assert eu.member_names(["DEU", "CZE"]) == ["Germany", "Czechia"]
+
+
+def test_scaled_comparisons():
+    from types import SimpleNamespace
+
+    rows = [
+        SimpleNamespace(published=10_000, reproduced=8_500),
+        SimpleNamespace(published=19, reproduced=14.5),
+    ]
+    t = eu.scaled_comparisons(rows, {"Victims (thousands)": 1e-3, "Children (%)": 1})
+    assert t.values.tolist() == [["Victims (thousands)", 10.0, 8.5], ["Children (%)", 19, 14.5]]
+    with pytest.raises(ValueError, match="2 comparisons for 1 labels"):
+        eu.scaled_comparisons(rows, {"x": 1})

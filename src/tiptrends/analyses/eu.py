@@ -169,9 +169,9 @@ def completed_totals(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFrame
     Parameters
     ----------
     df : DataFrame
-        Curated GLOTIP table.
+        Curated GLOTIP table (any countries; every country-year with a figure gets a row).
     indicator : str
-        Indicator.
+        Indicator whose totals are completed (default detected victims).
 
     Returns
     -------
@@ -214,9 +214,9 @@ def citizenship_split(
     Parameters
     ----------
     df : DataFrame
-        Curated GLOTIP table.
+        Curated GLOTIP table; only its citizenship rows of ``members`` enter.
     indicator : str
-        Indicator.
+        Indicator counted (default detected victims).
     members : iterable of str
         Member states (ISO3); also defines "other EU".
 
@@ -554,3 +554,44 @@ def member_names(iso3: Iterable[str]) -> list[str]:
     """Short names of member states (:func:`tiptrends.io.countries.country_table`), in order."""
     names = country_table().set_index("iso3")["name_short"]
     return [str(names.get(code, code)) for code in iso3]
+
+
+COMPARISON_SCALES = {
+    "Victims 2022 (thousands)": 1e-3,
+    "Children 2022 (%)": 1,
+    "Forced labour 2021 (%)": 1,
+    "Women and girls 2022 (%)": 1,
+    "EU citizens 2022 (%)": 1,
+    "Convicted 2022 (hundreds)": 1e-2,
+    "Victims per million 2022": 1,
+}
+"""Labels and scale factors of the published-vs-reproduced figure, in comparison order."""
+
+
+def scaled_comparisons(comparisons: Sequence, scales: dict[str, float]) -> pd.DataFrame:
+    """Published and reproduced values scaled to their labels' units, one row per comparison.
+
+    Parameters
+    ----------
+    comparisons : sequence
+        Objects with ``published`` and ``reproduced`` (e.g. the chapter's comparisons), in
+        the order of ``scales``.
+    scales : dict
+        Label -> factor (e.g. :data:`COMPARISON_SCALES`).
+
+    Returns
+    -------
+    DataFrame
+        ``label, published, reproduced``.
+
+    Raises
+    ------
+    ValueError
+        If there are not as many comparisons as labels.
+    """
+    if len(comparisons) != len(scales):
+        raise ValueError(f"{len(comparisons)} comparisons for {len(scales)} labels")
+    pairs = zip(comparisons, scales.values(), strict=True)
+    return pd.DataFrame(
+        [(c.published * f, c.reproduced * f) for c, f in pairs], columns=["published", "reproduced"]
+    ).assign(label=list(scales))[["label", "published", "reproduced"]]

@@ -309,8 +309,6 @@ def reporting_panel(rows: pd.DataFrame, years: Iterable[int]) -> list[str]:
     return sorted(i for i, g in per.groupby("iso3") if need <= set(g["year"]))
 
 
-
-
 def victims_by_citizenship_group(rows: pd.DataFrame) -> pd.Series:
     """Victims summed by the citizenship mapping's group.
 
