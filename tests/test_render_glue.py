@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -28,6 +29,15 @@ def test_glued_numbers_round_trip_into_the_html(scratch_root, tmp_path: Path, mo
                 "Authorities detected {glue:md}`victims_2022` in 2022; children were "
                 "{glue:md}`children_share` of them, a change of {glue:md}`change`."
             ),
+            new_code_cell(  # the claims ledger of chapter 11 reaches the landing page
+                "from tiptrends.report.claims_export import record_claims\n"
+                "ledger = pd.DataFrame({'claim': ['Over 50,000 victims in 2021.'],"
+                " 'claimed': ['over 50000'], 'verdict': ['consistent'],"
+                " 'what the data show': ['73,000 in 110 countries'],"
+                " 'see': ['<a href=\"01_glue.html\">01</a>']},"
+                " index=pd.Index(['victims_2021'], name='claim_id'))\n"
+                "_ = record_claims(ledger, source='A release')"
+            ),
             new_code_cell(
                 "from tiptrends.report.tables import people_table\n"
                 "people_table(pd.DataFrame({'country': ['A', 'B'], 'victims': [1000.0 + 200, None]}))"
@@ -49,3 +59,7 @@ def test_glued_numbers_round_trip_into_the_html(scratch_root, tmp_path: Path, mo
     assert "glue:md" not in page and "victims_2022`" not in page
     assert "1,200" in page and "1200.0" not in page, "people_table formatting lost"
     assert "import pandas" not in page, "setup cell shown"
+    index = " ".join(re.sub(r"<[^>]+>", "", (build / "html" / "index.html").read_text()).split())
+    assert "Over 50,000 victims in 2021. consistent 73,000 in 110 countries" in index
+    assert json.loads((build / "claims.json").read_text())["claims"][0]["verdict"] == "consistent"
+    assert (build / "html" / "downloads" / "claims.json").exists()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tiptrends.report import book, site_pages
+from tiptrends.report import site_pages
 from tiptrends.report.site_pages import Chapter
 
 CHAPTERS = {
@@ -96,13 +96,13 @@ def test_landing_lists_claims_with_verdicts_and_links() -> None:
             "claim": "Over 50,000 victims were detected in 2021.",
             "verdict": "consistent",
             "shown": "73,000 detected victims in 110 countries",
-            "notebooks": ["01_detected_victims"],
+            "chapters": ["01_detected_victims"],
         },
         {
             "claim": "Organised crime is behind three cases in four.",
             "verdict": "not testable with these data",
             "shown": "no case data",
-            "notebooks": [],
+            "chapters": [],
         },
     ]
     text = site_pages.landing_markdown({}, CHAPTERS, claims)
@@ -113,42 +113,28 @@ def test_landing_lists_claims_with_verdicts_and_links() -> None:
     assert "(11_press_release_claims.ipynb)" in fallback
 
 
-def test_record_claims_from_a_ledger(tmp_path, monkeypatch) -> None:
-    import json
-
-    import pandas as pd
-
-    ledger = pd.DataFrame(
-        {
-            "claim": ["A claim."],
-            "claimed": ["over 50000 persons"],
-            "source": ["release only"],
-            "what the data show": ["73,000"],
-            "verdict": ["consistent"],
-            "rule": ["..."],
-            "see": ['<a href="01_detected_victims.html">01</a>, 06_european_union.html'],
-        },
-        index=pd.Index(["victims_2021"], name="claim_id"),
-    )
-    target = tmp_path / "page_data.json"
-    assert book.record_claims(ledger)[0]["notebooks"] == [
-        "01_detected_victims",
-        "06_european_union",
-    ]
-    assert not target.exists(), "nothing written outside a render"
-    monkeypatch.setenv(book.PAGE_DATA_FILE_ENV, str(target))
-    book.record_claims(ledger)
-    stored = json.loads(target.read_text())["claims"]
-    assert stored[0]["verdict"] == "consistent" and stored[0]["shown"] == "73,000"
-    import pytest
-
-    with pytest.raises(ValueError, match="lacks columns"):
-        book.record_claims(ledger.drop(columns="see"))
-
-
 def test_downloads_and_sources() -> None:
     text = site_pages.downloads_markdown([("downloads/results.json", "numbers", 2_345)])
     assert '<a href="downloads/results.json" download>results.json</a>' in text
     assert "(2 kB)" in text
     sources = site_pages.sources_markdown()
     assert "United Nations Office on Drugs and Crime" in sources and "Cite as" in sources
+
+
+def test_record_page_data(tmp_path, monkeypatch) -> None:
+    import json
+
+    import pytest
+
+    from tiptrends.report import book
+
+    assert book.record_page_data("places", ["A"]) == ["A"]
+    target = tmp_path / "page_data.json"
+    assert not target.exists(), "nothing written outside a render"
+    monkeypatch.setenv(book.PAGE_DATA_FILE_ENV, str(target))
+    book.record_page_data("places", ["A", "B"])
+    assert json.loads(target.read_text()) == {"places": ["A", "B"]}
+    with pytest.raises(ValueError, match="snake_case"):
+        book.record_page_data("Bad name", 1)
+    with pytest.raises(TypeError):
+        book.record_page_data("not_json", object())

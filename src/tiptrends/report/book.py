@@ -17,8 +17,9 @@
 
 When nothing staged changed and the site exists, Sphinx is not started at all (warm renders).
 
-Notebooks can hand structured data to the generated pages with :func:`record_page_data`
-(the claims chapter records its ledger with :func:`record_claims`).
+Notebooks can hand structured data to the generated pages with :func:`record_page_data`;
+the claims ledger that chapter 11 writes with
+:func:`tiptrends.report.claims_export.record_claims` becomes the landing page's claims table.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ from typing import Any
 
 from tiptrends import paths
 from tiptrends.report.results import write_bytes_atomic, write_json_atomic
+
+#: Page-data key of the claims ledger (the content of ``claims.json``, see
+#: :mod:`tiptrends.report.claims_export`).
+CLAIMS_KEY = "claims_export"
 
 #: Environment variable naming the per-notebook page-data file (set by the renderer).
 PAGE_DATA_FILE_ENV = "TIPTRENDS_PAGE_DATA_FILE"
@@ -80,37 +85,6 @@ def record_page_data(name: str, data: Any) -> Any:
     table[name] = data
     write_json_atomic(path, table)
     return data
-
-
-_STEM_RE = re.compile(r"(\d\d_[A-Za-z0-9_]+)(?:\.html|\.ipynb)")
-
-
-def record_claims(ledger: Any) -> list[dict[str, Any]]:
-    """Record the claims ledger for the landing page; return the recorded rows.
-
-    Parameters
-    ----------
-    ledger : pandas.DataFrame
-        Index ``claim_id``; columns ``claim``, ``verdict``, ``what the data show`` and
-        ``see`` (links or file names of the chapters with the evidence), as returned by
-        ``tiptrends.analyses.claims.ledger``; ``claimed`` is used when present.
-    """
-    missing = {"claim", "verdict", "what the data show", "see"} - set(ledger.columns)
-    if missing:
-        raise ValueError(f"record_claims: the ledger lacks columns {sorted(missing)}")
-    rows = []
-    for claim_id, row in ledger.iterrows():
-        rows.append(
-            {
-                "claim_id": str(claim_id),
-                "claim": str(row["claim"]),
-                "claimed": str(row["claimed"]) if "claimed" in ledger.columns else "",
-                "verdict": str(row["verdict"]),
-                "shown": str(row["what the data show"]),
-                "notebooks": sorted(set(_STEM_RE.findall(str(row["see"])))),
-            }
-        )
-    return record_page_data("claims", rows)
 
 
 # --------------------------------------------------------------------------- cell tags
@@ -348,7 +322,9 @@ def stage_book(
         expected.add(target)
 
     titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
-    claims = next((s.page_data["claims"] for s in chapters if "claims" in s.page_data), None)
+    claims = next(
+        (s.page_data[CLAIMS_KEY]["claims"] for s in chapters if CLAIMS_KEY in s.page_data), None
+    )
     failed = [s.stem for s in chapters if s.status == "FAILED"]
     generated = {
         "landing.md": site_pages.landing_markdown(
@@ -388,6 +364,19 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
             (
                 "downloads/results.json",
                 "every recorded number with its published counterpart, citation and note",
+                target.stat().st_size,
+            )
+        )
+
+    claims = build / "claims.json"
+    if claims.exists():
+        target = extra / "downloads" / "claims.json"
+        _link_or_copy_if_changed(claims, target)
+        expected.add(target)
+        files.append(
+            (
+                "downloads/claims.json",
+                "the press release's claims with our verdicts",
                 target.stat().st_size,
             )
         )

@@ -9,6 +9,8 @@ processes, and hands the executed notebooks to Sphinx + MyST-NB (execution off) 
 - ``_build/figures/``: figures written by :func:`tiptrends.report.style.save_figure`
   (PNG, SVG and a CSV of the figure's data) and ``alt_text.json``;
 - ``_build/results.json``: the numbers recorded with :func:`tiptrends.report.results.record`;
+- ``_build/claims.json``: the claims ledger of chapter 11
+  (:func:`tiptrends.report.claims_export.record_claims`);
 - ``_build/html/``: the book (``index.html`` is the landing page);
 - ``_build/cache/<stem>.json``: cache entry of a successful run (key, results, figures).
 
@@ -529,11 +531,15 @@ def _run_one(path: str, work: str, timeout: int, kernel_name: str, workdir: str)
         title, summary = notebook_summary(nb.cells)
     except Exception as exc:  # unreadable notebook...
         failure = CellFailure(nb_path.name, None, "", type(exc).__name__, _first_line(str(exc)))
+    page_data = _read_json(wdir / "page_data.json") or {}
+    claims = _read_json(wdir / "claims.json")  # tiptrends.report.claims_export.record_claims
+    if claims is not None:
+        page_data["claims_export"] = claims
     return {
         "seconds": time.perf_counter() - t0,
         "failure": None if failure is None else failure.__dict__,
         "results": _read_json(wdir / "results.json") or {},
-        "page_data": _read_json(wdir / "page_data.json") or {},
+        "page_data": page_data,
         "title": title,
         "summary": summary,
     }
@@ -924,6 +930,18 @@ def _finish(
             if f.name not in claimed:
                 f.unlink()
     write_json_atomic(build / "results.json", results)
+    claims = next(
+        (
+            e["page_data"]["claims_export"]
+            for e in entries
+            if "claims_export" in (e.get("page_data") or {})
+        ),
+        None,
+    )
+    if claims is not None:
+        write_json_atomic(build / "claims.json", claims)
+    else:  # the claims chapter failed or left: no stale ledger
+        (build / "claims.json").unlink(missing_ok=True)
     write_json_atomic(build / "figures" / "alt_text.json", dict(sorted(alt_text.items())))
 
     book_seconds: float | None = None

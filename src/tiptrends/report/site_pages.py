@@ -320,7 +320,7 @@ def claims_rows(
     for claim in claims:
         verdict_text = str(claim.get("verdict", ""))
         see = []
-        for stem in claim.get("notebooks") or ():
+        for stem in claim.get("chapters") or claim.get("notebooks") or ():
             chapter = chapters.get(Path(str(stem)).stem)
             if chapter:
                 see.append(chapter.link(_short_title(chapter)))
