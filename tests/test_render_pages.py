@@ -105,8 +105,10 @@ def test_landing_lists_claims_with_verdicts_and_links() -> None:
             "chapters": [],
         },
     ]
-    text = site_pages.landing_markdown({}, CHAPTERS, claims)
-    assert "2 quantitative claims" in text and "1 consistent, 1 not testable" in text
+    text = site_pages.landing_markdown({}, CHAPTERS, list(reversed(claims)), claims_source="X")
+    assert "X made 2 quantitative claims" in text
+    assert "1 not testable with these data, 1 consistent" in text
+    assert text.index("Over 50,000") < text.index("Organised crime"), "testable claims first"
     assert "[1. Detected victims](01_detected_victims.ipynb)" in text
     assert 'class="tt-verdict untested"' in text
     fallback = site_pages.landing_markdown({}, CHAPTERS, None)

@@ -322,13 +322,18 @@ def stage_book(
         expected.add(target)
 
     titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
-    claims = next(
-        (s.page_data[CLAIMS_KEY]["claims"] for s in chapters if CLAIMS_KEY in s.page_data), None
-    )
+    ledger = next((s.page_data[CLAIMS_KEY] for s in chapters if CLAIMS_KEY in s.page_data), {})
+    claims = ledger.get("claims")
+    source = str(ledger.get("source") or "")
     failed = [s.stem for s in chapters if s.status == "FAILED"]
     generated = {
         "landing.md": site_pages.landing_markdown(
-            results, titles, claims, failed, headline_page=(src / "headline_numbers.md") in expected
+            results,
+            titles,
+            claims,
+            failed,
+            headline_page=(src / "headline_numbers.md") in expected,
+            claims_source=f"The release ({source})" if source else "",
         ),
         "headline_numbers.md": site_pages.headline_markdown(results, titles),
         "sources.md": site_pages.sources_markdown(),
@@ -349,6 +354,48 @@ def stage_book(
         elif f.is_dir() and not any(f.iterdir()) and f.name != "_static":
             f.rmdir()
     return src
+
+
+def curated_csv(parquet: Path, folder: Path) -> tuple[Path, Path]:
+    """Write ``<folder>/<table>.csv`` from a curated Parquet table unless it is current.
+
+    Returns the CSV and its stamp (the Parquet file's sha256); an unreadable table gets no
+    CSV (a warning), and is offered as Parquet only.
+    """
+    csv = folder / f"{parquet.stem}.csv"
+    stamp = folder / f".{csv.name}.source"
+    digest = hashlib.sha256(parquet.read_bytes()).hexdigest()
+    try:
+        current = csv.exists() and stamp.read_text() == digest
+    except FileNotFoundError:
+        current = False
+    if not current:
+        import pandas as pd
+
+        try:
+            text = pd.read_parquet(parquet).to_csv(index=False)
+        except Exception as exc:  # an unreadable table is offered as it is
+            print(f"warning: no CSV of {parquet}: {exc}", file=sys.stderr)
+            return csv, stamp
+        write_bytes_atomic(csv, text.encode("utf-8"))
+        write_bytes_atomic(stamp, digest.encode())
+    return csv, stamp
+
+
+def prepare_downloads(build: Path) -> None:
+    """Convert the curated tables to CSV for the book ahead of staging.
+
+    The renderer runs this in a thread while the notebooks execute, so that a cold build
+    does not wait for the conversions (a few seconds). It also imports the modules the
+    generated pages need.
+    """
+    from tiptrends.report import site_pages
+
+    site_pages.published_indicators()
+    curated = paths.curated_dir()
+    folder = build / "book" / "_extra" / "downloads" / "curated"
+    for parquet in sorted(curated.glob("*.parquet")) if curated.is_dir() else []:
+        curated_csv(parquet, folder)
 
 
 def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tuple[str, str, int]]:
@@ -386,20 +433,7 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
         target = extra / "downloads" / "curated" / parquet.name
         _link_or_copy_if_changed(parquet, target)
         expected.add(target)
-        csv = target.with_suffix(".csv")
-        stamp = target.with_name(f".{csv.name}.source")
-        digest = hashlib.sha256(parquet.read_bytes()).hexdigest()
-        if not csv.exists() or not stamp.exists() or stamp.read_text() != digest:
-            import pandas as pd
-
-            try:
-                text = pd.read_parquet(parquet).to_csv(index=False)
-            except Exception as exc:  # an unreadable table is offered as it is
-                print(f"warning: no CSV of {parquet}: {exc}", file=sys.stderr)
-                text = None
-            if text is not None:
-                write_bytes_atomic(csv, text.encode("utf-8"))
-                write_bytes_atomic(stamp, digest.encode())
+        csv, stamp = curated_csv(parquet, target.parent)
         label = f"curated table {parquet.stem}"
         files.append(
             (f"downloads/curated/{parquet.name}", f"{label} (Parquet)", target.stat().st_size)

@@ -786,6 +786,7 @@ def _render_locked(
     shutil.rmtree(work, ignore_errors=True)
     outcomes: dict[str, Outcome] = {}
     pool = None
+    preparing = None
     try:
         plans = plan_render(
             selected, nb_dir, build, kernel_name=kernel_name, force=force, collection=all_nbs
@@ -797,6 +798,15 @@ def _render_locked(
                 outcomes[p.notebook.name] = Outcome(p.notebook.name, CACHED, 0.0, results=results)
                 say(f"[cached] {p.notebook.name}")
         if to_run:
+            if book:  # CSV downloads of the curated tables, meanwhile
+                import threading
+
+                from tiptrends.report.book import prepare_downloads
+
+                preparing = threading.Thread(
+                    target=_quietly, args=(prepare_downloads, build), daemon=True
+                )
+                preparing.start()
             ensure_kernel(kernel_name)
             from concurrent.futures import ProcessPoolExecutor, as_completed
             from multiprocessing import get_context
@@ -830,6 +840,8 @@ def _render_locked(
             pool.shutdown(wait=True)
             pool = None
             _rekey_data(to_run, build)
+            if preparing is not None:
+                preparing.join()
         return _finish(selected, all_nbs, nb_dir, build, outcomes, jobs, say, prune, book)
     except KeyboardInterrupt:
         if pool is not None:
@@ -840,6 +852,12 @@ def _render_locked(
         return RenderReport(ordered, INTERRUPTED_EXIT, ["interrupted"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _quietly(function: Callable[..., Any], *args: Any) -> None:
+    """Run an optional speed-up; staging redoes whatever it did not finish."""
+    with contextlib.suppress(Exception):
+        function(*args)
 
 
 def _rekey_data(ran: Sequence[Plan], build: Path) -> None:

@@ -30,8 +30,11 @@ CLAIM_CLASSES = {
     "reproduced": "reproduced",
     "consistent": "consistent",
     "not testable with these data": "untested",
+    "not reproduced": "contradicted",
     "contradicted": "contradicted",
 }
+#: Claims on the landing page: testable verdicts first.
+CLAIM_ORDER = ("reproduced", "consistent", "not reproduced", "contradicted")
 
 
 # --------------------------------------------------------------------------- values
@@ -317,7 +320,8 @@ def claims_rows(
 ) -> list[dict[str, str]]:
     """Rows of the claims table from the ledger recorded by the claims chapter."""
     rows = []
-    for claim in claims:
+    order = {v: i for i, v in enumerate(CLAIM_ORDER)}
+    for claim in sorted(claims, key=lambda c: order.get(str(c.get("verdict")), len(order))):
         verdict_text = str(claim.get("verdict", ""))
         see = []
         for stem in claim.get("chapters") or claim.get("notebooks") or ():
@@ -345,6 +349,7 @@ def landing_markdown(
     failed: Iterable[str] = (),
     *,
     headline_page: bool = True,
+    claims_source: str = "",
 ) -> str:
     """The generated part of the landing page: claims, headline numbers, failures.
 
@@ -366,8 +371,9 @@ def landing_markdown(
             counts[str(c.get("verdict"))] = counts.get(str(c.get("verdict")), 0) + 1
         summary = ", ".join(f"{n} {v}" for v, n in counts.items())
         where = f" ({claims_chapter.link('the full ledger')})" if claims_chapter else ""
+        release = claims_source or "The press release"
         out.append(
-            "The joint EU/UNODC news release of 30 July 2025 made "
+            f"{release} made "
             f"{len(claims)} quantitative claims. Our verdicts: {summary}{where}. A verdict judges "
             "a claim against these data: *not testable* is not *false*.\n"
         )
