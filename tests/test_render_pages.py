@@ -106,7 +106,8 @@ def test_landing_lists_claims_with_verdicts_and_links() -> None:
         },
     ]
     text = site_pages.landing_markdown({}, CHAPTERS, list(reversed(claims)), claims_source="X")
-    assert "X made 2 quantitative claims" in text
+    assert "The press release made 2 quantitative claims" in text
+    assert "*The release:* X." in text
     assert "1 not testable with these data, 1 consistent" in text
     assert text.index("Over 50,000") < text.index("Organised crime"), "testable claims first"
     assert "[1. Detected victims](01_detected_victims.ipynb)" in text

@@ -333,7 +333,7 @@ def stage_book(
             claims,
             failed,
             headline_page=(src / "headline_numbers.md") in expected,
-            claims_source=f"The release ({source})" if source else "",
+            claims_source=source,
         ),
         "headline_numbers.md": site_pages.headline_markdown(results, titles),
         "sources.md": site_pages.sources_markdown(),

@@ -371,13 +371,14 @@ def landing_markdown(
             counts[str(c.get("verdict"))] = counts.get(str(c.get("verdict")), 0) + 1
         summary = ", ".join(f"{n} {v}" for v, n in counts.items())
         where = f" ({claims_chapter.link('the full ledger')})" if claims_chapter else ""
-        release = claims_source or "The press release"
         out.append(
-            f"{release} made "
-            f"{len(claims)} quantitative claims. Our verdicts: {summary}{where}. A verdict judges "
-            "a claim against these data: *not testable* is not *false*.\n"
+            f"The press release made {len(claims)} quantitative claims. Our verdicts: "
+            f"{summary}{where}. A verdict judges a claim against these data: *not testable* "
+            "is not *false*.\n"
         )
         out.append(markdown_table(claims_rows(claims, chapters), CLAIM_COLUMNS))
+        if claims_source:
+            out.append(f"*The release:* {_cell(claims_source)}.\n")
     else:
         where = claims_chapter.link(_short_title(claims_chapter)) if claims_chapter else "-"
         out.append(
