@@ -511,3 +511,81 @@ def test_exclusion_evidence_by_release_uses_each_release_diagnostics() -> None:
         ("2025-04-14", "BBB", False),
         ("2023-05-30", "BBB", True),
     ]
+
+
+# --------------------------------------------------------------------------- chapter 01 tables
+@pytest.fixture
+def two_versions(counts):
+    """``counts`` as the main version and a version with one more country (EEE)."""
+    more = pd.concat([counts, counts_table({"EEE": {2019: 10.0, 2022: 30.0}})], ignore_index=True)
+    return {"nothing excluded": more, "with exclusions": counts}
+
+
+def test_world_series_sums_each_version_and_leaves_one_out(two_versions):
+    s = C.world_series(two_versions, leave_out="BBB")
+    assert s.columns.tolist() == ["nothing excluded", "with exclusions", "countries", "without BBB"]
+    assert s.loc[2019].tolist() == [1150.0, 1140.0, 3, 140.0]
+    assert s.loc[2022].tolist() == [790.0, 760.0, 3, 260.0]
+    assert s.loc[2021, "countries"] == 1
+
+
+def test_region_totals_and_table():
+    c = counts_table({"AAA": {2017: 5.0, 2018: 1000.0}, "BBB": {2018: 7.0}})
+    c.loc[c["iso3"] == "BBB", "region"] = "Q"
+    t = C.region_totals(c, "m49_region")
+    assert t.loc["R"].tolist() == [5.0, 1000.0] and t.loc["Q"].tolist() == [0.0, 7.0]
+    assert C.region_table(c, "m49_region").loc["R"].tolist() == ["5 (1)", "1,000 (1)"]
+    assert C.region_table(c, "m49_region").loc["Q", 2017] == "0 (0)"
+
+
+def test_panel_change_table_and_matched_change(two_versions):
+    t = C.panel_change_table(two_versions, [2019], 2022)
+    assert t.columns.tolist() == [2019, "countries 2019"]
+    # with exclusions, matched: AAA + BBB, 1100 -> 700
+    assert t.loc[("with exclusions", "matched"), 2019] == pytest.approx(100 * (700 / 1100 - 1))
+    # nothing excluded adds EEE 10 -> 30 to the matched set
+    assert t.loc[("nothing excluded", "matched"), 2019] == pytest.approx(100 * (730 / 1110 - 1))
+    assert t.loc[("with exclusions", "open"), "countries 2019"] == 3
+    counts = two_versions["with exclusions"]
+    assert C.matched_change(counts, 2019, 2022, leave_out=["BBB"]) == pytest.approx(100.0)
+    assert C.matched_change(counts, 2019, 2022, "open") == pytest.approx(100 * (760 / 1140 - 1))
+
+
+def test_panel_index_starts_at_100_and_reports_set_sizes(counts):
+    index, sizes = C.panel_index(counts, range(2019, 2023))
+    assert index.loc[2019].tolist() == [100.0, 100.0, 100.0]
+    assert index.loc[2022, "balanced"] == pytest.approx(200.0)  # AAA 100 -> 200
+    assert index.loc[2022, "open"] == pytest.approx(100 * 760 / 1140)
+    assert sizes.to_dict() == {"open": "1-3", "balanced": "1", "interpolated": "2"}
+
+
+def test_change_sensitivity_variants(counts):
+    old = counts_table({"AAA": {2019: 50.0}, "BBB": {2019: 1000.0}})
+    t = C.change_sensitivity(counts, counts, old, [2019], 2022, leave_out=("BBB", "AAA"))
+    assert t.loc["balanced, with exclusions (headline)", 2019] == pytest.approx(100.0)
+    assert t.loc["matched, without BBB", 2019] == pytest.approx(100.0)
+    assert math.isnan(t.loc["matched, without BBB and AAA", 2019])  # nothing left
+    # base year from the old release: AAA 50 -> 200, BBB 1000 -> 500
+    assert t.loc["matched, base year from the earlier release", 2019] == pytest.approx(
+        100 * (700 / 1050 - 1)
+    )
+    assert t.loc["matched, base year from the earlier release, without BBB", 2019] == pytest.approx(
+        300.0
+    )
+
+
+def test_reporter_effects_and_release_series(counts):
+    e = C.reporter_effects(counts, [2019], 2022, iso3=["BBB"], panel="matched")
+    # matched 1100 -> 700 (-36.4%); without BBB 100 -> 200 (+100%)
+    assert e.loc["BBB", 2019] == pytest.approx(100 * (700 / 1100 - 1) - 100.0)
+    assert e.loc["BBB", "share of end-year total (%)"] == pytest.approx(100 * 500 / 760)
+    old = counts_table({"BBB": {2018: 3.0, 2019: 7.0}})
+    r = C.release_series({"old": old, "new": counts}, "BBB", 2019)
+    assert r.loc[2019].tolist() == [7.0, 1000.0]
+    assert math.isnan(r.loc[2022, "old"]) and r.loc[2022, "new"] == 500.0
+
+
+def test_definitions_against_adds_gaps(small):
+    t = C.definitions_against({"all": pd.DataFrame(small)}, 2022, {"gap": 200.0})
+    value = t.loc[("all", "country_totals"), "value"]
+    assert t.loc[("all", "country_totals"), "gap"] == pytest.approx(100 * (value / 200 - 1))

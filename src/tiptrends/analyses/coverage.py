@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tiptrends.methods import aggregate, diagnostics, headline
-from tiptrends.methods.panels import PANEL_KINDS, panel_changes
+from tiptrends.methods.panels import PANEL_KINDS, panel_changes, panel_series
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -880,3 +880,302 @@ def _describe(func: str, r: pd.Series) -> str:
         return f"effect {r['effect']:+,.1f}"
     cols = [c for c in r.index if c not in ("iso3", "country", "year")][:3]
     return year + ", ".join(f"{c}={r[c]}" for c in cols)
+
+
+# --------------------------------------------------------------------------- chapter 01
+END_YEAR = 2022
+"""Latest year of the 2025 release: the end year of every change in chapter 01."""
+
+BASE_YEARS: tuple[int, ...] = (2019, 2020)
+"""Base years of the published changes (pre-pandemic 2019 and 2020)."""
+
+SERIES_START = 2005
+"""First year drawn in the chart of world totals (earlier years rest on very few countries)."""
+
+REGION_START = 2017
+"""First year of the regional tables and chart (the years around the published changes)."""
+
+HEADLINE_PANEL = "balanced"
+"""Country set of the headline changes: UNODC's trends use countries reporting consistently."""
+
+LARGEST_REPORTERS: tuple[str, ...] = ("PAK", "USA")
+"""The two countries that hold most of the 2022 world sum (Pakistan, the United States)."""
+
+VERSIONS: tuple[str, ...] = ("nothing excluded", "with exclusions")
+"""Labels of the two versions of the data every chapter-01 table shows."""
+
+DEFINITION_LABELS: dict[str, str] = {
+    "country_totals": "sum of country totals",
+    "country_totals_upper": "sum of country totals, suppressed totals counted as 4",
+    "known_sex_age": "victims of known sex and age (women + men + girls + boys)",
+    "known_sex_age_incl_other": "victims of known sex and age, sex 'Other' included",
+    "known_form": "victims of known form (sum of the three forms)",
+    "max_total_or_breakdown": "per country the largest of its total and breakdown sums",
+}
+"""Plain words for the definitions of :func:`total_definitions`."""
+
+PANEL_LABELS: dict[str, str] = {
+    "open": "open set (all reporters of each year)",
+    "matched": "matched (countries reporting both years)",
+    "balanced": "balanced (countries reporting every year)",
+    "interpolated": "interpolated (both endpoints, inner years filled)",
+}
+"""Plain words for the country sets of :func:`tiptrends.methods.panels.panel_changes`."""
+
+
+def country_names(counts: pd.DataFrame) -> pd.Series:
+    """Country name by ``iso3`` (first name seen) of a counts or curated table."""
+    return counts.drop_duplicates("iso3").set_index("iso3")["country"]
+
+
+def without_countries(counts: pd.DataFrame, iso3: Iterable[str]) -> pd.DataFrame:
+    """The rows of ``counts`` (any table with ``iso3``) of every country not in ``iso3``."""
+    return counts[~counts["iso3"].isin(list(iso3))]
+
+
+def world_series(
+    versions: Mapping[str, pd.DataFrame], leave_out: str = LARGEST_REPORTERS[0]
+) -> pd.DataFrame:
+    """Plain world sums per year for each version of the data, and without one country.
+
+    Parameters
+    ----------
+    versions : mapping of str to DataFrame
+        Label -> wide counts table; the **last** one is the main version, whose number of
+        reporting countries and sum without ``leave_out`` are added.
+    leave_out : str
+        ISO3 code of the country left out in the last column.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``: one column per version (plain sums), ``countries`` (reporting
+        countries of the main version) and ``without <country name>`` (main version).
+    """
+    labels = list(versions)
+    main = versions[labels[-1]]
+    totals = {lab: aggregate.aggregate_total(c).set_index("year") for lab, c in versions.items()}
+    out = pd.DataFrame({lab: t["total"] for lab, t in totals.items()})
+    out["countries"] = totals[labels[-1]]["n_countries"]
+    alone = aggregate.aggregate_total(without_countries(main, [leave_out])).set_index("year")
+    out[f"without {country_names(main).get(leave_out, leave_out)}"] = alone["total"]
+    return out
+
+
+def region_totals(
+    counts: pd.DataFrame, grouping: str, start: int = REGION_START, values: str = "total"
+) -> pd.DataFrame:
+    """Plain sums (or numbers of countries) by region and year, regions as rows.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table.
+    grouping : str
+        Grouping of :func:`tiptrends.methods.aggregate.by_region` (``"m49_region"``,
+        ``"glotip"``).
+    start : int
+        First year kept.
+    values : {"total", "n_countries"}
+        What the cells hold.
+
+    Returns
+    -------
+    DataFrame
+        Index region, one column per year from ``start``; 0 where a region has no reporter.
+    """
+    table = aggregate.by_region(counts, grouping)
+    wide = table.pivot(index="group", columns="year", values=values).loc[:, start:]
+    wide.index.name, wide.columns.name = "region", None
+    return wide.fillna(0)
+
+
+def definitions_against(
+    versions: Mapping[str, pd.DataFrame], year: int, published: Mapping[str, float]
+) -> pd.DataFrame:
+    """:func:`total_definitions` of each version of the data, with the gap to published totals.
+
+    Parameters
+    ----------
+    versions : mapping of str to DataFrame
+        Label -> curated GLOTIP table.
+    year : int
+        Year of the totals.
+    published : mapping of str to float
+        Column label -> published total; one gap column (percent of the published value) each.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, definition)``: ``value``, ``n_countries`` and one gap column per
+        published total.
+    """
+    out = pd.concat(
+        {label: total_definitions(df, year) for label, df in versions.items()}, names=["data"]
+    )
+    for label, value in published.items():
+        out[label] = 100 * (out["value"] / value - 1)
+    return out
+
+
+def panel_change_table(
+    versions: Mapping[str, pd.DataFrame], base_years: Iterable[int], end_year: int
+) -> pd.DataFrame:
+    """Percent change to ``end_year`` from each base year, per version and country set.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, panel)``; per base year ``y0`` the columns ``y0`` (percent change,
+        from :func:`panel_changes_by`) and ``countries y0`` (countries in the end year of
+        the set).
+    """
+    parts = {}
+    for y0 in base_years:
+        ch = panel_changes_by(versions, y0, end_year)
+        parts[y0] = ch["pct_change"]
+        parts[f"countries {y0}"] = ch["n_y1"]
+    return pd.DataFrame(parts)
+
+
+def panel_index(counts: pd.DataFrame, years: Iterable[int]) -> tuple[pd.DataFrame, pd.Series]:
+    """Pooled totals of the open, balanced and interpolated sets as an index (first year 100).
+
+    Returns
+    -------
+    tuple of DataFrame and Series
+        Index ``year`` x set (``open``, ``balanced``, ``interpolated``); and per set the
+        range of its number of countries over the window as text (``"100-114"``, or
+        ``"76"`` when constant).
+    """
+    series = panel_series(counts, years)
+    kinds = ["open", "balanced", "interpolated"]
+    index = series[kinds].div(series[kinds].iloc[0]).mul(100)
+    sizes = {
+        k: "-".join(sorted({str(series[f"n_{k}"].min()), str(series[f"n_{k}"].max())}, key=int))
+        for k in kinds
+    }
+    return index, pd.Series(sizes)
+
+
+def matched_change(
+    counts: pd.DataFrame, y0: int, y1: int, panel: str = "matched", leave_out: Iterable[str] = ()
+) -> float:
+    """Percent change y0 -> y1 on one country set, optionally without some countries."""
+    return float(
+        panel_changes(without_countries(counts, leave_out), y0, y1).loc[panel, "pct_change"]
+    )
+
+
+def change_sensitivity(
+    counts: pd.DataFrame,
+    counts_all: pd.DataFrame,
+    old_counts: pd.DataFrame,
+    base_years: Iterable[int],
+    end_year: int,
+    leave_out: Sequence[str] = LARGEST_REPORTERS,
+) -> pd.DataFrame:
+    """The change to ``end_year`` under the choices that could explain a published change.
+
+    Parameters
+    ----------
+    counts, counts_all : DataFrame
+        Counts with and without the exclusions (current release).
+    old_counts : DataFrame
+        Counts of the earlier release, with exclusions: the base year taken from it.
+    base_years : iterable of int
+        Base years (one column each).
+    end_year : int
+        End year.
+    leave_out : sequence of str
+        Countries left out, first alone then together (ISO3 codes).
+
+    Returns
+    -------
+    DataFrame
+        Index: the variant in words; one column per base year (percent change). Variants:
+        the headline (:data:`HEADLINE_PANEL` with exclusions); matched with and without
+        exclusions; the open set; matched without ``leave_out[0]``; matched without all
+        of ``leave_out``; matched with the base year from the earlier release, with and
+        without ``leave_out[0]``.
+    """
+    names = country_names(counts)
+    first = names.get(leave_out[0], leave_out[0])
+    every = " and ".join(names.get(c, c) for c in leave_out)
+    columns = {}
+    for y0 in base_years:
+        mixed = pd.concat(
+            [old_counts[old_counts["year"] == y0], counts[counts["year"] == end_year]]
+        )
+        columns[y0] = {
+            f"{HEADLINE_PANEL}, with exclusions (headline)": matched_change(
+                counts, y0, end_year, HEADLINE_PANEL
+            ),
+            "matched, with exclusions": matched_change(counts, y0, end_year),
+            "matched, nothing excluded": matched_change(counts_all, y0, end_year),
+            "open set, with exclusions": matched_change(counts, y0, end_year, "open"),
+            f"matched, without {first}": matched_change(
+                counts, y0, end_year, leave_out=leave_out[:1]
+            ),
+            f"matched, without {every}": matched_change(counts, y0, end_year, leave_out=leave_out),
+            "matched, base year from the earlier release": matched_change(mixed, y0, end_year),
+            f"matched, base year from the earlier release, without {first}": matched_change(
+                mixed, y0, end_year, leave_out=leave_out[:1]
+            ),
+        }
+    return pd.DataFrame(columns)
+
+
+def release_series(
+    releases: Mapping[str, pd.DataFrame], iso3: str, start: int, value: str = "Total"
+) -> pd.DataFrame:
+    """One country's series in several releases side by side.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year`` from ``start``; one column per release label (NaN: no value).
+    """
+    out = pd.DataFrame(
+        {label: c[c["iso3"] == iso3].set_index("year")[value] for label, c in releases.items()}
+    )
+    return out.loc[start:]
+
+
+def region_table(counts: pd.DataFrame, grouping: str, start: int = REGION_START) -> pd.DataFrame:
+    """Victims by region and year with the number of reporting countries in brackets.
+
+    Returns
+    -------
+    DataFrame
+        Index region, one column per year from ``start``; cells as text ``"1,704 (9)"``
+        (plain sum and reporting countries; ``"0 (0)"`` where no country reports).
+    """
+    totals = region_totals(counts, grouping, start)
+    countries = region_totals(counts, grouping, start, values="n_countries")
+    return totals.map("{:,.0f}".format) + countries.map(" ({:.0f})".format)
+
+
+def reporter_effects(
+    counts: pd.DataFrame,
+    base_years: Iterable[int],
+    end_year: int,
+    iso3: Sequence[str] = LARGEST_REPORTERS,
+    panel: str = HEADLINE_PANEL,
+) -> pd.DataFrame:
+    """Leave-one-out effects of a few countries on the changes to ``end_year``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``iso3`` (in the order given): one column per base year with the country's
+        :func:`change_influence` effect (points of percent change) and
+        ``share of end-year total (%)`` (its part of the plain ``end_year`` sum,
+        :func:`year_total_influence`).
+    """
+    out = pd.DataFrame(index=pd.Index(list(iso3), name="iso3"))
+    for y0 in base_years:
+        out[y0] = change_influence(counts, y0, end_year, panel).set_index("iso3")["effect"]
+    shares = year_total_influence(counts, end_year).set_index("iso3")["share_of_total_pct"]
+    out["share of end-year total (%)"] = shares
+    return out
