@@ -589,3 +589,88 @@ def test_definitions_against_adds_gaps(small):
     t = C.definitions_against({"all": pd.DataFrame(small)}, 2022, {"gap": 200.0})
     value = t.loc[("all", "country_totals"), "value"]
     assert t.loc[("all", "country_totals"), "gap"] == pytest.approx(100 * (value / 200 - 1))
+
+
+# --------------------------------------------------------------------------- chapter 00 tables
+def test_release_summary_counts_rows_countries_and_years(small):
+    s = C.release_summary({"new": small, "half": small[small["year"] == 2022]})
+    assert s.loc["new"].to_dict() == {
+        "rows": len(small),
+        "aggregate rows": 1,
+        "countries": 3,
+        "years": "2019-2022",
+        "suppressed rows": 3,
+    }
+    assert s.loc["half", "years"] == "2022-2022"
+
+
+def test_suppression_by_breakdown_names_breakdowns(small):
+    s = C.suppression_by_breakdown(small).set_index("breakdown")
+    # forms of AAA (one "<5") and BBB (a "<5" placeholder): 2 of 3 rows suppressed
+    assert s.loc["By form", "suppressed"] == 2 and s.loc["By form", "cells"] == 3
+    assert s.loc["Total", "suppressed"] == 1  # CCC's "<5" total; the aggregate is left out
+    assert s.loc[C.OTHER_ROWS, "cells"] == 1  # AAA's sex total
+    assert "ZZZ" not in s.index
+
+
+def test_window_coverage_counts_numbers_and_placeholders(small):
+    units = C.reporting_units(small)
+    w = C.window_coverage(units, pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": 60.0}))
+    # every country has a number in 2019-2022 (CCC: its citizenship row)
+    assert w["countries with a number"] == 3 and w["countries with any row"] == 3
+    assert w["population with a number (%)"] == pytest.approx(100.0)
+    only_2022_placeholders = units[~((units["iso3"] == "CCC") & units["has_value"])]
+    w = C.window_coverage(
+        only_2022_placeholders, pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": 60.0})
+    )
+    assert w["countries with a number"] == 2 and w["countries with any row"] == 3
+    assert w["population with a number (%)"] == pytest.approx(40.0)
+
+
+def test_exclusion_effect_known_values():
+    before = counts_table({"AAA": {2019: 100.0, 2020: 10.0}, "BBB": {2019: 50.0}})
+    after = before[before["iso3"] != "BBB"]
+    e = C.exclusion_effect(before, after, start=2019)
+    assert e.loc[2019].tolist() == [150.0, 100.0, 2, 1, pytest.approx(100 * (100 / 150 - 1))]
+    assert e.loc[2020, "change (%)"] == 0.0
+
+
+def test_readable_renames_and_drops_codes():
+    t = pd.DataFrame(
+        {"iso3": ["AAA"], "country": ["Aland"], "year": [2020], "check": ["form_sum_exceeds_total"]}
+    )
+    out = C.readable(t)
+    assert out.columns.tolist() == ["country", "year", "check"]
+    assert out.iloc[0].tolist() == ["Aland", "2020", "form sum exceeds total"]
+
+
+def test_exclusions_list_uses_names_and_words():
+    evidence = pd.DataFrame(
+        {
+            "release": ["r"] * 2,
+            "iso3": ["AAA", "QQQ"],
+            "years": ["2020"] * 2,
+            "scope": ["all"] * 2,
+            "reason": ["why"] * 2,
+            "value": ["v"] * 2,
+            "computed": ["c"] * 2,
+            "flagged": [True, False],
+        }
+    )
+    out = C.exclusions_list(evidence, pd.Series({"AAA": "Aland"}))
+    assert out["country"].tolist() == ["Aland", "QQQ"]
+    assert out["flagged"].tolist() == ["yes", "no"]
+    assert out.columns.tolist() == list(C.EXCLUSION_COLUMNS.values())
+
+
+def test_release_diagnostics_keys(glotip_2025, glotip_2023):
+    tables = C.release_diagnostics({"old": glotip_2023, "new": glotip_2025})
+    assert list(tables) == ["new", "old"]
+    assert set(tables["new"]) == {
+        "consistency_checks",
+        "revisions",
+        "jumps",
+        "influence",
+        "citizenship_consistency",
+    }
+    assert tables["old"]["revisions"] is tables["new"]["revisions"]

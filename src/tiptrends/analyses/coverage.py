@@ -1179,3 +1179,259 @@ def reporter_effects(
     shares = year_total_influence(counts, end_year).set_index("iso3")["share_of_total_pct"]
     out["share of end-year total (%)"] = shares
     return out
+
+
+# --------------------------------------------------------------------------- chapter 00
+COVERAGE_YEARS = range(2010, END_YEAR + 1)
+"""Years of the coverage tables and charts of chapter 00."""
+
+DIAGNOSTICS_FROM = 2017
+"""First year of the consistency findings listed (the years the trend chapters use)."""
+
+REPORT_WINDOW = (2019, END_YEAR)
+"""Years of the report's coverage claim that the public release holds (2023 is missing)."""
+
+PLOTTED_BREAKDOWNS: tuple[str, ...] = ("total", "form", "sex_age", "citizenship")
+"""Breakdowns drawn in the coverage charts (repatriation is reported by very few)."""
+
+BREAKDOWN_LABELS: dict[str, str] = {
+    "total": "Total",
+    "form": "By form",
+    "sex_age": "By sex and age",
+    "citizenship": "By citizenship",
+    "repatriation": "By repatriation",
+}
+"""Plain words for :data:`BREAKDOWNS`."""
+
+OTHER_ROWS = "other (sex or age totals, forms by sex/age)"
+"""Label of the victims rows that belong to no breakdown of :data:`BREAKDOWNS`."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "breakdown": "breakdown",
+    "country": "country",
+    "year": "year",
+    "check": "check",
+    "breakdown_sum": "breakdown sum",
+    "total": "total",
+    "excess": "excess",
+    "rel_excess": "excess (share of total)",
+    "total_old": "total, 2023 release",
+    "total_new": "total, 2025 release",
+    "abs_revision": "revision",
+    "rel_revision": "revision (share)",
+    "prev_year": "previous year",
+    "prev_value": "previous value",
+    "value": "value",
+    "robust_z": "robust z",
+    "indicator": "indicator",
+    "largest_category": "largest category",
+    "largest_value": "its value",
+    "effect": "victims",
+    "share_of_total_pct": "share of the total (%)",
+    "cells": "rows",
+    "suppressed": "suppressed rows",
+    "suppressed_pct": "suppressed rows (%)",
+}
+"""Readable column names of the diagnostic tables shown in chapter 00."""
+
+
+def readable(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The columns of :data:`COLUMN_LABELS` present in ``table``, renamed; first ``n`` rows.
+
+    Codes such as ``iso3`` and flags are left out, check names are written in words
+    (``form_sum_exceeds_total`` -> ``form sum exceeds total``) and years become text (so
+    that they are not formatted as counts); the row order is kept.
+    """
+    cols = [c for c in COLUMN_LABELS if c in table.columns]
+    out = table[cols].reset_index(drop=True)
+    if "check" in out.columns:
+        out["check"] = out["check"].str.replace("_", " ")
+    for col in ("year", "prev_year"):  # years are labels, not counts to format
+        if col in out.columns:
+            out[col] = out[col].astype("Int64").astype(str)
+    out = out.rename(columns=COLUMN_LABELS)
+    return out if n is None else out.head(n)
+
+
+def release_summary(releases: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows, aggregate rows, countries, years and suppressed rows of each release.
+
+    Returns
+    -------
+    DataFrame
+        Index ``release`` (the labels); ``rows, aggregate rows, countries, years,
+        suppressed rows`` (countries: distinct ISO3 codes of country rows).
+    """
+    out = {}
+    for label, df in releases.items():
+        aggregate_rows = df["is_aggregate"].astype(bool)
+        out[label] = {
+            "rows": len(df),
+            "aggregate rows": int(aggregate_rows.sum()),
+            "countries": df.loc[~aggregate_rows, "iso3"].nunique(),
+            "years": f"{df['year'].min()}-{df['year'].max()}",
+            "suppressed rows": int(df["suppressed"].sum()),
+        }
+    frame = pd.DataFrame.from_dict(out, orient="index")
+    frame.index.name = "release"
+    return frame
+
+
+def suppression_by_breakdown(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFrame:
+    """:func:`suppression_summary` of one indicator's country rows by breakdown.
+
+    Rows of no listed breakdown are grouped under :data:`OTHER_ROWS`; breakdowns are named
+    by :data:`BREAKDOWN_LABELS`.
+    """
+    rows = df[~df["is_aggregate"].astype(bool) & (df["indicator"] == indicator)]
+    names = breakdown_of(rows).map(BREAKDOWN_LABELS).fillna(OTHER_ROWS)
+    return suppression_summary(rows.assign(breakdown=names), by=["breakdown"])
+
+
+def window_coverage(
+    units: pd.DataFrame, population: pd.Series, years: tuple[int, int] = REPORT_WINDOW
+) -> pd.Series:
+    """Countries publishing anything over a window of years, and their share of population.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Output of :func:`reporting_units` (every indicator).
+    population : Series
+        Population by ISO3; its sum is the denominator.
+    years : tuple of int
+        First and last year of the window.
+
+    Returns
+    -------
+    Series
+        ``countries with a number`` (at least one row not ``"<5"`` in the window, any
+        indicator or breakdown), ``countries with any row`` ("<5" rows included), and
+        ``population with a number (%)`` / ``population with any row (%)``.
+    """
+    window = units[units["year"].between(*years)]
+    sets = {
+        "with a number": sorted(set(window.loc[window["has_value"], "iso3"])),
+        "with any row": sorted(set(window["iso3"])),
+    }
+    out = {}
+    for label, iso in sets.items():
+        out[f"countries {label}"] = len(iso)
+    for label, iso in sets.items():
+        share = population.reindex(iso).fillna(0).sum() / population.sum()
+        out[f"population {label} (%)"] = 100 * share
+    return pd.Series(out)
+
+
+def exclusion_effect(
+    before: pd.DataFrame, after: pd.DataFrame, start: int = COVERAGE_YEARS[0]
+) -> pd.DataFrame:
+    """Plain world sums and reporting countries per year before and after the exclusions.
+
+    Parameters
+    ----------
+    before, after : DataFrame
+        Wide counts tables without and with the exclusions.
+    start : int
+        First year kept.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``: ``total before``, ``total after``, ``countries before``,
+        ``countries after``, ``change (%)``.
+    """
+    b = aggregate.aggregate_total(before).set_index("year")
+    a = aggregate.aggregate_total(after).set_index("year")
+    out = pd.DataFrame(
+        {
+            "total before": b["total"],
+            "total after": a["total"],
+            "countries before": b["n_countries"],
+            "countries after": a["n_countries"],
+        }
+    ).loc[start:]
+    out["change (%)"] = 100 * (out["total after"] / out["total before"] - 1)
+    return out
+
+
+def release_diagnostics(
+    releases: Mapping[str, pd.DataFrame], year: int = END_YEAR
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """The diagnostic tables that the exclusions cite, for the latest and an earlier release.
+
+    Parameters
+    ----------
+    releases : mapping of str to DataFrame
+        Exactly two curated tables, **earlier first** (e.g. ``{"2023-05-30": old,
+        "2025-04-14": new}``).
+    year : int
+        Year of the influence diagnostic (the latest year of the later release).
+
+    Returns
+    -------
+    dict
+        Release label -> ``{function name: table}`` as :func:`exclusion_evidence_by_release`
+        expects. Later release: ``consistency_checks``, ``revisions`` (earlier -> later),
+        ``jumps`` and ``influence`` (on its country totals) and ``citizenship_consistency``
+        (victims); earlier release: ``consistency_checks`` (country rows),
+        ``revisions`` (the same table) and ``citizenship_consistency`` (victims).
+    """
+    (old_label, old), (new_label, new) = releases.items()
+    counts = aggregate.country_year_counts(new)
+    revisions = diagnostics.revisions(old, new)
+    return {
+        new_label: {
+            "consistency_checks": diagnostics.consistency_checks(new),
+            "revisions": revisions,
+            "jumps": diagnostics.jumps(counts),
+            "influence": year_total_influence(counts, year),
+            "citizenship_consistency": diagnostics.citizenship_consistency(
+                new, indicators=[VICTIMS]
+            ),
+        },
+        old_label: {
+            "consistency_checks": diagnostics.consistency_checks(
+                old[~old["is_aggregate"].astype(bool)]
+            ),
+            "revisions": revisions,
+            "citizenship_consistency": diagnostics.citizenship_consistency(
+                old, indicators=[VICTIMS]
+            ),
+        },
+    }
+
+
+EXCLUSION_COLUMNS: dict[str, str] = {
+    "release": "release",
+    "country": "country",
+    "years": "years",
+    "scope": "scope",
+    "reason": "reason",
+    "value": "value cited",
+    "computed": "computed now",
+    "flagged": "flagged",
+}
+"""Readable columns of the exclusions list (:func:`exclusions_list`)."""
+
+
+def exclusions_list(evidence: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """The exclusions with their evidence, for readers: country names, ``flagged`` as yes/no.
+
+    Parameters
+    ----------
+    evidence : DataFrame
+        Output of :func:`exclusion_evidence_by_release`.
+    names : Series
+        Country name by ISO3 (e.g. :func:`country_names`); unknown codes are kept as is.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`EXCLUSION_COLUMNS`, renamed, one row per entry and release.
+    """
+    out = evidence.assign(
+        country=evidence["iso3"].map(names).fillna(evidence["iso3"]),
+        flagged=evidence["flagged"].map({True: "yes", False: "no"}),
+    )
+    return out[list(EXCLUSION_COLUMNS)].rename(columns=EXCLUSION_COLUMNS).reset_index(drop=True)
