@@ -674,3 +674,67 @@ def test_release_diagnostics_keys(glotip_2025, glotip_2023):
         "citizenship_consistency",
     }
     assert tables["old"]["revisions"] is tables["new"]["revisions"]
+
+
+# --------------------------------------------------------------------------- chapter 10 tables
+def test_cell_status_table_and_recent_changes():
+    old, new = releases()
+    cells = C.compare_cells(C.cell_values(old), C.cell_values(new))
+    t = C.cell_status_table(cells, 2019)
+    # totals: AAA revised, BBB removed, CCC unchanged, DDD newly suppressed, EEE added
+    assert t.loc["Total"].to_dict() == {
+        "unchanged": 1,
+        "revised": 1,
+        "added": 1,
+        "removed": 1,
+        "newly suppressed": 1,
+        "all": 5,
+    }
+    assert t.loc["By form", "all"] == 3  # AAA unchanged, CCC removed, EEE added
+    assert C.cell_status_table(cells, 2018).empty
+    recent = C.recent_changes(C.country_year_changes(cells), (2019, 2019))
+    # DDD's total became "<5": a material revision; CCC changed only in its form breakdown
+    assert recent.to_dict() == {"revised": 2, "added": 1, "removed": 1, "any": 5}
+
+
+def test_largest_breakdown_revisions_known_values():
+    cells = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC"],
+            "year": [2019, 2020, 2020],
+            "breakdown": ["form", "sex_age", "total"],
+            "category": [SEXUAL, TOTAL, TOTAL],
+            "sex": [TOTAL, FEMALE, TOTAL],
+            "age": [TOTAL, CHILD, TOTAL],
+            "value_old": [10.0, 100.0, 1.0],
+            "value_new": [30.0, 50.0, 1000.0],
+            "status": ["revised"] * 3,
+        }
+    )
+    out = C.largest_breakdown_revisions(cells)
+    assert out["iso3"].tolist() == ["BBB", "AAA"]  # the total is no breakdown here
+    assert out["revision"].tolist() == [-50.0, 20.0]
+    assert out["group"].tolist() == [f"{FEMALE} / {CHILD}", SEXUAL]
+    assert out["breakdown"].tolist() == ["By sex and age", "By form"]
+
+
+def test_revision_contributions_known_values():
+    revs = pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA", "BBB", "CCC"],
+            "country": ["Aland", "Aland", "Bland", "Cland"],
+            "year": [2019, 2020, 2019, 2018],
+            "total_old": [10.0, math.nan, 50.0, 1.0],
+            "total_new": [40.0, 30.0, 30.0, 999.0],
+        }
+    )
+    out = C.revision_contributions(revs, (2019, 2021))
+    # AAA: +30 +30 = 60; BBB: -20; net +40; CCC is outside the window
+    assert out["country"].tolist() == ["Aland", "Bland"]
+    assert out["contribution"].tolist() == [60.0, -20.0]
+    assert out["share of net change (%)"].tolist() == pytest.approx([150.0, -50.0])
+
+
+def test_change_sensitivity_adds_published_row(counts):
+    t = C.change_sensitivity(counts, counts, counts, [2019], 2022, ("BBB",), published={2019: 25.0})
+    assert t.index[-1] == "published" and t.loc["published", 2019] == 25.0

@@ -1067,6 +1067,10 @@ def matched_change(
     )
 
 
+OLD_BASE = "matched, base year from the earlier release"
+"""Label of the :func:`change_sensitivity` variant whose base year comes from the earlier release."""
+
+
 def change_sensitivity(
     counts: pd.DataFrame,
     counts_all: pd.DataFrame,
@@ -1074,6 +1078,7 @@ def change_sensitivity(
     base_years: Iterable[int],
     end_year: int,
     leave_out: Sequence[str] = LARGEST_REPORTERS,
+    published: Mapping[int, float] | None = None,
 ) -> pd.DataFrame:
     """The change to ``end_year`` under the choices that could explain a published change.
 
@@ -1089,6 +1094,8 @@ def change_sensitivity(
         End year.
     leave_out : sequence of str
         Countries left out, first alone then together (ISO3 codes).
+    published : mapping of int to float, optional
+        Published change by base year, added as a last row ``published``.
 
     Returns
     -------
@@ -1118,12 +1125,15 @@ def change_sensitivity(
                 counts, y0, end_year, leave_out=leave_out[:1]
             ),
             f"matched, without {every}": matched_change(counts, y0, end_year, leave_out=leave_out),
-            "matched, base year from the earlier release": matched_change(mixed, y0, end_year),
-            f"matched, base year from the earlier release, without {first}": matched_change(
+            OLD_BASE: matched_change(mixed, y0, end_year),
+            f"{OLD_BASE}, without {first}": matched_change(
                 mixed, y0, end_year, leave_out=leave_out[:1]
             ),
         }
-    return pd.DataFrame(columns)
+    out = pd.DataFrame(columns)
+    if published is not None:
+        out.loc["published"] = [published[y0] for y0 in out.columns]
+    return out
 
 
 def release_series(
@@ -1435,3 +1445,143 @@ def exclusions_list(evidence: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
         flagged=evidence["flagged"].map({True: "yes", False: "no"}),
     )
     return out[list(EXCLUSION_COLUMNS)].rename(columns=EXCLUSION_COLUMNS).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- chapter 10
+HEADLINE_YEARS = range(2017, 2022)
+"""Years whose headline figures are computed from both releases (the 2023 release ends in 2021)."""
+
+STATUS_YEARS_FROM = 2015
+"""First year of the country-year status tables and chart."""
+
+RECENT_YEARS: tuple[int, int] = (2019, 2021)
+"""The years behind the published changes that the 2023 release also holds (first, last)."""
+
+SHARE_REVISION_YEARS: tuple[int, ...] = (2019, 2020)
+"""Years whose share revisions are recorded (2021 was only partly filled in 2023)."""
+
+CELL_STATUS_ORDER: tuple[str, ...] = (
+    "unchanged",
+    "revised",
+    "added",
+    "removed",
+    "newly_suppressed",
+    "unsuppressed",
+)
+"""Cell statuses of :func:`compare_cells`, in display order."""
+
+STATUS_LABELS: dict[str, str] = {
+    "unchanged": "unchanged",
+    "revised": "revised",
+    "added": "added",
+    "removed": "removed",
+    "newly_suppressed": "newly suppressed",
+    "unsuppressed": "unsuppressed",
+    "placeholder_only": "placeholder only",
+}
+"""Plain words for the cell and country-year statuses."""
+
+
+def cell_status_table(cells: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """Cells of both releases' years by breakdown and status.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Output of :func:`compare_cells`.
+    last_year : int
+        Last year of the earlier release (later cells are all "added").
+
+    Returns
+    -------
+    DataFrame
+        Index breakdown (in words, :data:`BREAKDOWN_LABELS`; ``"other"`` for rows of no
+        breakdown); one column per status (:data:`STATUS_LABELS`) and ``all``.
+    """
+    common = cells[cells["year"] <= last_year]
+    names = common["breakdown"].map(BREAKDOWN_LABELS).fillna("other")
+    out = common.groupby([names, common["status"]]).size().unstack("status", fill_value=0)
+    out = out.reindex(columns=[s for s in CELL_STATUS_ORDER if s in out.columns])
+    out["all"] = out.sum(axis=1)
+    out.index.name, out.columns.name = "breakdown", None
+    return out.rename(columns=STATUS_LABELS)
+
+
+def recent_changes(changes: pd.DataFrame, years: tuple[int, int] = RECENT_YEARS) -> pd.Series:
+    """How many country-years changed between the releases over a window of years.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        Output of :func:`country_year_changes`.
+    years : tuple of int
+        First and last year.
+
+    Returns
+    -------
+    Series
+        ``revised``, ``added``, ``removed`` (victims totals with that status) and ``any``
+        (country-years revised, added or removed in at least one breakdown).
+    """
+    recent = changes[changes["year"].between(*years)]
+    total = recent[recent["breakdown"] == "total"]["status"]
+    changed = recent[recent["status"].isin(["revised", "added", "removed"])]
+    return pd.Series(
+        {
+            "revised": int((total == "revised").sum()),
+            "added": int((total == "added").sum()),
+            "removed": int((total == "removed").sum()),
+            "any": len(changed[["iso3", "year"]].drop_duplicates()),
+        }
+    )
+
+
+def largest_breakdown_revisions(cells: pd.DataFrame, n: int = 12) -> pd.DataFrame:
+    """The largest revisions of form and sex x age cells published as numbers in both releases.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, year, breakdown, group, value_old, value_new, revision`` (new - old),
+        largest absolute revision first; ``breakdown`` in words (:data:`BREAKDOWN_LABELS`),
+        ``group`` the form, or ``"sex / age"``.
+    """
+    bd = cells[cells["breakdown"].isin(["form", "sex_age"]) & (cells["status"] == "revised")]
+    bd = bd.assign(
+        revision=bd["value_new"] - bd["value_old"],
+        group=bd["category"].where(bd["breakdown"] == "form", bd["sex"] + " / " + bd["age"]),
+    )
+    bd = bd.reindex(bd["revision"].abs().sort_values(ascending=False).index).head(n)
+    bd["breakdown"] = bd["breakdown"].map(BREAKDOWN_LABELS)
+    cols = ["iso3", "year", "breakdown", "group", "value_old", "value_new", "revision"]
+    return bd[cols].reset_index(drop=True)
+
+
+def revision_contributions(
+    revisions: pd.DataFrame, years: tuple[int, int] = RECENT_YEARS, n: int = 10
+) -> pd.DataFrame:
+    """Which countries make the difference between the releases' totals over a window.
+
+    Parameters
+    ----------
+    revisions : DataFrame
+        Output of :func:`tiptrends.methods.diagnostics.revisions`.
+    years : tuple of int
+        First and last year.
+    n : int
+        Countries kept.
+
+    Returns
+    -------
+    DataFrame
+        ``country, contribution`` (sum over the window of new minus old total, a missing
+        total counting 0) and ``share of net change (%)`` (of the sum over all countries),
+        the ``n`` largest absolute contributions first.
+    """
+    r = revisions[revisions["year"].between(*years)]
+    r = r.assign(contribution=r["total_new"].fillna(0) - r["total_old"].fillna(0))
+    by_country = r.groupby("country")["contribution"].sum()
+    top = by_country.reindex(by_country.abs().sort_values(ascending=False).index).head(n)
+    out = top.reset_index()
+    out["share of net change (%)"] = 100 * out["contribution"] / r["contribution"].sum()
+    return out
