@@ -100,6 +100,32 @@ def reporting_units(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _per_breakdown_year(
+    units: pd.DataFrame,
+    indicator: str,
+    require_value: bool,
+    years: Iterable[int] | None,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Reporting countries (or the sum of their ``weights``) per year and breakdown."""
+    u = units[units["indicator"] == indicator]
+    if require_value:
+        u = u[u["has_value"]]
+    u = u.drop_duplicates(["year", "breakdown", "iso3"])
+    weight = 1.0 if weights is None else u["iso3"].map(weights).fillna(0.0)
+    out = (
+        u.assign(weight=weight)
+        .groupby(["year", "breakdown"])["weight"]
+        .sum()
+        .unstack("breakdown", fill_value=0.0)
+    )
+    out = out.reindex(columns=[b for b in BREAKDOWNS if b in out.columns])
+    if years is not None:
+        out = out.reindex(sorted(set(years)), fill_value=0.0)
+    out.columns.name = None
+    return out
+
+
 def countries_reporting(
     units: pd.DataFrame,
     indicator: str = VICTIMS,
@@ -124,15 +150,7 @@ def countries_reporting(
     DataFrame
         Index ``year``, one column per breakdown present (in :data:`BREAKDOWNS` order).
     """
-    u = units[units["indicator"] == indicator]
-    if require_value:
-        u = u[u["has_value"]]
-    out = u.groupby(["year", "breakdown"])["iso3"].nunique().unstack("breakdown", fill_value=0)
-    out = out.reindex(columns=[b for b in BREAKDOWNS if b in out.columns])
-    if years is not None:
-        out = out.reindex(sorted(set(years)), fill_value=0)
-    out.columns.name = None
-    return out.astype("int64")
+    return _per_breakdown_year(units, indicator, require_value, years).astype("int64")
 
 
 def population_coverage(
@@ -144,33 +162,18 @@ def population_coverage(
 ) -> pd.DataFrame:
     """Share of the population living in countries that report each breakdown.
 
-    Parameters
-    ----------
-    units : DataFrame
-        Output of :func:`reporting_units`.
-    population : Series
-        Population by iso3 (e.g. :func:`gsi_population`); its sum is the denominator, so
-        it should cover the world. Reporting countries without a population add nothing.
-    indicator, require_value, years
-        As in :func:`countries_reporting`.
+    ``population`` is the population by ISO3 (e.g. :func:`tiptrends.io.data.gsi_population`);
+    its sum is the denominator, so it should cover the world, and reporting countries
+    without a population add nothing. The other arguments are those of
+    :func:`countries_reporting`.
 
     Returns
     -------
     DataFrame
         Index ``year``, one column per breakdown: percent (0-100) of ``population.sum()``.
     """
-    u = units[units["indicator"] == indicator]
-    if require_value:
-        u = u[u["has_value"]]
-    u = u.drop_duplicates(["year", "breakdown", "iso3"])
-    u = u.assign(pop=u["iso3"].map(population).fillna(0.0))
-    out = u.groupby(["year", "breakdown"])["pop"].sum().unstack("breakdown", fill_value=0.0)
-    out = 100.0 * out / float(population.sum())
-    out = out.reindex(columns=[b for b in BREAKDOWNS if b in out.columns])
-    if years is not None:
-        out = out.reindex(sorted(set(years)), fill_value=0.0)
-    out.columns.name = None
-    return out
+    reached = _per_breakdown_year(units, indicator, require_value, years, weights=population)
+    return 100.0 * reached / float(population.sum())
 
 
 # --------------------------------------------------------------------------- suppression
@@ -341,14 +344,7 @@ def _year_values(counts: pd.DataFrame, year: int, col: str) -> pd.Series:
 def open_panel_split(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.Series:
     """Split the open-set change y0 -> y1 into countries in one year only and matched ones.
 
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table (``iso3``, ``year``, value column).
-    y0, y1 : int
-        Base and end year.
-    value : str, optional
-        Value column (default ``"Total"`` or the only category column).
+    The arguments are those of :func:`tiptrends.methods.panels.panel_changes`.
 
     Returns
     -------

@@ -379,16 +379,9 @@ def change_in_children(
 ) -> panels.ChangeResult:
     """Percentage change in detected child victims between two years, matched countries.
 
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table.
-    y0, y1 : int
-        Base and end year.
-    group : {"children", "girls", "boys"}
-        Which count.
-    definition, suppressed : str
-        See :func:`child_victim_counts`.
+    ``group`` is one of :data:`CHILD_GROUPS`; ``df`` (a curated table), ``definition`` and
+    ``suppressed`` are passed to :func:`child_victim_counts`, and ``y0``, ``y1`` are the
+    base and end year.
 
     Returns
     -------
