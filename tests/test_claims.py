@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_input
 from tiptrends.analyses import claims as C
 from tiptrends.methods import headline
 from tiptrends.vocab import ADULT, CHILD, DIM_TOTAL, FEMALE, MALE, TOTAL, VICTIMS
@@ -84,7 +85,7 @@ def test_paraphrases_do_not_copy_the_release():
 
     path = project_root().parent / "shared" / "reference" / "press_release_2025-07-30.txt"
     if not path.exists():
-        pytest.skip("press release text not available")
+        missing_input(f"press release text not available at {path}")
     text = " ".join(path.read_text(encoding="utf-8").split()).lower()
     for c in C.PRESS_RELEASE_2025_CLAIMS:
         words = c.paraphrase.lower().rstrip(".").split()

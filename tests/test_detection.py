@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_input
 from tiptrends.analyses import detection as D
 from tiptrends.errors import DataError
 from tiptrends.methods import aggregate
@@ -106,7 +107,7 @@ def real():
     try:
         glotip, gsi = data.load_glotip(release="2025"), data.load_gsi()
     except (DataError, OSError) as exc:
-        pytest.skip(f"curated data unavailable: {exc}")
+        missing_input(f"curated data unavailable: {exc}")
     return D.join_gsi(country_year_counts(glotip), gsi, [2021, 2022]), gsi
 
 
