@@ -305,3 +305,142 @@ def test_method_alternatives_population_weighted(toy):
         )
     with pytest.raises(ValueError, match="needs population"):
         F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",))
+
+
+# --------------------------------------------------------------------------- chapter tables
+def test_shares_with_counts_and_victims_by_year(toy):
+    t = F.shares_with_counts(aggregate.shares_by_year(toy))
+    # 2022 forced labour: (50 + 70 + 100) / (100 + 100 + 200)
+    assert t.loc[2022, F.FORM_LABELS[FORCED_LABOUR]] == pytest.approx(55.0)
+    assert t.loc[2022, "countries"] == 3 and t.loc[2022, "victims with known form"] == 400
+    v = F.victims_by_year(
+        headline.form_victims(headline.form_counts(toy), FORCED_LABOUR), FORCED_LABOUR
+    )
+    # 2019: AAA 30 + BBB 20 + CCC 0 (reports forms, no forced-labour row)
+    assert v.loc[2019].tolist() == [50, 3] and v.loc[2022].tolist() == [220, 3]
+
+
+def test_region_table_scales_and_counts_latest_year():
+    shares = pd.DataFrame(
+        {
+            "group": ["A", "A", "B"],
+            "year": [2021, 2022, 2022],
+            "share": [0.25, 0.5, 0.1],
+            "n_countries": [4, 5, 2],
+        }
+    )
+    t = F.region_table(shares, years=(2021, 2022), latest=2022)
+    assert t.loc["A", "2021"] == 25.0 and t.loc["A", "2022"] == 50.0
+    assert math.isnan(t.loc["B", "2021"])
+    assert t["countries 2022"].tolist() == [5, 2]
+
+
+def test_method_gaps_and_alternatives_table(toy):
+    alt = F.method_alternatives(toy, [FORCED_LABOUR], 2022)
+    published = pd.DataFrame(
+        {"published": [60.0], "published_low": [np.nan], "published_high": [np.nan]},
+        index=[FORCED_LABOUR],
+    )
+    gaps = F.method_gaps(alt, published).set_index("method")
+    # pooled 55% is 5 points from 60; mean of shares (50 + 70 + 50) / 3 = 56.67%
+    assert gaps.loc["pooled", "distance"] == pytest.approx(5.0)
+    assert gaps.loc["mean", "distance"] == pytest.approx(60 - 170 / 3)
+    assert bool(gaps.loc["mean", "closer_than_main"])
+    table = F.alternatives_table(alt, F.method_gaps(alt, published))
+    column = f"distance to published {FORCED_LABOUR} (pp)"
+    known = table["denominator"] == F.DENOMINATOR_LABELS["known"]
+    assert table.loc[known, column].notna().all() and table.loc[~known, column].isna().all()
+    assert set(table["method"]) <= set(aggregate.METHODS.values())
+
+
+def test_published_shares_reads_the_published_table():
+    t = F.published_shares()
+    assert list(t.index) == list(F.PUBLISHED_2022_SHARES)
+    from tiptrends.io import published
+
+    fl_id = F.PUBLISHED_2022_SHARES[FORCED_LABOUR]
+    assert t.loc[FORCED_LABOUR, "published"] == published.published_value(fl_id)
+
+
+def test_labels_from_rules():
+    from types import SimpleNamespace
+
+    assert F.closer_label(True) == "closer to" and F.closer_label(False) == "no closer to"
+    clear = SimpleNamespace(or_lower=1.01, or_upper=1.2)
+    unclear = SimpleNamespace(or_lower=0.9, or_upper=1.2)
+    assert F.trend_verdict(clear) == "a statistically clear trend"
+    assert F.trend_verdict(unclear) == "no statistically clear trend"
+
+
+def test_population_weights(toy):
+    counts = headline.form_counts(toy)
+    population = pd.Series({"AAA": 30.0, "BBB": 10.0, "EEE": 1000.0})
+    regions = pd.Series({"Africa": 3.0, "Asia": 1.0})
+    t = F.population_weights(counts, population, regions, 2022, top=5)
+    countries = t[t["weight of"] == "country"].set_index("name")["weight (%)"]
+    # DDD reports in 2022 but has no population: AAA 30 / 40, BBB 10 / 40
+    assert countries.to_dict() == {"Aland": 75.0, "Bland": 25.0}
+    assert t[t["weight of"] == "region"]["weight (%)"].tolist() == [75.0, 25.0]
+    assert t.attrs["without_population"] == ["Dland"]
+
+
+def test_influence_and_largest_breakdowns(toy):
+    counts = headline.form_counts(toy)
+    infl = F.influence_on_share(counts, FORCED_LABOUR, 2022)["effect"]
+    # all: 220 / 400 = 55%; without DDD 120 / 200 = 60%; without BBB 150 / 300 = 50%
+    assert infl["DDD"] == pytest.approx(-5.0) and infl["BBB"] == pytest.approx(5.0)
+    t = F.largest_breakdowns(counts, FORCED_LABOUR, 2022, top=2)
+    assert t["country"].tolist() == ["Dland", "Aland"]  # 200 then 100 (stable order)
+    assert t["victims with known form"].tolist() == [200, 100]
+    assert t[f"effect on the {FORCED_LABOUR} share (pp)"].iloc[0] == pytest.approx(-5.0)
+
+
+def test_trend_specs_and_share_trends():
+    rng = np.random.default_rng(0)
+    rows = [
+        {
+            "iso3": c,
+            "year": y,
+            "den": 200.0,
+            "num": float(rng.binomial(200, 0.2 + 0.03 * (y - 2010))),
+        }
+        for c in ("AAA", "BBB", "CCC", "DDD", "EEE")
+        for y in range(2010, 2016)
+    ]
+    units = pd.DataFrame(rows)
+    specs = F.trend_specs(
+        units, {"late": (range(2013, 2016), False), "all": (range(2010, 2016), True)}
+    )
+    assert sorted(specs["late"][0]["year"].unique()) == [2013, 2014, 2015]
+    assert specs["all"][1] is True
+    table, fits = F.share_trends(specs)
+    assert list(table.columns) == list(F.TREND_COLUMNS.values())
+    assert table.loc["all", "country-years"] == 30 and table.loc["late", "countries"] == 5
+    assert fits["all"].odds_ratio > 1  # the share rises by 3 points a year
+
+
+def test_published_plot_table_fills_single_values():
+    records = [
+        {"published": 42.0, "published_low": None, "published_high": None, "reproduced": 25.7},
+        {"published": 36.0, "published_low": 30.0, "published_high": 40.0, "reproduced": 56.2},
+    ]
+    t = F.published_plot_table(records, ["a", "b"])
+    assert t["published_low"].tolist() == [42.0, 30.0] and t["published_high"].tolist() == [
+        42.0,
+        40.0,
+    ]
+    assert t["label"].tolist() == ["a", "b"]
+    with pytest.raises(ValueError, match="2 comparisons but 1 labels"):
+        F.published_plot_table(records, ["a"])
+
+
+def test_sensitivity_figures_by_chapter(toy):
+    figures = F.sensitivity_figures("02")
+    assert list(figures) == list(F.CHAPTER_FIGURES["02"])
+    assert figures[F.FL_SHARE](toy, "exclude") == pytest.approx(55.0)
+    assert figures[F.FL_VICTIMS_CHANGE](toy, "exclude") == pytest.approx(140.0)
+    # forced-labour share 2019 (AAA 30/100, BBB 20/40, CCC 0/100) -> 2022 (55%)
+    change = F.sensitivity_figures("08")[F.FL_SHARE_CHANGE](toy, "exclude")
+    assert change == pytest.approx(55.0 - 100 * 50 / 240)
+    other = F.sensitivity_figures("03")
+    assert other["other forms share 2022 (%)"](toy, "exclude") == pytest.approx(100 * 130 / 400)

@@ -31,7 +31,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from tiptrends.io import published
+from tiptrends.io.countries import EU27
+from tiptrends.methods import headline
 from tiptrends.methods.aggregate import (
+    METHODS,
     SEX_AGE,
     Denominator,
     Policy,
@@ -42,12 +46,86 @@ from tiptrends.methods.aggregate import (
     share_inputs,
 )
 from tiptrends.methods.decomposition import ShiftShareResult, shift_share
+from tiptrends.methods.diagnostics import influence
 from tiptrends.methods.headline import SEX_AGE_KNOWN, _restrict, form_counts
-from tiptrends.methods.models import BootstrapResult, bootstrap_countries
+from tiptrends.methods.models import (
+    BootstrapResult,
+    TrendResult,
+    bootstrap_countries,
+    share_trend_glm,
+)
+from tiptrends.methods.sensitivity import HeadlineFunc
 from tiptrends.vocab import (
+    FORCED_LABOUR,
     FORMS,
     OTHER_FORMS,
+    SEXUAL,
 )
+
+# --------------------------------------------------------------------------- constants
+FIRST_YEAR = 2003
+"""First year of the form series (the GLOTIP file has form breakdowns from 2003)."""
+
+LATEST_YEAR = 2022
+"""Latest year of the 2025 release, the year of the published 2022 shares."""
+
+BASE_YEAR = 2019
+"""Base year of the published 2019-2022 changes (the last year before the pandemic)."""
+
+YEARS = range(FIRST_YEAR, LATEST_YEAR + 1)
+"""Every year of the form series."""
+
+REGION_YEARS = range(2010, LATEST_YEAR + 1)
+"""Years of the regional series (earlier years rest on very few countries per region)."""
+
+REGION_YEARS_SHOWN = (2016, 2018, 2019, 2020, 2021, 2022)
+"""Years shown in the regional table (the figure shows every year of :data:`REGION_YEARS`)."""
+
+EU_YEARS = range(2008, LATEST_YEAR + 1)
+"""Years of the EU-27 series (before 2008 few member states report forms)."""
+
+FORM_LABELS: dict[str, str] = {
+    SEXUAL: "sexual exploitation (%)",
+    FORCED_LABOUR: "forced labour (%)",
+    OTHER_FORMS: "other forms (%)",
+}
+"""Column labels of form shares in tables."""
+
+PUBLISHED_2022_SHARES: dict[str, str] = {
+    FORCED_LABOUR: "glotip2024_forced_labour_share_2022_pct",
+    SEXUAL: "glotip2024_sexual_exploitation_share_2022_pct",
+}
+"""Published 2022 shares by form (ids in ``data/published/figures.csv``)."""
+
+EUROSTAT_FORM_IDS: dict[str, str] = {
+    FORCED_LABOUR: "eurostat_forced_labour_victims_2022",
+    SEXUAL: "eurostat_sexual_exploitation_victims_2022",
+    OTHER_FORMS: "eurostat_other_forms_victims_2022",
+}
+"""Eurostat's published 2022 EU counts of registered victims by form."""
+
+POPULATION_ALTERNATIVES = ("weighted", "two_stage_population")
+"""The population-weighted methods compared with the pooled share in chapter 02."""
+
+FORCED_LABOUR_TRENDS: dict[str, tuple[range, bool]] = {
+    "2003-2022, pooled": (YEARS, False),
+    "2003-2022, country effects": (YEARS, True),
+    "2012-2022, pooled": (range(2012, LATEST_YEAR + 1), False),
+}
+"""Binomial trend models of chapter 02: label -> (years, country fixed effects)."""
+
+TREND_COLUMNS = {
+    "odds_ratio": "odds ratio per year",
+    "or_lower": "95% CI low",
+    "or_upper": "95% CI high",
+    "p_value": "p",
+    "n_countries": "countries",
+    "n_obs": "country-years",
+}
+"""Columns of :func:`trend_table` and the :class:`TrendResult` attributes they hold."""
+
+SENSITIVITY_YEARS = (BASE_YEAR, LATEST_YEAR)
+"""Years the sensitivity figures of chapters 02 and 08 use."""
 
 # --------------------------------------------------------------------------- headline figures
 
@@ -129,6 +207,471 @@ def share_table(
         Percentages, ``index`` x ``columns``.
     """
     return shares.pivot(index=index, columns=columns, values="share") * 100
+
+
+def shares_with_counts(shares: pd.DataFrame) -> pd.DataFrame:
+    """Year x form shares (%) with the number of reporting countries and victims.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Output of :func:`tiptrends.methods.aggregate.shares_by_year` over the forms.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by year: one column per form (labels of :data:`FORM_LABELS`), ``countries``
+        and ``victims with known form``.
+    """
+    per_year = shares.groupby("year")[["n_countries", "n_victims"]].first()
+    per_year.columns = ["countries", "victims with known form"]
+    return share_table(shares).rename(columns=FORM_LABELS).join(per_year)
+
+
+def victims_by_year(victims: pd.DataFrame, form: str) -> pd.DataFrame:
+    """Victims of one form summed per year over the countries reporting forms.
+
+    Parameters
+    ----------
+    victims : DataFrame
+        :func:`tiptrends.methods.headline.form_victims` (one row per country-year that
+        reports forms, absent forms as zero).
+    form : str
+        The form column.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by year: ``victims`` and ``countries``.
+    """
+    return victims.groupby("year").agg(victims=(form, "sum"), countries=("iso3", "nunique"))
+
+
+def region_table(
+    shares: pd.DataFrame,
+    *,
+    value: str = "share",
+    scale: float = 100.0,
+    years: Iterable[int] = REGION_YEARS_SHOWN,
+    latest: int = LATEST_YEAR,
+) -> pd.DataFrame:
+    """Region x year table of a grouped share series, with the latest year's country count.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        ``group, year, <value>, n_countries`` (e.g. ``shares_by_year(..., by="glotip")`` or
+        :func:`other_forms_upper_bound` with a grouping).
+    value : str
+        Value column.
+    scale : float
+        Factor applied to the values (100 turns fractions into percentages).
+    years : iterable of int
+        Year columns to show.
+    latest : int
+        Year whose number of reporting countries is added as ``countries <latest>``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by region.
+    """
+    table = shares.pivot(index="group", columns="year", values=value) * scale
+    table = table.reindex(columns=list(years))
+    table.columns = [str(y) for y in table.columns]
+    last = shares[shares["year"] == latest].set_index("group")["n_countries"]
+    table = table.join(last.rename(f"countries {latest}"))
+    table.index.name = "region"
+    return table
+
+
+def eurostat_form_counts(ids: Mapping[str, str] = EUROSTAT_FORM_IDS) -> pd.Series:
+    """Eurostat's published EU counts of registered victims by form (:data:`EUROSTAT_FORM_IDS`)."""
+    return pd.Series({form: published.published_value(i) for form, i in ids.items()})
+
+
+def published_shares(ids: Mapping[str, str] = PUBLISHED_2022_SHARES) -> pd.DataFrame:
+    """Published shares by form, as :func:`tiptrends.methods.headline.method_gap_table` reads them.
+
+    Parameters
+    ----------
+    ids : mapping of str to str
+        Form -> published figure id.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by form: ``published``, ``published_low``, ``published_high`` (NaN when
+        the published figure is a single value).
+    """
+    rows = {form: published.published_row(i) for form, i in ids.items()}
+    return pd.DataFrame(
+        {
+            "published": [float(r["value"]) for r in rows.values()],
+            "published_low": [float(r["value_low"]) for r in rows.values()],
+            "published_high": [float(r["value_high"]) for r in rows.values()],
+        },
+        index=list(rows),
+    )
+
+
+def method_gaps(alternatives: pd.DataFrame, published_table: pd.DataFrame) -> pd.DataFrame:
+    """Distance of each method's share (known-form denominator) to the published share.
+
+    Parameters
+    ----------
+    alternatives : DataFrame
+        :func:`method_alternatives` (must include the ``"pooled"`` method).
+    published_table : DataFrame
+        :func:`published_shares`, indexed by form.
+
+    Returns
+    -------
+    DataFrame
+        :func:`tiptrends.methods.headline.method_gap_table`: one row per form x method with
+        ``value, published, distance, closer_than_main``.
+    """
+    known = alternatives[alternatives["denominator"] == "known"].set_index("method")
+    values = known[list(published_table.index)].T
+    return headline.method_gap_table(values, published_table)
+
+
+DENOMINATOR_LABELS: dict[str, str] = {
+    "known": "victims with a known form",
+    "all": "all detected victims",
+}
+"""Readable names of the denominators of :func:`method_alternatives`."""
+
+
+def alternatives_table(
+    alternatives: pd.DataFrame,
+    gaps: pd.DataFrame | None = None,
+    method_labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`method_alternatives` for readers, with the distance to the published shares.
+
+    Parameters
+    ----------
+    alternatives : DataFrame
+        :func:`method_alternatives`.
+    gaps : DataFrame, optional
+        :func:`method_gaps`; adds one ``distance to published <form> (pp)`` column per form,
+        filled on the known-form rows (the published shares use that denominator).
+    method_labels : mapping of str to str, optional
+        Method label -> description (default
+        :data:`tiptrends.methods.aggregate.METHODS`).
+
+    Returns
+    -------
+    DataFrame
+        ``method, denominator, countries`` and one column per form (labels of
+        :data:`FORM_LABELS`), then the distances.
+    """
+    labels = dict(METHODS if method_labels is None else method_labels)
+    table = alternatives.copy()
+    if gaps is not None:
+        distance = gaps.pivot(index="method", columns="figure", values="distance")
+        for form in distance.columns:
+            column = f"distance to published {form} (pp)"
+            known = table["denominator"] == "known"
+            table[column] = table["method"].map(distance[form]).where(known)
+    table = table.rename(columns={**FORM_LABELS, "n_countries": "countries"})
+    table["method"] = table["method"].map(labels)
+    table["denominator"] = table["denominator"].map(DENOMINATOR_LABELS)
+    return table
+
+
+def closer_label(closer: bool) -> str:
+    """``"closer to"`` when an alternative lies strictly closer to the published figure than
+    the main (pooled) figure, else ``"no closer to"`` (the rule of
+    :func:`tiptrends.methods.headline.method_gap_table`)."""
+    return "closer to" if closer else "no closer to"
+
+
+def population_weights(
+    counts: pd.DataFrame,
+    population: pd.Series,
+    region_weights: pd.Series,
+    year: int = LATEST_YEAR,
+    *,
+    top: int = 5,
+) -> pd.DataFrame:
+    """The largest country weights and the region weights of the population methods.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`tiptrends.methods.headline.form_counts`.
+    population : Series
+        Population by ISO3; reporters without one drop out of the weighted mean.
+    region_weights : Series
+        Population by region (:func:`tiptrends.methods.aggregate.region_population`).
+    year : int
+        Year of the reporting countries.
+    top : int
+        Number of countries shown.
+
+    Returns
+    -------
+    DataFrame
+        ``weight of, name, weight (%)``: the ``top`` reporting countries by population
+        share among the reporters with a population, then every region's share of the
+        regions' population. ``attrs["without_population"]`` lists the reporters (country
+        names) without a population.
+    """
+    reporters = counts[(counts["year"] == year) & counts[list(FORMS)].notna().any(axis=1)]
+    pop = reporters.set_index("country")["iso3"].map(population).dropna()
+    country_pct = (100 * pop / pop.sum()).sort_values(ascending=False).head(top)
+    region_pct = 100 * region_weights / region_weights.sum()
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "weight of": "country",
+                    "name": country_pct.index,
+                    "weight (%)": country_pct.values,
+                }
+            ),
+            pd.DataFrame(
+                {"weight of": "region", "name": region_pct.index, "weight (%)": region_pct.values}
+            ),
+        ],
+        ignore_index=True,
+    )
+    missing = reporters.loc[~reporters["iso3"].isin(population.index), "country"]
+    table.attrs["without_population"] = sorted(missing)
+    return table
+
+
+def influence_on_share(counts: pd.DataFrame, form: str, year: int = LATEST_YEAR) -> pd.DataFrame:
+    """Leave-one-country-out effect (pp) of each country on the pooled share of ``form``.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`tiptrends.methods.headline.form_counts`.
+    form : str
+        The form whose pooled share (known-form denominator) is examined.
+    year : int
+        Year.
+
+    Returns
+    -------
+    DataFrame
+        :func:`tiptrends.methods.diagnostics.influence`, indexed by ISO3; ``effect`` is the
+        share with all countries minus the share without the country.
+    """
+    in_year = counts[counts["year"] == year]
+    return influence(lambda t: 100 * aggregate_share(t, form).share, in_year).set_index("iso3")
+
+
+def largest_breakdowns(
+    counts: pd.DataFrame, form: str, year: int = LATEST_YEAR, *, top: int = 10
+) -> pd.DataFrame:
+    """The ``top`` largest form breakdowns of a year and each one's effect on a pooled share.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`tiptrends.methods.headline.form_counts`.
+    form : str
+        Form whose pooled share the effect refers to (:func:`influence_on_share`).
+    year : int
+        Year.
+    top : int
+        Rows kept (largest number of victims with a known form first).
+
+    Returns
+    -------
+    DataFrame
+        ``country``, one count column per form, ``total victims``, ``victims with known
+        form`` and ``effect on the <form> share (pp)``.
+    """
+    in_year = counts[counts["year"] == year].set_index("iso3")
+    known = in_year[list(FORMS)].sum(axis=1)
+    effect = influence_on_share(counts, form, year)["effect"]
+    table = in_year[["country", *FORMS, "Total"]].assign(known=known, effect=effect)
+    table = table.sort_values("known", ascending=False).head(top)
+    return table.reset_index(drop=True).rename(
+        columns={
+            "Total": "total victims",
+            "known": "victims with known form",
+            "effect": f"effect on the {form} share (pp)",
+        }
+    )
+
+
+CONTRIBUTION_COLUMNS: dict[str, str] = {
+    "country": "country",
+    "value_y0": f"victims {BASE_YEAR}",
+    "value_y1": f"victims {LATEST_YEAR}",
+    "change": "change",
+    "pct_of_change": "share of the total change (%)",
+    "pct_change_without": "change without the country (%)",
+}
+"""Readable columns of :func:`change_contributions` for the chapter's base and latest year."""
+
+
+def trend_specs(
+    units: pd.DataFrame, specs: Mapping[str, tuple[Iterable[int], bool]] = FORCED_LABOUR_TRENDS
+) -> dict[str, tuple[pd.DataFrame, bool]]:
+    """Inputs of :func:`share_trends`: label -> (the units of the spec's years, fixed effects).
+
+    Parameters
+    ----------
+    units : DataFrame
+        :func:`tiptrends.methods.aggregate.share_inputs` (``iso3, year, num, den``).
+    specs : mapping
+        Label -> (years, country fixed effects), e.g. :data:`FORCED_LABOUR_TRENDS`.
+    """
+    return {
+        label: (units[units["year"].isin(list(years))], fe) for label, (years, fe) in specs.items()
+    }
+
+
+def share_trends(
+    specs: Mapping[str, tuple[pd.DataFrame, bool]],
+) -> tuple[pd.DataFrame, dict[str, TrendResult]]:
+    """Fit one binomial trend per spec and tabulate them.
+
+    Parameters
+    ----------
+    specs : mapping
+        Label -> (share inputs, country fixed effects), e.g. from :func:`trend_specs`.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        One row per label with the columns of :data:`TREND_COLUMNS`; the fitted
+        :class:`tiptrends.methods.models.TrendResult` by label.
+    """
+    results = {label: share_trend_glm(units, country_fe=fe) for label, (units, fe) in specs.items()}
+    table = pd.DataFrame(
+        {
+            label: {column: getattr(r, attr) for attr, column in TREND_COLUMNS.items()}
+            for label, r in results.items()
+        }
+    ).T
+    table.index.name = "model"
+    return table, results
+
+
+def trend_verdict(result: TrendResult) -> str:
+    """``"a statistically clear trend"`` when the 95% interval of the odds ratio per year
+    excludes 1, else ``"no statistically clear trend"``."""
+    clear = not (result.or_lower <= 1 <= result.or_upper)
+    return "a statistically clear trend" if clear else "no statistically clear trend"
+
+
+PUBLISHED_PLOT_LABELS = (
+    "Forced labour 2022 (%)",
+    "Sexual exploitation 2022 (%)",
+    "Forced-labour victims 2019-22 (% change)",
+    "EU forced labour (%)",
+)
+"""Labels of chapter 02's published-vs-reproduced figure, in the order of its comparisons."""
+
+
+def published_plot_table(
+    records: Sequence[Mapping[str, object]], labels: Sequence[str]
+) -> pd.DataFrame:
+    """Input of ``style.plot_published_vs_reproduced`` from comparison records.
+
+    Parameters
+    ----------
+    records : sequence of mapping
+        One mapping per comparison with ``published``, ``published_low``,
+        ``published_high`` (None for a single value) and ``reproduced`` (e.g.
+        ``tiptrends.report.reporting.as_records``).
+    labels : sequence of str
+        One label per record.
+
+    Returns
+    -------
+    DataFrame
+        ``label, published, published_low, published_high, reproduced``; a missing end of
+        the published range is the published value itself.
+    """
+    if len(records) != len(labels):
+        raise ValueError(f"{len(records)} comparisons but {len(labels)} labels")
+    table = pd.DataFrame(list(records))[
+        ["published", "published_low", "published_high", "reproduced"]
+    ]
+    table = table.astype(float)
+    for end in ("published_low", "published_high"):
+        table[end] = table[end].fillna(table["published"])
+    return table.assign(label=list(labels))
+
+
+# --------------------------------------------------------------------------- sensitivity figures
+def _fl_share(d: pd.DataFrame, p: Policy) -> float:
+    return headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR, suppressed=p)
+
+
+def _se_share(d: pd.DataFrame, p: Policy) -> float:
+    return headline.form_share_pct(d, SEXUAL, LATEST_YEAR, suppressed=p)
+
+
+def _fl_victims_change(d: pd.DataFrame, p: Policy) -> float:
+    return headline.form_change_pct(d, FORCED_LABOUR, BASE_YEAR, LATEST_YEAR, suppressed=p)
+
+
+def _eu_fl_share(d: pd.DataFrame, p: Policy) -> float:
+    return headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR, suppressed=p, countries=EU27)
+
+
+def _children_share(d: pd.DataFrame, p: Policy) -> float:
+    return headline.children_share_pct(d, LATEST_YEAR, suppressed=p)
+
+
+def _fl_share_change_pp(d: pd.DataFrame, p: Policy) -> float:
+    c = headline.form_counts(d[d["year"].isin([BASE_YEAR, LATEST_YEAR])], suppressed=p)
+    return 100 * decompose_share(c, FORCED_LABOUR, BASE_YEAR, LATEST_YEAR).total_change
+
+
+def _other_forms_share(year: int) -> HeadlineFunc:
+    def figure(d: pd.DataFrame, p: Policy) -> float:
+        return headline.form_share_pct(d, OTHER_FORMS, year, suppressed=p)
+
+    return figure
+
+
+OTHER_FORMS_YEARS = (2018, 2020, 2022)
+"""Years of the published forced-criminality points that the "other forms" bound is set against."""
+
+FL_SHARE = f"forced labour share {LATEST_YEAR} (%)"
+SE_SHARE = f"sexual exploitation share {LATEST_YEAR} (%)"
+CHILDREN_SHARE = f"children's share {LATEST_YEAR} (%)"
+FL_VICTIMS_CHANGE = f"forced labour victims, change {BASE_YEAR}-{LATEST_YEAR} (%)"
+FL_SHARE_CHANGE = f"forced labour share, change {BASE_YEAR}-{LATEST_YEAR} (pp)"
+EU_FL_SHARE = f"EU-27 forced labour share {LATEST_YEAR} (%)"
+
+SENSITIVITY_FIGURES: dict[str, HeadlineFunc] = {
+    FL_SHARE: _fl_share,
+    SE_SHARE: _se_share,
+    CHILDREN_SHARE: _children_share,
+    FL_VICTIMS_CHANGE: _fl_victims_change,
+    FL_SHARE_CHANGE: _fl_share_change_pp,
+    EU_FL_SHARE: _eu_fl_share,
+    **{
+        f"other forms share {y} (%)": _other_forms_share(y)
+        for y in sorted(OTHER_FORMS_YEARS, reverse=True)
+    },
+}
+"""Every headline figure of chapters 02, 03 and 08 as ``func(table, policy)``, by label."""
+
+
+CHAPTER_FIGURES: dict[str, tuple[str, ...]] = {
+    "02": (FL_SHARE, SE_SHARE, FL_VICTIMS_CHANGE, EU_FL_SHARE),
+    "03": tuple(f"other forms share {y} (%)" for y in sorted(OTHER_FORMS_YEARS, reverse=True)),
+    "08": (FL_SHARE, SE_SHARE, CHILDREN_SHARE, FL_VICTIMS_CHANGE, FL_SHARE_CHANGE),
+}
+"""Labels of :data:`SENSITIVITY_FIGURES` tabulated in each chapter."""
+
+
+def sensitivity_figures(chapter: str) -> dict[str, HeadlineFunc]:
+    """The headline figures of one chapter (:data:`CHAPTER_FIGURES`), by label."""
+    return {label: SENSITIVITY_FIGURES[label] for label in CHAPTER_FIGURES[chapter]}
 
 
 # --------------------------------------------------------------------------- drivers
