@@ -444,3 +444,73 @@ def test_sensitivity_figures_by_chapter(toy):
     assert change == pytest.approx(55.0 - 100 * 50 / 240)
     other = F.sensitivity_figures("03")
     assert other["other forms share 2022 (%)"](toy, "exclude") == pytest.approx(100 * 130 / 400)
+
+
+@pytest.fixture
+def toy_sex_age():
+    """Sex x age totals: AAA in 2019 and 2022, BBB only in 2022."""
+    return pd.DataFrame(
+        [
+            *sex_age("AAA", 2019, 40, 40, 10, 10),
+            *sex_age("AAA", 2022, 30, 30, 20, 20),
+            *sex_age("BBB", 2022, 50, 30, 15, 5),
+        ]
+    )
+
+
+def test_largest_contributions(toy):
+    r = F.decompose_share(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
+    names = {"AAA": "Aland", "BBB": "Bland", "CCC": "Cland", "DDD": "Dland"}
+    t = F.largest_contributions(r, names, top=2).set_index("country")
+    assert len(t) == 2
+    # DDD enters with share 100/200 and weight 200/400: entry w1 * s1 = 0.25 -> 25 pp
+    assert t.loc["Dland", "status"] == "entering"
+    assert t.loc["Dland", "total (pp)"] == pytest.approx(
+        100 * r.by_country.set_index("iso3").loc["DDD", "total"]
+    )
+    assert t.loc["Dland", f"share {F.LATEST_YEAR} (%)"] == pytest.approx(50.0)
+    assert t.loc["Dland", f"weight {F.LATEST_YEAR} (%)"] == pytest.approx(50.0)
+
+
+def test_balanced_panels_and_table(toy, toy_sex_age):
+    panels = F.balanced_panels(
+        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), {"w": [2019, 2022]}
+    )
+    assert set(panels["series"]) == {"forced labour, w", "children, w"}
+    table = F.balanced_table(panels)
+    # forced labour on AAA + BBB: 50 / 140 -> 120 / 200; children only AAA: 20% -> 40%
+    assert table.loc["forced labour, w", "2019"] == pytest.approx(100 * 50 / 140)
+    assert table.loc["children, w", "2022"] == pytest.approx(40.0)
+    assert table["countries in panel"].to_dict() == {"children, w": 1, "forced labour, w": 2}
+
+
+def test_bootstrap_shares_and_table(toy, toy_sex_age):
+    boots = F.bootstrap_shares(
+        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), 2022, n_boot=50, seed=1
+    )
+    assert list(boots) == ["forced labour", "sexual exploitation", "children"]
+    assert boots["forced labour"].estimate == pytest.approx(55.0)
+    # children 2022: (40 + 20) / (100 + 100)
+    assert boots["children"].estimate == pytest.approx(30.0)
+    table = F.bootstrap_table(boots, [55.0, 90.0, 30.0])  # no country share reaches 90%
+    assert table["published inside interval"].tolist() == ["yes", "no", "yes"]
+    with pytest.raises(ValueError):
+        F.bootstrap_table(boots, [1.0])
+
+
+def test_composition_trend_specs(toy, toy_sex_age):
+    specs = F.composition_trend_specs(
+        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), years=[2022]
+    )
+    assert list(specs) == [
+        "forced labour, pooled",
+        "forced labour, within countries",
+        "children, pooled",
+        "children, within countries",
+    ]
+    units, fe = specs["children, within countries"]
+    assert fe and units["year"].unique().tolist() == [2022]
+    assert (
+        units.set_index("iso3").loc["BBB", "num"] == 20
+        and units.set_index("iso3").loc["BBB", "den"] == 100
+    )

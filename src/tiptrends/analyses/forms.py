@@ -124,6 +124,36 @@ TREND_COLUMNS = {
 }
 """Columns of :func:`trend_table` and the :class:`TrendResult` attributes they hold."""
 
+CHILDREN = list(headline.CHILD_GROUPS)
+"""Numerator of children's share (girls and boys)."""
+
+KNOWN_SEX_AGE = list(SEX_AGE_KNOWN)
+"""Denominator of children's share: victims of known sex and age (women, men, girls, boys)."""
+
+BALANCED_WINDOWS: dict[str, range] = {
+    "2019-2022": range(2019, LATEST_YEAR + 1),
+    "2016-2022": range(2016, LATEST_YEAR + 1),
+    "2012-2022": range(2012, LATEST_YEAR + 1),
+}
+"""Windows of the balanced panels of chapter 08 (countries reporting in every year)."""
+
+N_BOOT = 500
+"""Bootstrap replicates of chapter 08."""
+
+BOOT_SEED = 0
+"""Random seed of chapter 08's bootstrap."""
+
+COMPOSITION_TREND_YEARS = range(2012, LATEST_YEAR + 1)
+"""Years of chapter 08's binomial trends (most countries report forms and sex x age)."""
+
+DECOMPOSITION_PARTS: dict[str, str] = {
+    "within_pp": "within countries",
+    "reweighting_pp": "reweighting",
+    "entry_pp": "entering",
+    "exit_pp": "exiting",
+}
+"""Columns of :func:`decomposition_table` that split a change, and their labels."""
+
 SENSITIVITY_YEARS = (BASE_YEAR, LATEST_YEAR)
 """Years the sensitivity figures of chapters 02 and 08 use."""
 
@@ -603,6 +633,91 @@ def published_plot_table(
     return table.assign(label=list(labels))
 
 
+def bootstrap_shares(
+    form_table: pd.DataFrame,
+    sex_age_table: pd.DataFrame,
+    year: int = LATEST_YEAR,
+    *,
+    n_boot: int = N_BOOT,
+    seed: int | None = BOOT_SEED,
+) -> dict[str, BootstrapResult]:
+    """Country bootstraps of the forced-labour, sexual-exploitation and children's shares.
+
+    Returns
+    -------
+    dict
+        ``"forced labour"``, ``"sexual exploitation"``, ``"children"`` ->
+        :class:`tiptrends.methods.models.BootstrapResult` (percent).
+    """
+    kw = {"n_boot": n_boot, "seed": seed}
+    return {
+        "forced labour": bootstrap_share(form_table, FORCED_LABOUR, year, **kw),
+        "sexual exploitation": bootstrap_share(form_table, SEXUAL, year, **kw),
+        "children": bootstrap_share(sex_age_table, CHILDREN, year, known=KNOWN_SEX_AGE, **kw),
+    }
+
+
+def bootstrap_table(
+    boots: Mapping[str, BootstrapResult], published: Sequence[float] | None = None
+) -> pd.DataFrame:
+    """Estimates with their bootstrap intervals; optionally whether a published value lies inside.
+
+    Parameters
+    ----------
+    boots : mapping of str to BootstrapResult
+        Label -> result.
+    published : sequence of float, optional
+        One published value per result, in the same order.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by label: ``estimate (%)``, ``bootstrap 2.5% (%)``, ``bootstrap 97.5% (%)``
+        and, with ``published``, ``published inside interval`` ("yes"/"no").
+    """
+    table = pd.DataFrame(
+        {
+            k: {
+                "estimate (%)": b.estimate,
+                "bootstrap 2.5% (%)": b.lower,
+                "bootstrap 97.5% (%)": b.upper,
+            }
+            for k, b in boots.items()
+        }
+    ).T
+    if published is not None:
+        values = list(published)
+        inside = [b.lower <= v <= b.upper for b, v in zip(boots.values(), values, strict=True)]
+        table["published inside interval"] = ["yes" if x else "no" for x in inside]
+    return table
+
+
+def composition_trend_specs(
+    form_table: pd.DataFrame,
+    sex_age_table: pd.DataFrame,
+    years: Iterable[int] = COMPOSITION_TREND_YEARS,
+) -> dict[str, tuple[pd.DataFrame, bool]]:
+    """Chapter 08's trend models: forced-labour and children's shares, pooled and within countries.
+
+    Returns
+    -------
+    dict
+        ``"<share>, pooled"`` and ``"<share>, within countries"`` -> (share inputs of
+        ``years``, country fixed effects), the input of :func:`share_trends`.
+    """
+    years = list(years)
+    inputs = {
+        "forced labour": share_inputs(form_table, [FORCED_LABOUR], "known"),
+        "children": share_inputs(sex_age_table, CHILDREN, "known", KNOWN_SEX_AGE),
+    }
+    specs: dict[str, tuple[pd.DataFrame, bool]] = {}
+    for label, units in inputs.items():
+        units = units[units["year"].isin(years)]
+        specs[f"{label}, pooled"] = (units, False)
+        specs[f"{label}, within countries"] = (units, True)
+    return specs
+
+
 # --------------------------------------------------------------------------- sensitivity figures
 def _fl_share(d: pd.DataFrame, p: Policy) -> float:
     return headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR, suppressed=p)
@@ -900,6 +1015,44 @@ def decomposition_table(results: Mapping[str, ShiftShareResult]) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def largest_contributions(
+    result: ShiftShareResult, names: Mapping[str, str], *, top: int = 8
+) -> pd.DataFrame:
+    """The countries with the largest contributions to a shift-share decomposition.
+
+    Parameters
+    ----------
+    result : ShiftShareResult
+        :func:`decompose_share`.
+    names : mapping of str to str
+        Country name by ISO3.
+    top : int
+        Rows kept (``by_country`` is sorted by descending absolute total contribution).
+
+    Returns
+    -------
+    DataFrame
+        ``country, status``, the shares ``s0, s1`` and weights ``w0, w1`` (%) of the two
+        years, and the ``within``, ``composition`` and ``total`` contributions (pp).
+    """
+    t = result.by_country.head(top).copy()
+    t[["s0", "s1", "w0", "w1", "within", "composition", "total"]] *= 100
+    t["country"] = t["iso3"].map(names)
+    return t[
+        ["country", "status", "s0", "s1", "w0", "w1", "within", "composition", "total"]
+    ].rename(
+        columns={
+            "s0": f"share {BASE_YEAR} (%)",
+            "s1": f"share {LATEST_YEAR} (%)",
+            "w0": f"weight {BASE_YEAR} (%)",
+            "w1": f"weight {LATEST_YEAR} (%)",
+            "within": "within (pp)",
+            "composition": "composition (pp)",
+            "total": "total (pp)",
+        }
+    )
+
+
 def balanced_shares(
     counts: pd.DataFrame,
     numerator: Sequence[str] | str,
@@ -941,6 +1094,45 @@ def balanced_shares(
         }
     ).reset_index()
     return out[["year", "share_pct", "n_countries", "n_victims"]]
+
+
+def balanced_panels(
+    form_table: pd.DataFrame,
+    sex_age_table: pd.DataFrame,
+    windows: Mapping[str, Iterable[int]] = BALANCED_WINDOWS,
+) -> pd.DataFrame:
+    """Forced-labour and children's shares on the balanced panel of each window.
+
+    Parameters
+    ----------
+    form_table : DataFrame
+        :func:`tiptrends.methods.headline.form_counts`.
+    sex_age_table : DataFrame
+        :func:`tiptrends.methods.headline.sex_age_counts`.
+    windows : mapping of str to iterable of int
+        Window label -> years.
+
+    Returns
+    -------
+    DataFrame
+        :func:`balanced_shares` rows with a ``series`` column (``"forced labour, <window>"``
+        and ``"children, <window>"``).
+    """
+    frames = []
+    for label, years in windows.items():
+        fl = balanced_shares(form_table, FORCED_LABOUR, years)
+        children = balanced_shares(sex_age_table, CHILDREN, years, known=KNOWN_SEX_AGE)
+        frames.append(fl.assign(series=f"forced labour, {label}"))
+        frames.append(children.assign(series=f"children, {label}"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def balanced_table(panels: pd.DataFrame) -> pd.DataFrame:
+    """Series x year shares (%) of :func:`balanced_panels`, with each panel's country count."""
+    table = panels.pivot(index="series", columns="year", values="share_pct")
+    table.columns = [str(y) for y in table.columns]
+    countries = panels.groupby("series")["n_countries"].first().rename("countries in panel")
+    return table.join(countries)
 
 
 def bootstrap_share(
