@@ -514,3 +514,47 @@ def test_composition_trend_specs(toy, toy_sex_age):
         units.set_index("iso3").loc["BBB", "num"] == 20
         and units.set_index("iso3").loc["BBB", "den"] == 100
     )
+
+
+# --------------------------------------------------------------------------- chapter 03
+def test_forced_criminality_series_keeps_the_last_edition_per_year():
+    from tiptrends.io import published
+
+    ids = F.FORCED_CRIMINALITY_IDS
+    points, series = F.forced_criminality_series(ids)
+    assert len(points) == len(ids)
+    assert series["year"].is_unique and series["year"].dtype.kind == "i"
+    # 2016 appears twice: the GLOTIP 2024 figure (listed last) is the series' point
+    assert series.set_index("year").loc[2016, "value"] == published.published_value(ids[1])
+
+
+def test_bound_vs_published_and_verdict():
+    bound = pd.DataFrame({"year": [2016, 2018, 2020], "other_forms_pct": [9.0, 20.0, 5.0]})
+    series = pd.DataFrame({"year": [2016, 2018], "value": [1.0, 6.0]})
+    t = F.bound_vs_published(bound, series)
+    assert t["room (pp)"].to_dict() == {2016: 8.0, 2018: 14.0}
+    assert F.bound_verdict(t) == "above every published point"
+    below = F.bound_vs_published(bound, pd.DataFrame({"year": [2020], "value": [6.0]}))
+    assert F.bound_verdict(below) == "below at least one published point"
+
+
+def test_other_forms_carriers(toy):
+    t = F.other_forms_carriers(headline.form_counts(toy), 2022, top=2)
+    # 2022 other forms: AAA 10, BBB 20, DDD 100 (of 130)
+    assert t["iso3"].tolist() == ["DDD", "BBB"]
+    assert t.loc[0, "other forms share (%)"] == pytest.approx(50.0)
+    assert t.loc[0, "share of world other forms (%)"] == pytest.approx(100 * 100 / 130)
+
+
+def test_forms_by_sex_age_years_and_table():
+    rows = [
+        *sex_age("AAA", 2020, 10, 0, 0, 4, form=SEXUAL),
+        *sex_age("AAA", 2020, 0, 10, 0, 4, form=OTHER_FORMS),
+        *sex_age("AAA", 2022, 10, 0, 0, 1, form=SEXUAL),
+        *sex_age("AAA", 2022, 0, 10, 0, 3, form=OTHER_FORMS),
+    ]
+    by_year = F.forms_by_sex_age_years(pd.DataFrame(rows), [2020, 2022])
+    table = F.sex_age_form_table(by_year)
+    assert table.loc[(2020, "boys"), F.FORM_LABELS[OTHER_FORMS]] == pytest.approx(50.0)
+    assert table.loc[(2022, "boys"), F.FORM_LABELS[OTHER_FORMS]] == pytest.approx(75.0)
+    assert table.loc[(2022, "boys"), F.FORM_LABELS[FORCED_LABOUR]] == pytest.approx(0.0)

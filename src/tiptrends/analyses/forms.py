@@ -154,6 +154,23 @@ DECOMPOSITION_PARTS: dict[str, str] = {
 }
 """Columns of :func:`decomposition_table` that split a change, and their labels."""
 
+FORCED_CRIMINALITY_IDS = (
+    "glotip2022_forced_criminality_share_2016_pct",
+    "glotip2024_forced_criminality_share_2016_pct",
+    "glotip2022_forced_criminality_share_2018_pct",
+    "glotip2020_forced_criminality_share_2018_pct",
+    "glotip2022_forced_criminality_share_2020_pct",
+    "glotip2024_forced_criminality_share_2022_pct",
+)
+"""Published forced-criminality shares (ids in ``data/published/figures.csv``); where two
+editions give the same year, the later one in this order is the series' point."""
+
+OTHER_FORMS_REGION_YEARS = range(2014, LATEST_YEAR + 1)
+"""Years of chapter 03's regional "other forms" series."""
+
+SEX_AGE_YEARS = (2018, 2020, 2022)
+"""Years of chapter 03's forms by sex and age (the years of published forced-criminality points)."""
+
 SENSITIVITY_YEARS = (BASE_YEAR, LATEST_YEAR)
 """Years the sensitivity figures of chapters 02 and 08 use."""
 
@@ -883,6 +900,114 @@ def other_forms_upper_bound(
     return out[["group", "year", "other_forms_pct", "n_countries", "n_victims"]]
 
 
+def forced_criminality_series(
+    ids: Sequence[str] = FORCED_CRIMINALITY_IDS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The published forced-criminality shares, and the series they make.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        Published figure ids, ordered so that the preferred edition of a year comes last.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Every published point (``year`` as text, ``share (%), edition, source``), and the
+        series: one ``year`` (int), ``value`` row per year, the last id of that year.
+    """
+    table = published.published_table(list(ids))
+    editions = published.load_published().set_index("figure_id").loc[list(ids), "edition"]
+    points = pd.DataFrame(
+        {
+            "year": table["year"].astype(str).to_numpy(),
+            "share (%)": table["value"].to_numpy(),
+            "edition": editions.to_numpy(),
+            "source": table["citation"].to_numpy(),
+        }
+    )
+    series = points.drop_duplicates("year", keep="last")[["year", "share (%)"]]
+    series = series.rename(columns={"share (%)": "value"}).astype({"year": int})
+    return points, series.reset_index(drop=True)
+
+
+def bound_vs_published(bound: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The "other forms" upper bound beside each published forced-criminality point.
+
+    Parameters
+    ----------
+    bound : DataFrame
+        :func:`other_forms_upper_bound` for the world (``year, other_forms_pct``).
+    series : DataFrame
+        ``year, value``: the published series (:func:`forced_criminality_series`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by year: ``forced criminality, published (%)``, ``other forms, data (%)``
+        and ``room (pp)``, the bound minus the published point (negative when the bound
+        lies below it).
+    """
+    both = series.merge(bound[["year", "other_forms_pct"]], on="year").set_index("year")
+    both["room"] = both["other_forms_pct"] - both["value"]
+    return both.rename(
+        columns={
+            "value": "forced criminality, published (%)",
+            "other_forms_pct": "other forms, data (%)",
+            "room": "room (pp)",
+        }
+    )
+
+
+def bound_verdict(comparison: pd.DataFrame) -> str:
+    """Whether the bound holds: ``"above every published point"`` when the "other forms"
+    share is at least the published forced-criminality share in every year of
+    :func:`bound_vs_published`, else ``"below at least one published point"``."""
+    above = bool((comparison["room (pp)"] >= 0).all())
+    return "above every published point" if above else "below at least one published point"
+
+
+def other_forms_carriers(
+    counts: pd.DataFrame, year: int = LATEST_YEAR, *, top: int = 10
+) -> pd.DataFrame:
+    """The countries with the most "other forms" victims in a year.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`tiptrends.methods.headline.form_counts`.
+    year : int
+        Year.
+    top : int
+        Rows kept.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, other forms, victims with known form, other forms share (%)`` and
+        ``share of world other forms (%)`` (of all reporting countries' "other forms"
+        victims), largest first.
+    """
+    t = counts[counts["year"] == year].copy()
+    other = t[OTHER_FORMS].fillna(0)
+    t["known"] = t[list(FORMS)].sum(axis=1)
+    t["share"] = 100 * other / t["known"]
+    t["world"] = 100 * other / t[OTHER_FORMS].sum()
+    t = t.sort_values(OTHER_FORMS, ascending=False).head(top)
+    return (
+        t[["iso3", "country", OTHER_FORMS, "known", "share", "world"]]
+        .reset_index(drop=True)
+        .rename(
+            columns={
+                OTHER_FORMS: "other forms",
+                "known": "victims with known form",
+                "share": "other forms share (%)",
+                "world": "share of world other forms (%)",
+            }
+        )
+    )
+
+
 def forms_by_sex_age(
     df: pd.DataFrame,
     years: Iterable[int],
@@ -948,6 +1073,29 @@ def forms_by_sex_age(
                 }
             )
     return pd.DataFrame(rows, columns=["sex_age", "form", "share_pct", "n_countries", "n_victims"])
+
+
+def forms_by_sex_age_years(
+    df: pd.DataFrame, years: Iterable[int] = SEX_AGE_YEARS, *, suppressed: Policy = "exclude"
+) -> pd.DataFrame:
+    """:func:`forms_by_sex_age` for each year separately, stacked.
+
+    Returns
+    -------
+    DataFrame
+        ``year, sex_age, form, share_pct, n_countries, n_victims``.
+    """
+    frames = [forms_by_sex_age(df, [y], suppressed=suppressed).assign(year=y) for y in years]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["year", *[c for c in out.columns if c != "year"]]]
+
+
+def sex_age_form_table(by_year: pd.DataFrame) -> pd.DataFrame:
+    """(year, sex x age group) x form shares (%) of :func:`forms_by_sex_age_years`."""
+    table = by_year.pivot(index=["year", "sex_age"], columns="form", values="share_pct")
+    table = table.reindex(columns=list(FORMS)).rename(columns=FORM_LABELS)
+    table.columns.name = None
+    return table.rename_axis(index=["year", "group"])
 
 
 # --------------------------------------------------------------------------- composition
