@@ -1099,6 +1099,17 @@ def sex_age_form_table(by_year: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- composition
+def _known_units(
+    counts: pd.DataFrame,
+    numerator: Sequence[str] | str,
+    years: Iterable[int],
+    known: Sequence[str] | None,
+) -> pd.DataFrame:
+    """Share inputs (``iso3, year, num, den``) of ``years`` over victims with a known category."""
+    num = [numerator] if isinstance(numerator, str) else list(numerator)
+    return share_inputs(counts[counts["year"].isin(list(years))], num, "known", known)
+
+
 def decompose_share(
     counts: pd.DataFrame,
     numerator: Sequence[str] | str,
@@ -1126,8 +1137,7 @@ def decompose_share(
         See :func:`tiptrends.methods.decomposition.shift_share`; ``within + composition`` equals
         the change in the pooled share over victims with a known category.
     """
-    num = [numerator] if isinstance(numerator, str) else list(numerator)
-    units = share_inputs(counts[counts["year"].isin([y0, y1])], num, "known", known)
+    units = _known_units(counts, numerator, [y0, y1], known)
     a = units[units["year"] == y0].set_index("iso3")
     b = units[units["year"] == y1].set_index("iso3")
     return shift_share(a["num"], a["den"], b["num"], b["den"])
@@ -1228,8 +1238,7 @@ def balanced_shares(
         window year.
     """
     window = sorted({int(y) for y in years})
-    num = [numerator] if isinstance(numerator, str) else list(numerator)
-    units = share_inputs(counts[counts["year"].isin(window)], num, "known", known)
+    units = _known_units(counts, numerator, window, known)
     n_years = units.groupby("iso3")["year"].nunique()
     members = n_years.index[n_years == len(window)]
     units = units[units["iso3"].isin(members)]
@@ -1314,8 +1323,7 @@ def bootstrap_share(
     BootstrapResult
         In percent.
     """
-    num = [numerator] if isinstance(numerator, str) else list(numerator)
-    units = share_inputs(counts[counts["year"] == year], num, "known", known)
+    units = _known_units(counts, numerator, [year], known)
 
     def pooled(t: pd.DataFrame) -> float:
         return float(100 * t["num"].sum() / t["den"].sum())

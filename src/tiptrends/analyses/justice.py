@@ -410,32 +410,36 @@ def pooled_and_median(ratio: pd.DataFrame, *, from_year: int = PLOT_FROM) -> pd.
     return ratio_series({"Pooled": ratio, "Median of countries": median}, from_year=from_year)
 
 
+def _side_by_side(
+    tables: Mapping[str, pd.DataFrame], columns: Mapping[str, str], from_year: int
+) -> pd.DataFrame:
+    """Yearly tables joined by year, each column named ``"<label>: <name>"``.
+
+    ``columns`` maps a column of every table (which has a ``year`` column) to its name.
+    """
+    parts = []
+    for label, t in tables.items():
+        part = t[t["year"] >= from_year].set_index("year")[list(columns)]
+        part.columns = [f"{label}: {name}" for name in columns.values()]
+        parts.append(part)
+    return pd.concat(parts, axis=1)
+
+
 def attrition_table(
     ratios: Mapping[str, pd.DataFrame], *, from_year: int = TABLE_FROM
 ) -> pd.DataFrame:
     """Matched ratios side by side per year: countries, pooled ratio and median country ratio.
 
-    Parameters
-    ----------
-    ratios : mapping of str to DataFrame
-        Label -> :func:`matched_ratio`.
-    from_year : int
-        First year kept.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by year; columns ``"<label>: countries"``, ``"<label>: pooled"`` and
-        ``"<label>: median country"``.
+    ``ratios`` maps a label to a :func:`matched_ratio` result; the columns are
+    ``"<label>: countries"``, ``"<label>: pooled"`` and ``"<label>: median country"``,
+    indexed by year from ``from_year``.
     """
-    parts = []
-    for label, r in ratios.items():
-        t = r[r["year"] >= from_year].set_index("year")[
-            ["n_countries", "ratio", "median_country_ratio"]
-        ]
-        t.columns = [f"{label}: countries", f"{label}: pooled", f"{label}: median country"]
-        parts.append(t)
-    return pd.concat(parts, axis=1)
+    names = {
+        "n_countries": "countries",
+        "ratio": "pooled",
+        "median_country_ratio": "median country",
+    }
+    return _side_by_side(ratios, names, from_year)
 
 
 def conviction_changes(
@@ -577,24 +581,10 @@ def sex_of_persons(
 def sex_table(shares: Mapping[str, pd.DataFrame], *, from_year: int = TABLE_FROM) -> pd.DataFrame:
     """Women's share (%) and the number of countries per year for several groups of persons.
 
-    Parameters
-    ----------
-    shares : mapping of str to DataFrame
-        Label -> :func:`sex_of_persons`.
-    from_year : int
-        First year kept.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by year; ``"<label>: women (%)"`` and ``"<label>: countries"`` per label.
+    ``shares`` maps a label to a :func:`sex_of_persons` result; the columns are
+    ``"<label>: women (%)"`` and ``"<label>: countries"``, indexed by year from ``from_year``.
     """
-    parts = []
-    for label, t in shares.items():
-        part = t[t["year"] >= from_year].set_index("year")[["female_pct", "n_countries"]]
-        part.columns = [f"{label}: women (%)", f"{label}: countries"]
-        parts.append(part)
-    return pd.concat(parts, axis=1)
+    return _side_by_side(shares, {"female_pct": "women (%)", "n_countries": "countries"}, from_year)
 
 
 # --------------------------------------------------------------------------- CTDC
