@@ -1050,7 +1050,8 @@ def forms_by_sex_age(
             wide=False,
         )
         parts.append(long.assign(form=form))
-    long = pd.concat(parts, ignore_index=True)
+    # a form nobody reports by sex x age adds no row (and would only blur the dtypes)
+    long = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
     long = long[long["year"].isin(years) & long["count"].notna()]
     rows = []
     for g in groups:
