@@ -1,18 +1,30 @@
 # tiptrends: `make report` builds the data and the HTML site; `make test` runs every test.
 # Both create .venv with the package on first use (needs only Python >= 3.11 and pip).
 
+# Paths may contain spaces: every path is quoted in recipes, and none goes through make's
+# word functions (abspath, wildcard), which split at spaces.
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
+VENV   ?= .venv
+BIN    ?= $(VENV)/bin
 STAMP  := $(VENV)/.tiptrends-installed
 KERNEL := tiptrends
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+# absolute .venv (ipykernel and JupyterLab need it); CURDIR is the project folder
+VENV_ABS := $(if $(filter /%,$(firstword $(VENV))),$(VENV),$(CURDIR)/$(VENV))
+
+# `make ... BIN=<folder>` uses the tiptrends already installed there and skips creating .venv
+# (tests run `make data` in a scratch copy with the project's environment this way).
+ifeq ($(origin BIN), command line)
+SETUP_STAMP :=
+else
+SETUP_STAMP := $(STAMP)
+endif
 
 # Use the local read-only mirror of the raw files when it exists (see data/sources.toml).
-MIRROR := $(abspath ../shared/data/raw)
+MIRROR := $(CURDIR)/../shared/data/raw
 ifeq ($(origin TIPTRENDS_DATA_MIRROR), undefined)
-ifneq ($(wildcard $(MIRROR)),)
-export TIPTRENDS_DATA_MIRROR := $(MIRROR)
+ifeq ($(shell test -d "$(MIRROR)" && echo yes),yes)
+export TIPTRENDS_DATA_MIRROR := $(shell cd "$(MIRROR)" && pwd)
 endif
 endif
 
@@ -23,45 +35,48 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data report test lint strip lab clean benchmark
+.PHONY: help setup data report test golden lint strip lab clean benchmark
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
+setup: $(SETUP_STAMP) ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --prefix $(abspath $(VENV)) --name $(KERNEL) --display-name "Python (tiptrends)" >/dev/null
-	@touch $(STAMP)
+	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
+	"$(BIN)/python" -m pip install --quiet --upgrade pip
+	"$(BIN)/python" -m pip install --quiet -e ".[dev]"
+	"$(BIN)/python" -m ipykernel install --prefix "$(VENV_ABS)" --name $(KERNEL) --display-name "Python (tiptrends)" >/dev/null
+	@touch "$(STAMP)"
 
 data: setup ## fetch and verify the raw files, build the curated tables
-	$(BIN)/tiptrends data fetch
-	$(BIN)/tiptrends data build
-	$(BIN)/tiptrends data info --strict
+	"$(BIN)/tiptrends" data fetch
+	"$(BIN)/tiptrends" data build
+	"$(BIN)/tiptrends" data info --strict
 
 report: data ## build the data and render the notebooks to _build/html/
 	$(BIN)/tiptrends render --jobs $(JOBS)
-	@echo "site: $(abspath _build/html/index.html)"
+	@echo "site: $(CURDIR)/_build/html/index.html"
 
 test: data ## run the whole test suite (helpers, readers, notebooks, reproduction)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
+golden: data ## render, show every recorded number that changed, rewrite tests/golden/results.json
+	"$(BIN)/python" -m tests.test_golden --update --jobs $(JOBS)
+
 lint: setup ## ruff on the package, tests, benchmarks and notebooks
-	$(BIN)/ruff check src tests benchmarks notebooks
+	"$(BIN)/ruff" check src tests benchmarks notebooks
 
 strip: setup ## store notebooks without outputs and with the project kernel
-	$(BIN)/tiptrends strip
+	"$(BIN)/tiptrends" strip
 
 lab: setup ## JupyterLab with the "tiptrends" kernel
-	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
-	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(BIN)/jupyter lab notebooks/
+	"$(BIN)/python" -m pip install --quiet -e ".[dev,lab]"
+	JUPYTER_PATH="$(VENV_ABS)/share/jupyter" "$(BIN)/jupyter" lab notebooks/
 
 benchmark: data ## print the data-layer and render benchmarks
-	$(BIN)/python benchmarks/data_layer.py
-	$(BIN)/python benchmarks/render.py
+	"$(BIN)/python" benchmarks/data_layer.py
+	"$(BIN)/python" benchmarks/render.py
 
 clean: ## remove the build, the curated tables and caches (keeps .venv and data/raw)
 	rm -rf _build data/curated .pytest_cache .ruff_cache .hypothesis
