@@ -7,7 +7,7 @@ binomial / Poisson likelihoods on counts of this size.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -299,28 +299,67 @@ class BootstrapResult:
     seed: int | None
 
 
+COPY_SEPARATOR = "#"
+"""Separator of a relabelled bootstrap copy: the second draw of ``PAK`` is ``PAK#2``."""
+
+
+def original_label(label: str) -> str:
+    """The country code of a relabelled bootstrap copy (``"PAK#2"`` -> ``"PAK"``)."""
+    return str(label).split(COPY_SEPARATOR, 1)[0]
+
+
+def relabelled_lookup(lookup: pd.Series, labels: pd.Series | pd.Index | np.ndarray) -> pd.Series:
+    """Extend a lookup by country code to the relabelled copies of a bootstrap sample.
+
+    Parameters
+    ----------
+    lookup : Series
+        Values by country code (e.g. population by iso3).
+    labels : array-like
+        Country labels of a sample (``"PAK"``, ``"PAK#2"``...).
+
+    Returns
+    -------
+    Series
+        ``lookup`` plus one entry per relabelled copy, holding its original's value (a
+        copy of a country absent from ``lookup`` stays absent).
+    """
+    extra = {}
+    for label in pd.unique(np.asarray(labels, dtype=object)):
+        base = original_label(label)
+        if label != base and base in lookup.index:
+            extra[label] = lookup[base]
+    if not extra:
+        return lookup
+    return pd.concat([lookup, pd.Series(extra, dtype=lookup.dtype)])
+
+
 def bootstrap_countries(
     counts: pd.DataFrame,
-    func: Callable[[pd.DataFrame], float],
+    func: Callable[..., float],
     n_boot: int = 1000,
     seed: int | None = 0,
     *,
     alpha: float = 0.05,
     column: str = "iso3",
+    lookups: Mapping[str, pd.Series] | None = None,
 ) -> BootstrapResult:
     """Bootstrap a figure by resampling countries with replacement.
 
     All rows of a drawn country come along (all its years and categories). A country
     drawn k times appears k times, its copies relabelled ``ISO#2``, ``ISO#3``... so that
-    functions keyed on iso3 treat them as distinct countries (lookups by iso3, e.g.
-    population weights, do not find relabelled copies).
+    functions keyed on iso3 treat them as distinct countries. Values looked up by country
+    code (population weights, regions...) must then be found for the copies too: pass them
+    as ``lookups`` and ``func`` receives them, extended to the copies by
+    :func:`relabelled_lookup`, as keyword arguments (``func(sample, population=...)``).
+    A lookup captured inside ``func`` instead would miss every copy.
 
     Parameters
     ----------
     counts : DataFrame
         Any table with a country column.
     func : callable
-        ``func(table) -> float``.
+        ``func(table) -> float``, or ``func(table, **lookups) -> float``.
     n_boot : int
         Number of replicates.
     seed : int or None
@@ -329,18 +368,22 @@ def bootstrap_countries(
         Interval level ``1 - alpha`` (percentile method).
     column : str
         Country column.
+    lookups : mapping of str to Series, optional
+        Values by country code passed to ``func`` as keyword arguments, extended to the
+        relabelled copies of each replicate.
 
     Returns
     -------
     BootstrapResult
     """
+    lookups = dict(lookups or {})
     rng = np.random.default_rng(seed)
     codes, units = pd.factorize(counts[column])
     order = np.argsort(codes, kind="stable")
     sizes = np.bincount(codes, minlength=len(units))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     labels = np.asarray(units, dtype=object)
-    est = float(func(counts))
+    est = float(func(counts, **lookups))
     draws = np.empty(n_boot)
     for k in range(n_boot):
         pick = np.sort(rng.integers(0, len(units), len(units)))
@@ -354,7 +397,8 @@ def bootstrap_countries(
         ]
         sample = counts.iloc[idx].copy()
         sample[column] = np.repeat(np.asarray(names, dtype=object), sizes[pick])
-        draws[k] = float(func(sample.reset_index(drop=True)))
+        extended = {key: relabelled_lookup(v, sample[column]) for key, v in lookups.items()}
+        draws[k] = float(func(sample.reset_index(drop=True), **extended))
     finite = draws[np.isfinite(draws)]
     if finite.size:
         lo, hi = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
