@@ -81,6 +81,22 @@ def test_flags_both_directions_and_continuations(releases) -> None:
     assert list(f.columns) == list(V.FLAG_COLUMNS)
 
 
+def test_continuation_reach(releases) -> None:
+    current, earlier = releases
+    f = V.flagged_restatements(current, earlier, continuation="covered")
+    # the earlier release ends in 2021: 2022 values could not have been restated
+    assert list(zip(f["iso3"], f["year"], strict=True)) == [
+        ("AAA", 2019),
+        ("AAA", 2020),
+        ("AAA", 2021),
+        ("BBB", 2021),
+    ]
+    basis = V.report_basis(current, earlier, continuation="covered")
+    assert ((basis["iso3"] == "AAA") & (basis["year"] == 2022)).any()
+    with pytest.raises(ValueError, match="continuation"):
+        V.flagged_restatements(current, earlier, continuation="none")  # type: ignore[arg-type]
+
+
 def test_thresholds_are_both_required(releases) -> None:
     current, earlier = releases
     # CCC: 10x but only 900 more victims; with a lower minimum it is flagged
@@ -208,6 +224,15 @@ def test_real_validation_identities(repair, glotip_2025, glotip_2023) -> None:
     ):
         assert ok[(statement, "report_basis")]
         assert not ok[(statement, "current")]  # ... and fail on the current release
+    # the published 2022 total contradicts the rule: it fits the current release, whose
+    # Pakistan 2022 (26,539) the report basis removes as a continuation
+    assert ok[("victims_total_2022", "current")]
+    assert not ok[("victims_total_2022", "report_basis")]
+    covered = V.vintage_validation(current, earlier, continuation="covered")
+    covered = covered.set_index(["statement", "data"])["consistent"]
+    assert covered[("victims_total_2022", "report_basis")]
+    assert covered[("four_year_total", "report_basis")]
+    assert not covered[("forced_labour_main_form_2022_two_stage", "report_basis")]
     # GLOTIP 2022's "just under 50,000" in 2019: only without the repaired 2019 totals
     assert bool(ok[("glotip2022_total_2019", "report_basis")]) is (not repair)
     assert not ok[("glotip2022_total_2019", "current")]

@@ -24,7 +24,9 @@ intervals least favourable to a flag, so a flag is certain whatever the suppress
    earlier release does not hold at all belong to the restated series (the earlier release
    offers no value that would confirm them), and are flagged too (``"continuation"``). The
    run stops at the first later year the earlier release holds and the test of rule 1
-   passes (the two releases agree).
+   does not flag (the two releases agree). ``continuation="covered"`` (a sensitivity, not
+   the rule) also stops it after the earlier release's last year, keeping later years that
+   no earlier release could have shown.
 3. **Report basis.** The current release with every flagged country-year of the indicator
    removed (``replace="drop"``: all its rows, total and breakdowns), or replaced by the
    earlier release's rows where they exist (``replace="earlier"``: the value that was
@@ -58,6 +60,11 @@ from tiptrends.methods import aggregate
 from tiptrends.vocab import DIM_FORM, FORCED_LABOUR, FORMS, SEXUAL, TOTAL, VICTIMS
 
 Replace = Literal["drop", "earlier", "keep"]
+Continuation = Literal["all", "covered"]
+CONTINUATION_OPTIONS: tuple[str, ...] = ("all", "covered")
+"""``"all"``: a restated series continues through every later year the earlier release does
+not hold (rule 2); ``"covered"``: only through years up to the earlier release's last year
+(years after it, which no earlier release could have shown, are kept)."""
 REPLACE_OPTIONS: tuple[str, ...] = ("drop", "earlier", "keep")
 """``"drop"``: remove flagged country-years (the report basis); ``"earlier"``: use the
 earlier release's rows where it has them, else remove; ``"keep"``: the current release
@@ -105,6 +112,7 @@ def flagged_restatements(
     min_victims: float = DEFAULT_MIN_VICTIMS,
     indicator: str = VICTIMS,
     with_added: bool = False,
+    continuation: Continuation = "all",
 ) -> pd.DataFrame:
     """Country-years the data-vintage rule flags as restated after the earlier release.
 
@@ -122,6 +130,8 @@ def flagged_restatements(
         Also list country-years that only the current release holds, for a year the
         earlier release covers for some country, with a value of at least ``min_victims``
         (``rule == "added"``; for review only: the report basis keeps them).
+    continuation : {"all", "covered"}
+        How far rule 2 reaches, see :data:`CONTINUATION_OPTIONS`.
 
     Returns
     -------
@@ -136,9 +146,14 @@ def flagged_restatements(
         raise ValueError(f"ratio must exceed 1, got {ratio}")
     if min_victims < 0:
         raise ValueError(f"min_victims must be >= 0, got {min_victims}")
+    if continuation not in CONTINUATION_OPTIONS:
+        raise ValueError(
+            f"continuation must be one of {CONTINUATION_OPTIONS}, got {continuation!r}"
+        )
     _check_tables(current, earlier)
     cur = _total_bounds(current, indicator)
     old = _total_bounds(earlier, indicator)
+    last_year = int(old.index.get_level_values("year").max()) if len(old) else -1
     both = cur.join(old, how="inner", lsuffix="_c", rsuffix="_e")
     up_ratio = both["lo_c"] / both["hi_e"]
     down_ratio = both["lo_e"] / both["hi_c"]
@@ -164,7 +179,7 @@ def flagged_restatements(
                 run = str(t["direction"])
                 if run:
                     rows.append((iso3, year, run, "restatement", t["ratio"], t["difference"]))
-            elif run:
+            elif run and (continuation == "all" or year <= last_year):
                 rows.append((iso3, year, run, "continuation", np.nan, np.nan))
     flags = pd.DataFrame(rows, columns=["iso3", "year", "direction", "rule", "ratio", "difference"])
     if with_added:
@@ -202,6 +217,7 @@ def report_basis(
     min_victims: float = DEFAULT_MIN_VICTIMS,
     replace: Replace = "drop",
     indicator: str = VICTIMS,
+    continuation: Continuation = "all",
 ) -> pd.DataFrame:
     """The current release as a report prepared before it could have seen it.
 
@@ -215,6 +231,8 @@ def report_basis(
         See :data:`REPLACE_OPTIONS`. ``"keep"`` returns ``current`` unchanged.
     indicator : str
         Indicator the rule applies to; rows of other indicators are never touched.
+    continuation : {"all", "covered"}
+        See :data:`CONTINUATION_OPTIONS`.
 
     Returns
     -------
@@ -227,7 +245,12 @@ def report_basis(
     if replace == "keep":
         return current
     flags = flagged_restatements(
-        current, earlier, ratio=ratio, min_victims=min_victims, indicator=indicator
+        current,
+        earlier,
+        ratio=ratio,
+        min_victims=min_victims,
+        indicator=indicator,
+        continuation=continuation,
     )
     keys = pd.MultiIndex.from_frame(flags[["iso3", "year"]])
 
@@ -299,6 +322,7 @@ def vintage_validation(
     ratio: float = DEFAULT_RATIO,
     min_victims: float = DEFAULT_MIN_VICTIMS,
     replace: Replace = "drop",
+    continuation: Continuation = "all",
     published: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Check the rule on published statements it never used.
@@ -324,12 +348,14 @@ def vintage_validation(
       under" 50,000 and 47,000; read as ``0.9 * bound <= value < bound`` (within 10%).
     * ``glotip2022_change_2019_2020``: -11% (open sets, the plain sums), consistent within
       5 percentage points.
+    * ``victims_total_2022``: the plain sum of 2022 country totals against the larger of the
+      two published 2022 totals (74,785), consistent within 5%.
 
     Parameters
     ----------
     current, earlier : DataFrame
         Curated tables (exclusions applied beforehand if wanted).
-    ratio, min_victims, replace
+    ratio, min_victims, replace, continuation
         The rule, see :func:`report_basis`.
     published : dict, optional
         Published values by key (defaults from the published-figures file).
@@ -346,9 +372,17 @@ def vintage_validation(
         "glotip2022_total_2019": published_value("glotip2022_victims_total_2019"),
         "glotip2022_total_2020": published_value("glotip2022_victims_total_2020"),
         "glotip2022_change_2019_2020": published_value("glotip2022_victims_change_2019_2020_pct"),
+        "victims_total_2022": published_value("glotip2024_victims_total_2022_alt_efe"),
     }
     pub.update(published or {})
-    basis = report_basis(current, earlier, ratio=ratio, min_victims=min_victims, replace=replace)
+    basis = report_basis(
+        current,
+        earlier,
+        ratio=ratio,
+        min_victims=min_victims,
+        replace=replace,
+        continuation=continuation,
+    )
     versions = {"current": current, "report_basis": basis, "earlier": earlier}
     rows: list[dict[str, object]] = []
 
@@ -378,6 +412,8 @@ def vintage_validation(
             pub["four_year_total"] + 1,
         )
         add("victims_2021_over", data, _year_total(t, (2021,)), over, over + step)
+        total22 = pub["victims_total_2022"]
+        add("victims_total_2022", data, _year_total(t, (2022,)), 0.95 * total22, 1.05 * total22)
         for method in ("pooled", "mean", "two_stage"):
             s = _form_shares(t, 2022, method)
             add(
