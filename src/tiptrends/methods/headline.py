@@ -141,8 +141,15 @@ def form_share_pct(
     float
         Percentage (NaN if no country enters).
     """
-    counts = form_counts(df[df["year"] == year], suppressed=suppressed)
-    return 100 * aggregate_share(_restrict(counts, countries), category, denominator, method).share
+    t = form_share_by_year(
+        df[df["year"] == year],
+        category,
+        suppressed=suppressed,
+        denominator=denominator,
+        method=method,
+        countries=countries,
+    )
+    return float(t["share_pct"].iloc[0]) if len(t) else float("nan")
 
 
 def children_share_by_year(
@@ -252,9 +259,30 @@ def form_share_by_year(
     *,
     suppressed: Policy = "exclude",
     denominator: Denominator = "known",
+    method: Method = "pooled",
     countries: Iterable[str] | None = None,
+    **weights: pd.Series,
 ) -> pd.DataFrame:
-    """Pooled share (%) of victims of one form (or several) per year.
+    """Share (%) of victims of one form (or several) per year.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table.
+    category : str or sequence of str
+        Form(s) in the numerator.
+    years : iterable of int, optional
+        Years to keep (default all).
+    suppressed : str
+        Suppression policy.
+    denominator : {"known", "all"}
+        Victims with a known form, or the country total.
+    method : {"pooled", "mean", "weighted", "two_stage"}
+        Aggregation across countries (:func:`tiptrends.methods.aggregate.aggregate_share`).
+    countries : iterable of str, optional
+        Restrict to these ISO3 codes.
+    **weights
+        ``weights``, ``region_weights`` or ``population`` for the weighted methods.
 
     Returns
     -------
@@ -265,7 +293,7 @@ def form_share_by_year(
     counts = form_counts(df, suppressed=suppressed)
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
-    res = aggregate_share(_restrict(counts, countries), category, denominator, "pooled")
+    res = aggregate_share(_restrict(counts, countries), category, denominator, method, **weights)
     return _percent_by_year(res.by_year)
 
 
