@@ -94,9 +94,11 @@ def test_form_share_pct_pooled_known(toy):
 
 def test_form_change_pct_reads_absent_forms_as_zero(toy):
     # matched AAA+BBB: 30+20=50 -> 50+70=120; CCC had no forced-labour row: zero, not missing
-    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022) == pytest.approx(140.0)
+    assert headline.form_change_pct(
+        toy, FORCED_LABOUR, 2019, 2022, panel="matched"
+    ) == pytest.approx(140.0)
     # unmatched: 2019 AAA+BBB+CCC = 50, 2022 = 220
-    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022, matched=False) == pytest.approx(
+    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022, panel="open") == pytest.approx(
         340.0
     )
 

@@ -108,8 +108,13 @@ def test_trend_change_known_answer(toy):
         P.trend_change(toy, 2022, 2019)
 
 
-def test_change_by_country_set(toy):
-    t = P.change_by_country_set(toy, 2019, 2022)
+def test_panel_changes_trend_and_sensitivity_sets(toy):
+    t = P.panel_changes(toy, 2019, 2022)
+    assert list(t.index) == list(P.PANEL_KINDS)
+    assert P.change_pct(toy, 2019, 2022) == pytest.approx(60.0)
+    assert P.change_pct(toy, 2019, 2022, panel="balanced") == pytest.approx(30.0)
+    with pytest.raises(ValueError, match="panel must be one of"):
+        P.change_pct(toy, 2019, 2022, panel="closed")
     assert t.loc["trend", "pct_change"] == pytest.approx(60.0)
     assert t.loc["matched", "pct_change"] == pytest.approx(100 * (210 / 110 - 1))
     assert t.loc["balanced", "pct_change"] == pytest.approx(30.0)

@@ -240,3 +240,17 @@ def test_real_validation_identities(repair, glotip_2025, glotip_2023) -> None:
     for m in ("pooled", "mean", "two_stage"):
         key = f"forced_labour_main_form_2022_{m}"
         assert v.loc[(key, "report_basis"), "value"] > v.loc[(key, "current"), "value"]
+
+
+def test_data_bases_switches(glotip_2025, glotip_2023):
+    from tiptrends.methods.vintage import data_bases
+
+    b = data_bases(glotip_2025, glotip_2023)
+    flagged = set(zip(b.flags["iso3"], b.flags["year"], strict=True))
+    assert flagged == {("PAK", 2019), ("PAK", 2020), ("PAK", 2021), ("PAK", 2022)}
+    basis_pak = b.report_basis[(b.report_basis["iso3"] == "PAK") & (b.report_basis["year"] >= 2019)]
+    assert basis_pak[basis_pak["indicator"] == "Detected trafficking victims"].empty
+    off = data_bases(glotip_2025, glotip_2023, vintage=False)
+    assert off.flags.empty and len(off.report_basis) == len(off.current_release)
+    no_repair = data_bases(glotip_2025, glotip_2023, repair=False)
+    assert len(no_repair.current_release) < len(b.current_release)

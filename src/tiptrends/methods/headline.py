@@ -30,7 +30,7 @@ from tiptrends.methods.aggregate import (
     aggregate_share,
     country_year_counts,
 )
-from tiptrends.methods.panels import pct_change
+from tiptrends.methods.panels import TREND_PANEL, change_pct
 from tiptrends.vocab import DIM_FORM, DIM_TOTAL, FORMS, SEX_AGE_GROUPS, TOTAL, VICTIMS
 
 CHILD_GROUPS = ("girls", "boys")
@@ -160,6 +160,7 @@ def children_share_by_year(
     countries: Iterable[str] | None = None,
     denominator: Denominator = "known",
     method: Method = "pooled",
+    form_fallback: bool = True,
     **weights: pd.Series,
 ) -> pd.DataFrame:
     """Share (%) of children (girls + boys) among detected victims, per year.
@@ -179,6 +180,9 @@ def children_share_by_year(
         base) or the country's own total.
     method : {"pooled", "mean", "weighted", "two_stage"}
         Aggregation across countries (:func:`tiptrends.methods.aggregate.aggregate_share`).
+    form_fallback : bool
+        Take the split from the form x sex x age cells where a country-year has no
+        all-forms split (see :func:`sex_age_counts`).
     **weights
         ``weights``, ``region_weights`` or ``population`` for the weighted methods.
 
@@ -188,7 +192,7 @@ def children_share_by_year(
         ``year, share_pct, n_countries, n_victims`` over the countries reporting a
         sex x age breakdown that year.
     """
-    counts = sex_age_counts(df, suppressed=suppressed)
+    counts = sex_age_counts(df, suppressed=suppressed, form_fallback=form_fallback)
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
     res = aggregate_share(
@@ -210,12 +214,13 @@ def children_share_pct(
     countries: Iterable[str] | None = None,
     denominator: Denominator = "known",
     method: Method = "pooled",
+    form_fallback: bool = True,
     **weights: pd.Series,
 ) -> float:
     """Share (%) of children (girls + boys) among detected victims in one year.
 
     The one path to the children's share: :func:`children_share_by_year` for one year
-    (see it for ``denominator``, ``method`` and ``weights``).
+    (see it for ``denominator``, ``method``, ``form_fallback`` and ``weights``).
 
     Parameters
     ----------
@@ -239,6 +244,7 @@ def children_share_pct(
         countries=countries,
         denominator=denominator,
         method=method,
+        form_fallback=form_fallback,
         **weights,
     )
     return float(t["share_pct"].iloc[0]) if len(t) else float("nan")
@@ -304,7 +310,7 @@ def form_change_pct(
     y1: int,
     *,
     suppressed: Policy = "exclude",
-    matched: bool = True,
+    panel: str = TREND_PANEL,
     countries: Iterable[str] | None = None,
 ) -> float:
     """Percentage change in detected victims of one form between two years.
@@ -319,9 +325,10 @@ def form_change_pct(
         Base and comparison years.
     suppressed : str
         Suppression policy.
-    matched : bool
-        Only countries reporting the form breakdown in both years (True) or all reporters
-        of each year (False).
+    panel : str
+        Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`): the pre-specified trend
+        panel (every country reporting the form breakdown in the window, gaps filled) or a
+        sensitivity set (``"matched"``: both years; ``"open"``: all reporters of each year).
     countries : iterable of str, optional
         Restrict to these ISO3 codes.
 
@@ -330,9 +337,9 @@ def form_change_pct(
     float
         Percentage change.
     """
-    counts = form_counts(df[df["year"].isin([y0, y1])], suppressed=suppressed)
+    counts = form_counts(df[df["year"].between(y0, y1)], suppressed=suppressed)
     v = _restrict(form_victims(counts, form), countries)
-    return pct_change(v, y0, y1, matched=matched, value=form).pct_change
+    return change_pct(v, y0, y1, value=form, panel=panel)
 
 
 def _victim_rows(df: pd.DataFrame) -> pd.DataFrame:

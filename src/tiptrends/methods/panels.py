@@ -256,12 +256,15 @@ def pct_change(
     )
 
 
-PANEL_KINDS: tuple[str, ...] = ("open", "matched", "balanced", "interpolated")
-"""Country sets compared by :func:`panel_changes`."""
+TREND_PANEL = "trend"
+"""The pre-specified country set of every change figure (see :func:`trend_change`)."""
+
+PANEL_KINDS: tuple[str, ...] = ("trend", "open", "matched", "balanced", "interpolated")
+"""Country sets compared by :func:`panel_changes`: the trend panel, then the sensitivity sets."""
 
 
 def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.DataFrame:
-    """Change of the pooled total between two years on four country sets.
+    """Change of the pooled total between two years on the trend panel and four other sets.
 
     Parameters
     ----------
@@ -276,14 +279,17 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
     -------
     DataFrame
         Index ``panel`` (:data:`PANEL_KINDS`): ``total_y0, total_y1, n_y0, n_y1,
-        pct_change``. ``open``: every reporter of each year; ``matched``: countries with a
-        value in both years; ``balanced``: countries with a value in every year y0..y1;
-        ``interpolated``: :func:`tiptrends.methods.country_set` with kind
+        pct_change``. ``trend``: the pre-specified trend panel (:func:`trend_change`: every
+        country reporting in the window, gaps filled); ``open``: every reporter of each year;
+        ``matched``: countries with a value in both years; ``balanced``: countries with a
+        value in every year y0..y1; ``interpolated``: :func:`country_set` with kind
         ``"interpolated"`` (needs both endpoints, so its endpoint change equals the matched
         one; it differs only for the inner years).
     """
     ch = pct_change(counts, y0, y1, matched=True, value=value)
+    tr = trend_change(counts, y0, y1, value)
     rows = {
+        "trend": (tr.total_y0, tr.total_y1, tr.n_countries, tr.n_countries),
         "open": (ch.unmatched_total_y0, ch.unmatched_total_y1, ch.n_y0, ch.n_y1),
         "matched": (ch.total_y0, ch.total_y1, ch.n_countries, ch.n_countries),
     }
@@ -299,6 +305,32 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_change"] = 100.0 * (out["total_y1"] / out["total_y0"].replace(0.0, np.nan) - 1.0)
     return out
+
+
+def change_pct(
+    counts: pd.DataFrame, y0: int, y1: int, value: str | None = None, panel: str = TREND_PANEL
+) -> float:
+    """Percentage change of a pooled count between two years on one country set.
+
+    The one function behind every change figure of the collection: ``panel`` is the
+    pre-specified trend panel unless a sensitivity asks for another set of
+    :data:`PANEL_KINDS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"iso3": ["A", "A", "B", "B"], "year": [2019, 2022, 2019, 2021],
+    ...                        "Total": [100.0, 150.0, 50.0, 70.0]})
+    >>> round(change_pct(counts, 2019, 2022), 2)   # B's 2022 carried from 2021: 220 / 150
+    46.67
+    >>> change_pct(counts, 2019, 2022, panel="matched")
+    50.0
+    """
+    if panel not in PANEL_KINDS:
+        raise ValueError(f"panel must be one of {PANEL_KINDS}, got {panel!r}")
+    if panel == TREND_PANEL:
+        return trend_change(counts, y0, y1, value).pct_change
+    return float(panel_changes(counts, y0, y1, value).loc[panel, "pct_change"])
 
 
 def panel_series(
@@ -391,40 +423,6 @@ def trend_change(counts: pd.DataFrame, y0: int, y1: int, value: str | None = Non
         filled_share_y1=ends[y1][2],
         panel=panel,
     )
-
-
-def change_by_country_set(
-    counts: pd.DataFrame, y0: int, y1: int, value: str | None = None
-) -> pd.DataFrame:
-    """The change on the trend panel and on the sensitivity sets, side by side.
-
-    Returns
-    -------
-    DataFrame
-        Index ``set`` (``trend``, ``open``, ``matched``, ``balanced``): ``pct_change``,
-        ``total_y0``, ``total_y1``, ``n_countries`` (for ``open``: reporters of ``y1``).
-    """
-    tr = trend_change(counts, y0, y1, value)
-    pc = pct_change(counts, y0, y1, value=value)
-    bal = country_set(counts, range(y0, y1 + 1), "balanced", value).values
-    b0 = float(bal.loc[bal["year"] == y0, "value"].sum())
-    b1 = float(bal.loc[bal["year"] == y1, "value"].sum())
-    rows = {
-        "trend": (tr.pct_change, tr.total_y0, tr.total_y1, tr.n_countries),
-        "open": (pc.unmatched_pct_change, pc.unmatched_total_y0, pc.unmatched_total_y1, pc.n_y1),
-        "matched": (pc.pct_change, pc.total_y0, pc.total_y1, pc.n_countries),
-        "balanced": (
-            100.0 * (b1 / b0 - 1.0) if b0 > 0 else float("nan"),
-            b0,
-            b1,
-            int(bal["iso3"].nunique()),
-        ),
-    }
-    out = pd.DataFrame.from_dict(
-        rows, orient="index", columns=["pct_change", "total_y0", "total_y1", "n_countries"]
-    )
-    out.index.name = "set"
-    return out
 
 
 MEASURES: tuple[str, ...] = (
@@ -526,7 +524,7 @@ def changes_against_published(
         if measure not in cache:
             cache[measure] = measure_counts(df, measure)
         c = cache[measure]
-        sets = change_by_country_set(c, y0, y1, "value")
+        sets = panel_changes(c, y0, y1, "value").loc[["trend", "open", "matched", "balanced"]]
         tr = trend_change(c, y0, y1, "value")
         pub = published_value(fid)
         rows.append(

@@ -50,11 +50,13 @@ continued in 2021) and Ukraine 2020 (1,680 -> 152, continued in 2021-2022), both
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from tiptrends.io.exclusions import apply_exclusions
 from tiptrends.io.published import published_value
 from tiptrends.methods import aggregate
 from tiptrends.vocab import DIM_FORM, FORCED_LABOUR, FORMS, SEXUAL, TOTAL, VICTIMS
@@ -432,4 +434,73 @@ def vintage_validation(
         add("glotip2022_change_2019_2020", data, 100 * (t20 / t19 - 1), ch - 5, ch + 5)
     return pd.DataFrame(
         rows, columns=["statement", "data", "value", "lower", "upper", "consistent"]
+    )
+
+
+@dataclass(frozen=True)
+class DataBases:
+    """The two data bases every reproduction is shown on.
+
+    Attributes
+    ----------
+    report_basis : DataFrame
+        The current release, exclusions applied (repaired from the earlier release where the
+        entry says so), without the post-report restatements of the vintage rule: what the
+        report could have seen. Reproduced figures are recorded on it.
+    current_release : DataFrame
+        The current release with the same exclusions and repairs, vintage rule off: what a
+        researcher should cite today (keys ending ``_current_release``).
+    earlier : DataFrame
+        The earlier release with its own exclusions.
+    flags : DataFrame
+        The country-years the vintage rule removed (:func:`flagged_restatements`).
+    exclusions : DataFrame
+        What the exclusions dropped or repaired in the current release
+        (:func:`tiptrends.io.exclusions.apply_exclusions`).
+    """
+
+    report_basis: pd.DataFrame
+    current_release: pd.DataFrame
+    earlier: pd.DataFrame
+    flags: pd.DataFrame
+    exclusions: pd.DataFrame
+
+
+def data_bases(
+    current: pd.DataFrame,
+    earlier: pd.DataFrame,
+    *,
+    vintage: bool = True,
+    repair: bool = True,
+    continuation: Continuation = "all",
+) -> DataBases:
+    """Exclusions, repairs and the vintage rule applied once, for a whole chapter.
+
+    Parameters
+    ----------
+    current, earlier : DataFrame
+        Curated GLOTIP tables of the current and the earlier release, as loaded (no
+        exclusions yet).
+    vintage : bool
+        Apply the vintage rule (switch: ``False`` makes the report basis the current release).
+    repair : bool
+        Repair totals from the earlier release where an exclusion entry says so, instead of
+        dropping the country-year (switch).
+    continuation : {"all", "covered"}
+        See :data:`CONTINUATION_OPTIONS` (``"covered"`` is a sensitivity, not the rule).
+
+    Returns
+    -------
+    DataBases
+    """
+    cur, report = apply_exclusions(current, earlier=earlier if repair else None)
+    old, _ = apply_exclusions(earlier)
+    flags = flagged_restatements(cur, old, continuation=continuation)
+    basis = report_basis(cur, old, continuation=continuation) if vintage else cur
+    return DataBases(
+        report_basis=basis,
+        current_release=cur,
+        earlier=old,
+        flags=flags if vintage else flags.iloc[0:0],
+        exclusions=report,
     )
