@@ -1581,3 +1581,165 @@ def revision_contributions(
     out = top.reset_index()
     out["share of net change (%)"] = 100 * out["contribution"] / r["contribution"].sum()
     return out
+
+
+# --- Chapter 10: the data basis of the report (vintage rule and trend panel validation) ---
+
+VINTAGE_RATIOS: tuple[float, ...] = (5.0, 10.0, 20.0, 50.0)
+"""Ratio thresholds of the vintage rule's sensitivity grid (the rule uses 10)."""
+
+VINTAGE_MIN_VICTIMS: tuple[float, ...] = (500.0, 1000.0, 2000.0, 5000.0)
+"""Minimum-difference thresholds of the vintage rule's sensitivity grid (the rule uses 1,000)."""
+
+VALIDATION_LABELS: dict[str, str] = {
+    "four_year_total": "2020-2022 total within the published 2020-2023 total (202,478)",
+    "victims_2021_over": '"over 50,000" victims in 2021',
+    "victims_total_2022": "2022 total within 5% of the published 74,785",
+    "forced_labour_main_form_2022_pooled": "forced labour ahead of sexual exploitation, 2022 (pooled)",
+    "forced_labour_main_form_2022_mean": "forced labour ahead of sexual exploitation, 2022 (mean)",
+    "forced_labour_main_form_2022_two_stage": "forced labour ahead of sexual exploitation, 2022 (two-stage)",
+    "glotip2022_total_2019": 'GLOTIP 2022: "just under 50,000" in 2019',
+    "glotip2022_total_2020": 'GLOTIP 2022: "just under 47,000" in 2020',
+    "glotip2022_change_2019_2020": "GLOTIP 2022: -11% from 2019 to 2020 (within 5 points)",
+}
+"""Readable statement of each published identity checked by ``vintage_validation``."""
+
+DATA_LABELS: dict[str, str] = {
+    "current": "current release",
+    "report_basis": "report basis",
+    "earlier": "2023 release",
+}
+"""Readable names of the data versions of ``vintage_validation``."""
+
+RULE_LABELS: dict[str, str] = {
+    "restatement": "restated",
+    "continuation": "continues a restated series",
+    "added": "added for a covered year (kept)",
+}
+"""Readable names of the vintage rule's flag kinds."""
+
+
+def vintage_flags_table(flags: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Flagged country-years of several runs of the vintage rule, one readable table.
+
+    Parameters
+    ----------
+    flags : mapping of str to DataFrame
+        Label of the run (e.g. ``"with exclusions"``) -> output of
+        :func:`tiptrends.methods.vintage.flagged_restatements`.
+
+    Returns
+    -------
+    DataFrame
+        country, year, 2023 release, current release, direction, flag, tables (the labels
+        of the runs that flag the country-year, joined by "; ").
+    """
+    rows = pd.concat([f.assign(tables=label) for label, f in flags.items()], ignore_index=True)
+    keys = ["country", "year", "value_earlier", "value_current", "direction", "rule"]
+    out = (
+        rows.groupby(keys, dropna=False, sort=False)["tables"]
+        .agg("; ".join)
+        .reset_index()
+        .sort_values(["country", "year"])
+    )
+    out["rule"] = out["rule"].map(RULE_LABELS)
+    out["year"] = out["year"].astype(str)
+    return out.rename(
+        columns={
+            "value_earlier": "2023 release",
+            "value_current": "current release",
+            "rule": "flag",
+        }
+    ).reset_index(drop=True)
+
+
+def threshold_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """Readable form of :func:`tiptrends.methods.vintage.threshold_sensitivity`."""
+    return pd.DataFrame(
+        {
+            "ratio at least": grid["ratio"].map(lambda r: f"{r:g}x"),
+            "difference at least": grid["min_victims"].map(lambda m: f"{m:,.0f}"),
+            "country-years flagged": grid["n_flagged"],
+            "flagged": grid["flagged"],
+            "same as the rule": grid["same_as_default"].map({True: "yes", False: "no"}),
+        }
+    )
+
+
+def validation_table(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Published identities against each data version, for one or more variants of the rule.
+
+    Parameters
+    ----------
+    runs : mapping of str to DataFrame
+        Label of the rule variant -> output of
+        :func:`tiptrends.methods.vintage.vintage_validation`.
+
+    Returns
+    -------
+    DataFrame
+        statement, data, then per variant the value (forced-labour lead in percentage
+        points, changes in %, totals in victims) and whether it is consistent ("yes"/"no").
+        The current release and the 2023 release do not depend on the variant.
+    """
+    parts = []
+    for label, v in runs.items():
+        value = v["value"].where(~v["statement"].str.startswith("forced_labour"), v["value"] * 100)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "statement": v["statement"].map(VALIDATION_LABELS),
+                    "data": v["data"].map(DATA_LABELS),
+                    f"value ({label})": value.round(1),
+                    f"consistent ({label})": v["consistent"].map({True: "yes", False: "no"}),
+                }
+            ).set_index(["statement", "data"])
+        )
+    return pd.concat(parts, axis=1).reset_index()
+
+
+def validation_value(validation: pd.DataFrame, statement: str, data: str) -> float:
+    """One value of :func:`tiptrends.methods.vintage.vintage_validation`'s table."""
+    hit = validation[(validation["statement"] == statement) & (validation["data"] == data)]
+    if len(hit) != 1:
+        raise KeyError(f"no single validation row for {statement!r} on {data!r}")
+    return float(hit["value"].iloc[0])
+
+
+PANEL_SET_LABELS: dict[str, str] = {
+    "trend": "trend panel",
+    "open": "open sets",
+    "matched": "matched countries",
+    "balanced": "balanced panel",
+}
+"""Readable names of the country sets of ``panels.changes_against_published``."""
+
+
+def mean_abs_gaps(changes: pd.DataFrame) -> pd.Series:
+    """Mean absolute gap to the published change (percentage points) of each country set."""
+    return pd.Series(
+        {s: float((changes[s] - changes["published"]).abs().mean()) for s in PANEL_SET_LABELS}
+    )
+
+
+def published_changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """Readable form of :func:`tiptrends.methods.panels.changes_against_published`."""
+    out = pd.DataFrame(
+        {
+            "measure": changes["measure"].str.replace("_", " "),
+            "years": changes["y0"].astype(str) + "-" + changes["y1"].astype(str),
+            "published (%)": changes["published"],
+        }
+    )
+    for s, label in PANEL_SET_LABELS.items():
+        out[f"{label} (%)"] = changes[s].round(1)
+    out["countries in the trend panel"] = changes["n_trend"]
+    return out
+
+
+def published_changes_by_data(changes: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`published_changes_table` of several data versions stacked, labelled by version."""
+    return pd.concat(
+        [published_changes_table(t).assign(data=label) for label, t in changes.items()],
+        ignore_index=True,
+    ).pipe(lambda t: t[["data", *t.columns.drop("data")]])
