@@ -20,13 +20,14 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from tiptrends.methods import aggregate, diagnostics, headline
-from tiptrends.methods.panels import PANEL_KINDS, panel_changes, panel_series
+from tiptrends.methods.panels import PANEL_KINDS, change_pct, panel_changes, panel_series
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -1743,3 +1744,75 @@ def published_changes_by_data(changes: Mapping[str, pd.DataFrame]) -> pd.DataFra
         [published_changes_table(t).assign(data=label) for label, t in changes.items()],
         ignore_index=True,
     ).pipe(lambda t: t[["data", *t.columns.drop("data")]])
+
+
+# --- Chapters 01 and 00: headline figures on a chosen data basis (rule switches) ---
+
+
+def victims_known_sex_age(data: pd.DataFrame, year: int = END_YEAR, panel: str = "trend") -> float:
+    """Victims of known sex and age (women + men + girls + boys) summed over countries.
+
+    ``panel`` is accepted for :func:`tiptrends.methods.sensitivity.rule_switches` and not
+    used: a level has no country set to choose.
+    """
+    return float(total_definitions(data, year).loc["known_sex_age", "value"])
+
+
+def victims_plain_total(data: pd.DataFrame, year: int = END_YEAR, panel: str = "trend") -> float:
+    """Plain sum of the country totals of one year ("<5" as missing); ``panel`` is not used."""
+    return float(total_definitions(data, year).loc["country_totals", "value"])
+
+
+def victims_change(data: pd.DataFrame, y0: int, y1: int = END_YEAR, panel: str = "trend") -> float:
+    """Change in detected victims from ``y0`` to ``y1`` (%) on one country set (default the
+    pre-specified trend panel, :data:`tiptrends.methods.panels.TREND_PANEL`)."""
+    return change_pct(aggregate.country_year_counts(data), y0, y1, panel=panel)
+
+
+def switch_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Round a :func:`tiptrends.methods.sensitivity.rule_switches` table for people (1 decimal)."""
+    return table.round(1).reset_index()
+
+
+def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
+    """Chapter 01's reproduced headlines as functions of the rule switches, ``data`` preset.
+
+    For :func:`tiptrends.methods.sensitivity.rule_switches`: a switch's ``data=`` replaces
+    the preset table, ``panel=`` the trend panel of the changes.
+    """
+    return {
+        "victims of known sex and age, 2022": partial(victims_known_sex_age, data=data),
+        "plain sum of country totals, 2022": partial(victims_plain_total, data=data),
+        "change 2019-2022 (%)": partial(victims_change, data=data, y0=2019),
+        "change 2020-2022 (%)": partial(victims_change, data=data, y0=2020),
+    }
+
+
+SENSITIVITY_PANELS: dict[str, str] = {
+    "matched countries": "matched",
+    "open sets": "open",
+    "balanced panel": "balanced",
+}
+"""Column label -> country set of the change sensitivity (the rule: the trend panel)."""
+
+
+def rule_switch_columns(
+    current_release: pd.DataFrame, no_repairs: pd.DataFrame
+) -> dict[str, dict[str, object]]:
+    """The switches of the collection's rules, one column each, for ``rule_switches``.
+
+    Parameters
+    ----------
+    current_release : DataFrame
+        The vintage rule off (``DataBases.current_release``).
+    no_repairs : DataFrame
+        The report basis with exclusions dropped instead of repaired
+        (``data_bases(..., repair=False).report_basis``).
+    """
+    columns: dict[str, dict[str, object]] = {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": current_release},
+        "no exclusion repairs": {"data": no_repairs},
+    }
+    columns.update({label: {"panel": p} for label, p in SENSITIVITY_PANELS.items()})
+    return columns
