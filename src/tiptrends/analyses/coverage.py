@@ -247,7 +247,8 @@ def change_influence(
     """Leave-one-country-out effect of each country on the y0 -> y1 percent change.
 
     The set is re-formed without the country exactly as :func:`panel_changes` forms it
-    (``interpolated`` gives the same endpoints as ``matched``).
+    (``interpolated`` gives the same endpoints as ``matched``; ``trend`` recomputes the
+    trend panel without each country).
 
     Parameters
     ----------
@@ -295,6 +296,19 @@ def change_influence(
 
     full = pc(t0, t1) if t0 > 0 else float("nan")
     without = pc((t0 - c0).replace(0.0, np.nan), t1 - c1)
+    if panel == "trend":
+        # the trend panel fills and carries values, so each country is left out and the
+        # panel re-formed (one recomputation per country)
+        in_window = set(obs["iso3"])
+        member0 = member1 = pd.Series(vals.index.isin(list(in_window)), index=vals.index)
+        full = change_pct(counts, y0, y1, value, panel="trend")
+        without = pd.Series(
+            [
+                change_pct(counts[counts["iso3"] != i], y0, y1, value, panel="trend")
+                for i in vals.index
+            ],
+            index=vals.index,
+        )
     out = pd.DataFrame(
         {
             "iso3": vals.index,
