@@ -44,14 +44,14 @@ is not reproduced fails (usually definitions, not arithmetic).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from tiptrends import vocab
 from tiptrends.io import published as published_figures
-from tiptrends.methods import aggregate, headline
+from tiptrends.methods import aggregate, headline, vintage
 from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
 
 REPRODUCED = "reproduced"
@@ -865,3 +865,104 @@ LEDGER_FOR_PEOPLE = {
     "see": "See",
 }
 """Ledger columns a reader sees, with their headings."""
+
+
+def computations_table(
+    report_basis: Evidence, current_release: Evidence, main_label: str
+) -> pd.DataFrame:
+    """The main computation and every alternative of one claim, on both data bases.
+
+    Parameters
+    ----------
+    report_basis, current_release : Evidence
+        The same claim computed on the report basis and on the current release.
+    main_label : str
+        Row label of the main computation.
+
+    Returns
+    -------
+    DataFrame
+        Index "Computation"; columns "Report basis", "Current release" (NaN where the
+        current release has no such alternative).
+
+    Examples
+    --------
+    >>> b = Evidence("x", "", CONSISTENT, 40.0, {"mean": 33.5})
+    >>> c = Evidence("x", "", REPRODUCED, 30.0, {"mean": 33.3})
+    >>> computations_table(b, c, "pooled").loc["mean"].tolist()
+    [33.5, 33.3]
+    """
+    rows = {main_label: (report_basis.main, current_release.main)}
+    for label, value in report_basis.alternatives.items():
+        rows[label] = (value, current_release.alternatives.get(label, math.nan))
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["Report basis", "Current release"]
+    )
+    return table.astype(float).rename_axis("Computation")
+
+
+def sensitivity_figures(
+    report_basis: pd.DataFrame, population: pd.Series
+) -> dict[str, Callable[..., float]]:
+    """The chapter's computed figures as functions of the rule switches.
+
+    Each function takes ``data`` (default ``report_basis``: all rules on) and
+    ``form_fallback`` (default True, see :func:`tiptrends.methods.headline.sex_age_counts`)
+    and returns the figure; figures that do not use a switch ignore it. For
+    :func:`tiptrends.methods.sensitivity.rule_switches`.
+
+    Parameters
+    ----------
+    report_basis : DataFrame
+        The report basis (:func:`tiptrends.methods.vintage.data_bases`).
+    population : Series
+        Population by ISO3 (for the population-weighted forced-labour share).
+    """
+
+    def victims(data: pd.DataFrame = report_basis, **_: object) -> float:
+        totals = aggregate.country_year_counts(data)
+        return float(totals.loc[totals["year"] == 2021, vocab.TOTAL].sum())
+
+    def children(
+        data: pd.DataFrame = report_basis, form_fallback: bool = True, **_: object
+    ) -> float:
+        return headline.children_share_pct(data, 2021, form_fallback=form_fallback)
+
+    def forced_labour(
+        data: pd.DataFrame = report_basis, method: str = "pooled", **_: object
+    ) -> float:
+        counts = aggregate.country_year_counts(data, dimension=vocab.DIM_FORM).query("year == 2022")
+        how, kwargs = aggregate.method_arguments(method, population, None)
+        return (
+            100 * aggregate.aggregate_share(counts, vocab.FORCED_LABOUR, method=how, **kwargs).share
+        )
+
+    return {
+        "Victims detected in 2021 (plain sum)": victims,
+        "Children among 2021 victims of known sex and age (%)": children,
+        "Forced labour, share of 2022 victims (%), pooled": forced_labour,
+        "Forced labour, share of 2022 victims (%), country shares weighted by population": (
+            lambda data=report_basis, **_: forced_labour(data, "weighted")
+        ),
+    }
+
+
+def rule_switch_arguments(
+    raw: pd.DataFrame, raw23: pd.DataFrame, bases: vintage.DataBases
+) -> dict[str, dict[str, object]]:
+    """The columns of the chapter's rule-switch table (label -> keyword arguments).
+
+    "all rules (main)" is the report basis; "vintage rule off (current release)" the current
+    release; "no exclusion repairs" drops the repaired country-years instead; "vintage rule,
+    years after 2021 kept" is the rule with ``continuation="covered"`` (Pakistan 2022 kept);
+    "no form fallback" reads the sex-and-age profile without the forms' cells.
+    """
+    return {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": bases.current_release},
+        "no exclusion repairs": {"data": vintage.data_bases(raw, raw23, repair=False).report_basis},
+        "vintage rule, years after 2021 kept": {
+            "data": vintage.data_bases(raw, raw23, continuation="covered").report_basis
+        },
+        "no form fallback": {"form_fallback": False},
+    }
