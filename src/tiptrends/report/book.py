@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tiptrends import paths
+from tiptrends.io.atomic import write_atomic
 from tiptrends.report.results import write_bytes_atomic, write_json_atomic
 
 #: Page-data key of the claims ledger (the content of ``claims.json``, see
@@ -158,14 +159,7 @@ def _link_or_copy_if_changed(src: Path, dst: Path) -> None:
             return
     except FileNotFoundError:
         pass
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copy2(src, tmp)
-    os.replace(tmp, dst)
+    write_atomic(dst, lambda tmp: shutil.copyfile(src, tmp))
 
 
 def book_files(nb_dir: Path) -> list[Path]:
@@ -671,9 +665,10 @@ def publish(built: Path, site: Path) -> None:
             shutil.copy2(s, d)
 
     shutil.copytree(built, new, copy_function=link)
+    # folders, not files: swapped by two renames (``old`` and then ``site`` are free)
     if site.exists():
-        os.replace(site, old)
-    os.replace(new, site)
+        os.rename(site, old)
+    os.rename(new, site)
     shutil.rmtree(old, ignore_errors=True)
 
 

@@ -627,13 +627,13 @@ def _promote(
         "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if executed.exists():
-        os.replace(executed, build / "executed" / f"{nb.stem}.ipynb")
+        write_bytes_atomic(build / "executed" / f"{nb.stem}.ipynb", executed.read_bytes())
     if res["failure"] is None:
         new = _figure_files(work / "figures")
         alt = _read_json(work / "figures" / "alt_text.json") or {}
         _remove_figures(build, set(old_figures) - {f.name for f in new})
         for f in new:
-            os.replace(f, build / "figures" / f.name)
+            write_bytes_atomic(build / "figures" / f.name, f.read_bytes())
         write_json_atomic(
             cache / f"{nb.stem}.json",
             {
