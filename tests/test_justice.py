@@ -255,7 +255,12 @@ def test_conviction_changes_and_rows(toy):
         {"r": toy}, bases=[2020], end=2022, policies=["exclude", "impute"]
     )
     assert set(changes["country_set"]) == set(j.COUNTRY_SET_LABELS.values())
-    matched = j.change_row(changes, "r", "2020-2022")
+    trend = j.change_row(changes, "r", "2020-2022")
+    # trend panel (default): AAA 20 -> 10, BBB 100 -> 60, CCC only in 2022 (500), carried
+    # back to 2020: 620 -> 570
+    assert trend["total_y0"] == 620 and trend["total_y1"] == 570
+    assert trend["pct_change"] == pytest.approx(100 * (570 / 620 - 1))
+    matched = j.change_row(changes, "r", "2020-2022", "matched endpoints")
     # AAA and BBB convicted in both years: 120 -> 70
     assert matched["total_y0"] == 120 and matched["total_y1"] == 70
     assert matched["pct_change"] == pytest.approx(100 * (70 / 120 - 1))
