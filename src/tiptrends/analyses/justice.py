@@ -823,9 +823,7 @@ def conviction_change_pct(
     return panels.change_pct(counts, window[0], window[1], "convicted", panel=panel)
 
 
-def rule_figures(
-    earlier: pd.DataFrame, current: pd.DataFrame
-) -> dict[str, Callable[..., float]]:
+def rule_figures(earlier: pd.DataFrame, current: pd.DataFrame) -> dict[str, Callable[..., float]]:
     """The chapter's recorded figures as functions of the rule switches.
 
     The change in convictions 2017-2020 is a GLOTIP 2022 figure: its main data are the 2023
