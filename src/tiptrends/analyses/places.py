@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from tiptrends import vocab
 from tiptrends.io import citizenship, countries, data
@@ -447,6 +448,27 @@ def victims_by_year(status: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def status_legend() -> pd.DataFrame:
+    """The statuses of :data:`STATUSES` and what each means, as a table."""
+    return pd.DataFrame({"status": list(STATUSES), "meaning": [STATUS_MEANING[s] for s in STATUSES]})
+
+
+def victims_table(status: pd.DataFrame) -> pd.DataFrame:
+    """Detected victims per year for people, newest first.
+
+    A single country: ``year, victims, status, interpolated`` (``interpolated``: the
+    interpolated count of a year without one). A region: ``year, victims`` (published,
+    summed), ``with interpolated`` and the number of member countries in each status.
+    """
+    if status["iso3"].nunique() == 1:
+        out = status[["year", "victims", "status"]].copy()
+        out["interpolated"] = status["estimate"].where(status["status"] != "reported")
+    else:
+        out = victims_by_year(status).rename(columns={"with_interpolated": "with interpolated"})
+        out = out.reset_index()
+    return out.sort_values("year", ascending=False).reset_index(drop=True)
+
+
 def latest_year(status: pd.DataFrame) -> int | None:
     """Last year with at least one published count (None if there is none)."""
     years = status.loc[status["status"] == "reported", "year"]
@@ -511,6 +533,7 @@ def plot_victims(
         if marks:
             ax.text(year, top * 0.02, "\n".join(marks), ha="center", va="bottom", fontsize=7)
     ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     return fig, ax
 
