@@ -287,8 +287,7 @@ def resolve_place(
     iso = text.upper()
     if _find_region(text, meta, names) is not None and iso not in set(meta["iso3"]):
         raise PlaceError(
-            f"{text!r} is a region, not a country: use --region {text!r} "
-            f"(tiptrends profile --region {text!r})"
+            f'{text!r} is a region, not a country: run tiptrends profile --region "{text}"'
         )
     known = countries.country_table().set_index("iso3")["name_short"]
     if not (len(iso) == 3 and iso.isalpha() and iso in known.index):
@@ -450,7 +449,9 @@ def victims_by_year(status: pd.DataFrame) -> pd.DataFrame:
 
 def status_legend() -> pd.DataFrame:
     """The statuses of :data:`STATUSES` and what each means, as a table."""
-    return pd.DataFrame({"status": list(STATUSES), "meaning": [STATUS_MEANING[s] for s in STATUSES]})
+    return pd.DataFrame(
+        {"status": list(STATUSES), "meaning": [STATUS_MEANING[s] for s in STATUSES]}
+    )
 
 
 def victims_table(status: pd.DataFrame) -> pd.DataFrame:
@@ -682,7 +683,9 @@ def citizenship_by_year(pdata: ProfileData, place: Place) -> pd.DataFrame:
     return sums[cols]
 
 
-def top_origins(pdata: ProfileData, place: Place, years: int = 5, n: int = TOP_ORIGINS) -> pd.DataFrame:
+def top_origins(
+    pdata: ProfileData, place: Place, years: int = 5, n: int = TOP_ORIGINS
+) -> pd.DataFrame:
     """The foreign citizenships most often recorded among detected victims.
 
     Parameters
