@@ -309,6 +309,12 @@ def resolve_place(
             f"{row['country']} ({iso}) has no detected-victim counts in the UNODC GLOTIP data "
             "(only other indicators): nothing to profile"
         )
+    if _totals(victims).empty:
+        dims = ", ".join(sorted(victims["dimension"].unique()))
+        raise PlaceError(
+            f"{row['country']} ({iso}) publishes no total of detected victims in the UNODC "
+            f"GLOTIP data, only {len(victims)} breakdown row(s) ({dims}): nothing to profile"
+        )
     group = row["glotip_region"]
     if isinstance(group, str):
         comparison, kind = group, "glotip_region"
