@@ -215,7 +215,7 @@ def test_aggregate_total_by_region_rate(forms_counts):
     assert g.loc["Africa", "total"] == 90 and g.loc["Europe", "n_countries"] == 2
     sub = A.by_region(forms_counts, "m49_subregion").set_index("group")
     assert sub.loc["Western Europe", "total"] == 70
-    r = A.rate_per_100k(forms_counts, pd.Series({"AAA": 1e6, "FRA": 7e6}))
+    r = A.add_rate_per_100k(forms_counts, pd.Series({"AAA": 1e6, "FRA": 7e6}))
     assert r.set_index("iso3").loc["AAA", "rate_per_100k"] == pytest.approx(10.0)
     assert r.set_index("iso3")["rate_per_100k"].isna().sum() == 2
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tiptrends.analyses import claims as C
+from tiptrends.methods import headline
 from tiptrends.vocab import ADULT, CHILD, DIM_TOTAL, FEMALE, MALE, TOTAL, VICTIMS
 
 
@@ -149,10 +150,10 @@ def test_children_share_pct_known_values():
         + _sex_age_rows("AAA", 2020, 10, 10, 10, 10, 40)
     )
     # pooled over known sex and age: (30 + 20) / (100 + 50)
-    assert C.children_share_pct(g, 2021) == pytest.approx(100 * 50 / 150)
+    assert headline.children_share_pct(g, 2021) == pytest.approx(100 * 50 / 150)
     # mean of the country shares 30% and 40%
-    assert C.children_share_pct(g, 2021, method="mean") == pytest.approx(35.0)
+    assert headline.children_share_pct(g, 2021, method="mean") == pytest.approx(35.0)
     # denominator: country totals 200 + 50
-    assert C.children_share_pct(g, 2021, denominator="all") == pytest.approx(20.0)
-    assert C.children_share_pct(g, 2020) == pytest.approx(50.0)
-    assert math.isnan(C.children_share_pct(g, 2019))
+    assert headline.children_share_pct(g, 2021, denominator="all") == pytest.approx(20.0)
+    assert headline.children_share_pct(g, 2020) == pytest.approx(50.0)
+    assert math.isnan(headline.children_share_pct(g, 2019))

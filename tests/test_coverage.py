@@ -9,6 +9,8 @@ import pytest
 
 from tests.tables import counts_table, curated_row
 from tiptrends.analyses import coverage as C
+from tiptrends.io import data
+from tiptrends.methods import panels
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -128,7 +130,7 @@ def counts():
 
 
 def test_panel_changes_known_answers(counts):
-    t = C.panel_changes(counts, 2019, 2022)
+    t = panels.panel_changes(counts, 2019, 2022)
     assert t.loc["open", "total_y0"] == 1140 and t.loc["open", "total_y1"] == 760
     assert t.loc["open", "n_y0"] == 3 and t.loc["open", "n_y1"] == 3
     assert t.loc["matched", "pct_change"] == pytest.approx(100 * (700 / 1100 - 1))
@@ -139,7 +141,7 @@ def test_panel_changes_known_answers(counts):
 
 
 def test_panel_series_interpolates_inner_years(counts):
-    s = C.panel_series(counts, range(2019, 2023))
+    s = panels.panel_series(counts, range(2019, 2023))
     assert s.loc[2020, "balanced"] == 50.0
     # BBB filled log-linearly between 1000 (2019) and 500 (2022)
     assert s.loc[2020, "interpolated"] == pytest.approx(50 + 1000 * 0.5 ** (1 / 3))
@@ -147,12 +149,12 @@ def test_panel_series_interpolates_inner_years(counts):
     assert s.loc[2022, "open"] == 760
 
 
-@pytest.mark.parametrize("panel", C.PANEL_KINDS)
+@pytest.mark.parametrize("panel", panels.PANEL_KINDS)
 def test_change_influence_matches_recomputation(counts, panel):
     infl = C.change_influence(counts, 2019, 2022, panel).set_index("iso3")
-    full = C.panel_changes(counts, 2019, 2022).loc[panel, "pct_change"]
+    full = panels.panel_changes(counts, 2019, 2022).loc[panel, "pct_change"]
     for iso in infl.index:
-        without = C.panel_changes(counts[counts["iso3"] != iso], 2019, 2022).loc[
+        without = panels.panel_changes(counts[counts["iso3"] != iso], 2019, 2022).loc[
             panel, "pct_change"
         ]
         assert infl.loc[iso, "change_without"] == pytest.approx(without, nan_ok=True)
@@ -280,7 +282,7 @@ def test_real_totals_and_panels(glotip_2025):
     defs = C.total_definitions(new, 2022)
     assert defs.loc["country_totals", "value"] == 75_128
     counts = aggregate.country_year_counts(new)
-    t = C.panel_changes(counts, 2019, 2022)
+    t = panels.panel_changes(counts, 2019, 2022)
     assert t.loc["open", "total_y0"] == 82_291
     assert t.loc["matched", "n_y0"] <= min(t.loc["open", "n_y0"], t.loc["open", "n_y1"])
     assert t.loc["balanced", "n_y0"] <= t.loc["matched", "n_y0"]
@@ -299,7 +301,7 @@ def test_real_release_comparison(glotip_2025, glotip_2023, gsi):
     }
     # 2022 exists only in the new release
     assert (cells.loc[cells["year"] == 2022, "status"] == "added").all()
-    pop = C.gsi_population(gsi)
+    pop = data.gsi_population(gsi)
     assert len(pop) == len(gsi)
     assert pop.index.is_unique
 
@@ -422,7 +424,7 @@ def test_panel_changes_by_stacks_versions():
     assert t.index.names == ["data", "panel"]
     assert t.loc[("all", "open"), "pct_change"] == pytest.approx(0.0)  # 150 -> 150
     assert t.loc[("no BBB", "open"), "pct_change"] == pytest.approx(50.0)
-    pd.testing.assert_frame_equal(t.loc["all"], C.panel_changes(c, 2019, 2022))
+    pd.testing.assert_frame_equal(t.loc["all"], panels.panel_changes(c, 2019, 2022))
 
 
 def test_open_panel_split_and_dropped_reporters():
@@ -445,7 +447,7 @@ def test_open_panel_split_and_dropped_reporters():
         "matched: end-year total": 150.0,
     }
     # the open-set totals are the matched plus the one-year parts
-    ch = C.panel_changes(c, 2019, 2022).loc["open"]
+    ch = panels.panel_changes(c, 2019, 2022).loc["open"]
     assert ch["total_y0"] == s["only in base year: total"] + s["matched: base-year total"]
     assert ch["total_y1"] == s["only in end year: total"] + s["matched: end-year total"]
     d = C.dropped_reporters(c, 2019, 2022)

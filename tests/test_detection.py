@@ -10,6 +10,7 @@ import pytest
 
 from tiptrends.analyses import detection as D
 from tiptrends.errors import DataError
+from tiptrends.methods import aggregate
 from tiptrends.vocab import DIM_TOTAL, TOTAL, VICTIMS
 
 
@@ -40,9 +41,9 @@ def gsi_table():
 
 
 def test_rates_known_values():
-    assert D.rate_per_100k(50.0, 1_000_000) == pytest.approx(5.0)
+    assert aggregate.rate_per_100k(50.0, 1_000_000) == pytest.approx(5.0)
     assert D.per_1000_estimated(20.0, 4_000) == pytest.approx(5.0)
-    assert math.isnan(D.rate_per_100k(5.0, 0))
+    assert math.isnan(aggregate.rate_per_100k(5.0, 0))
     s = D.per_1000_estimated(pd.Series([1.0, 2.0]), pd.Series([1000.0, np.nan]))
     assert s.iloc[0] == pytest.approx(1.0) and math.isnan(s.iloc[1])
 

@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 
 from tests.tables import curated_row
+from tiptrends import vocab
 from tiptrends.analyses import flows as F
-from tiptrends.analyses.coverage import gsi_population
 from tiptrends.errors import DataError
+from tiptrends.io import data
+from tiptrends.report import flow_diagrams
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_TOTAL, TOTAL, VICTIMS
 
 META = {
@@ -261,18 +263,18 @@ def test_detection_rates_and_tiers():
     same = F.tier_rates(tiers, F.detection_rates(g, pop), lag=0)
     assert same["iso3"].tolist() == ["DEU"] and same["rate_per_100k"].iloc[0] == pytest.approx(0.2)
     s = F.tier_summary(j)
-    assert s.index.tolist() == list(F.TIERS)
+    assert s.index.tolist() == list(vocab.TIERS)
     assert s.loc["Tier 3", "median_rate"] == pytest.approx(1.0)
     assert s.loc["Tier 2", "country_years"] == 0
 
 
 def test_tier_association_sign():
     iso = [f"C{i:02d}" for i in range(8)]
-    tiers = list(F.TIERS) * 2
+    tiers = list(vocab.TIERS) * 2
     joined = pd.DataFrame(
         {
             "iso3": iso,
-            "tier": pd.Categorical(tiers, list(F.TIERS), ordered=True),
+            "tier": pd.Categorical(tiers, list(vocab.TIERS), ordered=True),
             "rate_per_100k": [8, 6, 4, 2, 7, 5, 3, 1],
         }
     )
@@ -289,7 +291,7 @@ def test_flow_layout_is_consistent():
             "victims": [50.0, 10.0, 30.0, 5.0],
         }
     )
-    lay = F.flow_layout(flows)
+    lay = flow_diagrams.flow_layout(flows)
     left, right, bands = lay["left"], lay["right"], lay["bands"]
     assert left.index.tolist() == ["A", "B", "C"] and right.index.tolist() == ["X", "Y"]
     assert left["total"].tolist() == [60, 30, 5] and right["total"].tolist() == [80, 15]
@@ -308,7 +310,7 @@ def test_plot_flow_diagram_and_tier_plot():
     flows = pd.DataFrame(
         {"origin_iso3": ["A", "B"], "destination_iso3": ["X", "X"], "victims": [1200.0, 300.0]}
     )
-    fig, ax = F.plot_flow_diagram(
+    fig, ax = flow_diagrams.plot_flow_diagram(
         flows,
         labels={"A": "Aland"},
         colours={"A": "#000000"},
@@ -323,15 +325,15 @@ def test_plot_flow_diagram_and_tier_plot():
     assert len(ax.patches) >= 2 + 3  # two bands, three nodes
     plt.close(fig)
     with pytest.raises(ValueError):
-        F.plot_flow_diagram(flows.iloc[0:0])
+        flow_diagrams.plot_flow_diagram(flows.iloc[0:0])
     joined = pd.DataFrame(
         {
             "iso3": ["A", "B", "C"],
-            "tier": pd.Categorical(["Tier 1", "Tier 3", "Tier 3"], list(F.TIERS)),
+            "tier": pd.Categorical(["Tier 1", "Tier 3", "Tier 3"], list(vocab.TIERS)),
             "rate_per_100k": [1.0, 0.5, 0.0],
         }
     )
-    fig, ax = F.plot_tier_rates(joined, source="UNODC")
+    fig, ax = flow_diagrams.plot_tier_rates(joined, source="UNODC")
     assert ax.get_yscale() == "log" and "100,000" in ax.get_ylabel()
     plt.close(fig)
 
@@ -361,13 +363,12 @@ def test_real_citizenship_rows_and_shares(glotip_2025):
 
 
 def test_real_du_and_tiers(glotip_2025, gsi):
-    from tiptrends.io import data
 
     d = F.du_corridors(data.load_tip_flows())
     assert d["years_named"].max() <= 9 and d["first_year"].min() >= 2008
-    rates = F.detection_rates(glotip_2025, gsi_population(gsi))
+    rates = F.detection_rates(glotip_2025, data.gsi_population(gsi))
     j = F.tier_rates(data.load_tip_tiers("du"), rates)
-    assert set(j["tier"].astype(str)) <= set(F.TIERS)
+    assert set(j["tier"].astype(str)) <= set(vocab.TIERS)
     assert j["report_year"].between(2008, 2016).all()
     assert F.tier_summary(j)["country_years"].sum() == len(j)
 

@@ -11,9 +11,10 @@ import pytest
 from tests import tables
 from tests.tables import curated_row
 from tiptrends.analyses import forms as F
-from tiptrends.analyses import profiles as pr
 from tiptrends.errors import DataError
+from tiptrends.io import exclusions
 from tiptrends.io.exclusions import Exclusion
+from tiptrends.methods import aggregate, headline, sensitivity
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -72,30 +73,36 @@ def toy():
 
 def test_form_counts_drops_placeholder_breakdowns(toy):
     for policy in ("exclude", "impute", "lower", "upper"):
-        c = F.form_counts(toy, suppressed=policy)
+        c = headline.form_counts(toy, suppressed=policy)
         assert not ((c["iso3"] == "DDD") & (c["year"] == 2019)).any(), policy
         assert len(c) == 6
 
 
 def test_form_share_pct_pooled_known(toy):
     # 2022 forced labour: (50 + 70 + 100) / (100 + 100 + 200)
-    assert F.form_share_pct(toy, FORCED_LABOUR, 2022) == pytest.approx(100 * 220 / 400)
+    assert headline.form_share_pct(toy, FORCED_LABOUR, 2022) == pytest.approx(100 * 220 / 400)
     # mean of country shares: (0.5 + 0.7 + 0.5) / 3
-    assert F.form_share_pct(toy, FORCED_LABOUR, 2022, method="mean") == pytest.approx(100 * 1.7 / 3)
-    assert F.form_share_pct(toy, FORCED_LABOUR, 2022, countries=["BBB"]) == pytest.approx(70)
+    assert headline.form_share_pct(toy, FORCED_LABOUR, 2022, method="mean") == pytest.approx(
+        100 * 1.7 / 3
+    )
+    assert headline.form_share_pct(toy, FORCED_LABOUR, 2022, countries=["BBB"]) == pytest.approx(70)
     # the placeholder "<5" of DDD 2019 does not enter even when imputed
-    assert F.form_share_pct(toy, SEXUAL, 2019, suppressed="upper") == pytest.approx(100 * 130 / 240)
+    assert headline.form_share_pct(toy, SEXUAL, 2019, suppressed="upper") == pytest.approx(
+        100 * 130 / 240
+    )
 
 
 def test_form_change_pct_reads_absent_forms_as_zero(toy):
     # matched AAA+BBB: 30+20=50 -> 50+70=120; CCC had no forced-labour row: zero, not missing
-    assert F.form_change_pct(toy, FORCED_LABOUR, 2019, 2022) == pytest.approx(140.0)
+    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022) == pytest.approx(140.0)
     # unmatched: 2019 AAA+BBB+CCC = 50, 2022 = 220
-    assert F.form_change_pct(toy, FORCED_LABOUR, 2019, 2022, matched=False) == pytest.approx(340.0)
+    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022, matched=False) == pytest.approx(
+        340.0
+    )
 
 
 def test_change_contributions(toy):
-    v = F.form_victims(F.form_counts(toy), FORCED_LABOUR)
+    v = headline.form_victims(headline.form_counts(toy), FORCED_LABOUR)
     t = F.change_contributions(v, FORCED_LABOUR, 2019, 2022).set_index("iso3")
     assert list(t.index) == ["BBB", "AAA"]  # CCC not in 2022: not matched
     assert t.loc["BBB", "change"] == 50 and t.loc["AAA", "change"] == 20
@@ -143,12 +150,14 @@ def test_children_share_pct():
         row("BBB", 2022, 22),
     ]
     df = pd.DataFrame(rows)
-    assert F.children_share_pct(df, 2022) == pytest.approx(100 * 40 / 120)
-    assert F.children_share_pct(df, 2022, suppressed="upper") == pytest.approx(100 * 44 / 124)
+    assert headline.children_share_pct(df, 2022) == pytest.approx(100 * 40 / 120)
+    assert headline.children_share_pct(df, 2022, suppressed="upper") == pytest.approx(
+        100 * 44 / 124
+    )
 
 
 def test_decompose_share_hand_computed(toy):
-    r = F.decompose_share(F.form_counts(toy), FORCED_LABOUR, 2019, 2022)
+    r = F.decompose_share(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
     assert r.share_y0 == pytest.approx(50 / 240)
     assert r.share_y1 == pytest.approx(220 / 400)
     assert r.within + r.composition == pytest.approx(r.total_change)
@@ -163,15 +172,15 @@ def test_decompose_share_hand_computed(toy):
 
 
 def test_balanced_shares(toy):
-    t = F.balanced_shares(F.form_counts(toy), FORCED_LABOUR, [2019, 2022]).set_index("year")
+    t = F.balanced_shares(headline.form_counts(toy), FORCED_LABOUR, [2019, 2022]).set_index("year")
     assert list(t["n_countries"]) == [2, 2]
     assert t.loc[2019, "share_pct"] == pytest.approx(100 * 50 / 140)
     assert t.loc[2022, "share_pct"] == pytest.approx(100 * 120 / 200)
-    assert F.balanced_shares(F.form_counts(toy), FORCED_LABOUR, [2018, 2019]).empty
+    assert F.balanced_shares(headline.form_counts(toy), FORCED_LABOUR, [2018, 2019]).empty
 
 
 def test_bootstrap_share(toy):
-    c = F.form_counts(toy)
+    c = headline.form_counts(toy)
     b = F.bootstrap_share(c, FORCED_LABOUR, 2022, n_boot=200, seed=1)
     assert b.estimate == pytest.approx(55.0)
     assert b.lower <= b.estimate <= b.upper
@@ -185,62 +194,71 @@ def test_sensitivity_table_policies_and_exclusions(toy):
         Exclusion("BBB", (2022,), "test", "hand", "n/a"),
         Exclusion("DDD", None, "test", "hand", "n/a"),
     ]
-    figs = {"fl": lambda d, p: F.form_share_pct(d, FORCED_LABOUR, 2022, suppressed=p)}
-    t = F.sensitivity_table(toy, figs, ex)
-    labels = list(F.POLICY_LABELS.values())
+    figs = {"fl": lambda d, p: headline.form_share_pct(d, FORCED_LABOUR, 2022, suppressed=p)}
+    t = sensitivity.sensitivity_table(toy, figs, ex)
+    labels = list(sensitivity.POLICY_LABELS.values())
     assert list(t.columns[:4]) == labels
     assert t.loc["fl", labels[0]] == pytest.approx(50.0)  # main figure: AAA alone
     assert t.loc["fl", "no exclusions"] == pytest.approx(55.0)
     # keeping BBB 2022 (DDD still excluded): (50 + 70) / 200
-    assert t.loc["fl", f"keeping {F.exclusion_label(ex[0])}"] == pytest.approx(60.0)
+    assert t.loc["fl", f"keeping {exclusions.exclusion_label(ex[0])}"] == pytest.approx(60.0)
     # keeping DDD (BBB 2022 still excluded): (50 + 100) / 300
-    assert t.loc["fl", f"keeping {F.exclusion_label(ex[1])}"] == pytest.approx(50.0)
-    assert F.spread(t).loc["fl"] == pytest.approx(60.0 - 50.0)
-    assert list(F.sensitivity_table(toy, figs).columns) == labels
+    assert t.loc["fl", f"keeping {exclusions.exclusion_label(ex[1])}"] == pytest.approx(50.0)
+    assert sensitivity.spread(t).loc["fl"] == pytest.approx(60.0 - 50.0)
+    assert list(sensitivity.sensitivity_table(toy, figs).columns) == labels
     # restricted to 2022, an exclusion of 2019 rows only cannot move a figure
     only_2019 = Exclusion("AAA", (2019,), "test", "hand", "n/a")
-    t22 = F.sensitivity_table(toy, figs, [*ex, only_2019], years=[2022])
-    assert t22.attrs["no_effect"] == [F.exclusion_label(only_2019)]
-    assert f"keeping {F.exclusion_label(only_2019)}" not in t22.columns
+    t22 = sensitivity.sensitivity_table(toy, figs, [*ex, only_2019], years=[2022])
+    assert t22.attrs["no_effect"] == [exclusions.exclusion_label(only_2019)]
+    assert f"keeping {exclusions.exclusion_label(only_2019)}" not in t22.columns
     assert t22.loc["fl", labels[0]] == pytest.approx(50.0)
 
 
-def test_collection_exclusions(tmp_path):
-    assert F.collection_exclusions(tmp_path / "missing.toml") == []
+def test_load_exclusions_and_label(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        exclusions.load_exclusions(tmp_path / "missing.toml")
     p = tmp_path / "ex.toml"
     p.write_text(
         '[[exclusion]]\niso3 = "DEU"\nyears = [2022]\nreason = "r"\n'
         'diagnostic = "d"\nvalue = "v"\n',
         encoding="utf-8",
     )
-    (e,) = F.collection_exclusions(p)
+    (e,) = exclusions.load_exclusions(p)
     assert e.iso3 == "DEU" and e.years == (2022,)
-    assert F.exclusion_label(e) == "DEU 2022 (all)"
+    assert exclusions.exclusion_label(e) == "DEU 2022 (all)"
     p.write_text("[[exclusion]]\niso3 = \n", encoding="utf-8")
     with pytest.raises(DataError):
-        F.collection_exclusions(p)
+        exclusions.load_exclusions(p)
 
 
 # --------------------------------------------------------------------------- real data
 def test_real_decomposition_parts_sum_to_total(glotip_2025):
-    fl = F.decompose_share(F.form_counts(glotip_2025), FORCED_LABOUR, 2019, 2022)
+    fl = F.decompose_share(headline.form_counts(glotip_2025), FORCED_LABOUR, 2019, 2022)
     ch = F.decompose_share(
-        F.sex_age_counts(glotip_2025), list(F.CHILD_GROUPS), 2019, 2022, known=list(F.SEX_AGE_KNOWN)
+        headline.sex_age_counts(glotip_2025),
+        list(headline.CHILD_GROUPS),
+        2019,
+        2022,
+        known=list(headline.SEX_AGE_KNOWN),
     )
     for r in (fl, ch):
         assert r.within + r.composition == pytest.approx(r.total_change, abs=1e-12)
         assert r.reweighting + r.entry + r.exit == pytest.approx(r.composition, abs=1e-12)
         assert r.by_country["total"].sum() == pytest.approx(r.total_change, abs=1e-12)
-    assert 100 * fl.share_y1 == pytest.approx(F.form_share_pct(glotip_2025, FORCED_LABOUR, 2022))
+    assert 100 * fl.share_y1 == pytest.approx(
+        headline.form_share_pct(glotip_2025, FORCED_LABOUR, 2022)
+    )
 
 
 def test_real_headline_figures_are_plausible(glotip_2025):
-    shares = [F.form_share_pct(glotip_2025, f, 2022) for f in (SEXUAL, FORCED_LABOUR, OTHER_FORMS)]
+    shares = [
+        headline.form_share_pct(glotip_2025, f, 2022) for f in (SEXUAL, FORCED_LABOUR, OTHER_FORMS)
+    ]
     assert sum(shares) == pytest.approx(100.0)
     assert all(0 < s < 100 for s in shares)
     ub = F.other_forms_upper_bound(glotip_2025, years=[2022])
     assert ub["other_forms_pct"].iloc[0] == pytest.approx(shares[2])
-    change = F.form_change_pct(glotip_2025, FORCED_LABOUR, 2019, 2022)
+    change = headline.form_change_pct(glotip_2025, FORCED_LABOUR, 2019, 2022)
     assert math.isfinite(change) and change > 0
 
 
@@ -248,7 +266,7 @@ def test_method_alternatives_population_weighted(toy):
     # 2022 forced labour: AAA (Europe) 0.5, BBB (Africa) 0.7, DDD (Asia) 0.5
     pop = pd.Series({"AAA": 1.0, "BBB": 3.0, "CCC": 4.0, "DDD": 2.0})
     # region population counts every country of the table: Africa = BBB + CCC (2019 only)
-    rw = pr.region_population(toy, pop)
+    rw = aggregate.region_population(toy, pop)
     assert rw.to_dict() == {"Africa": 7.0, "Asia": 2.0, "Europe": 1.0}
     t = F.method_alternatives(
         toy,
@@ -283,7 +301,7 @@ def test_method_alternatives_population_weighted(toy):
             [FORCED_LABOUR],
             2022,
             methods=("two_stage_population",),
-            region_weights=pr.region_population(toy, no_ddd),
+            region_weights=aggregate.region_population(toy, no_ddd),
         )
     with pytest.raises(ValueError, match="needs population"):
         F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",))

@@ -9,6 +9,8 @@ import pytest
 
 from tests.tables import curated_row
 from tiptrends.analyses import profiles as pr
+from tiptrends.io import exclusions
+from tiptrends.methods import aggregate, headline, panels
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -153,7 +155,7 @@ def test_child_counts_age_total_definition():
     assert math.isnan(c.loc[2022, "girls"])
 
 
-def test_change_variants_sets():
+def test_panel_changes_sets():
     counts = pd.DataFrame(
         {
             "iso3": ["A", "A", "A", "B", "B", "C"],
@@ -164,26 +166,25 @@ def test_change_variants_sets():
             "n": [10.0, 20.0, 40.0, 100.0, 50.0, 7.0],
         }
     )
-    v = pr.change_variants(counts, 2019, 2021, "n").set_index("country_set")
-    assert v.loc["matched endpoints", "pct_change"] == pytest.approx(100 * (90 / 110 - 1))
-    assert v.loc["balanced panel", "n_countries"] == 1
-    assert v.loc["balanced panel", "pct_change"] == pytest.approx(300.0)
-    assert v.loc["unmatched (all reporters)", "total_y1"] == 97
+    v = panels.panel_changes(counts, 2019, 2021, "n")
+    assert v.loc["matched", "pct_change"] == pytest.approx(100 * (90 / 110 - 1))
+    assert v.loc["balanced", "n_y1"] == 1
+    assert v.loc["balanced", "pct_change"] == pytest.approx(300.0)
+    assert v.loc["open", "total_y1"] == 97
 
 
-def test_apply_project_exclusions(tmp_path, toy):
-    missing = tmp_path / "none.toml"
-    f, rep, tab = pr.apply_project_exclusions(toy, missing)
-    assert len(f) == len(toy) and rep.empty and tab.empty
-    p = tmp_path / "ex.toml"
-    p.write_text(
+def test_apply_exclusions_reads_the_collection_file_by_default(tmp_path, toy, monkeypatch):
+    monkeypatch.setenv("TIPTRENDS_ROOT", str(tmp_path))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "exclusions.toml").write_text(
         '[[exclusion]]\niso3 = "BBB"\nyears = [2022]\nscope = "all"\n'
         'reason = "test"\ndiagnostic = "test"\nvalue = "1"\n',
         encoding="utf-8",
     )
-    f, rep, tab = pr.apply_project_exclusions(toy, p)
+    f, rep = exclusions.apply_exclusions(toy)
     assert not ((f["iso3"] == "BBB") & (f["year"] == 2022)).any()
-    assert rep["rows_dropped"].iloc[0] == 4 and tab["iso3"].tolist() == ["BBB"]
+    assert rep["rows_dropped"].iloc[0] == 4
+    assert exclusions.exclusions_table()["iso3"].tolist() == ["BBB"]
 
 
 # --------------------------------------------------------------------------- real data
@@ -235,7 +236,7 @@ def test_population_weighted_mean_known_answer(two_regions):
 
 def test_region_population_and_two_stage_population(two_regions):
     pop = pd.Series({"AAA": 1.0, "BBB": 3.0, "DDD": 4.0, "ZZZ": 100.0})
-    rw = pr.region_population(two_regions, pop)
+    rw = aggregate.region_population(two_regions, pop)
     # DDD reports no profile but lives in Asia; ZZZ is not in the table; CCC has no population
     assert rw.to_dict() == {"Asia": 7.0, "Europe": 1.0}
     alt = pr.profile_alternatives(
@@ -256,28 +257,28 @@ def test_region_population_and_two_stage_population(two_regions):
 
 def test_method_arguments_and_errors():
     pop, rw = pd.Series({"AAA": 1.0}), pd.Series({"Europe": 1.0})
-    assert pr.method_arguments("pooled") == ("pooled", {})
-    m, kw = pr.method_arguments("weighted", pop)
+    assert aggregate.method_arguments("pooled") == ("pooled", {})
+    m, kw = aggregate.method_arguments("weighted", pop)
     assert m == "weighted" and kw["weights"] is pop
-    m, kw = pr.method_arguments("two_stage_population", region_weights=rw)
+    m, kw = aggregate.method_arguments("two_stage_population", region_weights=rw)
     assert m == "two_stage" and kw["region_weights"] is rw
     with pytest.raises(ValueError, match="needs population"):
-        pr.method_arguments("weighted")
+        aggregate.method_arguments("weighted")
     with pytest.raises(ValueError, match="needs region_weights"):
-        pr.method_arguments("two_stage_population", population=pop)
+        aggregate.method_arguments("two_stage_population", population=pop)
     with pytest.raises(ValueError, match="method must be one of"):
-        pr.method_arguments("median")
+        aggregate.method_arguments("median")
     two = pd.DataFrame({"iso3": ["AAA", "AAA"], "region": ["Europe", "Asia"]})
     with pytest.raises(ValueError, match="more than one region"):
-        pr.region_population(two, pop)
+        aggregate.region_population(two, pop)
 
 
 def test_published_gap():
-    assert pr.published_gap(40.0, 42.0) == pytest.approx(2.0)
-    assert pr.published_gap(45.0, 42.0) == pytest.approx(3.0)
-    assert pr.published_gap(37.0, 36.0, 36.0, 38.0) == 0.0
-    assert pr.published_gap(30.0, 36.0, 36.0, 38.0) == pytest.approx(6.0)
-    assert pr.published_gap(40.0, 36.0, 36.0, 38.0) == pytest.approx(2.0)
+    assert headline.published_gap(40.0, 42.0) == pytest.approx(2.0)
+    assert headline.published_gap(45.0, 42.0) == pytest.approx(3.0)
+    assert headline.published_gap(37.0, 36.0, 36.0, 38.0) == 0.0
+    assert headline.published_gap(30.0, 36.0, 36.0, 38.0) == pytest.approx(6.0)
+    assert headline.published_gap(40.0, 36.0, 36.0, 38.0) == pytest.approx(2.0)
 
 
 def test_method_gap_table():
@@ -289,7 +290,7 @@ def test_method_gap_table():
         {"published": [42.0, 36.0], "published_low": [None, 36.0], "published_high": [None, 38.0]},
         index=["fl", "se"],
     )
-    t = pr.method_gap_table(values, published).set_index(["figure", "method"])
+    t = headline.method_gap_table(values, published).set_index(["figure", "method"])
     assert t.loc[("fl", "pooled"), "distance"] == pytest.approx(17.0)
     assert t.loc[("fl", "weighted"), "distance"] == pytest.approx(6.0)
     assert t.loc[("se", "weighted"), "distance"] == 0.0  # inside the published range
@@ -303,6 +304,6 @@ def test_method_gap_table():
         ("se", "mean"): True,
     }
     with pytest.raises(ValueError, match="main method"):
-        pr.method_gap_table(values, published, main="two_stage")
+        headline.method_gap_table(values, published, main="two_stage")
     with pytest.raises(KeyError, match="no published"):
-        pr.method_gap_table(values, published.drop("se"))
+        headline.method_gap_table(values, published.drop("se"))

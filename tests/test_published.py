@@ -26,10 +26,7 @@ from tiptrends.io.published import (
 
 REFERENCE_MD = Path(
     os.environ.get("TIPTRENDS_REFERENCE_MD")
-    or paths.project_root().parent
-    / "shared"
-    / "reference"
-    / "published_figures.md"
+    or paths.project_root().parent / "shared" / "reference" / "published_figures.md"
 )
 
 #: Figure ids the notebooks use; renaming one of these breaks a notebook.

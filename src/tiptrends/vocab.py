@@ -44,3 +44,6 @@ SEX_AGE_GROUPS = {
 }
 
 UNODC_REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+
+TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
+"""TIP tiers in order (best to worst); "Special case" is not a tier and is left out."""

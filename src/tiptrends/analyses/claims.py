@@ -35,11 +35,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
-
-from tiptrends.methods import aggregate
 
 REPRODUCED = "reproduced"
 CONSISTENT = "consistent"
@@ -492,27 +489,3 @@ def ledger(
 def verdict_counts(ledger_table: pd.DataFrame) -> pd.Series:
     """Number of claims per verdict, in :data:`VERDICTS` order (zeros kept)."""
     return ledger_table["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
-
-
-def children_share_pct(df: pd.DataFrame, year: int, **kwargs: Any) -> float:
-    """Children's (girls + boys) share of detected victims in one year, in percent.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table.
-    year : int
-        Year.
-    **kwargs
-        Passed to :func:`tiptrends.methods.aggregate.shares_by_year` (e.g. ``denominator="all"``,
-        ``method="mean"``); the default is the pooled share of victims of known sex and age.
-
-    Returns
-    -------
-    float
-        NaN if no country reports the year.
-    """
-    s = aggregate.shares_by_year(
-        df, aggregate.SEX_AGE, categories=["children"], years=[year], **kwargs
-    )
-    return 100 * float(s["share"].iloc[0]) if len(s) else float("nan")

@@ -25,7 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tiptrends.methods import aggregate, diagnostics, panels
+from tiptrends.methods import aggregate, diagnostics, headline
+from tiptrends.methods.panels import PANEL_KINDS, panel_changes
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -45,9 +46,6 @@ BREAKDOWNS: tuple[str, ...] = ("total", "form", "sex_age", "citizenship", "repat
 
 CELL_KEY: tuple[str, ...] = ("iso3", "indicator", "dimension", "category", "sex", "age", "year")
 """Columns identifying one cell of the curated table."""
-
-PANEL_KINDS: tuple[str, ...] = ("open", "matched", "balanced", "interpolated")
-"""Country sets compared by :func:`panel_changes`."""
 
 
 # --------------------------------------------------------------------------- breakdowns
@@ -135,44 +133,6 @@ def countries_reporting(
         out = out.reindex(sorted(set(years)), fill_value=0)
     out.columns.name = None
     return out.astype("int64")
-
-
-def gsi_population(gsi: pd.DataFrame) -> pd.Series:
-    """Population by ISO3 code from the Walk Free GSI 2023 summary table.
-
-    The figures describe population in 2020 (see :func:`tiptrends.io.data.load_gsi`).
-
-    Parameters
-    ----------
-    gsi : DataFrame
-        Output of :func:`tiptrends.io.data.load_gsi` (columns ``iso3``, ``population``); a table
-        without ``iso3`` has its ``country`` names matched with
-        :func:`tiptrends.io.countries.to_iso3`.
-
-    Returns
-    -------
-    Series
-        Population (float) indexed by ``iso3``; rows without a code or a population are dropped.
-
-    Raises
-    ------
-    ValueError
-        If two GSI rows map to the same code.
-    """
-    if "iso3" in gsi.columns:
-        iso = gsi["iso3"].to_numpy()
-    else:
-        from tiptrends.io import countries
-
-        iso = countries.to_iso3(gsi["country"]).to_numpy()
-    pop = pd.Series(gsi["population"].astype(float).to_numpy(), index=iso, name="population")
-    pop = pop[pop.index.notna() & pop.notna()]
-    if pop.index.duplicated().any():
-        raise ValueError(
-            f"GSI names map to the same ISO3: {sorted(pop.index[pop.index.duplicated()])}"
-        )
-    pop.index.name = "iso3"
-    return pop
 
 
 def population_coverage(
@@ -275,66 +235,6 @@ def inventory(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- panels
-def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.DataFrame:
-    """Change of the pooled total between two years on four country sets.
-
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table (``iso3``, ``year``, value column).
-    y0, y1 : int
-        Base and end year.
-    value : str, optional
-        Value column (default ``"Total"`` or the only category column).
-
-    Returns
-    -------
-    DataFrame
-        Index ``panel`` (:data:`PANEL_KINDS`): ``total_y0, total_y1, n_y0, n_y1,
-        pct_change``. ``open``: every reporter of each year; ``matched``: countries with a
-        value in both years; ``balanced``: countries with a value in every year y0..y1;
-        ``interpolated``: :func:`tiptrends.methods.panels.country_set` with kind
-        ``"interpolated"`` (needs both endpoints, so its endpoint change equals the matched
-        one; it differs only for the inner years).
-    """
-    ch = panels.pct_change(counts, y0, y1, matched=True, value=value)
-    rows = {
-        "open": (ch.unmatched_total_y0, ch.unmatched_total_y1, ch.n_y0, ch.n_y1),
-        "matched": (ch.total_y0, ch.total_y1, ch.n_countries, ch.n_countries),
-    }
-    for kind in ("balanced", "interpolated"):
-        ps = panels.country_set(counts, range(y0, y1 + 1), kind, value=value)
-        v = ps.values.groupby("year")["value"].sum()
-        n = len(ps.countries)
-        rows[kind] = (float(v.get(y0, 0.0)), float(v.get(y1, 0.0)), n, n)
-    out = pd.DataFrame.from_dict(
-        rows, orient="index", columns=["total_y0", "total_y1", "n_y0", "n_y1"]
-    )
-    out.index.name = "panel"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["pct_change"] = 100.0 * (out["total_y1"] / out["total_y0"].replace(0.0, np.nan) - 1.0)
-    return out
-
-
-def panel_series(
-    counts: pd.DataFrame, years: Iterable[int], value: str | None = None
-) -> pd.DataFrame:
-    """Pooled totals per year on the open, balanced and interpolated sets of a window.
-
-    Returns
-    -------
-    DataFrame
-        Index ``year``; columns ``open``, ``balanced``, ``interpolated`` (pooled totals) and
-        ``n_open``, ``n_balanced``, ``n_interpolated`` (countries with a value or fill).
-    """
-    window = sorted({int(y) for y in years})
-    out = pd.DataFrame(index=pd.Index(window, name="year"))
-    for kind in ("open", "balanced", "interpolated"):
-        ps = panels.country_set(counts, window, kind, value=value)
-        g = ps.values.groupby("year")["value"]
-        out[kind] = g.sum().reindex(window).fillna(0.0)
-        out[f"n_{kind}"] = g.count().reindex(window).fillna(0).astype("int64")
-    return out
 
 
 def change_influence(
@@ -780,17 +680,14 @@ def headline_by_release(
     for label, df in releases.items():
         d = df if keep is None else df[df["iso3"].isin(keep)]
         tot = aggregate.aggregate_total(aggregate.country_year_counts(d)).set_index("year")
-        form = aggregate.shares_by_year(d, DIM_FORM, categories=[FORCED_LABOUR], years=ys)
-        kids = aggregate.shares_by_year(
-            d, aggregate.SEX_AGE, categories=[aggregate.CHILDREN], years=ys
-        )
-        form, kids = form.set_index("year"), kids.set_index("year")
+        form = headline.form_share_by_year(d, FORCED_LABOUR, ys).set_index("year")
+        kids = headline.children_share_by_year(d, ys).set_index("year")
         t = pd.DataFrame(index=pd.Index(ys, name="year"))
         t["victims_total"] = tot["total"].reindex(ys)
         t["n_countries_total"] = tot["n_countries"].reindex(ys).fillna(0).astype("int64")
-        t["forced_labour_share_pct"] = 100.0 * form["share"].reindex(ys)
+        t["forced_labour_share_pct"] = form["share_pct"].reindex(ys)
         t["n_countries_form"] = form["n_countries"].reindex(ys).fillna(0).astype("int64")
-        t["children_share_pct"] = 100.0 * kids["share"].reindex(ys)
+        t["children_share_pct"] = kids["share_pct"].reindex(ys)
         t["n_countries_sex_age"] = kids["n_countries"].reindex(ys).fillna(0).astype("int64")
         frames.append(t.reset_index().assign(release=label))
     out = pd.concat(frames, ignore_index=True)

@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tiptrends.methods.aggregate import TOTAL_COLUMN, Policy, country_year_counts
+from tiptrends.methods.aggregate import (
+    TOTAL_COLUMN,
+    Policy,
+    country_year_counts,
+    rate_per_100k,
+    scaled_ratio,
+)
 
 #: GSI columns carried into the joined table.
 GSI_COLUMNS = (
@@ -82,25 +88,11 @@ def join_gsi(
     return out.reset_index(drop=True)
 
 
-def _ratio(num: pd.Series | float, den: pd.Series | float, scale: float) -> pd.Series | float:
-    """``num / den * scale``; NaN where ``den`` is missing or not positive."""
-    if isinstance(den, pd.Series):
-        d = den.astype(float)
-        return num / d.where(d > 0) * scale
-    d = float(den)
-    return float(num) / d * scale if d > 0 else float("nan")
-
-
-def rate_per_100k(victims: pd.Series | float, population: pd.Series | float) -> pd.Series | float:
-    """Detected victims per 100,000 population (NaN where population is missing or 0)."""
-    return _ratio(victims, population, 1e5)
-
-
 def per_1000_estimated(
     victims: pd.Series | float, estimated: pd.Series | float
 ) -> pd.Series | float:
     """Detected victims per 1,000 people estimated in modern slavery (NaN where no estimate)."""
-    return _ratio(victims, estimated, 1e3)
+    return scaled_ratio(victims, estimated, 1e3)
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,15 @@ ones (:data:`POPULATION_METHODS`) are shared with :mod:`tiptrends.analyses.forms
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from tiptrends.io import exclusions as ex
 from tiptrends.methods import aggregate as ag
 from tiptrends.methods import panels
+from tiptrends.methods.aggregate import method_arguments
+from tiptrends.methods.headline import _victim_rows, sex_age_counts
 from tiptrends.vocab import CHILD, DIM_FORM, DIM_TOTAL, FEMALE, FORMS, MALE, TOTAL, VICTIMS
 
 ProfileDenominator = Literal["known_sex_age", "known_incl_other", "all_victims"]
@@ -49,133 +49,8 @@ PROFILE_CATEGORIES = ("women", "men", "girls", "boys", "children")
 CHILD_GROUPS = ("children", "girls", "boys")
 ChildDefinition = Literal["girls_boys", "age_total"]
 
-POPULATION_METHODS: dict[str, str] = {
-    "weighted": "mean of country shares weighted by population",
-    "two_stage_population": "pooled within each region, regions weighted by their population",
-}
-"""Method labels that need population, and their meaning."""
-
-METHODS: dict[str, str] = {
-    "pooled": "sum of numerators over sum of denominators",
-    "mean": "unweighted mean of country shares",
-    "two_stage": "pooled within each region, unweighted mean of regions",
-    **POPULATION_METHODS,
-}
-"""Every aggregation method label accepted by :func:`method_arguments`."""
-
 
 # --------------------------------------------------------------------------- methods
-def region_population(
-    df: pd.DataFrame, population: pd.Series, region_column: str = "region"
-) -> pd.Series:
-    """Population of each region: the sum over every country of the table in that region.
-
-    All countries of ``df`` count, whether or not they report the breakdown that is being
-    aggregated, so the weights describe the regions, not their reporting countries.
-
-    Parameters
-    ----------
-    df : DataFrame
-        A table with ``iso3`` and ``region_column`` (the curated GLOTIP table or a counts
-        table); aggregate rows (``is_aggregate``) are ignored.
-    population : Series
-        Population indexed by ISO3 (e.g. :func:`tiptrends.analyses.coverage.gsi_population`).
-    region_column : str
-        Region column of ``df``.
-
-    Returns
-    -------
-    Series
-        Population (float) indexed by region, named ``"population"``; countries without a
-        population add nothing, a region none of whose countries has one is left out.
-
-    Raises
-    ------
-    ValueError
-        If a country of ``df`` has two regions.
-    """
-    rows = df[~df["is_aggregate"].astype(bool)] if "is_aggregate" in df.columns else df
-    meta = rows[["iso3", region_column]].dropna().drop_duplicates()
-    if meta["iso3"].duplicated().any():
-        dup = sorted(meta.loc[meta["iso3"].duplicated(), "iso3"])
-        raise ValueError(f"countries with more than one {region_column}: {dup}")
-    pop = meta["iso3"].map(population.astype(float))
-    ok = pop.notna()
-    out = pop[ok].groupby(meta.loc[ok, region_column], sort=True).sum()
-    out.index.name = region_column
-    return out.rename("population")
-
-
-def method_arguments(
-    method: str,
-    population: pd.Series | None = None,
-    region_weights: pd.Series | None = None,
-) -> tuple[ag.Method, dict[str, pd.Series]]:
-    """Aggregation method and keyword arguments for a method label of :data:`METHODS`.
-
-    The keyword arguments are those of :func:`tiptrends.methods.aggregate.aggregate_share`.
-
-    Parameters
-    ----------
-    method : str
-        ``"pooled"``, ``"mean"``, ``"two_stage"`` (regions weighted equally),
-        ``"weighted"`` (country shares weighted by ``population``) or
-        ``"two_stage_population"`` (regions weighted by ``region_weights``, e.g.
-        :func:`region_population`).
-    population : Series, optional
-        Population by ISO3; needed by ``"weighted"``.
-    region_weights : Series, optional
-        Weight by region; needed by ``"two_stage_population"``.
-
-    Returns
-    -------
-    method : str
-        The :data:`tiptrends.methods.aggregate.Method` to use.
-    kwargs : dict
-        ``{"weights": population}``, ``{"region_weights": region_weights}`` or ``{}``.
-
-    Raises
-    ------
-    ValueError
-        For an unknown label or a population method without its weights.
-    """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
-    if method == "weighted":
-        if population is None:
-            raise ValueError('method "weighted" needs population (a Series by iso3)')
-        return "weighted", {"weights": population}
-    if method == "two_stage_population":
-        if region_weights is None:
-            raise ValueError(
-                'method "two_stage_population" needs region_weights (see region_population)'
-            )
-        return "two_stage", {"region_weights": region_weights}
-    return cast(ag.Method, method), {}
-
-
-def published_gap(
-    value: float, published: float, low: float | None = None, high: float | None = None
-) -> float:
-    """Distance from a figure to the published value, or to the published range if given.
-
-    Parameters
-    ----------
-    value : float
-        Our figure.
-    published : float
-        Published value (used for a missing end of the range).
-    low, high : float, optional
-        Published range.
-
-    Returns
-    -------
-    float
-        ``0`` inside the range, else the absolute distance to its nearest end.
-    """
-    lo = published if low is None else low
-    hi = published if high is None else high
-    return float(max(lo - value, value - hi, 0.0))
 
 
 def _shares_kwargs(denominator: str) -> dict:
@@ -191,126 +66,9 @@ def _shares_kwargs(denominator: str) -> dict:
 
 
 # --------------------------------------------------------------------------- exclusions
-def apply_project_exclusions(
-    df: pd.DataFrame, path: str | Path | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Apply the project's exclusions file, tolerating its absence.
-
-    The entries are those of :func:`tiptrends.analyses.forms.collection_exclusions`.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table.
-    path : str or Path, optional
-        Exclusions file; default :func:`tiptrends.io.exclusions.exclusions_path`.
-
-    Returns
-    -------
-    filtered : DataFrame
-        ``df`` without the excluded rows (every row when there is no file).
-    report : DataFrame
-        What was dropped (see :func:`tiptrends.io.exclusions.apply_exclusions`); empty when
-        there is no file or no entry.
-    table : DataFrame
-        The entries with reason and diagnostic (:func:`tiptrends.io.exclusions.exclusions_table`).
-    """
-    # imported here: tiptrends.analyses.forms pulls in statsmodels, which this module does not need
-    from tiptrends.analyses.forms import collection_exclusions
-
-    entries = collection_exclusions(path)
-    filtered, report = ex.apply_exclusions(df, entries)
-    return filtered, report, ex.exclusions_table(entries)
-
-
-def method_gap_table(
-    values: pd.DataFrame, published: pd.DataFrame, main: str = "pooled"
-) -> pd.DataFrame:
-    """How far each method's figure is from the published one, and whether it is closer.
-
-    Parameters
-    ----------
-    values : DataFrame
-        Figures (index) x method labels (columns), in the unit of the published figures.
-    published : DataFrame
-        Indexed by figure, with ``published`` and optionally ``published_low`` /
-        ``published_high`` (a range; NaN or None when the figure is a single value).
-    main : str
-        The main method, which the others are compared with.
-
-    Returns
-    -------
-    DataFrame
-        One row per figure x method: ``figure, method, value, published, distance``
-        (:func:`published_gap`, 0 inside a published range) and ``closer_than_main``
-        (distance strictly smaller than the main method's; False for the main method).
-    """
-    if main not in values.columns:
-        raise ValueError(f"main method {main!r} is not a column of values")
-    missing = [f for f in values.index if f not in published.index]
-    if missing:
-        raise KeyError(f"no published figure for {missing}")
-
-    def bound(fig: object, col: str) -> float | None:
-        v = published.loc[fig, col] if col in published.columns else None
-        return None if v is None or pd.isna(v) else float(v)
-
-    rows = []
-    for fig in values.index:
-        pub = float(published.loc[fig, "published"])
-        lo, hi = bound(fig, "published_low"), bound(fig, "published_high")
-        main_dist = published_gap(float(values.loc[fig, main]), pub, lo, hi)
-        for m in values.columns:
-            value = float(values.loc[fig, m])
-            dist = published_gap(value, pub, lo, hi)
-            rows.append(
-                {
-                    "figure": fig,
-                    "method": m,
-                    "value": value,
-                    "published": pub,
-                    "distance": dist,
-                    "closer_than_main": bool(m != main and dist < main_dist),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- profiles
-def _victim_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Country rows of detected victims, dimensions Total and by form (speeds up extraction)."""
-    return df[
-        (df["indicator"] == VICTIMS)
-        & ~df["is_aggregate"].astype(bool)
-        & df["dimension"].isin([DIM_TOTAL, DIM_FORM])
-    ]
-
-
-def sex_age_counts(
-    df: pd.DataFrame, *, suppressed: ag.Policy = "exclude", form: str | None = None
-) -> pd.DataFrame:
-    """Wide sex x age counts of detected victims (all groups incl. other sex, plus Total).
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table; a wide counts table is returned unchanged.
-    suppressed : str
-        Suppression policy.
-    form : str, optional
-        Sex x age groups within one form of exploitation (the total is the form's total).
-
-    Returns
-    -------
-    DataFrame
-        ``iso3, country, region, subregion, year, women, men, girls, boys,
-        other_children, other_adults, Total``.
-    """
-    if not ag._is_curated(df):
-        return df
-    return ag.country_year_counts(
-        _victim_rows(df), VICTIMS, ag.SEX_AGE, suppressed=suppressed, form=form
-    )
 
 
 def sex_age_profile(
@@ -608,50 +366,6 @@ def child_victim_counts(
     out = sa.assign(children=kids)
     cols = [*ag.ID_COLUMNS, "children", "girls", "boys"]
     return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
-
-
-def change_variants(counts: pd.DataFrame, y0: int, y1: int, value: str) -> pd.DataFrame:
-    """Percentage change of a pooled count between two years under four country sets.
-
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table (``iso3``, ``year``, ``value`` column).
-    y0, y1 : int
-        Base and end year.
-    value : str
-        Count column.
-
-    Returns
-    -------
-    DataFrame
-        ``country_set, pct_change, total_y0, total_y1, n_countries`` for ``"matched
-        endpoints"`` (countries with a value in both years), ``"balanced panel"`` (a value
-        in every year y0..y1), ``"interpolated panel"`` (both endpoints; inner gaps
-        interpolated; same endpoints as matched) and ``"unmatched"`` (all reporters of
-        each year; ``n_countries`` is the y1 count).
-    """
-    m = panels.pct_change(counts, y0, y1, value=value)
-    rows = [("matched endpoints", m.pct_change, m.total_y0, m.total_y1, m.n_countries)]
-    window = range(y0, y1 + 1)
-    for kind in ("balanced", "interpolated"):
-        p = panels.country_set(counts, window, kind, value=value)
-        tot = p.values.groupby("year")["value"].sum()
-        t0, t1 = float(tot.get(y0, 0.0)), float(tot.get(y1, 0.0))
-        pc = 100.0 * (t1 / t0 - 1.0) if t0 > 0 else float("nan")
-        rows.append((f"{kind} panel", pc, t0, t1, len(p.countries)))
-    rows.append(
-        (
-            "unmatched (all reporters)",
-            m.unmatched_pct_change,
-            m.unmatched_total_y0,
-            m.unmatched_total_y1,
-            m.n_y1,
-        )
-    )
-    return pd.DataFrame(
-        rows, columns=["country_set", "pct_change", "total_y0", "total_y1", "n_countries"]
-    )
 
 
 def change_in_children(

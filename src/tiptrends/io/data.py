@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tiptrends.errors import DataError
-from tiptrends.io import curate, sources
+from tiptrends.io import countries, curate, sources
 
 #: Short release names accepted by :func:`load_glotip`.
 GLOTIP_RELEASES = {
@@ -155,3 +155,39 @@ def info() -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out[["rows", "countries"]] = out[["rows", "countries"]].astype("Int64")
     return out
+
+
+def gsi_population(gsi: pd.DataFrame) -> pd.Series:
+    """Population by ISO3 code from the Walk Free GSI 2023 summary table.
+
+    The figures describe population in 2020 (see :func:`tiptrends.io.data.load_gsi`).
+
+    Parameters
+    ----------
+    gsi : DataFrame
+        Output of :func:`tiptrends.io.data.load_gsi` (columns ``iso3``, ``population``); a table
+        without ``iso3`` has its ``country`` names matched with
+        :func:`tiptrends.io.countries.to_iso3`.
+
+    Returns
+    -------
+    Series
+        Population (float) indexed by ``iso3``; rows without a code or a population are dropped.
+
+    Raises
+    ------
+    ValueError
+        If two GSI rows map to the same code.
+    """
+    if "iso3" in gsi.columns:
+        iso = gsi["iso3"].to_numpy()
+    else:
+        iso = countries.to_iso3(gsi["country"]).to_numpy()
+    pop = pd.Series(gsi["population"].astype(float).to_numpy(), index=iso, name="population")
+    pop = pop[pop.index.notna() & pop.notna()]
+    if pop.index.duplicated().any():
+        raise ValueError(
+            f"GSI names map to the same ISO3: {sorted(pop.index[pop.index.duplicated()])}"
+        )
+    pop.index.name = "iso3"
+    return pop

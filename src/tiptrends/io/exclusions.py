@@ -20,6 +20,7 @@ TOML layout::
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def _mask(df: pd.DataFrame, e: Exclusion) -> pd.Series:
 
 
 def apply_exclusions(
-    df: pd.DataFrame, exclusions: list[Exclusion]
+    df: pd.DataFrame, exclusions: Sequence[Exclusion] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop the rows named by exclusions and report what was dropped.
 
@@ -158,7 +159,9 @@ def apply_exclusions(
     ----------
     df : DataFrame
         Curated GLOTIP table.
-    exclusions : list of Exclusion
+    exclusions : sequence of Exclusion, optional
+        Default: the collection's entries (:func:`load_exclusions` of
+        ``data/exclusions.toml``).
 
     Returns
     -------
@@ -171,6 +174,8 @@ def apply_exclusions(
         for the victims indicator) and ``overlap`` (rows already dropped by an earlier
         entry). An entry that matches nothing still appears, with ``rows_dropped == 0``.
     """
+    if exclusions is None:
+        exclusions = load_exclusions()
     drop = pd.Series(False, index=df.index)
     rows = []
     is_total = (
@@ -214,14 +219,23 @@ def apply_exclusions(
     return df.loc[~drop], report
 
 
-def exclusions_table(exclusions: list[Exclusion]) -> pd.DataFrame:
+def exclusion_label(e: Exclusion) -> str:
+    """Short label of an exclusion, e.g. ``"DEU 2022 (all)"``."""
+    years = "all years" if e.years is None else ",".join(map(str, e.years))
+    return f"{e.iso3} {years} ({e.scope})"
+
+
+def exclusions_table(exclusions: Sequence[Exclusion] | None = None) -> pd.DataFrame:
     """Exclusions as a table for display in notebooks.
 
     Returns
     -------
     DataFrame
-        ``iso3, years, releases, scope, indicator, reason, diagnostic, value``.
+        ``iso3, years, releases, scope, indicator, reason, diagnostic, value``; the
+        collection's entries when ``exclusions`` is None.
     """
+    if exclusions is None:
+        exclusions = load_exclusions()
     return pd.DataFrame(
         [
             {

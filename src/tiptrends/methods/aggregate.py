@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -467,12 +467,110 @@ def _combine(
     return float(share), int(units["iso3"].nunique()), float(units["den"].sum())
 
 
-def _population_region_weights(
-    counts: pd.DataFrame, population: pd.Series, region_column: str
+# --------------------------------------------------------------------------- methods
+POPULATION_METHODS: dict[str, str] = {
+    "weighted": "mean of country shares weighted by population",
+    "two_stage_population": "pooled within each region, regions weighted by their population",
+}
+"""Method labels that need population, and their meaning."""
+
+
+METHODS: dict[str, str] = {
+    "pooled": "sum of numerators over sum of denominators",
+    "mean": "unweighted mean of country shares",
+    "two_stage": "pooled within each region, unweighted mean of regions",
+    **POPULATION_METHODS,
+}
+"""Every aggregation method label accepted by :func:`method_arguments`."""
+
+
+def region_population(
+    df: pd.DataFrame, population: pd.Series, region_column: str = "region"
 ) -> pd.Series:
-    meta = counts[["iso3", region_column]].drop_duplicates("iso3").set_index("iso3")
-    reg = meta[region_column].reindex(population.index)
-    return population.groupby(reg).sum()
+    """Population of each region: the sum over every country of the table in that region.
+
+    All countries of ``df`` count, whether or not they report the breakdown that is being
+    aggregated, so the weights describe the regions, not their reporting countries.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table with ``iso3`` and ``region_column`` (the curated GLOTIP table or a counts
+        table); aggregate rows (``is_aggregate``) are ignored.
+    population : Series
+        Population indexed by ISO3 (e.g. :func:`tiptrends.analyses.coverage.gsi_population`).
+    region_column : str
+        Region column of ``df``.
+
+    Returns
+    -------
+    Series
+        Population (float) indexed by region, named ``"population"``; countries without a
+        population add nothing, a region none of whose countries has one is left out.
+
+    Raises
+    ------
+    ValueError
+        If a country of ``df`` has two regions.
+    """
+    rows = df[~df["is_aggregate"].astype(bool)] if "is_aggregate" in df.columns else df
+    meta = rows[["iso3", region_column]].dropna().drop_duplicates()
+    if meta["iso3"].duplicated().any():
+        dup = sorted(meta.loc[meta["iso3"].duplicated(), "iso3"])
+        raise ValueError(f"countries with more than one {region_column}: {dup}")
+    pop = meta["iso3"].map(population.astype(float))
+    ok = pop.notna()
+    out = pop[ok].groupby(meta.loc[ok, region_column], sort=True).sum()
+    out.index.name = region_column
+    return out.rename("population")
+
+
+def method_arguments(
+    method: str,
+    population: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
+) -> tuple[Method, dict[str, pd.Series]]:
+    """Aggregation method and keyword arguments for a method label of :data:`METHODS`.
+
+    The keyword arguments are those of :func:`tiptrends.methods.aggregate.aggregate_share`.
+
+    Parameters
+    ----------
+    method : str
+        ``"pooled"``, ``"mean"``, ``"two_stage"`` (regions weighted equally),
+        ``"weighted"`` (country shares weighted by ``population``) or
+        ``"two_stage_population"`` (regions weighted by ``region_weights``, e.g.
+        :func:`region_population`).
+    population : Series, optional
+        Population by ISO3; needed by ``"weighted"``.
+    region_weights : Series, optional
+        Weight by region; needed by ``"two_stage_population"``.
+
+    Returns
+    -------
+    method : str
+        The :data:`tiptrends.methods.aggregate.Method` to use.
+    kwargs : dict
+        ``{"weights": population}``, ``{"region_weights": region_weights}`` or ``{}``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown label or a population method without its weights.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    if method == "weighted":
+        if population is None:
+            raise ValueError('method "weighted" needs population (a Series by iso3)')
+        return "weighted", {"weights": population}
+    if method == "two_stage_population":
+        if region_weights is None:
+            raise ValueError(
+                'method "two_stage_population" needs region_weights (see region_population)'
+            )
+        return "two_stage", {"region_weights": region_weights}
+    return cast(Method, method), {}
 
 
 def aggregate_share(
@@ -526,7 +624,7 @@ def aggregate_share(
     )
     units = share_inputs(counts, num_cats, denominator, known, carry=[region_column])
     if method == "two_stage" and region_weights is None and population is not None:
-        region_weights = _population_region_weights(counts, population, region_column)
+        region_weights = region_population(counts, population, region_column)
     share, n_c, n_v = _combine(units, method, weights, region_weights, region_column)
     by_year = None
     if "year" in units.columns:
@@ -737,7 +835,21 @@ def by_region(
     return aggregate_total(add_grouping(counts, grouping), value, by=("group", "year"))
 
 
-def rate_per_100k(
+def scaled_ratio(num: pd.Series | float, den: pd.Series | float, scale: float) -> pd.Series | float:
+    """``num / den * scale``; NaN where ``den`` is missing or not positive."""
+    if isinstance(den, pd.Series):
+        d = den.astype(float)
+        return num / d.where(d > 0) * scale
+    d = float(den)
+    return float(num) / d * scale if d > 0 else float("nan")
+
+
+def rate_per_100k(victims: pd.Series | float, population: pd.Series | float) -> pd.Series | float:
+    """Detected victims per 100,000 population (NaN where population is missing or 0)."""
+    return scaled_ratio(victims, population, 1e5)
+
+
+def add_rate_per_100k(
     counts: pd.DataFrame, population: pd.Series, value: str | None = None
 ) -> pd.DataFrame:
     """Add ``population`` and ``rate_per_100k`` (count per 100,000 inhabitants) columns.
@@ -754,10 +866,10 @@ def rate_per_100k(
     Returns
     -------
     DataFrame
-        A copy; countries without a population get NaN.
+        A copy; countries without a population (or a population of 0) get NaN.
     """
     col = _value_column(counts, value)
     out = counts.copy()
     out["population"] = out["iso3"].map(population).astype(float)
-    out["rate_per_100k"] = out[col] / out["population"] * 1e5
+    out["rate_per_100k"] = rate_per_100k(out[col], out["population"])
     return out

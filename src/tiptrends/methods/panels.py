@@ -233,3 +233,69 @@ def pct_change(
         n_y0=len(a),
         n_y1=len(b),
     )
+
+
+PANEL_KINDS: tuple[str, ...] = ("open", "matched", "balanced", "interpolated")
+"""Country sets compared by :func:`panel_changes`."""
+
+
+def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.DataFrame:
+    """Change of the pooled total between two years on four country sets.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table (``iso3``, ``year``, value column).
+    y0, y1 : int
+        Base and end year.
+    value : str, optional
+        Value column (default ``"Total"`` or the only category column).
+
+    Returns
+    -------
+    DataFrame
+        Index ``panel`` (:data:`PANEL_KINDS`): ``total_y0, total_y1, n_y0, n_y1,
+        pct_change``. ``open``: every reporter of each year; ``matched``: countries with a
+        value in both years; ``balanced``: countries with a value in every year y0..y1;
+        ``interpolated``: :func:`tiptrends.methods.country_set` with kind
+        ``"interpolated"`` (needs both endpoints, so its endpoint change equals the matched
+        one; it differs only for the inner years).
+    """
+    ch = pct_change(counts, y0, y1, matched=True, value=value)
+    rows = {
+        "open": (ch.unmatched_total_y0, ch.unmatched_total_y1, ch.n_y0, ch.n_y1),
+        "matched": (ch.total_y0, ch.total_y1, ch.n_countries, ch.n_countries),
+    }
+    for kind in ("balanced", "interpolated"):
+        ps = country_set(counts, range(y0, y1 + 1), kind, value=value)
+        v = ps.values.groupby("year")["value"].sum()
+        n = len(ps.countries)
+        rows[kind] = (float(v.get(y0, 0.0)), float(v.get(y1, 0.0)), n, n)
+    out = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["total_y0", "total_y1", "n_y0", "n_y1"]
+    )
+    out.index.name = "panel"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["pct_change"] = 100.0 * (out["total_y1"] / out["total_y0"].replace(0.0, np.nan) - 1.0)
+    return out
+
+
+def panel_series(
+    counts: pd.DataFrame, years: Iterable[int], value: str | None = None
+) -> pd.DataFrame:
+    """Pooled totals per year on the open, balanced and interpolated sets of a window.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``; columns ``open``, ``balanced``, ``interpolated`` (pooled totals) and
+        ``n_open``, ``n_balanced``, ``n_interpolated`` (countries with a value or fill).
+    """
+    window = sorted({int(y) for y in years})
+    out = pd.DataFrame(index=pd.Index(window, name="year"))
+    for kind in ("open", "balanced", "interpolated"):
+        ps = country_set(counts, window, kind, value=value)
+        g = ps.values.groupby("year")["value"]
+        out[kind] = g.sum().reindex(window).fillna(0.0)
+        out[f"n_{kind}"] = g.count().reindex(window).fillna(0).astype("int64")
+    return out
