@@ -23,12 +23,20 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data report test lint strip lab clean benchmark
+.PHONY: help setup git-filter data report test lint strip lab clean benchmark
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
+setup: $(STAMP) git-filter ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
+
+# Git stores notebooks in their normalised form (no outputs, no editor metadata): see
+# src/tiptrends/report/nbclean.py and .gitattributes. Opening a notebook in Lab then leaves
+# git status clean. Skipped outside a git checkout (e.g. an unpacked release).
+git-filter: $(STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.tiptrends-notebook.clean "$(abspath $(BIN))/python -m tiptrends.report.nbclean" && \
+	  git config filter.tiptrends-notebook.smudge cat; fi
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +52,7 @@ data: setup ## fetch and verify the raw files, build the curated tables
 
 report: data ## build the data and render the notebooks to _build/html/
 	$(BIN)/tiptrends render --jobs $(JOBS)
+	$(BIN)/tiptrends profile --all-default --jobs $(JOBS)
 	@echo "site: $(abspath _build/html/index.html)"
 
 test: data ## run the whole test suite (helpers, readers, notebooks, reproduction)
@@ -55,9 +64,17 @@ lint: setup ## ruff on the package, tests, benchmarks and notebooks
 strip: setup ## store notebooks without outputs and with the project kernel
 	$(BIN)/tiptrends strip
 
-lab: setup ## JupyterLab with the "tiptrends" kernel
+LAB_STAMP := $(VENV)/.tiptrends-lab-installed
+
+$(LAB_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
-	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(BIN)/jupyter lab notebooks/
+	@touch $(LAB_STAMP)
+
+# The server's root is the repository (src/, data/ and notebooks/ all reachable); Lab opens
+# on notebooks/. JUPYTER_PATH makes the venv's "tiptrends" kernel visible to Lab.
+lab: setup $(LAB_STAMP) ## JupyterLab on the repository, opened on notebooks/, "tiptrends" kernel
+	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(BIN)/jupyter lab \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
 
 benchmark: data ## print the data-layer and render benchmarks
 	$(BIN)/python benchmarks/data_layer.py

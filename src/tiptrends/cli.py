@@ -255,6 +255,21 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_kernel() -> None:
+    """Install the "tiptrends" kernelspec for this Python if it is missing or stale.
+
+    ``pip install -e .`` and the conda route (``pip: -e .``) cannot install a kernelspec
+    themselves; every route builds the data before a notebook can run, so the kernel is
+    registered there (into this environment's ``share/jupyter/kernels``).
+    """
+    try:
+        from tiptrends.report import render
+
+        render.ensure_kernel("tiptrends")
+    except ImportError as exc:  # ipykernel or jupyter_client missing: say so, do not fail
+        print(f"tiptrends: kernel not registered ({exc})", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``tiptrends`` command."""
     parser = argparse.ArgumentParser(
@@ -369,7 +384,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        if status == 0 and args.command == "data" and args.data_command == "build":
+            _register_kernel()
+        return status
     except DataError as exc:
         if args.debug:
             raise
