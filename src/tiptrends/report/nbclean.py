@@ -13,9 +13,12 @@ and view state go.
 
     git config filter.tiptrends-notebook.clean "<venv>/bin/python -m tiptrends.report.nbclean"
 
-git then compares and commits the normalised form, so opening and closing a notebook in
-Lab leaves ``git status`` clean, and outputs never reach a commit. The working copy keeps
-its outputs.
+git then compares and commits the normalised form, so outputs and editor state never
+reach a commit (the working copy keeps its outputs). A clean filter alone does not keep
+``git status`` quiet when a file's size changes (git reports it modified, with an empty
+diff), so JupyterLab also saves notebooks with normalised metadata
+(:func:`lab_pre_save_hook`, registered by ``jupyter_server_config.py``): opening and closing
+a notebook leaves it byte for byte as committed.
 """
 
 from __future__ import annotations
@@ -61,15 +64,41 @@ def normalise(nb: Any) -> Any:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-        for key in EDITOR_CELL_METADATA:
-            cell.metadata.pop(key, None)
         if "tags" in cell.metadata and not cell.metadata["tags"]:
             del cell.metadata["tags"]
+    return normalise_metadata(nb)
+
+
+def normalise_metadata(nb: Any) -> Any:
+    """Drop editor state and set the kernelspec and ``language_info``; keep outputs.
+
+    What JupyterLab adds when it only opens a notebook is removed, so saving an unchanged
+    notebook writes the bytes git already has; outputs and execution counts of cells that
+    were run stay in the working copy (the git filter keeps them out of commits).
+    """
+    for cell in nb.cells:
+        for key in EDITOR_CELL_METADATA:
+            cell.metadata.pop(key, None)
     for key in EDITOR_NOTEBOOK_METADATA:
         nb.metadata.pop(key, None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     return nb
+
+
+def lab_pre_save_hook(model: dict, **kwargs: Any) -> None:
+    """Jupyter server ``pre_save_hook``: store notebooks with normalised metadata.
+
+    Registered by ``jupyter_server_config.py`` at the repository root (read when JupyterLab
+    starts there, as ``make lab`` does): JupyterLab's autosave of a notebook that was only
+    opened then leaves the file byte for byte as committed, and ``git status`` clean.
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    import nbformat
+
+    nb = nbformat.from_dict(model["content"])
+    model["content"] = normalise_metadata(nb)
 
 
 def normalised_text(text: str) -> str:
