@@ -175,3 +175,21 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(tmp_path: Path
         text=True,
     )
     assert out.returncode == 0 and out.stdout.strip().endswith("None"), out.stderr[-500:]
+
+
+def test_notebook_before_make_data_says_what_to_do(scratch_root, monkeypatch) -> None:
+    """Loading data that were never built, offline: one message naming the two ways out."""
+    import pooch
+
+    from tiptrends.errors import DataError
+    from tiptrends.io import data
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(pooch, "retrieve", offline)
+    with pytest.raises(DataError) as err:
+        data.load_glotip(release="2025")
+    message = str(err.value)
+    assert "make data" in message and "TIPTRENDS_DATA_MIRROR" in message
+    assert "\n" not in message

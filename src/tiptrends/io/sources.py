@@ -218,7 +218,8 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
         raise DataError(
             cached,
             f"raw file missing: not in data/raw/, no mirror copy, and download from "
-            f"{source.url} failed ({type(exc).__name__})",
+            f"{source.url} failed ({type(exc).__name__}); run `make data` where the download "
+            "works, or set TIPTRENDS_DATA_MIRROR to a folder holding the raw files",
         ) from None
     _record_origin(source, "download")
     return cached, "download"
