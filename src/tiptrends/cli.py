@@ -171,6 +171,10 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    from tiptrends import paths
+
+    # the kernels write figures into this build (see report.style.default_figures_dir)
+    os.environ.setdefault("TIPTRENDS_BUILD_DIR", str(paths.build_dir()))
 
     def one(place) -> tuple[object, Path | None, float, str]:
         try:

@@ -5,7 +5,8 @@ A notebook calls :func:`record` for each headline number it reports::
     share = record("sexual_exploitation_share_2022_pct", 38.7, published=38.7,
                    source="GLOTIP 2024, fig. 12", unit="%")
 
-Outside a render, :func:`record` only checks and returns the value. Under
+Outside a render, :func:`record` checks and returns the value and says (once, as a warning)
+that nothing was written. Under
 ``tiptrends render`` the renderer sets ``TIPTRENDS_RESULTS_FILE`` (a per-notebook
 JSON file) and ``TIPTRENDS_NOTEBOOK`` for the kernel; :func:`record` updates that
 file atomically and the renderer merges all of them into ``_build/results.json`` as
@@ -23,6 +24,7 @@ import numbers
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +93,7 @@ def record(
     plain_published = None if published is None else _number(published, f"published {key!r}")
     target = os.environ.get(RESULTS_FILE_ENV)
     if not target:
+        _say_not_recorded(key)
         return value
     entry = {
         "value": plain,
@@ -108,6 +111,21 @@ def record(
     table[key] = entry
     write_json_atomic(path, table)
     return value
+
+
+_told: set[str] = set()
+
+
+def _say_not_recorded(key: str) -> None:
+    """Tell once per process that numbers are recorded only under ``tiptrends render``."""
+    if _told:
+        return
+    _told.add(key)
+    warnings.warn(
+        f"record({key!r}): checked, not written; headline numbers are gathered into "
+        "_build/results.json only when `tiptrends render` runs the notebook",
+        stacklevel=3,
+    )
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

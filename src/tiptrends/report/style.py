@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -261,6 +262,13 @@ def figure_bundle(png: bytes, alt: str, width: int | None = None) -> tuple[dict,
     return data, meta
 
 
+def default_figures_dir() -> Path:
+    """Where :func:`save_figure` writes by default: the build's figures, else ``./figures``."""
+    if os.environ.get("TIPTRENDS_BUILD_DIR"):
+        return paths.figures_dir()
+    return Path.cwd() / "figures"
+
+
 def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | None = None) -> Path:
     """Save a figure as PNG and SVG, record its alt text and display it.
 
@@ -274,7 +282,10 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
     alt : str
         Alternative text: what the figure shows, for readers who cannot see it.
     directory : str or Path, optional
-        Output directory; default ``tiptrends.paths.figures_dir()``.
+        Output directory. Default: ``_build/figures/`` of the build being made (a render or
+        ``tiptrends profile`` sets ``TIPTRENDS_BUILD_DIR``); outside a build, ``figures/``
+        under the current directory, so an analysis of your own never writes into the
+        project's site.
 
     Returns
     -------
@@ -297,7 +308,7 @@ def save_figure(fig: Figure, name: str, alt: str, *, directory: str | Path | Non
             f"save_figure({name!r}): the figure has no source note (call style.source_note first)"
         )
     alt = alt.strip()
-    out = Path(directory) if directory is not None else paths.figures_dir()
+    out = Path(directory) if directory is not None else default_figures_dir()
     out.mkdir(parents=True, exist_ok=True)
 
     import io
