@@ -173,6 +173,17 @@ def apply_exclusions(
         non-suppressed values of dimension Total / category Total / sex Total / age Total
         for the victims indicator) and ``overlap`` (rows already dropped by an earlier
         entry). An entry that matches nothing still appears, with ``rows_dropped == 0``.
+
+    Examples
+    --------
+    >>> from tiptrends.io.data import load_glotip
+    >>> raw = load_glotip(release="2025")
+    >>> kept, report = apply_exclusions(raw, load_exclusions())
+    >>> int(report["rows_dropped"].sum()) == len(raw) - len(kept)
+    True
+    >>> germany = report[report["iso3"] == "DEU"].iloc[0]
+    >>> germany["scope"], int(germany["rows_dropped"])
+    ('all', 91)
     """
     if exclusions is None:
         exclusions = load_exclusions()

@@ -86,6 +86,18 @@ def record(
     ------
     ValueError
         If the key is not snake_case or a value is not a finite number.
+
+    Examples
+    --------
+    Outside ``tiptrends render`` the number is checked and returned, and a warning says that
+    nothing was written:
+
+    >>> record("example_forced_labour_share_2022_pct", 25.7, published=42, unit="%")
+    25.7
+    >>> record("Forced labour", 25.7)
+    Traceback (most recent call last):
+    ...
+    ValueError: result key 'Forced labour' must be snake_case (a-z, 0-9, single '_')
     """
     if not isinstance(key, str) or not _KEY_RE.match(key):
         raise ValueError(f"result key {key!r} must be snake_case (a-z, 0-9, single '_')")
