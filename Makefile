@@ -23,7 +23,7 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup git-filter data report test lint strip lab clean benchmark
+.PHONY: help setup git-filter data report test lint strip lab diff clean benchmark
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ $(LAB_STAMP): $(STAMP) pyproject.toml
 lab: setup $(LAB_STAMP) ## JupyterLab on the repository, opened on notebooks/, "tiptrends" kernel
 	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(BIN)/jupyter lab \
 	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+
+REV ?= HEAD
+diff: setup ## cell-by-cell diff of the notebooks against REV (default HEAD), with nbdime
+	$(BIN)/nbdiff --sources --metadata $(REV) -- notebooks
 
 benchmark: data ## print the data-layer and render benchmarks
 	$(BIN)/python benchmarks/data_layer.py
