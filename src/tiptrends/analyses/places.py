@@ -309,11 +309,13 @@ def resolve_place(
             f"{row['country']} ({iso}) has no detected-victim counts in the UNODC GLOTIP data "
             "(only other indicators): nothing to profile"
         )
-    if _totals(victims).empty:
+    published = victims["value"].notna() & (victims["dimension"] != vocab.DIM_REPATRIATION)
+    if _totals(victims).empty and not published.any():
         dims = ", ".join(sorted(victims["dimension"].unique()))
         raise PlaceError(
-            f"{row['country']} ({iso}) publishes no total of detected victims in the UNODC "
-            f"GLOTIP data, only {len(victims)} breakdown row(s) ({dims}): nothing to profile"
+            f"{row['country']} ({iso}) publishes no count of detected victims in the UNODC "
+            f"GLOTIP data, only {len(victims)} row(s) of '<5' or repatriation ({dims}): "
+            "nothing to profile"
         )
     group = row["glotip_region"]
     if isinstance(group, str):
