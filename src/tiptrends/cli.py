@@ -88,7 +88,7 @@ def _profile_targets(args: argparse.Namespace) -> list:
     from tiptrends.io import data
 
     try:
-        glotip = data.load_glotip(release=args.release)
+        glotip = data.load_glotip(release=args.release, validate=False)  # the kernel checks
     except ValueError as exc:
         raise places.PlaceError(str(exc)) from None
     if args.all_default:

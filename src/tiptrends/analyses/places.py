@@ -171,7 +171,11 @@ def load_profile_data(release: str = "2025", previous: str = "2023") -> ProfileD
     """
     raw = data.load_glotip(release=release)
     entries = ex.load_exclusions()
-    filtered, report = ex.apply_exclusions(raw, entries)
+    # exclusions name countries: match them on those countries' rows only (same result, and
+    # a fraction of the time of matching every entry against the whole table)
+    named = raw[raw["iso3"].isin({e.iso3 for e in entries})]
+    kept, report = ex.apply_exclusions(named, entries)
+    filtered = raw.drop(index=named.index.difference(kept.index))
     return ProfileData(
         raw=raw,
         glotip=filtered,
@@ -289,7 +293,12 @@ def resolve_place(
         raise PlaceError(
             f'{text!r} is a region, not a country: run tiptrends profile --region "{text}"'
         )
-    known = countries.country_table().set_index("iso3")["name_short"]
+    in_data = set(meta["iso3"])
+    known = (
+        meta.set_index("iso3")["country"]
+        if iso in in_data
+        else countries.country_table().set_index("iso3")["name_short"]
+    )
     if not (len(iso) == 3 and iso.isalpha() and iso in known.index):
         match = countries.to_iso3([text]).iloc[0] if len(text) > 3 else None
         if not isinstance(match, str):
@@ -729,7 +738,7 @@ def top_origins(
     out.index.name = "key"
     out = out.reset_index()
     out["iso3"] = out["key"].where(out["key"].str.fullmatch(r"[A-Z]{3}"), "")
-    names = countries.country_table().set_index("iso3")["name_short"]
+    names = _data_countries(pdata.raw).set_index("iso3")["country"]
     out["citizenship"] = out["iso3"].map(names).fillna(out["citizenship"])
     out["share_of_foreign_pct"] = 100 * out["victims"] / out["victims"].sum()
     out = out.sort_values(["victims", "citizenship"], ascending=[False, True], kind="stable")
