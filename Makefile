@@ -1,18 +1,31 @@
 # tiptrends: `make report` builds the data and the HTML site; `make test` runs every test.
 # Both create .venv with the package on first use (needs only Python >= 3.11 and pip).
 
+# Paths may contain spaces: every path is quoted in recipes, and none goes through make's
+# word functions (abspath, wildcard), which split at spaces.
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
+VENV   ?= .venv
+BIN    ?= $(VENV)/bin
 STAMP  := $(VENV)/.tiptrends-installed
 KERNEL := tiptrends
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+# absolute .venv (ipykernel and JupyterLab need it); CURDIR is the project folder
+VENV_ABS := $(if $(filter /%,$(firstword $(VENV))),$(VENV),$(CURDIR)/$(VENV))
+BIN_ABS  := $(if $(filter /%,$(firstword $(BIN))),$(BIN),$(CURDIR)/$(BIN))
+
+# `make ... BIN=<folder>` uses the tiptrends already installed there and skips creating .venv
+# (tests run `make data` in a scratch copy with the project's environment this way).
+ifeq ($(origin BIN), command line)
+SETUP_STAMP :=
+else
+SETUP_STAMP := $(STAMP)
+endif
 
 # Use the local read-only mirror of the raw files when it exists (see data/sources.toml).
-MIRROR := $(abspath ../shared/data/raw)
+MIRROR := $(CURDIR)/../shared/data/raw
 ifeq ($(origin TIPTRENDS_DATA_MIRROR), undefined)
-ifneq ($(wildcard $(MIRROR)),)
-export TIPTRENDS_DATA_MIRROR := $(MIRROR)
+ifeq ($(shell test -d "$(MIRROR)" && echo yes),yes)
+export TIPTRENDS_DATA_MIRROR := $(shell cd "$(MIRROR)" && pwd)
 endif
 endif
 
@@ -23,66 +36,68 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup git-filter data report test lint strip lab diff clean benchmark
+.PHONY: help setup git-filter data report test golden lint strip lab diff clean benchmark
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(STAMP) git-filter ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
+setup: $(SETUP_STAMP) git-filter ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
 
 # Git stores notebooks in their normalised form (no outputs, no editor metadata): see
-# src/tiptrends/report/nbclean.py and .gitattributes. Opening a notebook in Lab then leaves
-# git status clean. Skipped outside a git checkout (e.g. an unpacked release).
-git-filter: $(STAMP)
+# src/tiptrends/report/nbclean.py and .gitattributes. Skipped outside a git checkout.
+git-filter: $(SETUP_STAMP)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-	  git config filter.tiptrends-notebook.clean "$(abspath $(BIN))/python -m tiptrends.report.nbclean" && \
+	  git config filter.tiptrends-notebook.clean "'$(BIN_ABS)/python' -m tiptrends.report.nbclean" && \
 	  git config filter.tiptrends-notebook.smudge cat; fi
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --prefix $(abspath $(VENV)) --name $(KERNEL) --display-name "Python (tiptrends)" >/dev/null
-	@touch $(STAMP)
+	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
+	"$(BIN)/python" -m pip install --quiet --upgrade pip
+	"$(BIN)/python" -m pip install --quiet -e ".[dev]"
+	"$(BIN)/python" -m ipykernel install --prefix "$(VENV_ABS)" --name $(KERNEL) --display-name "Python (tiptrends)" >/dev/null
+	@touch "$(STAMP)"
 
 data: setup ## fetch and verify the raw files, build the curated tables
-	$(BIN)/tiptrends data fetch
-	$(BIN)/tiptrends data build
-	$(BIN)/tiptrends data info --strict
+	"$(BIN)/tiptrends" data fetch
+	"$(BIN)/tiptrends" data build
+	"$(BIN)/tiptrends" data info --strict
 
 report: data ## build the data and render the notebooks to _build/html/
 	$(BIN)/tiptrends render --jobs $(JOBS)
-	$(BIN)/tiptrends profile --all-default --jobs $(JOBS)
-	@echo "site: $(abspath _build/html/index.html)"
+	"$(BIN)/tiptrends" profile --all-default --jobs $(JOBS)
+	@echo "site: $(CURDIR)/_build/html/index.html"
 
 test: data ## run the whole test suite (helpers, readers, notebooks, reproduction)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
+golden: data ## render, show every recorded number that changed, rewrite tests/golden/results.json
+	"$(BIN)/python" -m tests.test_golden --update --jobs $(JOBS)
+
 lint: setup ## ruff on the package, tests, benchmarks and notebooks
-	$(BIN)/ruff check src tests benchmarks notebooks
+	"$(BIN)/ruff" check src tests benchmarks notebooks
 
 strip: setup ## store notebooks without outputs and with the project kernel
-	$(BIN)/tiptrends strip
+	"$(BIN)/tiptrends" strip
 
 LAB_STAMP := $(VENV)/.tiptrends-lab-installed
 
 $(LAB_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
-	@touch $(LAB_STAMP)
+	"$(BIN)/python" -m pip install --quiet -e ".[dev,lab]"
+	@touch "$(LAB_STAMP)"
 
 # The server's root is the repository (src/, data/ and notebooks/ all reachable); Lab opens
-# on notebooks/. JUPYTER_PATH makes the venv's "tiptrends" kernel visible to Lab.
+# on notebooks/ and reads jupyter_server_config.py from here (notebooks saved as committed).
 lab: setup $(LAB_STAMP) ## JupyterLab on the repository, opened on notebooks/, "tiptrends" kernel
-	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(BIN)/jupyter lab \
+	JUPYTER_PATH="$(VENV_ABS)/share/jupyter" "$(BIN)/jupyter" lab \
 	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
 
 REV ?= HEAD
 diff: setup ## cell-by-cell diff of the notebooks against REV (default HEAD), with nbdime
-	$(BIN)/nbdiff --sources --metadata $(REV) -- notebooks
+	"$(BIN)/nbdiff" --sources --metadata $(REV) -- notebooks
 
 benchmark: data ## print the data-layer and render benchmarks
-	$(BIN)/python benchmarks/data_layer.py
-	$(BIN)/python benchmarks/render.py
+	"$(BIN)/python" benchmarks/data_layer.py
+	"$(BIN)/python" benchmarks/render.py
 
 clean: ## remove the build, the curated tables and caches (keeps .venv and data/raw)
 	rm -rf _build data/curated .pytest_cache .ruff_cache .hypothesis

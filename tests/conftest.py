@@ -1,14 +1,58 @@
-"""Shared fixtures: the raw mirror, scratch project roots and small malformed raw files."""
+"""Shared fixtures: the raw mirror, scratch project roots and small malformed raw files.
+
+Missing inputs. A test that needs a raw file, a curated table or a reference text calls
+:func:`missing_input` when it is absent (catching only the project's data errors, never any
+exception). On a workstation that skips the test; in CI (``CI=true``, set by CI services and
+by ``.ci/run``), with ``TIPTRENDS_REQUIRE_DATA=1`` or with ``pytest --require-data`` it fails:
+there, a missing input must not turn tests into silent skips.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from tiptrends import paths
+
+#: Environment switch that makes a missing input fail its test.
+REQUIRE_DATA_ENV = "TIPTRENDS_REQUIRE_DATA"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require-data",
+        action="store_true",
+        default=False,
+        help="fail (do not skip) tests whose raw or curated data or reference text is missing; "
+        "implied by CI=true or TIPTRENDS_REQUIRE_DATA=1",
+    )
+
+
+_REQUIRE_DATA_OPTION = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _REQUIRE_DATA_OPTION
+    _REQUIRE_DATA_OPTION = bool(config.getoption("--require-data", default=False))
+
+
+def inputs_required() -> bool:
+    """True in CI, with ``TIPTRENDS_REQUIRE_DATA=1`` or ``--require-data``."""
+    ci = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+    switch = os.environ.get(REQUIRE_DATA_ENV, "").strip().lower() in ("true", "1", "yes")
+    return ci or switch or _REQUIRE_DATA_OPTION
+
+
+def missing_input(reason: str) -> NoReturn:
+    """Skip the calling test because an input is missing, or fail it where inputs are required."""
+    if inputs_required():
+        pytest.fail(f"missing input (required in CI): {reason}", pytrace=False)
+    pytest.skip(reason)
+
 
 RAW_MIRROR = Path(
     os.environ.get("TIPTRENDS_DATA_MIRROR")
@@ -17,10 +61,10 @@ RAW_MIRROR = Path(
 
 
 def raw_file(relative: str) -> Path:
-    """Path of a file in the raw mirror; skip the test when the mirror lacks it."""
+    """Path of a file in the raw mirror; :func:`missing_input` when the mirror lacks it."""
     path = RAW_MIRROR / relative
-    if not path.exists():
-        pytest.skip(f"raw mirror file {relative} not available at {RAW_MIRROR}")
+    if not path.is_file():
+        missing_input(f"raw mirror file {relative} not available at {RAW_MIRROR}")
     return path
 
 
@@ -63,13 +107,17 @@ def site_render():
 
 # --------------------------------------------------------------------------- curated tables
 def _curated(what: str, load):
-    """Load a curated table once; skip when it cannot be built here (raw file absent)."""
+    """Load a curated table once; :func:`missing_input` when it cannot be built here.
+
+    Only the project's data error (raw file absent, checksum mismatch) counts as a missing
+    input; any other exception is a bug and fails the test.
+    """
     from tiptrends.errors import DataError
 
     try:
         return load()
-    except (DataError, OSError) as exc:
-        pytest.skip(f"curated {what} unavailable (cannot be built from the raw files): {exc}")
+    except DataError as exc:
+        missing_input(f"curated {what} unavailable (cannot be built from the raw files): {exc}")
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +142,11 @@ def gsi():
     from tiptrends.io import data
 
     return _curated("Walk Free GSI 2023", data.load_gsi)
+
+
+@pytest.fixture(scope="session")
+def ctdc_curated():
+    """The curated CTDC victim-perpetrator table (shared by the session: do not modify)."""
+    from tiptrends.io import data
+
+    return _curated("CTDC", data.load_ctdc)

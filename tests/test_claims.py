@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_input
 from tiptrends.analyses import claims as C
 from tiptrends.methods import headline
 from tiptrends.vocab import ADULT, CHILD, DIM_TOTAL, FEMALE, MALE, TOTAL, VICTIMS
@@ -84,7 +85,7 @@ def test_paraphrases_do_not_copy_the_release():
 
     path = project_root().parent / "shared" / "reference" / "press_release_2025-07-30.txt"
     if not path.exists():
-        pytest.skip("press release text not available")
+        missing_input(f"press release text not available at {path}")
     text = " ".join(path.read_text(encoding="utf-8").split()).lower()
     for c in C.PRESS_RELEASE_2025_CLAIMS:
         words = c.paraphrase.lower().rstrip(".").split()
@@ -157,3 +158,71 @@ def test_children_share_pct_known_values():
     assert headline.children_share_pct(g, 2021, denominator="all") == pytest.approx(20.0)
     assert headline.children_share_pct(g, 2020) == pytest.approx(50.0)
     assert math.isnan(headline.children_share_pct(g, 2019))
+
+
+# --------------------------------------------------------------------------- evidence and export
+def test_children_2021_and_victims_2021_on_known_tables():
+    g = pd.DataFrame(
+        _sex_age_rows("AAA", 2021, 40, 30, 20, 10, 200)
+        + _sex_age_rows("BBB", 2021, 30, 0, 10, 10, 50)
+    )
+    ev = C.children_2021(g, g)
+    assert ev.main == pytest.approx(100 * 50 / 150)
+    assert ev.alternatives["mean of country shares"] == pytest.approx(35.0)
+    # 'one in three' spans 28.6-40%: the main share is inside
+    assert ev.verdict == C.REPRODUCED
+    old = pd.DataFrame(_sex_age_rows("AAA", 2021, 4, 3, 2, 1, 20))
+    ev, numbers = C.victims_2021(g, old, g)
+    assert numbers == {"total": 250.0, "countries": 2, "total_2023_release": 20.0}
+    assert ev.main == 250.0
+    assert ev.verdict == C.CONTRADICTED, "250 victims are not over the claimed 50,000"
+
+
+def test_not_reproduced_is_the_label_of_a_miss():
+    assert C.CONTRADICTED == "not reproduced"
+    assert all("contradicted" not in rule for rule in C.RULES.values())
+
+
+def test_readings_and_ledger_for_people():
+    table = C.record_readings_table({"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)})
+    people = C.readings_for_people(table)
+    assert people.loc["r", "Claim holds"] == "yes" and people.loc["r", "Highest in"] == "2022"
+    from tiptrends.io.published import load_published
+
+    ev = {
+        c.claim_id: C.Evidence(c.claim_id, "n/a", C.NOT_TESTABLE)
+        for c in C.PRESS_RELEASE_2025_CLAIMS
+    }
+    shown = C.ledger_for_people(C.ledger(ev, load_published()))
+    assert list(shown.columns) == ["Claim", "Claimed", "What the data show", "Verdict", "See"]
+    assert isinstance(shown.index, pd.RangeIndex)
+
+
+def test_claims_export_writes_the_ledger(tmp_path):
+    from tiptrends.report.claims_export import claims_records, record_claims
+
+    ledger = pd.DataFrame(
+        {
+            "claim": ["Most victims are women."],
+            "claimed": ["60 percent"],
+            "verdict": [C.CONSISTENT],
+            "what the data show": ["58%"],
+            "see": [
+                '<a href="04_child_victims.html">04_child_victims</a>, 01_detected_victims.html'
+            ],
+        },
+        index=pd.Index(["women_share"], name="claim_id"),
+    )
+    ev = {
+        "women_share": C.Evidence("women_share", "58%", C.CONSISTENT, 58.0, {"mean": float("nan")})
+    }
+    out = record_claims(ledger, ev, source="A release", path=tmp_path / "claims.json")
+    written = __import__("json").loads((tmp_path / "claims.json").read_text())
+    assert written == out
+    assert out["verdict_counts"] == {C.CONSISTENT: 1}
+    (row,) = out["claims"]
+    assert row["chapters"] == ["04_child_victims", "01_detected_victims"]
+    assert row["main"] == 58.0 and row["alternatives"] == {"mean": None}
+    assert claims_records(ledger)[0]["main"] is None
+    with pytest.raises(ValueError, match="lacks columns"):
+        claims_records(ledger.drop(columns="verdict"))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_input
 from tiptrends.analyses import detection as D
 from tiptrends.errors import DataError
 from tiptrends.methods import aggregate
@@ -106,7 +107,7 @@ def real():
     try:
         glotip, gsi = data.load_glotip(release="2025"), data.load_gsi()
     except (DataError, OSError) as exc:
-        pytest.skip(f"curated data unavailable: {exc}")
+        missing_input(f"curated data unavailable: {exc}")
     return D.join_gsi(country_year_counts(glotip), gsi, [2021, 2022]), gsi
 
 
@@ -173,3 +174,76 @@ def test_headline_measures_known_values():
     assert imp["median per 100k, 2022"] == pytest.approx(0.25)  # 2.5 / 1m x 100k
     assert imp["world per 1,000 estimated, 2022"] == pytest.approx(0.25)  # 2.5 / 10,000 x 1,000
     assert imp["countries, 2022"] == 1
+
+
+# --------------------------------------------------------------------------- chapter tables
+def test_world_gap_and_rate_spread():
+    counts = counts_table()
+    gap = D.world_gap(counts, [2021, 2022], modern_slavery=150_000, forced_labour=75_000)
+    # 2021: 100 + 20 + 30 = 150 detected in three countries (DDD has no total)
+    assert gap.loc[2021, ["Detected victims", "Countries"]].tolist() == [150, 3]
+    assert gap.loc[2021, "per 1,000 in modern slavery"] == pytest.approx(1.0)
+    assert gap.loc[2022, "per 1,000 in forced labour"] == pytest.approx(50 / 75)
+    j = D.join_gsi(counts, gsi_table(), years=[2021])
+    spread = D.rate_spread(j, 2021)
+    # rates: AAA 10, BBB 1, CCC 6 per 100,000
+    assert spread["countries"] == 3 and spread["median"] == pytest.approx(6.0)
+    assert (spread["lowest"], spread["highest"]) == (pytest.approx(1.0), pytest.approx(10.0))
+
+
+def test_names_exclusions_and_region_table():
+    gsi = gsi_table().assign(country=["Aland", "Bland", "Cland", "Eland"])
+    assert D.country_names(["BBB", "ZZZ"], gsi) == ["Bland", "ZZZ"]
+    report = pd.DataFrame(
+        {
+            "iso3": ["DEU", "DNK", "FRA"],
+            "years": ["2022", "2021", "2021"],
+            "scope": ["all", "all", "form"],
+        }
+    )
+    assert D.excluded_totals(report, 2021) == ["DNK"]
+    table = D.region_table(D.join_gsi(counts_table(), gsi, years=[2021]), "gsi_region")
+    assert table["Year"].tolist() == ["2021", "2021"] and "Per 100,000" in table.columns
+
+
+def test_associations_leave_zeros_out():
+    j = pd.DataFrame(
+        {
+            "year": [2021] * 5,
+            "gov_response_total": [10.0, 20.0, 30.0, 40.0, 50.0],
+            "per_1000_estimated": [0.0, 1.0, 2.0, 4.0, 8.0],
+            "rate_per_100k": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "prevalence_per_1000": [5.0, 4.0, 3.0, 2.0, 0.0],
+        }
+    )
+    ratio, rate = D.response_associations(j, 2021)
+    assert ratio.n == 4 and ratio.spearman_rho == pytest.approx(1.0)
+    assert ratio.slope == pytest.approx(np.log10(2) / 10)  # doubling every 10 points
+    assert rate.n == 5
+    prevalence = D.prevalence_association(j, 2021)
+    assert prevalence.n == 4 and prevalence.spearman_rho == pytest.approx(-1.0)
+
+
+def test_country_scatter_draws_groups_and_line():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from tiptrends.report.scatter import plot_country_scatter
+
+    table = pd.DataFrame(
+        {
+            "x": [1.0, 2.0, 3.0, 4.0],
+            "y": [1.0, 10.0, 0.0, 100.0],
+            "g": ["Europe", "Asia", "Asia", "Asia"],
+        }
+    )
+    fig, ax = plot_country_scatter(
+        table, "x", "y", "g", xlabel="x", ylabel="y", title="t", source="S", line=(0.0, 0.5)
+    )
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    assert points == 3, "the zero y is left out on the log axis"
+    (line,) = ax.lines
+    assert line.get_ydata()[-1] == pytest.approx(10 ** (0.5 * 4.0))
+    plt.close(fig)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.tables import curated_row
 from tiptrends.analyses import eu
+from tiptrends.methods import eu_figures
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -36,7 +37,7 @@ def test_eu_subset_keeps_members_and_drops_aggregates():
     df = pd.DataFrame(
         [row("FRA", 2020, 5), row("NOR", 2020, 7), row("DEU", 2020, 3, is_aggregate=True)]
     )
-    out = eu.eu_subset(df)
+    out = eu_figures.eu_subset(df)
     assert list(out["iso3"]) == ["FRA"]
 
 
@@ -107,12 +108,12 @@ def published_stub():
 
 
 def test_published_annual_skips_alternatives():
-    s = eu.published_annual(published_stub(), "eurostat", "victims_total")
+    s = eu_figures.published_annual(published_stub(), "eurostat", "victims_total")
     assert s.to_dict() == {2022: 100.0, 2023: 120.0}
 
 
 def test_eurostat_form_shares_from_counts():
-    out = eu.eurostat_form_shares(published_stub())
+    out = eu_figures.eurostat_form_shares(published_stub())
     assert out["year"].unique().tolist() == [2023]
     fl = out[out["category"] == FORCED_LABOUR].iloc[0]
     assert fl["share_pct"] == pytest.approx(30.0)
@@ -135,13 +136,13 @@ def test_real_eu_2022_status_and_sum(glotip_2025):
     assert counts[eu.REPORTED] >= 20
     from tiptrends.methods.aggregate import country_year_counts
 
-    tot = eu.eu_subset(country_year_counts(glotip_2025))
+    tot = eu_figures.eu_subset(country_year_counts(glotip_2025))
     reported = tot[(tot["year"] == 2022) & tot[TOTAL].notna()]
     assert len(reported) == counts[eu.REPORTED]
 
 
 def test_real_completed_totals_not_below_total(glotip_2025):
-    ct = eu.completed_totals(eu.eu_subset(glotip_2025))
+    ct = eu.completed_totals(eu_figures.eu_subset(glotip_2025))
     ok = ct[TOTAL].notna()
     assert (ct.loc[ok, "completed"] >= ct.loc[ok, TOTAL]).all()
 
@@ -156,9 +157,95 @@ def test_real_eurostat_rows():
     from tiptrends.io.published import load_published
 
     pub = load_published()
-    tot = eu.published_annual(pub, "eurostat", "victims_total")
+    tot = eu_figures.published_annual(pub, "eurostat", "victims_total")
     assert {2020, 2021, 2022, 2023, 2024} <= set(tot.index)
-    shares = eu.eurostat_form_shares(pub)
+    shares = eu_figures.eurostat_form_shares(pub)
     both = shares.dropna(subset=["published_share_pct"])
     # shares computed from Eurostat's counts agree with its published shares to rounding
     assert (abs(both["share_pct"] - both["published_share_pct"]) < 1.0).all()
+
+
+# --------------------------------------------------------------------------- chapter tables
+def sex_age_rows():
+    return [
+        # FRA: 60 women, 20 men, 15 girls, 5 boys -> 20 children of 100
+        row("FRA", 2022, 100),
+        row("FRA", 2022, 60, sex=FEMALE, age=ADULT),
+        row("FRA", 2022, 20, sex=MALE, age=ADULT),
+        row("FRA", 2022, 15, sex=FEMALE, age=CHILD),
+        row("FRA", 2022, 5, sex=MALE, age=CHILD),
+        # ITA: 95 men, 5 boys -> 5 children of 100
+        row("ITA", 2022, 100),
+        row("ITA", 2022, 95, sex=MALE, age=ADULT),
+        row("ITA", 2022, 5, sex=MALE, age=CHILD),
+        # FRA 2021: 10 women, 10 girls
+        row("FRA", 2021, 20),
+        row("FRA", 2021, 10, sex=FEMALE, age=ADULT),
+        row("FRA", 2021, 10, sex=FEMALE, age=CHILD),
+    ]
+
+
+def test_children_with_and_without_one_member_state():
+    df = pd.DataFrame(sex_age_rows())
+    t = eu.children_without(df, "ITA", [2021, 2022])
+    assert t.loc[2022, "all member states"] == pytest.approx(100 * 25 / 200)
+    assert t.loc[2022, "without ITA"] == pytest.approx(20.0)
+    assert t.loc[2021, "without ITA"] == pytest.approx(50.0)
+    assert t.loc[2022, "ITA victims of known sex and age"] == 100
+    assert t.loc[2022, "ITA children (%)"] == pytest.approx(5.0)
+    assert math.isnan(t.loc[2021, "ITA children (%)"])
+    # pooled over both years: 35 children of 220 victims of known sex and age
+    assert eu.children_pooled_pct(df, [2021, 2022]) == pytest.approx(100 * 35 / 220)
+
+
+def test_victims_series_and_rate_per_million():
+    df = pd.DataFrame(
+        [
+            row("FRA", 2022, 100),
+            row("DEU", 2022, None),  # "<5" total, breakdown of 30
+            row("DEU", 2022, 30, DIM_FORM, SEXUAL),
+            row("NOR", 2022, 1000),  # not a member
+        ]
+    )
+    series = eu.victims_series(df, eu_figures.eu_subset(df))
+    assert series.loc[2022, "total"] == 100 and series.loc[2022, "n_countries"] == 1
+    assert series.loc[2022, "upper (<5 = 4)"] == 104
+    assert series.loc[2022, "completed"] == 130
+    population = pd.Series({"FRA": 2e6, "DEU": 8e6})
+    assert eu.reporting_rate_per_million(df, population, 2022) == pytest.approx(50.0)
+
+
+def test_eurostat_shares_and_short_totals():
+    shares = eu.eurostat_shares(published_stub(), {"FL": "forced_labour_share"})
+    assert shares["FL"].to_dict() == {2023: 31.0}
+    checks = pd.DataFrame(
+        {
+            "iso3": ["DEU", "FRA"],
+            "country": ["Germany", "France"],
+            "year": [2022, 2018],
+            "check": ["form_sum_exceeds_total"] * 2,
+            "breakdown_sum": [30, 5],
+            "total": [4, 1],
+            "excess": [26, 4],
+        }
+    )
+    out = eu.short_totals(checks, 2019)
+    assert out["country"].tolist() == ["Germany"] and out["year"].tolist() == ["2022"]
+    assert "Member state" in eu.readable(out).columns
+
+
+def test_member_names():
+    assert eu.member_names(["DEU", "CZE"]) == ["Germany", "Czechia"]
+
+
+def test_scaled_comparisons():
+    from types import SimpleNamespace
+
+    rows = [
+        SimpleNamespace(published=10_000, reproduced=8_500),
+        SimpleNamespace(published=19, reproduced=14.5),
+    ]
+    t = eu.scaled_comparisons(rows, {"Victims (thousands)": 1e-3, "Children (%)": 1})
+    assert t.values.tolist() == [["Victims (thousands)", 10.0, 8.5], ["Children (%)", 19, 14.5]]
+    with pytest.raises(ValueError, match="2 comparisons for 1 labels"):
+        eu.scaled_comparisons(rows, {"x": 1})

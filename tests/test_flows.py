@@ -111,8 +111,7 @@ def test_origin_counts_known_answers(glotip):
     assert t.loc[2022, "n_countries"] == 3
     assert t.loc[2022, "domestic_share_pct"] == pytest.approx(100 * 58 / 93)
     assert t.loc[2021, "domestic_share_pct"] == pytest.approx(25.0)
-    assert F.domestic_share_pct(F.citizenship_rows(glotip), 2022) == pytest.approx(100 * 58 / 93)
-    assert math.isnan(F.domestic_share_pct(F.citizenship_rows(glotip), 1999))
+    assert F.origin_counts(F.citizenship_rows(glotip).query("year == 1999")).empty
 
 
 def test_origin_counts_by_region_and_suppression_policy(glotip):
@@ -148,7 +147,7 @@ def test_domestic_share_alternatives_table(glotip):
     assert alt.loc["mean of country shares", "domestic_share_pct"] == pytest.approx(
         (200 / 3 + 50 + 100) / 3
     )
-    assert alt.loc["pooled, without DEU (largest)", "domestic_share_pct"] == pytest.approx(
+    assert alt.loc["pooled, without Germany (largest)", "domestic_share_pct"] == pytest.approx(
         100 * 28 / 48
     )
     # the "upper" policy adds a foreign 4 (MEX: Germany)
@@ -355,8 +354,8 @@ def test_real_citizenship_rows_and_shares(glotip_2025):
     assert F.citizenship_mapped_share_pct(rows) == pytest.approx(100 * ms["share"])
     main = F.citizenship_mapped_share_pct(F.citizenship_rows(glotip_2025))
     assert main > 100 * ms["share"], "dropping Bolivia's TOTAL raises the mapped share"
-    share = F.domestic_share_pct(F.citizenship_rows(glotip_2025), 2022)
-    assert 0 < share < 100
+    share = F.origin_counts(F.citizenship_rows(glotip_2025)).set_index("year")["domestic_share_pct"]
+    assert 0 < share[2022] < 100
     c = F.corridors(F.citizenship_rows(glotip_2025), range(2018, 2023))
     assert (c["origin_iso3"] != c["destination_iso3"]).all()
     assert c["victims"].is_monotonic_decreasing
@@ -437,3 +436,119 @@ def test_corridor_overlap_table_known_values():
     rc = F.corridor_rank_correlation(u, du)
     assert t["rho (all corridors)"].tolist() == pytest.approx([rc["rho"]] * 2)
     assert t["corridors"].tolist() == [3, 3]
+
+
+# --------------------------------------------------------------------------- chapter tables
+def test_citizenship_group_table_sums_both_choices(glotip):
+    table = F.citizenship_group_table(
+        F.citizenship_rows(glotip), F.citizenship_rows(glotip, drop_excluded=False)
+    )
+    # countries: DEU 10 + 5 (2022) + 6 (2021), ALB 20, MEX 8 = 49; the TOTAL row (100) is
+    # in the group "other" only when the marked categories are kept
+    assert table.loc["country", "Victims (main choices)"] == 49
+    assert (
+        table.loc["other", "Victims (marked categories kept)"]
+        == 100 + table.loc["other", "Victims (main choices)"]
+    )
+    assert not table.isna().any().any()
+
+
+def test_domestic_share_paths_open_and_balanced(glotip):
+    paths = F.domestic_share_paths(F.citizenship_rows(glotip), [2021, 2022])
+    label = "Same 1 countries every year 2021-2022"
+    assert set(paths["series"]) == {F.ALL_REPORTING, label}
+    balanced = paths[paths["series"] == label].set_index("year")
+    # Germany alone: 2022 domestic 30 of 45 known; 2021 2 of 8
+    assert balanced.loc[2022, "domestic_share_pct"] == pytest.approx(100 * 30 / 45)
+    assert balanced.loc[2021, "domestic_share_pct"] == pytest.approx(25.0)
+    open_panel = paths[paths["series"] == F.ALL_REPORTING].set_index("year")
+    assert open_panel.loc[2022, "domestic_share_pct"] == pytest.approx(100 * 58 / 93)
+
+
+def test_largest_reporters_and_region_tables(glotip):
+    rows = F.citizenship_rows(glotip)
+    top = F.largest_reporters(rows, 2022, n=2)
+    assert top["country"].tolist() == ["Germany", "Albania"]
+    assert top["share_of_known_pct"].tolist() == pytest.approx([100 * 45 / 93, 100 * 40 / 93])
+    by_region = F.origin_counts(rows, by=("region", "year"))
+    wide = F.region_share_table(by_region, 2022)
+    assert wide.loc["Europe", 2022] == pytest.approx(100 * 50 / 85)
+    assert wide.loc["Europe", "Countries 2022"] == 2
+    assert F.region_extremes(by_region, 2022) == {
+        "lowest": pytest.approx(100 * 50 / 85),
+        "lowest_region": "Europe",
+        "highest": pytest.approx(100.0),
+        "highest_region": "Americas",
+    }
+    glotip_regions = F.glotip_region_counts(rows, 2022)
+    assert glotip_regions["domestic"].sum() == 58
+    assert glotip_regions["domestic_share_pct"].is_monotonic_increasing
+
+
+def test_named_corridors_share_and_foreign_countries(glotip):
+    rows = F.citizenship_rows(glotip)
+    corr = F.corridors(rows, [2021, 2022])
+    named = F.with_country_names(corr)
+    assert named.index.tolist() == [1, 2] and named.index.name == "rank"
+    assert named[["origin", "destination"]].values.tolist() == [
+        ["Albania", "Germany"],
+        ["Mexico", "Germany"],
+    ]
+    assert "origin_iso3" not in named.columns
+    assert F.top_share_pct(corr, 1) == pytest.approx(100 * 16 / 21)
+    # 2022: Germany (Albanians, Mexicans) and Albania ("foreigners"); Mexico's only foreign
+    # row is a "<5" cell, which has no count under the main policy
+    assert F.countries_with_foreign_victims(rows, 2022) == 2
+
+
+def test_tip_coding_summary():
+    tip = pd.DataFrame(
+        {
+            "origin_iso3": ["AAA", "AAA", None, "CCC"],
+            "destination_iso3": ["BBB", "BBB", "BBB", "BBB"],
+            "year": [2010, 2011, 2010, 2010],
+            "flagged": [False] * 4,
+        }
+    )
+    summary = F.tip_coding_summary(tip, F.du_corridors(tip))
+    assert summary == {
+        "statements": 4,
+        "country_to_country": 3,
+        "country_to_country_pct": 75.0,
+        "corridors": 2,
+        "named_every_year": 1,
+    }
+
+
+def test_tier_comparison_one_row_per_coding():
+    g = pd.DataFrame(
+        [row(i, 2010, TOTAL, v, dimension=DIM_TOTAL) for i, v in (("DEU", 80), ("ALB", 30))]
+        + [row("MEX", 2010, TOTAL, 12, dimension=DIM_TOTAL)]
+    )
+    rates = F.detection_rates(g, pd.Series({"DEU": 80e6, "ALB": 3e6, "MEX": 120e6}))
+    tiers = pd.DataFrame(
+        {"iso3": ["DEU", "ALB", "MEX"], "year": [2011] * 3, "tier": ["Tier 1", "Tier 3", "Tier 2"]}
+    )
+    summary, assoc, joined = F.tier_comparison({"a": tiers, "b": tiers.iloc[:2]}, rates)
+    assert assoc.index.tolist() == ["a", "b"]
+    assert assoc.loc["a", "countries"] == 3 and assoc.loc["a", "report years"] == "2011-2011"
+    assert pd.isna(assoc.loc["b", "Spearman rho"]), "fewer than 3 countries: no correlation"
+    # rates 0.1 (Tier 1), 0.01 (Tier 2), 1.0 (Tier 3): ranks 1,2,3 vs 2,1,3
+    assert assoc.loc["a", "Spearman rho"] == pytest.approx(0.5)
+    assert summary.loc[("a", "Tier 3"), "median_rate"] == pytest.approx(1.0)
+    assert len(joined["b"]) == 2
+
+
+def test_status_counts_plot_and_region_colours():
+    counts = pd.DataFrame(
+        {"year": [2020, 2021], "domestic": [3.0, 4.0], "foreign": [1.0, 2.0], "unknown": [0.0, 1.0]}
+    )
+    fig, ax = flow_diagrams.plot_status_counts(counts, title="t", source="UNODC")
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [3.0, 4.0, 1.0, 2.0, 0.0, 1.0]
+    assert ax.get_title() == "t"
+    plt.close(fig)
+    colours, legend = flow_diagrams.origin_region_colours(["ALB", "MEX", "XXX"])
+    assert list(legend) == [r for r in flow_diagrams.REGION_COLOURS if r in {"Europe", "Americas"}]
+    assert colours["ALB"] == legend["Europe"]
+    assert colours["XXX"] == flow_diagrams.OKABE_ITO["black"]

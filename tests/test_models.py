@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from tiptrends.methods import aggregate as A
 from tiptrends.methods import models as M
@@ -110,3 +111,91 @@ def test_real_models_smoke(glotip_2025):
         tot[tot["year"] == 2022], lambda d: d["Total"].sum(), n_boot=20, seed=1
     )
     assert b.lower <= b.estimate <= b.upper
+
+
+# --------------------------------------------------------------------------- standard errors
+def _hand_sandwich(x: np.ndarray, y: np.ndarray, weight, score, groups: np.ndarray, beta0):
+    """Newton-Raphson MLE and the cluster-robust sandwich, written out in numpy.
+
+    ``weight(mu)`` is the diagonal of the information matrix, ``score(mu)`` the residual each
+    row's score is ``x`` times. Covariance: ``G/(G-1) * (N-1)/(N-K) * B^-1 M B^-1`` with
+    ``B = X' W X`` and ``M`` the sum over clusters of the outer products of the summed scores
+    (the small-sample correction Stata and statsmodels apply by default).
+    """
+    beta = np.array(beta0, dtype=float)
+    for _ in range(100):
+        eta = x @ beta
+        beta = beta + np.linalg.solve(x.T @ (weight(eta)[:, None] * x), x.T @ score(eta))
+    eta = x @ beta
+    bread = np.linalg.inv(x.T @ (weight(eta)[:, None] * x))
+    scores = x * score(eta)[:, None]
+    meat = sum(
+        np.outer(scores[groups == g].sum(0), scores[groups == g].sum(0)) for g in set(groups)
+    )
+    n_groups, n_obs, k = len(set(groups)), len(x), x.shape[1]
+    cov = bread @ meat @ bread * n_groups / (n_groups - 1) * (n_obs - 1) / (n_obs - k)
+    return beta, np.sqrt(np.diag(cov)), np.sqrt(np.diag(bread))
+
+
+def test_share_trend_standard_errors_are_the_cluster_robust_sandwich():
+    t = pd.DataFrame(
+        [
+            ("AAA", 2010, 10, 100), ("AAA", 2011, 30, 120), ("AAA", 2012, 20, 80),
+            ("BBB", 2010, 50, 200), ("BBB", 2011, 40, 100), ("BBB", 2012, 90, 150),
+            ("CCC", 2010, 5, 60), ("CCC", 2011, 12, 50), ("CCC", 2012, 9, 40),
+            ("DDD", 2010, 25, 50), ("DDD", 2011, 20, 60), ("DDD", 2012, 45, 70),
+        ],
+        columns=["iso3", "year", "num", "den"],
+    )  # fmt: skip
+    x = np.column_stack([np.ones(len(t)), t["year"] - 2010.0])
+    num, den = t["num"].to_numpy(float), t["den"].to_numpy(float)
+
+    def p(eta):
+        return 1 / (1 + np.exp(-eta))
+
+    beta, se, se_plain = _hand_sandwich(
+        x, num, lambda e: den * p(e) * (1 - p(e)), lambda e: num - den * p(e),
+        t["iso3"].to_numpy(), [0.0, 0.0],
+    )  # fmt: skip
+    assert beta[1] == pytest.approx(0.603284620, abs=1e-8)  # Newton on the table above
+    assert se[1] == pytest.approx(0.085509145, abs=1e-8)  # clustered; plain would be 0.0811
+    assert se_plain[1] == pytest.approx(0.081128433, abs=1e-8)
+    r = M.share_trend_glm(t, country_fe=False)
+    z = 1.959963984540054
+    assert r.odds_ratio == pytest.approx(np.exp(beta[1]), rel=1e-9)
+    assert r.or_lower == pytest.approx(np.exp(beta[1] - z * se[1]), rel=1e-9)
+    assert r.or_upper == pytest.approx(np.exp(beta[1] + z * se[1]), rel=1e-9)
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(beta[1] / se[1]), rel=1e-6)
+    plain = M.share_trend_glm(t, country_fe=False, cluster=False)
+    assert plain.or_upper == pytest.approx(np.exp(beta[1] + z * se_plain[1]), rel=1e-6)
+    assert plain.or_upper != pytest.approx(r.or_upper, rel=1e-3)
+
+
+@pytest.mark.parametrize("country_fe", [False, True])
+def test_count_trend_standard_errors_are_the_cluster_robust_sandwich(country_fe):
+    c = pd.DataFrame(
+        [
+            ("AAA", 2010, 12), ("AAA", 2011, 30), ("AAA", 2012, 21), ("AAA", 2013, 40),
+            ("BBB", 2010, 200), ("BBB", 2011, 150), ("BBB", 2012, 260), ("BBB", 2013, 240),
+            ("CCC", 2010, 5), ("CCC", 2011, 9), ("CCC", 2012, 4), ("CCC", 2013, 15),
+        ],
+        columns=["iso3", "year", "Total"],
+    )  # fmt: skip
+    columns = [np.ones(len(c)), c["year"] - 2010.0]
+    if country_fe:
+        columns += [(c["iso3"] == g).to_numpy(float) for g in ("BBB", "CCC")]
+    x = np.column_stack(columns)
+    y = c["Total"].to_numpy(float)
+    start = [np.log(y.mean())] + [0.0] * (x.shape[1] - 1)
+    beta, se, se_plain = _hand_sandwich(
+        x, y, np.exp, lambda e: y - np.exp(e), c["iso3"].to_numpy(), start
+    )
+    # the same trend with or without country effects (4 years each), different errors
+    assert beta[1] == pytest.approx(0.134559804, abs=1e-8)
+    assert se[1] == pytest.approx(0.041012091 if country_fe else 0.036682329, abs=1e-8)
+    assert se_plain[1] == pytest.approx(0.028703558, abs=1e-8)
+    r = M.count_trend_glm(c, family="poisson", country_fe=country_fe)
+    z = 1.959963984540054
+    assert r.annual_pct_change == pytest.approx(100 * (np.exp(beta[1]) - 1), rel=1e-9)
+    assert r.lower == pytest.approx(100 * (np.exp(beta[1] - z * se[1]) - 1), rel=1e-9)
+    assert r.upper == pytest.approx(100 * (np.exp(beta[1] + z * se[1]) - 1), rel=1e-9)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_input
 from tiptrends import paths
 from tiptrends.errors import DataError
 from tiptrends.io import published
@@ -228,7 +229,7 @@ def test_default_path_follows_project_root(scratch_root: Path) -> None:
 def _reference_rows() -> dict[str, list[str]]:
     """Markdown table rows of the reference, keyed by their first cell."""
     if not REFERENCE_MD.is_file():
-        pytest.skip(f"reference markdown not available at {REFERENCE_MD}")
+        missing_input(f"reference markdown not available at {REFERENCE_MD}")
     rows = {}
     for line in REFERENCE_MD.read_text(encoding="utf-8").splitlines():
         if line.startswith("| ") and not line.startswith("|---"):

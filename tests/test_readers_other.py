@@ -18,6 +18,7 @@ import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from tests.conftest import missing_input
 from tiptrends.errors import DataError
 from tiptrends.io.readers import ctdc, tip, walkfree
 from tiptrends.paths import project_root
@@ -34,10 +35,10 @@ DU_FLOWS = "tip_tiers/DU_HTC_TIP_Directionality_Coding_2008-2016.xlsx"
 
 # --------------------------------------------------------------------------- fixture builders
 def raw(relative: str) -> Path:
-    """Path of a raw file; skip the test when the mirror lacks it."""
+    """Path of a raw file; :func:`tests.conftest.missing_input` when the mirror lacks it."""
     path = RAW / relative
     if not path.is_file():
-        pytest.skip(f"raw file {relative} not available under {RAW}")
+        missing_input(f"raw file {relative} not available under {RAW}")
     return path
 
 
@@ -236,7 +237,7 @@ def test_ctdc_real_file(ctdc_df: pd.DataFrame) -> None:
         ("year", ("unknown yearRegister code", "2023")),
         ("flag", ("unknown isForcedLabour code", "yes")),
         ("ragged", ("more fields than the header",)),
-        ("empty", ("missing column", "header must be on line 1")),
+        ("empty", ("file is empty (0 bytes)",)),
     ],
 )
 def test_ctdc_bad_input(tmp_path: Path, change: str, words: tuple) -> None:
@@ -541,3 +542,20 @@ def test_module_contract() -> None:
         assert isinstance(module.READER_VERSION, str) and module.READER_VERSION
         assert module.__doc__
         assert "source_row" in module.__doc__ or "source_line" in module.__doc__
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        walkfree.read_gsi,
+        ctdc.read_ctdc,
+        tip.read_tip_kelley_heiss,
+        tip.read_du_tiers,
+        tip.read_du_flows,
+    ],
+    ids=["gsi", "ctdc", "kelley_heiss", "du_tiers", "du_flows"],
+)
+def test_an_empty_file_is_called_empty(tmp_path: Path, reader) -> None:
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert_data_error(reader, empty, "file is empty (0 bytes)")

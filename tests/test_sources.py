@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW_MIRROR, raw_file
+from tests.conftest import RAW_MIRROR, missing_input, raw_file
 from tiptrends import paths
 from tiptrends.errors import DataError
 from tiptrends.io import sources
@@ -29,7 +29,7 @@ def test_manifest_lists_every_mirror_file_with_citation() -> None:
 
 def test_manifest_checksums_agree_with_mirror_readme() -> None:
     if not SHARED_README.exists():
-        pytest.skip("mirror README not available")
+        missing_input(f"mirror README not available at {SHARED_README}")
     text = SHARED_README.read_text()
     for source in sources.load_manifest().values():
         assert source.sha256 in text, source.id
@@ -106,3 +106,14 @@ def test_manifest_is_plain_toml() -> None:
         doc = tomllib.load(fh)
     assert set(doc) == {"sources"}
     assert all(entry["file"].count("/") == 1 for entry in doc["sources"].values())
+
+
+def test_a_killed_copy_leaves_nothing_behind(scratch_root: Path, monkeypatch) -> None:
+    raw_file("ctdc/CTDC_VPsynthetic_condensed.csv")
+    monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
+    folder = paths.raw_dir() / "ctdc"
+    folder.mkdir(parents=True)
+    older = folder / ".part-x7k2q9"  # left by a copy killed before temporaries had pids
+    older.write_bytes(b"half a file")
+    sources.fetch("ctdc_vp", allow_download=False)
+    assert sorted(p.name for p in folder.iterdir()) == ["CTDC_VPsynthetic_condensed.csv"]

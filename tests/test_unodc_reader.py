@@ -204,3 +204,10 @@ def test_wrong_sheet(tmp_path: Path) -> None:
     path = _write(tmp_path / "sheet.xlsx", _small_rows(), sheet="Sheet1")
     with pytest.raises(DataError, match="sheet 'data_glotip_1' not found"):
         read_glotip(path)
+
+
+def test_an_empty_workbook_is_called_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "data_glotip.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match=r"^data_glotip\.xlsx: file is empty \(0 bytes\)$"):
+        read_glotip(empty)

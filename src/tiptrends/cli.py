@@ -1,20 +1,81 @@
 """Command-line interface: ``tiptrends`` (also ``python -m tiptrends``).
 
-Data problems end with a one-line message naming the file and the problem and a non-zero
-exit status; ``--debug`` shows the traceback instead.
+Problems end with a one-line message naming the file and the problem and a non-zero exit
+status; ``--debug`` shows the traceback instead. Exit statuses:
+
+== =========================================================================================
+0  success
+1  a notebook failed to execute (``render``), or a notebook is not clean (``strip --check``)
+2  bad input: a raw or curated data file, the manifest, or the command line (unknown
+   notebook, ``--jobs 0``); also ``data info --strict`` when a source is not verified/current
+3  a file or folder cannot be written or read (permissions, read-only or full disk, a path
+   through a file)
+130 interrupted (Ctrl-C)
+== =========================================================================================
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from tiptrends.errors import DataError
 
+EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_DATA_ERROR = 2
+EXIT_CANNOT_WRITE = 3
+EXIT_INTERRUPTED = 130
+
+
+def _error(message: str, code: int) -> int:
+    """Print one ``tiptrends: error:`` line on stderr and return ``code``."""
+    print(f"tiptrends: error: {message}", file=sys.stderr)
+    return code
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
+    return value
+
+
+def writable_folder_problem(folder: Path) -> str | None:
+    """Return why ``folder`` cannot be created and written to, or None when it can.
+
+    The check writes (and removes) a temporary file, so it also catches read-only mounts,
+    immutable folders and a path running through a regular file.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"cannot write to {folder}: {exc.strerror or type(exc).__name__}"
+    return None
+
+
+def _render_request_problem(args: argparse.Namespace) -> str | None:
+    """Why a render request cannot run (unknown notebook, unwritable build folder), or None."""
+    from tiptrends import paths
+
+    known = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb"))
+    unknown = [n for n in args.notebooks if Path(n).name.removesuffix(".ipynb") not in known]
+    if unknown:
+        return (
+            f"unknown notebook {', '.join(repr(n) for n in unknown)}; "
+            f"the collection has: {', '.join(known) or '(no notebooks)'}"
+        )
+    return writable_folder_problem(paths.build_dir())
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -48,15 +109,77 @@ def _cmd_info(args: argparse.Namespace) -> int:
     table = data.info()
     with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
         print(table.to_string(index=False))
-    bad = table[table["raw"] != "verified"]
-    if len(bad) and args.strict:
-        print(f"not verified: {', '.join(bad['source'])}", file=sys.stderr)
-        return 1
-    return 0
+    if args.strict:
+        raw_bad = table.loc[table["raw"] != "verified", "source"].tolist()
+        curated_bad = table.loc[table["curated"] != "current", "source"].tolist()
+        problems = []
+        if raw_bad:
+            problems.append(f"raw file not verified: {', '.join(raw_bad)}")
+        if curated_bad:
+            problems.append(
+                f"curated table not current: {', '.join(curated_bad)} (run `tiptrends data build`)"
+            )
+        if problems:
+            return _error("; ".join(problems), EXIT_DATA_ERROR)
+    return EXIT_OK
+
+
+def _cmd_add_release(args: argparse.Namespace) -> int:
+    from tiptrends import paths
+    from tiptrends.io import atomic, curate, data, releases
+    from tiptrends.methods import diagnostics
+
+    names = releases.release_names()
+    if args.previous is not None and args.previous not in names:
+        return _error(
+            f"--previous {args.previous!r} is not a GLOTIP release; choose from "
+            f"{', '.join(sorted(names))}",
+            EXIT_DATA_ERROR,
+        )
+    added = releases.add_glotip_release(args.path, source_id=args.id)
+    root = paths.project_root()
+    print(
+        f"{added.source_id:<24} added      release {added.release}, data {added.period}, "
+        f"{added.rows} rows, sha256 {added.sha256}"
+    )
+    print(f"  raw file  {added.raw_path.relative_to(root)} (read-only)")
+    print(f"  manifest  data/sources.toml [sources.{added.source_id}]")
+    print(f"  curated   {curate.curated_path(added.source_id).relative_to(root)}")
+    previous = names[args.previous] if args.previous else added.previous
+    if previous is None:
+        print("no earlier GLOTIP release in the manifest: no revisions to compare")
+        return EXIT_OK
+    revs = diagnostics.revisions(data.load_glotip(previous), data.load_glotip(added.source_id))
+    both = revs[revs["status"] == "both"]
+    revised = both[both["abs_revision"] != 0]
+    print(
+        f"revisions of country-year victims totals, {previous} -> {added.source_id}: "
+        f"{len(both)} in both ({len(revised)} revised, {int(both['large'].sum())} large: "
+        f"> 25% and >= 50 victims), {int((revs['status'] == 'only_old').sum())} dropped, "
+        f"{int((revs['status'] == 'only_new').sum())} added"
+    )
+    for row in revised.head(args.show).itertuples():
+        print(
+            f"  {row.iso3} {row.year}  {row.total_old:>9,.0f} -> {row.total_new:>9,.0f}  "
+            f"({row.abs_revision:+,.0f}, {100 * row.rel_revision:+.0f}%){'  large' if row.large else ''}"
+        )
+    table = paths.build_dir() / "revisions" / f"{previous}_to_{added.source_id}.csv"
+    atomic.write_atomic(table, lambda tmp: revs.to_csv(tmp, index=False))
+    print(f"  every country-year: {table}")
+    print(
+        "next: review data/exclusions.toml for the new release, load it with "
+        f'load_glotip("{added.source_id.removeprefix("glotip_")}"), and commit data/sources.toml'
+    )
+    return EXIT_OK
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from tiptrends.report import render
+
+    problem = _render_request_problem(args)
+    if problem is not None:
+        code = EXIT_CANNOT_WRITE if problem.startswith("cannot write") else EXIT_DATA_ERROR
+        return _error(problem, code)
 
     return render.render_collection(
         args.notebooks or None, jobs=args.jobs, force=args.force, timeout=args.timeout
@@ -315,9 +438,26 @@ def build_parser() -> argparse.ArgumentParser:
         "status and where the raw file came from.",
     )
     info.add_argument(
-        "--strict", action="store_true", help="exit 1 unless every raw file is verified"
+        "--strict",
+        action="store_true",
+        help="exit 2 unless every raw file is verified and every curated table current",
     )
     info.set_defaults(func=_cmd_info)
+    add = dsub.add_parser(
+        "add-release",
+        help="add a new release of the UNODC GLOTIP data (check, pin, build, compare)",
+        description="Check a new data_glotip.xlsx with the UNODC reader, copy it to "
+        "data/raw/unodc/, add its entry with its sha256 to data/sources.toml, build its "
+        "curated table and print the revisions of country-year victims totals against the "
+        "previous release (full table in _build/revisions/). See data/README.md.",
+    )
+    add.add_argument("path", help="the downloaded data_glotip.xlsx")
+    add.add_argument("--id", help="source id (default: glotip_<year of the release date>)")
+    add.add_argument(
+        "--previous", help="release to compare with (default: the newest earlier release)"
+    )
+    add.add_argument("--show", type=int, default=10, help="largest revisions printed (default: 10)")
+    add.set_defaults(func=_cmd_add_release)
 
     render = sub.add_parser(
         "render",
@@ -326,7 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("notebooks", nargs="*", help="notebook names (default: all in notebooks/)")
     render.add_argument(
-        "--jobs", "-j", type=int, default=None, help="parallel kernels (default: CPUs)"
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=None,
+        help="parallel kernels, a whole number >= 1 (default: the number of CPUs)",
     )
     render.add_argument("--force", action="store_true", help="ignore the cache")
     render.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
@@ -395,10 +539,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         if args.debug:
             raise
-        print(f"tiptrends: error: {exc}", file=sys.stderr)
-        return EXIT_DATA_ERROR
+        return _error(str(exc), EXIT_DATA_ERROR)
+    except OSError as exc:
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _error(f"{where}{exc.strerror or exc}", EXIT_CANNOT_WRITE)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,8 +23,10 @@ which return one of :data:`VERDICTS`:
 ``not testable with these data``
     The data of this collection have nothing to test the claim with (court-case coding,
     police operations, legislation counts, sub-forms the country data do not separate).
-``contradicted``
-    The claim fails under the main computation and under every alternative.
+``not reproduced`` (:data:`CONTRADICTED`)
+    The claim fails under the main computation and under every alternative. This says that
+    no documented computation on these data gives the number, not that the source's own
+    (unpublished) computation is wrong.
 
 The rule is mechanical on purpose: the notebook shows the numbers and says why a claim that
 is not reproduced fails (usually definitions, not arithmetic).
@@ -38,10 +40,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tiptrends import vocab
+from tiptrends.io import published as published_figures
+from tiptrends.methods import aggregate, headline
+from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
+
 REPRODUCED = "reproduced"
 CONSISTENT = "consistent"
 NOT_TESTABLE = "not testable with these data"
-CONTRADICTED = "contradicted"
+CONTRADICTED = "not reproduced"
 VERDICTS = (REPRODUCED, CONSISTENT, NOT_TESTABLE, CONTRADICTED)
 
 #: Kinds of claims (which verdict function applies).
@@ -49,13 +56,13 @@ KINDS = ("value", "bound", "one_in_n", "record", "untestable")
 
 RULES: dict[str, str] = {
     "value": "reproduced if |main - claim| <= tolerance; consistent if the claim lies within "
-    "tolerance of the range of the alternatives; else contradicted",
+    "tolerance of the range of the alternatives; else not reproduced",
     "bound": "'over X': reproduced if X <= main <= X + tolerance; consistent if main > X + "
-    "tolerance or (main < X but some alternative >= X); else contradicted ('under' mirrored)",
+    "tolerance or (main < X but some alternative >= X); else not reproduced ('under' mirrored)",
     "one_in_n": "'one in N' is the band 100/(N+0.5) to 100/(N-0.5) percent: reproduced if the "
-    "main share is inside; consistent if an alternative is; else contradicted",
+    "main share is inside; consistent if an alternative is; else not reproduced",
     "record": "'highest on record': reproduced if the claimed period is the maximum of every "
-    "reading; consistent if of at least one; else contradicted",
+    "reading; consistent if of at least one; else not reproduced",
     "untestable": "not testable with these data (no series here measures it)",
 }
 
@@ -489,3 +496,262 @@ def ledger(
 def verdict_counts(ledger_table: pd.DataFrame) -> pd.Series:
     """Number of claims per verdict, in :data:`VERDICTS` order (zeros kept)."""
     return ledger_table["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+
+
+# --------------------------------------------------------------------------- evidence
+GLOTIP_EDITIONS = (
+    "glotip2009",
+    "glotip2012",
+    "glotip2016",
+    "glotip2018",
+    "glotip2020",
+    "glotip2024",
+)
+"""GLOTIP report editions whose published forced-labour shares form one reading."""
+
+EC_PERIODS = {
+    "2013-2014": "ec1_labour_exploitation_share_2013_2014_pct",
+    "2015-2016": "ec2_labour_exploitation_share_2015_2016_pct",
+    "2017-2018": "ec3_labour_exploitation_share_2017_2018_pct",
+    "2021-2022": "ec5_labour_exploitation_share_2021_2022_pct",
+}
+"""The Commission's two-year EU shares of labour exploitation (period -> figure id)."""
+
+POPULATION_METHODS = {
+    "country shares weighted by population": "weighted",
+    "UN-region shares weighted by population": "two_stage_population",
+}
+"""Population-weighted alternatives for the worldwide share (label -> aggregation method)."""
+
+EU_MIN_MEMBER_STATES = 10
+"""UNODC EU-27 forced-labour shares are read only for years with this many member states."""
+
+UNTESTABLE_OPERATION = {
+    "operation_potential_victims": "globalchain2025_potential_victims",
+    "operation_arrests": "globalchain2025_arrests",
+    "operation_suspects": "globalchain2025_suspects_identified",
+}
+"""Claims about the Global Chain 2025 operation -> the figure reporting them."""
+
+
+def victims_2021(
+    raw: pd.DataFrame, raw23: pd.DataFrame, glotip: pd.DataFrame
+) -> tuple[Evidence, dict]:
+    """Evidence for "over X victims detected in 2021": plain sums of the 2021 country totals.
+
+    Parameters
+    ----------
+    raw, raw23 : DataFrame
+        Curated GLOTIP tables of the 2025 and 2023 releases.
+    glotip : DataFrame
+        The 2025 table with the collection's exclusions applied.
+
+    Returns
+    -------
+    (Evidence, dict)
+        The evidence and ``total``, ``countries``, ``total_2023_release``.
+    """
+    totals = aggregate.country_year_counts(raw)
+    t21 = totals[(totals["year"] == 2021) & totals[vocab.TOTAL].notna()]
+    total, n = float(t21[vocab.TOTAL].sum()), len(t21)
+    old = aggregate.country_year_counts(raw23)
+    old21 = old[(old["year"] == 2021) & old[vocab.TOTAL].notna()]
+    old_total = float(old21[vocab.TOTAL].sum())
+    excl = aggregate.country_year_counts(glotip)
+    alts = {
+        "2025 release, collection exclusions": float(
+            excl.loc[excl["year"] == 2021, vocab.TOTAL].sum()
+        ),
+        "2023 release (2021 partly filled)": old_total,
+    }
+    bound = published_figures.published_value("pr2025_victims_total_2021")
+    ev = Evidence(
+        "victims_2021",
+        f"{total:,.0f} detected victims in {n} countries (plain sum, 2025 release); the 2023 "
+        f"release had {old_total:,.0f} from {len(old21)} countries for 2021",
+        verdict_bound(bound, "over", total, 0.1 * bound, alts),
+        total,
+        alts,
+    )
+    return ev, {"total": total, "countries": n, "total_2023_release": old_total}
+
+
+def children_2021(glotip: pd.DataFrame, raw: pd.DataFrame) -> Evidence:
+    """Evidence for "one in N victims detected in 2021 is a child"."""
+    main = headline.children_share_pct(glotip, 2021)
+    alts = {
+        "denominator: country totals": headline.children_share_pct(glotip, 2021, denominator="all"),
+        "no exclusions": headline.children_share_pct(raw, 2021),
+        "mean of country shares": headline.children_share_pct(glotip, 2021, method="mean"),
+    }
+    n = published_figures.published_value("pr2025_children_share_2021_one_in_n")
+    low, high = one_in_n_band(n)
+    shown = (
+        f"children {main:.1f}% of 2021 victims with known sex and age (alternatives "
+        f"{min(alts.values()):.1f}-{max(alts.values()):.1f}%); 'one in {n:.0f}' spans "
+        f"{low:.1f}-{high:.1f}%"
+    )
+    return Evidence("children_share_2021", shown, verdict_one_in_n(n, main, alts), main, alts)
+
+
+def forced_labour_world(
+    glotip: pd.DataFrame, raw: pd.DataFrame, population: pd.Series | None = None, year: int = 2022
+) -> Evidence:
+    """Evidence for the worldwide forced-labour share: pooled, and the alternatives.
+
+    Parameters
+    ----------
+    glotip, raw : DataFrame
+        The 2025 table with and without the collection's exclusions.
+    population : Series, optional
+        Population by ISO3; adds the two population-weighted alternatives (country shares
+        weighted by population; UN-region shares weighted by the regions' population).
+    year : int
+    """
+    fl = vocab.FORCED_LABOUR
+    counts = aggregate.country_year_counts(glotip, dimension=vocab.DIM_FORM)
+    cy = counts[counts["year"] == year]
+    grouped = aggregate.add_grouping(cy, "glotip").assign(region=lambda d: d["group"])
+    raw_cy = aggregate.country_year_counts(raw, dimension=vocab.DIM_FORM).query("year == @year")
+    pooled = aggregate.aggregate_share(cy, fl)
+    main = 100 * pooled.share
+    alts = {
+        "no exclusions": 100 * aggregate.aggregate_share(raw_cy, fl).share,
+        "mean of country shares": 100 * aggregate.aggregate_share(cy, fl, method="mean").share,
+        "mean of UN-region shares": 100
+        * aggregate.aggregate_share(cy, fl, method="two_stage").share,
+        "mean of GLOTIP-region shares": 100
+        * aggregate.aggregate_share(grouped, fl, method="two_stage").share,
+    }
+    if population is not None:
+        regions = aggregate.region_population(glotip, population)
+        for label, method in POPULATION_METHODS.items():
+            how, kwargs = aggregate.method_arguments(method, population, regions)
+            alts[label] = 100 * aggregate.aggregate_share(cy, fl, method=how, **kwargs).share
+    claimed = published_figures.published_value("pr2025_forced_labour_share_world_pct")
+    shown = (
+        f"{year}: {main:.1f}% pooled over {pooled.n_countries} countries; alternatives "
+        f"{min(alts.values()):.1f}-{max(alts.values()):.1f}%"
+    )
+    return Evidence(
+        "forced_labour_share_world", shown, verdict_value(claimed, main, 1.0, alts), main, alts
+    )
+
+
+def eu_forced_labour_series(
+    glotip: pd.DataFrame, published: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """Forced-labour share (%) in the EU: Eurostat's counts, and UNODC EU-27 pooled.
+
+    Returns
+    -------
+    (Series, Series)
+        Eurostat (shares of its published counts, by year) and UNODC EU-27 (pooled, years
+        with at least :data:`EU_MIN_MEMBER_STATES` member states).
+    """
+    fl = vocab.FORCED_LABOUR
+    forms = eurostat_form_shares(published)
+    eurostat = forms[forms["category"] == fl].set_index("year")["share_pct"]
+    counts = eu_subset(aggregate.country_year_counts(glotip, dimension=vocab.DIM_FORM))
+    shares = aggregate.shares_by_year(counts, vocab.DIM_FORM, categories=[fl]).set_index("year")
+    unodc = shares.loc[shares["n_countries"] >= EU_MIN_MEMBER_STATES, "share"] * 100
+    return eurostat, unodc
+
+
+def forced_labour_eu(eurostat: pd.Series, unodc: pd.Series) -> Evidence:
+    """Evidence for the EU forced-labour share: Eurostat's 2024 counts, with alternatives."""
+    alts = {"Eurostat counts, 2023": float(eurostat[2023]), "UNODC EU-27, 2022": float(unodc[2022])}
+    claimed = published_figures.published_value("pr2025_forced_labour_share_eu_pct")
+    main = float(eurostat[2024])
+    shown = f"Eurostat's 2024 counts give {main:.1f}%; UNODC EU-27 data give {unodc[2022]:.1f}% for 2022"
+    return Evidence(
+        "forced_labour_share_eu", shown, verdict_value(claimed, main, 1.0, alts), main, alts
+    )
+
+
+def record_readings(
+    glotip: pd.DataFrame, published: pd.DataFrame, eurostat: pd.Series, unodc_eu: pd.Series
+) -> dict[str, tuple[pd.Series, object]]:
+    """Every series at hand on which "the highest forced-labour share on record" can be read.
+
+    Returns
+    -------
+    dict
+        Label -> (series, claimed period), for :func:`verdict_record` and
+        :func:`record_readings_table`.
+    """
+    fl = vocab.FORCED_LABOUR
+
+    def world(method: str) -> pd.Series:
+        shares = aggregate.shares_by_year(glotip, vocab.DIM_FORM, categories=[fl], method=method)
+        return shares.set_index("year")["share"] * 100
+
+    reports = pd.concat(
+        [published_annual(published, e, "forced_labour_share", "_pct") for e in GLOTIP_EDITIONS]
+    ).sort_index()
+    annual = published_annual(published, "eurostat", "forced_labour_share", "_pct")
+    periods = pd.Series({k: published_figures.published_value(v) for k, v in EC_PERIODS.items()})
+    return {
+        "World: UNODC data, pooled (2003-2022)": (world("pooled"), 2022),
+        "World: UNODC data, mean of countries (2003-2022)": (world("mean"), 2022),
+        "World: GLOTIP reports as published (2006-2022)": (reports, 2022),
+        "EU: UNODC EU-27 data, pooled (years with 10+ member states)": (unodc_eu, 2022),
+        "EU: Eurostat annual (2020-2024)": (annual.combine_first(eurostat), 2024),
+        "EU: Commission two-year periods (2013-2022)": (periods, "2021-2022"),
+    }
+
+
+def untestable(glotip: pd.DataFrame, raw: pd.DataFrame) -> dict[str, Evidence]:
+    """Evidence for the claims that no series here measures (verdict :data:`NOT_TESTABLE`)."""
+    fc = {
+        y: published_figures.published_value(f"glotip2024_forced_criminality_share_{y}_pct")
+        for y in (2016, 2022)
+    }
+    other = aggregate.shares_by_year(glotip, vocab.DIM_FORM, categories=[vocab.OTHER_FORMS])
+    other = other.set_index("year")["share"] * 100
+    shown = {
+        "forced_criminality_growth": (
+            f"the country data fold forced criminality into 'other forms' ({other[2012]:.0f}% in "
+            f"2012, {other[2022]:.0f}% in 2022); GLOTIP 2024 reports {fc[2016]:.0f}% (2016) and "
+            f"{fc[2022]:.0f}% (2022), a rise by a factor of {fc[2022] / fc[2016]:.0f}"
+        ),
+        "organised_crime_share": "comes from UNODC's coding of court cases; the country data "
+        "hold no case or offender detail",
+        "legislation_countries": f"no legislation data here; "
+        f"{raw.loc[~raw['is_aggregate'], 'iso3'].nunique()} countries appear in the UNODC data, "
+        "which says nothing about their laws",
+    }
+    for key, fid in UNTESTABLE_OPERATION.items():
+        shown[key] = (
+            "police operation (Global Chain 2025), not in any data set here; reports of the "
+            f"operation give {published_figures.published_value(fid):,.0f}"
+        )
+    return {key: Evidence(key, text, NOT_TESTABLE) for key, text in shown.items()}
+
+
+READING_COLUMNS = {
+    "claimed_period": "Claimed period",
+    "value": "Share then (%)",
+    "max_period": "Highest in",
+    "max_value": "Highest share (%)",
+    "n_periods": "Periods",
+    "holds": "Claim holds",
+}
+"""Readable column names of :func:`record_readings_table`."""
+
+
+def readings_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`record_readings_table` with readable columns, periods as text, yes / no."""
+    out = table.astype({"claimed_period": str, "max_period": str})
+    out["holds"] = out["holds"].map({True: "yes", False: "no"})
+    return out.rename(columns=READING_COLUMNS).rename_axis("Reading")
+
+
+def ledger_for_people(ledger_table: pd.DataFrame) -> pd.DataFrame:
+    """The ledger as a reader sees it: claim, claimed, what the data show, verdict, see.
+
+    The claim ids, the rule (shown once in its own table) and the figure ids of the
+    ``source`` column are left out.
+    """
+    cols = ["claim", "claimed", "what the data show", "verdict", "see"]
+    return ledger_table[cols].rename(columns=str.capitalize).reset_index(drop=True)

@@ -309,3 +309,157 @@ def headline_measures(
         out[f"world per 1,000 estimated, {yr}"] = pooled_ratio(j, gsi, yr).value
         out[f"countries, {yr}"] = int(jy["rate_per_100k"].notna().sum())
     return out
+
+
+# --------------------------------------------------------------------------- chapter tables
+YEARS = (2021, 2022)
+"""Years of detected victims set against the GSI 2023 (its estimates refer to 2021)."""
+
+BASE_YEAR = 2021
+"""Year of the GSI estimates: the year of the country figures and rankings."""
+
+TOP_N = 20
+"""Countries shown in the rankings."""
+
+GEMS_FIGURES = (
+    "gems2022_modern_slavery_2021",
+    "gems2022_forced_labour_2021",
+    "gems2022_forced_marriage_2021",
+    "gems2022_children_forced_labour_2021",
+    "gems2022_forced_cse_2021",
+    "gems2022_forced_labour_per_1000_2021",
+    "gems2022_modern_slavery_one_in_n_2021",
+)
+"""Published Global Estimates of Modern Slavery 2022 figures shown as context."""
+
+SUPPRESSION_ALTERNATIVE = "impute"
+"""Policy of the alternative for ``"<5"`` totals (2.5 each)."""
+
+REGION_COLUMNS = {
+    "gsi_region": "Walk Free region",
+    "region": "UNODC region",
+    "year": "Year",
+    "n_rate": "Countries (rate)",
+    "victims": "Detected victims",
+    "population": "Population",
+    "rate_per_100k": "Per 100,000",
+    "median_rate_per_100k": "Median country per 100,000",
+    "n_ratio": "Countries (ratio)",
+    "estimated": "Estimated in modern slavery",
+    "per_1000_estimated": "Per 1,000 estimated",
+    "median_per_1000_estimated": "Median country per 1,000 estimated",
+}
+"""Readable names of the region-summary columns."""
+
+
+def region_table(joined: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:func:`region_summary` for people: readable columns, years as text."""
+    return region_summary(joined, by).astype({"year": str}).rename(columns=REGION_COLUMNS)
+
+
+def world_gap(
+    counts: pd.DataFrame, years: Iterable[int], modern_slavery: float, forced_labour: float
+) -> pd.DataFrame:
+    """Detected victims worldwide against the global estimates (people, not millions).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table (:func:`tiptrends.methods.aggregate.country_year_counts`).
+    years : iterable of int
+    modern_slavery, forced_labour : float
+        Global estimates of people in modern slavery and in forced labour.
+
+    Returns
+    -------
+    DataFrame
+        Index year: ``Detected victims`` (sum of country totals), ``Countries``, ``per 1,000 in
+        modern slavery`` and ``per 1,000 in forced labour``.
+    """
+    years = list(years)
+    rows = counts[counts["year"].isin(years) & counts[TOTAL_COLUMN].notna()]
+    out = rows.groupby("year").agg(detected=(TOTAL_COLUMN, "sum"), countries=("iso3", "nunique"))
+    out = out.rename(columns={"detected": "Detected victims", "countries": "Countries"})
+    out["per 1,000 in modern slavery"] = 1e3 * out["Detected victims"] / modern_slavery
+    out["per 1,000 in forced labour"] = 1e3 * out["Detected victims"] / forced_labour
+    return out
+
+
+def rate_spread(joined: pd.DataFrame, year: int) -> dict[str, float]:
+    """Spread of country detection rates (per 100,000) in one year.
+
+    Returns
+    -------
+    dict
+        ``countries``, ``median``, ``p10``, ``p90``, ``lowest``, ``highest``.
+    """
+    rates = joined.loc[joined["year"] == year, "rate_per_100k"].dropna()
+    return {
+        "countries": len(rates),
+        "median": float(rates.median()),
+        "p10": float(rates.quantile(0.1)),
+        "p90": float(rates.quantile(0.9)),
+        "lowest": float(rates.min()),
+        "highest": float(rates.max()),
+    }
+
+
+def country_names(iso3: Iterable[str], gsi: pd.DataFrame) -> list[str]:
+    """Country names of the GSI table for ISO3 codes (the code where the GSI has none)."""
+    names = gsi.dropna(subset=["iso3"]).set_index("iso3")["country"]
+    return [str(names.get(code, code)) for code in iso3]
+
+
+def response_associations(joined: pd.DataFrame, year: int) -> tuple[Association, Association]:
+    """Government-response score against log10 detection ratio and log10 detection rate.
+
+    Zero ratios or rates have no logarithm and are left out.
+
+    Returns
+    -------
+    (Association, Association)
+        With the ratio per 1,000 estimated, and with the rate per 100,000.
+    """
+    j = joined[joined["year"] == year]
+    ratio = j["per_1000_estimated"].where(j["per_1000_estimated"] > 0)
+    rate = j["rate_per_100k"].where(j["rate_per_100k"] > 0)
+    score = j["gov_response_total"]
+    return association(score, np.log10(ratio)), association(score, np.log10(rate))
+
+
+def measures_under_choices(
+    glotip: pd.DataFrame, raw: pd.DataFrame, gsi: pd.DataFrame, years: Iterable[int]
+) -> pd.DataFrame:
+    """:func:`headline_measures` under the main choices and two alternatives (rows)."""
+    years = list(years)
+    return pd.DataFrame(
+        {
+            "main: exclusions, '<5' left out": headline_measures(glotip, gsi, years),
+            "no exclusions": headline_measures(raw, gsi, years),
+            "exclusions, '<5' = 2.5": headline_measures(
+                glotip, gsi, years, suppressed=SUPPRESSION_ALTERNATIVE
+            ),
+        }
+    ).T.rename_axis("Choices")
+
+
+def prevalence_association(joined: pd.DataFrame, year: int) -> Association:
+    """Log10 estimated prevalence against log10 detection rate (zeros left out)."""
+    j = joined[joined["year"] == year]
+    prevalence = j["prevalence_per_1000"].where(j["prevalence_per_1000"] > 0)
+    rate = j["rate_per_100k"].where(j["rate_per_100k"] > 0)
+    return association(np.log10(prevalence), np.log10(rate))
+
+
+def excluded_totals(report: pd.DataFrame, year: int) -> list[str]:
+    """Countries whose whole figures of ``year`` the collection's exclusions drop.
+
+    Parameters
+    ----------
+    report : DataFrame
+        The report of :func:`tiptrends.io.exclusions.apply_exclusions` (``iso3``, ``years``
+        as text, ``scope``).
+    year : int
+    """
+    hit = report[report["years"].astype(str).str.contains(str(year)) & (report["scope"] == "all")]
+    return sorted(hit["iso3"])

@@ -20,16 +20,21 @@ published-figures table and returns a new frame.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tiptrends.io.citizenship import classify_domestic, map_citizenship
-from tiptrends.io.countries import EU27
+from tiptrends.io.countries import EU27, country_table
 from tiptrends.methods import aggregate
+from tiptrends.methods.eu_figures import (
+    eu_subset,
+    eurostat_form_shares,
+    published_annual,
+)
 from tiptrends.vocab import (
+    CONVICTED,
     DIM_CITIZENSHIP,
     DIM_FORM,
     DIM_TOTAL,
@@ -48,33 +53,51 @@ REPORTED, SUPPRESSED, MISSING = "reported", "<5 only", "missing"
 CITIZENSHIP_GROUPS = ("own country", "other EU", "non-EU", "foreign, not specified", "unknown")
 
 #: Eurostat form keys (figure_id fragments) -> UNODC form labels.
-EUROSTAT_FORMS: dict[str, str] = {
-    "sexual_exploitation": SEXUAL,
-    "forced_labour": FORCED_LABOUR,
-    "other_forms": OTHER_FORMS,
+
+
+YEARS = range(2003, 2023)
+"""Years of the member-state status table (all years of the 2025 release)."""
+
+RECENT_YEARS = range(2019, 2023)
+"""Years in which member states that did not report are listed."""
+
+LATEST_YEAR = 2022
+"""Latest year of the 2025 release."""
+
+TABLE_FROM = 2015
+"""First year shown in the comparison tables."""
+
+PLOT_FROM = 2008
+"""First year drawn in the figures."""
+
+CITIZENSHIP_FROM = 2013
+"""First year of the citizenship figure (few member states report citizenship before)."""
+
+CONVICTED_FROM = 2017
+"""First year shown in the convictions table."""
+
+CHILDREN_POOLED_YEARS = (2021, 2022)
+"""The Commission's period for the children share (2021-2022 pooled)."""
+
+LEAVE_OUT = "ITA"
+"""Member state left out in the children sensitivity (Italy's 2022 jump in boys and men)."""
+
+UNODC_LABEL = "UNODC detected (EU-27 sum)"
+"""Label of the UNODC series in the victims figure."""
+
+FORM_ORDER = (SEXUAL, FORCED_LABOUR, OTHER_FORMS)
+"""Forms in table order."""
+
+EUROSTAT_CITIZENSHIP = {
+    "own country": "citizens_reporting_country_share",
+    "other EU": "citizens_other_eu_share",
+    "non-EU": "citizens_non_eu_share",
+    "EU citizens": "eu_citizens_share",
 }
+"""Citizenship groups -> Eurostat measure (figure-id fragment, percent)."""
 
 
 # --------------------------------------------------------------------------- UNODC side
-def eu_subset(df: pd.DataFrame, members: Iterable[str] = EU27) -> pd.DataFrame:
-    """Rows of the EU member states (non-aggregate rows whose ``iso3`` is a member).
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table or a counts table (needs ``iso3``; ``is_aggregate`` if present).
-    members : iterable of str
-        ISO3 codes of the member states (default the current EU-27, all years).
-
-    Returns
-    -------
-    DataFrame
-        The member states' rows (a copy).
-    """
-    keep = df["iso3"].isin(set(members))
-    if "is_aggregate" in df.columns:
-        keep &= ~df["is_aggregate"].astype(bool)
-    return df[keep].copy()
 
 
 def member_state_status(
@@ -146,9 +169,9 @@ def completed_totals(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFrame
     Parameters
     ----------
     df : DataFrame
-        Curated GLOTIP table.
+        Curated GLOTIP table (any countries; every country-year with a figure gets a row).
     indicator : str
-        Indicator.
+        Indicator whose totals are completed (default detected victims).
 
     Returns
     -------
@@ -191,9 +214,9 @@ def citizenship_split(
     Parameters
     ----------
     df : DataFrame
-        Curated GLOTIP table.
+        Curated GLOTIP table; only its citizenship rows of ``members`` enter.
     indicator : str
-        Indicator.
+        Indicator counted (default detected victims).
     members : iterable of str
         Member states (ISO3); also defines "other EU".
 
@@ -250,92 +273,6 @@ def _group_order(s: pd.Series) -> pd.Series:
     return s
 
 
-# --------------------------------------------------------------------------- Eurostat side
-def published_annual(
-    published: pd.DataFrame, prefix: str, measure: str, suffix: str = ""
-) -> pd.Series:
-    """Annual series of one published measure, read from the figure ids.
-
-    Picks rows whose ``figure_id`` is exactly ``{prefix}_{measure}_{YYYY}{suffix}``
-    (so alternative figures ``..._alt_*`` and other vintages ``..._vintage*`` are left out).
-
-    Parameters
-    ----------
-    published : DataFrame
-        The published-figures table (:func:`tiptrends.io.published.load_published`).
-    prefix : str
-        Source prefix, e.g. ``"eurostat"``.
-    measure : str
-        Measure, e.g. ``"victims_total"`` or ``"forced_labour_share"``.
-    suffix : str
-        E.g. ``"_pct"`` for percentages.
-
-    Returns
-    -------
-    Series
-        Values indexed by year (int), sorted; name ``measure``.
-    """
-    pattern = re.compile(
-        rf"^{re.escape(prefix)}_{re.escape(measure)}_(\d{{4}}){re.escape(suffix)}$"
-    )
-    years, values = [], []
-    for fid, value in zip(published["figure_id"], published["value"], strict=True):
-        m = pattern.match(str(fid))
-        if m:
-            years.append(int(m.group(1)))
-            values.append(float(value))
-    out = pd.Series(values, index=pd.Index(years, name="year"), name=measure, dtype=float)
-    return out.sort_index()
-
-
-def eurostat_form_shares(published: pd.DataFrame) -> pd.DataFrame:
-    """Shares of the forms of exploitation in the EU computed from Eurostat's counts.
-
-    For every year with published counts of all three forms (``eurostat_<form>_victims_<YYYY>``),
-    the share of each form among victims with a known form, next to the share Eurostat
-    published for that year where there is one (``eurostat_<form>_share_<YYYY>_pct``).
-
-    Parameters
-    ----------
-    published : DataFrame
-        The published-figures table.
-
-    Returns
-    -------
-    DataFrame
-        ``year, category, victims, share_pct, published_share_pct`` (category = UNODC form
-        label), sorted by year and form order.
-    """
-    counts = pd.DataFrame(
-        {
-            EUROSTAT_FORMS[k]: published_annual(published, "eurostat", f"{k}_victims")
-            for k in EUROSTAT_FORMS
-        }
-    ).dropna()
-    pub_series = {
-        EUROSTAT_FORMS[k]: published_annual(published, "eurostat", f"{k}_share", "_pct")
-        for k in EUROSTAT_FORMS
-    }
-    pub = pd.DataFrame({k: v for k, v in pub_series.items() if len(v)})
-    rows = []
-    for year, r in counts.iterrows():
-        den = float(r.sum())
-        for cat in FORMS:
-            p = pub.at[year, cat] if (year in pub.index and cat in pub.columns) else np.nan
-            rows.append(
-                {
-                    "year": int(year),
-                    "category": cat,
-                    "victims": float(r[cat]),
-                    "share_pct": 100 * float(r[cat]) / den,
-                    "published_share_pct": p,
-                }
-            )
-    return pd.DataFrame(
-        rows, columns=["year", "category", "victims", "share_pct", "published_share_pct"]
-    )
-
-
 def side_by_side(
     unodc: pd.Series, eurostat: pd.Series, names: tuple[str, str] = ("UNODC", "Eurostat")
 ) -> pd.DataFrame:
@@ -360,3 +297,301 @@ def side_by_side(
     out["gap"] = out[a] - out[b]
     out["gap_pct"] = 100 * out["gap"] / out[b]
     return out
+
+
+# --------------------------------------------------------------------------- chapter tables
+def victims_series(glotip: pd.DataFrame, eu_rows: pd.DataFrame) -> pd.DataFrame:
+    """EU-27 sum of detected victims per year under three treatments of short totals.
+
+    Parameters
+    ----------
+    glotip : DataFrame
+        Curated GLOTIP table.
+    eu_rows : DataFrame
+        Its member-state rows (:func:`tiptrends.methods.eu_figures.eu_subset`).
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``; ``total`` and ``n_countries`` (:func:`aggregate.aggregate_total`,
+        ``"<5"`` excluded), ``upper (<5 = 4)`` and ``completed`` (sum of
+        :func:`completed_totals`).
+    """
+    totals = eu_subset(aggregate.country_year_counts(glotip))
+    upper = eu_subset(aggregate.country_year_counts(glotip, suppressed="upper"))
+    series = aggregate.aggregate_total(totals).set_index("year")
+    series["upper (<5 = 4)"] = aggregate.aggregate_total(upper).set_index("year")["total"]
+    series["completed"] = completed_totals(eu_rows).groupby("year")["completed"].sum()
+    return series
+
+
+def reporting_rate_per_million(glotip: pd.DataFrame, population: pd.Series, year: int) -> float:
+    """Victims per million inhabitants of the member states that published a total in ``year``.
+
+    Parameters
+    ----------
+    glotip : DataFrame
+        Curated GLOTIP table.
+    population : Series
+        Population by ISO3.
+    year : int
+    """
+    totals = eu_subset(aggregate.country_year_counts(glotip))
+    reporting = totals[(totals["year"] == year) & totals[TOTAL].notna()]
+    return float(reporting[TOTAL].sum() / population.reindex(reporting["iso3"]).sum() * 1e6)
+
+
+def eurostat_shares(published: pd.DataFrame, measures: dict[str, str]) -> pd.DataFrame:
+    """Published Eurostat percentages by year, one column per label of ``measures``.
+
+    Parameters
+    ----------
+    published : DataFrame
+        The published-figures table.
+    measures : dict
+        Column label -> measure (``eurostat_{measure}_{YYYY}_pct``).
+    """
+    return pd.DataFrame(
+        {label: published_annual(published, "eurostat", m, "_pct") for label, m in measures.items()}
+    )
+
+
+def form_table(
+    eu_excl: pd.DataFrame, eu_rows: pd.DataFrame, published: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Forms of exploitation in the EU: UNODC pooled shares against Eurostat's.
+
+    Parameters
+    ----------
+    eu_excl, eu_rows : DataFrame
+        Member-state rows with and without the collection's exclusions.
+    published : DataFrame
+        The published-figures table.
+
+    Returns
+    -------
+    shares : DataFrame
+        :func:`aggregate.shares_by_year` of the forms (exclusions applied) with ``share_pct``.
+    eurostat : DataFrame
+        Index year, one column per form: Eurostat's published share, else the share of its
+        published counts (:func:`tiptrends.methods.eu_figures.eurostat_form_shares`).
+    table : DataFrame
+        Index year: ``UNODC <form>`` shares, ``UNODC countries``, ``UNODC forced labour, no
+        exclusions`` and ``Eurostat <form>`` (%).
+    """
+    shares = aggregate.shares_by_year(eu_excl, DIM_FORM)
+    shares["share_pct"] = 100 * shares["share"]
+    raw = aggregate.shares_by_year(eu_rows, DIM_FORM)
+    measures = {SEXUAL: "sexual_exploitation_share", FORCED_LABOUR: "forced_labour_share"}
+    published_shares = eurostat_shares(published, measures | {OTHER_FORMS: "other_forms_share"})
+    from_counts = eurostat_form_shares(published).pivot(
+        index="year", columns="category", values="share_pct"
+    )
+    eurostat = published_shares.combine_first(from_counts)[list(FORM_ORDER)]
+    wide = shares.pivot(index="year", columns="category", values="share_pct")[list(FORM_ORDER)]
+    table = wide.add_prefix("UNODC ")
+    table["UNODC countries"] = shares.groupby("year")["n_countries"].first()
+    forced = raw[raw["category"] == FORCED_LABOUR].set_index("year")["share"]
+    table["UNODC forced labour, no exclusions"] = 100 * forced
+    return shares, eurostat, table.join(eurostat.add_prefix("Eurostat "), how="outer")
+
+
+def sex_age_table(
+    eu_excl: pd.DataFrame, eu_rows: pd.DataFrame, published: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sex and age of EU victims: UNODC pooled shares with alternatives, and Eurostat's.
+
+    Returns
+    -------
+    shares : DataFrame
+        :func:`aggregate.shares_by_year` by sex x age (exclusions applied) with ``share_pct``.
+    table : DataFrame
+        Index year: one column per group (%), ``women and girls``, ``countries``,
+        ``children (denominator: total)``, ``children (no exclusions)`` and ``Eurostat
+        women and girls``.
+    """
+    shares = aggregate.shares_by_year(eu_excl, aggregate.SEX_AGE)
+    shares["share_pct"] = 100 * shares["share"]
+    table = shares.pivot(index="year", columns="category", values="share_pct")
+    table["women and girls"] = table["women"] + table["girls"]
+    table["countries"] = shares.groupby("year")["n_countries"].first()
+    children = {"categories": ["children"]}
+    over_total = aggregate.shares_by_year(eu_excl, aggregate.SEX_AGE, denominator="all", **children)
+    no_excl = aggregate.shares_by_year(eu_rows, aggregate.SEX_AGE, **children)
+    table["children (denominator: total)"] = over_total.set_index("year")["share"] * 100
+    table["children (no exclusions)"] = no_excl.set_index("year")["share"] * 100
+    table["Eurostat women and girls"] = published_annual(
+        published, "eurostat", "women_girls_share", "_pct"
+    )
+    return shares, table
+
+
+def children_pooled_pct(eu_excl: pd.DataFrame, years: Iterable[int]) -> float:
+    """Children's share (%) of EU victims with known sex and age, pooled over ``years``."""
+    counts = aggregate.country_year_counts(eu_excl, dimension=aggregate.SEX_AGE, with_total=False)
+    units = aggregate.share_inputs(
+        counts, ["girls", "boys"], known=["women", "men", "girls", "boys"]
+    )
+    units = units[units["year"].isin(list(years))]
+    return float(100 * units["num"].sum() / units["den"].sum())
+
+
+def children_without(eu_excl: pd.DataFrame, iso3: str, years: Iterable[int]) -> pd.DataFrame:
+    """Children's share with and without one member state, and that state's own share.
+
+    Parameters
+    ----------
+    eu_excl : DataFrame
+        Member-state rows (exclusions applied).
+    iso3 : str
+        The member state left out.
+    years : iterable of int
+
+    Returns
+    -------
+    DataFrame
+        Index year; ``all member states``, ``without <iso3>`` (pooled children's shares of
+        victims with known sex and age, %), ``<iso3> victims of known sex and age`` and
+        ``<iso3> children (%)``.
+    """
+    years = list(years)
+
+    def pooled(rows: pd.DataFrame) -> pd.Series:
+        shares = aggregate.shares_by_year(rows, aggregate.SEX_AGE, categories=["children"])
+        return 100 * shares.set_index("year")["share"].reindex(years)
+
+    counts = aggregate.country_year_counts(eu_excl, dimension=aggregate.SEX_AGE, with_total=False)
+    own = counts[counts["iso3"] == iso3].set_index("year").reindex(years)
+    known = own[["women", "men", "girls", "boys"]].sum(axis=1, min_count=1)
+    children = own[["girls", "boys"]].sum(axis=1, min_count=1)
+    return pd.DataFrame(
+        {
+            "all member states": pooled(eu_excl),
+            f"without {iso3}": pooled(eu_excl[eu_excl["iso3"] != iso3]),
+            f"{iso3} victims of known sex and age": known,
+            f"{iso3} children (%)": 100 * children / known,
+        }
+    ).rename_axis("year")
+
+
+def citizenship_table(eu_rows: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Citizenship groups of EU victims (UNODC, %) next to Eurostat's published shares.
+
+    Returns
+    -------
+    DataFrame
+        Index year: the groups of :func:`citizenship_split` with a share, ``EU citizens (own
+        + other EU)``, ``member states`` and ``Eurostat <group>`` (%).
+    """
+    split = citizenship_split(eu_rows)
+    known = split[split["group"] != "unknown"]
+    table = known.pivot(index="year", columns="group", values="share_pct")
+    table = table[[g for g in CITIZENSHIP_GROUPS if g in table.columns]]
+    table["EU citizens (own + other EU)"] = table["own country"] + table["other EU"]
+    table["member states"] = split.groupby("year")["n_countries"].first()
+    eurostat = eurostat_shares(published, EUROSTAT_CITIZENSHIP).add_prefix("Eurostat ")
+    return table.join(eurostat, how="outer")
+
+
+def convicted_table(glotip: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Persons convicted in the EU: UNODC sum against Eurostat's convicted and suspects.
+
+    Returns
+    -------
+    DataFrame
+        Index year: ``UNODC convicted``, ``Eurostat convicted``, ``gap``, ``gap_pct``
+        (:func:`side_by_side`), ``UNODC countries`` and ``Eurostat suspects``.
+    """
+    counts = eu_subset(aggregate.country_year_counts(glotip, CONVICTED))
+    series = aggregate.aggregate_total(counts).set_index("year")
+    eurostat = published_annual(published, "eurostat", "convicted")
+    table = side_by_side(series["total"], eurostat, ("UNODC convicted", "Eurostat convicted"))
+    table["UNODC countries"] = series["n_countries"]
+    table["Eurostat suspects"] = published_annual(published, "eurostat", "suspects")
+    return table
+
+
+COLUMN_NAMES = {
+    "gap": "Gap",
+    "gap_pct": "Gap (% of Eurostat)",
+    "n_countries": "Member states",
+    "completed": "Completed totals",
+    "country": "Member state",
+    "year": "Year",
+    "check": "Check",
+    "breakdown_sum": "Sum of breakdown",
+    "total": "Published total",
+    "excess": "Excess",
+}
+"""Readable column names for the chapter's tables."""
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Rename the columns of a chapter table to :data:`COLUMN_NAMES` (others unchanged)."""
+    return table.rename(columns=COLUMN_NAMES)
+
+
+def short_totals(checks: pd.DataFrame, first_year: int) -> pd.DataFrame:
+    """Consistency findings from ``first_year`` on, for people (largest excess first).
+
+    Parameters
+    ----------
+    checks : DataFrame
+        :func:`tiptrends.methods.diagnostics.consistency_checks` output.
+    first_year : int
+
+    Returns
+    -------
+    DataFrame
+        ``country, year`` (as text), ``check``, ``breakdown_sum``, ``total``, ``excess``.
+    """
+    recent = checks[checks["year"] >= first_year]
+    cols = ["country", "year", "check", "breakdown_sum", "total", "excess"]
+    return recent[cols].astype({"year": str}).reset_index(drop=True)
+
+
+def member_names(iso3: Iterable[str]) -> list[str]:
+    """Short names of member states (:func:`tiptrends.io.countries.country_table`), in order."""
+    names = country_table().set_index("iso3")["name_short"]
+    return [str(names.get(code, code)) for code in iso3]
+
+
+COMPARISON_SCALES = {
+    "Victims 2022 (thousands)": 1e-3,
+    "Children 2022 (%)": 1,
+    "Forced labour 2021 (%)": 1,
+    "Women and girls 2022 (%)": 1,
+    "EU citizens 2022 (%)": 1,
+    "Convicted 2022 (hundreds)": 1e-2,
+    "Victims per million 2022": 1,
+}
+"""Labels and scale factors of the published-vs-reproduced figure, in comparison order."""
+
+
+def scaled_comparisons(comparisons: Sequence, scales: dict[str, float]) -> pd.DataFrame:
+    """Published and reproduced values scaled to their labels' units, one row per comparison.
+
+    Parameters
+    ----------
+    comparisons : sequence
+        Objects with ``published`` and ``reproduced`` (e.g. the chapter's comparisons), in
+        the order of ``scales``.
+    scales : dict
+        Label -> factor (e.g. :data:`COMPARISON_SCALES`).
+
+    Returns
+    -------
+    DataFrame
+        ``label, published, reproduced``.
+
+    Raises
+    ------
+    ValueError
+        If there are not as many comparisons as labels.
+    """
+    if len(comparisons) != len(scales):
+        raise ValueError(f"{len(comparisons)} comparisons for {len(scales)} labels")
+    pairs = zip(comparisons, scales.values(), strict=True)
+    return pd.DataFrame(
+        [(c.published * f, c.reproduced * f) for c, f in pairs], columns=["published", "reproduced"]
+    ).assign(label=list(scales))[["label", "published", "reproduced"]]

@@ -52,8 +52,10 @@ from tiptrends.io.citizenship import (
     load_citizenship_map,
     map_citizenship,
 )
+from tiptrends.io.countries import country_table
 from tiptrends.methods.aggregate import (
     Policy,
+    add_grouping,
     apply_suppression_policy,
     country_year_counts,
     rate_per_100k,
@@ -68,11 +70,74 @@ EXCLUDE_MARK = re.compile(r"\bexclude\b", re.IGNORECASE)
 """The mapping table's own exclusion mark (in its ``note`` column)."""
 
 
-#: Colours of the citizenship statuses (house palette).
-
-#: Colours of the TIP tiers (house palette, light to dark).
-
 CORRIDOR_KEY = ["origin_iso3", "destination_iso3"]
+"""Columns naming a corridor: country of citizenship and country of detection."""
+
+LATEST_YEAR = 2022
+"""Latest year of the 2025 release: the year of the headline domestic share."""
+
+PANEL_YEARS = range(2017, 2023)
+"""Years of the balanced panel set against the open panel (countries reporting in all)."""
+
+REGION_FIRST_YEAR = 2010
+"""First year of the by-region figure (earlier years have very few reporting countries)."""
+
+CORRIDOR_YEARS = range(2018, 2023)
+"""Years summed for the main corridors (the last five of the 2025 release)."""
+
+TIP_CODING_YEARS = range(2008, 2017)
+"""Report years of the University of Denver coding of the TIP narratives."""
+
+TOP_N = 20
+"""Number of corridors shown and compared."""
+
+OVERLAP_SIZES = (10, 20, 50)
+"""Sizes of the top lists compared in the corridor agreement table."""
+
+LARGEST_REPORTERS = 10
+"""Countries listed in the table of the largest reporters of a year."""
+
+FOREIGN_CHANGE_YEARS = (2019, 2020)
+"""Years of the published change in foreign victims (GLOTIP 2022)."""
+
+TIER_CODINGS = {"kelley_heiss": "Kelley-Heiss", "du": "Univ. of Denver"}
+"""TIP tier codings (:func:`tiptrends.io.data.load_tip_tiers` name -> label)."""
+
+TIER_LAG = 1
+"""Detection year = TIP report year - 1 (a report covers the year before)."""
+
+ALL_REPORTING = "All reporting countries"
+"""Label of the open-panel series."""
+
+BALANCED_LABEL = "Same {n} countries every year {first}-{last}"
+"""Label of the balanced-panel series (filled with its size and years)."""
+
+COLUMN_NAMES = {
+    "domestic": "Domestic",
+    "foreign": "Foreign",
+    "unknown": "Unknown status",
+    "known": "Known status",
+    "n_countries": "Countries",
+    "domestic_share_pct": "Domestic share (%)",
+    "foreign_share_pct": "Foreign share (%)",
+    "share_of_known_pct": "Share of all known-status victims (%)",
+    "victims": "Victims",
+    "share_pct": "Share (%)",
+    "n_years": "Years with a count",
+    "years_named": "Report years named",
+    "statements": "Coded statements",
+    "du_years_named": "TIP report years named",
+    "du_rank": "TIP rank",
+    "country": "Country",
+    "origin": "Citizenship",
+    "destination": "Detected in",
+    "country_years": "Country-years",
+    "countries": "Countries",
+    "median_rate": "Median rate per 100,000",
+    "q25_rate": "Lower quartile",
+    "q75_rate": "Upper quartile",
+}
+"""Readable column names for the tables a reader sees."""
 
 
 # --------------------------------------------------------------------------- citizenship
@@ -244,24 +309,6 @@ def reporting_panel(rows: pd.DataFrame, years: Iterable[int]) -> list[str]:
     return sorted(i for i, g in per.groupby("iso3") if need <= set(g["year"]))
 
 
-def domestic_share_pct(rows: pd.DataFrame, year: int) -> float:
-    """Pooled share (%) of victims with known citizenship status detected in their own country.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows`.
-    year : int
-
-    Returns
-    -------
-    float
-        100 * sum(domestic) / sum(domestic + foreign) over reporting countries; NaN if none.
-    """
-    t = origin_counts(rows[rows["year"] == year])
-    return float(t["domestic_share_pct"].iloc[0]) if len(t) else float("nan")
-
-
 def victims_by_citizenship_group(rows: pd.DataFrame) -> pd.Series:
     """Victims summed by the citizenship mapping's group.
 
@@ -387,8 +434,8 @@ def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame
         "known": float(per["known"].sum()),
     }
     if len(per):
-        big = per["iso3"].iloc[0]
-        add(f"pooled, without {big} (largest)", base[base["iso3"] != big])
+        big, name = per["iso3"].iloc[0], per["country"].iloc[0]
+        add(f"pooled, without {name} (largest)", base[base["iso3"] != big])
     panel = reporting_panel(base, range(year - 3, year + 1))
     add(f"pooled, countries reporting every year {year - 3}-{year}", base[base["iso3"].isin(panel)])
     add("pooled, marked categories kept", citizenship_rows(glotip, drop_excluded=False))
@@ -459,8 +506,6 @@ def foreign_origin_shares(
         ``group, victims, share_pct`` over foreign victims whose citizenship is a single
         country (regions / "foreigners" / stateless left out), largest first.
     """
-    from tiptrends.io.countries import country_table
-
     corr = corridors(rows, [year])
     lookup = country_table().set_index("iso3")[grouping]
     group = corr["origin_iso3"].map(lookup).fillna("not classified")
@@ -800,4 +845,245 @@ def tier_association(joined: pd.DataFrame) -> dict:
     return {"rho": float(res.statistic), "p_value": float(res.pvalue), "n_countries": int(len(per))}
 
 
-# --------------------------------------------------------------------------- drawing
+# --------------------------------------------------------------------------- chapter tables
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Rename the columns of a chapter table to :data:`COLUMN_NAMES` (others unchanged)."""
+    return table.rename(columns=COLUMN_NAMES)
+
+
+def citizenship_group_table(rows: pd.DataFrame, rows_kept: pd.DataFrame) -> pd.DataFrame:
+    """Victims by citizenship group, under the main choices and with marked categories kept.
+
+    Parameters
+    ----------
+    rows, rows_kept : pandas.DataFrame
+        :func:`citizenship_rows` with ``drop_excluded=True`` and ``False``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Citizenship group``; two columns of victims (0 where a group is absent).
+    """
+    table = pd.DataFrame(
+        {
+            "Victims (main choices)": victims_by_citizenship_group(rows),
+            "Victims (marked categories kept)": victims_by_citizenship_group(rows_kept),
+        }
+    )
+    return table.fillna(0.0).rename_axis("Citizenship group")
+
+
+def domestic_share_paths(rows: pd.DataFrame, panel_years: Iterable[int]) -> pd.DataFrame:
+    """Pooled counts by citizenship status per year: open panel and balanced panel.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`citizenship_rows` output.
+    panel_years : iterable of int
+        Years of the balanced panel (:func:`reporting_panel`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`origin_counts` columns plus ``series``: :data:`ALL_REPORTING` for every year
+        and :data:`BALANCED_LABEL` (filled in) for ``panel_years``.
+    """
+    years = list(panel_years)
+    panel = reporting_panel(rows, years)
+    label = BALANCED_LABEL.format(n=len(panel), first=years[0], last=years[-1])
+    balanced = rows[rows["iso3"].isin(panel) & rows["year"].isin(years)]
+    return pd.concat(
+        [
+            origin_counts(rows).assign(series=ALL_REPORTING),
+            origin_counts(balanced).assign(series=label),
+        ],
+        ignore_index=True,
+    )
+
+
+def largest_reporters(rows: pd.DataFrame, year: int, n: int = LARGEST_REPORTERS) -> pd.DataFrame:
+    """The ``n`` countries with most victims of known citizenship status in ``year``.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`citizenship_rows` output.
+    year, n : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`country_origin_shares` rows (first ``n``) with ``share_of_known_pct``: the
+        country's share of all victims of known status that year, over every country.
+    """
+    per = country_origin_shares(rows, year)
+    top = per.head(n).drop(columns=["iso3", "region"])
+    return top.assign(share_of_known_pct=100 * top["known"] / per["known"].sum())
+
+
+def region_share_table(by_region: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Domestic share (%) by region (rows) and year (columns), with the countries of ``year``.
+
+    Parameters
+    ----------
+    by_region : pandas.DataFrame
+        :func:`origin_counts` by ``("region", "year")``.
+    year : int
+        Year whose number of reporting countries is added as the last column.
+    """
+    wide = by_region.pivot(index="region", columns="year", values="domestic_share_pct")
+    count = by_region[by_region["year"] == year].set_index("region")["n_countries"]
+    return wide.join(count.rename(f"Countries {year}")).rename_axis("Region")
+
+
+def glotip_region_counts(rows: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Counts by citizenship status in ``year`` by GLOTIP report region, lowest share first.
+
+    Regions approximate the report's (:func:`tiptrends.methods.aggregate.add_grouping`
+    with ``"glotip"``).
+    """
+    counts = origin_counts(add_grouping(rows[rows["year"] == year], "glotip"), by=("group",))
+    cols = ["group", *ORIGINS, "n_countries", "domestic_share_pct"]
+    table = counts[cols].sort_values("domestic_share_pct").set_index("group")
+    return table.rename_axis("GLOTIP region")
+
+
+def country_names() -> dict[str, str]:
+    """Short country name per ISO3 (:func:`tiptrends.io.countries.country_table`)."""
+    return country_table().set_index("iso3")["name_short"].to_dict()
+
+
+def with_country_names(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """First ``n`` corridors with ``origin`` and ``destination`` names, indexed by rank.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A ranked corridor table (:func:`corridors`, :func:`du_corridors`,
+        :func:`compare_corridors`) with ``origin_iso3`` and ``destination_iso3``.
+    n : int, optional
+        Rows kept (default all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with ``origin`` and ``destination`` (short names) first, the ISO3 columns
+        and any ``rank`` column dropped; index ``rank`` from 1.
+    """
+    top = table.head(n) if n is not None else table
+    names = country_names()
+    named = pd.DataFrame(
+        {
+            "origin": top["origin_iso3"].map(names),
+            "destination": top["destination_iso3"].map(names),
+        }
+    )
+    rest = top.drop(columns=[*CORRIDOR_KEY, "rank"], errors="ignore")
+    out = pd.concat([named, rest], axis=1)
+    out.index = pd.RangeIndex(1, len(out) + 1, name="rank")
+    return out
+
+
+def top_share_pct(corr: pd.DataFrame, n: int) -> float:
+    """Share (%) of all corridor victims carried by the first ``n`` corridors."""
+    return float(100 * corr["victims"].head(n).sum() / corr["victims"].sum())
+
+
+def tip_coding_summary(tip: pd.DataFrame, du: pd.DataFrame) -> dict[str, float]:
+    """Size of the TIP narrative coding.
+
+    Parameters
+    ----------
+    tip : pandas.DataFrame
+        :func:`tiptrends.io.data.load_tip_flows` output.
+    du : pandas.DataFrame
+        :func:`du_corridors` of it.
+
+    Returns
+    -------
+    dict
+        ``statements`` (coded rows), ``country_to_country`` (rows with a country at both
+        ends), ``country_to_country_pct``, ``corridors`` (distinct corridors in ``du``),
+        ``named_every_year`` (corridors named in the most report years).
+    """
+    both = int(tip.dropna(subset=CORRIDOR_KEY).shape[0])
+    return {
+        "statements": len(tip),
+        "country_to_country": both,
+        "country_to_country_pct": 100 * both / len(tip),
+        "corridors": len(du),
+        "named_every_year": int((du["years_named"] == du["years_named"].max()).sum()),
+    }
+
+
+def tier_comparison(
+    tiers: Mapping[str, pd.DataFrame], rates: pd.DataFrame, lag: int = TIER_LAG
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Detection rates by tier and tier-rate association, for several tier codings.
+
+    Parameters
+    ----------
+    tiers : mapping of str to pandas.DataFrame
+        Label -> :func:`tiptrends.io.data.load_tip_tiers` output.
+    rates : pandas.DataFrame
+        :func:`detection_rates` output.
+    lag : int
+        Detection year = report year - ``lag`` (:func:`tier_rates`).
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        :func:`tier_summary` per coding, index ``(coding, tier)``.
+    association : pandas.DataFrame
+        One row per coding: ``report years``, ``country-years``, ``countries``,
+        ``Spearman rho``, ``p`` (:func:`tier_association`) and ``rho, same-year match``
+        (the same with ``lag=0``).
+    joined : dict of str to pandas.DataFrame
+        :func:`tier_rates` output per coding.
+    """
+    summaries, rows, joined = {}, {}, {}
+    for label, table in tiers.items():
+        joined[label] = j = tier_rates(table, rates, lag=lag)
+        summaries[label] = tier_summary(j)
+        a = tier_association(j)
+        rows[label] = {
+            "report years": f"{j['report_year'].min()}-{j['report_year'].max()}",
+            "country-years": len(j),
+            "countries": a["n_countries"],
+            "Spearman rho": a["rho"],
+            "p": a["p_value"],
+            "rho, same-year match": tier_association(tier_rates(table, rates, lag=0))["rho"],
+        }
+    summary = pd.concat(summaries, names=["coding", "tier"])
+    association = pd.DataFrame.from_dict(rows, orient="index").rename_axis("coding")
+    return summary, association, joined
+
+
+def countries_with_foreign_victims(rows: pd.DataFrame, year: int) -> int:
+    """Countries reporting at least one foreign victim (non-zero count) in ``year``."""
+    positive = rows[(rows["year"] == year) & (rows["value"] > 0)]
+    return int(positive.loc[positive["origin"] == "foreign", "iso3"].nunique())
+
+
+def region_extremes(by_region: pd.DataFrame, year: int) -> dict[str, float | str]:
+    """Regions with the lowest and the highest pooled domestic share in ``year``.
+
+    Parameters
+    ----------
+    by_region : pandas.DataFrame
+        :func:`origin_counts` by ``("region", "year")``.
+    year : int
+
+    Returns
+    -------
+    dict
+        ``lowest`` and ``highest`` (shares, %), ``lowest_region`` and ``highest_region``.
+    """
+    share = by_region[by_region["year"] == year].set_index("region")["domestic_share_pct"]
+    return {
+        "lowest": float(share.min()),
+        "lowest_region": str(share.idxmin()),
+        "highest": float(share.max()),
+        "highest_region": str(share.idxmax()),
+    }

@@ -1,18 +1,19 @@
 """Build curated Parquet tables from the verified raw files.
 
 Each source of the manifest becomes ``data/curated/<source id>.parquet`` plus a stamp
-``<source id>.json`` recording the raw sha256 and the reader version it was built from.
-A table is rebuilt only when either changes (or when forced). Writes are atomic: the table
-goes to a temporary file in the same folder and is renamed into place, and the stamp is
-written last, so a failed build leaves no partial curated file behind.
+``<source id>.json`` recording the raw sha256 and the reader version it was built from, and
+the sha256 and size of the curated file itself. A table is rebuilt when any of them no longer
+matches (or when forced): a changed raw file or reader, and also a curated file damaged or
+replaced after the build. Writes are atomic (:mod:`tiptrends.io.atomic`): the table goes to a
+temporary file in the same folder and is renamed into place, and the stamp is written last,
+so a failed build leaves no partial curated file behind; temporary files of a killed build
+are removed by the next one.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ import pandera.pandas as pa
 from tiptrends import paths
 from tiptrends.errors import DataError
 from tiptrends.io import sources
+from tiptrends.io.atomic import remove_stale_temporaries, write_atomic, write_json_atomic
+
+#: Status of a curated table (see :func:`status`).
+CURRENT, NOT_BUILT, STALE, DAMAGED = "current", "not built", "stale", "DAMAGED"
 
 
 @dataclass(frozen=True)
@@ -109,28 +114,40 @@ def read_stamp(source_id: str) -> dict | None:
         return None
 
 
-def is_current(source_id: str) -> bool:
-    """True when the curated table exists and matches the raw checksum and reader version."""
+def status(source_id: str) -> str:
+    """Return the state of a curated table, checked against its stamp.
+
+    Returns
+    -------
+    str
+        ``"current"``; ``"not built"`` (no table or no stamp); ``"stale"`` (the raw checksum
+        or the reader version changed since the build, or the stamp predates file checksums);
+        ``"DAMAGED"`` (the curated file's size or sha256 differs from the one recorded when
+        it was built: overwritten, truncated or edited).
+    """
     source = sources.get_source(source_id)
     stamp = read_stamp(source_id)
-    return (
-        stamp is not None
-        and curated_path(source_id).exists()
-        and stamp.get("sha256") == source.sha256
-        and stamp.get("reader_version") == READERS[source.reader].version
-    )
+    path = curated_path(source_id)
+    if stamp is None or not path.exists():
+        return NOT_BUILT
+    if (
+        stamp.get("sha256") != source.sha256
+        or stamp.get("reader_version") != READERS[source.reader].version
+        or "curated_sha256" not in stamp
+    ):
+        return STALE
+    if (
+        path.stat().st_size != stamp.get("curated_bytes")
+        or sources.sha256_of(path) != stamp["curated_sha256"]
+    ):
+        return DAMAGED
+    return CURRENT
 
 
-def _atomic_write_bytes(target: Path, write: Callable[[str], None]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def is_current(source_id: str) -> bool:
+    """True when the curated table exists, matches the raw checksum and reader version, and
+    is byte for byte the file that was built (size and sha256 recorded in its stamp)."""
+    return status(source_id) == CURRENT
 
 
 def build_table(raw_file: Path, reader: str) -> pd.DataFrame:
@@ -168,10 +185,13 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     Returns
     -------
     (Path, str)
-        The curated file and "built" or "up to date".
+        The curated file and "built", "up to date" or "rebuilt (was DAMAGED)" (the curated
+        file no longer matched the size and sha256 recorded in its stamp).
     """
     source = sources.get_source(source_id)
-    if not force and is_current(source_id):
+    remove_stale_temporaries(paths.curated_dir())
+    before = status(source_id)
+    if not force and before == CURRENT:
         return curated_path(source_id), "up to date"
     raw_file, origin = sources.fetch(source_id, allow_download=allow_download)
     started = time.perf_counter()
@@ -179,20 +199,26 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     target = curated_path(source_id)
     # remove the old stamp first: if anything below fails, the table is not taken as current
     stamp_path(source_id).unlink(missing_ok=True)
-    _atomic_write_bytes(target, lambda tmp: table.to_parquet(tmp, index=False))
+    written: dict[str, str | int] = {}
+
+    def write_table(tmp: Path) -> None:
+        table.to_parquet(tmp, index=False)
+        written.update(sha256=sources.sha256_of(tmp), size=tmp.stat().st_size)
+
+    write_atomic(target, write_table)
     stamp = {
         "source": source_id,
         "sha256": source.sha256,
         "reader_version": READERS[source.reader].version,
+        "curated_sha256": written["sha256"],
+        "curated_bytes": written["size"],
         "rows": len(table),
         "origin": origin,
         "seconds": round(time.perf_counter() - started, 3),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    _atomic_write_bytes(
-        stamp_path(source_id), lambda tmp: Path(tmp).write_text(json.dumps(stamp, indent=1))
-    )
-    return target, "built"
+    write_json_atomic(stamp_path(source_id), stamp)
+    return target, "rebuilt (was DAMAGED)" if before == DAMAGED and not force else "built"
 
 
 def build_all(*, force: bool = False, allow_download: bool = True) -> dict[str, tuple[Path, str]]:
@@ -204,7 +230,7 @@ def build_all(*, force: bool = False, allow_download: bool = True) -> dict[str, 
 
 
 def read_curated(source_id: str) -> pd.DataFrame:
-    """Read a curated table, building it first when missing or out of date."""
+    """Read a curated table, building it first when missing, out of date or damaged."""
     if not is_current(source_id):
         build(source_id)
     path = curated_path(source_id)

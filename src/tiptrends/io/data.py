@@ -16,16 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tiptrends.errors import DataError
-from tiptrends.io import countries, curate, sources
-
-#: Short release names accepted by :func:`load_glotip`.
-GLOTIP_RELEASES = {
-    "2025": "glotip_2025",
-    "2025-04-14": "glotip_2025",
-    "2023": "glotip_2023",
-    "2023-05-30": "glotip_2023",
-}
-
+from tiptrends.io import countries, curate, releases, sources
 
 Validate = Literal["quick", "full"] | bool
 
@@ -58,7 +49,10 @@ def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.Da
     Parameters
     ----------
     release
-        "2025" (release of 14 April 2025, data to 2022) or "2023" (30 May 2023, data to 2021).
+        "2025" (release of 14 April 2025, data to 2022), "2023" (30 May 2023, data to 2021),
+        any other release in ``data/sources.toml`` (added with ``tiptrends data add-release``)
+        by year, release date or source id, or "latest". See
+        :func:`tiptrends.io.releases.release_names`.
     validate
         "quick" (default), "full" or False: how far to check the table against
         :data:`tiptrends.io.readers.unodc.SCHEMA` (see :func:`_load`).
@@ -76,11 +70,12 @@ def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.Da
     >>> victims[["iso3", "indicator", "dimension", "year", "value", "suppressed"]].dtypes.tolist()
     [dtype('O'), dtype('O'), dtype('O'), dtype('int64'), dtype('float64'), dtype('bool')]
     """
+    names = releases.release_names()
     try:
-        source_id = GLOTIP_RELEASES[str(release)]
+        source_id = names[str(release)]
     except KeyError:
         raise ValueError(
-            f"unknown GLOTIP release {release!r}; choose from {sorted(GLOTIP_RELEASES)}"
+            f"unknown GLOTIP release {release!r}; choose from {sorted(names)}"
         ) from None
     return _load(source_id, validate=validate)
 
@@ -128,7 +123,10 @@ def info() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per source of the manifest. Nothing is fetched or built.
+        One row per source of the manifest. ``raw`` is "verified", "missing" or "MISMATCH";
+        ``curated`` is the state of the curated table (:func:`tiptrends.io.curate.status`:
+        "current", "not built", "stale" or "DAMAGED"); rows, years and countries are read
+        only from a current table. Nothing is fetched or built.
     """
     rows = []
     origins = sources.read_origins()
@@ -139,13 +137,13 @@ def info() -> pd.DataFrame:
             "release": source.release,
             "raw": status,
             "origin": origins.get(sid, "-") if status != "missing" else "-",
-            "curated": "current" if curate.is_current(sid) else "not built",
+            "curated": curate.status(sid),
             "rows": None,
             "years": "",
             "countries": None,
         }
-        if row["curated"] == "current":
-            table = pd.read_parquet(curate.curated_path(sid))
+        if row["curated"] == curate.CURRENT:
+            table = curate.read_curated(sid)
             row["rows"] = len(table)
             low = next((c for c in ("year", "year_from") if c in table.columns), None)
             high = next((c for c in ("year", "year_to") if c in table.columns), None)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tiptrends import paths
 from tiptrends.errors import DataError
+from tiptrends.io.atomic import remove_stale_temporaries, write_atomic, write_json_atomic
+
+#: Environment variable naming the local mirror of the raw files.
+MIRROR_ENV = "TIPTRENDS_DATA_MIRROR"
 
 #: Where a raw file came from (recorded in ``data/raw/.origin.json``).
 ORIGINS = ("raw cache", "mirror", "download")
@@ -127,11 +129,7 @@ def _origin_file() -> Path:
 def _record_origin(source: Source, origin: str) -> None:
     log = read_origins()
     log[source.id] = origin
-    target = _origin_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(log, indent=1, sort_keys=True))
-    os.replace(tmp, target)
+    write_json_atomic(_origin_file(), log)
 
 
 def read_origins() -> dict[str, str]:
@@ -142,22 +140,41 @@ def read_origins() -> dict[str, str]:
         return {}
 
 
+def _differs(path: Path, expected: str) -> str | None:
+    """Describe how ``path`` differs from the pinned checksum, or None when it matches."""
+    actual = sha256_of(path)
+    if actual == expected:
+        return None
+    size = path.stat().st_size
+    if size == 0:
+        return f"file is empty (0 bytes; expected sha256 {expected})"
+    return f"checksum mismatch: expected sha256 {expected}, got {actual} ({size} bytes)"
+
+
 def _copy_verified(src: Path, source: Source) -> None:
-    """Copy ``src`` into the raw cache atomically after verifying its checksum."""
-    actual = sha256_of(src)
-    if actual != source.sha256:
-        raise DataError(src, f"checksum mismatch: expected sha256 {source.sha256}, got {actual}")
+    """Copy the mirror file ``src`` into the raw cache atomically after verifying its checksum."""
+    problem = _differs(src, source.sha256)
+    if problem is not None:
+        raise DataError(
+            src,
+            f"{problem}; the bad copy is in the mirror {src.parent} ({MIRROR_ENV}), not in "
+            "data/raw/: replace it with the release pinned in data/sources.toml, or unset "
+            f"{MIRROR_ENV} to use the official URL",
+        )
     dest = source.raw_path
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomic(dest, lambda tmp: shutil.copyfile(src, tmp), mode=0o444)
+
+
+def _mirror_folder() -> Path | None:
+    """The mirror folder, or None when unset; DataError when it is set but does not exist."""
+    mirror = paths.mirror_dir()
+    if mirror is not None and not mirror.is_dir():
+        raise DataError(
+            None,
+            f"mirror folder {mirror} (named by {MIRROR_ENV}) does not exist; "
+            f"correct or unset {MIRROR_ENV}",
+        )
+    return mirror
 
 
 def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
@@ -178,29 +195,33 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
     Raises
     ------
     DataError
-        On a checksum mismatch (naming both hashes) or when no copy can be obtained.
+        On a checksum mismatch (naming both hashes and where the bad copy is), an empty
+        file, a mirror folder that does not exist, or when no copy can be obtained.
     """
     source = get_source(source_id)
     cached = source.raw_path
+    remove_stale_temporaries(cached.parent, legacy=(".part-*",))  # .part-*: older copies
     if cached.exists():
-        actual = sha256_of(cached)
-        if actual == source.sha256:
+        problem = _differs(cached, source.sha256)
+        if problem is None:
             return cached, read_origins().get(source.id, "raw cache")
         raise DataError(
             cached,
-            f"checksum mismatch: expected sha256 {source.sha256}, got {actual} "
-            "(delete the cached file or update data/sources.toml deliberately)",
+            f"{problem} in the raw cache {cached.parent} "
+            "(delete the cached file to fetch it again, or update data/sources.toml deliberately)",
         )
-    mirror = paths.mirror_dir()
+    mirror = _mirror_folder()
     if mirror is not None and (mirror / source.file).exists():
         _copy_verified(mirror / source.file, source)
         _record_origin(source, "mirror")
         return cached, "mirror"
+    if mirror is None:
+        no_mirror = f"no mirror ({MIRROR_ENV} is not set)"
+    else:
+        no_mirror = f"not in the mirror {mirror}"
     if not allow_download:
         raise DataError(
-            cached,
-            "raw file missing: not in data/raw/, no mirror copy "
-            "(set TIPTRENDS_DATA_MIRROR) and downloads disabled",
+            cached, f"raw file missing: not in data/raw/, {no_mirror}, and downloads disabled"
         )
     import pooch  # imported here: only needed for downloads
 
@@ -217,9 +238,9 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
     except Exception as exc:  # network errors of any kind
         raise DataError(
             cached,
-            f"raw file missing: not in data/raw/, no mirror copy, and download from "
+            f"raw file missing: not in data/raw/, {no_mirror}, and download from "
             f"{source.url} failed ({type(exc).__name__}); run `make data` where the download "
-            "works, or set TIPTRENDS_DATA_MIRROR to a folder holding the raw files",
+            f"works, or set {MIRROR_ENV} to a folder holding the raw files",
         ) from None
     _record_origin(source, "download")
     return cached, "download"

@@ -8,7 +8,8 @@ citizenship statuses and of TIP tiers are fixed here for the whole collection.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TypedDict, Unpack
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,7 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from tiptrends.report.style import OKABE_ITO, SOURCE_COLOUR, source_note
+from tiptrends.io.countries import country_table
+from tiptrends.report.style import OKABE_ITO, REGION_COLOURS, SOURCE_COLOUR, source_note
 from tiptrends.vocab import TIERS
 
 FLOW_KEY = ["origin_iso3", "destination_iso3"]
@@ -43,6 +45,54 @@ TIER_COLOURS: dict[str, str] = dict(
         strict=True,
     )
 )
+
+
+class Labels(TypedDict, total=False):
+    """Title and source note of a chart (:func:`tiptrends.report.style.source_note`)."""
+
+    title: str
+    source: str
+    release: str
+    note: str
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+    """A new figure of ``figsize`` (default the house size), or the figure of ``ax``."""
+    if ax is None:
+        return plt.subplots(figsize=figsize)
+    return ax.figure, ax
+
+
+def _label(ax: Axes, labels: Labels, pad: float | None = None) -> None:
+    """Set the title and the source note of ``labels`` on ``ax``."""
+    if labels.get("title"):
+        ax.set_title(labels["title"], pad=pad)
+    if labels.get("source"):
+        source_note(ax, labels["source"], labels.get("release"), labels.get("note"))
+
+
+def origin_region_colours(origins: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Colour per country of origin by its UN region, and the legend of the regions used.
+
+    Parameters
+    ----------
+    origins : iterable of str
+        ISO3 codes.
+
+    Returns
+    -------
+    colours : dict
+        ISO3 -> colour of its UN region (:data:`tiptrends.report.style.REGION_COLOURS`;
+        black when the region is unknown).
+    legend : dict
+        Region -> colour, for the regions present, in the palette's order.
+    """
+    region_of = country_table().set_index("iso3")["un_region"].to_dict()
+    codes = list(origins)
+    colours = {i: REGION_COLOURS.get(region_of.get(i), OKABE_ITO["black"]) for i in codes}
+    present = {region_of.get(i) for i in codes}
+    legend = {r: c for r, c in REGION_COLOURS.items() if r in present}
+    return colours, legend
 
 
 def _band(x0: float, x1: float, top0: float, bot0: float, top1: float, bot1: float) -> MplPath:
@@ -133,11 +183,8 @@ def plot_flow_diagram(
     left_title: str = "Country of citizenship",
     right_title: str = "Country of detection",
     unit: str = "victims",
-    title: str | None = None,
-    source: str | None = None,
-    release: str | None = None,
-    note: str | None = None,
     ax: Axes | None = None,
+    **text: Unpack[Labels],
 ) -> tuple[Figure, Axes]:
     """Sankey-style bipartite flow chart: origins left, destinations right.
 
@@ -163,9 +210,9 @@ def plot_flow_diagram(
         Column headings (they label the two axes of the chart).
     unit : str
         Unit of ``value`` for the node labels and the scale bar.
-    title, source, release, note : str, optional
-        Title and source note (:func:`tiptrends.report.source_note`).
     ax : matplotlib.axes.Axes, optional
+    **text
+        ``title``, ``source``, ``release``, ``note`` (:class:`Labels`).
 
     Returns
     -------
@@ -176,10 +223,7 @@ def plot_flow_diagram(
     lay = flow_layout(flows, value)
     left, right, bands = lay["left"], lay["right"], lay["bands"]
     n = max(len(left), len(right))
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8.0, max(4.5, 0.32 * n + 1.8)))
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, (8.0, max(4.5, 0.32 * n + 1.8)))
     names = dict(labels or {})
     cmap = dict(colours or {})
     default = OKABE_ITO["blue"]
@@ -201,9 +245,9 @@ def plot_flow_diagram(
             ax.add_patch(
                 Rectangle((x, r["bottom"]), w, r["total"], facecolor=colour, edgecolor="none")
             )
-            text = f"{names.get(code, code)} ({r['total']:,.0f})"
+            node_label = f"{names.get(code, code)} ({r['total']:,.0f})"
             xt, ha = (-0.01, "right") if side == "left" else (1.01, "left")
-            ax.text(xt, (r["top"] + r["bottom"]) / 2, text, ha=ha, va="center", fontsize=8)
+            ax.text(xt, (r["top"] + r["bottom"]) / 2, node_label, ha=ha, va="center", fontsize=8)
     low = min(left["bottom"].min(), right["bottom"].min())
     total = float(left["total"].sum())
     scale = float(10 ** np.floor(np.log10(max(total / 10, 1))))
@@ -244,39 +288,28 @@ def plot_flow_diagram(
             title=legend_title,
             title_fontsize=8,
         )
-    if title:
-        ax.set_title(title, pad=24)
-    if source:
-        source_note(ax, source, release, note)
+    _label(ax, text, pad=24)
     return fig, ax
 
 
 def plot_tier_rates(
-    joined: pd.DataFrame,
-    *,
-    title: str | None = None,
-    source: str | None = None,
-    release: str | None = None,
-    note: str | None = None,
-    ax: Axes | None = None,
+    joined: pd.DataFrame, *, ax: Axes | None = None, **text: Unpack[Labels]
 ) -> tuple[Figure, Axes]:
     """Detection rate by TIP tier: one dot per country-year (log scale) and the tier median.
 
     Parameters
     ----------
     joined : pandas.DataFrame
-        :func:`tier_rates` output.
-    title, source, release, note : str, optional
+        :func:`tiptrends.analyses.flows.tier_rates` output.
     ax : matplotlib.axes.Axes, optional
+    **text
+        ``title``, ``source``, ``release``, ``note`` (:class:`Labels`).
 
     Returns
     -------
     (Figure, Axes)
     """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 4.4))
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, (7.0, 4.4))
     rng = np.random.default_rng(0)
     floor = joined.loc[joined["rate_per_100k"] > 0, "rate_per_100k"].min()
     for i, tier in enumerate(TIERS):
@@ -301,8 +334,36 @@ def plot_tier_rates(
     ax.legend(loc="upper right")
     ax.set_xlabel("US TIP report tier")
     ax.set_ylabel("Detected victims per 100,000 inhabitants (log scale)")
-    if title:
-        ax.set_title(title)
-    if source:
-        source_note(ax, source, release, note)
+    _label(ax, text)
+    return fig, ax
+
+
+def plot_status_counts(
+    counts: pd.DataFrame, *, ax: Axes | None = None, **text: Unpack[Labels]
+) -> tuple[Figure, Axes]:
+    """Stacked bars of detected victims per year by citizenship status.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``year`` and one column per status of :data:`ORIGIN_COLOURS` (e.g.
+        :func:`tiptrends.analyses.flows.origin_counts`), stacked in that order.
+    ax : matplotlib.axes.Axes, optional
+    **text
+        ``title``, ``source``, ``release``, ``note`` (:class:`Labels`).
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    fig, ax = _axes(ax)
+    by_year = counts.set_index("year")
+    bottom = pd.Series(0.0, index=by_year.index)
+    for status, colour in ORIGIN_COLOURS.items():
+        ax.bar(by_year.index, by_year[status], bottom=bottom, color=colour, label=status)
+        bottom += by_year[status]
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Detected victims (persons)")
+    ax.legend(title="Citizenship status")
+    _label(ax, text)
     return fig, ax

@@ -23,10 +23,20 @@ import math
 import numbers
 import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
+
+# re-exported: report modules write their files with these
+from tiptrends.io.atomic import write_bytes_atomic, write_json_atomic
+
+__all__ = [
+    "NOTEBOOK_ENV",
+    "RESULTS_FILE_ENV",
+    "record",
+    "write_bytes_atomic",
+    "write_json_atomic",
+]
 
 RESULTS_FILE_ENV = "TIPTRENDS_RESULTS_FILE"
 NOTEBOOK_ENV = "TIPTRENDS_NOTEBOOK"
@@ -138,36 +148,3 @@ def _say_not_recorded(key: str) -> None:
         "_build/results.json only when `tiptrends render` runs the notebook",
         stacklevel=3,
     )
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and ``os.replace``.
-
-    Readers never see a partly written file; the file gets mode 0644 (less the umask).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as indented JSON (sorted keys) to ``path`` atomically."""
-    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()

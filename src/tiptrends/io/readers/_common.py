@@ -19,6 +19,14 @@ from python_calamine import CalamineWorkbook
 from tiptrends.errors import DataError
 
 
+def check_readable_file(path: Path) -> None:
+    """Raise DataError if ``path`` is not a file or is empty (0 bytes)."""
+    if not path.is_file():
+        raise DataError(path, "file not found")
+    if path.stat().st_size == 0:
+        raise DataError(path, "file is empty (0 bytes)")
+
+
 def check_header_line(path: Path, required: tuple[str, ...]) -> None:
     """Raise DataError unless line 1 of the CSV ``path`` holds every required column name."""
     try:
@@ -53,8 +61,7 @@ def read_text_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
         If the file is missing, not readable CSV, lacks a required column on line 1, or
         has a row with more fields than the header.
     """
-    if not path.is_file():
-        raise DataError(path, "file not found")
+    check_readable_file(path)
     check_header_line(path, required)
     try:
         with warnings.catch_warnings():
@@ -86,9 +93,8 @@ def strip_header(path: Path, raw: pd.DataFrame, expected: tuple[str, ...]) -> li
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:
-    """Open an xlsx workbook; DataError if it is missing or not a readable workbook."""
-    if not path.is_file():
-        raise DataError(path, "file not found")
+    """Open an xlsx workbook; DataError if it is missing, empty or not a readable workbook."""
+    check_readable_file(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated types for bad files

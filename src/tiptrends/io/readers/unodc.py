@@ -45,6 +45,7 @@ import pandera.pandas as pa
 
 from tiptrends import vocab
 from tiptrends.errors import DataError
+from tiptrends.io.readers._common import check_readable_file
 
 READER_VERSION = "1"
 SHEET = "data_glotip_1"
@@ -129,8 +130,7 @@ def _text_frame(body: list[list[object]], header: list[str]) -> pd.DataFrame:
 def _read_rows(path: Path) -> list[list[object]]:
     from python_calamine import CalamineWorkbook
 
-    if not path.exists():
-        raise DataError(path, "file not found")
+    check_readable_file(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for corrupt files

@@ -1,0 +1,99 @@
+"""The Makefile works in a folder whose name has spaces (paths quoted, the mirror found)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RAW_MIRROR, missing_input
+from tiptrends import paths
+
+
+def _copy_checkout(target: Path) -> None:
+    """Copy the files git tracks (the checkout as cloned) to ``target``."""
+    root = paths.project_root()
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (root / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, target / name)
+
+
+@pytest.fixture
+def spaced_checkout(tmp_path: Path) -> Path:
+    if shutil.which("make") is None or shutil.which("git") is None:
+        missing_input("make or git not installed")
+    if not RAW_MIRROR.is_dir():
+        missing_input(f"raw mirror not available at {RAW_MIRROR}")
+    parent = tmp_path / "folder with spaces"
+    project = parent / "my project"
+    project.mkdir(parents=True)
+    _copy_checkout(project)
+    # the layout the Makefile looks for: ../shared/data/raw beside the project
+    (parent / "shared" / "data").mkdir(parents=True)
+    (parent / "shared" / "data" / "raw").symlink_to(RAW_MIRROR, target_is_directory=True)
+    return project
+
+
+def _env(project: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TIPTRENDS_DATA_MIRROR", "TIPTRENDS_BUILD_DIR", "MAKEFLAGS", "MFLAGS")
+    }
+    # the copy's own package, working on the copy's data (never on this checkout's)
+    env.update(PYTHONPATH=str(project / "src"), TIPTRENDS_ROOT=str(project))
+    return env
+
+
+def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path) -> None:
+    project = spaced_checkout
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "tiptrends").exists():
+        missing_input(f"no tiptrends command beside {sys.executable}")
+    # never let `make` install into the environment running the tests: dry run first
+    dry = subprocess.run(
+        ["make", "-n", "data", f"BIN={bin_dir}"],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "pip install" not in dry.stdout and "-m venv" not in dry.stdout, dry.stdout
+    out = subprocess.run(
+        ["make", "data", f"BIN={bin_dir}"],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    fetched = [line for line in out.stdout.splitlines() if " verified  from " in line]
+    assert len(fetched) == 7 and all("from mirror" in line for line in fetched), out.stdout
+    assert str(project / "data" / "raw") in out.stdout  # the copy's raw cache, path with spaces
+    built = sorted(p.name for p in (project / "data" / "curated").glob("*.parquet"))
+    assert len(built) == 7
+
+
+def test_setup_quotes_the_kernel_prefix(spaced_checkout: Path) -> None:
+    out = subprocess.run(
+        ["make", "-n", "-B", "setup"],
+        cwd=spaced_checkout,
+        env=_env(spaced_checkout),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    install = next(line for line in out.stdout.splitlines() if "ipykernel install" in line)
+    assert f'--prefix "{spaced_checkout}/.venv"' in install
