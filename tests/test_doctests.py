@@ -58,7 +58,8 @@ def test_first_reach_functions_have_an_example(name: str) -> None:
 def test_docstring_examples_pass(module: str, glotip_2025, capsys) -> None:
     mod = importlib.import_module(module)
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    result = doctest.testmod(mod, optionflags=flags, report=True)
+    with matplotlib.rc_context():  # examples may apply the house style: keep it to them
+        result = doctest.testmod(mod, optionflags=flags, report=True)
     report = capsys.readouterr().out
     assert result.attempted > 0, f"{module} has no docstring example"
     assert result.failed == 0, report[-3000:]
