@@ -117,6 +117,8 @@ def test_quality_flags_list_the_exclusion(small) -> None:
     flags = places.quality_flags(small, place)
     hit = flags[flags["flag"].str.startswith("exclusion")]
     assert hit[["year", "excluded"]].values.tolist() == [[2014, True]]
+    assert places.excluded_countries(small, place, "total").to_dict() == {2014: 1}
+    assert places.excluded_countries(small, place, "form").empty
 
 
 @pytest.mark.parametrize(

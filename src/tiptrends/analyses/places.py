@@ -571,13 +571,15 @@ def form_shares(pdata: ProfileData, place: Place) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``year, category, share_pct, n_countries, denominator, suppressed_cells`` where
-        ``denominator`` is the number of victims with a known form and
-        ``suppressed_cells`` the "<5" form cells left out that year.
+        ``year, category, share_pct, n_countries, denominator, suppressed_cells,
+        excluded_countries`` where ``denominator`` is the number of victims with a known
+        form, ``suppressed_cells`` the "<5" form cells left out that year and
+        ``excluded_countries`` the member countries whose form rows an exclusion dropped.
     """
     rows = _members(pdata.glotip, place.members)
     shares = ag.shares_by_year(rows, dimension=vocab.DIM_FORM, suppressed="exclude")
-    return _finish_shares(shares, _suppressed_cells(rows, vocab.DIM_FORM))
+    excluded = excluded_countries(pdata, place, "form")
+    return _finish_shares(shares, _suppressed_cells(rows, vocab.DIM_FORM), excluded)
 
 
 def sex_age_shares(pdata: ProfileData, place: Place) -> pd.DataFrame:
@@ -593,14 +595,48 @@ def sex_age_shares(pdata: ProfileData, place: Place) -> pd.DataFrame:
     """
     rows = _members(pdata.glotip, place.members)
     shares = ag.shares_by_year(rows, dimension=ag.SEX_AGE, suppressed="exclude")
-    return _finish_shares(shares, _suppressed_cells(rows, ag.SEX_AGE))
+    excluded = excluded_countries(pdata, place, "sex_age")
+    return _finish_shares(shares, _suppressed_cells(rows, ag.SEX_AGE), excluded)
 
 
-def _finish_shares(shares: pd.DataFrame, suppressed: pd.Series) -> pd.DataFrame:
+def excluded_countries(pdata: ProfileData, place: Place, rows: str) -> pd.Series:
+    """Member countries whose rows of a kind an exclusion dropped, per year.
+
+    Parameters
+    ----------
+    pdata, place
+        See :func:`victim_status`.
+    rows : {"form", "sex_age", "citizenship", "total"}
+        The rows a table is built from (detected victims).
+
+    Returns
+    -------
+    Series
+        Number of member countries, indexed by year (years without any: absent).
+    """
+    raw = _members(pdata.raw, place.members)
+    raw = raw[raw["indicator"] == vocab.VICTIMS]
+    both_total = (raw["sex"] == vocab.TOTAL) & (raw["age"] == vocab.TOTAL)
+    kinds = {
+        "form": raw["dimension"] == vocab.DIM_FORM,
+        "sex_age": (raw["dimension"] == vocab.DIM_TOTAL) & ~both_total,
+        "citizenship": raw["dimension"] == vocab.DIM_CITIZENSHIP,
+        "total": (raw["dimension"] == vocab.DIM_TOTAL) & both_total,
+    }
+    chosen = raw[kinds[rows]]
+    dropped = chosen[~chosen.index.isin(pdata.glotip.index)]
+    return dropped.groupby("year")["iso3"].nunique().astype("int64")
+
+
+def _finish_shares(
+    shares: pd.DataFrame, suppressed: pd.Series, excluded: pd.Series
+) -> pd.DataFrame:
     out = shares.drop(columns="denominator").assign(share_pct=100 * shares["share"])
     out = out.rename(columns={"n_victims": "denominator"})
     out["suppressed_cells"] = out["year"].map(suppressed).fillna(0).astype("int64")
-    return out[["year", "category", "share_pct", "n_countries", "denominator", "suppressed_cells"]]
+    out["excluded_countries"] = out["year"].map(excluded).fillna(0).astype("int64")
+    cols = ["year", "category", "share_pct", "n_countries", "denominator", "suppressed_cells"]
+    return out[[*cols, "excluded_countries"]]
 
 
 def share_table(shares: pd.DataFrame, last: int = 8) -> pd.DataFrame:
@@ -610,16 +646,24 @@ def share_table(shares: pd.DataFrame, last: int = 8) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by year; one column per category, then ``countries``, ``denominator``
-        (victims) and ``"<5" cells left out``.
+        (victims), ``"<5" cells left out`` and ``countries excluded``.
     """
     if shares.empty:
         return pd.DataFrame()
     wide = shares.pivot(index="year", columns="category", values="share_pct")
     wide = wide[list(pd.unique(shares["category"]))]
     wide.columns.name = None
-    extra = shares.groupby("year")[["n_countries", "denominator", "suppressed_cells"]].first()
-    extra = extra.rename(
-        columns={"n_countries": "countries", "suppressed_cells": '"<5" cells left out'}
+    columns = ["n_countries", "denominator", "suppressed_cells", "excluded_countries"]
+    extra = (
+        shares.groupby("year")[columns]
+        .first()
+        .rename(
+            columns={
+                "n_countries": "countries",
+                "suppressed_cells": '"<5" cells left out',
+                "excluded_countries": "countries excluded",
+            }
+        )
     )
     return wide.join(extra).tail(last)
 
@@ -632,8 +676,9 @@ def convictions_per_victim(pdata: ProfileData, place: Place) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by ``year``: ``convicted``, ``victims`` (summed over the countries that
-        publish both counts that year), ``per_100_victims``, ``n_countries`` and
-        ``suppressed`` (member countries whose conviction or victim total is "<5").
+        publish both counts that year), ``per_100_victims``, ``n_countries``,
+        ``suppressed`` (member countries whose conviction or victim total is "<5") and
+        ``excluded`` (member countries whose victim total an exclusion dropped).
     """
     rows = _members(pdata.glotip, place.members)
     victims = _totals(rows, vocab.VICTIMS)
@@ -654,7 +699,9 @@ def convictions_per_victim(pdata: ProfileData, place: Place) -> pd.DataFrame:
     out["per_100_victims"] = 100 * out["convicted"] / out["victims"]
     out["suppressed"] = both[sup].groupby("year")["iso3"].nunique()
     out["suppressed"] = out["suppressed"].fillna(0).astype("int64")
-    return out[["convicted", "victims", "per_100_victims", "n_countries", "suppressed"]]
+    out["excluded"] = out.index.map(excluded_countries(pdata, place, "total")).fillna(0)
+    out["excluded"] = out["excluded"].astype("int64")
+    return out[["convicted", "victims", "per_100_victims", "n_countries", "suppressed", "excluded"]]
 
 
 # --------------------------------------------------------------------------- citizenship
@@ -682,11 +729,13 @@ def citizenship_by_year(pdata: ProfileData, place: Place) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by ``year``: ``domestic``, ``foreign``, ``unknown`` (victims),
-        ``domestic_pct`` (of victims with known citizenship), ``n_countries`` and
-        ``suppressed_cells`` ("<5" citizenship cells left out).
+        ``domestic_pct`` (of victims with known citizenship), ``n_countries``,
+        ``suppressed_cells`` ("<5" citizenship cells left out) and ``excluded_countries``
+        (member countries whose citizenship rows an exclusion dropped).
     """
     rows = _citizenship_rows(pdata, place)
     cols = ["domestic", "foreign", "unknown", "domestic_pct", "n_countries", "suppressed_cells"]
+    cols.append("excluded_countries")
     if rows.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="year"))
     sums = rows.pivot_table(
@@ -697,6 +746,8 @@ def citizenship_by_year(pdata: ProfileData, place: Place) -> pd.DataFrame:
     sums["domestic_pct"] = 100 * sums["domestic"] / known.where(known > 0)
     sums["n_countries"] = rows.groupby("year")["iso3"].nunique()
     sums["suppressed_cells"] = rows.groupby("year")["suppressed"].sum().astype("int64")
+    excluded = excluded_countries(pdata, place, "citizenship")
+    sums["excluded_countries"] = sums.index.map(excluded).fillna(0).astype("int64")
     return sums[cols]
 
 
