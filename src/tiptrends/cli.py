@@ -260,7 +260,13 @@ def _execute_profile(place, release: str, timeout: int) -> tuple[Path, float]:
 
 
 def _publish_profile(executed: Path) -> Path:
-    """Write the HTML page of an executed profile to ``_build/html/profiles/``."""
+    """Publish an executed profile; return where a reader finds it.
+
+    With a renderer that exports single notebooks (``report.render.notebook_html``) the page
+    goes to ``_build/html/profiles/<place>.html``. The book build instead stages
+    ``_build/executed/profiles/*.ipynb`` itself at its next ``tiptrends render``; then the
+    executed notebook is returned.
+    """
     import warnings
 
     import nbformat
@@ -269,11 +275,14 @@ def _publish_profile(executed: Path) -> Path:
     from tiptrends.report import render
     from tiptrends.report.results import write_bytes_atomic
 
+    export = getattr(render, "notebook_html", None)
+    if export is None:
+        return executed
     nb = nbformat.read(executed, as_version=4)
     title, _ = render.notebook_summary(nb.cells)
     with warnings.catch_warnings():  # glued values are for the book build, not nbconvert
         warnings.simplefilter("ignore", UserWarning)
-        page = render.notebook_html(nb, title or executed.stem, None)
+        page = export(nb, title or executed.stem, None)
     target = paths.build_dir() / "html" / "profiles" / f"{executed.stem}.html"
     write_bytes_atomic(target, page.encode("utf-8"))
     return target
