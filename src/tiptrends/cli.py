@@ -251,6 +251,7 @@ def _execute_profile(place, release: str, timeout: int) -> tuple[Path, float]:
             cwd=str(paths.notebooks_dir()),
             progress_bar=False,
             execution_timeout=timeout,
+            request_save_on_cell_execute=False,  # one write at the end, not one per cell
         )
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)

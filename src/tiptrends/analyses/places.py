@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -519,6 +518,8 @@ def plot_victims(
     -------
     (Figure, Axes)
     """
+    import matplotlib.pyplot as plt  # here: resolving a place needs no plotting
+
     if ax is None:
         fig, ax = plt.subplots()
     else:
