@@ -3,15 +3,15 @@
 Problems end with a one-line message naming the file and the problem and a non-zero exit
 status; ``--debug`` shows the traceback instead. Exit statuses:
 
-== =========================================================================================
-0  success
-1  a notebook failed to execute (``render``), or a notebook is not clean (``strip --check``)
-2  bad input: a raw or curated data file, the manifest, or the command line (unknown
-   notebook, ``--jobs 0``); also ``data info --strict`` when a source is not verified/current
-3  a file or folder cannot be written or read (permissions, read-only or full disk, a path
-   through a file)
+=== =========================================================================================
+0   success
+1   a notebook failed to execute (``render``), or a notebook is not clean (``strip --check``)
+2   bad input: a raw or curated data file, the manifest, or the command line (unknown
+    notebook, ``--jobs 0``); also ``data info --strict`` when a source is not verified/current
+3   a file or folder cannot be written or read (permissions, read-only or full disk, a path
+    through a file)
 130 interrupted (Ctrl-C)
-== =========================================================================================
+=== =========================================================================================
 """
 
 from __future__ import annotations
