@@ -511,3 +511,230 @@ def test_exclusion_evidence_by_release_uses_each_release_diagnostics() -> None:
         ("2025-04-14", "BBB", False),
         ("2023-05-30", "BBB", True),
     ]
+
+
+# --------------------------------------------------------------------------- chapter 01 tables
+@pytest.fixture
+def two_versions(counts):
+    """``counts`` as the main version and a version with one more country (EEE)."""
+    more = pd.concat([counts, counts_table({"EEE": {2019: 10.0, 2022: 30.0}})], ignore_index=True)
+    return {"nothing excluded": more, "with exclusions": counts}
+
+
+def test_world_series_sums_each_version_and_leaves_one_out(two_versions):
+    s = C.world_series(two_versions, leave_out="BBB")
+    assert s.columns.tolist() == ["nothing excluded", "with exclusions", "countries", "without BBB"]
+    assert s.loc[2019].tolist() == [1150.0, 1140.0, 3, 140.0]
+    assert s.loc[2022].tolist() == [790.0, 760.0, 3, 260.0]
+    assert s.loc[2021, "countries"] == 1
+
+
+def test_region_totals_and_table():
+    c = counts_table({"AAA": {2017: 5.0, 2018: 1000.0}, "BBB": {2018: 7.0}})
+    c.loc[c["iso3"] == "BBB", "region"] = "Q"
+    t = C.region_totals(c, "m49_region")
+    assert t.loc["R"].tolist() == [5.0, 1000.0] and t.loc["Q"].tolist() == [0.0, 7.0]
+    assert C.region_table(c, "m49_region").loc["R"].tolist() == ["5 (1)", "1,000 (1)"]
+    assert C.region_table(c, "m49_region").loc["Q", 2017] == "0 (0)"
+
+
+def test_panel_change_table_and_matched_change(two_versions):
+    t = C.panel_change_table(two_versions, [2019], 2022)
+    assert t.columns.tolist() == [2019, "countries 2019"]
+    # with exclusions, matched: AAA + BBB, 1100 -> 700
+    assert t.loc[("with exclusions", "matched"), 2019] == pytest.approx(100 * (700 / 1100 - 1))
+    # nothing excluded adds EEE 10 -> 30 to the matched set
+    assert t.loc[("nothing excluded", "matched"), 2019] == pytest.approx(100 * (730 / 1110 - 1))
+    assert t.loc[("with exclusions", "open"), "countries 2019"] == 3
+    counts = two_versions["with exclusions"]
+    assert C.matched_change(counts, 2019, 2022, leave_out=["BBB"]) == pytest.approx(100.0)
+    assert C.matched_change(counts, 2019, 2022, "open") == pytest.approx(100 * (760 / 1140 - 1))
+
+
+def test_panel_index_starts_at_100_and_reports_set_sizes(counts):
+    index, sizes = C.panel_index(counts, range(2019, 2023))
+    assert index.loc[2019].tolist() == [100.0, 100.0, 100.0]
+    assert index.loc[2022, "balanced"] == pytest.approx(200.0)  # AAA 100 -> 200
+    assert index.loc[2022, "open"] == pytest.approx(100 * 760 / 1140)
+    assert sizes.to_dict() == {"open": "1-3", "balanced": "1", "interpolated": "2"}
+
+
+def test_change_sensitivity_variants(counts):
+    old = counts_table({"AAA": {2019: 50.0}, "BBB": {2019: 1000.0}})
+    t = C.change_sensitivity(counts, counts, old, [2019], 2022, leave_out=("BBB", "AAA"))
+    assert t.loc["balanced, with exclusions (headline)", 2019] == pytest.approx(100.0)
+    assert t.loc["matched, without BBB", 2019] == pytest.approx(100.0)
+    assert math.isnan(t.loc["matched, without BBB and AAA", 2019])  # nothing left
+    # base year from the old release: AAA 50 -> 200, BBB 1000 -> 500
+    assert t.loc["matched, base year from the earlier release", 2019] == pytest.approx(
+        100 * (700 / 1050 - 1)
+    )
+    assert t.loc["matched, base year from the earlier release, without BBB", 2019] == pytest.approx(
+        300.0
+    )
+
+
+def test_reporter_effects_and_release_series(counts):
+    e = C.reporter_effects(counts, [2019], 2022, iso3=["BBB"], panel="matched")
+    # matched 1100 -> 700 (-36.4%); without BBB 100 -> 200 (+100%)
+    assert e.loc["BBB", 2019] == pytest.approx(100 * (700 / 1100 - 1) - 100.0)
+    assert e.loc["BBB", "share of end-year total (%)"] == pytest.approx(100 * 500 / 760)
+    old = counts_table({"BBB": {2018: 3.0, 2019: 7.0}})
+    r = C.release_series({"old": old, "new": counts}, "BBB", 2019)
+    assert r.loc[2019].tolist() == [7.0, 1000.0]
+    assert math.isnan(r.loc[2022, "old"]) and r.loc[2022, "new"] == 500.0
+
+
+def test_definitions_against_adds_gaps(small):
+    t = C.definitions_against({"all": pd.DataFrame(small)}, 2022, {"gap": 200.0})
+    value = t.loc[("all", "country_totals"), "value"]
+    assert t.loc[("all", "country_totals"), "gap"] == pytest.approx(100 * (value / 200 - 1))
+
+
+# --------------------------------------------------------------------------- chapter 00 tables
+def test_release_summary_counts_rows_countries_and_years(small):
+    s = C.release_summary({"new": small, "half": small[small["year"] == 2022]})
+    assert s.loc["new"].to_dict() == {
+        "rows": len(small),
+        "aggregate rows": 1,
+        "countries": 3,
+        "years": "2019-2022",
+        "suppressed rows": 3,
+    }
+    assert s.loc["half", "years"] == "2022-2022"
+
+
+def test_suppression_by_breakdown_names_breakdowns(small):
+    s = C.suppression_by_breakdown(small).set_index("breakdown")
+    # forms of AAA (one "<5") and BBB (a "<5" placeholder): 2 of 3 rows suppressed
+    assert s.loc["By form", "suppressed"] == 2 and s.loc["By form", "cells"] == 3
+    assert s.loc["Total", "suppressed"] == 1  # CCC's "<5" total; the aggregate is left out
+    assert s.loc[C.OTHER_ROWS, "cells"] == 1  # AAA's sex total
+    assert "ZZZ" not in s.index
+
+
+def test_window_coverage_counts_numbers_and_placeholders(small):
+    units = C.reporting_units(small)
+    w = C.window_coverage(units, pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": 60.0}))
+    # every country has a number in 2019-2022 (CCC: its citizenship row)
+    assert w["countries with a number"] == 3 and w["countries with any row"] == 3
+    assert w["population with a number (%)"] == pytest.approx(100.0)
+    only_2022_placeholders = units[~((units["iso3"] == "CCC") & units["has_value"])]
+    w = C.window_coverage(
+        only_2022_placeholders, pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": 60.0})
+    )
+    assert w["countries with a number"] == 2 and w["countries with any row"] == 3
+    assert w["population with a number (%)"] == pytest.approx(40.0)
+
+
+def test_exclusion_effect_known_values():
+    before = counts_table({"AAA": {2019: 100.0, 2020: 10.0}, "BBB": {2019: 50.0}})
+    after = before[before["iso3"] != "BBB"]
+    e = C.exclusion_effect(before, after, start=2019)
+    assert e.loc[2019].tolist() == [150.0, 100.0, 2, 1, pytest.approx(100 * (100 / 150 - 1))]
+    assert e.loc[2020, "change (%)"] == 0.0
+
+
+def test_readable_renames_and_drops_codes():
+    t = pd.DataFrame(
+        {"iso3": ["AAA"], "country": ["Aland"], "year": [2020], "check": ["form_sum_exceeds_total"]}
+    )
+    out = C.readable(t)
+    assert out.columns.tolist() == ["country", "year", "check"]
+    assert out.iloc[0].tolist() == ["Aland", "2020", "form sum exceeds total"]
+
+
+def test_exclusions_list_uses_names_and_words():
+    evidence = pd.DataFrame(
+        {
+            "release": ["r"] * 2,
+            "iso3": ["AAA", "QQQ"],
+            "years": ["2020"] * 2,
+            "scope": ["all"] * 2,
+            "reason": ["why"] * 2,
+            "value": ["v"] * 2,
+            "computed": ["c"] * 2,
+            "flagged": [True, False],
+        }
+    )
+    out = C.exclusions_list(evidence, pd.Series({"AAA": "Aland"}))
+    assert out["country"].tolist() == ["Aland", "QQQ"]
+    assert out["flagged"].tolist() == ["yes", "no"]
+    assert out.columns.tolist() == list(C.EXCLUSION_COLUMNS.values())
+
+
+def test_release_diagnostics_keys(glotip_2025, glotip_2023):
+    tables = C.release_diagnostics({"old": glotip_2023, "new": glotip_2025})
+    assert list(tables) == ["new", "old"]
+    assert set(tables["new"]) == {
+        "consistency_checks",
+        "revisions",
+        "jumps",
+        "influence",
+        "citizenship_consistency",
+    }
+    assert tables["old"]["revisions"] is tables["new"]["revisions"]
+
+
+# --------------------------------------------------------------------------- chapter 10 tables
+def test_cell_status_table_and_recent_changes():
+    old, new = releases()
+    cells = C.compare_cells(C.cell_values(old), C.cell_values(new))
+    t = C.cell_status_table(cells, 2019)
+    # totals: AAA revised, BBB removed, CCC unchanged, DDD newly suppressed, EEE added
+    assert t.loc["Total"].to_dict() == {
+        "unchanged": 1,
+        "revised": 1,
+        "added": 1,
+        "removed": 1,
+        "newly suppressed": 1,
+        "all": 5,
+    }
+    assert t.loc["By form", "all"] == 3  # AAA unchanged, CCC removed, EEE added
+    assert C.cell_status_table(cells, 2018).empty
+    recent = C.recent_changes(C.country_year_changes(cells), (2019, 2019))
+    # DDD's total became "<5": a material revision; CCC changed only in its form breakdown
+    assert recent.to_dict() == {"revised": 2, "added": 1, "removed": 1, "any": 5}
+
+
+def test_largest_breakdown_revisions_known_values():
+    cells = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC"],
+            "year": [2019, 2020, 2020],
+            "breakdown": ["form", "sex_age", "total"],
+            "category": [SEXUAL, TOTAL, TOTAL],
+            "sex": [TOTAL, FEMALE, TOTAL],
+            "age": [TOTAL, CHILD, TOTAL],
+            "value_old": [10.0, 100.0, 1.0],
+            "value_new": [30.0, 50.0, 1000.0],
+            "status": ["revised"] * 3,
+        }
+    )
+    out = C.largest_breakdown_revisions(cells)
+    assert out["iso3"].tolist() == ["BBB", "AAA"]  # the total is no breakdown here
+    assert out["revision"].tolist() == [-50.0, 20.0]
+    assert out["group"].tolist() == [f"{FEMALE} / {CHILD}", SEXUAL]
+    assert out["breakdown"].tolist() == ["By sex and age", "By form"]
+
+
+def test_revision_contributions_known_values():
+    revs = pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA", "BBB", "CCC"],
+            "country": ["Aland", "Aland", "Bland", "Cland"],
+            "year": [2019, 2020, 2019, 2018],
+            "total_old": [10.0, math.nan, 50.0, 1.0],
+            "total_new": [40.0, 30.0, 30.0, 999.0],
+        }
+    )
+    out = C.revision_contributions(revs, (2019, 2021))
+    # AAA: +30 +30 = 60; BBB: -20; net +40; CCC is outside the window
+    assert out["country"].tolist() == ["Aland", "Bland"]
+    assert out["contribution"].tolist() == [60.0, -20.0]
+    assert out["share of net change (%)"].tolist() == pytest.approx([150.0, -50.0])
+
+
+def test_change_sensitivity_adds_published_row(counts):
+    t = C.change_sensitivity(counts, counts, counts, [2019], 2022, ("BBB",), published={2019: 25.0})
+    assert t.index[-1] == "published" and t.loc["published", 2019] == 25.0

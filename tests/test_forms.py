@@ -94,9 +94,11 @@ def test_form_share_pct_pooled_known(toy):
 
 def test_form_change_pct_reads_absent_forms_as_zero(toy):
     # matched AAA+BBB: 30+20=50 -> 50+70=120; CCC had no forced-labour row: zero, not missing
-    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022) == pytest.approx(140.0)
+    assert headline.form_change_pct(
+        toy, FORCED_LABOUR, 2019, 2022, panel="matched"
+    ) == pytest.approx(140.0)
     # unmatched: 2019 AAA+BBB+CCC = 50, 2022 = 220
-    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022, matched=False) == pytest.approx(
+    assert headline.form_change_pct(toy, FORCED_LABOUR, 2019, 2022, panel="open") == pytest.approx(
         340.0
     )
 
@@ -305,3 +307,256 @@ def test_method_alternatives_population_weighted(toy):
         )
     with pytest.raises(ValueError, match="needs population"):
         F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",))
+
+
+# --------------------------------------------------------------------------- chapter tables
+def test_shares_with_counts_and_victims_by_year(toy):
+    t = F.shares_with_counts(aggregate.shares_by_year(toy))
+    # 2022 forced labour: (50 + 70 + 100) / (100 + 100 + 200)
+    assert t.loc[2022, F.FORM_LABELS[FORCED_LABOUR]] == pytest.approx(55.0)
+    assert t.loc[2022, "countries"] == 3 and t.loc[2022, "victims with known form"] == 400
+    v = F.victims_by_year(
+        headline.form_victims(headline.form_counts(toy), FORCED_LABOUR), FORCED_LABOUR
+    )
+    # 2019: AAA 30 + BBB 20 + CCC 0 (reports forms, no forced-labour row)
+    assert v.loc[2019].tolist() == [50, 3] and v.loc[2022].tolist() == [220, 3]
+
+
+def test_region_table_scales_and_counts_latest_year():
+    shares = pd.DataFrame(
+        {
+            "group": ["A", "A", "B"],
+            "year": [2021, 2022, 2022],
+            "share": [0.25, 0.5, 0.1],
+            "n_countries": [4, 5, 2],
+        }
+    )
+    t = F.region_table(shares, years=(2021, 2022), latest=2022)
+    assert t.loc["A", "2021"] == 25.0 and t.loc["A", "2022"] == 50.0
+    assert math.isnan(t.loc["B", "2021"])
+    assert t["countries 2022"].tolist() == [5, 2]
+
+
+def test_method_gaps_and_alternatives_table(toy):
+    alt = F.method_alternatives(toy, [FORCED_LABOUR], 2022)
+    published = pd.DataFrame(
+        {"published": [60.0], "published_low": [np.nan], "published_high": [np.nan]},
+        index=[FORCED_LABOUR],
+    )
+    gaps = F.method_gaps(alt, published).set_index("method")
+    # pooled 55% is 5 points from 60; mean of shares (50 + 70 + 50) / 3 = 56.67%
+    assert gaps.loc["pooled", "distance"] == pytest.approx(5.0)
+    assert gaps.loc["mean", "distance"] == pytest.approx(60 - 170 / 3)
+    assert bool(gaps.loc["mean", "closer_than_main"])
+    table = F.alternatives_table(alt, F.method_gaps(alt, published))
+    column = f"distance to published {FORCED_LABOUR} (pp)"
+    known = table["denominator"] == F.DENOMINATOR_LABELS["known"]
+    assert table.loc[known, column].notna().all() and table.loc[~known, column].isna().all()
+    assert set(table["method"]) <= set(aggregate.METHODS.values())
+
+
+def test_published_shares_reads_the_published_table():
+    t = F.published_shares()
+    assert list(t.index) == list(F.PUBLISHED_2022_SHARES)
+    from tiptrends.io import published
+
+    fl_id = F.PUBLISHED_2022_SHARES[FORCED_LABOUR]
+    assert t.loc[FORCED_LABOUR, "published"] == published.published_value(fl_id)
+
+
+def test_labels_from_rules():
+    from types import SimpleNamespace
+
+    assert F.closer_label(True) == "closer to" and F.closer_label(False) == "no closer to"
+    clear = SimpleNamespace(or_lower=1.01, or_upper=1.2)
+    unclear = SimpleNamespace(or_lower=0.9, or_upper=1.2)
+    assert F.trend_verdict(clear) == "a statistically clear trend"
+    assert F.trend_verdict(unclear) == "no statistically clear trend"
+
+
+def test_population_weights(toy):
+    counts = headline.form_counts(toy)
+    population = pd.Series({"AAA": 30.0, "BBB": 10.0, "EEE": 1000.0})
+    regions = pd.Series({"Africa": 3.0, "Asia": 1.0})
+    t = F.population_weights(counts, population, regions, 2022, top=5)
+    countries = t[t["weight of"] == "country"].set_index("name")["weight (%)"]
+    # DDD reports in 2022 but has no population: AAA 30 / 40, BBB 10 / 40
+    assert countries.to_dict() == {"Aland": 75.0, "Bland": 25.0}
+    assert t[t["weight of"] == "region"]["weight (%)"].tolist() == [75.0, 25.0]
+    assert t.attrs["without_population"] == ["Dland"]
+
+
+def test_influence_and_largest_breakdowns(toy):
+    counts = headline.form_counts(toy)
+    infl = F.influence_on_share(counts, FORCED_LABOUR, 2022)["effect"]
+    # all: 220 / 400 = 55%; without DDD 120 / 200 = 60%; without BBB 150 / 300 = 50%
+    assert infl["DDD"] == pytest.approx(-5.0) and infl["BBB"] == pytest.approx(5.0)
+    t = F.largest_breakdowns(counts, FORCED_LABOUR, 2022, top=2)
+    assert t["country"].tolist() == ["Dland", "Aland"]  # 200 then 100 (stable order)
+    assert t["victims with known form"].tolist() == [200, 100]
+    assert t[f"effect on the {FORCED_LABOUR} share (pp)"].iloc[0] == pytest.approx(-5.0)
+
+
+def test_trend_specs_and_share_trends():
+    rng = np.random.default_rng(0)
+    rows = [
+        {
+            "iso3": c,
+            "year": y,
+            "den": 200.0,
+            "num": float(rng.binomial(200, 0.2 + 0.03 * (y - 2010))),
+        }
+        for c in ("AAA", "BBB", "CCC", "DDD", "EEE")
+        for y in range(2010, 2016)
+    ]
+    units = pd.DataFrame(rows)
+    specs = F.trend_specs(
+        units, {"late": (range(2013, 2016), False), "all": (range(2010, 2016), True)}
+    )
+    assert sorted(specs["late"][0]["year"].unique()) == [2013, 2014, 2015]
+    assert specs["all"][1] is True
+    table, fits = F.share_trends(specs)
+    assert list(table.columns) == list(F.TREND_COLUMNS.values())
+    assert table.loc["all", "country-years"] == 30 and table.loc["late", "countries"] == 5
+    assert fits["all"].odds_ratio > 1  # the share rises by 3 points a year
+
+
+def test_published_plot_table_fills_single_values():
+    records = [
+        {"published": 42.0, "published_low": None, "published_high": None, "reproduced": 25.7},
+        {"published": 36.0, "published_low": 30.0, "published_high": 40.0, "reproduced": 56.2},
+    ]
+    t = F.published_plot_table(records, ["a", "b"])
+    assert t["published_low"].tolist() == [42.0, 30.0] and t["published_high"].tolist() == [
+        42.0,
+        40.0,
+    ]
+    assert t["label"].tolist() == ["a", "b"]
+    with pytest.raises(ValueError, match="2 comparisons but 1 labels"):
+        F.published_plot_table(records, ["a"])
+
+
+def test_sensitivity_figures_by_chapter(toy):
+    figures = F.sensitivity_figures("02")
+    assert list(figures) == list(F.CHAPTER_FIGURES["02"])
+    assert figures[F.FL_SHARE](toy, "exclude") == pytest.approx(55.0)
+    assert figures[F.FL_VICTIMS_CHANGE](toy, "exclude") == pytest.approx(140.0)
+    # forced-labour share 2019 (AAA 30/100, BBB 20/40, CCC 0/100) -> 2022 (55%)
+    change = F.sensitivity_figures("08")[F.FL_SHARE_CHANGE](toy, "exclude")
+    assert change == pytest.approx(55.0 - 100 * 50 / 240)
+    other = F.sensitivity_figures("03")
+    assert other["other forms share 2022 (%)"](toy, "exclude") == pytest.approx(100 * 130 / 400)
+
+
+@pytest.fixture
+def toy_sex_age():
+    """Sex x age totals: AAA in 2019 and 2022, BBB only in 2022."""
+    return pd.DataFrame(
+        [
+            *sex_age("AAA", 2019, 40, 40, 10, 10),
+            *sex_age("AAA", 2022, 30, 30, 20, 20),
+            *sex_age("BBB", 2022, 50, 30, 15, 5),
+        ]
+    )
+
+
+def test_largest_contributions(toy):
+    r = F.decompose_share(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
+    names = {"AAA": "Aland", "BBB": "Bland", "CCC": "Cland", "DDD": "Dland"}
+    t = F.largest_contributions(r, names, top=2).set_index("country")
+    assert len(t) == 2
+    # DDD enters with share 100/200 and weight 200/400: entry w1 * s1 = 0.25 -> 25 pp
+    assert t.loc["Dland", "status"] == "entering"
+    assert t.loc["Dland", "total (pp)"] == pytest.approx(
+        100 * r.by_country.set_index("iso3").loc["DDD", "total"]
+    )
+    assert t.loc["Dland", f"share {F.LATEST_YEAR} (%)"] == pytest.approx(50.0)
+    assert t.loc["Dland", f"weight {F.LATEST_YEAR} (%)"] == pytest.approx(50.0)
+
+
+def test_balanced_panels_and_table(toy, toy_sex_age):
+    panels = F.balanced_panels(
+        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), {"w": [2019, 2022]}
+    )
+    assert set(panels["series"]) == {"forced labour, w", "children, w"}
+    table = F.balanced_table(panels)
+    # forced labour on AAA + BBB: 50 / 140 -> 120 / 200; children only AAA: 20% -> 40%
+    assert table.loc["forced labour, w", "2019"] == pytest.approx(100 * 50 / 140)
+    assert table.loc["children, w", "2022"] == pytest.approx(40.0)
+    assert table["countries in panel"].to_dict() == {"children, w": 1, "forced labour, w": 2}
+
+
+def test_bootstrap_shares_and_table(toy, toy_sex_age):
+    boots = F.bootstrap_shares(
+        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), 2022, n_boot=50, seed=1
+    )
+    assert list(boots) == ["forced labour", "sexual exploitation", "children"]
+    assert boots["forced labour"].estimate == pytest.approx(55.0)
+    # children 2022: (40 + 20) / (100 + 100)
+    assert boots["children"].estimate == pytest.approx(30.0)
+    table = F.bootstrap_table(boots, [55.0, 90.0, 30.0])  # no country share reaches 90%
+    assert table["published inside interval"].tolist() == ["yes", "no", "yes"]
+    with pytest.raises(ValueError):
+        F.bootstrap_table(boots, [1.0])
+
+
+def test_composition_trend_specs(toy, toy_sex_age):
+    specs = F.composition_trend_specs(
+        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), years=[2022]
+    )
+    assert list(specs) == [
+        "forced labour, pooled",
+        "forced labour, within countries",
+        "children, pooled",
+        "children, within countries",
+    ]
+    units, fe = specs["children, within countries"]
+    assert fe and units["year"].unique().tolist() == [2022]
+    assert (
+        units.set_index("iso3").loc["BBB", "num"] == 20
+        and units.set_index("iso3").loc["BBB", "den"] == 100
+    )
+
+
+# --------------------------------------------------------------------------- chapter 03
+def test_forced_criminality_series_keeps_the_last_edition_per_year():
+    from tiptrends.io import published
+
+    ids = F.FORCED_CRIMINALITY_IDS
+    points, series = F.forced_criminality_series(ids)
+    assert len(points) == len(ids)
+    assert series["year"].is_unique and series["year"].dtype.kind == "i"
+    # 2016 appears twice: the GLOTIP 2024 figure (listed last) is the series' point
+    assert series.set_index("year").loc[2016, "value"] == published.published_value(ids[1])
+
+
+def test_bound_vs_published_and_verdict():
+    bound = pd.DataFrame({"year": [2016, 2018, 2020], "other_forms_pct": [9.0, 20.0, 5.0]})
+    series = pd.DataFrame({"year": [2016, 2018], "value": [1.0, 6.0]})
+    t = F.bound_vs_published(bound, series)
+    assert t["room (pp)"].to_dict() == {2016: 8.0, 2018: 14.0}
+    assert F.bound_verdict(t) == "above every published point"
+    below = F.bound_vs_published(bound, pd.DataFrame({"year": [2020], "value": [6.0]}))
+    assert F.bound_verdict(below) == "below at least one published point"
+
+
+def test_other_forms_carriers(toy):
+    t = F.other_forms_carriers(headline.form_counts(toy), 2022, top=2)
+    # 2022 other forms: AAA 10, BBB 20, DDD 100 (of 130)
+    assert t["iso3"].tolist() == ["DDD", "BBB"]
+    assert t.loc[0, "other forms share (%)"] == pytest.approx(50.0)
+    assert t.loc[0, "share of world other forms (%)"] == pytest.approx(100 * 100 / 130)
+
+
+def test_forms_by_sex_age_years_and_table():
+    rows = [
+        *sex_age("AAA", 2020, 10, 0, 0, 4, form=SEXUAL),
+        *sex_age("AAA", 2020, 0, 10, 0, 4, form=OTHER_FORMS),
+        *sex_age("AAA", 2022, 10, 0, 0, 1, form=SEXUAL),
+        *sex_age("AAA", 2022, 0, 10, 0, 3, form=OTHER_FORMS),
+    ]
+    by_year = F.forms_by_sex_age_years(pd.DataFrame(rows), [2020, 2022])
+    table = F.sex_age_form_table(by_year)
+    assert table.loc[(2020, "boys"), F.FORM_LABELS[OTHER_FORMS]] == pytest.approx(50.0)
+    assert table.loc[(2022, "boys"), F.FORM_LABELS[OTHER_FORMS]] == pytest.approx(75.0)
+    assert table.loc[(2022, "boys"), F.FORM_LABELS[FORCED_LABOUR]] == pytest.approx(0.0)

@@ -219,3 +219,70 @@ def test_ratio_alternatives_known_values():
     assert t.loc[("AAA only", "impute"), "ratio"] == pytest.approx(10.0)
     none = j.ratio_alternatives({"all": g}, 2021, policies=["exclude"])
     assert math.isnan(none["ratio"].iloc[0]) and none["n_countries"].iloc[0] == 0
+
+
+# --------------------------------------------------------------------------- chapter tables
+def test_chain_table(toy):
+    totals = j.totals_by_year(j.justice_counts(toy), ["convicted", "victims"])
+    t = j.chain_table(totals, [2020, 2022])
+    assert list(t.index) == [
+        "Convicted",
+        "Detected victims",
+        "Convicted (countries)",
+        "Detected victims (countries)",
+    ]
+    assert t.loc["Convicted", "2022"] == 570 and t.loc["Convicted", "2020"] == 120
+    assert t.loc["Detected victims (countries)", "2022"] == 3
+    assert math.isnan(t.loc["Detected victims", "2020"])
+
+
+def test_ratio_series_and_tables(toy):
+    c = j.justice_counts(toy)
+    ratio = j.matched_ratio(c, "convicted", "victims")
+    both = j.pooled_and_median(ratio, from_year=2020)
+    assert both.set_index("series").loc["Pooled", "ratio"] == pytest.approx(17.5)
+    assert both.set_index("series").loc["Median of countries", "ratio"] == pytest.approx(15.0)
+    t = j.attrition_table(
+        {"cv": ratio, "cp": j.matched_ratio(c, "convicted", "prosecuted")}, from_year=2020
+    )
+    assert t.loc[2022, "cv: countries"] == 2 and t.loc[2022, "cp: pooled"] == pytest.approx(25.0)
+    sex = j.sex_table({"Convicted": j.sex_of_persons(toy)}, from_year=2020)
+    assert sex.loc[2022, "Convicted: women (%)"] == pytest.approx(100 * 27 / 70)
+
+
+def test_conviction_changes_and_rows(toy):
+    changes = j.conviction_changes(
+        {"r": toy}, bases=[2020], end=2022, policies=["exclude", "impute"]
+    )
+    assert set(changes["country_set"]) == set(j.COUNTRY_SET_LABELS.values())
+    matched = j.change_row(changes, "r", "2020-2022")
+    # AAA and BBB convicted in both years: 120 -> 70
+    assert matched["total_y0"] == 120 and matched["total_y1"] == 70
+    assert matched["pct_change"] == pytest.approx(100 * (70 / 120 - 1))
+    open_set = j.change_row(changes, "r", "2020-2022", "unmatched (all reporters)")
+    # all reporters of 2022: AAA 10, BBB 60, CCC 500 (DDD's "<5" left out)
+    assert open_set["total_y1"] == 570 and open_set["n_countries"] == 3
+    imputed = j.change_row(
+        changes, "r", "2020-2022", "unmatched (all reporters)", suppressed="impute"
+    )
+    assert imputed["total_y1"] == 572.5
+    table = j.change_table(changes)
+    assert table.loc[("2020-2022", "r", "exclude"), "matched endpoints"] == pytest.approx(
+        matched["pct_change"]
+    )
+    with pytest.raises(KeyError):
+        j.change_row(changes, "r", "2017-2022")
+
+
+def test_role_and_relation_tables(ctdc):
+    roles = j.role_table(ctdc, min_records=1)
+    assert roles.loc["recruiter or broker", "all records"] == pytest.approx(40.0)
+    # sexual exploitation only: record 0 (recruiter) -> 1 of 1
+    assert roles.loc["recruiter or broker", "Sexual exploitation"] == pytest.approx(100.0)
+    rel = j.relation_table(ctdc, min_records=1)
+    assert list(rel.index) == list(j.RELATION_LABELS.values())
+    # adults: 2 records with a known relation, both name a friend or acquaintance
+    assert rel.loc["Friend / acquaintance", "Adult"] == pytest.approx(100.0)
+    assert rel.loc["Family / intimate partner", "Minor"] == pytest.approx(100.0)
+    assert math.isnan(rel.loc["Stranger / other", "Minor"])
+    assert j.relation_table(ctdc)["Adult"].isna().all()  # fewer than 30 known records

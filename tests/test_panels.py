@@ -80,3 +80,87 @@ def test_real_panels_smoke(glotip_2025):
     assert (bal.coverage["share_of_victims"] <= 1).all()
     ch = P.pct_change(c, 2019, 2022)
     assert ch.n_y0 == 134 - 18 and ch.n_countries == len(ch.countries)
+
+
+# ------------------------------------------------------------------ the trend panel
+
+
+def test_trend_panel_fills_linearly_and_carries_ends(toy):
+    r = P.country_set(toy, range(2019, 2023), "trend")
+    assert r.countries == ("AAA", "BBB", "CCC", "DDD")
+    v = r.values.set_index(["iso3", "year"])["value"]
+    assert [v["BBB", y] for y in range(2019, 2023)] == pytest.approx([10, 100 / 3, 170 / 3, 80])
+    assert v["CCC", 2019] == 50  # start carried from the nearest year
+    assert [v["DDD", y] for y in range(2019, 2023)] == [40, 40, 40, 40]  # end carried
+    filled = r.values.set_index(["iso3", "year"])["interpolated"]
+    assert filled["CCC", 2019] and not filled["CCC", 2020] and filled["DDD", 2022]
+
+
+def test_trend_change_known_answer(toy):
+    t = P.trend_change(toy, 2019, 2022)
+    assert t.total_y0 == pytest.approx(100 + 10 + 50 + 40)
+    assert t.total_y1 == pytest.approx(130 + 80 + 70 + 40)
+    assert t.pct_change == pytest.approx(60.0)
+    assert (t.n_countries, t.n_filled_y0, t.n_filled_y1) == (4, 1, 1)
+    assert t.filled_share_y0 == pytest.approx(50 / 200)
+    assert t.filled_share_y1 == pytest.approx(40 / 320)
+    with pytest.raises(ValueError, match="y0 < y1"):
+        P.trend_change(toy, 2022, 2019)
+
+
+def test_panel_changes_trend_and_sensitivity_sets(toy):
+    t = P.panel_changes(toy, 2019, 2022)
+    assert list(t.index) == list(P.PANEL_KINDS)
+    assert P.change_pct(toy, 2019, 2022) == pytest.approx(60.0)
+    assert P.change_pct(toy, 2019, 2022, panel="balanced") == pytest.approx(30.0)
+    with pytest.raises(ValueError, match="panel must be one of"):
+        P.change_pct(toy, 2019, 2022, panel="closed")
+    assert t.loc["trend", "pct_change"] == pytest.approx(60.0)
+    assert t.loc["matched", "pct_change"] == pytest.approx(100 * (210 / 110 - 1))
+    assert t.loc["balanced", "pct_change"] == pytest.approx(30.0)
+    assert t.loc["open", "pct_change"] == pytest.approx(100 * (280 / 150 - 1))
+
+
+def test_measure_counts_reads_breakdowns():
+    from tests.tables import curated_row
+    from tiptrends.vocab import (
+        ADULT,
+        CHILD,
+        CONVICTED,
+        DIM_FORM,
+        FEMALE,
+        FORCED_LABOUR,
+        MALE,
+        SEXUAL,
+    )
+
+    place = ("Aland", "Europe", "Northern Europe")
+    rows = [
+        curated_row("AAA", 2020, 100, place=place),
+        curated_row("AAA", 2020, 60, DIM_FORM, SEXUAL, place=place),
+        curated_row("AAA", 2021, 90, place=place),
+        curated_row("AAA", 2021, 30, DIM_FORM, FORCED_LABOUR, place=place),
+        curated_row("AAA", 2020, 20, sex=FEMALE, age=CHILD, place=place),
+        curated_row("AAA", 2020, 50, sex=MALE, age=ADULT, place=place),
+        curated_row("AAA", 2020, 7, indicator=CONVICTED, place=place),
+    ]
+    df = pd.DataFrame(rows)
+    se = P.measure_counts(df, "sexual_exploitation").set_index("year")["value"]
+    assert se.to_dict() == {2020: 60.0, 2021: 0.0}  # absent form in a reported breakdown
+    assert P.measure_counts(df, "children").set_index("year")["value"].to_dict() == {2020: 20.0}
+    assert P.measure_counts(df, "convictions")["value"].tolist() == [7.0]
+    assert P.measure_counts(df, "victims")["value"].tolist() == [100.0, 90.0]
+    with pytest.raises(ValueError, match="measure"):
+        P.measure_counts(df, "boys")
+
+
+def test_real_trend_panel_validation_on_glotip2022(glotip_2023):
+    from tiptrends.io import exclusions as X
+
+    df, _ = X.apply_exclusions(glotip_2023, X.load_exclusions())
+    t = P.changes_against_published(df, P.GLOTIP2022_CHANGES).set_index("measure")
+    gaps = (t[["trend", "open", "matched"]].sub(t["published"], axis=0)).abs()
+    # the trend panel, fixed beforehand, is the closest set on average and within 7 points
+    assert gaps["trend"].mean() < gaps["matched"].mean() < gaps["open"].mean()
+    assert (gaps["trend"] < 7).all()
+    assert (t["n_trend"] > 60).all()

@@ -307,3 +307,86 @@ def test_method_gap_table():
         headline.method_gap_table(values, published, main="two_stage")
     with pytest.raises(KeyError, match="no published"):
         headline.method_gap_table(values, published.drop("se"))
+
+
+# --------------------------------------------------------------------------- chapter 04 tables
+def test_child_share_pct_and_influence(toy):
+    counts = headline.sex_age_counts(toy)
+    one = counts[counts["year"] == 2022]
+    # AAA 30 + 10 children of 100 known; BBB 40 boys of 100 known ("<5" men excluded)
+    assert pr.child_share_pct(one) == pytest.approx(100 * 80 / 200)
+    infl = pr.child_share_influence(counts, 2022).set_index("iso3")
+    assert infl.loc["BBB", "estimate_without"] == pytest.approx(40.0)  # AAA alone
+    assert infl.loc["AAA", "estimate_without"] == pytest.approx(40.0)  # BBB alone
+    assert infl.loc["AAA", "known"] == 100 and infl.loc["AAA", "share_of_known_pct"] == 50.0
+    assert infl.loc["BBB", "women_pct"] == pytest.approx(60.0)
+
+
+def test_child_change_variants_and_table(toy):
+    raw = pd.concat([toy, pd.DataFrame(sexage("DDD", 2019, 1, 1, 5, 5, 12))], ignore_index=True)
+    raw = pd.concat([raw, pd.DataFrame(sexage("DDD", 2022, 1, 1, 10, 10, 22))], ignore_index=True)
+    changes = pr.child_change_variants(toy, raw, 2019, 2022, leave_out="BBB")
+    assert set(changes["country_set"]) == set(pr.COUNTRY_SET_LABELS.values())
+    t = pr.change_table(changes)
+    matched = pr.COUNTRY_SET_LABELS["matched"]
+    # with exclusions: AAA + BBB, 45 -> 80; without: DDD adds 10 -> 20
+    assert t.loc[("girls + boys", "children"), matched] == pytest.approx(100 * (80 / 45 - 1))
+    assert t.loc[("girls + boys, without exclusions", "children"), matched] == pytest.approx(
+        100 * (100 / 55 - 1)
+    )
+    # without BBB only AAA is matched: 20 -> 40
+    key = ("girls + boys, influence check without BBB", "children")
+    assert t.loc[key, matched] == pytest.approx(100.0)
+    assert t.loc[("girls + boys", "children"), "countries (matched)"] == 2
+    # the age-total definition has no rows of "sex Total, age 0-17" here: only children
+    assert ("sex Total, age 0-17 rows", "girls") not in t.index
+
+
+def test_largest_changes_and_matched_totals(toy):
+    kids = pr.child_victim_counts(toy)
+    movers = pr.largest_changes(kids, 2019, 2022, n=1)
+    # AAA 20 -> 40 (+20), BBB 25 -> 40 (+15)
+    assert movers.index.tolist() == [("AAA", "Country AAA")]
+    assert movers.iloc[0].tolist() == [20.0, 40.0, 20.0]
+    totals = pr.matched_group_totals(kids, ["AAA", "BBB"], [2019, 2022])
+    assert totals.loc[2019].tolist() == [15.0, 30.0]
+    assert totals.loc[2022].tolist() == [30.0, 50.0]
+
+
+def test_population_weights_leave_out_unknown_population(toy):
+    counts = headline.sex_age_counts(toy)
+    weights, missing = pr.population_weights(counts, 2022, pd.Series({"AAA": 30.0, "ZZZ": 5.0}))
+    assert weights.to_dict() == {"Country AAA": 100.0}
+    assert missing == ["BBB"]
+
+
+def test_method_distances_and_closer_groups():
+    alternatives = pd.DataFrame(
+        {
+            "data": ["main"] * 2,
+            "denominator": ["known_sex_age"] * 2,
+            "method": ["pooled", "mean"],
+            **{g: [10.0, 20.0] for g in pr.SHARES},
+        }
+    )
+    published = pd.Series(dict.fromkeys(pr.SHARES, 18.0))
+    published["boys"] = 5.0
+    gaps = pr.method_distances(alternatives, published, "main")
+    d = gaps.set_index(["figure", "method"])["distance"]
+    assert d[("women", "pooled")] == pytest.approx(8.0) and d[("women", "mean")] == 2.0
+    assert pr.closer_groups(gaps, "mean") == "women, men, girls, children"
+    assert pr.closer_groups(gaps, "pooled") == "none of the five shares"
+    table = pr.alternatives_table(alternatives.assign(children=[1.0, 2.0]))
+    assert table.columns.tolist() == ["pooled", "mean"]
+    assert table.loc[("main", pr.PROFILE_DENOMINATORS["known_sex_age"])].tolist() == [1.0, 2.0]
+
+
+def test_form_only_sex_age_finds_countries_missing_from_the_profile():
+    rows = [
+        *sexage("AAA", 2022, 10, 0, 6, 1, 17, form=SEXUAL),
+        *sexage("AAA", 2022, 0, 10, 3, 5, 18, form=FORCED_LABOUR),
+        *sexage("BBB", 2022, 1, 2, 3, 4, 10),  # split of the total: in the profile
+        *sexage("BBB", 2022, 1, 2, 3, 4, 10, form=SEXUAL),
+    ]
+    out = pr.form_only_sex_age(pd.DataFrame(rows), 2022)
+    assert out.to_dict("list") == {"iso3": ["AAA"], "country": ["Country AAA"], "victims": [35.0]}

@@ -53,3 +53,29 @@ def test_table_and_record_against(tmp_path, monkeypatch) -> None:
     assert stored["value"] == 12.5 and stored["published"] == a.published
     assert stored["source"] == a.citation
     assert reporting.as_records([a])[0]["gap"] == pytest.approx(a.gap)
+
+
+def test_record_bases_records_both_keys(tmp_path, monkeypatch):
+    import json
+
+    from tiptrends.report import reporting, results
+
+    out = tmp_path / "results.json"
+    monkeypatch.setenv(results.RESULTS_FILE_ENV, str(out))
+    monkeypatch.setenv(results.NOTEBOOK_ENV, "x.ipynb")
+    row = reporting.record_bases(
+        "victims_total_2022",
+        48589.0,
+        75128.0,
+        "glotip2024_victims_total_2022",
+        reason="report basis reason",
+        difference="Pakistan's restated series",
+    )
+    assert row.basis.reproduced == 48589.0 and row.current_release == 75128.0
+    table = reporting.bases_table([row])
+    assert table.loc[0, "report basis"] == 48589.0 and table.loc[0, "current release"] == 75128.0
+    assert "victims_total_2022" not in " ".join(map(str, table.columns))
+    data = json.loads(out.read_text())
+    assert data["victims_total_2022"]["value"] == 48589.0
+    assert data["victims_total_2022_current_release"]["value"] == 75128.0
+    assert data["victims_total_2022_current_release"]["note"] == "Pakistan's restated series"

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tiptrends.methods import aggregate, diagnostics, headline
-from tiptrends.methods.panels import PANEL_KINDS, panel_changes
+from tiptrends.methods.panels import PANEL_KINDS, panel_changes, panel_series
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -100,6 +100,32 @@ def reporting_units(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _per_breakdown_year(
+    units: pd.DataFrame,
+    indicator: str,
+    require_value: bool,
+    years: Iterable[int] | None,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Reporting countries (or the sum of their ``weights``) per year and breakdown."""
+    u = units[units["indicator"] == indicator]
+    if require_value:
+        u = u[u["has_value"]]
+    u = u.drop_duplicates(["year", "breakdown", "iso3"])
+    weight = 1.0 if weights is None else u["iso3"].map(weights).fillna(0.0)
+    out = (
+        u.assign(weight=weight)
+        .groupby(["year", "breakdown"])["weight"]
+        .sum()
+        .unstack("breakdown", fill_value=0.0)
+    )
+    out = out.reindex(columns=[b for b in BREAKDOWNS if b in out.columns])
+    if years is not None:
+        out = out.reindex(sorted(set(years)), fill_value=0.0)
+    out.columns.name = None
+    return out
+
+
 def countries_reporting(
     units: pd.DataFrame,
     indicator: str = VICTIMS,
@@ -124,15 +150,7 @@ def countries_reporting(
     DataFrame
         Index ``year``, one column per breakdown present (in :data:`BREAKDOWNS` order).
     """
-    u = units[units["indicator"] == indicator]
-    if require_value:
-        u = u[u["has_value"]]
-    out = u.groupby(["year", "breakdown"])["iso3"].nunique().unstack("breakdown", fill_value=0)
-    out = out.reindex(columns=[b for b in BREAKDOWNS if b in out.columns])
-    if years is not None:
-        out = out.reindex(sorted(set(years)), fill_value=0)
-    out.columns.name = None
-    return out.astype("int64")
+    return _per_breakdown_year(units, indicator, require_value, years).astype("int64")
 
 
 def population_coverage(
@@ -144,33 +162,18 @@ def population_coverage(
 ) -> pd.DataFrame:
     """Share of the population living in countries that report each breakdown.
 
-    Parameters
-    ----------
-    units : DataFrame
-        Output of :func:`reporting_units`.
-    population : Series
-        Population by iso3 (e.g. :func:`gsi_population`); its sum is the denominator, so
-        it should cover the world. Reporting countries without a population add nothing.
-    indicator, require_value, years
-        As in :func:`countries_reporting`.
+    ``population`` is the population by ISO3 (e.g. :func:`tiptrends.io.data.gsi_population`);
+    its sum is the denominator, so it should cover the world, and reporting countries
+    without a population add nothing. The other arguments are those of
+    :func:`countries_reporting`.
 
     Returns
     -------
     DataFrame
         Index ``year``, one column per breakdown: percent (0-100) of ``population.sum()``.
     """
-    u = units[units["indicator"] == indicator]
-    if require_value:
-        u = u[u["has_value"]]
-    u = u.drop_duplicates(["year", "breakdown", "iso3"])
-    u = u.assign(pop=u["iso3"].map(population).fillna(0.0))
-    out = u.groupby(["year", "breakdown"])["pop"].sum().unstack("breakdown", fill_value=0.0)
-    out = 100.0 * out / float(population.sum())
-    out = out.reindex(columns=[b for b in BREAKDOWNS if b in out.columns])
-    if years is not None:
-        out = out.reindex(sorted(set(years)), fill_value=0.0)
-    out.columns.name = None
-    return out
+    reached = _per_breakdown_year(units, indicator, require_value, years, weights=population)
+    return 100.0 * reached / float(population.sum())
 
 
 # --------------------------------------------------------------------------- suppression
@@ -341,14 +344,7 @@ def _year_values(counts: pd.DataFrame, year: int, col: str) -> pd.Series:
 def open_panel_split(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.Series:
     """Split the open-set change y0 -> y1 into countries in one year only and matched ones.
 
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table (``iso3``, ``year``, value column).
-    y0, y1 : int
-        Base and end year.
-    value : str, optional
-        Value column (default ``"Total"`` or the only category column).
+    The arguments are those of :func:`tiptrends.methods.panels.panel_changes`.
 
     Returns
     -------
@@ -880,3 +876,708 @@ def _describe(func: str, r: pd.Series) -> str:
         return f"effect {r['effect']:+,.1f}"
     cols = [c for c in r.index if c not in ("iso3", "country", "year")][:3]
     return year + ", ".join(f"{c}={r[c]}" for c in cols)
+
+
+# --------------------------------------------------------------------------- chapter 01
+END_YEAR = 2022
+"""Latest year of the 2025 release: the end year of every change in chapter 01."""
+
+BASE_YEARS: tuple[int, ...] = (2019, 2020)
+"""Base years of the published changes (pre-pandemic 2019 and 2020)."""
+
+SERIES_START = 2005
+"""First year drawn in the chart of world totals (earlier years rest on very few countries)."""
+
+REGION_START = 2017
+"""First year of the regional tables and chart (the years around the published changes)."""
+
+HEADLINE_PANEL = "balanced"
+"""Country set of the headline changes: UNODC's trends use countries reporting consistently."""
+
+LARGEST_REPORTERS: tuple[str, ...] = ("PAK", "USA")
+"""The two countries that hold most of the 2022 world sum (Pakistan, the United States)."""
+
+VERSIONS: tuple[str, ...] = ("nothing excluded", "with exclusions")
+"""Labels of the two versions of the data every chapter-01 table shows."""
+
+DEFINITION_LABELS: dict[str, str] = {
+    "country_totals": "sum of country totals",
+    "country_totals_upper": "sum of country totals, suppressed totals counted as 4",
+    "known_sex_age": "victims of known sex and age (women + men + girls + boys)",
+    "known_sex_age_incl_other": "victims of known sex and age, sex 'Other' included",
+    "known_form": "victims of known form (sum of the three forms)",
+    "max_total_or_breakdown": "per country the largest of its total and breakdown sums",
+}
+"""Plain words for the definitions of :func:`total_definitions`."""
+
+PANEL_LABELS: dict[str, str] = {
+    "open": "open set (all reporters of each year)",
+    "matched": "matched (countries reporting both years)",
+    "balanced": "balanced (countries reporting every year)",
+    "interpolated": "interpolated (both endpoints, inner years filled)",
+}
+"""Plain words for the country sets of :func:`tiptrends.methods.panels.panel_changes`."""
+
+
+def country_names(counts: pd.DataFrame) -> pd.Series:
+    """Country name by ``iso3`` (first name seen) of a counts or curated table."""
+    return counts.drop_duplicates("iso3").set_index("iso3")["country"]
+
+
+def without_countries(counts: pd.DataFrame, iso3: Iterable[str]) -> pd.DataFrame:
+    """The rows of ``counts`` (any table with ``iso3``) of every country not in ``iso3``."""
+    return counts[~counts["iso3"].isin(list(iso3))]
+
+
+def world_series(
+    versions: Mapping[str, pd.DataFrame], leave_out: str = LARGEST_REPORTERS[0]
+) -> pd.DataFrame:
+    """Plain world sums per year for each version of the data, and without one country.
+
+    Parameters
+    ----------
+    versions : mapping of str to DataFrame
+        Label -> wide counts table; the **last** one is the main version, whose number of
+        reporting countries and sum without ``leave_out`` are added.
+    leave_out : str
+        ISO3 code of the country left out in the last column.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``: one column per version (plain sums), ``countries`` (reporting
+        countries of the main version) and ``without <country name>`` (main version).
+    """
+    labels = list(versions)
+    main = versions[labels[-1]]
+    totals = {lab: aggregate.aggregate_total(c).set_index("year") for lab, c in versions.items()}
+    out = pd.DataFrame({lab: t["total"] for lab, t in totals.items()})
+    out["countries"] = totals[labels[-1]]["n_countries"]
+    alone = aggregate.aggregate_total(without_countries(main, [leave_out])).set_index("year")
+    out[f"without {country_names(main).get(leave_out, leave_out)}"] = alone["total"]
+    return out
+
+
+def region_totals(
+    counts: pd.DataFrame, grouping: str, start: int = REGION_START, values: str = "total"
+) -> pd.DataFrame:
+    """Plain sums (or numbers of countries) by region and year, regions as rows.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table.
+    grouping : str
+        Grouping of :func:`tiptrends.methods.aggregate.by_region` (``"m49_region"``,
+        ``"glotip"``).
+    start : int
+        First year kept.
+    values : {"total", "n_countries"}
+        What the cells hold.
+
+    Returns
+    -------
+    DataFrame
+        Index region, one column per year from ``start``; 0 where a region has no reporter.
+    """
+    table = aggregate.by_region(counts, grouping)
+    wide = table.pivot(index="group", columns="year", values=values).loc[:, start:]
+    wide.index.name, wide.columns.name = "region", None
+    return wide.fillna(0)
+
+
+def definitions_against(
+    versions: Mapping[str, pd.DataFrame], year: int, published: Mapping[str, float]
+) -> pd.DataFrame:
+    """:func:`total_definitions` of each version of the data, with the gap to published totals.
+
+    Parameters
+    ----------
+    versions : mapping of str to DataFrame
+        Label -> curated GLOTIP table.
+    year : int
+        Year of the totals.
+    published : mapping of str to float
+        Column label -> published total; one gap column (percent of the published value) each.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, definition)``: ``value``, ``n_countries`` and one gap column per
+        published total.
+    """
+    out = pd.concat(
+        {label: total_definitions(df, year) for label, df in versions.items()}, names=["data"]
+    )
+    for label, value in published.items():
+        out[label] = 100 * (out["value"] / value - 1)
+    return out
+
+
+def panel_change_table(
+    versions: Mapping[str, pd.DataFrame], base_years: Iterable[int], end_year: int
+) -> pd.DataFrame:
+    """Percent change to ``end_year`` from each base year, per version and country set.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, panel)``; per base year ``y0`` the columns ``y0`` (percent change,
+        from :func:`panel_changes_by`) and ``countries y0`` (countries in the end year of
+        the set).
+    """
+    parts = {}
+    for y0 in base_years:
+        ch = panel_changes_by(versions, y0, end_year)
+        parts[y0] = ch["pct_change"]
+        parts[f"countries {y0}"] = ch["n_y1"]
+    return pd.DataFrame(parts)
+
+
+def panel_index(counts: pd.DataFrame, years: Iterable[int]) -> tuple[pd.DataFrame, pd.Series]:
+    """Pooled totals of the open, balanced and interpolated sets as an index (first year 100).
+
+    Returns
+    -------
+    tuple of DataFrame and Series
+        Index ``year`` x set (``open``, ``balanced``, ``interpolated``); and per set the
+        range of its number of countries over the window as text (``"100-114"``, or
+        ``"76"`` when constant).
+    """
+    series = panel_series(counts, years)
+    kinds = ["open", "balanced", "interpolated"]
+    index = series[kinds].div(series[kinds].iloc[0]).mul(100)
+    sizes = {
+        k: "-".join(sorted({str(series[f"n_{k}"].min()), str(series[f"n_{k}"].max())}, key=int))
+        for k in kinds
+    }
+    return index, pd.Series(sizes)
+
+
+def matched_change(
+    counts: pd.DataFrame, y0: int, y1: int, panel: str = "matched", leave_out: Iterable[str] = ()
+) -> float:
+    """Percent change y0 -> y1 on one country set, optionally without some countries."""
+    return float(
+        panel_changes(without_countries(counts, leave_out), y0, y1).loc[panel, "pct_change"]
+    )
+
+
+OLD_BASE = "matched, base year from the earlier release"
+"""Label of the :func:`change_sensitivity` variant whose base year comes from the earlier release."""
+
+
+def change_sensitivity(
+    counts: pd.DataFrame,
+    counts_all: pd.DataFrame,
+    old_counts: pd.DataFrame,
+    base_years: Iterable[int],
+    end_year: int,
+    leave_out: Sequence[str] = LARGEST_REPORTERS,
+    published: Mapping[int, float] | None = None,
+) -> pd.DataFrame:
+    """The change to ``end_year`` under the choices that could explain a published change.
+
+    Parameters
+    ----------
+    counts, counts_all : DataFrame
+        Counts with and without the exclusions (current release).
+    old_counts : DataFrame
+        Counts of the earlier release, with exclusions: the base year taken from it.
+    base_years : iterable of int
+        Base years (one column each).
+    end_year : int
+        End year.
+    leave_out : sequence of str
+        Countries left out, first alone then together (ISO3 codes).
+    published : mapping of int to float, optional
+        Published change by base year, added as a last row ``published``.
+
+    Returns
+    -------
+    DataFrame
+        Index: the variant in words; one column per base year (percent change). Variants:
+        the headline (:data:`HEADLINE_PANEL` with exclusions); matched with and without
+        exclusions; the open set; matched without ``leave_out[0]``; matched without all
+        of ``leave_out``; matched with the base year from the earlier release, with and
+        without ``leave_out[0]``.
+    """
+    names = country_names(counts)
+    first = names.get(leave_out[0], leave_out[0])
+    every = " and ".join(names.get(c, c) for c in leave_out)
+    columns = {}
+    for y0 in base_years:
+        mixed = pd.concat(
+            [old_counts[old_counts["year"] == y0], counts[counts["year"] == end_year]]
+        )
+        columns[y0] = {
+            f"{HEADLINE_PANEL}, with exclusions (headline)": matched_change(
+                counts, y0, end_year, HEADLINE_PANEL
+            ),
+            "matched, with exclusions": matched_change(counts, y0, end_year),
+            "matched, nothing excluded": matched_change(counts_all, y0, end_year),
+            "open set, with exclusions": matched_change(counts, y0, end_year, "open"),
+            f"matched, without {first}": matched_change(
+                counts, y0, end_year, leave_out=leave_out[:1]
+            ),
+            f"matched, without {every}": matched_change(counts, y0, end_year, leave_out=leave_out),
+            OLD_BASE: matched_change(mixed, y0, end_year),
+            f"{OLD_BASE}, without {first}": matched_change(
+                mixed, y0, end_year, leave_out=leave_out[:1]
+            ),
+        }
+    out = pd.DataFrame(columns)
+    if published is not None:
+        out.loc["published"] = [published[y0] for y0 in out.columns]
+    return out
+
+
+def release_series(
+    releases: Mapping[str, pd.DataFrame], iso3: str, start: int, value: str = "Total"
+) -> pd.DataFrame:
+    """One country's series in several releases side by side.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year`` from ``start``; one column per release label (NaN: no value).
+    """
+    out = pd.DataFrame(
+        {label: c[c["iso3"] == iso3].set_index("year")[value] for label, c in releases.items()}
+    )
+    return out.loc[start:]
+
+
+def region_table(counts: pd.DataFrame, grouping: str, start: int = REGION_START) -> pd.DataFrame:
+    """Victims by region and year with the number of reporting countries in brackets.
+
+    Returns
+    -------
+    DataFrame
+        Index region, one column per year from ``start``; cells as text ``"1,704 (9)"``
+        (plain sum and reporting countries; ``"0 (0)"`` where no country reports).
+    """
+    totals = region_totals(counts, grouping, start)
+    countries = region_totals(counts, grouping, start, values="n_countries")
+    return totals.map("{:,.0f}".format) + countries.map(" ({:.0f})".format)
+
+
+def reporter_effects(
+    counts: pd.DataFrame,
+    base_years: Iterable[int],
+    end_year: int,
+    iso3: Sequence[str] = LARGEST_REPORTERS,
+    panel: str = HEADLINE_PANEL,
+) -> pd.DataFrame:
+    """Leave-one-out effects of a few countries on the changes to ``end_year``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``iso3`` (in the order given): one column per base year with the country's
+        :func:`change_influence` effect (points of percent change) and
+        ``share of end-year total (%)`` (its part of the plain ``end_year`` sum,
+        :func:`year_total_influence`).
+    """
+    out = pd.DataFrame(index=pd.Index(list(iso3), name="iso3"))
+    for y0 in base_years:
+        out[y0] = change_influence(counts, y0, end_year, panel).set_index("iso3")["effect"]
+    shares = year_total_influence(counts, end_year).set_index("iso3")["share_of_total_pct"]
+    out["share of end-year total (%)"] = shares
+    return out
+
+
+# --------------------------------------------------------------------------- chapter 00
+COVERAGE_YEARS = range(2010, END_YEAR + 1)
+"""Years of the coverage tables and charts of chapter 00."""
+
+DIAGNOSTICS_FROM = 2017
+"""First year of the consistency findings listed (the years the trend chapters use)."""
+
+REPORT_WINDOW = (2019, END_YEAR)
+"""Years of the report's coverage claim that the public release holds (2023 is missing)."""
+
+PLOTTED_BREAKDOWNS: tuple[str, ...] = ("total", "form", "sex_age", "citizenship")
+"""Breakdowns drawn in the coverage charts (repatriation is reported by very few)."""
+
+BREAKDOWN_LABELS: dict[str, str] = {
+    "total": "Total",
+    "form": "By form",
+    "sex_age": "By sex and age",
+    "citizenship": "By citizenship",
+    "repatriation": "By repatriation",
+}
+"""Plain words for :data:`BREAKDOWNS`."""
+
+OTHER_ROWS = "other (sex or age totals, forms by sex/age)"
+"""Label of the victims rows that belong to no breakdown of :data:`BREAKDOWNS`."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "breakdown": "breakdown",
+    "country": "country",
+    "year": "year",
+    "check": "check",
+    "breakdown_sum": "breakdown sum",
+    "total": "total",
+    "excess": "excess",
+    "rel_excess": "excess (share of total)",
+    "total_old": "total, 2023 release",
+    "total_new": "total, 2025 release",
+    "abs_revision": "revision",
+    "rel_revision": "revision (share)",
+    "prev_year": "previous year",
+    "prev_value": "previous value",
+    "value": "value",
+    "robust_z": "robust z",
+    "indicator": "indicator",
+    "largest_category": "largest category",
+    "largest_value": "its value",
+    "effect": "victims",
+    "share_of_total_pct": "share of the total (%)",
+    "cells": "rows",
+    "suppressed": "suppressed rows",
+    "suppressed_pct": "suppressed rows (%)",
+}
+"""Readable column names of the diagnostic tables shown in chapter 00."""
+
+
+def readable(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The columns of :data:`COLUMN_LABELS` present in ``table``, renamed; first ``n`` rows.
+
+    Codes such as ``iso3`` and flags are left out, check names are written in words
+    (``form_sum_exceeds_total`` -> ``form sum exceeds total``) and years become text (so
+    that they are not formatted as counts); the row order is kept.
+    """
+    cols = [c for c in COLUMN_LABELS if c in table.columns]
+    out = table[cols].reset_index(drop=True)
+    if "check" in out.columns:
+        out["check"] = out["check"].str.replace("_", " ")
+    for col in ("year", "prev_year"):  # years are labels, not counts to format
+        if col in out.columns:
+            out[col] = out[col].astype("Int64").astype(str)
+    out = out.rename(columns=COLUMN_LABELS)
+    return out if n is None else out.head(n)
+
+
+def release_summary(releases: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows, aggregate rows, countries, years and suppressed rows of each release.
+
+    Returns
+    -------
+    DataFrame
+        Index ``release`` (the labels); ``rows, aggregate rows, countries, years,
+        suppressed rows`` (countries: distinct ISO3 codes of country rows).
+    """
+    out = {}
+    for label, df in releases.items():
+        aggregate_rows = df["is_aggregate"].astype(bool)
+        out[label] = {
+            "rows": len(df),
+            "aggregate rows": int(aggregate_rows.sum()),
+            "countries": df.loc[~aggregate_rows, "iso3"].nunique(),
+            "years": f"{df['year'].min()}-{df['year'].max()}",
+            "suppressed rows": int(df["suppressed"].sum()),
+        }
+    frame = pd.DataFrame.from_dict(out, orient="index")
+    frame.index.name = "release"
+    return frame
+
+
+def suppression_by_breakdown(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFrame:
+    """:func:`suppression_summary` of one indicator's country rows by breakdown.
+
+    Rows of no listed breakdown are grouped under :data:`OTHER_ROWS`; breakdowns are named
+    by :data:`BREAKDOWN_LABELS`.
+    """
+    rows = df[~df["is_aggregate"].astype(bool) & (df["indicator"] == indicator)]
+    names = breakdown_of(rows).map(BREAKDOWN_LABELS).fillna(OTHER_ROWS)
+    return suppression_summary(rows.assign(breakdown=names), by=["breakdown"])
+
+
+def window_coverage(
+    units: pd.DataFrame, population: pd.Series, years: tuple[int, int] = REPORT_WINDOW
+) -> pd.Series:
+    """Countries publishing anything over a window of years, and their share of population.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Output of :func:`reporting_units` (every indicator).
+    population : Series
+        Population by ISO3; its sum is the denominator.
+    years : tuple of int
+        First and last year of the window.
+
+    Returns
+    -------
+    Series
+        ``countries with a number`` (at least one row not ``"<5"`` in the window, any
+        indicator or breakdown), ``countries with any row`` ("<5" rows included), and
+        ``population with a number (%)`` / ``population with any row (%)``.
+    """
+    window = units[units["year"].between(*years)]
+    sets = {
+        "with a number": sorted(set(window.loc[window["has_value"], "iso3"])),
+        "with any row": sorted(set(window["iso3"])),
+    }
+    out = {}
+    for label, iso in sets.items():
+        out[f"countries {label}"] = len(iso)
+    for label, iso in sets.items():
+        share = population.reindex(iso).fillna(0).sum() / population.sum()
+        out[f"population {label} (%)"] = 100 * share
+    return pd.Series(out)
+
+
+def exclusion_effect(
+    before: pd.DataFrame, after: pd.DataFrame, start: int = COVERAGE_YEARS[0]
+) -> pd.DataFrame:
+    """Plain world sums and reporting countries per year before and after the exclusions.
+
+    Parameters
+    ----------
+    before, after : DataFrame
+        Wide counts tables without and with the exclusions.
+    start : int
+        First year kept.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``: ``total before``, ``total after``, ``countries before``,
+        ``countries after``, ``change (%)``.
+    """
+    b = aggregate.aggregate_total(before).set_index("year")
+    a = aggregate.aggregate_total(after).set_index("year")
+    out = pd.DataFrame(
+        {
+            "total before": b["total"],
+            "total after": a["total"],
+            "countries before": b["n_countries"],
+            "countries after": a["n_countries"],
+        }
+    ).loc[start:]
+    out["change (%)"] = 100 * (out["total after"] / out["total before"] - 1)
+    return out
+
+
+def release_diagnostics(
+    releases: Mapping[str, pd.DataFrame], year: int = END_YEAR
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """The diagnostic tables that the exclusions cite, for the latest and an earlier release.
+
+    Parameters
+    ----------
+    releases : mapping of str to DataFrame
+        Exactly two curated tables, **earlier first** (e.g. ``{"2023-05-30": old,
+        "2025-04-14": new}``).
+    year : int
+        Year of the influence diagnostic (the latest year of the later release).
+
+    Returns
+    -------
+    dict
+        Release label -> ``{function name: table}`` as :func:`exclusion_evidence_by_release`
+        expects. Later release: ``consistency_checks``, ``revisions`` (earlier -> later),
+        ``jumps`` and ``influence`` (on its country totals) and ``citizenship_consistency``
+        (victims); earlier release: ``consistency_checks`` (country rows),
+        ``revisions`` (the same table) and ``citizenship_consistency`` (victims).
+    """
+    (old_label, old), (new_label, new) = releases.items()
+    counts = aggregate.country_year_counts(new)
+    revisions = diagnostics.revisions(old, new)
+    return {
+        new_label: {
+            "consistency_checks": diagnostics.consistency_checks(new),
+            "revisions": revisions,
+            "jumps": diagnostics.jumps(counts),
+            "influence": year_total_influence(counts, year),
+            "citizenship_consistency": diagnostics.citizenship_consistency(
+                new, indicators=[VICTIMS]
+            ),
+        },
+        old_label: {
+            "consistency_checks": diagnostics.consistency_checks(
+                old[~old["is_aggregate"].astype(bool)]
+            ),
+            "revisions": revisions,
+            "citizenship_consistency": diagnostics.citizenship_consistency(
+                old, indicators=[VICTIMS]
+            ),
+        },
+    }
+
+
+EXCLUSION_COLUMNS: dict[str, str] = {
+    "release": "release",
+    "country": "country",
+    "years": "years",
+    "scope": "scope",
+    "reason": "reason",
+    "value": "value cited",
+    "computed": "computed now",
+    "flagged": "flagged",
+}
+"""Readable columns of the exclusions list (:func:`exclusions_list`)."""
+
+
+def exclusions_list(evidence: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """The exclusions with their evidence, for readers: country names, ``flagged`` as yes/no.
+
+    Parameters
+    ----------
+    evidence : DataFrame
+        Output of :func:`exclusion_evidence_by_release`.
+    names : Series
+        Country name by ISO3 (e.g. :func:`country_names`); unknown codes are kept as is.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`EXCLUSION_COLUMNS`, renamed, one row per entry and release.
+    """
+    out = evidence.assign(
+        country=evidence["iso3"].map(names).fillna(evidence["iso3"]),
+        flagged=evidence["flagged"].map({True: "yes", False: "no"}),
+    )
+    return out[list(EXCLUSION_COLUMNS)].rename(columns=EXCLUSION_COLUMNS).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- chapter 10
+HEADLINE_YEARS = range(2017, 2022)
+"""Years whose headline figures are computed from both releases (the 2023 release ends in 2021)."""
+
+STATUS_YEARS_FROM = 2015
+"""First year of the country-year status tables and chart."""
+
+RECENT_YEARS: tuple[int, int] = (2019, 2021)
+"""The years behind the published changes that the 2023 release also holds (first, last)."""
+
+SHARE_REVISION_YEARS: tuple[int, ...] = (2019, 2020)
+"""Years whose share revisions are recorded (2021 was only partly filled in 2023)."""
+
+CELL_STATUS_ORDER: tuple[str, ...] = (
+    "unchanged",
+    "revised",
+    "added",
+    "removed",
+    "newly_suppressed",
+    "unsuppressed",
+)
+"""Cell statuses of :func:`compare_cells`, in display order."""
+
+STATUS_LABELS: dict[str, str] = {
+    "unchanged": "unchanged",
+    "revised": "revised",
+    "added": "added",
+    "removed": "removed",
+    "newly_suppressed": "newly suppressed",
+    "unsuppressed": "unsuppressed",
+    "placeholder_only": "placeholder only",
+}
+"""Plain words for the cell and country-year statuses."""
+
+
+def cell_status_table(cells: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """Cells of both releases' years by breakdown and status.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Output of :func:`compare_cells`.
+    last_year : int
+        Last year of the earlier release (later cells are all "added").
+
+    Returns
+    -------
+    DataFrame
+        Index breakdown (in words, :data:`BREAKDOWN_LABELS`; ``"other"`` for rows of no
+        breakdown); one column per status (:data:`STATUS_LABELS`) and ``all``.
+    """
+    common = cells[cells["year"] <= last_year]
+    names = common["breakdown"].map(BREAKDOWN_LABELS).fillna("other")
+    out = common.groupby([names, common["status"]]).size().unstack("status", fill_value=0)
+    out = out.reindex(columns=[s for s in CELL_STATUS_ORDER if s in out.columns])
+    out["all"] = out.sum(axis=1)
+    out.index.name, out.columns.name = "breakdown", None
+    return out.rename(columns=STATUS_LABELS)
+
+
+def recent_changes(changes: pd.DataFrame, years: tuple[int, int] = RECENT_YEARS) -> pd.Series:
+    """How many country-years changed between the releases over a window of years.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        Output of :func:`country_year_changes`.
+    years : tuple of int
+        First and last year.
+
+    Returns
+    -------
+    Series
+        ``revised``, ``added``, ``removed`` (victims totals with that status) and ``any``
+        (country-years revised, added or removed in at least one breakdown).
+    """
+    recent = changes[changes["year"].between(*years)]
+    total = recent[recent["breakdown"] == "total"]["status"]
+    changed = recent[recent["status"].isin(["revised", "added", "removed"])]
+    return pd.Series(
+        {
+            "revised": int((total == "revised").sum()),
+            "added": int((total == "added").sum()),
+            "removed": int((total == "removed").sum()),
+            "any": len(changed[["iso3", "year"]].drop_duplicates()),
+        }
+    )
+
+
+def largest_breakdown_revisions(cells: pd.DataFrame, n: int = 12) -> pd.DataFrame:
+    """The largest revisions of form and sex x age cells published as numbers in both releases.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, year, breakdown, group, value_old, value_new, revision`` (new - old),
+        largest absolute revision first; ``breakdown`` in words (:data:`BREAKDOWN_LABELS`),
+        ``group`` the form, or ``"sex / age"``.
+    """
+    bd = cells[cells["breakdown"].isin(["form", "sex_age"]) & (cells["status"] == "revised")]
+    bd = bd.assign(
+        revision=bd["value_new"] - bd["value_old"],
+        group=bd["category"].where(bd["breakdown"] == "form", bd["sex"] + " / " + bd["age"]),
+    )
+    bd = bd.reindex(bd["revision"].abs().sort_values(ascending=False).index).head(n)
+    bd["breakdown"] = bd["breakdown"].map(BREAKDOWN_LABELS)
+    cols = ["iso3", "year", "breakdown", "group", "value_old", "value_new", "revision"]
+    return bd[cols].reset_index(drop=True)
+
+
+def revision_contributions(
+    revisions: pd.DataFrame, years: tuple[int, int] = RECENT_YEARS, n: int = 10
+) -> pd.DataFrame:
+    """Which countries make the difference between the releases' totals over a window.
+
+    Parameters
+    ----------
+    revisions : DataFrame
+        Output of :func:`tiptrends.methods.diagnostics.revisions`.
+    years : tuple of int
+        First and last year.
+    n : int
+        Countries kept.
+
+    Returns
+    -------
+    DataFrame
+        ``country, contribution`` (sum over the window of new minus old total, a missing
+        total counting 0) and ``share of net change (%)`` (of the sum over all countries),
+        the ``n`` largest absolute contributions first.
+    """
+    r = revisions[revisions["year"].between(*years)]
+    r = r.assign(contribution=r["total_new"].fillna(0) - r["total_old"].fillna(0))
+    by_country = r.groupby("country")["contribution"].sum()
+    top = by_country.reindex(by_country.abs().sort_values(ascending=False).index).head(n)
+    out = top.reset_index()
+    out["share of net change (%)"] = 100 * out["contribution"] / r["contribution"].sum()
+    return out

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tiptrends.methods import aggregate as ag
-from tiptrends.methods import diagnostics
+from tiptrends.methods import diagnostics, panels
 from tiptrends.vocab import (
     CONVICTED,
     DIM_TOTAL,
@@ -45,6 +45,76 @@ SHORT_NAMES = {
     VICTIMS: "victims",
 }
 """Column names used in wide justice tables."""
+
+STAGES = ("formal_contact", "prosecuted", "convicted")
+"""The stages of the justice chain (column names of :func:`justice_counts`), in order."""
+
+STAGE_LABELS = {
+    "formal_contact": "Brought into formal contact",
+    "prosecuted": "Prosecuted",
+    "convicted": "Convicted",
+    "victims": "Detected victims",
+}
+"""Readable names of the columns of :func:`justice_counts`."""
+
+LATEST_YEAR = 2022
+"""Latest year of the 2025 release."""
+
+TABLE_FROM = 2012
+"""First year shown in the chapter's yearly tables (earlier years rest on few countries)."""
+
+PLOT_FROM = 2010
+"""First year of the chapter's ratio figures."""
+
+CHANGE_BASES = (2017, 2019)
+"""Base years of the published changes in convictions (GLOTIP 2022)."""
+
+CHANGE_END = 2020
+"""End year of the published changes in convictions (GLOTIP 2022)."""
+
+CHANGE_POLICIES: tuple[ag.Policy, ...] = ("exclude", "impute")
+"""Suppression policies under which the changes in convictions are computed."""
+
+COUNTRY_SET_LABELS = {
+    "matched": "matched endpoints",
+    "balanced": "balanced panel",
+    "interpolated": "interpolated panel",
+    "open": "unmatched (all reporters)",
+}
+"""Readable names of the country sets of :func:`tiptrends.methods.panels.panel_changes`."""
+
+RELATION_LABELS = {
+    "StrangerUnknownOther": "Stranger / other",
+    "FriendAcquaintance": "Friend / acquaintance",
+    "FamilyIntimatePartner": "Family / intimate partner",
+}
+"""CTDC relation codes shown in the chapter, and their labels."""
+
+RATIO_ALTERNATIVE_COLUMNS = {
+    "data": "data",
+    "suppressed": "suppressed cells",
+    "ratio": "pooled ratio",
+    "median_country_ratio": "median country ratio",
+    "n_countries": "countries",
+}
+"""Readable columns of :func:`ratio_alternatives` (after ``reset_index``)."""
+
+PERPETRATOR_SEX_COLUMNS = {
+    "group": "exploitation type",
+    "male_only_pct": "men only (%)",
+    "female_only_pct": "women only (%)",
+    "female_and_male_pct": "women and men (%)",
+    "n_known": "records with known sex",
+    "n_records": "records",
+    "unknown_pct": "sex not recorded (%)",
+}
+"""Readable columns of :func:`ctdc_perpetrator_sex`."""
+
+CHANGE_INDEX_LABELS = {"window": "window", "release": "release", "suppressed": "suppressed cells"}
+"""Readable names of the index levels of :func:`change_table`."""
+
+ORGANISED_CRIME_ID = "glotip2024_organised_crime_share_pct"
+"""Published organised-crime share of court cases (context only; not measurable here)."""
 
 CTDC_ROLE_FLAGS = {
     "ip_exploiter": "exploiter",
@@ -116,6 +186,35 @@ def totals_by_year(counts: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame
     frames = [ag.aggregate_total(counts, c).assign(indicator=c) for c in columns]
     out = pd.concat(frames, ignore_index=True)
     return out[["year", "indicator", "total", "n_countries"]]
+
+
+def chain_table(totals: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """Persons at each stage per year, with the number of reporting countries.
+
+    Parameters
+    ----------
+    totals : DataFrame
+        :func:`totals_by_year` over :data:`STAGES` and ``"victims"``.
+    years : iterable of int
+        Year columns.
+
+    Returns
+    -------
+    DataFrame
+        Rows: each indicator (labels of :data:`STAGE_LABELS`), then the same with
+        ``" (countries)"``; one column per year (as text).
+    """
+    order = [c for c in STAGE_LABELS if c in set(totals["indicator"])]
+    years = list(years)
+    frames = []
+    for values, suffix in (("total", ""), ("n_countries", " (countries)")):
+        t = totals.pivot(index="indicator", columns="year", values=values).reindex(order)
+        t.index = [STAGE_LABELS[s] + suffix for s in t.index]
+        frames.append(t.reindex(columns=years))
+    table = pd.concat(frames)
+    table.columns = [str(y) for y in years]
+    table.index.name = "persons"
+    return table
 
 
 def matched_ratio(
@@ -276,6 +375,156 @@ def ratio_alternatives(
     return pd.DataFrame(rows).set_index(["data", "suppressed"])
 
 
+def ratio_series(ratios: Mapping[str, pd.DataFrame], *, from_year: int = PLOT_FROM) -> pd.DataFrame:
+    """Several :func:`matched_ratio` results stacked for one chart.
+
+    Parameters
+    ----------
+    ratios : mapping of str to DataFrame
+        Series label -> :func:`matched_ratio` (or any table with ``year`` and ``ratio``).
+    from_year : int
+        First year kept.
+
+    Returns
+    -------
+    DataFrame
+        ``year, ratio, series``.
+    """
+    frames = [
+        r.loc[r["year"] >= from_year, ["year", "ratio"]].assign(series=k) for k, r in ratios.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def pooled_and_median(ratio: pd.DataFrame, *, from_year: int = PLOT_FROM) -> pd.DataFrame:
+    """The pooled ratio and the median of the country ratios of :func:`matched_ratio`, stacked.
+
+    Returns
+    -------
+    DataFrame
+        ``year, ratio, series`` with series ``"Pooled"`` and ``"Median of countries"``.
+    """
+    median = ratio[["year", "median_country_ratio"]].rename(
+        columns={"median_country_ratio": "ratio"}
+    )
+    return ratio_series({"Pooled": ratio, "Median of countries": median}, from_year=from_year)
+
+
+def _side_by_side(
+    tables: Mapping[str, pd.DataFrame], columns: Mapping[str, str], from_year: int
+) -> pd.DataFrame:
+    """Yearly tables joined by year, each column named ``"<label>: <name>"``.
+
+    ``columns`` maps a column of every table (which has a ``year`` column) to its name.
+    """
+    parts = []
+    for label, t in tables.items():
+        part = t[t["year"] >= from_year].set_index("year")[list(columns)]
+        part.columns = [f"{label}: {name}" for name in columns.values()]
+        parts.append(part)
+    return pd.concat(parts, axis=1)
+
+
+def attrition_table(
+    ratios: Mapping[str, pd.DataFrame], *, from_year: int = TABLE_FROM
+) -> pd.DataFrame:
+    """Matched ratios side by side per year: countries, pooled ratio and median country ratio.
+
+    ``ratios`` maps a label to a :func:`matched_ratio` result; the columns are
+    ``"<label>: countries"``, ``"<label>: pooled"`` and ``"<label>: median country"``,
+    indexed by year from ``from_year``.
+    """
+    names = {
+        "n_countries": "countries",
+        "ratio": "pooled",
+        "median_country_ratio": "median country",
+    }
+    return _side_by_side(ratios, names, from_year)
+
+
+def conviction_changes(
+    releases: Mapping[str, pd.DataFrame],
+    *,
+    bases: Iterable[int] = CHANGE_BASES,
+    end: int = CHANGE_END,
+    policies: Iterable[ag.Policy] = CHANGE_POLICIES,
+) -> pd.DataFrame:
+    """Change in convicted persons to ``end`` from each base year, on each country set.
+
+    Parameters
+    ----------
+    releases : mapping of str to DataFrame
+        Release label -> curated GLOTIP table (exclusions applied as wanted).
+    bases : iterable of int
+        Base years.
+    end : int
+        End year.
+    policies : iterable of str
+        Suppression policies.
+
+    Returns
+    -------
+    DataFrame
+        One row per release x policy x window x country set: ``release, suppressed, window``
+        (``"<base>-<end>"``), ``country_set`` (labels of :data:`COUNTRY_SET_LABELS`),
+        ``total_y0, total_y1, n_countries`` (countries in the end year) and ``pct_change``
+        (see :func:`tiptrends.methods.panels.panel_changes`).
+    """
+    bases, policies = list(bases), list(policies)
+    frames = []
+    for release, frame in releases.items():
+        for policy in policies:
+            counts = justice_counts(frame, [CONVICTED], suppressed=policy)
+            for base in bases:
+                ch = panels.panel_changes(counts, base, end, "convicted")
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "release": release,
+                            "suppressed": policy,
+                            "window": f"{base}-{end}",
+                            "country_set": ch.index.map(COUNTRY_SET_LABELS),
+                            "total_y0": ch["total_y0"].to_numpy(),
+                            "total_y1": ch["total_y1"].to_numpy(),
+                            "n_countries": ch["n_y1"].to_numpy(),
+                            "pct_change": ch["pct_change"].to_numpy(),
+                        }
+                    )
+                )
+    return pd.concat(frames, ignore_index=True)
+
+
+def change_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """(window, release, policy) x country set table of :func:`conviction_changes` (%)."""
+    table = changes.pivot_table(
+        index=["window", "release", "suppressed"],
+        columns="country_set",
+        values="pct_change",
+        sort=False,
+    )
+    table.columns.name = None
+    return table
+
+
+def change_row(
+    changes: pd.DataFrame,
+    release: str,
+    window: str,
+    country_set: str = "matched endpoints",
+    suppressed: ag.Policy = "exclude",
+) -> pd.Series:
+    """One row of :func:`conviction_changes` (``total_y0, total_y1, n_countries, pct_change``).
+
+    Raises
+    ------
+    KeyError
+        If no row matches.
+    """
+    keys = ["release", "suppressed", "window", "country_set"]
+    indexed = changes.set_index(keys)
+    return indexed.loc[(release, suppressed, window, country_set)]
+
+
 def sex_of_persons(
     df: pd.DataFrame,
     indicator: str = CONVICTED,
@@ -327,6 +576,15 @@ def sex_of_persons(
         }
     )
     return res.reset_index()
+
+
+def sex_table(shares: Mapping[str, pd.DataFrame], *, from_year: int = TABLE_FROM) -> pd.DataFrame:
+    """Women's share (%) and the number of countries per year for several groups of persons.
+
+    ``shares`` maps a label to a :func:`sex_of_persons` result; the columns are
+    ``"<label>: women (%)"`` and ``"<label>: countries"``, indexed by year from ``from_year``.
+    """
+    return _side_by_side(shares, {"female_pct": "women (%)", "n_countries": "countries"}, from_year)
 
 
 # --------------------------------------------------------------------------- CTDC
@@ -490,3 +748,47 @@ def ctdc_role_shares(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def role_table(ctdc: pd.DataFrame, *, min_records: int = 30) -> pd.DataFrame:
+    """Role shares (%) by exploitation type and over all records (:func:`ctdc_role_shares`)."""
+    kw = {"min_records": min_records}
+    by_type = ctdc_role_shares(ctdc, by="exploitation", **kw)
+    by_type = by_type.pivot(index="role", columns="group", values="share_pct")
+    overall = ctdc_role_shares(ctdc, **kw).set_index("role")["share_pct"].rename("all records")
+    table = by_type.join(overall)
+    table.columns.name = None
+    return table
+
+
+def relation_table(
+    ctdc: pd.DataFrame,
+    groups: Sequence[str] = ("Adult", "Minor"),
+    labels: Mapping[str, str] = RELATION_LABELS,
+    *,
+    min_records: int = 30,
+) -> pd.DataFrame:
+    """Relation of perpetrator to victim (% of records with a known relation) by victim group.
+
+    Parameters
+    ----------
+    ctdc : DataFrame
+        Output of :func:`tiptrends.io.data.load_ctdc`.
+    groups : sequence of str
+        Values of ``majority_status`` shown (columns).
+    labels : mapping of str to str
+        Relation codes shown (rows, in this order) and their labels.
+    min_records : int
+        Groups with fewer records with a known relation get NaN shares.
+
+    Returns
+    -------
+    DataFrame
+        Relation label x group: ``share_known_pct`` of :func:`ctdc_mentions`.
+    """
+    mentions = ctdc_mentions(ctdc, "ip_relation", by="majority_status", min_records=min_records)
+    table = mentions.pivot(index="code", columns="group", values="share_known_pct")
+    table = table.reindex(index=list(labels), columns=list(groups)).rename(index=dict(labels))
+    table.index.name = "relation"
+    table.columns.name = None
+    return table

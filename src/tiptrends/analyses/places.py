@@ -173,8 +173,8 @@ def load_profile_data(release: str = "2025", previous: str = "2023") -> ProfileD
     # exclusions name countries: match them on those countries' rows only (same result, and
     # a fraction of the time of matching every entry against the whole table)
     named = raw[raw["iso3"].isin({e.iso3 for e in entries})]
-    kept, report = ex.apply_exclusions(named, entries)
-    filtered = raw.drop(index=named.index.difference(kept.index))
+    kept, report = ex.apply_exclusions(named, entries)  # may also repair (replace) rows
+    filtered = pd.concat([raw.drop(index=named.index), kept]).sort_index(kind="stable")
     return ProfileData(
         raw=raw,
         glotip=filtered,

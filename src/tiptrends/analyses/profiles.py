@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from tiptrends.methods import aggregate as ag
-from tiptrends.methods import panels
+from tiptrends.methods import diagnostics, panels
 from tiptrends.methods.aggregate import method_arguments
-from tiptrends.methods.headline import _victim_rows, sex_age_counts
+from tiptrends.methods.headline import _victim_rows, method_gap_table, sex_age_counts
 from tiptrends.vocab import CHILD, DIM_FORM, DIM_TOTAL, FEMALE, FORMS, MALE, TOTAL, VICTIMS
 
 ProfileDenominator = Literal["known_sex_age", "known_incl_other", "all_victims"]
@@ -379,16 +379,9 @@ def change_in_children(
 ) -> panels.ChangeResult:
     """Percentage change in detected child victims between two years, matched countries.
 
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table.
-    y0, y1 : int
-        Base and end year.
-    group : {"children", "girls", "boys"}
-        Which count.
-    definition, suppressed : str
-        See :func:`child_victim_counts`.
+    ``group`` is one of :data:`CHILD_GROUPS`; ``df`` (a curated table), ``definition`` and
+    ``suppressed`` are passed to :func:`child_victim_counts`, and ``y0``, ``y1`` are the
+    base and end year.
 
     Returns
     -------
@@ -399,3 +392,287 @@ def change_in_children(
         raise ValueError(f"group must be one of {CHILD_GROUPS}, got {group!r}")
     counts = child_victim_counts(df, definition, suppressed=suppressed)
     return panels.pct_change(counts, y0, y1, value=group)
+
+
+# --------------------------------------------------------------------------- chapter 04
+YEAR = 2022
+"""Year of the published profile (GLOTIP 2024)."""
+
+PREVIOUS_EDITION_YEAR = 2020
+"""Year of the child share published in GLOTIP 2022."""
+
+CHANGE_START = 2019
+"""Base year of the published change in child victims (pre-pandemic)."""
+
+GROUPS: tuple[str, ...] = ("women", "men", "girls", "boys")
+"""The four sex x age groups of the published profile."""
+
+SHARES: tuple[str, ...] = (*GROUPS, "children")
+"""The five shares compared with published figures."""
+
+SERIES_YEARS = range(2003, YEAR + 1)
+"""Years of the world series of child shares."""
+
+REGION_YEARS = range(2010, YEAR + 1)
+"""Years of the regional profiles (earlier years rest on few countries per region)."""
+
+FORM_YEARS = range(2012, YEAR + 1)
+"""Years of the profiles by form of exploitation."""
+
+ALTERNATIVE_METHODS: tuple[str, ...] = ("pooled", "mean", "two_stage")
+"""Aggregation methods shown for every denominator (population methods only for the main)."""
+
+PUBLISHED_SHARE_IDS: dict[str, str] = {g: f"glotip2024_{g}_share_2022_pct" for g in SHARES}
+"""Published figure ids of the 2022 profile (``data/published/figures.csv``)."""
+
+COUNTRY_SET_LABELS: dict[str, str] = {
+    "open": "unmatched (all reporters)",
+    "matched": "matched endpoints",
+    "balanced": "balanced panel",
+    "interpolated": "interpolated panel",
+}
+"""Plain words for the country sets of :func:`tiptrends.methods.panels.panel_changes`."""
+
+
+def child_share_pct(counts: pd.DataFrame) -> float:
+    """Pooled share (percent) of girls + boys among women + men + girls + boys."""
+    known = counts[list(GROUPS)].sum().sum()
+    return float(100 * counts[["girls", "boys"]].sum().sum() / known)
+
+
+def child_share_influence(counts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Leave-one-country-out effect on the pooled child share of one year.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide sex x age counts (:func:`sex_age_counts`).
+    year : int
+        Year of the share.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`tiptrends.methods.diagnostics.influence` (``iso3,
+        estimate_all, estimate_without, effect, abs_effect``) plus ``country``, ``known``
+        (women + men + girls + boys), the four groups, ``share_of_known_pct`` (the
+        country's part of all victims of known sex and age) and ``women_pct`` (women among
+        the country's victims of known sex and age); largest absolute effect first.
+    """
+    one = counts[counts["year"] == year]
+    known = one.assign(known=one[list(GROUPS)].sum(axis=1)).set_index("iso3")
+    out = diagnostics.influence(child_share_pct, one)
+    out = out.join(known[["country", "known", *GROUPS]], on="iso3")
+    out["share_of_known_pct"] = 100 * out["known"] / known["known"].sum()
+    out["women_pct"] = 100 * out["women"] / out["known"]
+    return out
+
+
+def child_change_variants(
+    df: pd.DataFrame,
+    raw: pd.DataFrame,
+    y0: int,
+    y1: int,
+    leave_out: str,
+    *,
+    suppressed: ag.Policy = "exclude",
+) -> pd.DataFrame:
+    """The change in child victims y0 -> y1 under each definition and country set.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table with the exclusions applied (the main data).
+    raw : DataFrame
+        The same without exclusions.
+    y0, y1 : int
+        Base and end year.
+    leave_out : str
+        ISO3 code of the country left out in the influence check.
+    suppressed : str
+        Suppression policy.
+
+    Returns
+    -------
+    DataFrame
+        ``definition, group, country_set, pct_change, n_countries`` (countries in the set
+        in ``y1``) for: girls + boys (children, girls, boys); the "sex Total, age 0-17"
+        rows (children); girls + boys without exclusions; girls + boys without
+        ``leave_out``. ``country_set`` uses :data:`COUNTRY_SET_LABELS`.
+    """
+    kids = child_victim_counts(df, suppressed=suppressed)
+    variants = {
+        "girls + boys": (kids, CHILD_GROUPS),
+        "sex Total, age 0-17 rows": (
+            child_victim_counts(df, "age_total", suppressed=suppressed),
+            ("children",),
+        ),
+        "girls + boys, without exclusions": (
+            child_victim_counts(raw, suppressed=suppressed),
+            CHILD_GROUPS,
+        ),
+        f"girls + boys, influence check without {leave_out}": (
+            kids[kids["iso3"] != leave_out],
+            CHILD_GROUPS,
+        ),
+    }
+    rows = []
+    for definition, (counts, groups) in variants.items():
+        for group in groups:
+            table = panels.panel_changes(counts, y0, y1, group)
+            for kind, r in table.iterrows():
+                rows.append(
+                    {
+                        "definition": definition,
+                        "group": group,
+                        "country_set": COUNTRY_SET_LABELS[str(kind)],
+                        "pct_change": r["pct_change"],
+                        "n_countries": int(r["n_y1"]),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def change_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`child_change_variants` as a table: one column per country set.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(definition, group)``; one column per country set (percent change) and
+        ``countries (matched)``.
+    """
+    wide = changes.pivot_table(
+        index=["definition", "group"], columns="country_set", values="pct_change", sort=False
+    )
+    wide.columns.name = None
+    matched = changes[changes["country_set"] == COUNTRY_SET_LABELS["matched"]]
+    n = matched.set_index(["definition", "group"])["n_countries"]
+    return wide.join(n.rename("countries (matched)"))
+
+
+def largest_changes(kids: pd.DataFrame, y0: int, y1: int, n: int = 8) -> pd.DataFrame:
+    """Countries whose number of child victims changed most between y0 and y1.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(iso3, country)``: ``y0``, ``y1`` (children) and ``change`` (y1 - y0), for
+        the ``n`` countries with a count in both years and the largest absolute change.
+    """
+    both = kids[kids["year"].isin([y0, y1])].pivot_table(
+        index=["iso3", "country"], columns="year", values="children"
+    )
+    both = both.dropna()
+    both.columns.name = None
+    both["change"] = both[y1] - both[y0]
+    order = both["change"].abs().sort_values(ascending=False).index
+    return both.reindex(order).head(n)
+
+
+def matched_group_totals(
+    kids: pd.DataFrame, countries: Iterable[str], years: Iterable[int]
+) -> pd.DataFrame:
+    """Girls and boys summed over a fixed set of countries, per year (index ``year``)."""
+    keep = kids[kids["iso3"].isin(list(countries)) & kids["year"].isin(list(years))]
+    return keep.groupby("year")[["girls", "boys"]].sum()
+
+
+def population_weights(
+    counts: pd.DataFrame, year: int, population: pd.Series
+) -> tuple[pd.Series, list[str]]:
+    """Population weights (percent) of the countries reporting a sex x age group in ``year``.
+
+    Returns
+    -------
+    tuple of Series and list
+        Weights by country name, largest first (summing to 100 over the reporters with a
+        population); ISO3 codes of reporters without a population (left out).
+    """
+    one = counts[(counts["year"] == year) & counts[list(GROUPS)].notna().any(axis=1)]
+    weights = one.set_index("country")["iso3"].map(population).dropna()
+    weights = (100 * weights / weights.sum()).sort_values(ascending=False)
+    return weights, sorted(set(one["iso3"]) - set(population.index))
+
+
+def method_distances(
+    alternatives: pd.DataFrame, published: pd.Series, data: str, main: str = "pooled"
+) -> pd.DataFrame:
+    """Each method's profile against the published one, for one version of the data.
+
+    Parameters
+    ----------
+    alternatives : DataFrame
+        Output of :func:`profile_alternatives` (main denominator rows are used).
+    published : Series
+        Published share by group (:data:`SHARES`).
+    data : str
+        The ``data`` label of the version compared.
+    main : str
+        Method the others are compared with.
+
+    Returns
+    -------
+    DataFrame
+        Output of :func:`tiptrends.methods.headline.method_gap_table` (``figure, method,
+        value, distance, closer_than_main``) over :data:`SHARES` and every method of
+        :data:`tiptrends.methods.aggregate.METHODS` present.
+    """
+    rows = alternatives[
+        (alternatives["data"] == data) & (alternatives["denominator"] == "known_sex_age")
+    ].set_index("method")
+    methods = [m for m in ag.METHODS if m in rows.index]
+    values = rows.loc[methods, list(SHARES)].T
+    return method_gap_table(values, published.to_frame("published"), main=main)
+
+
+def closer_groups(gaps: pd.DataFrame, method: str) -> str:
+    """The shares (of :func:`method_distances`) a method brings closer to the published ones.
+
+    Returns the group names joined by ", ", or ``"none of the five shares"``.
+    """
+    hits = gaps[(gaps["method"] == method) & gaps["closer_than_main"]]["figure"]
+    return ", ".join(hits) if len(hits) else "none of the five shares"
+
+
+def form_only_sex_age(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Countries whose victims of known sex and age exist only in the rows by form.
+
+    Such a country publishes women, men, girls and boys within each form of exploitation
+    but no sex x age split of its total, so it is missing from the profile of the total.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, victims`` (women + men + girls + boys summed over the three forms)
+        for every such country in ``year``, largest first.
+    """
+    total = sex_age_counts(df)
+    total = total[total["year"] == year]
+    has_total = set(total.loc[total[list(GROUPS)].notna().any(axis=1), "iso3"])
+    parts = []
+    for form in FORMS:
+        c = sex_age_counts(df, form=form)
+        parts.append(c[c["year"] == year][["iso3", "country", *GROUPS]])
+    by_form = pd.concat(parts).groupby(["iso3", "country"])[list(GROUPS)].sum(min_count=1)
+    victims = by_form.sum(axis=1, min_count=1).dropna().rename("victims").reset_index()
+    out = victims[~victims["iso3"].isin(has_total)]
+    return out.sort_values("victims", ascending=False).reset_index(drop=True)
+
+
+def alternatives_table(alternatives: pd.DataFrame, share: str = "children") -> pd.DataFrame:
+    """One share of :func:`profile_alternatives` as data x denominator rows, method columns.
+
+    Returns
+    -------
+    DataFrame
+        Index ``(data, denominator)`` with denominators in words
+        (:data:`PROFILE_DENOMINATORS`); one column per method, in the order of
+        :data:`tiptrends.methods.aggregate.METHODS` (NaN where not computed).
+    """
+    wide = alternatives.pivot_table(
+        index=["data", "denominator"], columns="method", values=share, sort=False
+    )
+    wide = wide.reindex(columns=[m for m in ag.METHODS if m in wide.columns])
+    wide.columns.name = None
+    return wide.rename(index=PROFILE_DENOMINATORS, level="denominator")

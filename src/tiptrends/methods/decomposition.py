@@ -13,6 +13,21 @@ detects). The change ``S1 - S0`` splits exactly into
 
 The identity ``w1 s1 - w0 s0 = wbar (s1 - s0) + sbar (w1 - w0)`` makes the parts sum to the
 total change exactly (up to floating point).
+
+Centring (the default). Uncentred, every country with a positive share that gains weight or
+enters gets a positive composition term, even when it pulls the pooled share down. Because
+the weights of each year sum to one, ``sum_i (w1_i - w0_i) = 0`` over all countries
+(``w = 0`` in a year a country is absent), so any constant ``C`` can be subtracted from the
+country shares in the composition terms without changing their sum. With ``C`` the average
+pooled share ``(S0 + S1) / 2``:
+
+* ``reweighting_i = (sbar_i - C) (w1_i - w0_i)``,
+* ``entry_i = w1_i (s1_i - C)``, ``exit_i = -w0_i (s0_i - C)``,
+
+so a country whose share is below the pooled share and that gains weight or enters gets a
+negative term (it lowers the pooled share), and one above it a positive term. The aggregate
+``composition`` and ``within`` are the same centred or not; only the split of composition
+into reweighting, entry and exit, and the per-country terms, change.
 """
 
 from __future__ import annotations
@@ -36,7 +51,10 @@ class ShiftShareResult:
     within, composition : float
         The two parts; ``within + composition == total_change``.
     reweighting, entry, exit : float
-        The parts of ``composition``.
+        The parts of ``composition`` (centred on ``centre_share`` if it is not zero).
+    centre_share : float
+        The constant ``C`` subtracted from country shares in the composition terms
+        (``(share_y0 + share_y1) / 2`` when centred, 0.0 when not).
     by_country : DataFrame
         ``iso3, status ("both"/"entering"/"exiting"), num0, den0, num1, den1, s0, s1, w0,
         w1, within, reweighting, entry, exit, composition, total``: each country's
@@ -52,6 +70,7 @@ class ShiftShareResult:
     entry: float
     exit: float
     by_country: pd.DataFrame
+    centre_share: float = 0.0
 
 
 def _present(num: pd.Series, den: pd.Series) -> pd.DataFrame:
@@ -66,6 +85,8 @@ def shift_share(
     den_by_country_y0: pd.Series,
     num_by_country_y1: pd.Series,
     den_by_country_y1: pd.Series,
+    *,
+    centre: bool = True,
 ) -> ShiftShareResult:
     """Decompose the change in a pooled share into within-country and composition parts.
 
@@ -76,6 +97,9 @@ def shift_share(
         year if its denominator is positive (a missing numerator is then zero).
     num_by_country_y1, den_by_country_y1 : Series
         The same for the comparison year.
+    centre : bool
+        Centre the per-country composition terms on the average pooled share (see the
+        module docstring); False gives the uncentred terms. Totals are identical.
 
     Returns
     -------
@@ -94,16 +118,17 @@ def shift_share(
     t["s1"] = t["num1"] / t["den1"]
     t["w0"] = t["den0"] / a["den"].sum()
     t["w1"] = t["den1"] / b["den"].sum()
+    s0 = float((a["num"]).sum() / a["den"].sum())
+    s1 = float((b["num"]).sum() / b["den"].sum())
+    c = (s0 + s1) / 2 if centre else 0.0
     both = t["status"] == "both"
     zero = pd.Series(0.0, index=t.index)
     t["within"] = zero.where(~both, (t["w0"] + t["w1"]) / 2 * (t["s1"] - t["s0"]))
-    t["reweighting"] = zero.where(~both, (t["s0"] + t["s1"]) / 2 * (t["w1"] - t["w0"]))
-    t["entry"] = zero.where(t["status"] != "entering", t["w1"] * t["s1"])
-    t["exit"] = zero.where(t["status"] != "exiting", -t["w0"] * t["s0"])
+    t["reweighting"] = zero.where(~both, ((t["s0"] + t["s1"]) / 2 - c) * (t["w1"] - t["w0"]))
+    t["entry"] = zero.where(t["status"] != "entering", t["w1"] * (t["s1"] - c))
+    t["exit"] = zero.where(t["status"] != "exiting", -t["w0"] * (t["s0"] - c))
     t["composition"] = t["reweighting"] + t["entry"] + t["exit"]
     t["total"] = t["within"] + t["composition"]
-    s0 = float((a["num"]).sum() / a["den"].sum())
-    s1 = float((b["num"]).sum() / b["den"].sum())
     cols = [
         "status",
         "num0",
@@ -135,4 +160,5 @@ def shift_share(
         entry=float(t["entry"].sum()),
         exit=float(t["exit"].sum()),
         by_country=by_country,
+        centre_share=c,
     )

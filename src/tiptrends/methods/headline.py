@@ -22,6 +22,7 @@ import pandas as pd
 
 from tiptrends.methods.aggregate import (
     SEX_AGE,
+    SEX_AGE_CATEGORIES,
     Denominator,
     Method,
     Policy,
@@ -29,7 +30,7 @@ from tiptrends.methods.aggregate import (
     aggregate_share,
     country_year_counts,
 )
-from tiptrends.methods.panels import pct_change
+from tiptrends.methods.panels import TREND_PANEL, change_pct
 from tiptrends.vocab import DIM_FORM, DIM_TOTAL, FORMS, SEX_AGE_GROUPS, TOTAL, VICTIMS
 
 CHILD_GROUPS = ("girls", "boys")
@@ -140,8 +141,15 @@ def form_share_pct(
     float
         Percentage (NaN if no country enters).
     """
-    counts = form_counts(df[df["year"] == year], suppressed=suppressed)
-    return 100 * aggregate_share(_restrict(counts, countries), category, denominator, method).share
+    t = form_share_by_year(
+        df[df["year"] == year],
+        category,
+        suppressed=suppressed,
+        denominator=denominator,
+        method=method,
+        countries=countries,
+    )
+    return float(t["share_pct"].iloc[0]) if len(t) else float("nan")
 
 
 def children_share_by_year(
@@ -152,6 +160,7 @@ def children_share_by_year(
     countries: Iterable[str] | None = None,
     denominator: Denominator = "known",
     method: Method = "pooled",
+    form_fallback: bool = True,
     **weights: pd.Series,
 ) -> pd.DataFrame:
     """Share (%) of children (girls + boys) among detected victims, per year.
@@ -171,6 +180,9 @@ def children_share_by_year(
         base) or the country's own total.
     method : {"pooled", "mean", "weighted", "two_stage"}
         Aggregation across countries (:func:`tiptrends.methods.aggregate.aggregate_share`).
+    form_fallback : bool
+        Take the split from the form x sex x age cells where a country-year has no
+        all-forms split (see :func:`sex_age_counts`).
     **weights
         ``weights``, ``region_weights`` or ``population`` for the weighted methods.
 
@@ -180,7 +192,7 @@ def children_share_by_year(
         ``year, share_pct, n_countries, n_victims`` over the countries reporting a
         sex x age breakdown that year.
     """
-    counts = sex_age_counts(df, suppressed=suppressed)
+    counts = sex_age_counts(df, suppressed=suppressed, form_fallback=form_fallback)
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
     res = aggregate_share(
@@ -202,12 +214,13 @@ def children_share_pct(
     countries: Iterable[str] | None = None,
     denominator: Denominator = "known",
     method: Method = "pooled",
+    form_fallback: bool = True,
     **weights: pd.Series,
 ) -> float:
     """Share (%) of children (girls + boys) among detected victims in one year.
 
     The one path to the children's share: :func:`children_share_by_year` for one year
-    (see it for ``denominator``, ``method`` and ``weights``).
+    (see it for ``denominator``, ``method``, ``form_fallback`` and ``weights``).
 
     Parameters
     ----------
@@ -231,6 +244,7 @@ def children_share_pct(
         countries=countries,
         denominator=denominator,
         method=method,
+        form_fallback=form_fallback,
         **weights,
     )
     return float(t["share_pct"].iloc[0]) if len(t) else float("nan")
@@ -251,9 +265,30 @@ def form_share_by_year(
     *,
     suppressed: Policy = "exclude",
     denominator: Denominator = "known",
+    method: Method = "pooled",
     countries: Iterable[str] | None = None,
+    **weights: pd.Series,
 ) -> pd.DataFrame:
-    """Pooled share (%) of victims of one form (or several) per year.
+    """Share (%) of victims of one form (or several) per year.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table.
+    category : str or sequence of str
+        Form(s) in the numerator.
+    years : iterable of int, optional
+        Years to keep (default all).
+    suppressed : str
+        Suppression policy.
+    denominator : {"known", "all"}
+        Victims with a known form, or the country total.
+    method : {"pooled", "mean", "weighted", "two_stage"}
+        Aggregation across countries (:func:`tiptrends.methods.aggregate.aggregate_share`).
+    countries : iterable of str, optional
+        Restrict to these ISO3 codes.
+    **weights
+        ``weights``, ``region_weights`` or ``population`` for the weighted methods.
 
     Returns
     -------
@@ -264,7 +299,7 @@ def form_share_by_year(
     counts = form_counts(df, suppressed=suppressed)
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
-    res = aggregate_share(_restrict(counts, countries), category, denominator, "pooled")
+    res = aggregate_share(_restrict(counts, countries), category, denominator, method, **weights)
     return _percent_by_year(res.by_year)
 
 
@@ -275,7 +310,7 @@ def form_change_pct(
     y1: int,
     *,
     suppressed: Policy = "exclude",
-    matched: bool = True,
+    panel: str = TREND_PANEL,
     countries: Iterable[str] | None = None,
 ) -> float:
     """Percentage change in detected victims of one form between two years.
@@ -290,9 +325,10 @@ def form_change_pct(
         Base and comparison years.
     suppressed : str
         Suppression policy.
-    matched : bool
-        Only countries reporting the form breakdown in both years (True) or all reporters
-        of each year (False).
+    panel : str
+        Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`): the pre-specified trend
+        panel (every country reporting the form breakdown in the window, gaps filled) or a
+        sensitivity set (``"matched"``: both years; ``"open"``: all reporters of each year).
     countries : iterable of str, optional
         Restrict to these ISO3 codes.
 
@@ -301,9 +337,9 @@ def form_change_pct(
     float
         Percentage change.
     """
-    counts = form_counts(df[df["year"].isin([y0, y1])], suppressed=suppressed)
+    counts = form_counts(df[df["year"].between(y0, y1)], suppressed=suppressed)
     v = _restrict(form_victims(counts, form), countries)
-    return pct_change(v, y0, y1, matched=matched, value=form).pct_change
+    return change_pct(v, y0, y1, value=form, panel=panel)
 
 
 def _victim_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -316,9 +352,22 @@ def _victim_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def sex_age_counts(
-    df: pd.DataFrame, *, suppressed: Policy = "exclude", form: str | None = None
+    df: pd.DataFrame,
+    *,
+    suppressed: Policy = "exclude",
+    form: str | None = None,
+    form_fallback: bool = True,
 ) -> pd.DataFrame:
     """Wide sex x age counts of detected victims (all groups incl. other sex, plus Total).
+
+    Most countries publish the sex x age split of their total ("all forms" rows). A few
+    publish it only within each form of exploitation: the United Kingdom in 2022 (14,659
+    victims of known sex and age, none in the all-forms rows), New Zealand 2022 and a handful
+    of earlier country-years. With ``form_fallback`` (the default), a country-year that has
+    no sex x age cell in the all-forms rows takes the sum of its form x sex x age cells
+    instead (the victims of known form, sex and age); every other country-year is unchanged.
+    The country-years that used the fallback are listed in ``result.attrs["form_fallback"]``
+    (see :func:`form_fallback_rows`).
 
     Parameters
     ----------
@@ -327,7 +376,11 @@ def sex_age_counts(
     suppressed : str
         Suppression policy.
     form : str, optional
-        Sex x age groups within one form of exploitation (the total is the form's total).
+        Sex x age groups within one form of exploitation (the total is the form's total; no
+        fallback applies).
+    form_fallback : bool
+        Fill country-years without an all-forms sex x age split from the form x sex x age
+        cells (see above).
 
     Returns
     -------
@@ -337,7 +390,53 @@ def sex_age_counts(
     """
     if not _is_curated(df):
         return df
-    return country_year_counts(_victim_rows(df), VICTIMS, SEX_AGE, suppressed=suppressed, form=form)
+    rows = _victim_rows(df)
+    counts = country_year_counts(rows, VICTIMS, SEX_AGE, suppressed=suppressed, form=form)
+    counts.attrs["form_fallback"] = []
+    if form is not None or not form_fallback:
+        return counts
+    groups = [c for c in counts.columns if c in SEX_AGE_CATEGORIES]
+    by_form = pd.concat(
+        [
+            country_year_counts(
+                rows, VICTIMS, SEX_AGE, suppressed=suppressed, form=f, with_total=False
+            )
+            for f in FORMS
+        ]
+    )
+    summed = by_form.groupby(["iso3", "year"])[groups].sum(min_count=1)
+    summed = summed[summed.notna().any(axis=1)]
+    has_split = counts.set_index(["iso3", "year"])[groups].notna().any(axis=1)
+    missing = summed.index.difference(has_split[has_split].index)
+    if missing.empty:
+        return counts
+    fill = summed.loc[missing].reset_index()
+    meta = by_form.drop_duplicates(["iso3", "year"]).set_index(["iso3", "year"])
+    fill = fill.join(meta[["country", "region", "subregion"]], on=["iso3", "year"])
+    keep = counts.set_index(["iso3", "year"]).index.isin(missing)
+    totals = counts.loc[keep, ["iso3", "year", TOTAL]]
+    fill = fill.merge(totals, on=["iso3", "year"], how="left")
+    out = pd.concat([counts[~keep], fill[counts.columns]], ignore_index=True)
+    out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
+    out.attrs["form_fallback"] = [(str(i), int(y)) for i, y in missing]
+    return out
+
+
+def form_fallback_rows(df: pd.DataFrame, *, suppressed: Policy = "exclude") -> pd.DataFrame:
+    """Country-years whose sex x age split comes from the form x sex x age cells.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, year`` and the counts of women, men, girls and boys taken from the
+        form breakdown, with their sum (``known_sex_age``) and the country total (NaN where
+        the country publishes none).
+    """
+    counts = sex_age_counts(df, suppressed=suppressed)
+    keys = pd.DataFrame(counts.attrs["form_fallback"], columns=["iso3", "year"])
+    out = counts.merge(keys, on=["iso3", "year"])
+    out["known_sex_age"] = out[list(SEX_AGE_KNOWN)].sum(axis=1, min_count=1)
+    return out[["iso3", "country", "year", *SEX_AGE_KNOWN, "known_sex_age", TOTAL]]
 
 
 def published_gap(

@@ -3,11 +3,22 @@
 All standard errors are clustered by country by default: yearly observations of one
 country are not independent, and clustering also absorbs the overdispersion of the
 binomial / Poisson likelihoods on counts of this size.
+
+Few effective clusters. A share pooled over victims is dominated by the few countries that
+detect most victims, so 139 clusters may carry the information of a dozen, and the usual
+cluster-robust (CR1) standard errors are then too small. :func:`share_trend_glm` therefore
+reports the effective number of clusters (:func:`effective_clusters`) and, by default,
+builds its intervals from the bias-reduced CR2 sandwich of Bell and McCaffrey (2002, in the
+form of Pustejovsky and Tipton 2018, which allows fixed effects) with a t distribution on
+the Bell-McCaffrey degrees of freedom (``df_type="bm"``, which fall with the effective
+number of clusters) or on G - 1 (``df_type="clusters"``), G the number of clusters. For a GLM the sandwich is that of the
+final IRLS step: the working design ``W^(1/2) X`` and the Pearson residuals
+``(y - mu) / W^(1/2)``, with ``W`` the binomial variance ``den * p * (1 - p)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,16 +53,35 @@ class TrendResult:
     Attributes
     ----------
     odds_ratio, or_lower, or_upper : float
-        Odds ratio per year with its 95% CI.
+        Odds ratio per year with its 95% CI (standard errors ``se_type``; critical value
+        of t(``df``) for CR2, of the normal otherwise).
     p_value : float
+        Two-sided, same standard errors and reference distribution.
     fitted : DataFrame
-        ``year, share, lower, upper, observed, n_countries``: fitted share per year (for a
-        country with the victim-weighted average country effect when ``country_fe``), its
-        95% CI, and the observed pooled share.
+        ``year, share, lower, upper, observed, n_countries``: fitted share per year, its
+        95% CI, and the observed pooled share. ``fitted_kind`` says which share:
+        ``"marginal"``, the victim-weighted average over countries of each country's
+        fitted share (what the pooled share would be if every country kept its weight),
+        or ``"conditional"``, the share of one country whose effect is the weighted
+        average of the country effects (with country effects the two differ: the
+        logistic curve of an average country is not the average of the curves).
     n_countries, n_obs : int
     country_fe, cluster : bool
     model : Any
-        The statsmodels results object.
+        The statsmodels results object (its covariance is statsmodels' CR1 when
+        ``cluster``).
+    se_type : str
+        ``"cr2"``, ``"cr1"`` (statsmodels' cluster-robust) or ``"model"``.
+    se_year : float
+        Standard error of the yearly log odds ratio used for the interval.
+    df : float
+        Degrees of freedom of the reference t distribution (inf: normal).
+    effective_clusters : float
+        Carter-Schnepel-Steigerwald G* for the year coefficient (see
+        :func:`effective_clusters`); NaN without clustering.
+    effective_clusters_herfindahl : float
+        ``1 / sum_g v_g^2``, ``v_g`` the cluster's share of the denominators (victims).
+    fitted_kind : str
     """
 
     odds_ratio: float
@@ -64,6 +94,129 @@ class TrendResult:
     country_fe: bool
     cluster: bool
     model: Any
+    se_type: str = "cr1"
+    se_year: float = float("nan")
+    df: float = float("inf")
+    effective_clusters: float = float("nan")
+    effective_clusters_herfindahl: float = float("nan")
+    fitted_kind: str = "conditional"
+
+
+def cr2_vcov(x_work: np.ndarray, resid_work: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Bias-reduced cluster-robust covariance (CR2, Bell and McCaffrey 2002).
+
+    ``V = H^-1 (sum_g X_g' A_g e_g e_g' A_g X_g) H^-1`` with ``H = X'X`` and
+    ``A_g = (I - X_g H^-1 X_g')^(+1/2)``, the symmetric square root of the Moore-Penrose
+    inverse (Pustejovsky and Tipton 2018: with fixed effects ``I - P_gg`` is singular).
+
+    Parameters
+    ----------
+    x_work : ndarray (n, k)
+        Design (for a GLM, the working design ``W^(1/2) X``).
+    resid_work : ndarray (n,)
+        Residuals (for a GLM, the Pearson residuals).
+    groups : ndarray (n,)
+        Cluster labels.
+
+    Returns
+    -------
+    ndarray (k, k)
+    """
+    x = np.asarray(x_work, float)
+    e = np.asarray(resid_work, float)
+    h_inv = np.linalg.pinv(x.T @ x)
+    meat = np.zeros((x.shape[1], x.shape[1]))
+    for g in pd.unique(np.asarray(groups)):
+        idx = np.flatnonzero(np.asarray(groups) == g)
+        xg = x[idx]
+        m = np.eye(len(idx)) - xg @ h_inv @ xg.T
+        vals, vecs = np.linalg.eigh((m + m.T) / 2)
+        inv_sqrt = np.where(vals > 1e-10, 1.0 / np.sqrt(np.clip(vals, 1e-10, None)), 0.0)
+        a = (vecs * inv_sqrt) @ vecs.T
+        u = xg.T @ (a @ e[idx])
+        meat += np.outer(u, u)
+    return h_inv @ meat @ h_inv
+
+
+def bell_mccaffrey_df(x_work: np.ndarray, groups: np.ndarray, coefficient: int) -> float:
+    """Satterthwaite degrees of freedom of a CR2 t statistic (Bell and McCaffrey 2002).
+
+    With ``M = I - X H^-1 X'`` and, for each cluster ``g``, the column
+    ``q_g = M[:, g] A_g X_g H^-1 a`` (``a`` selecting the coefficient, ``A_g`` as in
+    :func:`cr2_vcov`), ``df = tr(Q'Q)^2 / tr((Q'Q)^2)`` (Imbens and Kolesar 2016), under
+    homoskedastic working errors. Few dominant clusters give few degrees of freedom
+    whatever the number of clusters.
+
+    Returns
+    -------
+    float
+    """
+    x = np.asarray(x_work, float)
+    labels = np.asarray(groups)
+    h_inv = np.linalg.pinv(x.T @ x)
+    m_full = np.eye(len(x)) - x @ h_inv @ x.T
+    cols = []
+    for g in pd.unique(labels):
+        idx = np.flatnonzero(labels == g)
+        xg = x[idx]
+        m = m_full[np.ix_(idx, idx)]
+        vals, vecs = np.linalg.eigh((m + m.T) / 2)
+        inv_sqrt = np.where(vals > 1e-10, 1.0 / np.sqrt(np.clip(vals, 1e-10, None)), 0.0)
+        a = (vecs * inv_sqrt) @ vecs.T
+        cols.append(m_full[:, idx] @ (a @ (xg @ h_inv[:, coefficient])))
+    q = np.column_stack(cols)
+    qq = q.T @ q
+    return float(np.trace(qq) ** 2 / np.sum(qq * qq))
+
+
+def effective_clusters(
+    x_work: np.ndarray, groups: np.ndarray, coefficient: int, rho: float = 0.0
+) -> float:
+    """Effective number of clusters G* of Carter, Schnepel and Steigerwald (2017).
+
+    ``G* = G / (1 + Gamma)``, ``Gamma = mean_g((gamma_g - mean gamma)^2) / (mean gamma)^2``
+    with ``gamma_g = a' H^-1 X_g' Omega_g X_g H^-1 a``, ``a`` selecting the coefficient,
+    ``H = X'X`` and ``Omega_g = (1 - rho) I + rho 1 1'`` (``rho`` the within-cluster
+    correlation of the errors; 0: independent, the measure of cluster heterogeneity alone).
+    Equal clusters give ``G* = G``; one dominant cluster gives ``G*`` near 1.
+
+    Parameters
+    ----------
+    x_work : ndarray (n, k)
+        Design (for a GLM, the working design ``W^(1/2) X``).
+    groups : ndarray (n,)
+        Cluster labels.
+    coefficient : int
+        Column of the coefficient of interest.
+    rho : float
+        Within-cluster correlation, in [0, 1].
+
+    Returns
+    -------
+    float
+    """
+    if not 0.0 <= rho <= 1.0:
+        raise ValueError(f"rho must be in [0, 1], got {rho}")
+    x = np.asarray(x_work, float)
+    r = x @ np.linalg.pinv(x.T @ x)[:, coefficient]
+    labels = np.asarray(groups)
+    gam = []
+    for g in pd.unique(labels):
+        rg = r[labels == g]
+        gam.append((1 - rho) * float(rg @ rg) + rho * float(rg.sum()) ** 2)
+    gam_arr = np.asarray(gam)
+    mean = gam_arr.mean()
+    if mean <= 0:
+        return float("nan")
+    big_gamma = float(np.mean((gam_arr - mean) ** 2) / mean**2)
+    return float(len(gam_arr) / (1 + big_gamma))
+
+
+def herfindahl_clusters(weights: pd.Series | np.ndarray, groups: np.ndarray) -> float:
+    """``1 / sum_g v_g^2`` with ``v_g`` the cluster's share of the total weight."""
+    w = pd.Series(np.asarray(weights, float)).groupby(np.asarray(groups)).sum()
+    v = w / w.sum()
+    return float(1.0 / np.sum(v**2))
 
 
 def _design(data: pd.DataFrame, country_fe: bool, year0: float) -> pd.DataFrame:
@@ -86,6 +239,10 @@ def share_trend_glm(
     counts_den: pd.Series | pd.DataFrame | None = None,
     country_fe: bool = False,
     cluster: bool = True,
+    *,
+    se_type: Literal["cr2", "cr1"] = "cr2",
+    df_type: Literal["bm", "clusters"] = "bm",
+    fitted: Literal["marginal", "conditional"] = "marginal",
 ) -> TrendResult:
     """Binomial GLM of a share on a linear year trend.
 
@@ -105,6 +262,15 @@ def share_trend_glm(
         Add country fixed effects (the trend is then within countries).
     cluster : bool
         Cluster-robust standard errors by country.
+    se_type : {"cr2", "cr1"}
+        With ``cluster``: CR2 standard errors and t(G - 1) intervals (the default, see the
+        module docstring), or statsmodels' CR1 with normal intervals. Ignored without
+        clustering (model-based standard errors, normal intervals).
+    df_type : {"bm", "clusters"}
+        Degrees of freedom of the t reference for CR2: Bell-McCaffrey
+        (:func:`bell_mccaffrey_df`, small when a few countries dominate) or G - 1.
+    fitted : {"marginal", "conditional"}
+        Which fitted share to report (see :class:`TrendResult`).
 
     Returns
     -------
@@ -123,10 +289,16 @@ def share_trend_glm(
     >>> units = share_inputs(forms, [vocab.FORCED_LABOUR])
     >>> trend = share_trend_glm(units[units["year"].between(2012, 2022)])
     >>> round(trend.odds_ratio, 3), round(trend.or_lower, 3), round(trend.or_upper, 3)
-    (0.983, 0.901, 1.073)
+    (0.983, 0.886, 1.091)
     >>> trend.n_countries, trend.n_obs
-    (139, 844)
+    (139, 843)
     """
+    if se_type not in ("cr2", "cr1"):
+        raise ValueError(f'se_type must be "cr2" or "cr1", got {se_type!r}')
+    if df_type not in ("bm", "clusters"):
+        raise ValueError(f'df_type must be "bm" or "clusters", got {df_type!r}')
+    if fitted not in ("marginal", "conditional"):
+        raise ValueError(f'fitted must be "marginal" or "conditional", got {fitted!r}')
     if counts_den is None:
         if not isinstance(counts_num, pd.DataFrame) or not {"num", "den"} <= set(counts_num):
             raise ValueError("give counts_den, or a frame with num and den columns")
@@ -150,40 +322,96 @@ def share_trend_glm(
     x = _design(data, country_fe, year0)
     endog = np.column_stack([data["num"], data["den"] - data["num"]])
     res = _fit(sm.GLM(endog, x, family=sm.families.Binomial()), data, cluster)
-    b, se = float(res.params["year"]), float(res.bse["year"])
+    xm = x.to_numpy(float)
+    beta = res.params.to_numpy(float)
+    p_hat = _expit_arr(xm @ beta)
+    w = data["den"].to_numpy(float) * p_hat * (1 - p_hat)
+    sw = np.sqrt(w)
+    x_work = xm * sw[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pearson = np.where(
+            w > 1e-12, (data["num"].to_numpy(float) - data["den"].to_numpy(float) * p_hat) / sw, 0.0
+        )
+    groups = pd.factorize(data["iso3"])[0]
+    n_clusters = int(data["iso3"].nunique())
+    year_col = list(x.columns).index("year")
+    clustered = cluster and n_clusters > 1
+    if clustered and se_type == "cr2":
+        cov = cr2_vcov(x_work, pearson, groups)
+        df = (
+            bell_mccaffrey_df(x_work, groups, year_col)
+            if df_type == "bm"
+            else float(n_clusters - 1)
+        )
+        used = "cr2"
+    else:
+        cov = res.cov_params().to_numpy()
+        df = float("inf")
+        used = "cr1" if clustered else "model"
+    crit = float(stats.t.ppf(0.975, df)) if np.isfinite(df) else Z95
+    b, se = float(res.params["year"]), float(np.sqrt(cov[year_col, year_col]))
+    p_value = float(
+        2 * (stats.t.sf(abs(b / se), df) if np.isfinite(df) else stats.norm.sf(abs(b / se)))
+    )
+    g_star = effective_clusters(x_work, groups, year_col) if clustered else float("nan")
+    g_herf = herfindahl_clusters(data["den"], groups) if clustered else float("nan")
     years = np.sort(data["year"].unique())
-    fe_mean = x.drop(columns=["const", "year"]).mul(data["den"], axis=0).sum() / data["den"].sum()
+    fe_cols = [c for c in x.columns if c not in ("const", "year")]
+    country_w = data.groupby("iso3", sort=True)["den"].sum()
+    rows_x = x.assign(iso3=data["iso3"].to_numpy()).drop_duplicates("iso3").set_index("iso3")
+    rows_x = rows_x.loc[country_w.index, list(x.columns)]
+    cw = (country_w / country_w.sum()).to_numpy()
     rows = []
-    cov = res.cov_params().to_numpy()
     for y in years:
-        xv = pd.Series(0.0, index=x.columns)
-        xv["const"], xv["year"] = 1.0, y - year0
-        xv[fe_mean.index] = fe_mean
-        lp = float(xv @ res.params)
-        se_lp = float(np.sqrt(xv.to_numpy() @ cov @ xv.to_numpy()))
+        if fitted == "conditional" or not fe_cols:
+            xv = pd.Series(0.0, index=x.columns)
+            xv["const"], xv["year"] = 1.0, y - year0
+            fe_mean = x[fe_cols].mul(data["den"], axis=0).sum() / data["den"].sum()
+            xv[fe_cols] = fe_mean
+            lp = float(xv @ res.params)
+            se_lp = float(np.sqrt(xv.to_numpy() @ cov @ xv.to_numpy()))
+        else:
+            xc = rows_x.to_numpy(float).copy()
+            xc[:, year_col] = y - year0
+            pc = _expit_arr(xc @ beta)
+            m = float(cw @ pc)
+            grad = (cw * pc * (1 - pc)) @ xc
+            se_m = float(np.sqrt(grad @ cov @ grad))
+            lp = float(np.log(m / (1 - m)))
+            se_lp = se_m / (m * (1 - m))
         g = data[data["year"] == y]
         rows.append(
             {
                 "year": int(y),
                 "share": float(_expit(lp)),
-                "lower": float(_expit(lp - Z95 * se_lp)),
-                "upper": float(_expit(lp + Z95 * se_lp)),
+                "lower": float(_expit(lp - crit * se_lp)),
+                "upper": float(_expit(lp + crit * se_lp)),
                 "observed": float(g["num"].sum() / g["den"].sum()),
                 "n_countries": g["iso3"].nunique(),
             }
         )
     return TrendResult(
         odds_ratio=float(np.exp(b)),
-        or_lower=float(np.exp(b - Z95 * se)),
-        or_upper=float(np.exp(b + Z95 * se)),
-        p_value=float(res.pvalues["year"]),
+        or_lower=float(np.exp(b - crit * se)),
+        or_upper=float(np.exp(b + crit * se)),
+        p_value=p_value,
         fitted=pd.DataFrame(rows),
-        n_countries=int(data["iso3"].nunique()),
+        n_countries=n_clusters,
         n_obs=len(data),
         country_fe=country_fe,
         cluster=cluster,
         model=res,
+        se_type=used,
+        se_year=se,
+        df=df,
+        effective_clusters=g_star,
+        effective_clusters_herfindahl=g_herf,
+        fitted_kind=fitted,
     )
+
+
+def _expit_arr(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _expit(x: float) -> float:
@@ -316,28 +544,67 @@ class BootstrapResult:
     seed: int | None
 
 
+COPY_SEPARATOR = "#"
+"""Separator of a relabelled bootstrap copy: the second draw of ``PAK`` is ``PAK#2``."""
+
+
+def original_label(label: str) -> str:
+    """The country code of a relabelled bootstrap copy (``"PAK#2"`` -> ``"PAK"``)."""
+    return str(label).split(COPY_SEPARATOR, 1)[0]
+
+
+def relabelled_lookup(lookup: pd.Series, labels: pd.Series | pd.Index | np.ndarray) -> pd.Series:
+    """Extend a lookup by country code to the relabelled copies of a bootstrap sample.
+
+    Parameters
+    ----------
+    lookup : Series
+        Values by country code (e.g. population by iso3).
+    labels : array-like
+        Country labels of a sample (``"PAK"``, ``"PAK#2"``...).
+
+    Returns
+    -------
+    Series
+        ``lookup`` plus one entry per relabelled copy, holding its original's value (a
+        copy of a country absent from ``lookup`` stays absent).
+    """
+    extra = {}
+    for label in pd.unique(np.asarray(labels, dtype=object)):
+        base = original_label(label)
+        if label != base and base in lookup.index:
+            extra[label] = lookup[base]
+    if not extra:
+        return lookup
+    return pd.concat([lookup, pd.Series(extra, dtype=lookup.dtype)])
+
+
 def bootstrap_countries(
     counts: pd.DataFrame,
-    func: Callable[[pd.DataFrame], float],
+    func: Callable[..., float],
     n_boot: int = 1000,
     seed: int | None = 0,
     *,
     alpha: float = 0.05,
     column: str = "iso3",
+    lookups: Mapping[str, pd.Series] | None = None,
 ) -> BootstrapResult:
     """Bootstrap a figure by resampling countries with replacement.
 
     All rows of a drawn country come along (all its years and categories). A country
     drawn k times appears k times, its copies relabelled ``ISO#2``, ``ISO#3``... so that
-    functions keyed on iso3 treat them as distinct countries (lookups by iso3, e.g.
-    population weights, do not find relabelled copies).
+    functions keyed on iso3 treat them as distinct countries. Values looked up by country
+    code (population weights, regions...) must then be found for the copies too: pass them
+    as ``lookups`` and ``func`` receives them, extended to the copies by
+    :func:`relabelled_lookup`, as keyword arguments (``func(sample, population=...)``).
+    A lookup captured inside ``func`` instead would miss every copy.
 
     Parameters
     ----------
     counts : DataFrame
         Any table with a country column.
     func : callable
-        ``func(table) -> float``.
+        ``func(table) -> float``, or ``func(table, **lookups) -> float``.
     n_boot : int
         Number of replicates.
     seed : int or None
@@ -346,18 +613,22 @@ def bootstrap_countries(
         Interval level ``1 - alpha`` (percentile method).
     column : str
         Country column.
+    lookups : mapping of str to Series, optional
+        Values by country code passed to ``func`` as keyword arguments, extended to the
+        relabelled copies of each replicate.
 
     Returns
     -------
     BootstrapResult
     """
+    lookups = dict(lookups or {})
     rng = np.random.default_rng(seed)
     codes, units = pd.factorize(counts[column])
     order = np.argsort(codes, kind="stable")
     sizes = np.bincount(codes, minlength=len(units))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     labels = np.asarray(units, dtype=object)
-    est = float(func(counts))
+    est = float(func(counts, **lookups))
     draws = np.empty(n_boot)
     for k in range(n_boot):
         pick = np.sort(rng.integers(0, len(units), len(units)))
@@ -371,7 +642,8 @@ def bootstrap_countries(
         ]
         sample = counts.iloc[idx].copy()
         sample[column] = np.repeat(np.asarray(names, dtype=object), sizes[pick])
-        draws[k] = float(func(sample.reset_index(drop=True)))
+        extended = {key: relabelled_lookup(v, sample[column]) for key, v in lookups.items()}
+        draws[k] = float(func(sample.reset_index(drop=True), **extended))
     finite = draws[np.isfinite(draws)]
     if finite.size:
         lo, hi = np.quantile(finite, [alpha / 2, 1 - alpha / 2])

@@ -1,8 +1,20 @@
-"""Country sets for comparisons over time: open, balanced and interpolated panels.
+"""Country sets for comparisons over time: the trend panel, and open, balanced and
+interpolated panels as sensitivity.
 
 The set of countries reporting to UNODC changes a lot from year to year, so a sum across
 countries is not a like-for-like trend. These functions make the country set explicit and
 report how much of the detected victims each set covers.
+
+The trend panel (one country set for every change figure, chosen before any comparison):
+for a change between ``y0`` and ``y1`` the window is ``y0..y1``; every country with at least
+one value in the window enters; a missing inner year is filled by linear interpolation
+between the country's nearest values in the window, and a missing end is carried from the
+nearest year with a value. A country seen only once therefore contributes the same value
+at both ends (no change, but it stays in the base), and a country that stops or starts
+reporting inside the window does not make the total jump. :func:`trend_change` gives the
+change on it, :func:`trend_panel_validation` checks it on the previous edition's published
+changes, and the open, matched and balanced sets of :func:`pct_change` and
+:func:`country_set` remain the sensitivity.
 """
 
 from __future__ import annotations
@@ -14,9 +26,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from tiptrends.io.published import published_value
+from tiptrends.methods import aggregate
 from tiptrends.methods.aggregate import _value_column
+from tiptrends.vocab import CONVICTED, DIM_FORM, FORCED_LABOUR, FORMS, SEXUAL, TOTAL
 
-PanelKind = Literal["open", "balanced", "interpolated"]
+PanelKind = Literal["open", "balanced", "interpolated", "trend"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +41,7 @@ class PanelResult:
     Attributes
     ----------
     kind : str
-        ``"open"``, ``"balanced"`` or ``"interpolated"``.
+        ``"open"``, ``"balanced"``, ``"interpolated"`` or ``"trend"``.
     years : tuple of int
         The window.
     countries : tuple of str
@@ -88,7 +103,10 @@ def country_set(
         Wide counts table (``iso3``, ``year`` and a value column).
     years : iterable of int
         The window; its first and last years are the endpoints.
-    kind : {"open", "balanced", "interpolated"}
+    kind : {"open", "balanced", "interpolated", "trend"}
+        ``"trend"``: every country with a value in a window year, inner gaps filled
+        linearly in counts, missing ends carried from the nearest year (see the module
+        docstring).
         ``"open"``: every country with a value in a window year (the set changes by year).
         ``"balanced"``: countries with a value in every window year. ``"interpolated"``:
         countries with a value at both endpoints; missing inner years are filled by linear
@@ -114,7 +132,7 @@ def country_set(
     >>> counts = country_year_counts(victims)
     >>> panel = country_set(counts, range(2019, 2023), kind="balanced")
     >>> len(panel.countries), panel.coverage["share_of_victims"].round(2).tolist()
-    (76, [0.82, 0.73, 0.74, 0.97])
+    (73, [0.81, 0.72, 0.74, 0.97])
     """
     window = tuple(sorted({int(y) for y in years}))
     if not window:
@@ -122,7 +140,7 @@ def country_set(
     obs = _observed(counts, value)
     obs = obs[obs["year"].isin(window)]
     per_country = obs.groupby("iso3")["year"].agg(["nunique", "min", "max"])
-    if kind == "open":
+    if kind in ("open", "trend"):
         members = per_country.index
     elif kind == "balanced":
         members = per_country.index[per_country["nunique"] == len(window)]
@@ -130,15 +148,18 @@ def country_set(
         ok = (per_country["min"] == window[0]) & (per_country["max"] == window[-1])
         members = per_country.index[ok]
     else:
-        raise ValueError(f"kind must be open, balanced or interpolated, got {kind!r}")
+        raise ValueError(f"kind must be open, balanced, interpolated or trend, got {kind!r}")
     members = sorted(members)
     mine = obs[obs["iso3"].isin(members)].assign(interpolated=False)
-    if kind == "interpolated" and len(mine):
+    if kind in ("interpolated", "trend") and len(mine):
         frames = []
         wy = np.array(window)
         for iso, g in mine.groupby("iso3", sort=True):
             g = g.sort_values("year")
-            vals = _interpolate_log(wy, g["year"].to_numpy(), g["value"].to_numpy(float))
+            if kind == "trend":
+                vals = np.interp(wy, g["year"].to_numpy(float), g["value"].to_numpy(float))
+            else:
+                vals = _interpolate_log(wy, g["year"].to_numpy(), g["value"].to_numpy(float))
             frames.append(
                 pd.DataFrame(
                     {
@@ -234,7 +255,7 @@ def pct_change(
     >>> victims, _ = apply_exclusions(load_glotip(release="2025"), load_exclusions())
     >>> change = pct_change(country_year_counts(victims), 2019, 2022)
     >>> round(change.pct_change, 1), change.n_countries, round(change.unmatched_pct_change, 1)
-    (10.6, 83, -7.0)
+    (10.6, 83, -6.8)
     """
     obs = _observed(counts, value)
     a = obs[obs["year"] == y0].set_index("iso3")["value"]
@@ -262,12 +283,15 @@ def pct_change(
     )
 
 
-PANEL_KINDS: tuple[str, ...] = ("open", "matched", "balanced", "interpolated")
-"""Country sets compared by :func:`panel_changes`."""
+TREND_PANEL = "trend"
+"""The pre-specified country set of every change figure (see :func:`trend_change`)."""
+
+PANEL_KINDS: tuple[str, ...] = ("trend", "open", "matched", "balanced", "interpolated")
+"""Country sets compared by :func:`panel_changes`: the trend panel, then the sensitivity sets."""
 
 
 def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> pd.DataFrame:
-    """Change of the pooled total between two years on four country sets.
+    """Change of the pooled total between two years on the trend panel and four other sets.
 
     Parameters
     ----------
@@ -282,14 +306,17 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
     -------
     DataFrame
         Index ``panel`` (:data:`PANEL_KINDS`): ``total_y0, total_y1, n_y0, n_y1,
-        pct_change``. ``open``: every reporter of each year; ``matched``: countries with a
-        value in both years; ``balanced``: countries with a value in every year y0..y1;
-        ``interpolated``: :func:`tiptrends.methods.country_set` with kind
+        pct_change``. ``trend``: the pre-specified trend panel (:func:`trend_change`: every
+        country reporting in the window, gaps filled); ``open``: every reporter of each year;
+        ``matched``: countries with a value in both years; ``balanced``: countries with a
+        value in every year y0..y1; ``interpolated``: :func:`country_set` with kind
         ``"interpolated"`` (needs both endpoints, so its endpoint change equals the matched
         one; it differs only for the inner years).
     """
     ch = pct_change(counts, y0, y1, matched=True, value=value)
+    tr = trend_change(counts, y0, y1, value)
     rows = {
+        "trend": (tr.total_y0, tr.total_y1, tr.n_countries, tr.n_countries),
         "open": (ch.unmatched_total_y0, ch.unmatched_total_y1, ch.n_y0, ch.n_y1),
         "matched": (ch.total_y0, ch.total_y1, ch.n_countries, ch.n_countries),
     }
@@ -305,6 +332,32 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_change"] = 100.0 * (out["total_y1"] / out["total_y0"].replace(0.0, np.nan) - 1.0)
     return out
+
+
+def change_pct(
+    counts: pd.DataFrame, y0: int, y1: int, value: str | None = None, panel: str = TREND_PANEL
+) -> float:
+    """Percentage change of a pooled count between two years on one country set.
+
+    The one function behind every change figure of the collection: ``panel`` is the
+    pre-specified trend panel unless a sensitivity asks for another set of
+    :data:`PANEL_KINDS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"iso3": ["A", "A", "B", "B"], "year": [2019, 2022, 2019, 2021],
+    ...                        "Total": [100.0, 150.0, 50.0, 70.0]})
+    >>> round(change_pct(counts, 2019, 2022), 2)   # B's 2022 carried from 2021: 220 / 150
+    46.67
+    >>> change_pct(counts, 2019, 2022, panel="matched")
+    50.0
+    """
+    if panel not in PANEL_KINDS:
+        raise ValueError(f"panel must be one of {PANEL_KINDS}, got {panel!r}")
+    if panel == TREND_PANEL:
+        return trend_change(counts, y0, y1, value).pct_change
+    return float(panel_changes(counts, y0, y1, value).loc[panel, "pct_change"])
 
 
 def panel_series(
@@ -326,3 +379,193 @@ def panel_series(
         out[kind] = g.sum().reindex(window).fillna(0.0)
         out[f"n_{kind}"] = g.count().reindex(window).fillna(0).astype("int64")
     return out
+
+
+@dataclass(frozen=True)
+class TrendChange:
+    """Change of a pooled total on the trend panel.
+
+    Attributes
+    ----------
+    pct_change : float
+        ``100 * (total_y1 / total_y0 - 1)`` on the trend panel.
+    total_y0, total_y1 : float
+        Panel totals (observed plus filled values).
+    n_countries : int
+        Countries in the panel.
+    n_filled_y0, n_filled_y1 : int
+        Countries whose end value is filled (carried or interpolated), per end.
+    filled_share_y0, filled_share_y1 : float
+        Share of the panel total at each end that is filled rather than observed.
+    panel : PanelResult
+        The panel (``kind == "trend"``).
+    """
+
+    pct_change: float
+    total_y0: float
+    total_y1: float
+    n_countries: int
+    n_filled_y0: int
+    n_filled_y1: int
+    filled_share_y0: float
+    filled_share_y1: float
+    panel: PanelResult
+
+
+def trend_change(counts: pd.DataFrame, y0: int, y1: int, value: str | None = None) -> TrendChange:
+    """Percentage change between two years on the trend panel of the window ``y0..y1``.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table.
+    y0, y1 : int
+        Base and comparison years (``y0 < y1``).
+    value : str, optional
+        Value column.
+
+    Returns
+    -------
+    TrendChange
+    """
+    if not y0 < y1:
+        raise ValueError(f"need y0 < y1, got {y0} and {y1}")
+    panel = country_set(counts, range(y0, y1 + 1), "trend", value)
+    v = panel.values
+    ends = {}
+    for y in (y0, y1):
+        at = v[v["year"] == y]
+        total = float(at["value"].sum())
+        filled = float(at.loc[at["interpolated"], "value"].sum())
+        ends[y] = (total, int(at["interpolated"].sum()), filled / total if total > 0 else np.nan)
+    t0, t1 = ends[y0][0], ends[y1][0]
+    return TrendChange(
+        pct_change=100.0 * (t1 / t0 - 1.0) if t0 > 0 else float("nan"),
+        total_y0=t0,
+        total_y1=t1,
+        n_countries=len(panel.countries),
+        n_filled_y0=ends[y0][1],
+        n_filled_y1=ends[y1][1],
+        filled_share_y0=ends[y0][2],
+        filled_share_y1=ends[y1][2],
+        panel=panel,
+    )
+
+
+MEASURES: tuple[str, ...] = (
+    "victims",
+    "sexual_exploitation",
+    "forced_labour",
+    "children",
+    "girls",
+    "convictions",
+)
+"""Counts :func:`measure_counts` extracts for change figures."""
+
+
+def measure_counts(df: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Country-year counts of one measure, as a counts table with the single column ``value``.
+
+    ``victims``: the country total of detected victims. ``sexual_exploitation`` /
+    ``forced_labour``: the form's count where the country reports the form breakdown (an
+    absent form is then zero). ``children`` (girls + boys) / ``girls``: where the country
+    reports the sex x age groups. ``convictions``: the country total of persons convicted.
+    "<5" cells are left out (the ``"exclude"`` policy).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table.
+    measure : str
+        One of :data:`MEASURES`.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, region, subregion, year, value`` (only country-years with a value).
+    """
+    if measure == "victims":
+        c = aggregate.country_year_counts(df)
+        val = c[TOTAL]
+    elif measure == "convictions":
+        c = aggregate.country_year_counts(df, indicator=CONVICTED)
+        val = c[TOTAL]
+    elif measure in ("sexual_exploitation", "forced_labour"):
+        c = aggregate.country_year_counts(df, dimension=DIM_FORM, with_total=False)
+        form = SEXUAL if measure == "sexual_exploitation" else FORCED_LABOUR
+        reported = c[list(FORMS)].notna().any(axis=1)
+        val = c[form].fillna(0.0).where(reported)
+    elif measure in ("children", "girls"):
+        c = aggregate.country_year_counts(df, dimension=aggregate.SEX_AGE, with_total=False)
+        groups = ["women", "men", "girls", "boys"]
+        reported = c[groups].notna().any(axis=1)
+        kids = ["girls", "boys"] if measure == "children" else ["girls"]
+        val = c[kids].fillna(0.0).sum(axis=1).where(reported)
+    else:
+        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
+    out = c[list(aggregate.ID_COLUMNS)].assign(value=val.to_numpy())
+    return out[out["value"].notna()].reset_index(drop=True)
+
+
+GLOTIP2022_CHANGES: tuple[tuple[str, str, int, int], ...] = (
+    ("glotip2022_victims_change_2019_2020_pct", "victims", 2019, 2020),
+    ("glotip2022_sexual_exploitation_change_2019_2020_pct", "sexual_exploitation", 2019, 2020),
+    ("glotip2022_convictions_change_2019_2020_pct", "convictions", 2019, 2020),
+)
+"""GLOTIP 2022 changes the trend panel is validated on (with the 2023 release)."""
+
+GLOTIP2024_CHANGES: tuple[tuple[str, str, int, int], ...] = (
+    ("glotip2024_victims_change_2019_2022_pct", "victims", 2019, 2022),
+    ("glotip2024_victims_change_2020_2022_pct", "victims", 2020, 2022),
+    ("glotip2024_forced_labour_change_2019_2022_pct", "forced_labour", 2019, 2022),
+    ("glotip2024_children_change_2019_2022_pct", "children", 2019, 2022),
+    ("glotip2024_girls_change_2019_2022_pct", "girls", 2019, 2022),
+    ("glotip2024_convictions_change_since_2019_pct", "convictions", 2019, 2022),
+)
+"""GLOTIP 2024 changes the trend panel is applied to (with the 2025 release)."""
+
+
+def changes_against_published(
+    df: pd.DataFrame, targets: Iterable[tuple[str, str, int, int]]
+) -> pd.DataFrame:
+    """Published changes beside the change on the trend panel and on the sensitivity sets.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table (exclusions or a report basis applied beforehand).
+    targets : iterable of tuple
+        ``(figure_id, measure, y0, y1)`` tuples, e.g. :data:`GLOTIP2022_CHANGES`.
+
+    Returns
+    -------
+    DataFrame
+        One row per target: ``figure_id, measure, y0, y1, published, trend, open, matched,
+        balanced`` (changes in %), ``n_trend`` (countries in the trend panel),
+        ``filled_share_y0``/``filled_share_y1`` (share of the trend panel's end totals that
+        is filled) and ``gap_trend`` (trend minus published, percentage points).
+    """
+    rows = []
+    cache: dict[str, pd.DataFrame] = {}
+    for fid, measure, y0, y1 in targets:
+        if measure not in cache:
+            cache[measure] = measure_counts(df, measure)
+        c = cache[measure]
+        sets = panel_changes(c, y0, y1, "value").loc[["trend", "open", "matched", "balanced"]]
+        tr = trend_change(c, y0, y1, "value")
+        pub = published_value(fid)
+        rows.append(
+            {
+                "figure_id": fid,
+                "measure": measure,
+                "y0": y0,
+                "y1": y1,
+                "published": pub,
+                **{k: float(sets.loc[k, "pct_change"]) for k in sets.index},
+                "n_trend": tr.n_countries,
+                "filled_share_y0": tr.filled_share_y0,
+                "filled_share_y1": tr.filled_share_y1,
+                "gap_trend": tr.pct_change - pub,
+            }
+        )
+    return pd.DataFrame(rows)

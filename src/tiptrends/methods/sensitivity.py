@@ -112,3 +112,36 @@ def sensitivity_table(
 def spread(table: pd.DataFrame) -> pd.Series:
     """Range (max - min) of each figure across the scenarios of :func:`sensitivity_table`."""
     return (table.max(axis=1) - table.min(axis=1)).rename("range")
+
+
+def rule_switches(
+    figures: Mapping[str, Callable[..., float]],
+    switches: Mapping[str, Mapping[str, object]],
+) -> pd.DataFrame:
+    """Each figure with each of the project's rules switched off in turn.
+
+    Parameters
+    ----------
+    figures : mapping of str to callable
+        Label -> ``func(**switch) -> float``; every function accepts every switch keyword
+        it may be given (e.g. ``data=``, ``panel=``, ``form_fallback=``) and uses the
+        project's rule when a keyword is absent.
+    switches : mapping of str to mapping
+        Column label -> keyword arguments, e.g. ``{"all rules": {}, "vintage rule off":
+        {"data": bases.current_release}, "matched countries": {"panel": "matched"}}``.
+
+    Returns
+    -------
+    DataFrame
+        Figures x switches.
+
+    Examples
+    --------
+    >>> t = rule_switches({"x": lambda scale=1: 2.0 * scale}, {"rule": {}, "off": {"scale": 3}})
+    >>> t.loc["x"].tolist()
+    [2.0, 6.0]
+    """
+    return pd.DataFrame(
+        {name: [float(f(**kw)) for f in figures.values()] for name, kw in switches.items()},
+        index=pd.Index(list(figures), name="figure"),
+    )

@@ -128,3 +128,83 @@ def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
 def as_records(rows: list[Comparison]) -> list[dict]:
     """Comparisons as plain dictionaries (for JSON or further processing)."""
     return [asdict(r) | {"gap": r.gap} for r in rows]
+
+
+@dataclass(frozen=True)
+class BasisComparison:
+    """A published figure beside its reproduction on the report basis and the current release."""
+
+    basis: Comparison
+    current_release: float
+    difference: str
+
+    @property
+    def key(self) -> str:
+        return self.basis.key
+
+
+CURRENT_SUFFIX = "_current_release"
+"""Suffix of the key under which the current release's value of a headline is recorded."""
+
+
+def record_bases(
+    key: str,
+    report_basis: float,
+    current_release: float,
+    figure_id: str,
+    *,
+    reason: str,
+    difference: str,
+    unit: str | None = None,
+) -> BasisComparison:
+    """Record a headline on both data bases, each with its published counterpart.
+
+    The report-basis value (what the report could have seen, see
+    :func:`tiptrends.methods.vintage.data_bases`) is recorded under ``key``; the current
+    release's value under ``key + "_current_release"``.
+
+    Parameters
+    ----------
+    key : str
+        Results key of the reproduction.
+    report_basis, current_release : float
+        The figure computed on each basis, in the unit of the published figure.
+    figure_id : str
+        Id in ``data/published/figures.csv``.
+    reason : str
+        Why the report-basis figure differs from the published one (or why it does not).
+    difference : str
+        Why the current release differs from the report basis.
+    unit : str, optional
+        Unit to record (default the published figure's).
+    """
+    comparison = record_against(key, report_basis, figure_id, reason=reason, unit=unit)
+    record(
+        key + CURRENT_SUFFIX,
+        current_release,
+        published=comparison.published,
+        source=comparison.citation,
+        unit=unit or comparison.unit,
+        note=difference,
+    )
+    return BasisComparison(comparison, float(current_release), difference)
+
+
+def bases_table(rows: list[BasisComparison]) -> pd.DataFrame:
+    """Published, report basis and current release side by side, with both explanations.
+
+    Columns: figure, published, report basis, gap (report basis - published), current
+    release, reason for the gap, why the current release differs, source. No key names.
+    """
+    return pd.DataFrame(
+        {
+            "figure": [r.basis.indicator for r in rows],
+            "published": [r.basis.published for r in rows],
+            "report basis": [round(r.basis.reproduced, 1) for r in rows],
+            "gap": [round(r.basis.gap, 1) for r in rows],
+            "current release": [round(r.current_release, 1) for r in rows],
+            "reason for the gap": [r.basis.reason for r in rows],
+            "why the current release differs": [r.difference for r in rows],
+            "source": [r.basis.citation for r in rows],
+        }
+    )

@@ -8,7 +8,7 @@ how many rows are left out (the full table goes to a download).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -27,33 +27,65 @@ def _is_count(series: pd.Series) -> bool:
     )
 
 
+def _is_year(name: object) -> bool:
+    return "year" in str(name).lower()
+
+
+def _mixed(decimals: int) -> Callable[[float], str]:
+    """Whole numbers of 100 or more as counts, everything else with ``decimals``."""
+
+    def fmt(value: float) -> str:
+        whole = float(value).is_integer() and abs(value) >= 100
+        return f"{value:,.0f}" if whole else f"{value:,.{decimals}f}"
+
+    return fmt
+
+
 def column_formats(
     df: pd.DataFrame,
     *,
     counts: Iterable[str] = (),
     decimals: int = 1,
-) -> dict[str, str]:
-    """Format string per column: integers for count columns, ``decimals`` for other numbers.
+) -> dict[str, str | Callable[[float], str]]:
+    """Format per column: years plain, counts as integers, other numbers with ``decimals``.
 
-    A numeric column whose values are all whole numbers is treated as a count; ``counts``
-    forces more columns to be counts.
+    A numeric column whose values are all whole numbers is a count (thousands separators,
+    no decimals); a column whose name contains "year" holds years (no separator); ``counts``
+    forces more columns to be counts. A column that mixes counts and shares (a
+    published-vs-reproduced column, say) shows its whole values of 100 or more as counts.
 
     Examples
     --------
-    >>> column_formats(pd.DataFrame({"n": [1.0, 2.0], "share": [0.25, 12.0]}))
-    {'n': '{:,.0f}', 'share': '{:,.1f}'}
+    >>> f = column_formats(pd.DataFrame({"n": [1.0, 2.0], "share": [0.25, 12.0], "year": [2021, 2022]}))
+    >>> f["n"], f["share"], f["year"]
+    ('{:,.0f}', '{:,.1f}', '{:.0f}')
+    >>> column_formats(pd.DataFrame({"value": [73067.0, 25.65]}))["value"](73067.0)
+    '73,067'
     """
     forced = set(counts)
-    formats: dict[str, str] = {}
+    formats: dict[str, str | Callable[[float], str]] = {}
     for column in df.columns:
         series = df[column]
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
-        if column in forced or _is_count(series):
+        if _is_year(column) and _is_count(series):
+            formats[column] = "{:.0f}"
+        elif column in forced or _is_count(series):
             formats[column] = "{:,.0f}"
         else:
-            formats[column] = f"{{:,.{decimals}f}}"
+            values = pd.to_numeric(series, errors="coerce").dropna()
+            has_counts = bool(((values == values.round()) & (values.abs() >= 100)).any())
+            formats[column] = _mixed(decimals) if has_counts else f"{{:,.{decimals}f}}"
     return formats
+
+
+def _index_label(value: object) -> object:
+    """Index labels: "-" for missing, years and other whole numbers without decimals."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return MISSING
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return value
 
 
 def people_table(
@@ -88,9 +120,9 @@ def people_table(
     note = f"first {max_rows} of {n:,} rows" if n > max_rows else None
     text = "; ".join(t for t in (caption, note) if t)
     styler = shown.style.format(
-        column_formats(shown, counts=counts, decimals=decimals), na_rep=MISSING
+        column_formats(shown, counts=counts, decimals=decimals), na_rep=MISSING, escape="html"
     )
-    styler = styler.format_index(lambda v: MISSING if pd.isna(v) else v, na_rep=MISSING)
+    styler = styler.format_index(_index_label, na_rep=MISSING, escape="html")
     if hide_index is None:
         hide_index = isinstance(shown.index, pd.RangeIndex)
     if hide_index:
