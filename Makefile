@@ -62,9 +62,11 @@ data: setup ## fetch and verify the raw files, build the curated tables
 	"$(BIN)/tiptrends" data build
 	"$(BIN)/tiptrends" data info --strict
 
+# Place profiles first (papermill, into _build/executed/profiles/): the render's book build
+# then includes them in the "Places" part.
 report: data ## build the data and render the notebooks to _build/html/
-	$(BIN)/tiptrends render --jobs $(JOBS)
 	"$(BIN)/tiptrends" profile --all-default --jobs $(JOBS)
+	$(BIN)/tiptrends render --jobs $(JOBS)
 	@echo "site: $(CURDIR)/_build/html/index.html"
 
 test: data ## run the whole test suite (helpers, readers, notebooks, reproduction)
