@@ -224,39 +224,40 @@ def _profile_targets(args: argparse.Namespace) -> list:
 
 
 def _execute_profile(place, release: str, timeout: int) -> tuple[Path, float]:
-    """Run the profile notebook for one place with papermill; return the executed copy."""
-    import os
-    import tempfile
+    """Run the profile notebook for one place with papermill; return the executed copy.
+
+    papermill writes to a temporary file that replaces the page's notebook only when the
+    run succeeds (:func:`tiptrends.io.atomic.write_atomic`): nothing half-written.
+    """
+    import warnings
 
     import papermill
 
     from tiptrends import paths
+    from tiptrends.io.atomic import write_atomic
 
     started = time.perf_counter()
-    out_dir = paths.build_dir() / "executed" / "profiles"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{place.slug}.ipynb"
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{place.slug}.", suffix=".ipynb")
-    os.close(fd)
-    try:
-        papermill.execute_notebook(
-            str(paths.notebooks_dir() / PROFILE_NOTEBOOK),
-            tmp,
-            parameters={
-                "code": place.code if place.is_country else None,
-                "region": None if place.is_country else place.code,
-                "release": release,
-            },
-            kernel_name="tiptrends",
-            cwd=str(paths.notebooks_dir()),
-            progress_bar=False,
-            execution_timeout=timeout,
-            request_save_on_cell_execute=False,  # one write at the end, not one per cell
-        )
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    target = paths.build_dir() / "executed" / "profiles" / f"{place.slug}.ipynb"
+
+    def run(tmp: Path) -> None:
+        with warnings.catch_warnings():  # the temporary name does not end in .ipynb
+            warnings.simplefilter("ignore", UserWarning)
+            papermill.execute_notebook(
+                str(paths.notebooks_dir() / PROFILE_NOTEBOOK),
+                str(tmp),
+                parameters={
+                    "code": place.code if place.is_country else None,
+                    "region": None if place.is_country else place.code,
+                    "release": release,
+                },
+                kernel_name="tiptrends",
+                cwd=str(paths.notebooks_dir()),
+                progress_bar=False,
+                execution_timeout=timeout,
+                request_save_on_cell_execute=False,  # one write at the end, not one per cell
+            )
+
+    write_atomic(target, run)
     return target, time.perf_counter() - started
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tiptrends import paths
+from tiptrends.io.atomic import write_text_atomic
 
 PACKAGE_DIR = paths.PACKAGE_DIR
 
@@ -224,7 +225,7 @@ def write_pages(out_dir: Path | None = None, *, check: bool = False) -> list[Pat
     if not check:
         out.mkdir(parents=True, exist_ok=True)
         for path in stale:
-            path.write_text(wanted[path], encoding="utf-8")
+            write_text_atomic(path, wanted[path])
     return stale
 
 
