@@ -172,10 +172,32 @@ def test_children_2021_and_victims_2021_on_known_tables():
     # 'one in three' spans 28.6-40%: the main share is inside
     assert ev.verdict == C.REPRODUCED
     old = pd.DataFrame(_sex_age_rows("AAA", 2021, 4, 3, 2, 1, 20))
-    ev, numbers = C.victims_2021(g, old, g)
-    assert numbers == {"total": 250.0, "countries": 2, "total_2023_release": 20.0}
-    assert ev.main == 250.0
+    # the verdict is read on the first table; the second is "nothing excluded" (here BBB)
+    ev, numbers = C.victims_2021(g, pd.DataFrame(_sex_age_rows("BBB", 2021, 1, 1, 1, 1, 9)), old)
+    assert numbers == {
+        "total": 250.0,
+        "countries": 2,
+        "total_2023_release": 20.0,
+        "total_nothing_excluded": 9.0,
+    }
+    assert ev.main == 250.0 and "250 detected victims in 2 countries" in ev.shown
     assert ev.verdict == C.CONTRADICTED, "250 victims are not over the claimed 50,000"
+
+
+def test_on_both_bases_keeps_the_report_basis_verdict():
+    basis = C.Evidence("x", "40.0%", C.CONSISTENT, 40.05, {"a": 36.8})
+    current = C.Evidence("x", "30.0%", C.REPRODUCED, 29.97)
+    both = C.on_both_bases(basis, current)
+    assert (both.verdict, both.main, both.alternatives) == (C.CONSISTENT, 40.05, {"a": 36.8})
+    assert (both.current, both.current_shown, both.current_verdict) == (
+        29.97,
+        "30.0%",
+        C.REPRODUCED,
+    )
+    with pytest.raises(ValueError, match="claim ids differ"):
+        C.on_both_bases(basis, C.Evidence("y", "", C.REPRODUCED))
+    with pytest.raises(ValueError, match="verdict must be"):
+        C.Evidence("x", "", C.REPRODUCED, current_verdict="fine")
 
 
 def test_not_reproduced_is_the_label_of_a_miss():
@@ -187,14 +209,29 @@ def test_readings_and_ledger_for_people():
     table = C.record_readings_table({"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)})
     people = C.readings_for_people(table)
     assert people.loc["r", "Claim holds"] == "yes" and people.loc["r", "Highest in"] == "2022"
+    both = C.readings_on_both_bases(
+        {"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)},
+        {"r": (pd.Series({2021: 3.0, 2022: 2.0}), 2022)},
+    )
+    shown_both = C.readings_for_people(both)
+    assert shown_both.loc["r", "Holds on the current release"] == "no"
+    record = C.forced_labour_record({"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)})
+    assert record.verdict == C.REPRODUCED and record.shown.startswith("holds in 1 of 1")
     from tiptrends.io.published import load_published
 
     ev = {
         c.claim_id: C.Evidence(c.claim_id, "n/a", C.NOT_TESTABLE)
         for c in C.PRESS_RELEASE_2025_CLAIMS
     }
+    ev["victims_2021"] = C.on_both_bases(
+        C.Evidence("victims_2021", "55,000", C.CONSISTENT, 55e3),
+        C.Evidence("victims_2021", "76,000", C.CONSISTENT, 76e3),
+    )
     shown = C.ledger_for_people(C.ledger(ev, load_published()))
-    assert list(shown.columns) == ["Claim", "Claimed", "What the data show", "Verdict", "See"]
+    assert list(shown.columns) == list(C.LEDGER_FOR_PEOPLE.values())
+    assert shown.loc[0, "Current release"] == "-"  # no current-release reading: a dash
+    victims_row = [c.claim_id for c in C.PRESS_RELEASE_2025_CLAIMS].index("victims_2021")
+    assert shown.loc[victims_row, "Current release"] == "76,000"
     assert isinstance(shown.index, pd.RangeIndex)
 
 
@@ -214,7 +251,16 @@ def test_claims_export_writes_the_ledger(tmp_path):
         index=pd.Index(["women_share"], name="claim_id"),
     )
     ev = {
-        "women_share": C.Evidence("women_share", "58%", C.CONSISTENT, 58.0, {"mean": float("nan")})
+        "women_share": C.Evidence(
+            "women_share",
+            "58%",
+            C.CONSISTENT,
+            58.0,
+            {"mean": float("nan")},
+            61.5,
+            "61.5%",
+            C.CONSISTENT,
+        )
     }
     out = record_claims(ledger, ev, source="A release", path=tmp_path / "claims.json")
     written = __import__("json").loads((tmp_path / "claims.json").read_text())
@@ -223,6 +269,9 @@ def test_claims_export_writes_the_ledger(tmp_path):
     (row,) = out["claims"]
     assert row["chapters"] == ["04_child_victims", "01_detected_victims"]
     assert row["main"] == 58.0 and row["alternatives"] == {"mean": None}
-    assert claims_records(ledger)[0]["main"] is None
+    assert (row["current_release"], row["current_release_shown"]) == (61.5, "61.5%")
+    assert row["current_release_verdict"] == C.CONSISTENT
+    bare = claims_records(ledger)[0]
+    assert bare["main"] is None and bare["current_release"] is None
     with pytest.raises(ValueError, match="lacks columns"):
         claims_records(ledger.drop(columns="verdict"))

@@ -174,6 +174,11 @@ def test_headline_measures_known_values():
     assert imp["median per 100k, 2022"] == pytest.approx(0.25)  # 2.5 / 1m x 100k
     assert imp["world per 1,000 estimated, 2022"] == pytest.approx(0.25)  # 2.5 / 10,000 x 1,000
     assert imp["countries, 2022"] == 1
+    # another data basis adds one row: without BBB, 100 / 10,000 x 1,000 and a median of 10
+    t = D.measures_under_choices(g, g, gsi_table(), [2021], {"no BBB": g[g["iso3"] != "BBB"]})
+    assert list(t.index)[-1] == "no BBB" and len(t) == 4
+    assert t.loc["no BBB", "world per 1,000 estimated, 2021"] == pytest.approx(10.0)
+    assert t.loc["no BBB", "median per 100k, 2021"] == pytest.approx(10.0)
 
 
 # --------------------------------------------------------------------------- chapter tables
@@ -202,6 +207,10 @@ def test_names_exclusions_and_region_table():
         }
     )
     assert D.excluded_totals(report, 2021) == ["DNK"]
+    # a repaired entry keeps the total: not listed
+    repaired = report.assign(repaired_total=[float("nan"), 80.0, float("nan")])
+    assert D.excluded_totals(repaired, 2021) == []
+    assert D.excluded_totals(repaired, 2022) == ["DEU"]
     table = D.region_table(D.join_gsi(counts_table(), gsi, years=[2021]), "gsi_region")
     assert table["Year"].tolist() == ["2021", "2021"] and "Per 100,000" in table.columns
 

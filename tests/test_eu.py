@@ -249,3 +249,20 @@ def test_scaled_comparisons():
     assert t.values.tolist() == [["Victims (thousands)", 10.0, 8.5], ["Children (%)", 19, 14.5]]
     with pytest.raises(ValueError, match="2 comparisons for 1 labels"):
         eu.scaled_comparisons(rows, {"x": 1})
+
+
+def test_totals_by_basis_and_sensitivity_figures():
+    current = pd.DataFrame(
+        [row("FRA", 2022, 100), row("ITA", 2022, 50), row("NOR", 2022, 1000), row("FRA", 2021, 7)]
+    )
+    basis = current[current["iso3"] != "ITA"]
+    t = eu.totals_by_basis({"current": current, "basis": basis}, [2021, 2022])
+    assert t.loc[2022].tolist() == [150.0, 100.0]  # Norway is not a member state
+    assert t.loc[2021].tolist() == [7.0, 7.0]
+    figures = eu.sensitivity_figures(basis)
+    victims = next(iter(figures.values()))
+    assert victims() == 100.0 and victims(data=current) == 150.0
+    ages = pd.DataFrame(sex_age_rows())
+    children = list(eu.sensitivity_figures(ages).values())[1]
+    assert children() == pytest.approx(100 * 25 / 200)
+    assert children(form_fallback=False) == pytest.approx(100 * 25 / 200)  # no form cells here

@@ -408,8 +408,18 @@ def test_foreign_change_pct_on_reporting_panel():
             ("USA", 2019, "country", "MEX", "foreign", 100.0),
         ]
     )  # not reporting in 2020
+    # trend panel: USA's 2020 carried from 2019 (100), so (15 + 100) / (10 + 100)
     pct, n = F.foreign_change_pct(r, 2019, 2020)
+    assert pct == pytest.approx(100 * (115 / 110 - 1)) and n == 2
+    pct, n = F.foreign_change_pct(r, 2019, 2020, panel="matched")
     assert pct == pytest.approx(50.0) and n == 1
+    pct, n = F.foreign_change_pct(r, 2019, 2020, panel="open")  # 15 / 110
+    assert pct == pytest.approx(100 * (15 / 110 - 1)) and n == 2
+    assert F.foreign_counts(r).to_dict("list") == {
+        "iso3": ["DEU", "DEU", "USA"],
+        "year": [2019, 2020, 2019],
+        "foreign": [10.0, 15.0, 100.0],
+    }
 
 
 def test_corridor_overlap_table_known_values():
@@ -552,3 +562,14 @@ def test_status_counts_plot_and_region_colours():
     assert list(legend) == [r for r in flow_diagrams.REGION_COLOURS if r in {"Europe", "Americas"}]
     assert colours["ALB"] == legend["Europe"]
     assert colours["XXX"] == flow_diagrams.OKABE_ITO["black"]
+
+
+def test_sensitivity_figures_switch_data_and_panel(glotip):
+    figures = F.sensitivity_figures(glotip, glotip)
+    rows = F.citizenship_rows(glotip)
+    assert len(figures) == 3
+    nationalities = list(figures.values())[1]
+    assert nationalities() == len(F.victim_nationalities(rows, 2022))
+    assert nationalities(data=glotip[glotip["iso3"] != "DEU"]) == len(
+        F.victim_nationalities(rows[rows["iso3"] != "DEU"], 2022)
+    )

@@ -193,8 +193,9 @@ def test_real_profile_2022(glotip_2025):
     assert p[["women", "men", "girls", "boys"]].sum() == pytest.approx(100)
     assert 80 <= p["n_countries"] <= 112
     assert 0 < p["children"] < 60
-    # known-sex-and-age victims are fewer than the plain sum of totals (75,128)
-    assert p["n_victims"] < 75_128
+    # known sex and age with the form fallback: the United Kingdom's 14,659 (from its form
+    # cells; it has no 2022 total) lift it above the plain sum of totals (75,128)
+    assert p["n_victims"] == 89_021
 
 
 def test_real_child_change_and_forms(glotip_2025):
@@ -390,3 +391,32 @@ def test_form_only_sex_age_finds_countries_missing_from_the_profile():
     ]
     out = pr.form_only_sex_age(pd.DataFrame(rows), 2022)
     assert out.to_dict("list") == {"iso3": ["AAA"], "country": ["Country AAA"], "victims": [35.0]}
+
+
+def test_child_counts_use_the_form_fallback():
+    # AAA 2022 publishes sex x age only within two forms: girls 6 + 3, boys 1 + 5
+    rows = [
+        *sexage("AAA", 2019, 10, 10, 4, 6, 30),
+        *sexage("AAA", 2022, 10, 0, 6, 1, 17, form=SEXUAL),
+        *sexage("AAA", 2022, 0, 10, 3, 5, 18, form=FORCED_LABOUR),
+    ]
+    df = pd.DataFrame(rows)
+    c = pr.child_victim_counts(df).set_index("year")
+    assert c.loc[2022, "children"] == 15 and c.loc[2022, "girls"] == 9
+    assert 2022 not in pr.child_victim_counts(df, form_fallback=False)["year"].tolist()
+    # 10 children in 2019, 15 in 2022 on the trend panel: +50%
+    assert pr.children_change(df) == pytest.approx(50.0)
+    # without the fallback AAA has no 2022 children: the trend panel carries 2019 forward
+    assert pr.children_change(df, form_fallback=False) == pytest.approx(0.0)
+    # 2022 share: 15 of 35 victims of known sex and age
+    assert pr.children_share(df) == pytest.approx(100 * 15 / 35)
+
+
+def test_rule_switch_columns_switch_one_rule_each():
+    cur, nr = pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [2]})
+    cols = pr.rule_switch_columns(cur, nr)
+    assert cols["all rules (main)"] == {}
+    assert cols["vintage rule off (current release)"]["data"] is cur
+    assert cols["no exclusion repairs"]["data"] is nr
+    assert cols["matched countries"] == {"panel": "matched"}
+    assert cols["no form fallback"] == {"form_fallback": False}

@@ -28,6 +28,15 @@ which return one of :data:`VERDICTS`:
     no documented computation on these data gives the number, not that the source's own
     (unpublished) computation is wrong.
 
+Two data bases
+--------------
+The verdict is reached on the *report basis* (the current release without the country-years
+restated after the report, :func:`tiptrends.methods.vintage.data_bases`), because the
+release restates figures of reports written from the data UNODC held then. The same
+computation on the *current release* is carried beside it (:func:`on_both_bases`:
+``current``, ``current_shown``, ``current_verdict``): it is what the data say today, not
+what the claim was made from.
+
 The rule is mechanical on purpose: the notebook shows the numbers and says why a claim that
 is not reproduced fails (usually definitions, not arithmetic).
 """
@@ -35,14 +44,14 @@ is not reproduced fails (usually definitions, not arithmetic).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from tiptrends import vocab
 from tiptrends.io import published as published_figures
-from tiptrends.methods import aggregate, headline
+from tiptrends.methods import aggregate, headline, vintage
 from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
 
 REPRODUCED = "reproduced"
@@ -126,10 +135,46 @@ class Evidence:
     verdict: str
     main: float | None = None
     alternatives: dict[str, float] = field(default_factory=dict)
+    current: float | None = None
+    current_shown: str = ""
+    current_verdict: str | None = None
 
     def __post_init__(self) -> None:
-        if self.verdict not in VERDICTS:
-            raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        for v in (self.verdict, self.current_verdict):
+            if v is not None and v not in VERDICTS:
+                raise ValueError(f"verdict must be one of {VERDICTS}, got {v!r}")
+
+
+def on_both_bases(report_basis: Evidence, current_release: Evidence) -> Evidence:
+    """One claim's evidence: the verdict of the report basis, the current release beside it.
+
+    Parameters
+    ----------
+    report_basis, current_release : Evidence
+        The same computation on the two data bases (same ``claim_id``).
+
+    Returns
+    -------
+    Evidence
+        ``report_basis`` with ``current``, ``current_shown`` and ``current_verdict`` taken
+        from ``current_release`` (its ``main``, ``shown`` and ``verdict``).
+
+    Examples
+    --------
+    >>> e = on_both_bases(Evidence("x", "35%", CONTRADICTED, 35.0), Evidence("x", "26%", CONTRADICTED, 26.0))
+    >>> (e.verdict, e.main, e.current, e.current_shown)
+    ('not reproduced', 35.0, 26.0, '26%')
+    """
+    if report_basis.claim_id != current_release.claim_id:
+        raise ValueError(
+            f"claim ids differ: {report_basis.claim_id!r} vs {current_release.claim_id!r}"
+        )
+    return replace(
+        report_basis,
+        current=current_release.main,
+        current_shown=current_release.shown,
+        current_verdict=current_release.verdict,
+    )
 
 
 PRESS_RELEASE_2025_CLAIMS: tuple[Claim, ...] = (
@@ -457,7 +502,8 @@ def ledger(
     -------
     DataFrame
         Index ``claim_id``; columns ``claim, claimed, source, what the data show, verdict,
-        rule, see``.
+        current release, verdict on the current release, rule, see`` (the two current-release
+        columns are empty strings where the evidence has no current-release reading).
 
     Raises
     ------
@@ -486,6 +532,8 @@ def ledger(
                 "source": source_agreement(c, published) or "release only",
                 "what the data show": ev.shown,
                 "verdict": ev.verdict,
+                "current release": ev.current_shown,
+                "verdict on the current release": ev.current_verdict or "",
                 "rule": RULES[c.kind],
                 "see": ", ".join(links),
             }
@@ -526,6 +574,9 @@ POPULATION_METHODS = {
 EU_MIN_MEMBER_STATES = 10
 """UNODC EU-27 forced-labour shares are read only for years with this many member states."""
 
+VICTIMS_2021_TOLERANCE = 0.1
+"""An "over X" bound is tight (reproduced) when the sum exceeds X by at most this fraction."""
+
 UNTESTABLE_OPERATION = {
     "operation_potential_victims": "globalchain2025_potential_victims",
     "operation_arrests": "globalchain2025_arrests",
@@ -535,49 +586,62 @@ UNTESTABLE_OPERATION = {
 
 
 def victims_2021(
-    raw: pd.DataFrame, raw23: pd.DataFrame, glotip: pd.DataFrame
+    data: pd.DataFrame, raw: pd.DataFrame, raw23: pd.DataFrame, basis: str = "report basis"
 ) -> tuple[Evidence, dict]:
     """Evidence for "over X victims detected in 2021": plain sums of the 2021 country totals.
 
     Parameters
     ----------
+    data : DataFrame
+        The table the verdict is read on (a data basis of
+        :func:`tiptrends.methods.vintage.data_bases`: exclusions, repairs and, for the
+        report basis, the vintage rule applied).
     raw, raw23 : DataFrame
-        Curated GLOTIP tables of the 2025 and 2023 releases.
-    glotip : DataFrame
-        The 2025 table with the collection's exclusions applied.
+        Curated GLOTIP tables of the 2025 and 2023 releases as loaded (the alternatives:
+        nothing excluded; the 2023 release, 2021 only partly filled).
+    basis : str
+        Name of ``data`` in the evidence line.
 
     Returns
     -------
     (Evidence, dict)
-        The evidence and ``total``, ``countries``, ``total_2023_release``.
+        The evidence and ``total``, ``countries``, ``total_2023_release``,
+        ``total_nothing_excluded``.
     """
-    totals = aggregate.country_year_counts(raw)
-    t21 = totals[(totals["year"] == 2021) & totals[vocab.TOTAL].notna()]
-    total, n = float(t21[vocab.TOTAL].sum()), len(t21)
-    old = aggregate.country_year_counts(raw23)
-    old21 = old[(old["year"] == 2021) & old[vocab.TOTAL].notna()]
-    old_total = float(old21[vocab.TOTAL].sum())
-    excl = aggregate.country_year_counts(glotip)
+
+    def total_2021(table: pd.DataFrame) -> tuple[float, int]:
+        totals = aggregate.country_year_counts(table)
+        t21 = totals[(totals["year"] == 2021) & totals[vocab.TOTAL].notna()]
+        return float(t21[vocab.TOTAL].sum()), len(t21)
+
+    (total, n), (old_total, n_old) = total_2021(data), total_2021(raw23)
     alts = {
-        "2025 release, collection exclusions": float(
-            excl.loc[excl["year"] == 2021, vocab.TOTAL].sum()
-        ),
+        "2025 release, nothing excluded": total_2021(raw)[0],
         "2023 release (2021 partly filled)": old_total,
     }
     bound = published_figures.published_value("pr2025_victims_total_2021")
     ev = Evidence(
         "victims_2021",
-        f"{total:,.0f} detected victims in {n} countries (plain sum, 2025 release); the 2023 "
-        f"release had {old_total:,.0f} from {len(old21)} countries for 2021",
-        verdict_bound(bound, "over", total, 0.1 * bound, alts),
+        f"{total:,.0f} detected victims in {n} countries (plain sum, {basis}); the 2023 "
+        f"release had {old_total:,.0f} from {n_old} countries for 2021",
+        verdict_bound(bound, "over", total, VICTIMS_2021_TOLERANCE * bound, alts),
         total,
         alts,
     )
-    return ev, {"total": total, "countries": n, "total_2023_release": old_total}
+    return ev, {
+        "total": total,
+        "countries": n,
+        "total_2023_release": old_total,
+        "total_nothing_excluded": alts["2025 release, nothing excluded"],
+    }
 
 
 def children_2021(glotip: pd.DataFrame, raw: pd.DataFrame) -> Evidence:
-    """Evidence for "one in N victims detected in 2021 is a child"."""
+    """Evidence for "one in N victims detected in 2021 is a child".
+
+    ``glotip`` is the data basis the verdict is read on, ``raw`` the same data without
+    exclusions (the alternative "no exclusions").
+    """
     main = headline.children_share_pct(glotip, 2021)
     alts = {
         "denominator: country totals": headline.children_share_pct(glotip, 2021, denominator="all"),
@@ -602,7 +666,8 @@ def forced_labour_world(
     Parameters
     ----------
     glotip, raw : DataFrame
-        The 2025 table with and without the collection's exclusions.
+        The data basis the verdict is read on, and the same data without the collection's
+        exclusions (the alternative "no exclusions").
     population : Series, optional
         Population by ISO3; adds the two population-weighted alternatives (country shares
         weighted by population; UN-region shares weighted by the regions' population).
@@ -701,6 +766,35 @@ def record_readings(
     }
 
 
+def forced_labour_record(readings: Mapping[str, tuple[pd.Series, object]]) -> Evidence:
+    """Evidence for "the highest forced-labour share on record" from its readings.
+
+    Parameters
+    ----------
+    readings : mapping
+        As returned by :func:`record_readings`.
+    """
+    table = record_readings_table(readings)
+    shown = (
+        f"holds in {int(table['holds'].sum())} of {len(table)} readings (see the table of readings)"
+    )
+    return Evidence("forced_labour_record", shown, verdict_record(readings))
+
+
+def readings_on_both_bases(
+    report_basis: Mapping[str, tuple[pd.Series, object]],
+    current_release: Mapping[str, tuple[pd.Series, object]],
+) -> pd.DataFrame:
+    """:func:`record_readings_table` of the report basis with ``holds_current`` beside it.
+
+    ``holds_current`` says whether the claim holds in the same reading of the current
+    release (readings that do not use the country data give the same answer on both).
+    """
+    table = record_readings_table(report_basis)
+    table["holds_current"] = record_readings_table(current_release)["holds"]
+    return table
+
+
 def untestable(glotip: pd.DataFrame, raw: pd.DataFrame) -> dict[str, Evidence]:
     """Evidence for the claims that no series here measures (verdict :data:`NOT_TESTABLE`)."""
     fc = {
@@ -736,6 +830,7 @@ READING_COLUMNS = {
     "max_value": "Highest share (%)",
     "n_periods": "Periods",
     "holds": "Claim holds",
+    "holds_current": "Holds on the current release",
 }
 """Readable column names of :func:`record_readings_table`."""
 
@@ -743,15 +838,131 @@ READING_COLUMNS = {
 def readings_for_people(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`record_readings_table` with readable columns, periods as text, yes / no."""
     out = table.astype({"claimed_period": str, "max_period": str})
-    out["holds"] = out["holds"].map({True: "yes", False: "no"})
+    for col in {"holds", "holds_current"} & set(out.columns):
+        out[col] = out[col].map({True: "yes", False: "no"})
     return out.rename(columns=READING_COLUMNS).rename_axis("Reading")
 
 
 def ledger_for_people(ledger_table: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as a reader sees it: claim, claimed, what the data show, verdict, see.
+    """The ledger as a reader sees it (:data:`LEDGER_FOR_PEOPLE`): claim, claimed, what the
+    data show on the report basis, the verdict, what the current release says and its
+    verdict, see.
 
     The claim ids, the rule (shown once in its own table) and the figure ids of the
     ``source`` column are left out.
     """
-    cols = ["claim", "claimed", "what the data show", "verdict", "see"]
-    return ledger_table[cols].rename(columns=str.capitalize).reset_index(drop=True)
+    out = ledger_table[list(LEDGER_FOR_PEOPLE)].replace("", "-")
+    return out.rename(columns=LEDGER_FOR_PEOPLE).reset_index(drop=True)
+
+
+LEDGER_FOR_PEOPLE = {
+    "claim": "Claim",
+    "claimed": "Claimed",
+    "what the data show": "Report basis",
+    "verdict": "Verdict (report basis)",
+    "current release": "Current release",
+    "verdict on the current release": "Verdict on the current release",
+    "see": "See",
+}
+"""Ledger columns a reader sees, with their headings."""
+
+
+def computations_table(
+    report_basis: Evidence, current_release: Evidence, main_label: str
+) -> pd.DataFrame:
+    """The main computation and every alternative of one claim, on both data bases.
+
+    Parameters
+    ----------
+    report_basis, current_release : Evidence
+        The same claim computed on the report basis and on the current release.
+    main_label : str
+        Row label of the main computation.
+
+    Returns
+    -------
+    DataFrame
+        Index "Computation"; columns "Report basis", "Current release" (NaN where the
+        current release has no such alternative).
+
+    Examples
+    --------
+    >>> b = Evidence("x", "", CONSISTENT, 40.0, {"mean": 33.5})
+    >>> c = Evidence("x", "", REPRODUCED, 30.0, {"mean": 33.3})
+    >>> computations_table(b, c, "pooled").loc["mean"].tolist()
+    [33.5, 33.3]
+    """
+    rows = {main_label: (report_basis.main, current_release.main)}
+    for label, value in report_basis.alternatives.items():
+        rows[label] = (value, current_release.alternatives.get(label, math.nan))
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["Report basis", "Current release"]
+    )
+    return table.astype(float).rename_axis("Computation")
+
+
+def sensitivity_figures(
+    report_basis: pd.DataFrame, population: pd.Series
+) -> dict[str, Callable[..., float]]:
+    """The chapter's computed figures as functions of the rule switches.
+
+    Each function takes ``data`` (default ``report_basis``: all rules on) and
+    ``form_fallback`` (default True, see :func:`tiptrends.methods.headline.sex_age_counts`)
+    and returns the figure; figures that do not use a switch ignore it. For
+    :func:`tiptrends.methods.sensitivity.rule_switches`.
+
+    Parameters
+    ----------
+    report_basis : DataFrame
+        The report basis (:func:`tiptrends.methods.vintage.data_bases`).
+    population : Series
+        Population by ISO3 (for the population-weighted forced-labour share).
+    """
+
+    def victims(data: pd.DataFrame = report_basis, **_: object) -> float:
+        totals = aggregate.country_year_counts(data)
+        return float(totals.loc[totals["year"] == 2021, vocab.TOTAL].sum())
+
+    def children(
+        data: pd.DataFrame = report_basis, form_fallback: bool = True, **_: object
+    ) -> float:
+        return headline.children_share_pct(data, 2021, form_fallback=form_fallback)
+
+    def forced_labour(
+        data: pd.DataFrame = report_basis, method: str = "pooled", **_: object
+    ) -> float:
+        counts = aggregate.country_year_counts(data, dimension=vocab.DIM_FORM).query("year == 2022")
+        how, kwargs = aggregate.method_arguments(method, population, None)
+        return (
+            100 * aggregate.aggregate_share(counts, vocab.FORCED_LABOUR, method=how, **kwargs).share
+        )
+
+    return {
+        "Victims detected in 2021 (plain sum)": victims,
+        "Children among 2021 victims of known sex and age (%)": children,
+        "Forced labour, share of 2022 victims (%), pooled": forced_labour,
+        "Forced labour, share of 2022 victims (%), country shares weighted by population": (
+            lambda data=report_basis, **_: forced_labour(data, "weighted")
+        ),
+    }
+
+
+def rule_switch_arguments(
+    raw: pd.DataFrame, raw23: pd.DataFrame, bases: vintage.DataBases
+) -> dict[str, dict[str, object]]:
+    """The columns of the chapter's rule-switch table (label -> keyword arguments).
+
+    "all rules (main)" is the report basis; "vintage rule off (current release)" the current
+    release; "no exclusion repairs" drops the repaired country-years instead; "vintage rule,
+    years after 2021 kept" is the rule with ``continuation="covered"`` (Pakistan 2022 kept);
+    "no form fallback" reads the sex-and-age profile without the forms' cells.
+    """
+    return {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": bases.current_release},
+        "no exclusion repairs": {"data": vintage.data_bases(raw, raw23, repair=False).report_basis},
+        "vintage rule, years after 2021 kept": {
+            "data": vintage.data_bases(raw, raw23, continuation="covered").report_basis
+        },
+        "no form fallback": {"form_fallback": False},
+    }

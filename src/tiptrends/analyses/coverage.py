@@ -20,13 +20,14 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from tiptrends.methods import aggregate, diagnostics, headline
-from tiptrends.methods.panels import PANEL_KINDS, panel_changes, panel_series
+from tiptrends.methods.panels import PANEL_KINDS, change_pct, panel_changes, panel_series
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -246,7 +247,8 @@ def change_influence(
     """Leave-one-country-out effect of each country on the y0 -> y1 percent change.
 
     The set is re-formed without the country exactly as :func:`panel_changes` forms it
-    (``interpolated`` gives the same endpoints as ``matched``).
+    (``interpolated`` gives the same endpoints as ``matched``; ``trend`` recomputes the
+    trend panel without each country).
 
     Parameters
     ----------
@@ -294,6 +296,19 @@ def change_influence(
 
     full = pc(t0, t1) if t0 > 0 else float("nan")
     without = pc((t0 - c0).replace(0.0, np.nan), t1 - c1)
+    if panel == "trend":
+        # the trend panel fills and carries values, so each country is left out and the
+        # panel re-formed (one recomputation per country)
+        in_window = set(obs["iso3"])
+        member0 = member1 = pd.Series(vals.index.isin(list(in_window)), index=vals.index)
+        full = change_pct(counts, y0, y1, value, panel="trend")
+        without = pd.Series(
+            [
+                change_pct(counts[counts["iso3"] != i], y0, y1, value, panel="trend")
+                for i in vals.index
+            ],
+            index=vals.index,
+        )
     out = pd.DataFrame(
         {
             "iso3": vals.index,
@@ -1581,3 +1596,237 @@ def revision_contributions(
     out = top.reset_index()
     out["share of net change (%)"] = 100 * out["contribution"] / r["contribution"].sum()
     return out
+
+
+# --- Chapter 10: the data basis of the report (vintage rule and trend panel validation) ---
+
+VINTAGE_RATIOS: tuple[float, ...] = (5.0, 10.0, 20.0, 50.0)
+"""Ratio thresholds of the vintage rule's sensitivity grid (the rule uses 10)."""
+
+VINTAGE_MIN_VICTIMS: tuple[float, ...] = (500.0, 1000.0, 2000.0, 5000.0)
+"""Minimum-difference thresholds of the vintage rule's sensitivity grid (the rule uses 1,000)."""
+
+VALIDATION_LABELS: dict[str, str] = {
+    "four_year_total": "2020-2022 total within the published 2020-2023 total (202,478)",
+    "victims_2021_over": '"over 50,000" victims in 2021',
+    "victims_total_2022": "2022 total within 5% of the published 74,785",
+    "forced_labour_main_form_2022_pooled": "forced labour ahead of sexual exploitation, 2022 (pooled)",
+    "forced_labour_main_form_2022_mean": "forced labour ahead of sexual exploitation, 2022 (mean)",
+    "forced_labour_main_form_2022_two_stage": "forced labour ahead of sexual exploitation, 2022 (two-stage)",
+    "glotip2022_total_2019": 'GLOTIP 2022: "just under 50,000" in 2019',
+    "glotip2022_total_2020": 'GLOTIP 2022: "just under 47,000" in 2020',
+    "glotip2022_change_2019_2020": "GLOTIP 2022: -11% from 2019 to 2020 (within 5 points)",
+}
+"""Readable statement of each published identity checked by ``vintage_validation``."""
+
+DATA_LABELS: dict[str, str] = {
+    "current": "current release",
+    "report_basis": "report basis",
+    "earlier": "2023 release",
+}
+"""Readable names of the data versions of ``vintage_validation``."""
+
+RULE_LABELS: dict[str, str] = {
+    "restatement": "restated",
+    "continuation": "continues a restated series",
+    "added": "added for a covered year (kept)",
+}
+"""Readable names of the vintage rule's flag kinds."""
+
+
+def vintage_flags_table(flags: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Flagged country-years of several runs of the vintage rule, one readable table.
+
+    Parameters
+    ----------
+    flags : mapping of str to DataFrame
+        Label of the run (e.g. ``"with exclusions"``) -> output of
+        :func:`tiptrends.methods.vintage.flagged_restatements`.
+
+    Returns
+    -------
+    DataFrame
+        country, year, 2023 release, current release, direction, flag, tables (the labels
+        of the runs that flag the country-year, joined by "; ").
+    """
+    rows = pd.concat([f.assign(tables=label) for label, f in flags.items()], ignore_index=True)
+    keys = ["country", "year", "value_earlier", "value_current", "direction", "rule"]
+    out = (
+        rows.groupby(keys, dropna=False, sort=False)["tables"]
+        .agg("; ".join)
+        .reset_index()
+        .sort_values(["country", "year"])
+    )
+    out["rule"] = out["rule"].map(RULE_LABELS)
+    out["year"] = out["year"].astype(str)
+    return out.rename(
+        columns={
+            "value_earlier": "2023 release",
+            "value_current": "current release",
+            "rule": "flag",
+        }
+    ).reset_index(drop=True)
+
+
+def threshold_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """Readable form of :func:`tiptrends.methods.vintage.threshold_sensitivity`."""
+    return pd.DataFrame(
+        {
+            "ratio at least": grid["ratio"].map(lambda r: f"{r:g}x"),
+            "difference at least": grid["min_victims"].map(lambda m: f"{m:,.0f}"),
+            "country-years flagged": grid["n_flagged"],
+            "flagged": grid["flagged"],
+            "same as the rule": grid["same_as_default"].map({True: "yes", False: "no"}),
+        }
+    )
+
+
+def validation_table(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Published identities against each data version, for one or more variants of the rule.
+
+    Parameters
+    ----------
+    runs : mapping of str to DataFrame
+        Label of the rule variant -> output of
+        :func:`tiptrends.methods.vintage.vintage_validation`.
+
+    Returns
+    -------
+    DataFrame
+        statement, data, then per variant the value (forced-labour lead in percentage
+        points, changes in %, totals in victims) and whether it is consistent ("yes"/"no").
+        The current release and the 2023 release do not depend on the variant.
+    """
+    parts = []
+    for label, v in runs.items():
+        value = v["value"].where(~v["statement"].str.startswith("forced_labour"), v["value"] * 100)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "statement": v["statement"].map(VALIDATION_LABELS),
+                    "data": v["data"].map(DATA_LABELS),
+                    f"value ({label})": value.round(1),
+                    f"consistent ({label})": v["consistent"].map({True: "yes", False: "no"}),
+                }
+            ).set_index(["statement", "data"])
+        )
+    return pd.concat(parts, axis=1).reset_index()
+
+
+def validation_value(validation: pd.DataFrame, statement: str, data: str) -> float:
+    """One value of :func:`tiptrends.methods.vintage.vintage_validation`'s table."""
+    hit = validation[(validation["statement"] == statement) & (validation["data"] == data)]
+    if len(hit) != 1:
+        raise KeyError(f"no single validation row for {statement!r} on {data!r}")
+    return float(hit["value"].iloc[0])
+
+
+PANEL_SET_LABELS: dict[str, str] = {
+    "trend": "trend panel",
+    "open": "open sets",
+    "matched": "matched countries",
+    "balanced": "balanced panel",
+}
+"""Readable names of the country sets of ``panels.changes_against_published``."""
+
+
+def mean_abs_gaps(changes: pd.DataFrame) -> pd.Series:
+    """Mean absolute gap to the published change (percentage points) of each country set."""
+    return pd.Series(
+        {s: float((changes[s] - changes["published"]).abs().mean()) for s in PANEL_SET_LABELS}
+    )
+
+
+def published_changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """Readable form of :func:`tiptrends.methods.panels.changes_against_published`."""
+    out = pd.DataFrame(
+        {
+            "measure": changes["measure"].str.replace("_", " "),
+            "years": changes["y0"].astype(str) + "-" + changes["y1"].astype(str),
+            "published (%)": changes["published"],
+        }
+    )
+    for s, label in PANEL_SET_LABELS.items():
+        out[f"{label} (%)"] = changes[s].round(1)
+    out["countries in the trend panel"] = changes["n_trend"]
+    return out
+
+
+def published_changes_by_data(changes: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`published_changes_table` of several data versions stacked, labelled by version."""
+    return pd.concat(
+        [published_changes_table(t).assign(data=label) for label, t in changes.items()],
+        ignore_index=True,
+    ).pipe(lambda t: t[["data", *t.columns.drop("data")]])
+
+
+# --- Chapters 01 and 00: headline figures on a chosen data basis (rule switches) ---
+
+
+def victims_known_sex_age(data: pd.DataFrame, year: int = END_YEAR, panel: str = "trend") -> float:
+    """Victims of known sex and age (women + men + girls + boys) summed over countries.
+
+    ``panel`` is accepted for :func:`tiptrends.methods.sensitivity.rule_switches` and not
+    used: a level has no country set to choose.
+    """
+    return float(total_definitions(data, year).loc["known_sex_age", "value"])
+
+
+def victims_plain_total(data: pd.DataFrame, year: int = END_YEAR, panel: str = "trend") -> float:
+    """Plain sum of the country totals of one year ("<5" as missing); ``panel`` is not used."""
+    return float(total_definitions(data, year).loc["country_totals", "value"])
+
+
+def victims_change(data: pd.DataFrame, y0: int, y1: int = END_YEAR, panel: str = "trend") -> float:
+    """Change in detected victims from ``y0`` to ``y1`` (%) on one country set (default the
+    pre-specified trend panel, :data:`tiptrends.methods.panels.TREND_PANEL`)."""
+    return change_pct(aggregate.country_year_counts(data), y0, y1, panel=panel)
+
+
+def switch_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Round a :func:`tiptrends.methods.sensitivity.rule_switches` table for people (1 decimal)."""
+    return table.round(1).reset_index()
+
+
+def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
+    """Chapter 01's reproduced headlines as functions of the rule switches, ``data`` preset.
+
+    For :func:`tiptrends.methods.sensitivity.rule_switches`: a switch's ``data=`` replaces
+    the preset table, ``panel=`` the trend panel of the changes.
+    """
+    return {
+        "victims of known sex and age, 2022": partial(victims_known_sex_age, data=data),
+        "plain sum of country totals, 2022": partial(victims_plain_total, data=data),
+        "change 2019-2022 (%)": partial(victims_change, data=data, y0=2019),
+        "change 2020-2022 (%)": partial(victims_change, data=data, y0=2020),
+    }
+
+
+SENSITIVITY_PANELS: dict[str, str] = {
+    "matched countries": "matched",
+    "open sets": "open",
+    "balanced panel": "balanced",
+}
+"""Column label -> country set of the change sensitivity (the rule: the trend panel)."""
+
+
+def rule_switch_columns(
+    current_release: pd.DataFrame, no_repairs: pd.DataFrame
+) -> dict[str, dict[str, object]]:
+    """The switches of the collection's rules, one column each, for ``rule_switches``.
+
+    Parameters
+    ----------
+    current_release : DataFrame
+        The vintage rule off (``DataBases.current_release``).
+    no_repairs : DataFrame
+        The report basis with exclusions dropped instead of repaired
+        (``data_bases(..., repair=False).report_basis``).
+    """
+    columns: dict[str, dict[str, object]] = {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": current_release},
+        "no exclusion repairs": {"data": no_repairs},
+    }
+    columns.update({label: {"panel": p} for label, p in SENSITIVITY_PANELS.items()})
+    return columns

@@ -18,7 +18,7 @@ Countries are joined by ISO3 code; the GSI table carries codes matched from its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -428,19 +428,38 @@ def response_associations(joined: pd.DataFrame, year: int) -> tuple[Association,
 
 
 def measures_under_choices(
-    glotip: pd.DataFrame, raw: pd.DataFrame, gsi: pd.DataFrame, years: Iterable[int]
+    glotip: pd.DataFrame,
+    raw: pd.DataFrame,
+    gsi: pd.DataFrame,
+    years: Iterable[int],
+    other_bases: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """:func:`headline_measures` under the main choices and two alternatives (rows)."""
+    """:func:`headline_measures` under the main choices and the alternatives (rows).
+
+    Parameters
+    ----------
+    glotip : DataFrame
+        The main data (exclusions applied).
+    raw : DataFrame
+        The same data without exclusions.
+    gsi : DataFrame
+        Walk Free GSI table.
+    years : iterable of int
+    other_bases : mapping, optional
+        Label -> another version of the data (e.g. the report basis of the vintage rule, or
+        the exclusions without repairs), one row each after the built-in alternatives.
+    """
     years = list(years)
-    return pd.DataFrame(
-        {
-            "main: exclusions, '<5' left out": headline_measures(glotip, gsi, years),
-            "no exclusions": headline_measures(raw, gsi, years),
-            "exclusions, '<5' = 2.5": headline_measures(
-                glotip, gsi, years, suppressed=SUPPRESSION_ALTERNATIVE
-            ),
-        }
-    ).T.rename_axis("Choices")
+    rows = {
+        "main: exclusions, '<5' left out": headline_measures(glotip, gsi, years),
+        "no exclusions": headline_measures(raw, gsi, years),
+        "exclusions, '<5' = 2.5": headline_measures(
+            glotip, gsi, years, suppressed=SUPPRESSION_ALTERNATIVE
+        ),
+    }
+    for label, table in (other_bases or {}).items():
+        rows[label] = headline_measures(table, gsi, years)
+    return pd.DataFrame(rows).T.rename_axis("Choices")
 
 
 def prevalence_association(joined: pd.DataFrame, year: int) -> Association:
@@ -454,12 +473,17 @@ def prevalence_association(joined: pd.DataFrame, year: int) -> Association:
 def excluded_totals(report: pd.DataFrame, year: int) -> list[str]:
     """Countries whose whole figures of ``year`` the collection's exclusions drop.
 
+    An entry repaired from the earlier release (``repaired_total`` set) keeps the country's
+    total, so it is not listed.
+
     Parameters
     ----------
     report : DataFrame
         The report of :func:`tiptrends.io.exclusions.apply_exclusions` (``iso3``, ``years``
-        as text, ``scope``).
+        as text, ``scope`` and, with repairs, ``repaired_total``).
     year : int
     """
-    hit = report[report["years"].astype(str).str.contains(str(year)) & (report["scope"] == "all")]
-    return sorted(hit["iso3"])
+    hit = report["years"].astype(str).str.contains(str(year)) & (report["scope"] == "all")
+    if "repaired_total" in report.columns:
+        hit &= report["repaired_total"].isna()
+    return sorted(report.loc[hit, "iso3"])

@@ -20,14 +20,14 @@ published-figures table and returns a new frame.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tiptrends.io.citizenship import classify_domestic, map_citizenship
 from tiptrends.io.countries import EU27, country_table
-from tiptrends.methods import aggregate
+from tiptrends.methods import aggregate, headline
 from tiptrends.methods.eu_figures import (
     eu_subset,
     eurostat_form_shares,
@@ -397,9 +397,26 @@ def form_table(
 
 
 def sex_age_table(
-    eu_excl: pd.DataFrame, eu_rows: pd.DataFrame, published: pd.DataFrame
+    eu_excl: pd.DataFrame,
+    eu_rows: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    form_fallback: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sex and age of EU victims: UNODC pooled shares with alternatives, and Eurostat's.
+
+    Parameters
+    ----------
+    eu_excl : DataFrame
+        Member-state rows of the data basis (exclusions applied).
+    eu_rows : DataFrame
+        The same rows without exclusions (alternative "no exclusions").
+    published : DataFrame
+        The published-figures table.
+    form_fallback : bool
+        Read a country-year's sex x age split from its form x sex x age cells where its
+        total has none (:func:`tiptrends.methods.headline.sex_age_counts`; Portugal 2015
+        among the member states).
 
     Returns
     -------
@@ -410,14 +427,17 @@ def sex_age_table(
         ``children (denominator: total)``, ``children (no exclusions)`` and ``Eurostat
         women and girls``.
     """
-    shares = aggregate.shares_by_year(eu_excl, aggregate.SEX_AGE)
+    counts = headline.sex_age_counts(eu_excl, form_fallback=form_fallback)
+    shares = aggregate.shares_by_year(counts, aggregate.SEX_AGE)
     shares["share_pct"] = 100 * shares["share"]
     table = shares.pivot(index="year", columns="category", values="share_pct")
     table["women and girls"] = table["women"] + table["girls"]
     table["countries"] = shares.groupby("year")["n_countries"].first()
     children = {"categories": ["children"]}
-    over_total = aggregate.shares_by_year(eu_excl, aggregate.SEX_AGE, denominator="all", **children)
-    no_excl = aggregate.shares_by_year(eu_rows, aggregate.SEX_AGE, **children)
+    over_total = aggregate.shares_by_year(counts, aggregate.SEX_AGE, denominator="all", **children)
+    no_excl = aggregate.shares_by_year(
+        headline.sex_age_counts(eu_rows, form_fallback=form_fallback), aggregate.SEX_AGE, **children
+    )
     table["children (denominator: total)"] = over_total.set_index("year")["share"] * 100
     table["children (no exclusions)"] = no_excl.set_index("year")["share"] * 100
     table["Eurostat women and girls"] = published_annual(
@@ -442,7 +462,8 @@ def children_without(eu_excl: pd.DataFrame, iso3: str, years: Iterable[int]) -> 
     Parameters
     ----------
     eu_excl : DataFrame
-        Member-state rows (exclusions applied).
+        Member-state rows (exclusions applied); sex x age read with the form fallback of
+        :func:`tiptrends.methods.headline.sex_age_counts`.
     iso3 : str
         The member state left out.
     years : iterable of int
@@ -457,10 +478,11 @@ def children_without(eu_excl: pd.DataFrame, iso3: str, years: Iterable[int]) -> 
     years = list(years)
 
     def pooled(rows: pd.DataFrame) -> pd.Series:
-        shares = aggregate.shares_by_year(rows, aggregate.SEX_AGE, categories=["children"])
+        counts = headline.sex_age_counts(rows)
+        shares = aggregate.shares_by_year(counts, aggregate.SEX_AGE, categories=["children"])
         return 100 * shares.set_index("year")["share"].reindex(years)
 
-    counts = aggregate.country_year_counts(eu_excl, dimension=aggregate.SEX_AGE, with_total=False)
+    counts = headline.sex_age_counts(eu_excl)
     own = counts[counts["iso3"] == iso3].set_index("year").reindex(years)
     known = own[["women", "men", "girls", "boys"]].sum(axis=1, min_count=1)
     children = own[["girls", "boys"]].sum(axis=1, min_count=1)
@@ -595,3 +617,50 @@ def scaled_comparisons(comparisons: Sequence, scales: dict[str, float]) -> pd.Da
     return pd.DataFrame(
         [(c.published * f, c.reproduced * f) for c, f in pairs], columns=["published", "reproduced"]
     ).assign(label=list(scales))[["label", "published", "reproduced"]]
+
+
+def totals_by_basis(tables: Mapping[str, pd.DataFrame], years: Iterable[int]) -> pd.DataFrame:
+    """EU-27 sum of detected victims per year on each data basis, side by side.
+
+    Parameters
+    ----------
+    tables : mapping
+        Label -> curated GLOTIP table (e.g. nothing excluded, exclusions without repairs,
+        the report basis, the current release).
+    years : iterable of int
+
+    Returns
+    -------
+    DataFrame
+        Index year; one column per label (``"<5"`` totals add nothing, as in
+        :func:`victims_series`).
+    """
+    years = list(years)
+    out = {}
+    for label, table in tables.items():
+        totals = eu_subset(aggregate.country_year_counts(table))
+        out[label] = aggregate.aggregate_total(totals).set_index("year")["total"].reindex(years)
+    return pd.DataFrame(out).rename_axis("year")
+
+
+def sensitivity_figures(report_basis: pd.DataFrame) -> dict[str, Callable[..., float]]:
+    """The chapter's recorded figures as functions of the rule switches.
+
+    Each takes ``data`` (default ``report_basis``) and ``form_fallback`` (default True) and
+    ignores switches it does not use; for :func:`tiptrends.methods.sensitivity.rule_switches`.
+    """
+
+    def victims(data: pd.DataFrame = report_basis, **_: object) -> float:
+        return float(totals_by_basis({"v": data}, [LATEST_YEAR]).iloc[0, 0])
+
+    def children(
+        data: pd.DataFrame = report_basis, form_fallback: bool = True, **_: object
+    ) -> float:
+        return headline.children_share_pct(
+            eu_subset(data), LATEST_YEAR, form_fallback=form_fallback
+        )
+
+    return {
+        f"EU-27 detected victims, {LATEST_YEAR}": victims,
+        f"EU-27 children, share of victims of known sex and age, {LATEST_YEAR} (%)": children,
+    }

@@ -39,7 +39,7 @@ Conventions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ from tiptrends.io.citizenship import (
     map_citizenship,
 )
 from tiptrends.io.countries import country_table
+from tiptrends.methods import panels
 from tiptrends.methods.aggregate import (
     Policy,
     add_grouping,
@@ -348,8 +349,30 @@ def citizenship_mapped_share_pct(rows: pd.DataFrame) -> float:
     return float(100 * good / total) if total else float("nan")
 
 
-def foreign_change_pct(rows: pd.DataFrame, y0: int, y1: int) -> tuple[float, int]:
-    """Percent change of foreign victims y0 -> y1 on the countries reporting in both years.
+def foreign_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Foreign victims per country-year, for the country-years that report a known status.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`citizenship_rows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, year, foreign`` (a counts table for :mod:`tiptrends.methods.panels`); a
+        country-year whose known (domestic + foreign) count is 0 is left out, so that it
+        counts as not reporting.
+    """
+    per = origin_counts(rows, by=("iso3", "year"))
+    per = per[per["known"] > 0]
+    return per[["iso3", "year", "foreign"]].reset_index(drop=True)
+
+
+def foreign_change_pct(
+    rows: pd.DataFrame, y0: int, y1: int, panel: str = panels.TREND_PANEL
+) -> tuple[float, int]:
+    """Percent change of foreign victims y0 -> y1 on one country set.
 
     Parameters
     ----------
@@ -357,16 +380,22 @@ def foreign_change_pct(rows: pd.DataFrame, y0: int, y1: int) -> tuple[float, int
         Output of :func:`citizenship_rows`.
     y0, y1 : int
         Base and end year.
+    panel : str
+        Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`): the trend panel (every
+        country reporting a known status in the window, gaps filled, ends carried) unless a
+        sensitivity asks for ``"matched"``, ``"open"`` or ``"balanced"``.
 
     Returns
     -------
     tuple of (float, int)
-        100 * (foreign in y1 / foreign in y0 - 1) pooled over the :func:`reporting_panel`
-        of the two years, and the number of countries in that panel.
+        100 * (foreign in y1 / foreign in y0 - 1) pooled over the set, and the number of
+        countries in the set (for ``"open"``: those reporting in ``y0``).
     """
-    panel = reporting_panel(rows, [y0, y1])
-    t = origin_counts(rows[rows["iso3"].isin(panel)]).set_index("year")
-    return float(100 * (t.loc[y1, "foreign"] / t.loc[y0, "foreign"] - 1)), len(panel)
+    counts = foreign_counts(rows)
+    pct = panels.change_pct(counts, y0, y1, "foreign", panel=panel)
+    if panel == panels.TREND_PANEL:
+        return pct, panels.trend_change(counts, y0, y1, "foreign").n_countries
+    return pct, int(panels.panel_changes(counts, y0, y1, "foreign").loc[panel, "n_y0"])
 
 
 def victim_nationalities(rows: pd.DataFrame, year: int) -> set[str]:
@@ -1086,4 +1115,35 @@ def region_extremes(by_region: pd.DataFrame, year: int) -> dict[str, float | str
         "lowest_region": str(share.idxmin()),
         "highest": float(share.max()),
         "highest_region": str(share.idxmax()),
+    }
+
+
+def sensitivity_figures(
+    report_basis: pd.DataFrame, earlier: pd.DataFrame, year: int = LATEST_YEAR
+) -> dict[str, Callable[..., float]]:
+    """The chapter's reproduced figures as functions of the rule switches.
+
+    The 2022 figures take ``data`` (default ``report_basis``); the change in foreign victims
+    takes ``change_data`` (default ``earlier``, the basis of GLOTIP 2022) and ``panel``
+    (default the trend panel). Each ignores the switches it does not use; for
+    :func:`tiptrends.methods.sensitivity.rule_switches`.
+    """
+
+    def africa(data: pd.DataFrame = report_basis, **_: object) -> float:
+        shares = foreign_origin_shares(citizenship_rows(data), year).set_index("group")
+        return float(shares.at["Africa", "share_pct"])
+
+    def nationalities(data: pd.DataFrame = report_basis, **_: object) -> float:
+        return float(len(victim_nationalities(citizenship_rows(data), year)))
+
+    def change(
+        change_data: pd.DataFrame = earlier, panel: str = panels.TREND_PANEL, **_: object
+    ) -> float:
+        return foreign_change_pct(citizenship_rows(change_data), *FOREIGN_CHANGE_YEARS, panel)[0]
+
+    y0, y1 = FOREIGN_CHANGE_YEARS
+    return {
+        f"Africans, share of foreign victims {year} (%)": africa,
+        f"Nationalities of detected victims, {year}": nationalities,
+        f"Foreign victims, change {y0}-{y1} (%)": change,
     }

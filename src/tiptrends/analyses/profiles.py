@@ -25,7 +25,8 @@ ones (:data:`POPULATION_METHODS`) are shared with :mod:`tiptrends.analyses.forms
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -324,6 +325,7 @@ def child_victim_counts(
     definition: ChildDefinition = "girls_boys",
     *,
     suppressed: ag.Policy = "exclude",
+    form_fallback: bool = True,
 ) -> pd.DataFrame:
     """Wide country x year table of child victims: ``children``, ``girls``, ``boys``.
 
@@ -333,11 +335,17 @@ def child_victim_counts(
         Curated GLOTIP table.
     definition : {"girls_boys", "age_total"}
         ``"girls_boys"``: children = girls + boys (missing when neither is reported;
-        one missing counts as zero when the other is reported). ``"age_total"``: children
-        = the row "sex Total, age 0-17" (includes children of other or unknown sex;
-        published by fewer countries in some years).
+        one missing counts as zero when the other is reported), taken from
+        :func:`tiptrends.methods.headline.sex_age_counts`, so a country-year that publishes
+        its sex x age split only within the forms (the United Kingdom in 2022) counts its
+        form x sex x age cells. ``"age_total"``: children = the row "sex Total, age 0-17"
+        (includes children of other or unknown sex; published by fewer countries in some
+        years).
     suppressed : str
         Suppression policy.
+    form_fallback : bool
+        Passed to :func:`~tiptrends.methods.headline.sex_age_counts` (switch: ``False``
+        uses the all-forms rows only).
 
     Returns
     -------
@@ -346,24 +354,27 @@ def child_victim_counts(
     """
     if definition not in ("girls_boys", "age_total"):
         raise ValueError(f"definition must be girls_boys or age_total, got {definition!r}")
+    if definition == "girls_boys":
+        sa = sex_age_counts(df, suppressed=suppressed, form_fallback=form_fallback)
+        sa = sa[sa[["girls", "boys"]].notna().any(axis=1)]
+        kids = sa[["girls", "boys"]].sum(axis=1, min_count=1)
+        out = sa[[*ag.ID_COLUMNS, "girls", "boys"]].assign(children=kids)
+        cols = [*ag.ID_COLUMNS, "children", "girls", "boys"]
+        return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
     df = _victim_rows(df)
     sa = ag.country_year_counts(
         df, VICTIMS, ag.SEX_AGE, ["girls", "boys"], suppressed=suppressed, with_total=False
     )
-    if definition == "girls_boys":
-        kids = sa[["girls", "boys"]].sum(axis=1, min_count=1)
-    else:
-        tot = ag.country_year_counts(
-            df, VICTIMS, DIM_TOTAL, sex=TOTAL, age=CHILD, suppressed=suppressed
-        )
-        tot = tot[["iso3", "year", TOTAL]].rename(columns={TOTAL: "children"})
-        sa = sa.merge(tot, on=["iso3", "year"], how="outer")
-        meta = ag.country_year_counts(df, VICTIMS, suppressed=suppressed)[
-            ["iso3", "country", "region", "subregion"]
-        ].drop_duplicates("iso3")
-        sa = sa.drop(columns=["country", "region", "subregion"]).merge(meta, on="iso3", how="left")
-        kids = sa.pop("children")
-    out = sa.assign(children=kids)
+    tot = ag.country_year_counts(
+        df, VICTIMS, DIM_TOTAL, sex=TOTAL, age=CHILD, suppressed=suppressed
+    )
+    tot = tot[["iso3", "year", TOTAL]].rename(columns={TOTAL: "children"})
+    sa = sa.merge(tot, on=["iso3", "year"], how="outer")
+    meta = ag.country_year_counts(df, VICTIMS, suppressed=suppressed)[
+        ["iso3", "country", "region", "subregion"]
+    ].drop_duplicates("iso3")
+    sa = sa.drop(columns=["country", "region", "subregion"]).merge(meta, on="iso3", how="left")
+    out = sa.assign(children=sa.pop("children"))
     cols = [*ag.ID_COLUMNS, "children", "girls", "boys"]
     return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
 
@@ -376,11 +387,12 @@ def change_in_children(
     *,
     definition: ChildDefinition = "girls_boys",
     suppressed: ag.Policy = "exclude",
+    form_fallback: bool = True,
 ) -> panels.ChangeResult:
     """Percentage change in detected child victims between two years, matched countries.
 
-    ``group`` is one of :data:`CHILD_GROUPS`; ``df`` (a curated table), ``definition`` and
-    ``suppressed`` are passed to :func:`child_victim_counts`, and ``y0``, ``y1`` are the
+    ``group`` is one of :data:`CHILD_GROUPS`; ``df`` (a curated table), ``definition``,
+    ``suppressed`` and ``form_fallback`` are passed to :func:`child_victim_counts`, and ``y0``, ``y1`` are the
     base and end year.
 
     Returns
@@ -390,7 +402,7 @@ def change_in_children(
     """
     if group not in CHILD_GROUPS:
         raise ValueError(f"group must be one of {CHILD_GROUPS}, got {group!r}")
-    counts = child_victim_counts(df, definition, suppressed=suppressed)
+    counts = child_victim_counts(df, definition, suppressed=suppressed, form_fallback=form_fallback)
     return panels.pct_change(counts, y0, y1, value=group)
 
 
@@ -426,6 +438,7 @@ PUBLISHED_SHARE_IDS: dict[str, str] = {g: f"glotip2024_{g}_share_2022_pct" for g
 """Published figure ids of the 2022 profile (``data/published/figures.csv``)."""
 
 COUNTRY_SET_LABELS: dict[str, str] = {
+    "trend": "trend panel (main)",
     "open": "unmatched (all reporters)",
     "matched": "matched endpoints",
     "balanced": "balanced panel",
@@ -639,7 +652,8 @@ def form_only_sex_age(df: pd.DataFrame, year: int) -> pd.DataFrame:
     """Countries whose victims of known sex and age exist only in the rows by form.
 
     Such a country publishes women, men, girls and boys within each form of exploitation
-    but no sex x age split of its total, so it is missing from the profile of the total.
+    but no sex x age split of its total; without the form fallback of
+    :func:`~tiptrends.methods.headline.sex_age_counts` it would be missing from the profile.
 
     Returns
     -------
@@ -647,7 +661,7 @@ def form_only_sex_age(df: pd.DataFrame, year: int) -> pd.DataFrame:
         ``iso3, country, victims`` (women + men + girls + boys summed over the three forms)
         for every such country in ``year``, largest first.
     """
-    total = sex_age_counts(df)
+    total = sex_age_counts(df, form_fallback=False)
     total = total[total["year"] == year]
     has_total = set(total.loc[total[list(GROUPS)].notna().any(axis=1), "iso3"])
     parts = []
@@ -676,3 +690,74 @@ def alternatives_table(alternatives: pd.DataFrame, share: str = "children") -> p
     wide = wide.reindex(columns=[m for m in ag.METHODS if m in wide.columns])
     wide.columns.name = None
     return wide.rename(index=PROFILE_DENOMINATORS, level="denominator")
+
+
+# --------------------------------------------------------------------------- rule switches
+def children_share(
+    data: pd.DataFrame,
+    year: int = YEAR,
+    group: str = "children",
+    *,
+    panel: str = panels.TREND_PANEL,
+    form_fallback: bool = True,
+) -> float:
+    """Pooled share (%) of one group among victims of known sex and age in one year.
+
+    For :func:`tiptrends.methods.sensitivity.rule_switches`; ``panel`` is accepted and not
+    used (a share of one year has no country set to choose).
+    """
+    counts = sex_age_counts(data, form_fallback=form_fallback)
+    return float(sex_age_profile(counts, [year]).iloc[0][group])
+
+
+def children_change(
+    data: pd.DataFrame,
+    y0: int = CHANGE_START,
+    y1: int = YEAR,
+    group: str = "children",
+    *,
+    panel: str = panels.TREND_PANEL,
+    form_fallback: bool = True,
+) -> float:
+    """Change (%) in detected children (girls + boys), or girls or boys, on one country set.
+
+    Default: the pre-specified trend panel of the window and the form fallback.
+    """
+    kids = child_victim_counts(data, form_fallback=form_fallback)
+    return panels.change_pct(kids, y0, y1, group, panel=panel)
+
+
+def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
+    """Chapter 04's reproduced headlines as functions of the rule switches, ``data`` preset."""
+    return {
+        "children's share, 2022 (%)": partial(children_share, data=data),
+        "girls' share, 2022 (%)": partial(children_share, data=data, group="girls"),
+        "change in children 2019-2022 (%)": partial(children_change, data=data),
+        "change in girls 2019-2022 (%)": partial(children_change, data=data, group="girls"),
+    }
+
+
+SENSITIVITY_PANELS: dict[str, str] = {
+    "matched countries": "matched",
+    "open sets": "open",
+    "balanced panel": "balanced",
+}
+"""Column label -> country set of the change sensitivity (the rule: the trend panel)."""
+
+
+def rule_switch_columns(
+    current_release: pd.DataFrame, no_repairs: pd.DataFrame
+) -> dict[str, dict[str, object]]:
+    """The switches of the collection's rules, one column each (see ``rule_switches``).
+
+    ``current_release``: the vintage rule off; ``no_repairs``: the report basis with the
+    exclusions dropped instead of repaired. The last column turns the form fallback off.
+    """
+    columns: dict[str, dict[str, object]] = {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": current_release},
+        "no exclusion repairs": {"data": no_repairs},
+    }
+    columns.update({label: {"panel": p} for label, p in SENSITIVITY_PANELS.items()})
+    columns["no form fallback"] = {"form_fallback": False}
+    return columns

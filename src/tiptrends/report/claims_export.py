@@ -15,16 +15,22 @@ can list the verdicts without reading the notebook. The file is one JSON object:
           "verdict": "not reproduced",
           "shown": "one line, with numbers, of what the data show",
           "chapters": ["02_forced_labour", "11_press_release_claims"],
-          "main": 31.4,
-          "alternatives": {"mean of country shares": 35.1, ...}
+          "main": 35.3,
+          "alternatives": {"mean of country shares": 34.5, ...},
+          "current_release": 25.7,
+          "current_release_shown": "one line: the same computation on the current release",
+          "current_release_verdict": "not reproduced"
         },
         ...
       ]
     }
 
 ``chapters`` are notebook stems (link ``<stem>.html``); ``main`` is the main computed number
-in the claim's unit, or null; ``alternatives`` maps each documented alternative
-computation to its value (empty when none). Claims keep the ledger's order.
+in the claim's unit on the basis the verdict is reached on (the report basis), or null;
+``alternatives`` maps each documented alternative computation to its value (empty when
+none); ``current_release`` is the same main computation on the current release (null when
+the claim has none), with its line and verdict (empty / null when none). Claims keep the
+ledger's order.
 """
 
 from __future__ import annotations
@@ -67,8 +73,10 @@ def claims_records(
     ledger : pandas.DataFrame
         Index ``claim_id``; columns :data:`LEDGER_COLUMNS` (as built by chapter 11).
     evidence : mapping, optional
-        ``claim_id`` -> an object with ``main`` and ``alternatives`` attributes (the
-        chapter's evidence); without it ``main`` is null and ``alternatives`` empty.
+        ``claim_id`` -> an object with ``main`` and ``alternatives`` attributes, and
+        optionally ``current``, ``current_shown`` and ``current_verdict`` (the chapter's
+        evidence); without it ``main`` and ``current_release`` are null and
+        ``alternatives`` empty.
 
     Raises
     ------
@@ -92,6 +100,9 @@ def claims_records(
                 "chapters": list(dict.fromkeys(_STEM_RE.findall(str(row["see"])))),
                 "main": _number(getattr(found, "main", None)),
                 "alternatives": {str(k): _number(v) for k, v in alternatives.items()},
+                "current_release": _number(getattr(found, "current", None)),
+                "current_release_shown": str(getattr(found, "current_shown", "") or ""),
+                "current_release_verdict": getattr(found, "current_verdict", None),
             }
         )
     return records
