@@ -1,0 +1,237 @@
+"""The raw-source manifest (``data/sources.toml``), fetching and checksum verification.
+
+A raw file is obtained, in this order, from:
+
+1. the raw cache ``data/raw/`` when its sha256 matches the manifest;
+2. the local mirror named by ``TIPTRENDS_DATA_MIRROR`` (same layout), copied into the cache;
+3. the official URL, downloaded with pooch (which verifies the checksum).
+
+A checksum mismatch is always an error naming the file and both hashes: a newer upstream
+release is never accepted silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tiptrends import paths
+from tiptrends.errors import DataError
+
+#: Where a raw file came from (recorded in ``data/raw/.origin.json``).
+ORIGINS = ("raw cache", "mirror", "download")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One raw source as described in the manifest."""
+
+    id: str
+    title: str
+    file: str
+    publisher: str
+    homepage: str
+    url: str
+    release: str
+    period: str
+    licence: str
+    citation: str
+    sha256: str
+    reader: str
+    url_note: str = ""
+
+    @property
+    def raw_path(self) -> Path:
+        """Path of the file in the raw cache."""
+        return paths.raw_dir() / self.file
+
+
+_REQUIRED = (
+    "title",
+    "file",
+    "publisher",
+    "homepage",
+    "url",
+    "release",
+    "period",
+    "licence",
+    "citation",
+    "sha256",
+    "reader",
+)
+
+
+def load_manifest(path: Path | None = None) -> dict[str, Source]:
+    """Read the source manifest.
+
+    Parameters
+    ----------
+    path
+        Manifest file; defaults to ``data/sources.toml``.
+
+    Returns
+    -------
+    dict
+        Source id -> :class:`Source`, in manifest order.
+    """
+    path = path or paths.manifest_path()
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except FileNotFoundError:
+        raise DataError(path, "source manifest not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(path, f"source manifest is not valid TOML ({exc})") from None
+    out: dict[str, Source] = {}
+    for sid, entry in doc.get("sources", {}).items():
+        missing = [k for k in _REQUIRED if not entry.get(k)]
+        if missing:
+            raise DataError(path, f"source {sid!r} lacks {', '.join(missing)}")
+        if len(entry["sha256"]) != 64:
+            raise DataError(path, f"source {sid!r} has a malformed sha256")
+        out[sid] = Source(id=sid, **{k: v for k, v in entry.items() if k in Source.__annotations__})
+    if not out:
+        raise DataError(path, "source manifest lists no sources")
+    return out
+
+
+def get_source(source_id: str) -> Source:
+    """Return one source of the manifest by id (``DataError`` if unknown)."""
+    manifest = load_manifest()
+    if source_id not in manifest:
+        raise DataError(
+            paths.manifest_path(), f"unknown source {source_id!r}; known: {', '.join(manifest)}"
+        )
+    return manifest[source_id]
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _origin_file() -> Path:
+    return paths.raw_dir() / ".origin.json"
+
+
+def _record_origin(source: Source, origin: str) -> None:
+    log = read_origins()
+    log[source.id] = origin
+    target = _origin_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(log, indent=1, sort_keys=True))
+    os.replace(tmp, target)
+
+
+def read_origins() -> dict[str, str]:
+    """Return source id -> where its cached raw file came from."""
+    try:
+        return json.loads(_origin_file().read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _copy_verified(src: Path, source: Source) -> None:
+    """Copy ``src`` into the raw cache atomically after verifying its checksum."""
+    actual = sha256_of(src)
+    if actual != source.sha256:
+        raise DataError(src, f"checksum mismatch: expected sha256 {source.sha256}, got {actual}")
+    dest = source.raw_path
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
+    """Make one raw file available in the raw cache, verified by checksum.
+
+    Parameters
+    ----------
+    source_id
+        Id of the source in the manifest.
+    allow_download
+        Try the official URL (with pooch) when neither cache nor mirror has the file.
+
+    Returns
+    -------
+    (Path, str)
+        The cached file and where it came from ("raw cache", "mirror" or "download").
+
+    Raises
+    ------
+    DataError
+        On a checksum mismatch (naming both hashes) or when no copy can be obtained.
+    """
+    source = get_source(source_id)
+    cached = source.raw_path
+    if cached.exists():
+        actual = sha256_of(cached)
+        if actual == source.sha256:
+            return cached, read_origins().get(source.id, "raw cache")
+        raise DataError(
+            cached,
+            f"checksum mismatch: expected sha256 {source.sha256}, got {actual} "
+            "(delete the cached file or update data/sources.toml deliberately)",
+        )
+    mirror = paths.mirror_dir()
+    if mirror is not None and (mirror / source.file).exists():
+        _copy_verified(mirror / source.file, source)
+        _record_origin(source, "mirror")
+        return cached, "mirror"
+    if not allow_download:
+        raise DataError(
+            cached,
+            "raw file missing: not in data/raw/, no mirror copy "
+            "(set TIPTRENDS_DATA_MIRROR) and downloads disabled",
+        )
+    import pooch  # imported here: only needed for downloads
+
+    try:
+        pooch.retrieve(
+            source.url,
+            known_hash=f"sha256:{source.sha256}",
+            fname=Path(source.file).name,
+            path=cached.parent,
+            progressbar=False,
+        )
+    except ValueError as exc:  # pooch's checksum mismatch
+        raise DataError(cached, f"downloaded file rejected: {str(exc).splitlines()[0]}") from None
+    except Exception as exc:  # network errors of any kind
+        raise DataError(
+            cached,
+            f"raw file missing: not in data/raw/, no mirror copy, and download from "
+            f"{source.url} failed ({type(exc).__name__})",
+        ) from None
+    _record_origin(source, "download")
+    return cached, "download"
+
+
+def fetch_all(*, allow_download: bool = True) -> dict[str, tuple[Path, str]]:
+    """Fetch every source of the manifest; see :func:`fetch`."""
+    return {sid: fetch(sid, allow_download=allow_download) for sid in load_manifest()}
+
+
+def verify(source_id: str) -> str:
+    """Return the checksum status of a cached raw file: "verified", "missing" or "MISMATCH"."""
+    source = get_source(source_id)
+    if not source.raw_path.exists():
+        return "missing"
+    return "verified" if sha256_of(source.raw_path) == source.sha256 else "MISMATCH"

@@ -1,0 +1,875 @@
+"""Extract country-year counts from the curated UNODC table and aggregate them across countries.
+
+The curated GLOTIP table (see :func:`tiptrends.io.data.load_glotip`) has one row per raw row.
+This module turns it into *counts tables*: one row per country (``iso3``) and year, with the
+country's ``country``, ``region`` and ``subregion`` and one column per category (wide form)
+or one row per category (long form). Every function here is pure: it takes frames and
+returns new frames.
+
+Conventions used throughout (all follow from the data, and each is tested):
+
+* Aggregate / non-country rows (``is_aggregate``) never enter a counts table.
+* Rows that share a key (iso3, indicator, dimension, category, sex, age, year) are
+  **summed**: UNODC publishes several sub-forms of "Other forms of exploitation" and a few
+  sex totals under one label.
+* The file contains no explicit zeros (0 of 58,769 rows in the 2025 release). An absent
+  category in a breakdown that a country reports for a year is therefore read as zero when
+  shares are computed; a country-year with no category of the breakdown at all does not
+  report the breakdown and does not enter a share.
+* Suppressed cells (raw ``"<5"``, a count of 1 to 4) are handled by one named rule,
+  :func:`apply_suppression_policy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+import numpy as np
+import pandas as pd
+
+from tiptrends.vocab import (
+    ADULT,
+    CHILD,
+    DIM_FORM,
+    DIM_TOTAL,
+    FORMS,
+    OTHER_SEX,
+    SEX_AGE_GROUPS,
+    TOTAL,
+    VICTIMS,
+)
+
+SEX_AGE = "sex_age"
+"""Pseudo-dimension: the sex x age groups (women, men, girls, boys, other-sex children/adults)."""
+
+OTHER_CHILDREN, OTHER_ADULTS = "other_children", "other_adults"
+CHILDREN = "children"
+SEX_AGE_CATEGORIES: dict[str, tuple[str, str]] = {
+    **SEX_AGE_GROUPS,
+    OTHER_CHILDREN: (OTHER_SEX, CHILD),
+    OTHER_ADULTS: (OTHER_SEX, ADULT),
+}
+"""Sex x age categories of :data:`SEX_AGE`: the four published groups plus other-sex rows."""
+
+TOTAL_COLUMN = TOTAL
+"""Name of the column holding the country's own total in a wide counts table."""
+
+ID_COLUMNS = ("iso3", "country", "region", "subregion", "year")
+"""Identifier columns of a counts table; every other column is a category."""
+
+SUPPRESSION_POLICIES = ("exclude", "impute", "lower", "upper")
+SUPPRESSION_BOUNDS = (1.0, 4.0)
+"""A suppressed ``"<5"`` cell is a count of 1 to 4."""
+
+GROUPINGS = ("m49_region", "m49_subregion", "glotip", "eu27")
+
+Policy = Literal["exclude", "impute", "lower", "upper"]
+Method = Literal["pooled", "mean", "weighted", "two_stage"]
+Denominator = Literal["all", "known"]
+
+
+# --------------------------------------------------------------------------- suppression
+def apply_suppression_policy(
+    df: pd.DataFrame, policy: Policy = "exclude", impute_value: float = 2.5
+) -> pd.DataFrame:
+    """Give suppressed cells a value according to a named policy.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows with columns ``value`` (NaN where suppressed) and ``suppressed`` (bool).
+    policy : {"exclude", "impute", "lower", "upper"}
+        ``"exclude"``: suppressed cells stay missing (NaN); when rows are summed they add
+        nothing, and a cell whose rows are all suppressed is missing. Sums under this policy
+        equal the "plain" sums of published numbers. ``"impute"``: suppressed cells take
+        ``impute_value`` (default 2.5, the midpoint of 1-4). ``"lower"`` / ``"upper"``: they
+        take 1 / 4, the bounds of a ``"<5"`` count.
+    impute_value : float
+        Value used by ``"impute"``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``value`` filled for suppressed rows (unchanged for ``"exclude"``).
+    """
+    if policy not in SUPPRESSION_POLICIES:
+        raise ValueError(f"suppressed must be one of {SUPPRESSION_POLICIES}, got {policy!r}")
+    out = df.copy()
+    fill = {
+        "exclude": np.nan,
+        "impute": float(impute_value),
+        "lower": SUPPRESSION_BOUNDS[0],
+        "upper": SUPPRESSION_BOUNDS[1],
+    }[policy]
+    sup = out["suppressed"].astype(bool).to_numpy()
+    out.loc[sup, "value"] = fill
+    return out
+
+
+@dataclass(frozen=True)
+class BoundsResult:
+    """A figure with its range under the ``"lower"`` and ``"upper"`` suppression policies."""
+
+    estimate: float
+    lower: float
+    upper: float
+    policy: str
+
+
+def with_suppression_bounds(
+    func: Callable[..., float], *args: Any, policy: Policy = "impute", **kwargs: Any
+) -> BoundsResult:
+    """Evaluate ``func`` under a central policy and under the two bounding policies.
+
+    ``func`` must accept a ``suppressed=`` keyword (as :func:`country_year_counts` and
+    :func:`shares_by_year` do) and return a float. ``lower`` / ``upper`` are the minimum /
+    maximum of ``func`` under ``suppressed="lower"`` and ``"upper"``. For a sum these are
+    exact bounds; for a ratio (a share) they are the values at the two extreme fillings,
+    which bracket the usual case but are not a strict bound (numerator and denominator move
+    together).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(*args, suppressed=policy, **kwargs) -> float``.
+    *args, **kwargs
+        Passed to ``func``.
+    policy : str
+        Policy for the central ``estimate``.
+
+    Returns
+    -------
+    BoundsResult
+    """
+    est = float(func(*args, suppressed=policy, **kwargs))
+    lo = float(func(*args, suppressed="lower", **kwargs))
+    hi = float(func(*args, suppressed="upper", **kwargs))
+    return BoundsResult(estimate=est, lower=min(lo, hi), upper=max(lo, hi), policy=policy)
+
+
+# --------------------------------------------------------------------------- extraction
+def _select_rows(
+    df: pd.DataFrame,
+    indicator: str,
+    dimension: str,
+    categories: Sequence[str] | None,
+    sex: str,
+    age: str,
+    form: str | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of one breakdown, with a ``cat`` column holding the output category label."""
+    base = df[(~df["is_aggregate"].astype(bool)) & (df["indicator"] == indicator)]
+    if dimension == SEX_AGE:
+        if form is None:
+            rows = base[(base["dimension"] == DIM_TOTAL) & (base["category"] == TOTAL)]
+        else:
+            rows = base[(base["dimension"] == DIM_FORM) & (base["category"] == form)]
+        wanted = list(categories) if categories is not None else list(SEX_AGE_CATEGORIES)
+        unknown = set(wanted) - set(SEX_AGE_CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown sex x age categories {sorted(unknown)}")
+        lookup = {v: k for k, v in SEX_AGE_CATEGORIES.items() if k in wanted}
+        keys = pd.Series(list(zip(rows["sex"], rows["age"], strict=True)), index=rows.index)
+        cat = keys.map(lookup)
+        rows = rows.assign(cat=cat)[cat.notna()]
+        return rows, wanted
+    rows = base[(base["dimension"] == dimension) & (base["sex"] == sex) & (base["age"] == age)]
+    if dimension == DIM_TOTAL:
+        rows = rows[rows["category"] == TOTAL]
+        wanted = [TOTAL]
+    elif categories is not None:
+        wanted = list(categories)
+        rows = rows[rows["category"].isin(wanted)]
+    elif dimension == DIM_FORM:
+        wanted = list(FORMS)
+    else:
+        wanted = sorted(rows["category"].dropna().unique())
+    return rows.assign(cat=rows["category"]), wanted
+
+
+def _sum_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Sum rows sharing (iso3, year, cat); value NaN when all rows of a cell are missing."""
+    g = rows.groupby(["iso3", "year", "cat"], sort=True, observed=True)
+    out = pd.DataFrame(
+        {
+            "count": g["value"].sum(min_count=1),  # vectorised; NaN when no row has a value
+            "n_rows": g["value"].size(),
+            "n_suppressed": g["suppressed"].sum().astype("int64"),
+        }
+    ).reset_index()
+    return out
+
+
+def _drop_placeholder_breakdowns(cells: pd.DataFrame) -> pd.DataFrame:
+    """Set to NaN the breakdown cells of country-years whose breakdown is all "<5"."""
+    breakdown = cells["cat"] != TOTAL_COLUMN
+    all_suppressed = cells["n_suppressed"] == cells["n_rows"]
+    published = (
+        (breakdown & ~all_suppressed).groupby([cells["iso3"], cells["year"]]).transform("any")
+    )
+    cells = cells.copy()
+    cells.loc[breakdown & ~published, "count"] = np.nan
+    return cells
+
+
+def _country_meta(df: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in ("iso3", "country", "region", "subregion") if c in df.columns]
+    meta = df[~df["is_aggregate"].astype(bool)][cols].drop_duplicates("iso3")
+    for c in ("country", "region", "subregion"):
+        if c not in meta.columns:
+            meta[c] = pd.NA
+    return meta.set_index("iso3")
+
+
+def country_year_counts(
+    df: pd.DataFrame,
+    indicator: str = VICTIMS,
+    dimension: str = DIM_TOTAL,
+    categories: Sequence[str] | None = None,
+    sex: str = TOTAL,
+    age: str = TOTAL,
+    suppressed: Policy = "exclude",
+    impute_value: float = 2.5,
+    *,
+    form: str | None = None,
+    with_total: bool = True,
+    wide: bool = True,
+    require_published: bool = True,
+) -> pd.DataFrame:
+    """Counts per country x year x category from the curated UNODC table.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP long table (columns iso3, country, region, subregion, is_aggregate,
+        indicator, dimension, category, sex, age, year, value, suppressed).
+    indicator : str
+        One of ``vocab.INDICATORS``.
+    dimension : str
+        ``vocab.DIM_TOTAL`` (the country total for ``sex`` x ``age``), ``vocab.DIM_FORM``
+        (forms for ``sex`` x ``age``), :data:`SEX_AGE` (the sex x age groups of the total,
+        or of one form if ``form`` is given; ``sex``/``age`` are then ignored), or any other
+        dimension of the file (e.g. ``vocab.DIM_CITIZENSHIP``).
+    categories : sequence of str, optional
+        Categories to keep; default all (the three forms for ``DIM_FORM``; all
+        :data:`SEX_AGE_CATEGORIES` for ``SEX_AGE``). Requested categories always appear as
+        columns in the wide form, all-missing if never reported.
+    sex, age : str
+        Sex and age slice (``vocab.SEXES`` / ``vocab.AGES``).
+    suppressed : {"exclude", "impute", "lower", "upper"}
+        Suppression policy, see :func:`apply_suppression_policy`.
+    impute_value : float
+        Value for ``suppressed="impute"``.
+    form : str, optional
+        With ``dimension=SEX_AGE``: take the sex x age groups within this form.
+    with_total : bool
+        Add the country's own total (same indicator; same ``sex``/``age``, or the form's
+        total when ``form`` is given) as column ``"Total"`` (wide) / category ``"Total"``.
+    wide : bool
+        Wide table (one column per category) or long table (column ``category`` and
+        ``count``, plus ``n_rows`` and ``n_suppressed`` per cell).
+    require_published : bool
+        For a breakdown (any dimension but ``DIM_TOTAL``): treat a country-year whose cells
+        of the breakdown are ALL suppressed as not reporting it (its cells become NaN under
+        every policy). Since 2017 the releases carry a lone "<5" row of a breakdown for almost
+        every country, also for countries that publish no such breakdown (Pakistan 2019:
+        32,022 victims and one "Sexual exploitation <5" row); without this rule the impute and
+        bound policies would read such placeholders as a breakdown with zeros elsewhere. Under
+        ``"exclude"`` the rule changes nothing. The country's own total is never affected.
+
+    Returns
+    -------
+    DataFrame
+        Wide: columns ``iso3, country, region, subregion, year`` then one column per
+        category (float; NaN = not reported / all rows suppressed under ``"exclude"``).
+        Sorted by iso3, year; a country-year appears if any requested cell is present.
+    """
+    rows, wanted = _select_rows(df, indicator, dimension, categories, sex, age, form)
+    if with_total and dimension != DIM_TOTAL:
+        if dimension == SEX_AGE:
+            tot_rows, _ = _select_rows(df, indicator, DIM_TOTAL, None, TOTAL, TOTAL, None)
+            if form is not None:
+                tot_rows, _ = _select_rows(df, indicator, DIM_FORM, [form], TOTAL, TOTAL, None)
+        else:
+            tot_rows, _ = _select_rows(df, indicator, DIM_TOTAL, None, sex, age, None)
+        rows = pd.concat([rows, tot_rows.assign(cat=TOTAL_COLUMN)])
+        wanted = [*wanted, TOTAL_COLUMN]
+    rows = apply_suppression_policy(rows, suppressed, impute_value)
+    cells = (
+        _sum_cells(rows)
+        if len(rows)
+        else pd.DataFrame(columns=["iso3", "year", "cat", "count", "n_rows", "n_suppressed"])
+    )
+    if require_published and dimension != DIM_TOTAL and len(cells):
+        cells = _drop_placeholder_breakdowns(cells)
+    meta = _country_meta(df)
+    if not wide:
+        out = cells.rename(columns={"cat": "category"})
+        out = out.join(meta, on="iso3")
+        cols = [*ID_COLUMNS, "category", "count", "n_rows", "n_suppressed"]
+        return out[cols].sort_values(["iso3", "year", "category"]).reset_index(drop=True)
+    wide_t = cells.pivot(index=["iso3", "year"], columns="cat", values="count")
+    wide_t = wide_t.reindex(columns=wanted)
+    wide_t.columns.name = None
+    wide_t = wide_t.reset_index().join(meta, on="iso3")
+    wide_t["year"] = wide_t["year"].astype("int64")
+    out = wide_t[[*ID_COLUMNS, *wanted]].astype({c: "float64" for c in wanted})
+    return out.sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+def category_columns(counts: pd.DataFrame) -> list[str]:
+    """Return the category columns of a wide counts table (all but :data:`ID_COLUMNS`)."""
+    return [c for c in counts.columns if c not in ID_COLUMNS]
+
+
+def _value_column(counts: pd.DataFrame, value: str | None) -> str:
+    if value is not None:
+        return value
+    cats = category_columns(counts)
+    if TOTAL_COLUMN in cats:
+        return TOTAL_COLUMN
+    if len(cats) == 1:
+        return cats[0]
+    raise ValueError(f"several category columns {cats}: say which one with value=")
+
+
+# --------------------------------------------------------------------------- shares
+@dataclass(frozen=True)
+class ShareResult:
+    """A share aggregated across countries.
+
+    Attributes
+    ----------
+    share : float
+        The share over all country-years in the input (years pooled as one set of units).
+    n_countries : int
+        Distinct countries that entered.
+    n_victims : float
+        Sum of the denominators that entered.
+    by_year : DataFrame or None
+        Columns year, share, n_countries, n_victims (None if the input has no ``year``).
+    method, denominator : str
+        How the share was aggregated.
+    numerator : tuple of str
+        Numerator categories.
+    """
+
+    share: float
+    n_countries: int
+    n_victims: float
+    by_year: pd.DataFrame | None
+    method: str
+    denominator: str
+    numerator: tuple[str, ...]
+
+
+def known_categories(counts: pd.DataFrame) -> list[str]:
+    """Categories whose sum is the "known" denominator of a wide counts table.
+
+    The three forms if present; else the four sex x age groups (women, men, girls, boys);
+    else every category column except ``"Total"``.
+    """
+    cols = category_columns(counts)
+    if all(f in cols for f in FORMS):
+        return list(FORMS)
+    groups = list(SEX_AGE_GROUPS)
+    if all(g in cols for g in groups):
+        return groups
+    return [c for c in cols if c != TOTAL_COLUMN]
+
+
+def share_inputs(
+    counts: pd.DataFrame,
+    numerator_categories: Iterable[str],
+    denominator: Denominator = "known",
+    known: Sequence[str] | None = None,
+    carry: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Per country-year numerator and denominator of a share (the units that enter).
+
+    ``carry`` names extra columns to keep beside the identifiers (for instance the grouping
+    column added by :func:`add_grouping`, used by the two-stage method).
+
+    A country-year enters if it reports the breakdown (at least one known category is
+    present: absent categories are then zero, see module notes) and its denominator is
+    positive: the sum of the known categories (``"known"``) or its own total column
+    ``"Total"`` (``"all"``).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, region, subregion, year, num, den`` for the entering units.
+    """
+    num_cats = list(numerator_categories)
+    known = list(known) if known is not None else known_categories(counts)
+    missing = [c for c in {*num_cats, *known} if c not in counts.columns]
+    if missing:
+        raise KeyError(f"counts has no column(s) {missing}")
+    block = counts[list(dict.fromkeys([*known, *num_cats]))]
+    reported = block[known].notna().any(axis=1)
+    filled = block.fillna(0.0)
+    num = filled[num_cats].sum(axis=1)
+    if denominator == "known":
+        den = filled[known].sum(axis=1)
+    elif denominator == "all":
+        if TOTAL_COLUMN not in counts.columns:
+            raise KeyError('denominator="all" needs the country total column "Total"')
+        den = counts[TOTAL_COLUMN]
+    else:
+        raise ValueError(f'denominator must be "all" or "known", got {denominator!r}')
+    keep = reported & den.notna() & (den > 0)
+    ids = [c for c in [*ID_COLUMNS, *carry] if c in counts.columns]
+    out = counts.loc[keep, list(dict.fromkeys(ids))].copy()
+    out["num"] = num[keep].astype(float)
+    out["den"] = den[keep].astype(float)
+    return out.reset_index(drop=True)
+
+
+def _combine(
+    units: pd.DataFrame,
+    method: Method,
+    weights: pd.Series | None,
+    region_weights: pd.Series | None,
+    region_column: str,
+) -> tuple[float, int, float]:
+    """Aggregate per-unit num/den into one share; returns (share, n_countries, n_victims)."""
+    if units.empty:
+        return float("nan"), 0, 0.0
+    if method == "pooled":
+        share = units["num"].sum() / units["den"].sum()
+    elif method == "mean":
+        share = (units["num"] / units["den"]).mean()
+    elif method == "weighted":
+        if weights is None:
+            raise ValueError('method="weighted" needs weights (a Series indexed by iso3)')
+        w = units["iso3"].map(weights)
+        ok = w.notna() & (w > 0)
+        units = units[ok]
+        if units.empty:
+            return float("nan"), 0, 0.0
+        w = w[ok]
+        share = float(np.sum(w * units["num"] / units["den"]) / np.sum(w))
+    elif method == "two_stage":
+        reg = units.groupby(region_column, sort=True)[["num", "den"]].sum()
+        reg_share = reg["num"] / reg["den"]
+        rw = (
+            pd.Series(1.0, index=reg.index)
+            if region_weights is None
+            else region_weights.reindex(reg.index).astype(float)
+        )
+        if rw.isna().any():
+            raise ValueError(f"region_weights lacks {sorted(rw.index[rw.isna()])}")
+        share = float((reg_share * rw).sum() / rw.sum())
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    return float(share), int(units["iso3"].nunique()), float(units["den"].sum())
+
+
+# --------------------------------------------------------------------------- methods
+POPULATION_METHODS: dict[str, str] = {
+    "weighted": "mean of country shares weighted by population",
+    "two_stage_population": "pooled within each region, regions weighted by their population",
+}
+"""Method labels that need population, and their meaning."""
+
+
+METHODS: dict[str, str] = {
+    "pooled": "sum of numerators over sum of denominators",
+    "mean": "unweighted mean of country shares",
+    "two_stage": "pooled within each region, unweighted mean of regions",
+    **POPULATION_METHODS,
+}
+"""Every aggregation method label accepted by :func:`method_arguments`."""
+
+
+def region_population(
+    df: pd.DataFrame, population: pd.Series, region_column: str = "region"
+) -> pd.Series:
+    """Population of each region: the sum over every country of the table in that region.
+
+    All countries of ``df`` count, whether or not they report the breakdown that is being
+    aggregated, so the weights describe the regions, not their reporting countries.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table with ``iso3`` and ``region_column`` (the curated GLOTIP table or a counts
+        table); aggregate rows (``is_aggregate``) are ignored.
+    population : Series
+        Population indexed by ISO3 (e.g. :func:`tiptrends.analyses.coverage.gsi_population`).
+    region_column : str
+        Region column of ``df``.
+
+    Returns
+    -------
+    Series
+        Population (float) indexed by region, named ``"population"``; countries without a
+        population add nothing, a region none of whose countries has one is left out.
+
+    Raises
+    ------
+    ValueError
+        If a country of ``df`` has two regions.
+    """
+    rows = df[~df["is_aggregate"].astype(bool)] if "is_aggregate" in df.columns else df
+    meta = rows[["iso3", region_column]].dropna().drop_duplicates()
+    if meta["iso3"].duplicated().any():
+        dup = sorted(meta.loc[meta["iso3"].duplicated(), "iso3"])
+        raise ValueError(f"countries with more than one {region_column}: {dup}")
+    pop = meta["iso3"].map(population.astype(float))
+    ok = pop.notna()
+    out = pop[ok].groupby(meta.loc[ok, region_column], sort=True).sum()
+    out.index.name = region_column
+    return out.rename("population")
+
+
+def method_arguments(
+    method: str,
+    population: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
+) -> tuple[Method, dict[str, pd.Series]]:
+    """Aggregation method and keyword arguments for a method label of :data:`METHODS`.
+
+    The keyword arguments are those of :func:`tiptrends.methods.aggregate.aggregate_share`.
+
+    Parameters
+    ----------
+    method : str
+        ``"pooled"``, ``"mean"``, ``"two_stage"`` (regions weighted equally),
+        ``"weighted"`` (country shares weighted by ``population``) or
+        ``"two_stage_population"`` (regions weighted by ``region_weights``, e.g.
+        :func:`region_population`).
+    population : Series, optional
+        Population by ISO3; needed by ``"weighted"``.
+    region_weights : Series, optional
+        Weight by region; needed by ``"two_stage_population"``.
+
+    Returns
+    -------
+    method : str
+        The :data:`tiptrends.methods.aggregate.Method` to use.
+    kwargs : dict
+        ``{"weights": population}``, ``{"region_weights": region_weights}`` or ``{}``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown label or a population method without its weights.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    if method == "weighted":
+        if population is None:
+            raise ValueError('method "weighted" needs population (a Series by iso3)')
+        return "weighted", {"weights": population}
+    if method == "two_stage_population":
+        if region_weights is None:
+            raise ValueError(
+                'method "two_stage_population" needs region_weights (see region_population)'
+            )
+        return "two_stage", {"region_weights": region_weights}
+    return cast(Method, method), {}
+
+
+def aggregate_share(
+    counts: pd.DataFrame,
+    numerator_categories: Iterable[str] | str,
+    denominator: Denominator = "known",
+    method: Method = "pooled",
+    weights: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
+    population: pd.Series | None = None,
+    *,
+    known: Sequence[str] | None = None,
+    region_column: str = "region",
+) -> ShareResult:
+    """Share of the numerator categories among victims, aggregated across countries.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table from :func:`country_year_counts` (with ``"Total"`` for
+        ``denominator="all"``).
+    numerator_categories : str or iterable of str
+        Category column(s) summed into the numerator.
+    denominator : {"known", "all"}
+        ``"known"``: victims with known category (sum of ``known``, by default the three
+        forms, or women+men+girls+boys; see :func:`known_categories`). ``"all"``: the
+        country's own total. Only country-years that report the breakdown enter.
+    method : {"pooled", "mean", "weighted", "two_stage"}
+        ``"pooled"``: sum of numerators / sum of denominators (big countries dominate).
+        ``"mean"``: unweighted mean of country shares. ``"weighted"``: mean of country
+        shares weighted by ``weights`` (Series by iso3, e.g. population; countries without
+        a weight are dropped). ``"two_stage"``: pooled share within each region
+        (``region_column``), then the mean of regional shares weighted by
+        ``region_weights`` (Series by region), or, if ``population`` (Series by iso3) is
+        given instead, by the regions' total population, else equally.
+    weights, region_weights, population : Series, optional
+        See ``method``.
+    known : sequence of str, optional
+        Override the known categories.
+    region_column : str
+        Grouping column for ``"two_stage"``.
+
+    Returns
+    -------
+    ShareResult
+    """
+    num_cats = (
+        (numerator_categories,)
+        if isinstance(numerator_categories, str)
+        else tuple(numerator_categories)
+    )
+    units = share_inputs(counts, num_cats, denominator, known, carry=[region_column])
+    if method == "two_stage" and region_weights is None and population is not None:
+        region_weights = region_population(counts, population, region_column)
+    share, n_c, n_v = _combine(units, method, weights, region_weights, region_column)
+    by_year = None
+    if "year" in units.columns:
+        rows = []
+        for year, g in units.groupby("year", sort=True):
+            s, n, v = _combine(g, method, weights, region_weights, region_column)
+            rows.append({"year": int(year), "share": s, "n_countries": n, "n_victims": v})
+        by_year = pd.DataFrame(rows, columns=["year", "share", "n_countries", "n_victims"])
+    return ShareResult(share, n_c, n_v, by_year, method, denominator, num_cats)
+
+
+def aggregate_total(
+    counts: pd.DataFrame, value: str | None = None, by: Sequence[str] = ("year",)
+) -> pd.DataFrame:
+    """Pooled totals across countries.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table.
+    value : str, optional
+        Column to sum (default ``"Total"`` or the only category column).
+    by : sequence of str
+        Grouping columns (default per year).
+
+    Returns
+    -------
+    DataFrame
+        ``*by, total, n_countries`` (countries with a non-missing value).
+    """
+    col = _value_column(counts, value)
+    ok = counts[counts[col].notna()]
+    g = ok.groupby(list(by), sort=True)
+    out = g.agg(total=(col, "sum"), n_countries=("iso3", "nunique")).reset_index()
+    return out
+
+
+def _is_curated(df: pd.DataFrame) -> bool:
+    return "indicator" in df.columns and "suppressed" in df.columns
+
+
+def shares_by_year(
+    df: pd.DataFrame,
+    dimension: str = DIM_FORM,
+    categories: Sequence[str] | None = None,
+    denominator: Denominator = "known",
+    method: Method = "pooled",
+    *,
+    indicator: str = VICTIMS,
+    sex: str = TOTAL,
+    age: str = TOTAL,
+    form: str | None = None,
+    suppressed: Policy = "exclude",
+    impute_value: float = 2.5,
+    weights: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
+    population: pd.Series | None = None,
+    years: Iterable[int] | None = None,
+    by: str | None = None,
+    children_include_other_sex: bool = False,
+) -> pd.DataFrame:
+    """Share of each category per year (and per group), the workhorse of the notebooks.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table, or an already extracted wide counts table.
+    dimension : str
+        ``vocab.DIM_FORM`` (categories: the three forms) or :data:`SEX_AGE` (categories:
+        women, men, girls, boys and ``"children"``). For ``SEX_AGE``, ``"children"`` is
+        girls + boys, so that with ``denominator="known"`` (women+men+girls+boys) it equals
+        the sum of the girls and boys shares, as in the published profile; with
+        ``children_include_other_sex=True`` the numerator adds children of other sex and
+        the known denominator adds other-sex children and adults.
+    categories : sequence of str, optional
+        Categories to report (default as above).
+    denominator, method, weights, region_weights, population
+        See :func:`aggregate_share`.
+    indicator, sex, age, form, suppressed, impute_value
+        See :func:`country_year_counts`.
+    years : iterable of int, optional
+        Restrict to these years.
+    by : str, optional
+        A grouping (see :func:`add_grouping`): shares are computed within each group and
+        the output gains a ``group`` column. ``"two_stage"`` then weights subregions.
+
+    Returns
+    -------
+    DataFrame
+        ``[group,] year, category, share, n_countries, n_victims, method, denominator``.
+        Within a year (and group) every category uses the same country set, so with the
+        default categories shares of the base categories sum to 1 under ``"known"``.
+    """
+    if _is_curated(df):
+        counts = country_year_counts(
+            df, indicator, dimension, None, sex, age, suppressed, impute_value, form=form
+        )
+    else:
+        counts = df
+    if years is not None:
+        counts = counts[counts["year"].isin(list(years))]
+    base = list(FORMS) if dimension == DIM_FORM else list(SEX_AGE_GROUPS)
+    if dimension not in (DIM_FORM, SEX_AGE):
+        base = [c for c in category_columns(counts) if c != TOTAL_COLUMN]
+    known = list(base)
+    numerators: dict[str, list[str]] = {c: [c] for c in base}
+    if dimension == SEX_AGE:
+        kids = ["girls", "boys"]
+        if children_include_other_sex:
+            kids.append(OTHER_CHILDREN)
+            known = [*known, OTHER_CHILDREN, OTHER_ADULTS]
+            for c in (OTHER_CHILDREN, OTHER_ADULTS):
+                if c not in counts.columns:
+                    counts = counts.assign(**{c: np.nan})
+        numerators[CHILDREN] = kids
+    wanted = list(categories) if categories is not None else list(numerators)
+    region_column = "region"
+    if by is not None:
+        counts = add_grouping(counts, by)
+        region_column = "subregion"
+    groups = [(None, counts)] if by is None else list(counts.groupby("group", sort=True))
+    frames = []
+    for gname, gcounts in groups:
+        for cat in wanted:
+            if cat not in numerators:
+                raise ValueError(f"unknown category {cat!r}; choose from {list(numerators)}")
+            res = aggregate_share(
+                gcounts,
+                numerators[cat],
+                denominator,
+                method,
+                weights,
+                region_weights,
+                population,
+                known=known,
+                region_column=region_column,
+            )
+            t = res.by_year.assign(category=cat)
+            if by is not None:
+                t.insert(0, "group", gname)
+            frames.append(t)
+    cols = [
+        *(["group"] if by is not None else []),
+        "year",
+        "category",
+        "share",
+        "n_countries",
+        "n_victims",
+    ]
+    out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    out["method"] = method
+    out["denominator"] = denominator
+    sort = [*(["group"] if by is not None else []), "year"]
+    return out.sort_values(sort, kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- groupings
+def add_grouping(counts: pd.DataFrame, grouping: str) -> pd.DataFrame:
+    """Add a ``group`` column to a counts table.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Table with ``iso3`` (and ``region`` / ``subregion`` for the M49 groupings).
+    grouping : {"m49_region", "m49_subregion", "glotip", "eu27"}
+        UN M49 region or subregion as in the file; the GLOTIP report's regions (from
+        :func:`tiptrends.io.countries.add_glotip_region`); or ``"EU27"`` / ``"non-EU27"``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with column ``group``.
+    """
+    out = counts.copy()
+    if grouping == "m49_region":
+        out["group"] = out["region"]
+    elif grouping == "m49_subregion":
+        out["group"] = out["subregion"]
+    elif grouping in ("glotip", "eu27"):
+        try:
+            from tiptrends.io import countries
+        except ImportError as exc:  # pragma: no cover - depends on another module
+            raise ImportError(f"grouping {grouping!r} needs tiptrends.io.countries") from exc
+        if grouping == "eu27":
+            out["group"] = np.where(out["iso3"].isin(countries.EU27), "EU27", "non-EU27")
+        else:
+            before = set(out.columns)
+            tagged = countries.add_glotip_region(out, "iso3", "subregion")
+            new = [c for c in tagged.columns if c not in before]
+            if len(new) != 1:
+                raise ValueError(f"add_glotip_region added columns {new}, expected one")
+            out = tagged.rename(columns={new[0]: "group"})
+    else:
+        raise ValueError(f"grouping must be one of {GROUPINGS}, got {grouping!r}")
+    return out
+
+
+def by_region(
+    counts: pd.DataFrame, grouping: str = "m49_region", value: str | None = None
+) -> pd.DataFrame:
+    """Pooled totals per group and year.
+
+    Returns
+    -------
+    DataFrame
+        ``group, year, total, n_countries``.
+    """
+    return aggregate_total(add_grouping(counts, grouping), value, by=("group", "year"))
+
+
+def scaled_ratio(num: pd.Series | float, den: pd.Series | float, scale: float) -> pd.Series | float:
+    """``num / den * scale``; NaN where ``den`` is missing or not positive."""
+    if isinstance(den, pd.Series):
+        d = den.astype(float)
+        return num / d.where(d > 0) * scale
+    d = float(den)
+    return float(num) / d * scale if d > 0 else float("nan")
+
+
+def rate_per_100k(victims: pd.Series | float, population: pd.Series | float) -> pd.Series | float:
+    """Detected victims per 100,000 population (NaN where population is missing or 0)."""
+    return scaled_ratio(victims, population, 1e5)
+
+
+def add_rate_per_100k(
+    counts: pd.DataFrame, population: pd.Series, value: str | None = None
+) -> pd.DataFrame:
+    """Add ``population`` and ``rate_per_100k`` (count per 100,000 inhabitants) columns.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table.
+    population : Series
+        Population by iso3 (the caller states its year, e.g. Walk Free 2021 population).
+    value : str, optional
+        Count column (default ``"Total"`` or the only category column).
+
+    Returns
+    -------
+    DataFrame
+        A copy; countries without a population (or a population of 0) get NaN.
+    """
+    col = _value_column(counts, value)
+    out = counts.copy()
+    out["population"] = out["iso3"].map(population).astype(float)
+    out["rate_per_100k"] = rate_per_100k(out[col], out["population"])
+    return out

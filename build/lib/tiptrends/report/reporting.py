@@ -1,0 +1,130 @@
+"""Published-vs-reproduced tables and recording of headline numbers against published figures.
+
+Every notebook that reproduces a published figure shows a table with the published value and
+its citation (from ``data/published/figures.csv``), our value, the gap and the reason for the gap,
+and records the number with :func:`record_against` so that ``_build/results.json`` carries both.
+
+>>> row = compare("victims_total_2022", 69_000, "glotip2024_victims_total_2022",
+...               reason="...")                                     # doctest: +SKIP
+>>> comparison_table([row])                                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from tiptrends.io import published as _published
+from tiptrends.report.results import record
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One published figure set against our reproduction."""
+
+    key: str
+    figure_id: str
+    indicator: str
+    published: float
+    published_low: float | None
+    published_high: float | None
+    reproduced: float
+    unit: str
+    citation: str
+    reason: str
+
+    @property
+    def gap(self) -> float:
+        """Reproduced minus published (in the unit of the figure)."""
+        return self.reproduced - self.published
+
+    @property
+    def relative_gap_pct(self) -> float:
+        """Gap as a percentage of the published value (NaN when published is 0)."""
+        return 100 * self.gap / self.published if self.published else math.nan
+
+    @property
+    def within_published_range(self) -> bool:
+        """True when the published figure is a range (or 'about') and ours falls inside it."""
+        low = self.published_low if self.published_low is not None else self.published
+        high = self.published_high if self.published_high is not None else self.published
+        return low <= self.reproduced <= high
+
+
+def _optional(value: object) -> float | None:
+    return (
+        None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    )
+
+
+def compare(key: str, reproduced: float, figure_id: str, *, reason: str) -> Comparison:
+    """Set a reproduced number against a published figure.
+
+    Parameters
+    ----------
+    key
+        The results key (as passed to :func:`tiptrends.report.results.record`).
+    reproduced
+        Our value, in the unit of the published figure (percent as 0-100).
+    figure_id
+        Id of the published figure in ``data/published/figures.csv``.
+    reason
+        Plain-words explanation of the gap (or of why there is none).
+    """
+    row = _published.published_row(figure_id)
+    return Comparison(
+        key=key,
+        figure_id=figure_id,
+        indicator=str(row["indicator"]),
+        published=float(row["value"]),
+        published_low=_optional(row.get("value_low")),
+        published_high=_optional(row.get("value_high")),
+        reproduced=float(reproduced),
+        unit=str(row["unit"]),
+        citation=_published.citation(figure_id),
+        reason=reason,
+    )
+
+
+def record_against(
+    key: str, reproduced: float, figure_id: str, *, reason: str, unit: str | None = None
+) -> Comparison:
+    """Record a headline number with its published counterpart and return the comparison."""
+    comparison = compare(key, reproduced, figure_id, reason=reason)
+    record(
+        key,
+        reproduced,
+        published=comparison.published,
+        source=comparison.citation,
+        unit=unit or comparison.unit,
+        note=reason,
+    )
+    return comparison
+
+
+def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
+    """Published vs reproduced, one row per figure, ready to display in a notebook.
+
+    Columns: figure, published, reproduced, gap, gap (% of published), unit, reason, source.
+    """
+    table = pd.DataFrame(
+        {
+            "figure": [r.indicator for r in rows],
+            "published": [r.published for r in rows],
+            "reproduced": [round(r.reproduced, 1) for r in rows],
+            "gap": [round(r.gap, 1) for r in rows],
+            "gap (% of published)": [round(r.relative_gap_pct, 1) for r in rows],
+            "unit": [r.unit for r in rows],
+            "reason for the gap": [r.reason for r in rows],
+            "source": [r.citation for r in rows],
+        },
+        index=pd.Index([r.key for r in rows], name="key"),
+    )
+    return table
+
+
+def as_records(rows: list[Comparison]) -> list[dict]:
+    """Comparisons as plain dictionaries (for JSON or further processing)."""
+    return [asdict(r) | {"gap": r.gap} for r in rows]
