@@ -11,6 +11,7 @@ KERNEL := tiptrends
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # absolute .venv (ipykernel and JupyterLab need it); CURDIR is the project folder
 VENV_ABS := $(if $(filter /%,$(firstword $(VENV))),$(VENV),$(CURDIR)/$(VENV))
+BIN_ABS  := $(if $(filter /%,$(firstword $(BIN))),$(BIN),$(CURDIR)/$(BIN))
 
 # `make ... BIN=<folder>` uses the tiptrends already installed there and skips creating .venv
 # (tests run `make data` in a scratch copy with the project's environment this way).
@@ -35,12 +36,19 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data report test golden lint strip lab clean benchmark browser
+.PHONY: help setup git-filter data report test golden lint strip lab diff clean benchmark browser
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(SETUP_STAMP) ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
+setup: $(SETUP_STAMP) git-filter ## create .venv with the package, dev extras and the "tiptrends" kernel (reused afterwards)
+
+# Git stores notebooks in their normalised form (no outputs, no editor metadata): see
+# src/tiptrends/report/nbclean.py and .gitattributes. Skipped outside a git checkout.
+git-filter: $(SETUP_STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.tiptrends-notebook.clean "'$(BIN_ABS)/python' -m tiptrends.report.nbclean" && \
+	  git config filter.tiptrends-notebook.smudge cat; fi
 
 $(STAMP): pyproject.toml
 	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
@@ -54,7 +62,10 @@ data: setup ## fetch and verify the raw files, build the curated tables
 	"$(BIN)/tiptrends" data build
 	"$(BIN)/tiptrends" data info --strict
 
+# Place profiles first (papermill, into _build/executed/profiles/): the render's book build
+# then includes them in the "Places" part.
 report: data ## build the data, execute the notebooks and build the book in _build/html/
+	"$(BIN)/tiptrends" profile --all-default --jobs $(JOBS)
 	"$(BIN)/tiptrends" render --jobs $(JOBS)
 	@echo "book: file://$(CURDIR)/_build/html/index.html"
 
@@ -79,9 +90,21 @@ lint: setup ## ruff on the package, tests, benchmarks and notebooks
 strip: setup ## store notebooks without outputs, with the project kernel and the book's cell tags
 	"$(BIN)/tiptrends" strip
 
-lab: setup ## JupyterLab with the "tiptrends" kernel
+LAB_STAMP := $(VENV)/.tiptrends-lab-installed
+
+$(LAB_STAMP): $(STAMP) pyproject.toml
 	"$(BIN)/python" -m pip install --quiet -e ".[dev,lab]"
-	JUPYTER_PATH="$(VENV_ABS)/share/jupyter" "$(BIN)/jupyter" lab notebooks/
+	@touch "$(LAB_STAMP)"
+
+# The server's root is the repository (src/, data/ and notebooks/ all reachable); Lab opens
+# on notebooks/ and reads jupyter_server_config.py from here (notebooks saved as committed).
+lab: setup $(LAB_STAMP) ## JupyterLab on the repository, opened on notebooks/, "tiptrends" kernel
+	JUPYTER_PATH="$(VENV_ABS)/share/jupyter" "$(BIN)/jupyter" lab \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+
+REV ?= HEAD
+diff: setup ## cell-by-cell diff of the notebooks against REV (default HEAD), with nbdime
+	"$(BIN)/nbdiff" --sources --metadata $(REV) -- notebooks
 
 benchmark: data ## print the data-layer and render benchmarks
 	"$(BIN)/python" benchmarks/data_layer.py

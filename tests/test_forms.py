@@ -440,7 +440,9 @@ def test_sensitivity_figures_by_chapter(toy):
     figures = F.sensitivity_figures("02")
     assert list(figures) == list(F.CHAPTER_FIGURES["02"])
     assert figures[F.FL_SHARE](toy, "exclude") == pytest.approx(55.0)
-    assert figures[F.FL_VICTIMS_CHANGE](toy, "exclude") == pytest.approx(140.0)
+    # trend panel: CCC (0 forced labour, only 2019) carried forward, DDD (100, only 2022)
+    # carried back: 150 -> 220 (the matched set AAA + BBB would give 50 -> 120, +140%)
+    assert figures[F.FL_VICTIMS_CHANGE](toy, "exclude") == pytest.approx(100 * (220 / 150 - 1))
     # forced-labour share 2019 (AAA 30/100, BBB 20/40, CCC 0/100) -> 2022 (55%)
     change = F.sensitivity_figures("08")[F.FL_SHARE_CHANGE](toy, "exclude")
     assert change == pytest.approx(55.0 - 100 * 50 / 240)
@@ -463,13 +465,16 @@ def toy_sex_age():
 def test_largest_contributions(toy):
     r = F.decompose_share(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
     names = {"AAA": "Aland", "BBB": "Bland", "CCC": "Cland", "DDD": "Dland"}
-    t = F.largest_contributions(r, names, top=2).set_index("country")
-    assert len(t) == 2
-    # DDD enters with share 100/200 and weight 200/400: entry w1 * s1 = 0.25 -> 25 pp
+    t = F.largest_contributions(r, names, top=4).set_index("country")
+    assert len(t) == 4
+    # centred on C = (S0 + S1) / 2, S0 = 50/240, S1 = 220/400
+    centre = (50 / 240 + 0.55) / 2
+    # CCC exits with share 0 and weight 100/240: -w0 * (s0 - C) > 0 (its exit raises the share)
+    assert t.index[0] == "Cland" and t.loc["Cland", "status"] == "exiting"
+    assert t.loc["Cland", "total (pp)"] == pytest.approx(100 * (100 / 240) * centre)
+    # DDD enters with share 100/200 and weight 200/400: w1 * (s1 - C)
     assert t.loc["Dland", "status"] == "entering"
-    assert t.loc["Dland", "total (pp)"] == pytest.approx(
-        100 * r.by_country.set_index("iso3").loc["DDD", "total"]
-    )
+    assert t.loc["Dland", "total (pp)"] == pytest.approx(100 * 0.5 * (0.5 - centre))
     assert t.loc["Dland", f"share {F.LATEST_YEAR} (%)"] == pytest.approx(50.0)
     assert t.loc["Dland", f"weight {F.LATEST_YEAR} (%)"] == pytest.approx(50.0)
 
@@ -560,3 +565,67 @@ def test_forms_by_sex_age_years_and_table():
     assert table.loc[(2020, "boys"), F.FORM_LABELS[OTHER_FORMS]] == pytest.approx(50.0)
     assert table.loc[(2022, "boys"), F.FORM_LABELS[OTHER_FORMS]] == pytest.approx(75.0)
     assert table.loc[(2022, "boys"), F.FORM_LABELS[FORCED_LABOUR]] == pytest.approx(0.0)
+
+
+def test_form_ranking_orders_forms_per_basis_and_method():
+    def alt(sexual, fl, other):
+        return pd.DataFrame(
+            {
+                "method": ["pooled", "mean", "pooled"],
+                "denominator": ["known", "known", "all"],
+                "n_countries": [3, 3, 3],
+                SEXUAL: [sexual, 20.0, 99.0],
+                FORCED_LABOUR: [fl, 50.0, 0.0],
+                OTHER_FORMS: [other, 30.0, 1.0],
+            }
+        )
+
+    ranking = F.form_ranking({"a": alt(50.0, 30.0, 20.0), "b": alt(10.0, 60.0, 30.0)})
+    # only the known-form rows; methods in RANK_METHODS order
+    assert ranking["data"].tolist() == ["a", "a", "b", "b"]
+    assert ranking["ranking"].iloc[0] == (
+        "sexual exploitation > forced labour > other forms of exploitation"
+    )
+    assert ranking["ranking"].iloc[1].startswith("forced labour > other forms")
+    assert ranking["forced labour first"].tolist() == [False, True, True, True]
+    assert ranking[F.FORM_LABELS[FORCED_LABOUR]].iloc[2] == 60.0
+
+
+def test_rule_figures_and_switch_columns(toy):
+    figures = F.rule_figures(toy, [F.FL_SHARE, F.FL_VICTIMS_CHANGE])
+    # 2022 pooled: forced labour 50 + 70 + 100 of 100 + 100 + 200 victims with known form
+    assert figures[F.FL_SHARE]() == pytest.approx(55.0)
+    without_ddd = toy[toy["iso3"] != "DDD"]
+    assert figures[F.FL_SHARE](data=without_ddd) == pytest.approx(60.0)
+    # trend panel 2019-2022: CCC (0 forced labour, only 2019) carried forward, DDD (100, only
+    # 2022; its 2019 "<5" placeholder is no breakdown) carried back: 150 -> 220
+    assert figures[F.FL_VICTIMS_CHANGE]() == pytest.approx(100 * (220 / 150 - 1))
+    # matched: AAA and BBB, 50 -> 120
+    assert figures[F.FL_VICTIMS_CHANGE](panel="matched") == pytest.approx(140.0)
+    columns = F.rule_switch_columns(toy, without_ddd, fallback=True)
+    assert list(columns) == [
+        "all rules (main)",
+        "vintage rule off (current release)",
+        "no exclusion repairs",
+        "matched countries",
+        "open countries",
+        "balanced countries",
+        "no form fallback",
+    ]
+    assert columns["no form fallback"] == {"form_fallback": False}
+    assert "matched countries" not in F.rule_switch_columns(toy, toy, changes=False)
+    table = sensitivity.rule_switches(figures, {"main": {}, "matched": {"panel": "matched"}})
+    assert table.loc[F.FL_SHARE].tolist() == pytest.approx([55.0, 55.0])
+
+
+def test_bootstrap_popweighted_share_passes_population_to_copies(toy):
+    counts = headline.form_counts(toy)
+    population = pd.Series({"AAA": 1.0, "BBB": 3.0, "DDD": 4.0})
+    boot = F.bootstrap_popweighted_share(
+        counts, FORCED_LABOUR, 2022, population, n_boot=200, seed=1
+    )
+    # country shares 0.5 (AAA), 0.7 (BBB), 0.5 (DDD) weighted 1:3:4
+    assert boot.estimate == pytest.approx(100 * (0.5 * 1 + 0.7 * 3 + 0.5 * 4) / 8)
+    # every replicate is a weighted mean of 50 and 70: copies kept their population
+    assert 50.0 <= boot.lower <= boot.upper <= 70.0
+    assert np.isfinite(boot.draws).all()

@@ -255,7 +255,12 @@ def test_conviction_changes_and_rows(toy):
         {"r": toy}, bases=[2020], end=2022, policies=["exclude", "impute"]
     )
     assert set(changes["country_set"]) == set(j.COUNTRY_SET_LABELS.values())
-    matched = j.change_row(changes, "r", "2020-2022")
+    trend = j.change_row(changes, "r", "2020-2022")
+    # trend panel (default): AAA 20 -> 10, BBB 100 -> 60, CCC only in 2022 (500), carried
+    # back to 2020: 620 -> 570
+    assert trend["total_y0"] == 620 and trend["total_y1"] == 570
+    assert trend["pct_change"] == pytest.approx(100 * (570 / 620 - 1))
+    matched = j.change_row(changes, "r", "2020-2022", "matched endpoints")
     # AAA and BBB convicted in both years: 120 -> 70
     assert matched["total_y0"] == 120 and matched["total_y1"] == 70
     assert matched["pct_change"] == pytest.approx(100 * (70 / 120 - 1))
@@ -286,3 +291,25 @@ def test_role_and_relation_tables(ctdc):
     assert rel.loc["Family / intimate partner", "Minor"] == pytest.approx(100.0)
     assert math.isnan(rel.loc["Stranger / other", "Minor"])
     assert j.relation_table(ctdc)["Adult"].isna().all()  # fewer than 30 known records
+
+
+def test_conviction_change_pct_on_each_panel(toy):
+    # trend panel 2020-2022: AAA 20 -> 10, BBB 100 -> 60, CCC 500 carried back: 620 -> 570
+    trend = j.conviction_change_pct(toy, window=(2020, 2022))
+    assert trend == pytest.approx(100 * (570 / 620 - 1))
+    matched = j.conviction_change_pct(toy, panel="matched", window=(2020, 2022))
+    assert matched == pytest.approx(100 * (70 / 120 - 1))
+    with pytest.raises(ValueError):
+        j.conviction_change_pct(toy, panel="nonsense", window=(2020, 2022))
+
+
+def test_rule_figures_and_switch_columns(toy):
+    figures = j.rule_figures(toy, toy)
+    change_label, ratio_label = list(figures)
+    assert change_label == "convictions, change 2017-2020 (%)"
+    # the ratio ignores the panel switch
+    assert figures[ratio_label](panel="matched") == figures[ratio_label]()
+    columns = j.rule_switch_columns(toy, toy, toy)
+    assert columns["all rules (main)"] == {}
+    assert columns["balanced countries"] == {"panel": "balanced"}
+    assert set(columns) >= {"current release", "current release, vintage rule on"}

@@ -51,9 +51,9 @@ TARGETS = [
         "convictions_change_2017_2020_pct",
         "glotip2022_convictions_change_2017_2020_pct",
         4.0,
-        "reproduced",
-        "countries reporting both years, 2023 release: -41 vs 'about "
-        "-44'; the 2017-2020 balanced panel gives -43 (05_traffickers_and_justice)",
+        "miss",
+        "trend panel of the 2023 release: -7.6 vs 'about -44'; 48 of its 95 countries carry "
+        "an earlier value into 2020; matched endpoints -41, balanced -43 (05_traffickers_and_justice)",
     ),
     Target(
         "victims_total_2022_pooled_all",
@@ -100,24 +100,24 @@ TARGETS = [
         "glotip2024_forced_labour_share_2022_pct",
         3.0,
         "miss",
-        "pooled share dominated by Pakistan's sexual-exploitation victims; no "
-        "aggregation method exceeds 34% (02_forced_labour)",
+        "report basis (Pakistan 2019-2022 left out): 35.3; the USA's breakdown weighs most; "
+        "two-stage regional 40.0 (02_forced_labour)",
     ),
     Target(
         "sexual_exploitation_share_2022_pct",
         "glotip2024_sexual_exploitation_share_2022_pct",
         3.0,
-        "miss",
-        "Pakistan's 22,575 victims of sexual exploitation; regional pooling gives 39.6 "
-        "(02_forced_labour)",
+        "reproduced",
+        "report basis: 38.1, 0.1 above the published 36-38% range; the current release, with "
+        "Pakistan's 22,575 victims of sexual exploitation, gives 56.2 (02_forced_labour)",
     ),
     Target(
         "forced_labour_change_2019_2022_pct",
         "glotip2024_forced_labour_change_2019_2022_pct",
         5.0,
         "miss",
-        "60 countries reporting forms in both years; UNODC's constant panel is not "
-        "published (02_forced_labour)",
+        "trend panel of the report basis: +34.7; matched set +58.7, current release +41.0; "
+        "UNODC's constant panel is not published (02_forced_labour)",
     ),
     Target(
         "eu_forced_labour_share_2022_pct",
@@ -133,7 +133,7 @@ TARGETS = [
         3.0,
         "miss",
         "the data's 'other forms' include forced criminality and mixed forms, the published "
-        "8% does not (03_forced_criminality)",
+        "8% does not; report basis 26.6, current release 18.2 (03_forced_criminality)",
     ),
     Target(
         "children_share_2022_pct",

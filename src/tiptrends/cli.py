@@ -3,15 +3,15 @@
 Problems end with a one-line message naming the file and the problem and a non-zero exit
 status; ``--debug`` shows the traceback instead. Exit statuses:
 
-== =========================================================================================
-0  success
-1  a notebook failed to execute (``render``), or a notebook is not clean (``strip --check``)
-2  bad input: a raw or curated data file, the manifest, or the command line (unknown
-   notebook, ``--jobs 0``); also ``data info --strict`` when a source is not verified/current
-3  a file or folder cannot be written or read (permissions, read-only or full disk, a path
-   through a file)
+=== =========================================================================================
+0   success
+1   a notebook failed to execute (``render``), or a notebook is not clean (``strip --check``)
+2   bad input: a raw or curated data file, the manifest, or the command line (unknown
+    notebook, ``--jobs 0``); also ``data info --strict`` when a source is not verified/current
+3   a file or folder cannot be written or read (permissions, read-only or full disk, a path
+    through a file)
 130 interrupted (Ctrl-C)
-== =========================================================================================
+=== =========================================================================================
 """
 
 from __future__ import annotations
@@ -205,6 +205,213 @@ def _cmd_published(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- place profiles
+PROFILE_NOTEBOOK = "profiles/place_profile.ipynb"
+
+
+def _profile_targets(args: argparse.Namespace) -> list:
+    """Resolve the places asked for (one-line PlaceError on bad input, before any kernel)."""
+    from tiptrends.analyses import places
+    from tiptrends.io import data
+
+    try:
+        glotip = data.load_glotip(release=args.release, validate=False)  # the kernel checks
+    except ValueError as exc:
+        raise places.PlaceError(str(exc)) from None
+    if args.all_default:
+        if args.code or args.region:
+            raise places.PlaceError("--all-default takes no code or --region")
+        wanted = places.default_places(glotip, top=args.top)
+    else:
+        wanted = [(args.code, args.region)]
+    return [places.resolve_place(code, region, glotip) for code, region in wanted]
+
+
+def _execute_profile(place, release: str, timeout: int) -> tuple[Path, float]:
+    """Run the profile notebook for one place with papermill; return the executed copy.
+
+    papermill writes to a temporary file that replaces the page's notebook only when the
+    run succeeds (:func:`tiptrends.io.atomic.write_atomic`): nothing half-written.
+    """
+    import warnings
+
+    import papermill
+
+    from tiptrends import paths
+    from tiptrends.io.atomic import write_atomic
+
+    started = time.perf_counter()
+    target = paths.build_dir() / "executed" / "profiles" / f"{place.slug}.ipynb"
+
+    def run(tmp: Path) -> None:
+        with warnings.catch_warnings():  # the temporary name does not end in .ipynb
+            warnings.simplefilter("ignore", UserWarning)
+            papermill.execute_notebook(
+                str(paths.notebooks_dir() / PROFILE_NOTEBOOK),
+                str(tmp),
+                parameters={
+                    "code": place.code if place.is_country else None,
+                    "region": None if place.is_country else place.code,
+                    "release": release,
+                },
+                kernel_name="tiptrends",
+                cwd=str(paths.notebooks_dir()),
+                progress_bar=False,
+                execution_timeout=timeout,
+                request_save_on_cell_execute=False,  # one write at the end, not one per cell
+            )
+
+    write_atomic(target, run)
+    return target, time.perf_counter() - started
+
+
+def _publish_profile(executed: Path) -> Path:
+    """Publish an executed profile; return where a reader finds it.
+
+    With a renderer that exports single notebooks (``report.render.notebook_html``) the page
+    goes to ``_build/html/profiles/<place>.html``. The book build instead stages
+    ``_build/executed/profiles/*.ipynb`` itself at its next ``tiptrends render``; then the
+    executed notebook is returned.
+    """
+    import warnings
+
+    import nbformat
+
+    from tiptrends import paths
+    from tiptrends.report import render
+    from tiptrends.report.results import write_bytes_atomic
+
+    export = getattr(render, "notebook_html", None)
+    if export is None:
+        return executed
+    nb = nbformat.read(executed, as_version=4)
+    title, _ = render.notebook_summary(nb.cells)
+    with warnings.catch_warnings():  # glued values are for the book build, not nbconvert
+        warnings.simplefilter("ignore", UserWarning)
+        page = export(nb, title or executed.stem, None)
+    target = paths.build_dir() / "html" / "profiles" / f"{executed.stem}.html"
+    write_bytes_atomic(target, page.encode("utf-8"))
+    return target
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    import os
+
+    from tiptrends.analyses import places
+    from tiptrends.report import render
+
+    try:
+        targets = _profile_targets(args)
+    except places.PlaceError as exc:
+        print(f"tiptrends profile: {exc}", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    render.ensure_kernel("tiptrends")
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from tiptrends import paths
+
+    # the kernels write figures into this build (see report.style.default_figures_dir)
+    os.environ.setdefault("TIPTRENDS_BUILD_DIR", str(paths.build_dir()))
+
+    def one(place) -> tuple[object, Path | None, float, str]:
+        try:
+            executed, seconds = _execute_profile(place, args.release, args.timeout)
+        except Exception as exc:  # papermill's error names the failing cell
+            return place, None, 0.0, str(exc).strip().splitlines()[-1] if str(exc) else repr(exc)
+        return place, _publish_profile(executed), seconds, ""
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    failed = 0
+    jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(targets)))
+    with ThreadPoolExecutor(jobs) as pool:
+        for place, page, seconds, error in pool.map(one, targets):
+            if error:
+                failed += 1
+                print(f"{place.slug:<34} FAILED  {error}", file=sys.stderr)
+            else:
+                print(f"{place.slug:<34} ok {seconds:6.1f} s  {page}")
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- new analysis
+TEMPLATE_NOTEBOOK = "templates/new_analysis.ipynb"
+TEMPLATE_NAME = "template"
+
+
+def new_analysis(name: str, notebooks_dir: Path | None = None) -> Path:
+    """Copy the template notebook to ``notebooks/<name>.ipynb``, ready to run.
+
+    The copy keeps the template's cells and tags, runs in the "tiptrends" kernel, has no
+    outputs and fresh cell ids, and records its numbers and figures under ``<name>``
+    (the template's ``ANALYSIS = "template"`` line is rewritten) so they never collide
+    with another notebook's.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a plain lower-case stem or the notebook exists already.
+    """
+    import re
+
+    import nbformat
+
+    from tiptrends import paths
+    from tiptrends.report import render
+
+    stem = name[:-6] if name.endswith(".ipynb") else name
+    if not re.fullmatch(r"[0-9a-z][0-9a-z_]*", stem):
+        raise ValueError(
+            f"{name!r} is not a plain name: use lower-case letters, digits and '_' "
+            "(e.g. 12_nigeria_forms)"
+        )
+    folder = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
+    target = folder / f"{stem}.ipynb"
+    if target.exists():
+        raise ValueError(f"{target} exists already; choose another name")
+    nb = nbformat.read(folder / TEMPLATE_NOTEBOOK, as_version=4)
+    key = re.sub(r"^[0-9_]+", "", stem) or stem
+    for cell in nb.cells:
+        cell["id"] = nbformat.v4.new_code_cell().id
+        if cell.cell_type == "code":
+            cell.source = cell.source.replace(
+                f'ANALYSIS = "{TEMPLATE_NAME}"', f'ANALYSIS = "{key}"'
+            )
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata["kernelspec"] = dict(render.KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    text = nbformat.writes(nb) + "\n"
+    with open(target, "x", encoding="utf-8") as fh:  # never overwrite
+        fh.write(text)
+    return target
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    try:
+        target = new_analysis(args.name)
+    except ValueError as exc:
+        print(f"tiptrends new: {exc}", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    print(f"{target}: open it in JupyterLab (make lab) with the Python (tiptrends) kernel")
+    return 0
+
+
+def _register_kernel() -> None:
+    """Install the "tiptrends" kernelspec for this Python if it is missing or stale.
+
+    ``pip install -e .`` and the conda route (``pip: -e .``) cannot install a kernelspec
+    themselves; every route builds the data before a notebook can run, so the kernel is
+    registered there (into this environment's ``share/jupyter/kernels``).
+    """
+    try:
+        from tiptrends.report import render
+
+        render.ensure_kernel("tiptrends")
+    except ImportError as exc:  # ipykernel or jupyter_client missing: say so, do not fail
+        print(f"tiptrends: kernel not registered ({exc})", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``tiptrends`` command."""
     parser = argparse.ArgumentParser(
@@ -310,6 +517,37 @@ def build_parser() -> argparse.ArgumentParser:
         description="List data/published/figures.csv.",
     )
     pub.set_defaults(func=_cmd_published)
+
+    profile = sub.add_parser(
+        "profile",
+        help="render the profile of a country or region into the site",
+        description="Execute notebooks/profiles/place_profile.ipynb for one place (papermill) "
+        "into _build/executed/profiles/<place>.ipynb and its page into _build/html/profiles/.",
+    )
+    profile.add_argument("code", nargs="?", help="ISO3 code of a country, e.g. NGA")
+    profile.add_argument(
+        "--region",
+        help='"EU27", a GLOTIP region ("Sub-Saharan Africa"), a UN M49 sub-region or region',
+    )
+    profile.add_argument(
+        "--all-default",
+        action="store_true",
+        help="the EU-27, every GLOTIP region and the countries with most detected victims",
+    )
+    profile.add_argument("--top", type=int, default=15, help="countries for --all-default")
+    profile.add_argument("--release", default="2025", help="GLOTIP release (default 2025)")
+    profile.add_argument("--jobs", "-j", type=int, default=None, help="profiles run at once")
+    profile.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    profile.set_defaults(func=_cmd_profile)
+
+    new = sub.add_parser(
+        "new",
+        help="start a new analysis from the template",
+        description="Copy notebooks/templates/new_analysis.ipynb to notebooks/NAME.ipynb with "
+        "the tiptrends kernel, its tags, no outputs and its own result keys.",
+    )
+    new.add_argument("name", help="notebook name, e.g. 12_nigeria_forms")
+    new.set_defaults(func=_cmd_new)
     return parser
 
 
@@ -318,7 +556,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        if status == 0 and args.command == "data" and args.data_command == "build":
+            _register_kernel()
+        return status
     except DataError as exc:
         if args.debug:
             raise

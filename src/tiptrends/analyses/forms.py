@@ -27,13 +27,13 @@ other shares are fractions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from tiptrends.io import published
 from tiptrends.io.countries import EU27
-from tiptrends.methods import headline
+from tiptrends.methods import headline, panels
 from tiptrends.methods.aggregate import (
     METHODS,
     SEX_AGE,
@@ -121,6 +121,9 @@ TREND_COLUMNS = {
     "p_value": "p",
     "n_countries": "countries",
     "n_obs": "country-years",
+    "df": "t df (Bell-McCaffrey)",
+    "effective_clusters": "effective countries (G*)",
+    "effective_clusters_herfindahl": "effective countries (Herfindahl)",
 }
 """Columns of :func:`trend_table` and the :class:`TrendResult` attributes they hold."""
 
@@ -657,8 +660,12 @@ def bootstrap_shares(
     *,
     n_boot: int = N_BOOT,
     seed: int | None = BOOT_SEED,
+    population: pd.Series | None = None,
 ) -> dict[str, BootstrapResult]:
     """Country bootstraps of the forced-labour, sexual-exploitation and children's shares.
+
+    With ``population``, also the population-weighted forced-labour share
+    (:func:`bootstrap_popweighted_share`, under :data:`POPWEIGHTED_LABEL`).
 
     Returns
     -------
@@ -667,11 +674,69 @@ def bootstrap_shares(
         :class:`tiptrends.methods.models.BootstrapResult` (percent).
     """
     kw = {"n_boot": n_boot, "seed": seed}
-    return {
+    boots = {
         "forced labour": bootstrap_share(form_table, FORCED_LABOUR, year, **kw),
         "sexual exploitation": bootstrap_share(form_table, SEXUAL, year, **kw),
         "children": bootstrap_share(sex_age_table, CHILDREN, year, known=KNOWN_SEX_AGE, **kw),
     }
+    if population is not None:
+        boots[POPWEIGHTED_LABEL] = bootstrap_popweighted_share(
+            form_table, FORCED_LABOUR, year, population, **kw
+        )
+    return boots
+
+
+POPWEIGHTED_LABEL = "forced labour, population-weighted"
+"""Label of the population-weighted forced-labour share in :func:`bootstrap_shares`."""
+
+
+def bootstrap_popweighted_share(
+    counts: pd.DataFrame,
+    form: str,
+    year: int,
+    population: pd.Series,
+    *,
+    n_boot: int = N_BOOT,
+    seed: int | None = BOOT_SEED,
+) -> BootstrapResult:
+    """Country bootstrap of a population-weighted mean of country shares (%) of one form.
+
+    The population is passed to the bootstrap as a lookup, so a country drawn twice keeps
+    its population under both labels (a population captured inside the statistic would
+    drop every copy).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`tiptrends.methods.headline.form_counts`.
+    form : str
+        Form in the numerator.
+    year : int
+        Year.
+    population : Series
+        Population by ISO3.
+    n_boot : int
+        Replicates.
+    seed : int or None
+        Random seed.
+
+    Returns
+    -------
+    BootstrapResult
+        In percent.
+    """
+    method, _ = method_arguments("weighted", population)
+
+    def weighted(t: pd.DataFrame, population: pd.Series) -> float:
+        return float(100 * aggregate_share(t, form, "known", method, weights=population).share)
+
+    return bootstrap_countries(
+        counts[counts["year"] == year],
+        weighted,
+        n_boot=n_boot,
+        seed=seed,
+        lookups={"population": population},
+    )
 
 
 def bootstrap_table(
@@ -1333,3 +1398,168 @@ def bootstrap_share(
 
 
 # --------------------------------------------------------------------------- sensitivity
+
+
+# --------------------------------------------------------------------------- rule switches
+RANK_METHODS: tuple[str, ...] = ("pooled", "mean", "two_stage", "weighted", "two_stage_population")
+"""Aggregation methods of :func:`form_ranking` (labels of ``aggregate.METHODS``)."""
+
+
+def form_ranking(alternatives: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The forms ranked by their share under each data basis and aggregation method.
+
+    Parameters
+    ----------
+    alternatives : mapping of str to DataFrame
+        Data basis label -> :func:`method_alternatives` over the three forms (only the rows
+        over victims with a known form are used).
+
+    Returns
+    -------
+    DataFrame
+        ``data, method`` (the ``aggregate.METHODS`` description), one share column per form
+        (labels of :data:`FORM_LABELS`), ``ranking`` (forms from the largest share down,
+        joined by " > ") and ``forced labour first`` (bool).
+    """
+    rows = []
+    for basis, alt in alternatives.items():
+        known = alt[alt["denominator"] == "known"].set_index("method")
+        for method in [m for m in RANK_METHODS if m in known.index]:
+            shares = known.loc[method, list(FORMS)].astype(float)
+            order = shares.sort_values(ascending=False, kind="stable").index
+            rows.append(
+                {
+                    "data": basis,
+                    "method": METHODS[method],
+                    **{FORM_LABELS[f]: shares[f] for f in FORMS},
+                    "ranking": " > ".join(f.lower() for f in order),
+                    "forced labour first": bool(order[0] == FORCED_LABOUR),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def rule_switch_columns(
+    current_release: pd.DataFrame,
+    unrepaired_basis: pd.DataFrame,
+    *,
+    changes: bool = True,
+    fallback: bool = False,
+) -> dict[str, dict[str, object]]:
+    """The switch columns of :func:`tiptrends.methods.sensitivity.rule_switches`.
+
+    Parameters
+    ----------
+    current_release : DataFrame
+        ``vintage.data_bases(...).current_release`` (the vintage rule off).
+    unrepaired_basis : DataFrame
+        ``vintage.data_bases(..., repair=False).report_basis`` (exclusions dropped, not
+        repaired from the earlier release).
+    changes : bool
+        Add the country-set columns (matched, open, balanced) for change figures.
+    fallback : bool
+        Add the "no form fallback" column for sex-and-age figures.
+
+    Returns
+    -------
+    dict
+        Column label -> keyword arguments of the figure functions (:func:`rule_figures`).
+    """
+    columns: dict[str, dict[str, object]] = {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": current_release},
+        "no exclusion repairs": {"data": unrepaired_basis},
+    }
+    if changes:
+        columns |= {
+            f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")
+        }
+    if fallback:
+        columns["no form fallback"] = {"form_fallback": False}
+    return columns
+
+
+def rule_figures(
+    basis: pd.DataFrame,
+    labels: Sequence[str],
+    *,
+    population: pd.Series | None = None,
+) -> dict[str, Callable[..., float]]:
+    """Headline figures as functions of the project's rule switches.
+
+    Each function takes ``data`` (default ``basis``: the report basis), ``panel`` (default
+    the trend panel; only change figures use it) and ``form_fallback`` (default True; only
+    the children's share uses it), and ignores a switch it has no use for.
+
+    Parameters
+    ----------
+    basis : DataFrame
+        The data of the main figures.
+    labels : sequence of str
+        Labels of :data:`RULE_FIGURES` to return.
+    population : Series, optional
+        Population by ISO3, for the population-weighted forced-labour share.
+
+    Returns
+    -------
+    dict
+        Label -> ``func(data=..., panel=..., form_fallback=...) -> float``.
+    """
+
+    def make(label: str) -> Callable[..., float]:
+        def figure(
+            data: pd.DataFrame = basis,
+            panel: str = panels.TREND_PANEL,
+            form_fallback: bool = True,
+        ) -> float:
+            return RULE_FIGURES[label](data, panel, form_fallback, population)
+
+        return figure
+
+    return {label: make(label) for label in labels}
+
+
+def _popweighted_fl(d: pd.DataFrame, population: pd.Series | None) -> float:
+    alt = method_alternatives(
+        d,
+        [FORCED_LABOUR],
+        LATEST_YEAR,
+        methods=["weighted"],
+        denominators=["known"],
+        population=population,
+    )
+    return float(alt[FORCED_LABOUR].iloc[0])
+
+
+FL_SHARE_POPWEIGHTED = f"forced labour share {LATEST_YEAR}, population-weighted (%)"
+
+RULE_FIGURES: dict[str, Callable[..., float]] = {
+    FL_SHARE: lambda d, panel, fb, pop: headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR),
+    SE_SHARE: lambda d, panel, fb, pop: headline.form_share_pct(d, SEXUAL, LATEST_YEAR),
+    FL_SHARE_POPWEIGHTED: lambda d, panel, fb, pop: _popweighted_fl(d, pop),
+    EU_FL_SHARE: lambda d, panel, fb, pop: headline.form_share_pct(
+        d, FORCED_LABOUR, LATEST_YEAR, countries=EU27
+    ),
+    FL_VICTIMS_CHANGE: lambda d, panel, fb, pop: headline.form_change_pct(
+        d, FORCED_LABOUR, BASE_YEAR, LATEST_YEAR, panel=panel
+    ),
+    CHILDREN_SHARE: lambda d, panel, fb, pop: headline.children_share_pct(
+        d, LATEST_YEAR, form_fallback=fb
+    ),
+    FL_SHARE_CHANGE: lambda d, panel, fb, pop: _fl_share_change_pp(d, "exclude"),
+    **{
+        f"other forms share {y} (%)": (
+            lambda d, panel, fb, pop, y=y: headline.form_share_pct(d, OTHER_FORMS, y)
+        )
+        for y in sorted(OTHER_FORMS_YEARS, reverse=True)
+    },
+}
+"""Every headline figure of chapters 02, 03 and 08 as ``func(data, panel, form_fallback,
+population)``, by label (used through :func:`rule_figures`)."""
+
+CHAPTER_RULE_FIGURES: dict[str, tuple[str, ...]] = {
+    "02": (FL_SHARE, SE_SHARE, FL_SHARE_POPWEIGHTED, FL_VICTIMS_CHANGE, EU_FL_SHARE),
+    "03": CHAPTER_FIGURES["03"],
+    "08": (FL_SHARE, SE_SHARE, CHILDREN_SHARE, FL_VICTIMS_CHANGE, FL_SHARE_CHANGE),
+}
+"""Labels of :data:`RULE_FIGURES` in each chapter's rule-switch table."""

@@ -16,7 +16,7 @@ Two sources:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -76,12 +76,17 @@ CHANGE_POLICIES: tuple[ag.Policy, ...] = ("exclude", "impute")
 """Suppression policies under which the changes in convictions are computed."""
 
 COUNTRY_SET_LABELS = {
+    "trend": "trend panel",
     "matched": "matched endpoints",
     "balanced": "balanced panel",
     "interpolated": "interpolated panel",
     "open": "unmatched (all reporters)",
 }
 """Readable names of the country sets of :func:`tiptrends.methods.panels.panel_changes`."""
+
+TREND_SET = COUNTRY_SET_LABELS[panels.TREND_PANEL]
+"""The country set of the chapter's change figures (the pre-specified trend panel); the
+other sets of :data:`COUNTRY_SET_LABELS` are the sensitivity."""
 
 RELATION_LABELS = {
     "StrangerUnknownOther": "Stranger / other",
@@ -510,7 +515,7 @@ def change_row(
     changes: pd.DataFrame,
     release: str,
     window: str,
-    country_set: str = "matched endpoints",
+    country_set: str = TREND_SET,
     suppressed: ag.Policy = "exclude",
 ) -> pd.Series:
     """One row of :func:`conviction_changes` (``total_y0, total_y1, n_countries, pct_change``).
@@ -792,3 +797,76 @@ def relation_table(
     table.index.name = "relation"
     table.columns.name = None
     return table
+
+
+# --------------------------------------------------------------------------- rule switches
+CHANGE_WINDOW = (CHANGE_BASES[0], CHANGE_END)
+"""Window of the recorded change in convictions (GLOTIP 2022: 2017-2020)."""
+
+
+def conviction_change_pct(
+    data: pd.DataFrame, *, panel: str = panels.TREND_PANEL, window: tuple[int, int] = CHANGE_WINDOW
+) -> float:
+    """Change (%) in convicted persons over ``window`` on one country set.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Curated GLOTIP table.
+    panel : str
+        Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`; the trend panel unless a
+        sensitivity asks for another).
+    window : (int, int)
+        Base and end year.
+    """
+    counts = justice_counts(data, [CONVICTED])
+    return panels.change_pct(counts, window[0], window[1], "convicted", panel=panel)
+
+
+def rule_figures(earlier: pd.DataFrame, current: pd.DataFrame) -> dict[str, Callable[..., float]]:
+    """The chapter's recorded figures as functions of the rule switches.
+
+    The change in convictions 2017-2020 is a GLOTIP 2022 figure: its main data are the 2023
+    release (``earlier``). Convictions per 100 victims in 2022 has no published counterpart:
+    its main data are the current release. Each function takes ``data`` and ``panel`` (the
+    ratio ignores ``panel``).
+
+    Returns
+    -------
+    dict
+        Label -> ``func(data=..., panel=...) -> float``.
+    """
+
+    def change(data: pd.DataFrame = earlier, panel: str = panels.TREND_PANEL) -> float:
+        return conviction_change_pct(data, panel=panel)
+
+    def per100(data: pd.DataFrame = current, panel: str = panels.TREND_PANEL) -> float:
+        return ratio_in_year(justice_counts(data), "convicted", "victims", LATEST_YEAR)
+
+    return {
+        f"convictions, change {CHANGE_WINDOW[0]}-{CHANGE_WINDOW[1]} (%)": change,
+        f"convictions per 100 victims, {LATEST_YEAR}": per100,
+    }
+
+
+def rule_switch_columns(
+    current: pd.DataFrame, report_basis: pd.DataFrame, unrepaired: pd.DataFrame
+) -> dict[str, dict[str, object]]:
+    """Switch columns of :func:`tiptrends.methods.sensitivity.rule_switches` for this chapter.
+
+    Parameters
+    ----------
+    current : DataFrame
+        The current release (exclusions with repairs).
+    report_basis : DataFrame
+        The current release under the vintage rule.
+    unrepaired : DataFrame
+        The current release with exclusions dropped, not repaired.
+    """
+    return {
+        "all rules (main)": {},
+        "current release": {"data": current},
+        "current release, vintage rule on": {"data": report_basis},
+        "current release, no exclusion repairs": {"data": unrepaired},
+        **{f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")},
+    }

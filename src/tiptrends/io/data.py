@@ -61,6 +61,14 @@ def load_glotip(release: str = "2025", *, validate: Validate = "quick") -> pd.Da
     -------
     pandas.DataFrame
         One row per raw row; see :mod:`tiptrends.io.readers.unodc` for the columns.
+
+    Examples
+    --------
+    >>> victims = load_glotip(release="2025")
+    >>> victims["release"].iloc[0], int(victims["year"].min()), int(victims["year"].max())
+    ('2025-04-14', 2003, 2022)
+    >>> victims[["iso3", "indicator", "dimension", "year", "value", "suppressed"]].dtypes.tolist()
+    [dtype('O'), dtype('O'), dtype('O'), dtype('int64'), dtype('float64'), dtype('bool')]
     """
     names = releases.release_names()
     try:

@@ -259,6 +259,17 @@ def apply_exclusions(
         entry). An entry that matches nothing still appears, with ``rows_dropped == 0``.
         ``repaired_total``: for a repaired entry, the earlier total(s) put in (NaN
         otherwise); its ``rows_dropped`` counts the replaced total rows.
+
+    Examples
+    --------
+    >>> from tiptrends.io.data import load_glotip
+    >>> raw = load_glotip(release="2025")
+    >>> kept, report = apply_exclusions(raw, load_exclusions())
+    >>> int(report["rows_dropped"].sum()) == len(raw) - len(kept)
+    True
+    >>> germany = report[report["iso3"] == "DEU"].iloc[0]
+    >>> germany["scope"], int(germany["rows_dropped"])
+    ('all', 91)
     """
     if exclusions is None:
         exclusions = load_exclusions()

@@ -239,7 +239,8 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
         raise DataError(
             cached,
             f"raw file missing: not in data/raw/, {no_mirror}, and download from "
-            f"{source.url} failed ({type(exc).__name__})",
+            f"{source.url} failed ({type(exc).__name__}); run `make data` where the download "
+            f"works, or set {MIRROR_ENV} to a folder holding the raw files",
         ) from None
     _record_origin(source, "download")
     return cached, "download"

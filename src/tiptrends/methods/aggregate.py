@@ -66,8 +66,14 @@ SUPPRESSION_BOUNDS = (1.0, 4.0)
 GROUPINGS = ("m49_region", "m49_subregion", "glotip", "eu27")
 
 Policy = Literal["exclude", "impute", "lower", "upper"]
+"""Suppression policy for ``"<5"`` cells: ``"exclude"`` (left out), ``"impute"`` (2.5),
+``"lower"`` (1) or ``"upper"`` (4); see :func:`apply_suppression_policy`."""
 Method = Literal["pooled", "mean", "weighted", "two_stage"]
+"""How country shares are combined: ``"pooled"``, ``"mean"``, ``"weighted"`` or
+``"two_stage"``; see :func:`aggregate_share`."""
 Denominator = Literal["all", "known"]
+"""Denominator of a share: ``"known"`` (victims with a known category) or ``"all"`` (the
+country's total); see :func:`aggregate_share`."""
 
 
 # --------------------------------------------------------------------------- suppression
@@ -701,10 +707,20 @@ def shares_by_year(
         the known denominator adds other-sex children and adults.
     categories : sequence of str, optional
         Categories to report (default as above).
-    denominator, method, weights, region_weights, population
+    denominator : {"known", "all"}
+        ``"known"``: victims with a known category; ``"all"``: the country's own total
+        (only country-years that report the breakdown enter). See :func:`aggregate_share`.
+    method : {"pooled", "mean", "weighted", "two_stage"}
+        Sum of numerators over sum of denominators; mean of country shares; mean weighted
+        by ``weights``; pooled within regions, then the mean of regions. See
+        :func:`aggregate_share`.
+    weights, region_weights, population
         See :func:`aggregate_share`.
-    indicator, sex, age, form, suppressed, impute_value
+    indicator, sex, age, form, impute_value
         See :func:`country_year_counts`.
+    suppressed : {"exclude", "impute", "lower", "upper"}
+        ``"<5"`` cells left out, or counted as 2.5, 1 or 4
+        (:func:`apply_suppression_policy`).
     years : iterable of int, optional
         Restrict to these years.
     by : str, optional
@@ -717,6 +733,19 @@ def shares_by_year(
         ``[group,] year, category, share, n_countries, n_victims, method, denominator``.
         Within a year (and group) every category uses the same country set, so with the
         default categories shares of the base categories sum to 1 under ``"known"``.
+
+    Examples
+    --------
+    The forced-labour share of detected victims with a known form, pooled over the reporting
+    countries, with the collection's exclusions applied (chapter 02):
+
+    >>> from tiptrends import vocab
+    >>> from tiptrends.io.data import load_glotip
+    >>> from tiptrends.io.exclusions import apply_exclusions, load_exclusions
+    >>> victims, _ = apply_exclusions(load_glotip(release="2025"), load_exclusions())
+    >>> fl = shares_by_year(victims, categories=[vocab.FORCED_LABOUR], years=[2021, 2022])
+    >>> fl[["year", "share", "n_countries"]].round(3).values.tolist()
+    [[2021.0, 0.399, 79.0], [2022.0, 0.257, 83.0]]
     """
     if _is_curated(df):
         counts = country_year_counts(

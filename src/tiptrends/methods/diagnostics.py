@@ -94,7 +94,7 @@ def citizenship_consistency(
     (suppressed cells counted as 1, the total's suppressed cell as 4, as in
     :func:`consistency_checks`) and setting the sum against the total finds categories that
     are not citizenships at all: a category that repeats the total (Bolivia's "TOTAL") or
-    questionnaire codes published with code digits as values ("Q6.1_..."). The curated
+    questionnaire codes published with code digits as values (``"Q6.1_..."``). The curated
     citizenship mapping (``data/mappings/citizenship.csv``) marks such categories; this check
     shows their effect on the counts.
 

@@ -119,6 +119,20 @@ def country_set(
     Returns
     -------
     PanelResult
+
+    Examples
+    --------
+    The countries that report detected victims in every year 2019-2022, and the part of all
+    reported victims they hold each year:
+
+    >>> from tiptrends.io.data import load_glotip
+    >>> from tiptrends.io.exclusions import apply_exclusions, load_exclusions
+    >>> from tiptrends.methods.aggregate import country_year_counts
+    >>> victims, _ = apply_exclusions(load_glotip(release="2025"), load_exclusions())
+    >>> counts = country_year_counts(victims)
+    >>> panel = country_set(counts, range(2019, 2023), kind="balanced")
+    >>> len(panel.countries), panel.coverage["share_of_victims"].round(2).tolist()
+    (73, [0.81, 0.72, 0.74, 0.97])
     """
     window = tuple(sorted({int(y) for y in years}))
     if not window:
@@ -229,6 +243,19 @@ def pct_change(
     Returns
     -------
     ChangeResult
+
+    Examples
+    --------
+    Detected victims 2019 -> 2022 on the countries reporting both years, and on all
+    reporters of each year:
+
+    >>> from tiptrends.io.data import load_glotip
+    >>> from tiptrends.io.exclusions import apply_exclusions, load_exclusions
+    >>> from tiptrends.methods.aggregate import country_year_counts
+    >>> victims, _ = apply_exclusions(load_glotip(release="2025"), load_exclusions())
+    >>> change = pct_change(country_year_counts(victims), 2019, 2022)
+    >>> round(change.pct_change, 1), change.n_countries, round(change.unmatched_pct_change, 1)
+    (10.6, 83, -6.8)
     """
     obs = _observed(counts, value)
     a = obs[obs["year"] == y0].set_index("iso3")["value"]
@@ -507,8 +534,8 @@ def changes_against_published(
     ----------
     df : DataFrame
         Curated GLOTIP table (exclusions or a report basis applied beforehand).
-    targets : iterable of (figure_id, measure, y0, y1)
-        E.g. :data:`GLOTIP2022_CHANGES`.
+    targets : iterable of tuple
+        ``(figure_id, measure, y0, y1)`` tuples, e.g. :data:`GLOTIP2022_CHANGES`.
 
     Returns
     -------

@@ -5,7 +5,8 @@ A notebook calls :func:`record` for each headline number it reports::
     share = record("sexual_exploitation_share_2022_pct", 38.7, published=38.7,
                    source="GLOTIP 2024, fig. 12", unit="%")
 
-Outside a render, :func:`record` only checks and returns the value. Under
+Outside a render, :func:`record` checks and returns the value and says (once, as a warning)
+that nothing was written. Under
 ``tiptrends render`` the renderer sets ``TIPTRENDS_RESULTS_FILE`` (a per-notebook
 JSON file) and ``TIPTRENDS_NOTEBOOK`` for the kernel; :func:`record` updates that
 file atomically and the renderer merges all of them into ``_build/results.json`` as
@@ -22,6 +23,7 @@ import math
 import numbers
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +96,18 @@ def record(
     ------
     ValueError
         If the key is not snake_case or a value is not a finite number.
+
+    Examples
+    --------
+    Outside ``tiptrends render`` the number is checked and returned, and a warning says that
+    nothing was written:
+
+    >>> record("example_forced_labour_share_2022_pct", 25.7, published=42, unit="%")
+    25.7
+    >>> record("Forced labour", 25.7)
+    Traceback (most recent call last):
+    ...
+    ValueError: result key 'Forced labour' must be snake_case (a-z, 0-9, single '_')
     """
     if not isinstance(key, str) or not _KEY_RE.match(key):
         raise ValueError(f"result key {key!r} must be snake_case (a-z, 0-9, single '_')")
@@ -101,6 +115,7 @@ def record(
     plain_published = None if published is None else _number(published, f"published {key!r}")
     target = os.environ.get(RESULTS_FILE_ENV)
     if not target:
+        _say_not_recorded(key)
         return value
     entry = {
         "value": plain,
@@ -118,3 +133,18 @@ def record(
     table[key] = entry
     write_json_atomic(path, table)
     return value
+
+
+_told: set[str] = set()
+
+
+def _say_not_recorded(key: str) -> None:
+    """Tell once per process that numbers are recorded only under ``tiptrends render``."""
+    if _told:
+        return
+    _told.add(key)
+    warnings.warn(
+        f"record({key!r}): checked, not written; headline numbers are gathered into "
+        "_build/results.json only when `tiptrends render` runs the notebook",
+        stacklevel=3,
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -271,6 +272,13 @@ def figure_bundle(
     return data, meta
 
 
+def default_figures_dir() -> Path:
+    """Where :func:`save_figure` writes by default: the build's figures, else ``./figures``."""
+    if os.environ.get("TIPTRENDS_BUILD_DIR"):
+        return paths.figures_dir()
+    return Path.cwd() / "figures"
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -291,7 +299,10 @@ def save_figure(
     alt : str
         Alternative text: what the figure shows, for readers who cannot see it.
     directory : str or Path, optional
-        Output directory; default ``tiptrends.paths.figures_dir()``.
+        Output directory. Default: ``_build/figures/`` of the build being made (a render or
+        ``tiptrends profile`` sets ``TIPTRENDS_BUILD_DIR``); outside a build, ``figures/``
+        under the current directory, so an analysis of your own never writes into the
+        project's site.
     data : pandas.DataFrame or Series, optional
         The numbers drawn, written beside the image as ``<name>.csv`` (the book links it
         under the figure) so that readers can reuse them.
@@ -307,6 +318,20 @@ def save_figure(
     ValueError
         If ``alt`` is empty, ``name`` is not a plain file stem, or the figure has no
         :func:`source_note` (every figure of the collection states its source).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> use_house_style()
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([2020, 2021, 2022], [39.7, 39.9, 25.7])
+    >>> source_note(ax, "UNODC GLOTIP data portal", release="2025-04-14")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> save_figure(fig, "fl_share", alt="Forced-labour share, 2020-2022", directory=folder).name
+    'fl_share.png'
+    >>> sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    ['alt_text.json', 'fl_share.png', 'fl_share.svg']
     """
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"save_figure({name!r}): alt text is required (describe the figure)")
@@ -319,7 +344,7 @@ def save_figure(
     alt = alt.strip()
     for problem in figure_problems(fig):
         warnings.warn(f"save_figure({name!r}): {problem}", FigureRuleWarning, stacklevel=2)
-    out = Path(directory) if directory is not None else paths.figures_dir()
+    out = Path(directory) if directory is not None else default_figures_dir()
     out.mkdir(parents=True, exist_ok=True)
 
     import io
@@ -422,6 +447,18 @@ def plot_shares_over_time(
     Returns
     -------
     (Figure, Axes)
+
+    Examples
+    --------
+    >>> shares = pd.DataFrame({"year": [2021, 2022, 2021, 2022],
+    ...                        "form": ["Forced labour"] * 2 + ["Sexual exploitation"] * 2,
+    ...                        "share_pct": [39.9, 25.7, 38.6, 45.3]})
+    >>> fig, ax = plot_shares_over_time(shares, "year", "share_pct", "form", xlabel="Year",
+    ...                                 ylabel="Share of victims (%)", source="UNODC GLOTIP")
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['Forced labour', 'Sexual exploitation']
+    >>> ax.get_lines()[0].get_color() == colour_for("Forced labour")
+    True
     """
     if ax is None:
         fig, ax = plt.subplots()

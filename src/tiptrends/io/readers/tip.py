@@ -19,6 +19,7 @@ here (``tiptrends.io.countries.attach_iso3`` does that).
 - ``tier_raw``: str, the tier as published with trailing spaces stripped ("Tier 1",
   "Tier 2", "Watchlist", "Tier 3"; <NA> for NA). "Watchlist" is "Tier 2 Watch List".
 - ``source_line``: int64, line number in the CSV (header is line 1).
+
 Key: (iso, year) and (country, year) are unique; a duplicate raises DataError.
 
 :func:`read_du_tiers` - ``tip_tiers/DU_HTC_TIP_Tier_Rankings_2008-2016.xlsx`` (University of

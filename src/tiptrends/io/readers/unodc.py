@@ -222,7 +222,8 @@ def parse_counts(path: Path, raw: pd.Series, source_row: pd.Series) -> tuple[pd.
 
     Returns
     -------
-    (value, suppressed)
+    tuple of Series
+        ``value`` (float, NaN where suppressed) and ``suppressed`` (bool).
     """
     suppressed = raw.eq("<5")
     numeric = raw.str.match(_NUMBER) & ~suppressed

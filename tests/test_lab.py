@@ -1,0 +1,195 @@
+"""Working in JupyterLab: notebooks stay clean in git, and a fresh install finds its kernel."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tiptrends import paths
+from tiptrends.report.nbclean import normalise, normalised_text
+
+ROOT = paths.project_root()
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def _kernel_language_info() -> dict:
+    """The language_info the "tiptrends" kernel reports, which Lab writes into a notebook."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="tiptrends")
+    try:
+        reply = client.kernel_info(reply=True, timeout=60)
+        return reply["content"]["language_info"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def _lab_autosave(repo: Path, path: str, language_info: dict, *, hook: bool) -> None:
+    """Open and save a notebook through the Jupyter server's contents manager, as Lab does.
+
+    Lab fills ``language_info`` from the kernel and marks code cells' view state; its
+    autosave then writes the model through the server (with the repository's pre-save hook
+    when ``hook``, as ``jupyter_server_config.py`` sets it).
+    """
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    options = {"pre_save_hook": "tiptrends.report.nbclean.lab_pre_save_hook"} if hook else {}
+    manager = FileContentsManager(root_dir=str(repo), **options)
+    model = manager.get(path)
+    model["content"]["metadata"]["language_info"] = language_info
+    for cell in model["content"]["cells"]:
+        if cell["cell_type"] == "code":
+            cell["metadata"]["scrolled"] = False
+    manager.save(model, path)
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo.parent)}
+    out = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
+def test_committed_notebooks_are_in_stored_form() -> None:
+    for path in sorted(paths.notebooks_dir().rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert normalised_text(text) == text, path.name
+
+
+def test_normalise_keeps_content_and_tags() -> None:
+    nb = nbformat.read(paths.notebooks_dir() / "profiles" / "place_profile.ipynb", 4)
+    before = [(c.cell_type, c.source, c.id) for c in nb.cells]
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="x")]
+    clean = normalise(nb)
+    assert [(c.cell_type, c.source, c.id) for c in clean.cells] == before
+    assert clean.cells[1].metadata["tags"] == ["parameters"] and clean.cells[1].outputs == []
+
+
+def test_filter_passes_other_text_through() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "tiptrends.report.nbclean"],
+        input="not a notebook {",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
+    assert out.returncode == 0 and out.stdout == "not a notebook {"
+
+
+@pytest.mark.notebooks
+def test_opening_a_notebook_in_lab_leaves_git_status_clean(tmp_path: Path) -> None:
+    pytest.importorskip("jupyter_server", reason="JupyterLab (the lab extra) is not installed")
+    repo = tmp_path / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    for kept in (".gitattributes", ".gitignore"):
+        shutil.copy(ROOT / kept, repo / kept)
+    name = "notebooks/02_forced_labour.ipynb"
+    shutil.copy(paths.notebooks_dir() / "02_forced_labour.ipynb", repo / name)
+    _git(repo, "init", "-q")
+    for key, value in (("user.email", "t@example.org"), ("user.name", "t")):
+        _git(repo, "config", key, value)
+    clean = f"env PYTHONPATH={SRC} {sys.executable} -m tiptrends.report.nbclean"
+    _git(repo, "config", "filter.tiptrends-notebook.clean", clean)
+    _git(repo, "config", "filter.tiptrends-notebook.smudge", "cat")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "start")
+    language_info = _kernel_language_info()
+    assert language_info.get("version")  # what Lab would write into the notebook
+    # without the pre-save hook, git reports the notebook modified (so this test can fail)
+    _lab_autosave(repo, name, language_info, hook=False)
+    assert _git(repo, "status", "--porcelain").strip() == f"M {name}"
+    _git(repo, "checkout", "--", name)
+    _lab_autosave(repo, name, language_info, hook=True)
+    assert _git(repo, "status", "--porcelain").strip() == ""
+    assert (repo / name).read_bytes() == (
+        paths.notebooks_dir() / "02_forced_labour.ipynb"
+    ).read_bytes()
+
+
+def test_makefile_registers_the_filter_and_serves_the_root() -> None:
+    text = (ROOT / "Makefile").read_text()
+    assert "filter.tiptrends-notebook.clean" in text and "-m tiptrends.report.nbclean" in text
+    assert "--ServerApp.root_dir" in text and "default_url=/lab/tree/notebooks" in text
+    config = (ROOT / "jupyter_server_config.py").read_text()
+    assert "tiptrends.report.nbclean.lab_pre_save_hook" in config
+    assert "*.ipynb filter=tiptrends-notebook" in (ROOT / ".gitattributes").read_text()
+
+
+@pytest.mark.notebooks
+def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(tmp_path: Path) -> None:
+    """``pip install -e .`` in a new venv, then ``tiptrends data build``, then a chapter.
+
+    The dependencies come from the running environment (a .pth file), as a conda route
+    would provide them; the package and its kernel are installed the README's way.
+    """
+    venv = tmp_path / "venv"
+    subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = next((venv / "lib").glob("python3.*/site-packages"))
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "zz_dependencies.pth").write_text("\n".join(deps) + "\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "JUPYTER_PATH")}
+    env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if install.returncode != 0:
+        pytest.skip(f"pip could not build the package here: {install.stderr.strip()[-200:]}")
+    probe = "import tiptrends, sys; print(tiptrends.__file__)"
+    assert (
+        str(ROOT)
+        in subprocess.run(
+            [str(python), "-c", probe], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    build = subprocess.run(
+        [str(venv / "bin" / "tiptrends"), "data", "build"], env=env, capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stderr
+    spec = json.loads((venv / "share/jupyter/kernels/tiptrends/kernel.json").read_text())
+    assert spec["argv"][0] == str(python)
+    run = (
+        "from tiptrends.report import render; "
+        "nb, failure = render.execute_notebook('notebooks/templates/new_analysis.ipynb', "
+        "cwd='notebooks', timeout=300); print(failure)"
+    )
+    out = subprocess.run(
+        [str(python), "-c", run],
+        env={**env, "TIPTRENDS_BUILD_DIR": str(tmp_path / "_build")},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0 and out.stdout.strip().endswith("None"), out.stderr[-500:]
+
+
+def test_notebook_before_make_data_says_what_to_do(scratch_root, monkeypatch) -> None:
+    """Loading data that were never built, offline: one message naming the two ways out."""
+    import pooch
+
+    from tiptrends.errors import DataError
+    from tiptrends.io import data
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(pooch, "retrieve", offline)
+    with pytest.raises(DataError) as err:
+        data.load_glotip(release="2025")
+    message = str(err.value)
+    assert "make data" in message and "TIPTRENDS_DATA_MIRROR" in message
+    assert "\n" not in message
