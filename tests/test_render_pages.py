@@ -141,3 +141,14 @@ def test_record_page_data(tmp_path, monkeypatch) -> None:
         book.record_page_data("Bad name", 1)
     with pytest.raises(TypeError):
         book.record_page_data("not_json", object())
+
+
+def test_places_part_lists_the_rendered_profiles() -> None:
+    assert "No place profile" in site_pages.places_markdown(CHAPTERS)
+    text = site_pages.places_markdown(
+        CHAPTERS,
+        [Chapter("profiles/nga", "Nigeria"), Chapter("profiles/eu27", "EU-27")],
+        intro="profiles/render_any_place",
+    )
+    assert text.startswith("```{toctree}")
+    assert "profiles/render_any_place\nNigeria <profiles/nga>\nEU-27 <profiles/eu27>" in text

@@ -57,7 +57,7 @@ CODE_CHOICE_TAGS = frozenset(
 HIDE_INPUT, REMOVE_CELL = "hide-input", "remove-cell"
 
 #: Files of ``notebooks/`` that belong to the book (not read by the notebooks' code).
-BOOK_FILE_PATTERNS = ("conf.py", "*.md", "_static/**/*", "_templates/**/*")
+BOOK_FILE_PATTERNS = ("conf.py", "*.md", "profiles/*.md", "_static/**/*", "_templates/**/*")
 
 SPHINX_TIMEOUT = 1800
 
@@ -181,7 +181,7 @@ def _banner(kind: str, text: str) -> dict[str, Any]:
 _HTML_LINK_RE = re.compile(r"\]\((\d\d_[A-Za-z0-9_]+)\.html(#[^)\s]*)?\)")
 
 
-def chapter_links(markdown: str) -> str:
+def chapter_links(markdown: str, prefix: str = "") -> str:
     """Turn links to chapter pages (``[x](02_forced_labour.html)``) into cross-references.
 
     Sphinx then checks them and they follow the book's file names.
@@ -191,10 +191,12 @@ def chapter_links(markdown: str) -> str:
     >>> chapter_links("See [02](02_forced_labour.html) and [w](https://x.org/a.html).")
     'See [02](02_forced_labour.ipynb) and [w](https://x.org/a.html).'
     """
-    return _HTML_LINK_RE.sub(lambda m: f"]({m.group(1)}.ipynb{m.group(2) or ''})", markdown)
+    return _HTML_LINK_RE.sub(lambda m: f"]({prefix}{m.group(1)}.ipynb{m.group(2) or ''})", markdown)
 
 
-def _figure_html(png_b64: str, meta: Mapping[str, Any], images: dict[str, bytes]) -> str:
+def _figure_html(
+    png_b64: str, meta: Mapping[str, Any], images: dict[str, bytes], prefix: str = ""
+) -> str:
     """An ``<img>`` for a figure output, its PNG stored as a file, with alt text and links."""
     import base64
     import html
@@ -204,20 +206,22 @@ def _figure_html(png_b64: str, meta: Mapping[str, Any], images: dict[str, bytes]
     images[name] = data
     alt = html.escape(str(meta.get("alt", "")), quote=True)
     width = f' width="{int(meta["width"])}"' if str(meta.get("width", "")).isdigit() else ""
-    tag = f'<img src="{name}" alt="{alt}"{width} loading="lazy" class="tt-figure">'
+    tag = f'<img src="{prefix}{name}" alt="{alt}"{width} loading="lazy" class="tt-figure">'
     figure = meta.get("tiptrends_figure")
     if figure:
         stem = html.escape(str(figure), quote=True)
         tag += (
-            f'<p class="tt-figure-data">Download: <a href="figures/{stem}.png">PNG</a> · '
-            f'<a href="figures/{stem}.svg">SVG</a>'
-            + (f' · <a href="figures/{stem}.csv">data (CSV)</a>' if meta.get("csv") else "")
+            f'<p class="tt-figure-data">Download: <a href="{prefix}figures/{stem}.png">PNG</a> · '
+            f'<a href="{prefix}figures/{stem}.svg">SVG</a>'
+            + (f' · <a href="{prefix}figures/{stem}.csv">data (CSV)</a>' if meta.get("csv") else "")
             + "</p>"
         )
     return tag
 
 
-def _figures_as_files(cells: Sequence[dict[str, Any]], images: dict[str, bytes]) -> None:
+def _figures_as_files(
+    cells: Sequence[dict[str, Any]], images: dict[str, bytes], prefix: str = ""
+) -> None:
     """Replace PNG outputs by ``<img>`` tags with their alt text (MyST-NB drops the alt)."""
     for cell in cells:
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
@@ -227,7 +231,7 @@ def _figures_as_files(cells: Sequence[dict[str, Any]], images: dict[str, bytes])
                 png = data["image/png"]
                 png = "".join(png) if isinstance(png, list) else png
                 out["data"] = {
-                    "text/html": _figure_html(png, meta, images),
+                    "text/html": _figure_html(png, meta, images, prefix),
                     "text/plain": data.get("text/plain", "figure"),
                 }
 
@@ -246,12 +250,13 @@ def chapter_notebook(state: ChapterState, images: dict[str, bytes] | None = None
                 cell["outputs"] = []
     cells = nb.setdefault("cells", [])
     apply_cell_tags(cells)
-    _figures_as_files(cells, images if images is not None else {})
+    prefix = "../" * state.stem.count("/")  # pages in subfolders (profiles/)
+    _figures_as_files(cells, images if images is not None else {}, prefix)
     for cell in cells:
         if cell.get("cell_type") == "markdown":
             source = cell.get("source", "")
             text = "".join(source) if isinstance(source, list) else str(source)
-            cell["source"] = chapter_links(text)
+            cell["source"] = chapter_links(text, prefix)
     banner = None
     if state.status == "FAILED":
         banner = _banner(
@@ -267,6 +272,21 @@ def chapter_notebook(state: ChapterState, images: dict[str, bytes] | None = None
     if not cells or cells[0].get("cell_type") != "markdown":
         cells.insert(0, {"cell_type": "markdown", "metadata": {}, "source": f"# {state.stem}"})
     return nb
+
+
+def profile_states(build: Path) -> list[ChapterState]:
+    """Place profiles executed by ``tiptrends profile`` (``_build/executed/profiles/``)."""
+    from tiptrends.report.render import _plain, notebook_summary
+
+    states = []
+    for nb in sorted((build / "executed" / "profiles").glob("*.ipynb")):
+        try:
+            cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        title, _ = notebook_summary(cells)
+        states.append(ChapterState(f"profiles/{nb.stem}", _plain(title) or nb.stem, "ok", nb, nb))
+    return states
 
 
 def stage_book(
@@ -315,6 +335,17 @@ def stage_book(
         _write_if_changed(target, data)
         expected.add(target)
 
+    profiles = profile_states(build)
+    for state in profiles:
+        nb = chapter_notebook(state, images)
+        target = src / f"{state.stem}.ipynb"
+        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
+        expected.add(target)
+    for name, data in images.items():
+        target = src / "_extra" / name
+        _write_if_changed(target, data)
+        expected.add(target)
+
     titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
     ledger = next((s.page_data[CLAIMS_KEY] for s in chapters if CLAIMS_KEY in s.page_data), {})
     claims = ledger.get("claims")
@@ -331,7 +362,13 @@ def stage_book(
         ),
         "headline_numbers.md": site_pages.headline_markdown(results, titles),
         "sources.md": site_pages.sources_markdown(),
-        "places.md": site_pages.places_markdown(titles),
+        "places.md": site_pages.places_markdown(
+            titles,
+            [site_pages.Chapter(p.stem, p.title) for p in profiles],
+            intro="profiles/render_any_place"
+            if (src / "profiles" / "render_any_place.md") in expected
+            else None,
+        ),
     }
     extra = src / "_extra"
     downloads = _stage_downloads(build, extra, expected)
@@ -497,7 +534,7 @@ def inputs_stamp(
         if state.executed is not None:
             stat(state.executed)
     h.update(json.dumps(results, sort_keys=True).encode())
-    for folder in (build / "figures", paths.curated_dir()):
+    for folder in (build / "figures", paths.curated_dir(), build / "executed" / "profiles"):
         for f in sorted(folder.iterdir()) if folder.is_dir() else []:
             stat(f)
     stat(paths.manifest_path())

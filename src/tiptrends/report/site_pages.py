@@ -420,12 +420,21 @@ def headline_markdown(
     return f"{len(rows)} numbers.\n\n" + markdown_table(rows, HEADLINE_COLUMNS)
 
 
-def places_markdown(chapters: Mapping[str, Chapter]) -> str:
-    """List of place-profile chapters (stems containing ``profile``)."""
-    profiles = [c for c in chapters.values() if "profile" in c.stem]
-    if not profiles:
-        return "No place profile is part of the collection yet.\n"
-    return "\n".join(f"* {c.link()}" for c in profiles) + "\n"
+def places_markdown(
+    chapters: Mapping[str, Chapter],
+    profiles: Sequence[Chapter] = (),
+    *,
+    intro: str | None = None,
+) -> str:
+    """The "Places" part: a toctree of the place profiles (``_build/executed/profiles/``).
+
+    ``intro`` names a page shown first (how to render any place).
+    """
+    entries = ([intro] if intro else []) + [f"{p.title} <{p.stem}>" for p in profiles]
+    text = "" if profiles else "No place profile has been rendered yet (`tiptrends profile`).\n\n"
+    if entries:
+        text += "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(entries) + "\n```\n"
+    return text
 
 
 def sources_markdown(manifest_path: Path | None = None) -> str:
