@@ -20,7 +20,13 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from tiptrends.io.countries import country_table
-from tiptrends.report.style import OKABE_ITO, REGION_COLOURS, SOURCE_COLOUR, source_note
+from tiptrends.report.style import (
+    OKABE_ITO,
+    REGION_COLOURS,
+    SOURCE_COLOUR,
+    legend_outside,
+    source_note,
+)
 from tiptrends.vocab import TIERS
 
 FLOW_KEY = ["origin_iso3", "destination_iso3"]
@@ -331,7 +337,7 @@ def plot_tier_rates(
     ax.set_yscale("log")
     ax.set_xticks(range(len(TIERS)), list(TIERS))
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper right")
+    legend_outside(ax)
     ax.set_xlabel("US TIP report tier")
     ax.set_ylabel("Detected victims per 100,000 inhabitants (log scale)")
     _label(ax, text)
@@ -364,6 +370,6 @@ def plot_status_counts(
         bottom += by_year[status]
     ax.set_xlabel("Year")
     ax.set_ylabel("Detected victims (persons)")
-    ax.legend(title="Citizenship status")
+    legend_outside(ax, title="Citizenship status")
     _label(ax, text)
     return fig, ax

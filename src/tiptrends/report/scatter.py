@@ -8,7 +8,7 @@ from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from tiptrends.report.style import OKABE_ITO, colour_for, source_note
+from tiptrends.report.style import OKABE_ITO, colour_for, legend_outside, source_note
 
 
 def plot_country_scatter(
@@ -73,6 +73,6 @@ def plot_country_scatter(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(title=legend_title, fontsize=9)
+    legend_outside(ax, title=legend_title, fontsize=9)
     source_note(ax, source, None, note)
     return fig, ax

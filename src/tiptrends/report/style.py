@@ -698,7 +698,7 @@ def fit_title(ax: Axes, title: str, *, fontsize: float = 10) -> str:
 
     fig = ax.figure
     width_in = ax.get_position().width * fig.get_figwidth()
-    chars = max(8, int(width_in * 72 / (0.55 * fontsize)))
+    chars = max(8, int(width_in * 72 / (0.65 * fontsize)))
     return "\n".join(textwrap.wrap(title, chars)) or title
 
 
