@@ -73,7 +73,7 @@ def test_normalise_keeps_content_and_tags() -> None:
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="x")]
     clean = normalise(nb)
     assert [(c.cell_type, c.source, c.id) for c in clean.cells] == before
-    assert clean.cells[1].metadata["tags"] == ["parameters"] and clean.cells[1].outputs == []
+    assert "parameters" in clean.cells[1].metadata["tags"] and clean.cells[1].outputs == []
 
 
 def test_filter_passes_other_text_through() -> None:

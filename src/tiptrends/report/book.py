@@ -40,6 +40,7 @@ from typing import Any
 
 from tiptrends import paths
 from tiptrends.io.atomic import write_atomic
+from tiptrends.report.notebook_text import notebook_summary, plain_text
 from tiptrends.report.results import write_bytes_atomic, write_json_atomic
 
 #: Page-data key of the claims ledger (the content of ``claims.json``, see
@@ -276,7 +277,6 @@ def chapter_notebook(state: ChapterState, images: dict[str, bytes] | None = None
 
 def profile_states(build: Path) -> list[ChapterState]:
     """Place profiles executed by ``tiptrends profile`` (``_build/executed/profiles/``)."""
-    from tiptrends.report.render import _plain, notebook_summary
 
     states = []
     for nb in sorted((build / "executed" / "profiles").glob("*.ipynb")):
@@ -285,7 +285,9 @@ def profile_states(build: Path) -> list[ChapterState]:
         except (OSError, ValueError):
             continue
         title, _ = notebook_summary(cells)
-        states.append(ChapterState(f"profiles/{nb.stem}", _plain(title) or nb.stem, "ok", nb, nb))
+        states.append(
+            ChapterState(f"profiles/{nb.stem}", plain_text(title) or nb.stem, "ok", nb, nb)
+        )
     return states
 
 

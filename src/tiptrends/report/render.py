@@ -43,7 +43,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -55,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from tiptrends import paths
+from tiptrends.report.notebook_text import notebook_summary, plain_text
 from tiptrends.report.results import (
     NOTEBOOK_ENV,
     RESULTS_FILE_ENV,
@@ -423,43 +423,6 @@ def execute_notebook(
 
 
 # --------------------------------------------------------------------------- summaries
-
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
-def _plain(markdown: str) -> str:
-    text = _MD_LINK.sub(r"\1", markdown)
-    text = re.sub(r"[*_`]{1,3}", "", text)
-    return " ".join(text.split())
-
-
-def notebook_summary(cells: Sequence[dict]) -> tuple[str, str]:
-    """Return (title, summary): the first markdown H1 and the first paragraph after it."""
-    title, summary, found = "", "", False
-    for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        lines = _source(cell).splitlines()
-        start = 0
-        if not found:
-            for i, line in enumerate(lines):
-                if line.startswith("# "):
-                    title, found, start = line[2:].strip(), True, i + 1
-                    break
-            else:
-                continue
-        paragraph: list[str] = []
-        for line in lines[start:]:
-            if not line.strip() or line.lstrip().startswith("#"):
-                if paragraph:
-                    break
-                continue
-            paragraph.append(line.strip())
-        if paragraph:
-            summary = _plain(" ".join(paragraph))
-            break
-    return title, summary
 
 
 # --------------------------------------------------------------------------- worker
@@ -898,7 +861,7 @@ def _chapter_states(all_nbs: Sequence[Path], build: Path) -> tuple[list[Any], li
         states.append(
             ChapterState(
                 nb.stem,
-                _plain(title) or nb.stem,
+                plain_text(title) or nb.stem,
                 status,
                 executed if status != NOT_RENDERED and executed.exists() else None,
                 nb,
