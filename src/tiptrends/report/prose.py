@@ -14,6 +14,7 @@ a sign for changes, "-" for a missing value.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
 Kind = Literal["count", "pct", "change_pct", "pp", "ratio", "text"]
@@ -87,3 +88,37 @@ def glue_number(name: str, value: object, kind: Kind = "count", unit: str = "") 
     Returns the formatted text, so a notebook can also show it.
     """
     return glue_text(name, format_value(value, kind, unit))
+
+
+def glue_numbers(
+    values: Mapping[str, object], kind: Kind = "count", unit: str = "", prefix: str = ""
+) -> dict[str, str]:
+    """Glue several values of the same kind at once, each under ``prefix + name``.
+
+    Equivalent to calling :func:`glue_number` once per entry of ``values``, in order.
+
+    Parameters
+    ----------
+    values
+        Glue name (without ``prefix``) -> value.
+    kind, unit
+        As for :func:`format_value`; the same for every entry.
+    prefix
+        Put in front of every name (``"eu_"`` turns ``"fl_2022"`` into ``"eu_fl_2022"``).
+
+    Returns
+    -------
+    dict
+        Full glue name -> formatted text.
+
+    Examples
+    --------
+    >>> glue_numbers({"low": 12.34, "high": float("nan")}, "pct", prefix="share_")
+    {'share_low': '12.3%', 'share_high': '-'}
+    >>> glue_numbers({"n": 1234}, unit="victims")
+    {'n': '1,234 victims'}
+    """
+    return {
+        prefix + name: glue_number(prefix + name, value, kind, unit)
+        for name, value in values.items()
+    }
