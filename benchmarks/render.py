@@ -10,7 +10,7 @@ book's pages) are copied to a temporary directory and everything is written ther
 ``_build/`` is not touched. Measures
 
 1. serial: ``jupyter nbconvert --to html --execute`` on each notebook, one after another;
-2. cold: ``tiptrends render`` (``render_collection(jobs=N, force=True)``) in a fresh Python
+2. cold: ``tiptrends render`` (``render(jobs=N, force=True)``) in a fresh Python
    process: parallel execution *and* the Sphinx book build;
 3. warm: the same render again, with nothing changed (cache hits only, no Sphinx);
 4. one edited notebook: a Markdown cell added to the last notebook; only it runs again,
@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
 
         build = tmp_path / "_build"
         code = (
-            "import sys\nfrom tiptrends.report.render import render_collection\n"
-            f"sys.exit(render_collection(jobs={args.jobs}, force=FORCE, "
-            f"notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r}))"
+            "import sys\nfrom tiptrends.report.render import render\n"
+            f"sys.exit(render(jobs={args.jobs}, force=FORCE, "
+            f"notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r}).exit_code)"
         )
         cold, out = timed([sys.executable, "-c", code.replace("FORCE", "True")], env)
         book = _book_seconds(out)

@@ -602,18 +602,18 @@ def test_rule_figures_and_switch_columns(toy):
     assert figures[F.FL_VICTIMS_CHANGE]() == pytest.approx(100 * (220 / 150 - 1))
     # matched: AAA and BBB, 50 -> 120
     assert figures[F.FL_VICTIMS_CHANGE](panel="matched") == pytest.approx(140.0)
-    columns = F.rule_switch_columns(toy, without_ddd, fallback=True)
+    columns = sensitivity.standard_switches(toy, without_ddd, form_fallback=True)
     assert list(columns) == [
         "all rules (main)",
         "vintage rule off (current release)",
         "no exclusion repairs",
         "matched countries",
-        "open countries",
-        "balanced countries",
+        "open sets",
+        "balanced panel",
         "no form fallback",
     ]
     assert columns["no form fallback"] == {"form_fallback": False}
-    assert "matched countries" not in F.rule_switch_columns(toy, toy, changes=False)
+    assert "matched countries" not in sensitivity.standard_switches(toy, toy, panels=False)
     table = sensitivity.rule_switches(figures, {"main": {}, "matched": {"panel": "matched"}})
     assert table.loc[F.FL_SHARE].tolist() == pytest.approx([55.0, 55.0])
 

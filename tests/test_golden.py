@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_render:
         from tiptrends.report import render
 
-        if render.render_collection(jobs=args.jobs) != 0:
+        if render.render(jobs=args.jobs).exit_code != 0:
             print("render failed: golden copy not changed", file=sys.stderr)
             return 1
     recorded = recorded_values()

@@ -412,9 +412,11 @@ def test_child_counts_use_the_form_fallback():
     assert pr.children_share(df) == pytest.approx(100 * 15 / 35)
 
 
-def test_rule_switch_columns_switch_one_rule_each():
+def test_standard_switches_switch_one_rule_each():
+    from tiptrends.methods.sensitivity import standard_switches
+
     cur, nr = pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [2]})
-    cols = pr.rule_switch_columns(cur, nr)
+    cols = standard_switches(cur, nr, form_fallback=True)
     assert cols["all rules (main)"] == {}
     assert cols["vintage rule off (current release)"]["data"] is cur
     assert cols["no exclusion repairs"]["data"] is nr

@@ -179,7 +179,7 @@ def test_failing_notebook_fails_loudly(collection, capsys) -> None:
 
     broken_b(nb_dir)
     capsys.readouterr()
-    code = render.render_collection(notebooks_dir=nb_dir, build_dir=build)
+    code = render.render(notebooks_dir=nb_dir, build_dir=build).exit_code
     out, err = capsys.readouterr()
     assert code == 1
     assert "FAILED 02_b.ipynb: cell 2 `raise ValueError('boom')`: ValueError: boom" in err
@@ -238,7 +238,7 @@ def test_concurrent_renders_end_consistent(collection, tmp_path) -> None:
 
 def test_unknown_notebook_is_an_error(collection, capsys) -> None:
     nb_dir, build = collection
-    assert render.render_collection(["99_nope"], notebooks_dir=nb_dir, build_dir=build) == 2
+    assert render.render(["99_nope"], notebooks_dir=nb_dir, build_dir=build).exit_code == 2
     assert "99_nope" in capsys.readouterr().err
 
 

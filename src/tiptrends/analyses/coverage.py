@@ -1800,33 +1800,3 @@ def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
         "change 2019-2022 (%)": partial(victims_change, data=data, y0=2019),
         "change 2020-2022 (%)": partial(victims_change, data=data, y0=2020),
     }
-
-
-SENSITIVITY_PANELS: dict[str, str] = {
-    "matched countries": "matched",
-    "open sets": "open",
-    "balanced panel": "balanced",
-}
-"""Column label -> country set of the change sensitivity (the rule: the trend panel)."""
-
-
-def rule_switch_columns(
-    current_release: pd.DataFrame, no_repairs: pd.DataFrame
-) -> dict[str, dict[str, object]]:
-    """The switches of the collection's rules, one column each, for ``rule_switches``.
-
-    Parameters
-    ----------
-    current_release : DataFrame
-        The vintage rule off (``DataBases.current_release``).
-    no_repairs : DataFrame
-        The report basis with exclusions dropped instead of repaired
-        (``data_bases(..., repair=False).report_basis``).
-    """
-    columns: dict[str, dict[str, object]] = {
-        "all rules (main)": {},
-        "vintage rule off (current release)": {"data": current_release},
-        "no exclusion repairs": {"data": no_repairs},
-    }
-    columns.update({label: {"panel": p} for label, p in SENSITIVITY_PANELS.items()})
-    return columns

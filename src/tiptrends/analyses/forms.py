@@ -1439,46 +1439,6 @@ def form_ranking(alternatives: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rule_switch_columns(
-    current_release: pd.DataFrame,
-    unrepaired_basis: pd.DataFrame,
-    *,
-    changes: bool = True,
-    fallback: bool = False,
-) -> dict[str, dict[str, object]]:
-    """The switch columns of :func:`tiptrends.methods.sensitivity.rule_switches`.
-
-    Parameters
-    ----------
-    current_release : DataFrame
-        ``vintage.data_bases(...).current_release`` (the vintage rule off).
-    unrepaired_basis : DataFrame
-        ``vintage.data_bases(..., repair=False).report_basis`` (exclusions dropped, not
-        repaired from the earlier release).
-    changes : bool
-        Add the country-set columns (matched, open, balanced) for change figures.
-    fallback : bool
-        Add the "no form fallback" column for sex-and-age figures.
-
-    Returns
-    -------
-    dict
-        Column label -> keyword arguments of the figure functions (:func:`rule_figures`).
-    """
-    columns: dict[str, dict[str, object]] = {
-        "all rules (main)": {},
-        "vintage rule off (current release)": {"data": current_release},
-        "no exclusion repairs": {"data": unrepaired_basis},
-    }
-    if changes:
-        columns |= {
-            f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")
-        }
-    if fallback:
-        columns["no form fallback"] = {"form_fallback": False}
-    return columns
-
-
 def rule_figures(
     basis: pd.DataFrame,
     labels: Sequence[str],

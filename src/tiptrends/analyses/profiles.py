@@ -735,29 +735,3 @@ def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
         "change in children 2019-2022 (%)": partial(children_change, data=data),
         "change in girls 2019-2022 (%)": partial(children_change, data=data, group="girls"),
     }
-
-
-SENSITIVITY_PANELS: dict[str, str] = {
-    "matched countries": "matched",
-    "open sets": "open",
-    "balanced panel": "balanced",
-}
-"""Column label -> country set of the change sensitivity (the rule: the trend panel)."""
-
-
-def rule_switch_columns(
-    current_release: pd.DataFrame, no_repairs: pd.DataFrame
-) -> dict[str, dict[str, object]]:
-    """The switches of the collection's rules, one column each (see ``rule_switches``).
-
-    ``current_release``: the vintage rule off; ``no_repairs``: the report basis with the
-    exclusions dropped instead of repaired. The last column turns the form fallback off.
-    """
-    columns: dict[str, dict[str, object]] = {
-        "all rules (main)": {},
-        "vintage rule off (current release)": {"data": current_release},
-        "no exclusion repairs": {"data": no_repairs},
-    }
-    columns.update({label: {"panel": p} for label, p in SENSITIVITY_PANELS.items()})
-    columns["no form fallback"] = {"form_fallback": False}
-    return columns

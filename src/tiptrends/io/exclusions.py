@@ -98,6 +98,17 @@ def exclusions_path() -> Path:
     return data_dir() / "exclusions.toml"
 
 
+def _read_toml(path: str | Path | None) -> tuple[Path, dict]:
+    """The exclusions file (default :func:`exclusions_path`) parsed, or a one-line DataError."""
+    p = Path(path) if path is not None else exclusions_path()
+    try:
+        return p, tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError(p, "exclusions file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(p, f"not valid TOML ({exc})") from exc
+
+
 def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
     """Read exclusions from a TOML file.
 
@@ -116,13 +127,7 @@ def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
     DataError
         If the file is missing, not valid TOML, or an entry is incomplete.
     """
-    p = Path(path) if path is not None else exclusions_path()
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DataError(p, "exclusions file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(p, f"not valid TOML ({exc})") from exc
+    p, raw = _read_toml(path)
     out = []
     default_releases = raw.get("default_releases")
     for i, e in enumerate(raw.get("exclusion", []), start=1):
@@ -181,13 +186,7 @@ def load_rules(path: str | Path | None = None) -> ExclusionRules:
     DataError
         If the file is missing or invalid, or the table lacks a rule or has an unknown key.
     """
-    p = Path(path) if path is not None else exclusions_path()
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DataError(p, "exclusions file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(p, f"not valid TOML ({exc})") from exc
+    p, raw = _read_toml(path)
     rules = raw.get("rules")
     fields = set(ExclusionRules.__dataclass_fields__)
     if not isinstance(rules, dict) or set(rules) != fields:

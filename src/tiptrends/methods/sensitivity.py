@@ -145,3 +145,54 @@ def rule_switches(
         {name: [float(f(**kw)) for f in figures.values()] for name, kw in switches.items()},
         index=pd.Index(list(figures), name="figure"),
     )
+
+
+SENSITIVITY_PANELS: dict[str, str] = {
+    "matched countries": "matched",
+    "open sets": "open",
+    "balanced panel": "balanced",
+}
+"""Column label -> country set of the change sensitivity (the rule: the trend panel)."""
+
+
+def standard_switches(
+    current_release: pd.DataFrame,
+    unrepaired: pd.DataFrame,
+    *,
+    panels: bool = True,
+    form_fallback: bool = False,
+) -> dict[str, dict[str, object]]:
+    """The columns of a chapter's rule-switch table: each project rule switched off in turn.
+
+    Parameters
+    ----------
+    current_release : DataFrame
+        The data with the vintage rule off (``DataBases.current_release``).
+    unrepaired : DataFrame
+        The report basis with exclusions dropped instead of repaired
+        (``data_bases(..., repair=False).report_basis``).
+    panels : bool
+        Add the sensitivity country sets of change figures (:data:`SENSITIVITY_PANELS`).
+    form_fallback : bool
+        Add "no form fallback" (for sex-and-age figures).
+
+    Returns
+    -------
+    dict
+        Column label -> keyword arguments, for :func:`rule_switches`.
+
+    Examples
+    --------
+    >>> list(standard_switches(pd.DataFrame(), pd.DataFrame(), panels=False, form_fallback=True))
+    ['all rules (main)', 'vintage rule off (current release)', 'no exclusion repairs', 'no form fallback']
+    """
+    columns: dict[str, dict[str, object]] = {
+        "all rules (main)": {},
+        "vintage rule off (current release)": {"data": current_release},
+        "no exclusion repairs": {"data": unrepaired},
+    }
+    if panels:
+        columns |= {label: {"panel": kind} for label, kind in SENSITIVITY_PANELS.items()}
+    if form_fallback:
+        columns["no form fallback"] = {"form_fallback": False}
+    return columns

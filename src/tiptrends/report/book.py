@@ -327,18 +327,8 @@ def stage_book(
             expected.add(target)
 
     images: dict[str, bytes] = {}
-    for state in chapters:
-        nb = chapter_notebook(state, images)
-        target = src / f"{state.stem}.ipynb"
-        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
-        expected.add(target)
-    for name, data in images.items():
-        target = src / "_extra" / name
-        _write_if_changed(target, data)
-        expected.add(target)
-
     profiles = profile_states(build)
-    for state in profiles:
+    for state in [*chapters, *profiles]:
         nb = chapter_notebook(state, images)
         target = src / f"{state.stem}.ipynb"
         _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())

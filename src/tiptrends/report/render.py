@@ -965,32 +965,6 @@ def _finish(
     return RenderReport(ordered, code, problems, book_seconds)
 
 
-def render_collection(
-    notebooks: list[str] | None = None,
-    *,
-    jobs: int | None = None,
-    force: bool = False,
-    timeout: int = 600,
-    kernel_name: str = "tiptrends",
-    notebooks_dir: str | Path | None = None,
-    build_dir: str | Path | None = None,
-) -> int:
-    """Execute the notebook collection and build the book; return the exit code.
-
-    See :func:`render` for the parameters. Exit codes: 0 success, 1 a notebook or the book
-    failed, 2 an unknown notebook name, 130 interrupted (Ctrl-C).
-    """
-    return render(
-        notebooks,
-        jobs=jobs,
-        force=force,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        notebooks_dir=notebooks_dir,
-        build_dir=build_dir,
-    ).exit_code
-
-
 # --------------------------------------------------------------------------- hygiene
 
 
