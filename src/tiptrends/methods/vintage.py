@@ -254,6 +254,19 @@ def report_basis(
         indicator=indicator,
         continuation=continuation,
     )
+    return _without_flagged(current, earlier, flags, replace=replace, indicator=indicator)
+
+
+def _without_flagged(
+    current: pd.DataFrame,
+    earlier: pd.DataFrame,
+    flags: pd.DataFrame,
+    *,
+    replace: Replace,
+    indicator: str,
+) -> pd.DataFrame:
+    """The current release without the ``flags`` country-years of ``indicator`` (see
+    :func:`report_basis`)."""
     keys = pd.MultiIndex.from_frame(flags[["iso3", "year"]])
 
     def hit(df: pd.DataFrame) -> pd.Series:
@@ -496,7 +509,7 @@ def data_bases(
     cur, report = apply_exclusions(current, earlier=earlier if repair else None)
     old, _ = apply_exclusions(earlier)
     flags = flagged_restatements(cur, old, continuation=continuation)
-    basis = report_basis(cur, old, continuation=continuation) if vintage else cur
+    basis = _without_flagged(cur, old, flags, replace="drop", indicator=VICTIMS) if vintage else cur
     return DataBases(
         report_basis=basis,
         current_release=cur,

@@ -41,7 +41,7 @@ from typing import Any
 from tiptrends import paths
 from tiptrends.io.atomic import write_atomic
 from tiptrends.report.notebook_text import notebook_summary, plain_text
-from tiptrends.report.results import write_bytes_atomic, write_json_atomic
+from tiptrends.report.results import set_json_entry, write_bytes_atomic
 
 #: Page-data key of the claims ledger (the content of ``claims.json``, see
 #: :mod:`tiptrends.report.claims_export`).
@@ -79,13 +79,7 @@ def record_page_data(name: str, data: Any) -> Any:
     target = os.environ.get(PAGE_DATA_FILE_ENV)
     if not target:
         return data
-    path = Path(target)
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        table = {}
-    table[name] = data
-    write_json_atomic(path, table)
+    set_json_entry(Path(target), name, data)
     return data
 
 

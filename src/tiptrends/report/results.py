@@ -125,14 +125,21 @@ def record(
         "unit": unit,
         "note": note,
     }
-    path = Path(target)
+    set_json_entry(Path(target), key, entry)
+    return value
+
+
+def set_json_entry(path: Path, name: str, entry: Any) -> None:
+    """Set ``name`` to ``entry`` in the JSON object stored at ``path`` (created if absent).
+
+    The per-notebook files of a render (results, page data) are updated this way, atomically.
+    """
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         table = {}
-    table[key] = entry
+    table[name] = entry
     write_json_atomic(path, table)
-    return value
 
 
 _told: set[str] = set()
