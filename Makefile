@@ -65,7 +65,7 @@ data: setup ## fetch and verify the raw files, build the curated tables
 # Place profiles first (papermill, into _build/executed/profiles/): the render's book build
 # then includes them in the "Places" part.
 report: data ## build the data, execute the notebooks and build the book in _build/html/
-	"$(BIN)/tiptrends" profile --all-default --jobs $(JOBS)
+	"$(BIN)/tiptrends" profile --all-default --no-site --jobs $(JOBS)
 	"$(BIN)/tiptrends" render --jobs $(JOBS)
 	@echo "book: file://$(CURDIR)/_build/html/index.html"
 

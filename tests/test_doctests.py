@@ -28,6 +28,7 @@ MODULES = (
     "tiptrends.report.tables",
     "tiptrends.report.nbclean",
     "tiptrends.report.reference",
+    "tiptrends.report.startup",
 )
 
 #: The dozen functions with a worked example.

@@ -227,8 +227,11 @@ def _profile_targets(args: argparse.Namespace) -> list:
     return [places.resolve_place(code, region, glotip) for code, region in wanted]
 
 
-def _execute_profile(place, release: str, timeout: int) -> tuple[Path, float]:
+def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, float]:
     """Run the profile notebook for one place with papermill; return the executed copy.
+
+    ``km``: a kernel manager with a started kernel to run it in (papermill starts one
+    otherwise).
 
     papermill writes to a temporary file that replaces the page's notebook only when the
     run succeeds (:func:`tiptrends.io.atomic.write_atomic`): nothing half-written.
@@ -259,80 +262,151 @@ def _execute_profile(place, release: str, timeout: int) -> tuple[Path, float]:
                 progress_bar=False,
                 execution_timeout=timeout,
                 request_save_on_cell_execute=False,  # one write at the end, not one per cell
+                # the outputs are complete when the last cell has run: stop the kernel at
+                # once rather than wait for it to exit (about 1 s per profile)
+                shutdown_kernel="immediate",
+                **({"km": km} if km is not None else {}),
             )
 
     write_atomic(target, run)
     return target, time.perf_counter() - started
 
 
-def _publish_profile(executed: Path) -> Path:
-    """Publish an executed profile; return where a reader finds it.
+class _EarlyKernel:
+    """A kernel started in the background while the command loads the data.
 
-    With a renderer that exports single notebooks (``report.render.notebook_html``) the page
-    goes to ``_build/html/profiles/<place>.html``. The book build instead stages
-    ``_build/executed/profiles/*.ipynb`` itself at its next ``tiptrends render``; then the
-    executed notebook is returned.
+    For one place, the kernel's start-up (about a second) overlaps the command's own imports
+    and the resolution of the place; papermill then runs the notebook in it. :meth:`stop`
+    ends it (the command calls it on every way out, bad input included).
     """
-    import warnings
 
-    import nbformat
+    def __init__(self, kernel_name: str, cwd: Path) -> None:
+        import asyncio
+        import threading
+
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        self.error: BaseException | None = None
+
+        def start() -> None:
+            try:
+                asyncio.run(self.km.start_kernel(cwd=str(cwd)))
+            except BaseException as exc:  # reported by ready()
+                self.error = exc
+
+        self._thread = threading.Thread(target=start, daemon=True)
+        self._thread.start()
+
+    def ready(self):
+        """The started kernel manager (None when the kernel did not start: papermill starts one)."""
+        self._thread.join()
+        return self.km if self.error is None and self.km.has_kernel else None
+
+    def stop(self) -> None:
+        """Stop the kernel at once (its notebook, if any, has been written)."""
+        import asyncio
+
+        self._thread.join()
+        if self.km.has_kernel:
+            asyncio.run(self.km.shutdown_kernel(now=True))
+
+
+def _profile_environment() -> None:
+    """What the kernels of the profiles inherit: one BLAS thread, no display, this build."""
+    import os
 
     from tiptrends import paths
-    from tiptrends.report import render
-    from tiptrends.report.results import write_bytes_atomic
 
-    export = getattr(render, "notebook_html", None)
-    if export is None:
-        return executed
-    nb = nbformat.read(executed, as_version=4)
-    title, _ = render.notebook_summary(nb.cells)
-    with warnings.catch_warnings():  # glued values are for the book build, not nbconvert
-        warnings.simplefilter("ignore", UserWarning)
-        page = export(nb, title or executed.stem, None)
-    target = paths.build_dir() / "html" / "profiles" / f"{executed.stem}.html"
-    write_bytes_atomic(target, page.encode("utf-8"))
-    return target
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    # the kernels write figures into this build (see report.style.default_figures_dir)
+    os.environ.setdefault("TIPTRENDS_BUILD_DIR", str(paths.build_dir()))
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
     import os
 
-    from tiptrends.analyses import places
-    from tiptrends.report import render
-
-    try:
-        targets = _profile_targets(args)
-    except places.PlaceError as exc:
-        print(f"tiptrends profile: {exc}", file=sys.stderr)
-        return EXIT_DATA_ERROR
-    render.ensure_kernel("tiptrends")
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    os.environ.setdefault("MPLBACKEND", "Agg")
     from tiptrends import paths
+    from tiptrends.report import book, render
 
-    # the kernels write figures into this build (see report.style.default_figures_dir)
-    os.environ.setdefault("TIPTRENDS_BUILD_DIR", str(paths.build_dir()))
+    render.ensure_kernel("tiptrends")
+    _profile_environment()
+    build = paths.build_dir()
+    early = None if args.all_default else _EarlyKernel("tiptrends", paths.notebooks_dir())
+    sphinx = None
+    try:
+        from tiptrends.analyses import places
+
+        try:
+            targets = _profile_targets(args)
+        except places.PlaceError as exc:
+            print(f"tiptrends profile: {exc}", file=sys.stderr)
+            return EXIT_DATA_ERROR
+        if not args.no_site and book.has_site(build):
+            sphinx = book.start_sphinx(build)  # its imports overlap the notebook's execution
+        done, failed = _run_profiles(args, targets, early.ready() if early else None)
+        if early is not None:
+            early.stop()
+            early = None
+        if done and not args.no_site:
+            failed += not _profiles_into_site(done, args.jobs or os.cpu_count() or 1, sphinx)
+        return 1 if failed else 0
+    finally:
+        if early is not None:
+            early.stop()
+        if sphinx is not None:
+            sphinx.close()
+
+
+def _run_profiles(args: argparse.Namespace, targets: list, km=None) -> tuple[list, int]:
+    """Execute the profiles (in ``km`` when there is one place and a started kernel).
+
+    Returns the places done and the number that failed.
+    """
+    import os
 
     def one(place) -> tuple[object, Path | None, float, str]:
         try:
-            executed, seconds = _execute_profile(place, args.release, args.timeout)
+            executed, seconds = _execute_profile(place, args.release, args.timeout, km)
         except Exception as exc:  # papermill's error names the failing cell
             return place, None, 0.0, str(exc).strip().splitlines()[-1] if str(exc) else repr(exc)
-        return place, _publish_profile(executed), seconds, ""
+        return place, executed, seconds, ""
 
     from concurrent.futures import ThreadPoolExecutor
 
-    failed = 0
+    failed, done = 0, []
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(targets)))
     with ThreadPoolExecutor(jobs) as pool:
-        for place, page, seconds, error in pool.map(one, targets):
+        for place, executed, seconds, error in pool.map(one, targets):
             if error:
                 failed += 1
                 print(f"{place.slug:<34} FAILED  {error}", file=sys.stderr)
             else:
-                print(f"{place.slug:<34} ok {seconds:6.1f} s  {page}")
-    return 1 if failed else 0
+                done.append(place)
+                print(f"{place.slug:<34} ok {seconds:6.1f} s  {executed}")
+    return done, failed
+
+
+def _profiles_into_site(done: list, jobs: int, sphinx=None) -> bool:
+    """Rebuild the site with the profiles just executed; False when the build failed."""
+    from tiptrends import paths
+    from tiptrends.report import book
+
+    build = paths.build_dir()
+    result = book.add_profiles_to_site(build, jobs=jobs, sphinx=sphinx)
+    if result is None:
+        print("no site built yet: `tiptrends render` builds it with these profiles")
+        return True
+    for warning in result.warnings:
+        print(f"warning: sphinx: {warning}", file=sys.stderr)
+    if not result.ok:
+        print(f"tiptrends profile: the site did not build: {result.error}", file=sys.stderr)
+        return False
+    for place in done:
+        print(f"page: {build / 'html' / 'profiles' / f'{place.slug}.html'}")
+    return True
 
 
 # --------------------------------------------------------------------------- new analysis
@@ -538,6 +612,11 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--release", default="2025", help="GLOTIP release (default 2025)")
     profile.add_argument("--jobs", "-j", type=int, default=None, help="profiles run at once")
     profile.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    profile.add_argument(
+        "--no-site",
+        action="store_true",
+        help="execute only; leave the site to the next `tiptrends render` (as `make report` does)",
+    )
     profile.set_defaults(func=_cmd_profile)
 
     new = sub.add_parser(
@@ -553,6 +632,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    from tiptrends.report.startup import skip_here_and_in_children
+
+    skip_here_and_in_children()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

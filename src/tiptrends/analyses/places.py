@@ -26,20 +26,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from tiptrends import vocab
 from tiptrends.io import citizenship, countries, data
 from tiptrends.io import exclusions as ex
 from tiptrends.methods import aggregate as ag
 from tiptrends.methods import diagnostics, panels
+
+if TYPE_CHECKING:  # matplotlib is imported by the plotting function only (faster CLI start)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PlaceKind = Literal["country", "eu27", "glotip_region", "un_subregion", "un_region", "world"]
 
@@ -418,16 +419,13 @@ def victim_status(pdata: ProfileData, place: Place) -> pd.DataFrame:
     ]
     estimate = pd.Series(np.nan, index=out.index)
     inside = pd.Series(False, index=out.index)
-    for iso, g in counts.groupby("iso3"):
-        y0, y1 = int(g["year"].min()), int(g["year"].max())
-        span = (out["iso3"] == iso) & out["year"].between(y0, y1)
+    for iso, g in counts.sort_values("year").groupby("iso3"):
+        obs_years = g["year"].to_numpy()
+        span = (out["iso3"] == iso) & out["year"].between(obs_years[0], obs_years[-1])
         inside |= span
-        if y1 > y0:
-            filled = panels.country_set(g, range(y0, y1 + 1), "interpolated").values
-            lookup = filled.set_index("year")["value"]
-            estimate[span] = out.loc[span, "year"].map(lookup).to_numpy()
-        else:
-            estimate[span] = float(g[ag.TOTAL_COLUMN].iloc[0])
+        estimate[span] = panels.interpolate_log(
+            out.loc[span, "year"].to_numpy(), obs_years, g[ag.TOTAL_COLUMN].to_numpy(float)
+        )
     out["status"] = np.select(
         [reported, suppressed, excluded, inside],
         ["reported", "suppressed", "excluded", "interpolated"],
@@ -552,6 +550,8 @@ def plot_victims(
         if marks:
             ax.text(year, top * 0.02, "\n".join(marks), ha="center", va="bottom", fontsize=7)
     ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     return fig, ax
@@ -948,6 +948,12 @@ def prevalence(pdata: ProfileData, place: Place) -> pd.DataFrame:
 def _measures(pdata: ProfileData, members: tuple[str, ...], year: int) -> dict[str, float]:
     """Headline measures of a set of countries in one year (NaN where nothing reports)."""
     group = Place("world", "", "", members, "", ())
+    # every measure is computed year by year: the other years' rows only cost time
+    pdata = replace(
+        pdata,
+        raw=pdata.raw[pdata.raw["year"] == year],
+        glotip=pdata.glotip[pdata.glotip["year"] == year],
+    )
     out: dict[str, float] = {}
     forms = form_shares(pdata, group)
     sexage = sex_age_shares(pdata, group)

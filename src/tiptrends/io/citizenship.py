@@ -28,13 +28,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends import vocab
 from tiptrends.errors import DataError
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 from tiptrends.paths import mappings_dir
 
 CITIZENSHIP_FILE = "citizenship.csv"
@@ -307,6 +310,8 @@ def suggest_mapping(categories: Iterable[str]) -> pd.DataFrame:
 
 
 def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa  # here: importing the module stays fast (profiles, CLI)
+
     from tiptrends.io.countries import valid_iso3
 
     iso_ok = valid_iso3()
@@ -422,7 +427,8 @@ def map_citizenship(df: pd.DataFrame, category_column: str = "category") -> pd.D
     out = df.copy()
     keys = cats.astype(object).where(cats.notna(), None)
     group = keys.map(table["group"]).fillna("unknown")
-    iso3 = keys.map(table["iso3"]).replace("", np.nan)
+    iso3 = keys.map(table["iso3"])
+    iso3 = iso3.where(iso3 != "", np.nan)  # no ISO3 (a region, stateless): missing
     origin = keys.map(table["origin"]).fillna("unknown")
     out["citizenship_group"] = group.astype(object)
     out["citizenship_iso3"] = iso3.astype(object)

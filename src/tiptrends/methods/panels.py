@@ -71,8 +71,17 @@ def _observed(counts: pd.DataFrame, value: str | None) -> pd.DataFrame:
     return obs
 
 
-def _interpolate_log(years: np.ndarray, obs_years: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
-    """Linear interpolation in log counts (in counts if an anchor is not positive)."""
+def interpolate_log(years: np.ndarray, obs_years: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
+    """Counts at ``years`` by linear interpolation in log counts between observed years.
+
+    Linear in counts where an anchor is not positive. ``obs_years`` must be sorted and every
+    year must lie between the first and the last observed year (nothing is extrapolated).
+
+    Examples
+    --------
+    >>> interpolate_log(np.array([2019, 2020, 2021]), np.array([2019, 2021]), np.array([10.0, 40.0]))
+    array([10., 20., 40.])
+    """
     out = np.empty(len(years))
     for i, y in enumerate(years):
         j = np.searchsorted(obs_years, y)
@@ -159,7 +168,7 @@ def country_set(
             if kind == "trend":
                 vals = np.interp(wy, g["year"].to_numpy(float), g["value"].to_numpy(float))
             else:
-                vals = _interpolate_log(wy, g["year"].to_numpy(), g["value"].to_numpy(float))
+                vals = interpolate_log(wy, g["year"].to_numpy(), g["value"].to_numpy(float))
             frames.append(
                 pd.DataFrame(
                     {

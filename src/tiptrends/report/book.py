@@ -285,6 +285,75 @@ def profile_states(build: Path) -> list[ChapterState]:
     return states
 
 
+def profile_figure_stems(build: Path) -> set[str]:
+    """Names (without extension) of the figures the executed profiles show.
+
+    The renderer keeps these files in ``_build/figures`` when it prunes the figures no
+    chapter claims: a profile page links its figures' PNG, SVG and CSV downloads.
+    """
+    stems: set[str] = set()
+    for nb in sorted((build / "executed" / "profiles").glob("*.ipynb")):
+        try:
+            cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                meta = (out.get("metadata") or {}).get("image/png") or {}
+                if meta.get("tiptrends_figure"):
+                    stems.add(str(meta["tiptrends_figure"]))
+    return stems
+
+
+def stage_profiles(
+    src: Path, build: Path, chapters: Mapping[str, Any], images: dict[str, bytes]
+) -> tuple[list[ChapterState], set[Path]]:
+    """Stage the executed place profiles and the "Places" part page into ``src``.
+
+    Parameters
+    ----------
+    src : Path
+        The book's staging folder.
+    build : Path
+        The build folder (profiles in ``executed/profiles/``, figures in ``figures/``).
+    chapters : mapping
+        Chapter stem -> :class:`tiptrends.report.site_pages.Chapter` (titles for links).
+    images : dict
+        Collects the figures' PNG files (written by the caller into ``_extra``).
+
+    Returns
+    -------
+    (list of ChapterState, set of Path)
+        The profiles staged and every file written for them (except ``images``).
+    """
+    from tiptrends.report import site_pages
+
+    written: set[Path] = set()
+    profiles = profile_states(build)
+    for state in profiles:
+        target = src / f"{state.stem}.ipynb"
+        nb = chapter_notebook(state, images)
+        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
+        written.add(target)
+    wanted = profile_figure_stems(build)
+    figures = build / "figures"
+    for f in sorted(figures.iterdir()) if figures.is_dir() else []:
+        if f.is_file() and f.name.split(".")[0] in wanted:
+            target = src / "_extra" / "figures" / f.name
+            _link_or_copy_if_changed(f, target)
+            written.add(target)
+    intro = src / "profiles" / "render_any_place.md"
+    places = site_pages.places_markdown(
+        chapters,
+        [site_pages.Chapter(p.stem, p.title) for p in profiles],
+        intro="profiles/render_any_place" if intro.exists() else None,
+    )
+    target = src / "_generated" / "places.md"
+    _write_if_changed(target, places.encode("utf-8"))
+    written.add(target)
+    return profiles, written
+
+
 def stage_book(
     nb_dir: Path,
     build: Path,
@@ -321,18 +390,19 @@ def stage_book(
             expected.add(target)
 
     images: dict[str, bytes] = {}
-    profiles = profile_states(build)
-    for state in [*chapters, *profiles]:
+    for state in chapters:
         nb = chapter_notebook(state, images)
         target = src / f"{state.stem}.ipynb"
         _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
         expected.add(target)
+    titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
+    _, staged = stage_profiles(src, build, titles, images)
+    expected |= staged
     for name, data in images.items():
         target = src / "_extra" / name
         _write_if_changed(target, data)
         expected.add(target)
 
-    titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
     ledger = next((s.page_data[CLAIMS_KEY] for s in chapters if CLAIMS_KEY in s.page_data), {})
     claims = ledger.get("claims")
     source = str(ledger.get("source") or "")
@@ -348,13 +418,6 @@ def stage_book(
         ),
         "headline_numbers.md": site_pages.headline_markdown(results, titles),
         "sources.md": site_pages.sources_markdown(),
-        "places.md": site_pages.places_markdown(
-            titles,
-            [site_pages.Chapter(p.stem, p.title) for p in profiles],
-            intro="profiles/render_any_place"
-            if (src / "profiles" / "render_any_place.md") in expected
-            else None,
-        ),
     }
     extra = src / "_extra"
     downloads = _stage_downloads(build, extra, expected)
@@ -557,14 +620,72 @@ class BookResult:
     error: str = ""
 
 
+class SphinxProcess:
+    """A started :mod:`tiptrends.report.sphinx_runner`: Sphinx imported, waiting for arguments.
+
+    It runs in its own process group (stopped as a group on Ctrl-C) and writes its output to
+    ``log``. :meth:`close` stops one that was never given arguments.
+    """
+
+    def __init__(self, log: Path) -> None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log
+        self._out = open(log, "wb")
+        env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tiptrends.report.sphinx_runner"],
+            stdin=subprocess.PIPE,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+
+    def run(self, argv: Sequence[str], timeout: float) -> int:
+        """Build with ``argv`` (``sphinx-build`` arguments); return Sphinx's exit status."""
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write((json.dumps(list(argv)) + "\n").encode())
+            self.proc.stdin.close()
+            return self.proc.wait(timeout=timeout)
+        except BaseException:
+            _kill_group(self.proc)
+            raise
+        finally:
+            self._out.close()
+
+    def close(self) -> None:
+        """Stop the process if it is still waiting (nothing is built)."""
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                _kill_group(self.proc)
+        self._out.close()
+
+
+def start_sphinx(build: Path) -> SphinxProcess:
+    """Start the book's Sphinx process now, to build later with :func:`build_book`."""
+    return SphinxProcess(build / "logs" / "sphinx.log")
+
+
 def build_book(
     src: Path,
     build: Path,
     *,
     jobs: int = 1,
     say: Callable[[str], None] = print,
+    write_all: bool = False,
+    sphinx: SphinxProcess | None = None,
 ) -> BookResult:
     """Build the HTML book from the staged source and publish it to ``_build/html``.
+
+    ``write_all`` rewrites every page, not only the changed ones (Sphinx's ``-a``): needed
+    when pages were added or removed, so that every page's navigation lists them.
+    ``sphinx``: a Sphinx process started earlier with :func:`start_sphinx` (one is started
+    otherwise); it is used or stopped.
 
     Raises
     ------
@@ -582,6 +703,8 @@ def build_book(
         and stamp_file.read_text() == stamp
         and not (work / "building").exists()
     ):
+        if sphinx is not None:
+            sphinx.close()
         return BookResult(False, True, time.perf_counter() - t0)
     if (work / "building").exists():  # a previous build was interrupted: start afresh
         shutil.rmtree(work, ignore_errors=True)
@@ -591,13 +714,11 @@ def build_book(
     logs.mkdir(exist_ok=True)
     warnings_file = logs / "sphinx-warnings.log"
     warnings_file.unlink(missing_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "sphinx",
+    argv = [
         "-b",
         "html",
         "-q",
+        *(["-a"] if write_all else []),
         "-j",
         str(max(1, jobs)),
         "-d",
@@ -607,16 +728,7 @@ def build_book(
         str(src),
         str(work / "html"),
     ]
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
-    with open(logs / "sphinx.log", "wb") as log:
-        proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-        try:
-            code = proc.wait(timeout=SPHINX_TIMEOUT)
-        except BaseException:
-            _kill_group(proc)
-            raise
+    code = (sphinx or start_sphinx(build)).run(argv, SPHINX_TIMEOUT)
     warnings = _read_warnings(warnings_file)
     if code != 0:
         tail = (logs / "sphinx.log").read_text(encoding="utf-8", errors="replace").strip()
@@ -629,6 +741,58 @@ def build_book(
     stamp_file.write_text(stamp)
     (work / "building").unlink()
     return BookResult(True, True, time.perf_counter() - t0, warnings)
+
+
+def has_site(build: Path) -> bool:
+    """True when a site and its staged source exist (``tiptrends render`` has run)."""
+    return (build / "book" / "conf.py").exists() and (build / "html" / "index.html").exists()
+
+
+def add_profiles_to_site(
+    build: Path,
+    *,
+    jobs: int = 1,
+    say: Callable[[str], None] = print,
+    sphinx: SphinxProcess | None = None,
+) -> BookResult | None:
+    """Put the executed place profiles into the site built last (without a full render).
+
+    Stages the profiles and the "Places" page into the book source of the last
+    ``tiptrends render`` and rebuilds the site incrementally: Sphinx re-reads only the
+    changed pages, and rewrites every page only when profiles were added or removed (their
+    navigation lists the profiles).
+
+    Parameters
+    ----------
+    build : Path
+        The build folder.
+    jobs : int
+        Sphinx processes.
+    say : callable
+        Progress messages.
+    sphinx : SphinxProcess, optional
+        Started earlier with :func:`start_sphinx` (its imports done while the profiles ran).
+
+    Returns
+    -------
+    BookResult or None
+        None when no site has been built yet (``tiptrends render`` builds it, profiles
+        included).
+    """
+    src = build / "book"
+    if not has_site(build):
+        if sphinx is not None:
+            sphinx.close()
+        return None
+    before = {p.relative_to(src) for p in (src / "profiles").glob("*.ipynb")}
+    images: dict[str, bytes] = {}
+    profiles, _ = stage_profiles(src, build, {}, images)
+    for name, data in images.items():
+        _write_if_changed(src / "_extra" / name, data)
+    now = {Path(f"{p.stem}.ipynb") for p in profiles}
+    for gone in before - now:
+        (src / gone).unlink(missing_ok=True)
+    return build_book(src, build, jobs=jobs, say=say, write_all=before != now, sphinx=sphinx)
 
 
 def _prune_output(src: Path, out: Path) -> None:
@@ -644,9 +808,12 @@ def _prune_output(src: Path, out: Path) -> None:
                 if f.is_file() and not (extra / f.relative_to(out)).exists():
                     f.unlink()
     keep = {"genindex", "search", "py-modindex"}
-    for page in out.glob("*.html"):
-        if page.stem not in keep and not any(
-            (src / f"{page.stem}{suffix}").exists() for suffix in (".ipynb", ".md")
+    for page in out.rglob("*.html"):
+        rel = page.relative_to(out)
+        if rel.parts[0].startswith("_") or (extra / rel).exists():
+            continue  # the theme's files and files offered for download
+        if rel.with_suffix("").as_posix() not in keep and not any(
+            (src / rel.with_suffix(suffix)).exists() for suffix in (".ipynb", ".md")
         ):
             page.unlink()
 

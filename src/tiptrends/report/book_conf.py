@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tiptrends.report.startup import skip_slow_optional_imports
+
+# Sphinx reads this file before it loads MyST-NB (and with it nbformat and jsonschema).
+skip_slow_optional_imports()
+
 _HERE = Path(__file__).resolve().parent
 
 project = "tiptrends"

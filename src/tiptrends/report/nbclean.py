@@ -115,6 +115,9 @@ def main() -> int:
 
     Text that is not a notebook passes through unchanged (git must never lose content).
     """
+    from tiptrends.report.startup import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # git runs this once per changed notebook
     text = sys.stdin.read()
     try:
         out = normalised_text(text)

@@ -74,6 +74,9 @@ class _Markdown:
 
 def glue_text(name: str, text: str) -> str:
     """Glue ``text`` under ``name`` for the ``{glue:md}`name``` role; return the text."""
+    from tiptrends.report.startup import skip_if_asked
+
+    skip_if_asked()  # in a kernel of `tiptrends render` or `tiptrends profile`
     try:
         from myst_nb import glue
     except ImportError:  # outside the book build the prose simply shows the name

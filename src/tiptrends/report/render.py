@@ -448,6 +448,9 @@ def _stop_worker(signum: int, frame: Any) -> None:
 
 def _worker_init() -> None:
     """Workers ignore Ctrl-C (the main process stops them) and stop cleanly on SIGTERM."""
+    from tiptrends.report.startup import skip_here_and_in_children
+
+    skip_here_and_in_children()  # the worker and the kernel it starts
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
 
@@ -907,8 +910,11 @@ def _finish(
         for f in (build / "executed").glob("*.ipynb"):
             if f.stem not in present:
                 f.unlink(missing_ok=True)
+        from tiptrends.report.book import profile_figure_stems
+
+        profile_figures = profile_figure_stems(build)  # the place profiles link theirs
         for f in _figure_files(build / "figures"):
-            if f.name not in claimed:
+            if f.name not in claimed and f.name.split(".")[0] not in profile_figures:
                 f.unlink()
     write_json_atomic(build / "results.json", results)
     claims = next(

@@ -1,0 +1,74 @@
+"""Process start-up settings of the project's own commands (``tiptrends ...`` and the book build).
+
+``jsonschema`` (imported by ``nbformat``, hence by papermill, nbclient and MyST-NB) checks the
+``iri`` string format with the optional ``rfc3987-syntax`` package when it is installed
+(JupyterLab's ``jupyter_events`` installs it). Importing that package compiles 38 lark grammars:
+1.6 s on the 2-CPU benchmark machine, paid by every ``tiptrends profile`` and again by every
+Sphinx run. Notebook JSON never uses the ``iri`` format, so the project's commands do without the
+package: jsonschema then skips that one format check, as it does when the package is absent.
+
+Only the processes the project starts do without it: the ``tiptrends`` command, the Sphinx
+build of the book, the git filter, and the kernels the command starts (it sets
+:data:`SKIP_ENV`, which kernels inherit, and the first glue of a kernel then calls
+:func:`skip_if_asked`). Importing ``tiptrends`` in a researcher's own kernel or program
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Set to ``1`` by the ``tiptrends`` command for the processes (kernels) it starts.
+SKIP_ENV = "TIPTRENDS_SKIP_SLOW_IMPORTS"
+
+#: Optional packages whose import costs seconds and whose only use here would be a format
+#: check that notebook files never need.
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_slow_optional_imports() -> list[str]:
+    """Make the packages of :data:`SLOW_OPTIONAL_IMPORTS` look absent to later imports.
+
+    A module that is already imported is left alone (skipping it then would save nothing and
+    could break the module that imported it).
+
+    Returns
+    -------
+    list of str
+        The packages that will now look absent.
+
+    Examples
+    --------
+    >>> import sys
+    >>> skipped = skip_slow_optional_imports()
+    >>> all(sys.modules[name] is None for name in skipped)
+    True
+    """
+    skipped = []
+    for name in SLOW_OPTIONAL_IMPORTS:
+        if name not in sys.modules:
+            sys.modules[name] = None  # the import system then raises ModuleNotFoundError
+            skipped.append(name)
+    return skipped
+
+
+def skip_if_asked() -> list[str]:
+    """:func:`skip_slow_optional_imports` when :data:`SKIP_ENV` is ``1``; else nothing.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(SKIP_ENV, None) and None
+    >>> skip_if_asked()
+    []
+    """
+    if os.environ.get(SKIP_ENV) == "1":
+        return skip_slow_optional_imports()
+    return []
+
+
+def skip_here_and_in_children() -> list[str]:
+    """Skip the slow imports in this process and in the processes it starts."""
+    os.environ[SKIP_ENV] = "1"
+    return skip_slow_optional_imports()
