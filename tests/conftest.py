@@ -90,6 +90,31 @@ def scratch_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 CELL_TIMEOUT = 600
 
 
+#: Place profiles in the test build's book: (``tiptrends profile`` arguments, page name). A large
+#: African reporter, a country with an excluded year, and a region.
+TEST_PROFILES = ((["NGA"], "nga"), (["DEU"], "deu"), (["--region", "EU27"], "eu27"))
+
+
+def render_test_profiles(build: Path) -> None:
+    """Execute :data:`TEST_PROFILES` into ``build`` unless they are newer than their inputs.
+
+    Inputs: the profile notebook, the package source and the curated tables. The render that
+    follows puts them into the book (its "Places" part), where the site tests read them.
+    """
+    from tiptrends.cli import main
+
+    inputs = [paths.notebooks_dir() / "profiles" / "place_profile.ipynb"]
+    inputs += Path(paths.__file__).parent.rglob("*.py")
+    inputs += paths.curated_dir().glob("*") if paths.curated_dir().is_dir() else []
+    newest = max(f.stat().st_mtime for f in inputs)
+    for argv, slug in TEST_PROFILES:
+        executed = build / "executed" / "profiles" / f"{slug}.ipynb"
+        if executed.exists() and executed.stat().st_mtime > newest:
+            continue
+        if main(["profile", *argv, "--no-site"]) != 0:
+            raise RuntimeError(f"tiptrends profile {' '.join(argv)} failed")
+
+
 @pytest.fixture(scope="session")
 def site_render(worker_id: str, testrun_uid: str):
     """Render the whole collection once per test run (cached, like ``make report``).
@@ -105,13 +130,13 @@ def site_render(worker_id: str, testrun_uid: str):
     from tiptrends.report import render
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
-    return render_once(
-        paths.build_dir(),
-        testrun_uid,
-        worker_id,
-        force,
-        lambda forced: render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT),
-    )
+    build = paths.build_dir()
+
+    def profiles_then_render(forced: bool):
+        render_test_profiles(build)
+        return render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT)
+
+    return render_once(build, testrun_uid, worker_id, force, profiles_then_render)
 
 
 # --------------------------------------------------------------------------- curated tables

@@ -67,9 +67,16 @@ def read_page(path: Path) -> Page:
     return page
 
 
+#: Folders of the book with pages of their own: place profiles and the API reference.
+PAGE_FOLDERS = ("profiles", "reference")
+
+
 def site_pages(site: Path) -> list[Path]:
-    """The book's pages (not Sphinx's generated index)."""
-    return sorted(p for p in site.glob("*.html") if p.stem not in ("genindex",))
+    """The book's pages, those in :data:`PAGE_FOLDERS` included (not Sphinx's index)."""
+    pages = [p for p in site.glob("*.html") if p.stem not in ("genindex",)]
+    for folder in PAGE_FOLDERS:
+        pages += site.glob(f"{folder}/*.html")
+    return sorted(pages)
 
 
 def internal_target(site: Path, page: Path, href: str) -> tuple[Path, str] | None:

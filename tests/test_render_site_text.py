@@ -39,8 +39,11 @@ RULES = {
 
 @pytest.fixture(scope="module")
 def built(site_render) -> list[Path]:
-    """Every page of the book, rendered first (a fresh checkout has no site at collection)."""
-    pages = site_pages(paths.build_dir() / "html")
+    """Every page for readers, rendered first (a fresh checkout has no site at collection).
+
+    The API reference pages are left out: docstrings name ``NaN`` and show code on purpose.
+    """
+    pages = [p for p in site_pages(paths.build_dir() / "html") if p.parent.name != "reference"]
     assert pages, "the book has no pages"
     return pages
 

@@ -77,6 +77,23 @@ def test_every_page_loads_without_console_errors_and_fits_390_px(site, browser) 
     assert not problems, "\n".join(problems)
 
 
+def test_profiles_and_api_reference_are_pages_of_the_site(site, site_render) -> None:
+    """The test profiles sit in the "Places" part; the API reference is built from docstrings."""
+    from tests.conftest import TEST_PROFILES
+
+    places = read_page(site / "places.html")
+    for _, slug in TEST_PROFILES:
+        page = site / "profiles" / f"{slug}.html"
+        assert page.exists(), page
+        assert f"profiles/{slug}.html" in places.links
+        assert "Detected victims over time" in read_page(page).text
+    methods = read_page(site / "reference" / "methods.html").text
+    assert "shares_by_year" in methods and "Used by" in methods
+    assert "reference/index.html" in read_page(site / "index.html").links
+    sphinx = [p for p in site_render.problems if p.startswith("sphinx:")]
+    assert not sphinx, "\n".join(sphinx)
+
+
 def test_code_toggle_opens(site, browser) -> None:
     from selenium.webdriver.common.by import By
 

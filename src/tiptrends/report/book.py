@@ -58,7 +58,14 @@ CODE_CHOICE_TAGS = frozenset(
 HIDE_INPUT, REMOVE_CELL = "hide-input", "remove-cell"
 
 #: Files of ``notebooks/`` that belong to the book (not read by the notebooks' code).
-BOOK_FILE_PATTERNS = ("conf.py", "*.md", "profiles/*.md", "_static/**/*", "_templates/**/*")
+BOOK_FILE_PATTERNS = (
+    "conf.py",
+    "*.md",
+    "profiles/*.md",
+    "reference/*.md",
+    "_static/**/*",
+    "_templates/**/*",
+)
 
 SPHINX_TIMEOUT = 1800
 
@@ -354,6 +361,15 @@ def stage_profiles(
     return profiles, written
 
 
+def package_source_hash() -> str:
+    """Short hash of the package's Python source (what the API reference pages show)."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
 def stage_book(
     nb_dir: Path,
     build: Path,
@@ -373,9 +389,15 @@ def stage_book(
     src.mkdir(parents=True, exist_ok=True)
     expected: set[Path] = set()
 
+    source_hash = package_source_hash()
     for f in book_files(nb_dir):
         target = src / f.relative_to(nb_dir)
-        _write_if_changed(target, f.read_bytes())
+        data = f.read_bytes()
+        if f.parent.name == "reference" and f.suffix == ".md":
+            # the page's text comes from the docstrings (autodoc): a changed package source
+            # changes the staged page, so Sphinx reads it again
+            data += f"\n<!-- package source {source_hash} -->\n".encode()
+        _write_if_changed(target, data)
         expected.add(target)
     # a folder of notebooks without book files (tests, new collections) still gets a book
     defaults = {

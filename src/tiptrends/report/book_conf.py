@@ -22,7 +22,11 @@ project = "tiptrends"
 author = "tiptrends contributors"
 copyright = "tiptrends contributors"
 
-extensions = ["myst_nb"]
+# autodoc + napoleon: the API reference pages (notebooks/reference/, numpydoc docstrings)
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+napoleon_google_docstring = False
+napoleon_use_ivar = True
+autodoc_typehints = "description"
 
 # --- MyST and MyST-NB -------------------------------------------------------------------------
 # The notebooks arrive executed: never run them again here.

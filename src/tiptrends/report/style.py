@@ -657,19 +657,42 @@ def small_multiples(
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout()
-    if len(labels) > 1:  # one legend above the panels, never over a panel's data
-        top = fig.subplotpars.top
-        fig.subplots_adjust(top=top - 0.08 * (1 + (len(labels) - 1) // 4) / nrows)
-        fig.legend(
-            handles,
-            labels,
-            loc="lower left",
-            bbox_to_anchor=(0.01, fig.subplotpars.top + 0.01),
-            ncols=min(len(labels), 4),
-        )
+    if len(labels) > 1:  # one legend above the panels and their titles
+        legend = fig.legend(handles, labels, loc="lower left", ncols=min(len(labels), 4))
+        _legend_above_panels(fig, legend, title_text=fig._suptitle if title else None)
     if source:
         source_note(axes[-1][0], source, release, note)
     return fig, axes
+
+
+def _titles(ax: Axes) -> list[Any]:
+    """The panel's title texts that are set (matplotlib keeps left, centre and right titles
+    apart; the house style uses the left one)."""
+    found = [getattr(ax, a, None) for a in ("_left_title", "title", "_right_title")]
+    return [t for t in found if t is not None and t.get_text()]
+
+
+def _legend_above_panels(fig: Figure, legend: Any, title_text: Any = None) -> None:
+    """Put a figure legend between the panels' titles and the figure title.
+
+    The panels move down (``subplots_adjust``) until the legend clears their titles, which
+    may take two lines, and stays under the figure title.
+    """
+    renderer = fig.canvas.get_renderer()
+    height = fig.bbox.height
+    for _ in range(4):
+        fig.draw_without_rendering()  # titles take their place at draw time
+        visible = [ax for ax in fig.axes if ax.get_visible()]
+        tops = [ax.get_window_extent(renderer).y1 for ax in visible]
+        tops += [t.get_window_extent(renderer).y1 for ax in visible for t in _titles(ax)]
+        anchor = max(tops) / height + 0.01
+        legend.set_bbox_to_anchor((0.01, anchor), transform=fig.transFigure)
+        ceiling = (title_text.get_window_extent(renderer).y0 / height) if title_text else 1.0
+        fig.draw_without_rendering()
+        excess = legend.get_window_extent(renderer).y1 / height - (ceiling - 0.01)
+        if excess <= 0:
+            return
+        fig.subplots_adjust(top=fig.subplotpars.top - excess)
 
 
 # --------------------------------------------------------------------------- figure rules
@@ -727,8 +750,8 @@ def figure_problems(fig: Figure) -> list[str]:
     """Return the figure rules ``fig`` breaks (empty when it follows all of them).
 
     Checks, after drawing: fractional tick labels on an axis labelled as years; overlapping
-    tick labels; a legend inside an axes that covers a data point; a panel title wider than
-    its panel; text smaller than :data:`MIN_FONT_PT` once the figure is scaled to the page
+    tick labels; a legend inside an axes that covers a data point; a figure legend over a
+    panel or a panel title; a panel title wider than its panel; text smaller than :data:`MIN_FONT_PT` once the figure is scaled to the page
     width.
     """
     fig.canvas.draw()
@@ -761,13 +784,22 @@ def figure_problems(fig: Figure) -> list[str]:
             ]
             if inside:
                 problems.append(f"{name}: the legend covers {len(inside)} data points")
-        # matplotlib keeps left, centre and right titles apart (the house style uses left)
-        titles = [getattr(ax, a, None) for a in ("_left_title", "title", "_right_title")]
-        for title in [t for t in titles if t is not None and t.get_text()]:
+        for title in _titles(ax):
             tw = title.get_window_extent(renderer).width
             aw = ax.get_window_extent(renderer).width
             if tw > aw * 1.02 and len(fig.axes) > 1:
                 problems.append(f"{name}: the panel title is wider than the panel")
+    for legend in [lg for lg in fig.legends if lg.get_visible()]:
+        box = legend.get_window_extent(renderer)
+        for i, ax in enumerate(fig.axes):
+            if not ax.get_visible():
+                continue
+            name = ax.get_title("left") or ax.get_title() or f"axes {i}"
+            covered = [ax.get_window_extent(renderer)]
+            covered += [t.get_window_extent(renderer) for t in _titles(ax)]
+            if any(_overlap(box, other) for other in covered):
+                problems.append(f"{name}: the figure legend overlaps the panel or its title")
+                break
     for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
         if (
             text.get_visible()
