@@ -1,10 +1,12 @@
-"""Time `tiptrends profile`: one place page, cold and warm (prints figures; not a test).
+"""Time `tiptrends profile`: one place page into the site, cold and warm (prints; not a test).
 
     python benchmarks/profile.py [CODE ...] [--runs N]
 
-Each run is the whole command as a user types it (a new process: load the data, resolve the
-place, execute the notebook with papermill in a fresh kernel, write the page). "Warm" means
-the curated tables are built and the files are in the OS cache; the first run is reported
+Each run is the whole command as a user types it: a new process loads the data, resolves the
+place, executes the notebook with papermill in a fresh kernel and rebuilds the site with the
+page (Sphinx, incremental). It runs on a copy of the project's ``_build`` (so the site the
+page joins exists; run ``make report`` first) and leaves ``_build`` untouched. "Warm" means
+the place's page already exists and the files are in the OS cache; the first run is reported
 separately as cold. Goal: a page in under 10 s warm on 2 CPUs.
 """
 
@@ -12,26 +14,33 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+from tiptrends import paths
 
 GOAL_SECONDS = 10.0
 
 
-def run(argv: list[str], build: str) -> float:
-    env = {**os.environ, "TIPTRENDS_BUILD_DIR": build}
+def run(argv: list[str], build: Path) -> float:
+    env = {**os.environ, "TIPTRENDS_BUILD_DIR": str(build)}
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     started = time.perf_counter()
-    subprocess.run(
+    out = subprocess.run(
         [sys.executable, "-m", "tiptrends", "profile", *argv],
-        check=True,
         env=env,
         capture_output=True,
+        text=True,
     )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if out.returncode != 0 or "page: " not in out.stdout:
+        sys.exit(f"tiptrends profile {' '.join(argv)} did not write a page:\n{out.stderr[-800:]}")
+    return seconds
 
 
 def main() -> int:
@@ -39,8 +48,13 @@ def main() -> int:
     parser.add_argument("codes", nargs="*", default=["NGA", "--region=EU27"])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    source = paths.build_dir()
+    if not (source / "html" / "index.html").exists():
+        sys.exit(f"no site in {source}: run `make report` first")
     print(f"tiptrends profile; {os.cpu_count()} CPUs; {args.runs} warm runs per place")
-    with tempfile.TemporaryDirectory() as build:
+    with tempfile.TemporaryDirectory() as tmp:
+        build = Path(tmp) / "_build"
+        shutil.copytree(source, build, symlinks=True)
         for code in args.codes:
             argv = [code] if not code.startswith("--") else code.split("=", 1)
             cold = run(argv, build)

@@ -236,22 +236,21 @@ def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, 
     papermill writes to a temporary file that replaces the page's notebook only when the
     run succeeds (:func:`tiptrends.io.atomic.write_atomic`): nothing half-written.
     """
-    import warnings
-
+    import nbformat
     import papermill
 
     from tiptrends import paths
     from tiptrends.io.atomic import write_atomic
+    from tiptrends.report.render import local_kernel_config
 
     started = time.perf_counter()
     target = paths.build_dir() / "executed" / "profiles" / f"{place.slug}.ipynb"
 
     def run(tmp: Path) -> None:
-        with warnings.catch_warnings():  # the temporary name does not end in .ipynb
-            warnings.simplefilter("ignore", UserWarning)
-            papermill.execute_notebook(
+        with local_kernel_config() as sockets:
+            nb = papermill.execute_notebook(
                 str(paths.notebooks_dir() / PROFILE_NOTEBOOK),
-                str(tmp),
+                None,  # returned, then written once below
                 parameters={
                     "code": place.code if place.is_country else None,
                     "region": None if place.is_country else place.code,
@@ -261,12 +260,13 @@ def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, 
                 cwd=str(paths.notebooks_dir()),
                 progress_bar=False,
                 execution_timeout=timeout,
-                request_save_on_cell_execute=False,  # one write at the end, not one per cell
                 # the outputs are complete when the last cell has run: stop the kernel at
                 # once rather than wait for it to exit (about 1 s per profile)
                 shutdown_kernel="immediate",
+                config=sockets,  # a kernel papermill starts listens on private sockets
                 **({"km": km} if km is not None else {}),
             )
+        nbformat.write(nb, str(tmp))
 
     write_atomic(target, run)
     return target, time.perf_counter() - started
@@ -282,11 +282,16 @@ class _EarlyKernel:
 
     def __init__(self, kernel_name: str, cwd: Path) -> None:
         import asyncio
+        import contextlib
         import threading
 
         from jupyter_client.manager import AsyncKernelManager
 
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        from tiptrends.report.render import local_kernel_config
+
+        self._resources = contextlib.ExitStack()  # the kernel's socket folder
+        config = self._resources.enter_context(local_kernel_config())
+        self.km = AsyncKernelManager(kernel_name=kernel_name, config=config)
         self.error: BaseException | None = None
 
         def start() -> None:
@@ -310,6 +315,7 @@ class _EarlyKernel:
         self._thread.join()
         if self.km.has_kernel:
             asyncio.run(self.km.shutdown_kernel(now=True))
+        self._resources.close()
 
 
 def _profile_environment() -> None:

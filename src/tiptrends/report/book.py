@@ -361,15 +361,6 @@ def stage_profiles(
     return profiles, written
 
 
-def package_source_hash() -> str:
-    """Short hash of the package's Python source (what the API reference pages show)."""
-    h = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
-    for f in sorted(root.rglob("*.py")):
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
-
-
 def stage_book(
     nb_dir: Path,
     build: Path,
@@ -389,15 +380,11 @@ def stage_book(
     src.mkdir(parents=True, exist_ok=True)
     expected: set[Path] = set()
 
-    source_hash = package_source_hash()
+    # (the API reference pages are read again by Sphinx when a module they document changes:
+    # autodoc records the module files as the pages' dependencies)
     for f in book_files(nb_dir):
         target = src / f.relative_to(nb_dir)
-        data = f.read_bytes()
-        if f.parent.name == "reference" and f.suffix == ".md":
-            # the page's text comes from the docstrings (autodoc): a changed package source
-            # changes the staged page, so Sphinx reads it again
-            data += f"\n<!-- package source {source_hash} -->\n".encode()
-        _write_if_changed(target, data)
+        _write_if_changed(target, f.read_bytes())
         expected.add(target)
     # a folder of notebooks without book files (tests, new collections) still gets a book
     defaults = {

@@ -386,40 +386,74 @@ def execute_notebook(
 
     for attempt in range(2):
         current.clear()
-        client = NotebookClient(
-            nb,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            resources={"metadata": {"path": workdir}},
-            on_cell_execute=on_cell_execute,
-            shutdown_kernel="immediate",
-        )
-        _RUNNING["client"] = client  # so that a stopping worker can kill the kernel
-        try:
-            if kernel_log is None:
-                client.execute(env=kernel_env)
-            else:
-                with open(kernel_log, "ab") as log:
-                    client.execute(env=kernel_env, stderr=log)
-            return nb, None
-        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-            index = current.get("index")
-            ename = getattr(exc, "ename", None) or type(exc).__name__
-            evalue = getattr(exc, "evalue", None) or _first_line(str(exc))
-            if index is not None:
-                for out in nb.cells[index].get("outputs", []):
-                    if out.get("output_type") == "error":
-                        ename, evalue = out.get("ename", ename), out.get("evalue", evalue)
-            line = _first_line(_source(nb.cells[index])) if index is not None else ""
-            return nb, CellFailure(path.name, index, line, ename, evalue)
-        except Exception as exc:  # kernel did not start: retry once (port race, slow start)
-            if "index" in current or attempt == 1:
-                return nb, CellFailure(
-                    path.name, current.get("index"), "", type(exc).__name__, _first_line(str(exc))
-                )
-        finally:
-            _RUNNING.pop("client", None)
+        with local_kernel_config() as sockets:
+            client = NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                resources={"metadata": {"path": workdir}},
+                on_cell_execute=on_cell_execute,
+                shutdown_kernel="immediate",
+                config=sockets,
+            )
+            _RUNNING["client"] = client  # so that a stopping worker can kill the kernel
+            try:
+                if kernel_log is None:
+                    client.execute(env=kernel_env)
+                else:
+                    with open(kernel_log, "ab") as log:
+                        client.execute(env=kernel_env, stderr=log)
+                return nb, None
+            except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+                index = current.get("index")
+                ename = getattr(exc, "ename", None) or type(exc).__name__
+                evalue = getattr(exc, "evalue", None) or _first_line(str(exc))
+                if index is not None:
+                    for out in nb.cells[index].get("outputs", []):
+                        if out.get("output_type") == "error":
+                            ename, evalue = out.get("ename", ename), out.get("evalue", evalue)
+                line = _first_line(_source(nb.cells[index])) if index is not None else ""
+                return nb, CellFailure(path.name, index, line, ename, evalue)
+            except Exception as exc:  # kernel did not start: retry once (slow start)
+                if "index" in current or attempt == 1:
+                    return nb, CellFailure(
+                        path.name,
+                        current.get("index"),
+                        "",
+                        type(exc).__name__,
+                        _first_line(str(exc)),
+                    )
+            finally:
+                _RUNNING.pop("client", None)
     raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def local_kernel_config() -> Iterator[Any]:
+    """Kernel-manager settings for a kernel on this machine: IPC sockets in a private folder.
+
+    By default a kernel listens on TCP ports of localhost, which any local user can reach
+    (ipykernel warns that it runs without encryption), and two kernels starting at once can
+    race for a port. Unix sockets in a folder that only this user can open (``mkdtemp``)
+    avoid both; the folder is removed afterwards.
+
+    Yields
+    ------
+    traitlets.config.Config
+        For ``NotebookClient(config=...)`` or ``KernelManager(config=...)``.
+    """
+    import tempfile
+
+    from traitlets.config import Config
+
+    folder = tempfile.mkdtemp(prefix="tiptrends-kernel-")
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = os.path.join(folder, "kernel")
+    try:
+        yield config
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- summaries
