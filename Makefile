@@ -90,15 +90,10 @@ lint: setup ## ruff on the package, tests, benchmarks and notebooks
 strip: setup ## store notebooks without outputs, with the project kernel and the book's cell tags
 	"$(BIN)/tiptrends" strip
 
-LAB_STAMP := $(VENV)/.tiptrends-lab-installed
-
-$(LAB_STAMP): $(STAMP) pyproject.toml
-	"$(BIN)/python" -m pip install --quiet -e ".[dev,lab]"
-	@touch "$(LAB_STAMP)"
-
+# JupyterLab is a core dependency: `setup` installs it with the package (once, see $(STAMP)).
 # The server's root is the repository (src/, data/ and notebooks/ all reachable); Lab opens
 # on notebooks/ and reads jupyter_server_config.py from here (notebooks saved as committed).
-lab: setup $(LAB_STAMP) ## JupyterLab on the repository, opened on notebooks/, "tiptrends" kernel
+lab: setup ## JupyterLab on the repository, opened on notebooks/, "tiptrends" kernel
 	JUPYTER_PATH="$(VENV_ABS)/share/jupyter" "$(BIN)/jupyter" lab \
 	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
 

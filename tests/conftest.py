@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import NoReturn
 
@@ -66,6 +67,18 @@ def raw_file(relative: str) -> Path:
     if not path.is_file():
         missing_input(f"raw mirror file {relative} not available at {RAW_MIRROR}")
     return path
+
+
+def copy_checkout(target: Path) -> None:
+    """Copy the files git tracks (the checkout as cloned) to ``target``."""
+    root = paths.project_root()
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (root / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, target / name)
 
 
 @pytest.fixture

@@ -64,3 +64,21 @@ def test_environment_installs_the_package_editable() -> None:
     env = yaml.safe_load((paths.project_root() / "environment.yml").read_text())
     pip_block = next(d for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in [p.split("#")[0].strip() for p in pip_block["pip"]]
+
+
+def test_jupyterlab_is_a_core_dependency() -> None:
+    with open(paths.project_root() / "pyproject.toml", "rb") as fh:
+        core = [Requirement(r) for r in tomllib.load(fh)["project"]["dependencies"]]
+    assert {"jupyterlab", "jupyter-server"} <= {_normalise(r.name) for r in core}
+
+
+def test_extras_named_in_install_commands_exist() -> None:
+    """``pip install -e ".[...]"`` in the Makefile, README and environment.yml names real extras."""
+    with open(paths.project_root() / "pyproject.toml", "rb") as fh:
+        extras = set(tomllib.load(fh)["project"]["optional-dependencies"])
+    named = set()
+    for name in ("Makefile", "README.md", "environment.yml"):
+        text = (paths.project_root() / name).read_text()
+        for group in re.findall(r"""-e\s+["']?\.\[([^\]]+)\]""", text):
+            named |= {extra.strip() for extra in group.split(",")}
+    assert named and named <= extras, named - extras

@@ -10,20 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW_MIRROR, missing_input
-from tiptrends import paths
-
-
-def _copy_checkout(target: Path) -> None:
-    """Copy the files git tracks (the checkout as cloned) to ``target``."""
-    root = paths.project_root()
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        if (root / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / name, target / name)
+from tests.conftest import RAW_MIRROR, copy_checkout, missing_input
 
 
 @pytest.fixture
@@ -35,7 +22,7 @@ def spaced_checkout(tmp_path: Path) -> Path:
     parent = tmp_path / "folder with spaces"
     project = parent / "my project"
     project.mkdir(parents=True)
-    _copy_checkout(project)
+    copy_checkout(project)
     # the layout the Makefile looks for: ../shared/data/raw beside the project
     (parent / "shared" / "data").mkdir(parents=True)
     (parent / "shared" / "data" / "raw").symlink_to(RAW_MIRROR, target_is_directory=True)
