@@ -435,6 +435,6 @@ def test_every_chapter_is_in_the_table_of_contents() -> None:
     stems = [p.stem for p in render.collection(nb_dir)]
     assert book.missing_from_toc(nb_dir, stems) == []
     listed = book.toctree_entries(nb_dir / "index.md")
-    pages = {p.stem for p in nb_dir.glob("*.md")}
+    pages = {p.relative_to(nb_dir).with_suffix("").as_posix() for p in nb_dir.rglob("*.md")}
     assert set(listed) <= set(stems) | pages, "a toctree entry names no notebook or page"
     assert listed.index("00_data_and_coverage") < listed.index("11_press_release_claims")

@@ -86,7 +86,8 @@ def test_profiles_and_api_reference_are_pages_of_the_site(site, site_render) -> 
         page = site / "profiles" / f"{slug}.html"
         assert page.exists(), page
         assert f"profiles/{slug}.html" in places.links
-        assert "Detected victims over time" in read_page(page).text
+        text = read_page(page).text
+        assert "Detected victims over time" in text and ": place profile" in text
     methods = read_page(site / "reference" / "methods.html").text
     assert "shares_by_year" in methods and "Used by" in methods
     assert "reference/index.html" in read_page(site / "index.html").links

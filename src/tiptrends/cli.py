@@ -266,10 +266,23 @@ def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, 
                 config=sockets,  # a kernel papermill starts listens on private sockets
                 **({"km": km} if km is not None else {}),
             )
+        _name_the_page(nb, place.name)
         nbformat.write(nb, str(tmp))
 
     write_atomic(target, run)
     return target, time.perf_counter() - started
+
+
+def _name_the_page(nb, name: str) -> None:
+    """Put the place's name in the page's title ("# Place profile" -> "# Nigeria: place profile").
+
+    The title names the page in the book's contents and in the browser tab; the notebook
+    itself keeps its generic title.
+    """
+    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first is not None and first.source.startswith("# Place profile"):
+        _, _, rest = first.source.partition("\n")
+        first.source = f"# {name}: place profile\n{rest}"
 
 
 class _EarlyKernel:

@@ -474,12 +474,15 @@ def victims_table(status: pd.DataFrame) -> pd.DataFrame:
     A single country: ``year, victims, status, interpolated`` (``interpolated``: the
     interpolated count of a year without one). A region: ``year, victims`` (published,
     summed), ``with interpolated`` and the number of member countries in each status.
+    Interpolated counts are rounded to whole persons here (the figure and
+    :func:`victims_by_year` keep the unrounded values).
     """
     if status["iso3"].nunique() == 1:
         out = status[["year", "victims", "status"]].copy()
-        out["interpolated"] = status["estimate"].where(status["status"] != "reported")
+        out["interpolated"] = status["estimate"].where(status["status"] != "reported").round()
     else:
         out = victims_by_year(status).rename(columns={"with_interpolated": "with interpolated"})
+        out["with interpolated"] = out["with interpolated"].round()
         out = out.reset_index()
     return out.sort_values("year", ascending=False).reset_index(drop=True)
 

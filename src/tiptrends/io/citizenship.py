@@ -28,16 +28,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from tiptrends import vocab
 from tiptrends.errors import DataError
-
-if TYPE_CHECKING:
-    import pandera.pandas as pa
 from tiptrends.paths import mappings_dir
 
 CITIZENSHIP_FILE = "citizenship.csv"
@@ -310,8 +307,6 @@ def suggest_mapping(categories: Iterable[str]) -> pd.DataFrame:
 
 
 def _schema() -> pa.DataFrameSchema:
-    import pandera.pandas as pa  # here: importing the module stays fast (profiles, CLI)
-
     from tiptrends.io.countries import valid_iso3
 
     iso_ok = valid_iso3()

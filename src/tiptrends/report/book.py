@@ -752,6 +752,24 @@ def build_book(
     return BookResult(True, True, time.perf_counter() - t0, warnings)
 
 
+#: Staged files whose toctrees make up the navigation shown on every page.
+NAVIGATION_FILES = ("index.md", "places.md", "_generated/places.md", "reference/index.md")
+
+
+def navigation(src: Path) -> bytes:
+    """The staged toctree files, concatenated (compare before and after staging).
+
+    When they change (a page added, removed or renamed), every page must be written again:
+    Sphinx rewrites only the pages whose source changed, and the others would keep a stale
+    navigation.
+    """
+    parts = []
+    for name in NAVIGATION_FILES:
+        f = src / name
+        parts.append(f.read_bytes() if f.exists() else b"-")
+    return b"\0".join(parts)
+
+
 def has_site(build: Path) -> bool:
     """True when a site and its staged source exist (``tiptrends render`` has run)."""
     return (build / "book" / "conf.py").exists() and (build / "html" / "index.html").exists()
@@ -768,8 +786,8 @@ def add_profiles_to_site(
 
     Stages the profiles and the "Places" page into the book source of the last
     ``tiptrends render`` and rebuilds the site incrementally: Sphinx re-reads only the
-    changed pages, and rewrites every page only when profiles were added or removed (their
-    navigation lists the profiles).
+    changed pages, and rewrites every page only when the list of profiles (names, titles)
+    changed, since every page's navigation shows it.
 
     Parameters
     ----------
@@ -793,6 +811,7 @@ def add_profiles_to_site(
         if sphinx is not None:
             sphinx.close()
         return None
+    listed = navigation(src)
     before = {p.relative_to(src) for p in (src / "profiles").glob("*.ipynb")}
     images: dict[str, bytes] = {}
     profiles, _ = stage_profiles(src, build, {}, images)
@@ -801,7 +820,8 @@ def add_profiles_to_site(
     now = {Path(f"{p.stem}.ipynb") for p in profiles}
     for gone in before - now:
         (src / gone).unlink(missing_ok=True)
-    return build_book(src, build, jobs=jobs, say=say, write_all=before != now, sphinx=sphinx)
+    changed = navigation(src) != listed
+    return build_book(src, build, jobs=jobs, say=say, write_all=changed, sphinx=sphinx)
 
 
 def _prune_output(src: Path, out: Path) -> None:

@@ -975,8 +975,15 @@ def _finish(
         stamp = book_build.inputs_stamp(nb_dir, build, states, results)
         if not book_build.is_current(build, stamp):
             t0 = time.perf_counter()
+            listed = book_build.navigation(build / "book")
             src = book_build.stage_book(nb_dir, build, states, results)
-            result = book_build.build_book(src, build, jobs=jobs or os.cpu_count() or 1, say=say)
+            result = book_build.build_book(
+                src,
+                build,
+                jobs=jobs or os.cpu_count() or 1,
+                say=say,
+                write_all=book_build.navigation(src) != listed,
+            )
             if result.ok:
                 book_build.remember_inputs(build, stamp)
             if result.built:
