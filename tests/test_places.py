@@ -213,7 +213,7 @@ def test_cli_profiles_three_contrasting_places(tmp_path, monkeypatch, capsys, gl
         assert (tmp_path / "figures" / f"profile_{slug}_victims.png").exists()
         assert slug in out
         text = json.dumps(nb)
-        assert "Place profile" in text and "status" in text
+        assert ": place profile" in text and "status" in text
     germany = nbformat.read(tmp_path / "executed" / "profiles" / "deu.ipynb", 4)
     assert germany.cells[0].source.startswith("# Germany: place profile")
     assert "excluded" in json.dumps(germany)
