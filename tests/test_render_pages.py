@@ -90,6 +90,19 @@ def test_headline_rows_link_chapter_and_citation() -> None:
     assert "victims_total_2022" not in table and "countries_reporting" not in table
 
 
+def test_stacked_table_labels_every_cell_with_its_column() -> None:
+    rows = [{"What": "Victims <2022>", "Our value": "74,785"}]
+    table = site_pages.markdown_table(rows, ("What", "Our value"), stack=True)
+    lines = table.splitlines()
+    assert lines[:2] == [":::{table}", ":class: tt-stack"] and lines[-1] == ":::"
+    body = lines[-2]
+    assert body == (
+        '| <span class="tt-cell-label">What</span> Victims <2022> '
+        '| <span class="tt-cell-label">Our value</span> 74,785 |'
+    )
+    assert site_pages.markdown_table([], ("What",), stack=True) == ""
+
+
 def test_landing_lists_claims_with_verdicts_and_links() -> None:
     claims = [
         {

@@ -95,6 +95,25 @@ def test_profiles_and_api_reference_are_pages_of_the_site(site, site_render) -> 
     assert not sphinx, "\n".join(sphinx)
 
 
+def test_generated_tables_stack_on_a_phone(site, browser) -> None:
+    """At 390 px the claims and headline tables are blocks with labels, not sideways scrolls."""
+    for name in ("index.html", "headline_numbers.html"):
+        _open(browser, site / name, NARROW)
+        tables = browser.execute_script(
+            "return [...document.querySelectorAll('table.tt-stack')].map(t => "
+            "[t.scrollWidth, t.clientWidth, getComputedStyle(t.querySelector('tr')).display, "
+            "getComputedStyle(t.querySelector('.tt-cell-label')).display])"
+        )
+        assert tables, f"{name}: no stacked table"
+        for scroll, client, row, label in tables:
+            assert scroll <= client + 1 and row == "block" and label == "inline", name
+        _open(browser, site / name, WIDE)
+        label = browser.execute_script(
+            "return getComputedStyle(document.querySelector('.tt-cell-label')).display"
+        )
+        assert label == "none", name
+
+
 def test_code_toggle_opens(site, browser) -> None:
     from selenium.webdriver.common.by import By
 

@@ -302,14 +302,28 @@ def headline_rows(
     return rows
 
 
-def markdown_table(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> str:
-    """A Markdown (MyST) pipe table."""
+def markdown_table(
+    rows: Sequence[Mapping[str, str]], columns: Sequence[str], *, stack: bool = False
+) -> str:
+    """A Markdown (MyST) pipe table.
+
+    ``stack``: on a phone (the book's CSS, ``table.tt-stack``) each row becomes a block and
+    each cell starts with its column's name, which is hidden on wider screens, so that a
+    wide table reads without scrolling sideways.
+    """
     if not rows:
         return ""
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for row in rows:
-        lines.append("| " + " | ".join(_cell(row.get(c, "")) for c in columns) + " |")
-    return "\n".join(lines) + "\n"
+        cells = [_cell(row.get(c, "")) for c in columns]
+        if stack:
+            cells = [
+                f'<span class="tt-cell-label">{html.escape(c)}</span> {cell}'
+                for c, cell in zip(columns, cells, strict=True)
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    table = "\n".join(lines) + "\n"
+    return f":::{{table}}\n:class: tt-stack\n\n{table}:::\n" if stack else table
 
 
 HEADLINE_COLUMNS = ("What", "Our value", "Published", "Verdict", "Chapter")
@@ -376,7 +390,7 @@ def landing_markdown(
             f"{summary}{where}. A verdict judges a claim against these data: *not testable* "
             "is not *false*.\n"
         )
-        out.append(markdown_table(claims_rows(claims, chapters), CLAIM_COLUMNS))
+        out.append(markdown_table(claims_rows(claims, chapters), CLAIM_COLUMNS, stack=True))
         if claims_source:
             out.append(f"*The release:* {_cell(claims_source)}.\n")
     else:
@@ -406,7 +420,9 @@ def landing_markdown(
             else "\n"
         )
     )
-    out.append(markdown_table(rows, HEADLINE_COLUMNS) or "No headline numbers were recorded.\n")
+    out.append(
+        markdown_table(rows, HEADLINE_COLUMNS, stack=True) or "No headline numbers were recorded.\n"
+    )
     return "\n".join(out)
 
 
@@ -417,7 +433,7 @@ def headline_markdown(
     rows = headline_rows(results, chapters)
     if not rows:
         return "No numbers were recorded in this build.\n"
-    return f"{len(rows)} numbers.\n\n" + markdown_table(rows, HEADLINE_COLUMNS)
+    return f"{len(rows)} numbers.\n\n" + markdown_table(rows, HEADLINE_COLUMNS, stack=True)
 
 
 def places_markdown(
