@@ -236,6 +236,8 @@ def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, 
     papermill writes to a temporary file that replaces the page's notebook only when the
     run succeeds (:func:`tiptrends.io.atomic.write_atomic`): nothing half-written.
     """
+    import contextlib
+
     import nbformat
     import papermill
 
@@ -247,7 +249,8 @@ def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, 
     target = paths.build_dir() / "executed" / "profiles" / f"{place.slug}.ipynb"
 
     def run(tmp: Path) -> None:
-        with local_kernel_config() as sockets:
+        # a kernel papermill starts listens on private sockets (``km`` has its own)
+        with contextlib.nullcontext(None) if km is not None else local_kernel_config() as sockets:
             nb = papermill.execute_notebook(
                 str(paths.notebooks_dir() / PROFILE_NOTEBOOK),
                 None,  # returned, then written once below
@@ -263,8 +266,7 @@ def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, 
                 # the outputs are complete when the last cell has run: stop the kernel at
                 # once rather than wait for it to exit (about 1 s per profile)
                 shutdown_kernel="immediate",
-                config=sockets,  # a kernel papermill starts listens on private sockets
-                **({"km": km} if km is not None else {}),
+                **({"km": km} if km is not None else {"config": sockets}),
             )
         _name_the_page(nb, place.name)
         nbformat.write(nb, str(tmp))

@@ -322,7 +322,7 @@ def stage_profiles(
     src : Path
         The book's staging folder.
     build : Path
-        The build folder (profiles in ``executed/profiles/``, figures in ``figures/``).
+        The build folder (profiles in ``executed/profiles/``).
     chapters : mapping
         Chapter stem -> :class:`tiptrends.report.site_pages.Chapter` (titles for links).
     images : dict
@@ -331,7 +331,8 @@ def stage_profiles(
     Returns
     -------
     (list of ChapterState, set of Path)
-        The profiles staged and every file written for them (except ``images``).
+        The profiles staged and every file written for them (except ``images``; their
+        figures' downloads are staged by :func:`_stage_figures`).
     """
     from tiptrends.report import site_pages
 
@@ -342,13 +343,6 @@ def stage_profiles(
         nb = chapter_notebook(state, images)
         _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
         written.add(target)
-    wanted = profile_figure_stems(build)
-    figures = build / "figures"
-    for f in sorted(figures.iterdir()) if figures.is_dir() else []:
-        if f.is_file() and f.name.split(".")[0] in wanted:
-            target = src / "_extra" / "figures" / f.name
-            _link_or_copy_if_changed(f, target)
-            written.add(target)
     intro = src / "profiles" / "render_any_place.md"
     places = site_pages.places_markdown(
         chapters,
@@ -491,31 +485,16 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
     """Copy results.json, curated tables (Parquet and CSV) and figures into ``_extra/``."""
     files: list[tuple[str, str, int]] = []
 
-    results = build / "results.json"
-    if results.exists():
-        target = extra / "downloads" / "results.json"
-        _link_or_copy_if_changed(results, target)
-        expected.add(target)
-        files.append(
-            (
-                "downloads/results.json",
-                "every recorded number with its published counterpart, citation and note",
-                target.stat().st_size,
-            )
-        )
-
-    claims = build / "claims.json"
-    if claims.exists():
-        target = extra / "downloads" / "claims.json"
-        _link_or_copy_if_changed(claims, target)
-        expected.add(target)
-        files.append(
-            (
-                "downloads/claims.json",
-                "the press release's claims with our verdicts",
-                target.stat().st_size,
-            )
-        )
+    for name, description in (
+        ("results.json", "every recorded number with its published counterpart, citation and note"),
+        ("claims.json", "the press release's claims with our verdicts"),
+    ):
+        made = build / name
+        if made.exists():
+            target = extra / "downloads" / name
+            _link_or_copy_if_changed(made, target)
+            expected.add(target)
+            files.append((f"downloads/{name}", description, target.stat().st_size))
 
     curated = paths.curated_dir()
     for parquet in sorted(curated.glob("*.parquet")) if curated.is_dir() else []:
@@ -531,17 +510,28 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
             expected.update({csv, stamp})
             files.append((f"downloads/curated/{csv.name}", f"{label} (CSV)", csv.stat().st_size))
 
+    expected |= _stage_figures(build, extra)
+    return files
+
+
+def _stage_figures(build: Path, extra: Path, stems: set[str] | None = None) -> set[Path]:
+    """Copy the figures' files (PNG, SVG, CSV data) into ``_extra/figures/``; return them.
+
+    ``stems``: only the figures of these names (default every figure of the build).
+    """
+    staged: set[Path] = set()
     figures = build / "figures"
     for f in sorted(figures.iterdir()) if figures.is_dir() else []:
         if (
             f.is_file()
             and f.suffix in (".png", ".svg", ".csv", ".json")
             and not f.name.startswith(".")
+            and (stems is None or f.name.split(".")[0] in stems)
         ):
             target = extra / "figures" / f.name
             _link_or_copy_if_changed(f, target)
-            expected.add(target)
-    return files
+            staged.add(target)
+    return staged
 
 
 # --------------------------------------------------------------------------- build
@@ -817,6 +807,7 @@ def add_profiles_to_site(
     profiles, _ = stage_profiles(src, build, {}, images)
     for name, data in images.items():
         _write_if_changed(src / "_extra" / name, data)
+    _stage_figures(build, src / "_extra", profile_figure_stems(build))
     now = {Path(f"{p.stem}.ipynb") for p in profiles}
     for gone in before - now:
         (src / gone).unlink(missing_ok=True)

@@ -17,6 +17,12 @@ import math
 from collections.abc import Mapping
 from typing import Literal
 
+from tiptrends.report.startup import skip_if_asked
+
+# in a kernel of `tiptrends render` or `tiptrends profile`, before the first glue imports
+# MyST-NB (and with it nbformat and jsonschema); elsewhere this does nothing
+skip_if_asked()
+
 Kind = Literal["count", "pct", "change_pct", "pp", "ratio", "text"]
 
 #: How each kind of number is written in prose.
@@ -74,9 +80,6 @@ class _Markdown:
 
 def glue_text(name: str, text: str) -> str:
     """Glue ``text`` under ``name`` for the ``{glue:md}`name``` role; return the text."""
-    from tiptrends.report.startup import skip_if_asked
-
-    skip_if_asked()  # in a kernel of `tiptrends render` or `tiptrends profile`
     try:
         from myst_nb import glue
     except ImportError:  # outside the book build the prose simply shows the name

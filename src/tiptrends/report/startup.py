@@ -9,8 +9,8 @@ package: jsonschema then skips that one format check, as it does when the packag
 
 Only the processes the project starts do without it: the ``tiptrends`` command, the Sphinx
 build of the book, the git filter, and the kernels the command starts (it sets
-:data:`SKIP_ENV`, which kernels inherit, and the first glue of a kernel then calls
-:func:`skip_if_asked`). Importing ``tiptrends`` in a researcher's own kernel or program
+:data:`SKIP_ENV`, which kernels inherit, and :mod:`tiptrends.report.prose` calls
+:func:`skip_if_asked` when a kernel imports it). Importing ``tiptrends`` in a researcher's own kernel or program
 changes nothing.
 """
 
