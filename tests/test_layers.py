@@ -15,7 +15,7 @@ import pytest
 import tiptrends
 
 PACKAGE = Path(tiptrends.__file__).resolve().parent
-LEAVES = {"tiptrends.paths", "tiptrends.vocab", "tiptrends.errors"}
+LEAVES = {"tiptrends.paths", "tiptrends.vocab", "tiptrends.errors", "tiptrends.settings"}
 #: For each layer, the layers it may import (the leaves are always allowed).
 ALLOWED = {
     "io": {"io"},

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from tiptrends.io import published as _published
+from tiptrends.methods import figures
 from tiptrends.report.results import record
 
 
@@ -188,6 +189,32 @@ def record_bases(
         note=difference,
     )
     return BasisComparison(comparison, float(current_release), difference)
+
+
+def record_figure(key: str, *, reason: str, difference: str) -> BasisComparison:
+    """Record registered figure ``key`` on both data bases, from the figure registry.
+
+    The values are :func:`tiptrends.methods.figures.value` of the report basis and of the
+    current release, so what a chapter records is what every other page reads.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`tiptrends.methods.figures.FIGURES` with a published counterpart.
+    reason, difference : str
+        As for :func:`record_bases`.
+    """
+    fig = figures.figure(key)
+    if fig.published_id is None:
+        raise ValueError(f"figure {key!r} has no published counterpart to record against")
+    return record_bases(
+        key,
+        figures.value(key, "report"),
+        figures.value(key, "current"),
+        fig.published_id,
+        reason=reason,
+        difference=difference,
+    )
 
 
 def bases_table(rows: list[BasisComparison]) -> pd.DataFrame:

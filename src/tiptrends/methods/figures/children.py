@@ -1,0 +1,3 @@
+"""Figures of children (registered on import)."""
+
+from __future__ import annotations

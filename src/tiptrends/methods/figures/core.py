@@ -1,0 +1,383 @@
+"""The figure registry's core: options, inputs, figures and their evaluation.
+
+See :mod:`tiptrends.methods.figures` (the package) for the public interface.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from tiptrends import settings
+
+Basis = Literal["report", "current"]
+BASES: tuple[str, ...] = ("report", "current")
+"""Data bases of :func:`value`: the report basis (main key) and the current release."""
+
+CURRENT_SUFFIX = "_current_release"
+"""Suffix of the results key under which a figure's current-release value is recorded."""
+
+NO_EFFECT = "no effect"
+"""What a switch table shows where a figure does not read the switched option."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every rule the chapters vary, with the collection's choice as the default.
+
+    Attributes
+    ----------
+    suppressed : {"exclude", "impute", "lower", "upper"}
+        Policy for ``"<5"`` cells (:func:`tiptrends.methods.aggregate.apply_suppression_policy`).
+    method : str
+        Aggregation across countries (a key of :data:`tiptrends.methods.aggregate.METHODS`).
+    denominator : {"known", "all"}
+        Victims with a known breakdown, or the country's total.
+    panel : str
+        Country set of a change (:data:`tiptrends.methods.panels.PANEL_KINDS`); the
+        pre-specified trend panel by default.
+    form_fallback : bool
+        Take a country-year's sex-and-age split from its form x sex x age cells when it has no
+        all-forms split (:func:`tiptrends.methods.headline.sex_age_counts`).
+    grouping : str
+        Regional grouping of the two-stage methods (:data:`tiptrends.methods.aggregate.GROUPINGS`).
+    countries : tuple of str, optional
+        Restrict the figure to these ISO3 codes (a profile's place, the EU-27); None: all.
+    population : {"gsi2023"} or None
+        Population weights of the weighted methods (Walk Free GSI 2023, 2020 populations).
+    """
+
+    suppressed: str = "exclude"
+    method: str = "pooled"
+    denominator: str = "known"
+    panel: str = "trend"
+    form_fallback: bool = True
+    grouping: str = "m49_region"
+    countries: tuple[str, ...] | None = None
+    population: str | None = "gsi2023"
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with ``changes`` (unknown option names raise ``TypeError``)."""
+        unknown = set(changes) - OPTION_NAMES
+        if unknown:
+            raise TypeError(
+                f"unknown figure option(s) {sorted(unknown)}; options are {sorted(OPTION_NAMES)}"
+            )
+        if "countries" in changes and changes["countries"] is not None:
+            changes["countries"] = tuple(sorted(set(changes["countries"])))
+        return dataclasses.replace(self, **changes)
+
+
+OPTION_NAMES: frozenset[str] = frozenset(f.name for f in dataclasses.fields(Options))
+"""Names of the options of :class:`Options`."""
+
+DATA_SWITCHES: frozenset[str] = frozenset({"repair"})
+"""Keyword switches of :func:`value` that choose the data rather than the computation."""
+
+
+class Inputs:
+    """What a figure's ``compute`` reads: the GLOTIP table of one basis and, lazily, the rest.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Curated GLOTIP table with the basis's rules applied.
+    basis : str
+        Name of the basis (for messages), or ``"custom"`` for a table passed by the caller.
+    """
+
+    def __init__(self, table: pd.DataFrame, basis: str = "custom") -> None:
+        self.table = table
+        self.basis = basis
+
+    @functools.cached_property
+    def population(self) -> pd.Series:
+        """Population by ISO3 (Walk Free GSI 2023 table, 2020 populations)."""
+        return gsi_population()
+
+    @functools.cached_property
+    def region_population(self) -> pd.Series:
+        """Population of each UN M49 region over every country of the current release."""
+        return region_population()
+
+    def method(self, options: Options) -> tuple[str, dict[str, pd.Series]]:
+        """Aggregation method and its weights for ``options.method`` (see
+        :func:`tiptrends.methods.aggregate.method_arguments`)."""
+        from tiptrends.methods import aggregate
+
+        if options.method not in aggregate.POPULATION_METHODS:
+            return aggregate.method_arguments(options.method)
+        if options.population is None:
+            raise ValueError(f"method {options.method!r} needs population weights")
+        return aggregate.method_arguments(
+            options.method, population=self.population, region_weights=self.region_population
+        )
+
+
+Compute = Callable[[Inputs, Options], float]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: its key, label, unit, years, published counterpart and function.
+
+    Attributes
+    ----------
+    key : str
+        Results key (``_build/results.json``) of the report-basis value.
+    label : str
+        Reader's label, used on every page that shows the figure.
+    unit : str
+        ``"%"``, ``"percentage points"``, ``"victims"``, ``"persons"``, ...
+    years : tuple of int
+        Year(s) the figure describes.
+    compute : callable
+        ``compute(inputs, options) -> float``.
+    reads : frozenset of str
+        Options of :class:`Options` the figure uses.
+    published_id : str, optional
+        Id of the published counterpart in ``data/published/figures.csv``.
+    precision : int
+        Decimals a reader is shown.
+    note : str
+        How it is computed, in one sentence.
+    """
+
+    key: str
+    label: str
+    unit: str
+    years: tuple[int, ...]
+    compute: Compute = field(repr=False)
+    reads: frozenset[str] = frozenset()
+    published_id: str | None = None
+    precision: int = 1
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.reads) - OPTION_NAMES
+        if unknown:
+            raise ValueError(f"figure {self.key!r} reads unknown options {sorted(unknown)}")
+
+
+FIGURES: dict[str, Figure] = {}
+"""Every registered figure by results key (filled by the area modules of this package)."""
+
+
+def register(figure: Figure) -> Figure:
+    """Add ``figure`` to :data:`FIGURES` (a key can be registered once)."""
+    if figure.key in FIGURES:
+        raise ValueError(f"figure {figure.key!r} registered twice")
+    FIGURES[figure.key] = figure
+    return figure
+
+
+def figure(key: str) -> Figure:
+    """The registered figure ``key`` (``KeyError`` naming the known keys if absent)."""
+    try:
+        return FIGURES[key]
+    except KeyError:
+        raise KeyError(f"no registered figure {key!r}; see figures.FIGURES") from None
+
+
+def reads_option(key: str, option: str) -> bool:
+    """True when figure ``key`` reads ``option`` (data switches are read by every figure)."""
+    return option in DATA_SWITCHES or option in figure(key).reads
+
+
+# ----------------------------------------------------------------------------- data
+@functools.cache
+def glotip(release: str) -> pd.DataFrame:
+    """Curated GLOTIP table of one release, loaded once per process."""
+    from tiptrends.io import data
+
+    return data.load_glotip(release=release)
+
+
+@functools.cache
+def gsi_population() -> pd.Series:
+    """Population by ISO3 from the Walk Free GSI 2023 table, loaded once per process."""
+    from tiptrends.io import data
+
+    return data.gsi_population(data.load_gsi())
+
+
+@functools.cache
+def region_population() -> pd.Series:
+    """Population of each UN M49 region over every country of the current release, once."""
+    from tiptrends.methods import aggregate
+
+    return aggregate.region_population(glotip(settings.CURRENT_RELEASE), gsi_population())
+
+
+@functools.cache
+def data_bases(*, repair: bool = True) -> Any:
+    """:func:`tiptrends.methods.vintage.data_bases` of the current and earlier release, once."""
+    from tiptrends.methods import vintage
+
+    return vintage.data_bases(
+        glotip(settings.CURRENT_RELEASE), glotip(settings.EARLIER_RELEASE), repair=repair
+    )
+
+
+def table(basis: Basis = "report", *, repair: bool = True) -> pd.DataFrame:
+    """The GLOTIP table of a data basis (cached; do not modify it in place).
+
+    Parameters
+    ----------
+    basis : {"report", "current"}
+        See the module docstring.
+    repair : bool
+        Repair excluded country-years from the earlier release where an entry says so
+        (the rule), or drop them.
+    """
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
+    bases = data_bases(repair=repair)
+    return bases.report_basis if basis == "report" else bases.current_release
+
+
+@functools.cache
+def _inputs(basis: str, repair: bool) -> Inputs:
+    return Inputs(table(basis, repair=repair), basis)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- values
+def evaluate(key: str, data: pd.DataFrame | Inputs, **options: Any) -> float:
+    """Figure ``key`` computed on a table of the caller's (a scenario, a subset).
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`FIGURES`.
+    data : DataFrame or Inputs
+        Curated GLOTIP table with whatever rules the caller applied.
+    **options
+        Options of :class:`Options` (unknown names raise ``TypeError``).
+    """
+    inputs = data if isinstance(data, Inputs) else Inputs(data)
+    return float(figure(key).compute(inputs, Options().replace(**options)))
+
+
+def value(key: str, basis: Basis = "report", *, repair: bool = True, **options: Any) -> float:
+    """Figure ``key`` on a data basis, with the collection's rules unless options say otherwise.
+
+    With the default options this is exactly the value the book records under ``key``
+    (``basis="report"``) and ``key + "_current_release"`` (``basis="current"``).
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`FIGURES`.
+    basis : {"report", "current"}
+        Data basis (see the module docstring).
+    repair : bool
+        Repair excluded country-years from the earlier release (the rule) or drop them.
+    **options
+        Options of :class:`Options`, e.g. ``method="mean"``, ``panel="matched"``.
+    """
+    return evaluate(key, _inputs(basis, repair), **options)
+
+
+def values(keys: Iterable[str], basis: Basis = "report", **options: Any) -> dict[str, float]:
+    """:func:`value` of several figures, by key."""
+    return {k: value(k, basis, **options) for k in keys}
+
+
+def grid(key: str, basis: Basis = "report", **axes: Iterable[Any]) -> pd.DataFrame:
+    """Figure ``key`` over every combination of the options in ``axes``.
+
+    Axes the figure does not read are left out of the product (their values cannot change
+    it) and listed in ``attrs["no_effect"]``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`FIGURES`.
+    basis : {"report", "current"}
+        Data basis.
+    **axes
+        Option name -> values, e.g. ``method=["pooled", "mean"], denominator=["known", "all"]``.
+
+    Returns
+    -------
+    DataFrame
+        One column per axis read, then ``value``.
+    """
+    fig = figure(key)
+    unknown = set(axes) - OPTION_NAMES - DATA_SWITCHES
+    if unknown:
+        raise TypeError(f"unknown figure option(s) {sorted(unknown)}")
+    used = {name: list(vals) for name, vals in axes.items() if reads_option(key, name)}
+    rows = []
+    for combo in itertools.product(*used.values()):
+        opts = dict(zip(used, combo, strict=True))
+        rows.append({**opts, "value": value(fig.key, basis, **opts)})
+    out = pd.DataFrame(rows, columns=[*used, "value"])
+    out.attrs["no_effect"] = sorted(set(axes) - set(used))
+    return out
+
+
+def switch_table(
+    keys: Iterable[str],
+    switches: Mapping[str, Mapping[str, Any]],
+    basis: Basis = "report",
+    *,
+    labels: bool = True,
+) -> pd.DataFrame:
+    """Figures x switches: each column one rule switched off (options or a data switch).
+
+    A figure that does not read a column's option shows :data:`NO_EFFECT` there.
+
+    Parameters
+    ----------
+    keys : iterable of str
+        Figures (rows).
+    switches : mapping
+        Column label -> keyword arguments of :func:`value`, e.g. ``{"all rules (main)": {},
+        "vintage rule off (current release)": {"basis": "current"}, "matched countries":
+        {"panel": "matched"}}``.
+    basis : {"report", "current"}
+        Basis of the columns that do not name one.
+    labels : bool
+        Index the rows by the figures' labels (else by key).
+    """
+    keys = list(keys)
+    columns: dict[str, list[object]] = {}
+    for name, kw in switches.items():
+        kw = dict(kw)
+        b = kw.pop("basis", basis)
+        col: list[object] = []
+        for k in keys:
+            if all(reads_option(k, o) for o in kw):
+                col.append(value(k, b, **kw))
+            else:
+                col.append(NO_EFFECT)
+        columns[name] = col
+    index = [figure(k).label if labels else k for k in keys]
+    return pd.DataFrame(columns, index=pd.Index(index, name="figure"))
+
+
+def policy_functions(
+    keys: Iterable[str], **options: Any
+) -> dict[str, Callable[[pd.DataFrame, str], float]]:
+    """Figures as ``func(table, policy)`` by label, for
+    :func:`tiptrends.methods.sensitivity.sensitivity_table` (``"<5"`` policies, exclusions)."""
+
+    def make(key: str) -> Callable[[pd.DataFrame, str], float]:
+        return lambda data, policy: evaluate(key, data, **(options | {"suppressed": policy}))
+
+    return {figure(k).label: make(k) for k in keys}
+
+
+def recorded(results: Mapping[str, Any], key: str, basis: Basis = "report") -> float | None:
+    """The value recorded for figure ``key`` on ``basis`` in a results table, if any."""
+    entry = results.get(key if basis == "report" else key + CURRENT_SUFFIX)
+    if entry is None:
+        return None
+    return float(entry["value"] if isinstance(entry, Mapping) else entry)

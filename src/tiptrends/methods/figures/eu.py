@@ -1,0 +1,3 @@
+"""Figures of eu (registered on import)."""
+
+from __future__ import annotations

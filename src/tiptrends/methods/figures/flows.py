@@ -1,0 +1,3 @@
+"""Figures of flows (registered on import)."""
+
+from __future__ import annotations

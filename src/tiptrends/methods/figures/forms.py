@@ -1,0 +1,138 @@
+"""Figures of the forms of exploitation: shares by form in 2022 and the forced-labour change."""
+
+from __future__ import annotations
+
+from tiptrends import settings
+from tiptrends.io.countries import EU27
+from tiptrends.methods import headline
+from tiptrends.methods.figures.core import Figure, Inputs, Options, register
+from tiptrends.vocab import FORCED_LABOUR, OTHER_FORMS, SEXUAL
+
+YEAR, BASE = settings.LATEST_YEAR, settings.BASE_YEAR
+
+SHARE_OPTIONS = frozenset({"suppressed", "method", "denominator", "countries", "population"})
+"""Options every share by form reads."""
+
+
+def form_share(form: str, year: int, inputs: Inputs, o: Options) -> float:
+    """Share (%) of detected victims of ``form`` in ``year`` under the options ``o``."""
+    method, weights = inputs.method(o)
+    t = headline.form_share_by_year(
+        inputs.table[inputs.table["year"] == year],
+        form,
+        suppressed=o.suppressed,  # type: ignore[arg-type]
+        denominator=o.denominator,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        countries=o.countries,
+        **weights,
+    )
+    return float(t["share_pct"].iloc[0]) if len(t) else float("nan")
+
+
+def _share(form: str, year: int = YEAR, **fixed: object):
+    def compute(inputs: Inputs, o: Options) -> float:
+        return form_share(form, year, inputs, o.replace(**fixed) if fixed else o)
+
+    return compute
+
+
+def form_change(form: str, y0: int, y1: int, inputs: Inputs, o: Options) -> float:
+    """Change (%) in detected victims of ``form`` from ``y0`` to ``y1`` on ``o.panel``."""
+    return headline.form_change_pct(
+        inputs.table,
+        form,
+        y0,
+        y1,
+        suppressed=o.suppressed,  # type: ignore[arg-type]
+        panel=o.panel,
+        countries=o.countries,
+    )
+
+
+KNOWN_FORM = "victims with a known form"
+
+register(
+    Figure(
+        "forced_labour_share_2022_pct",
+        "Forced-labour share of detected victims, 2022",
+        "%",
+        (YEAR,),
+        _share(FORCED_LABOUR),
+        SHARE_OPTIONS,
+        "glotip2024_forced_labour_share_2022_pct",
+        note=f"Pooled over reporting countries; denominator: {KNOWN_FORM}.",
+    )
+)
+register(
+    Figure(
+        "sexual_exploitation_share_2022_pct",
+        "Sexual-exploitation share of detected victims, 2022",
+        "%",
+        (YEAR,),
+        _share(SEXUAL),
+        SHARE_OPTIONS,
+        "glotip2024_sexual_exploitation_share_2022_pct",
+        note=f"Pooled over reporting countries; denominator: {KNOWN_FORM}.",
+    )
+)
+register(
+    Figure(
+        "forced_labour_share_2022_popweighted_pct",
+        "Forced-labour share of detected victims, 2022, country shares weighted by population",
+        "%",
+        (YEAR,),
+        _share(FORCED_LABOUR, method="weighted"),
+        SHARE_OPTIONS - {"method"},
+        "glotip2024_forced_labour_share_2022_pct",
+        note="Mean of country shares weighted by population (Walk Free GSI 2023).",
+    )
+)
+register(
+    Figure(
+        "sexual_exploitation_share_2022_popweighted_pct",
+        "Sexual-exploitation share of detected victims, 2022, country shares weighted by "
+        "population",
+        "%",
+        (YEAR,),
+        _share(SEXUAL, method="weighted"),
+        SHARE_OPTIONS - {"method"},
+        "glotip2024_sexual_exploitation_share_2022_pct",
+        note="Mean of country shares weighted by population (Walk Free GSI 2023).",
+    )
+)
+register(
+    Figure(
+        "other_forms_share_2022_pct",
+        "Share of detected victims of other forms of exploitation, 2022",
+        "%",
+        (YEAR,),
+        _share(OTHER_FORMS),
+        SHARE_OPTIONS,
+        "glotip2024_other_forms_share_2022_pct",
+        note="Other forms (forced criminality among them), an upper bound on forced criminality.",
+    )
+)
+register(
+    Figure(
+        "eu_forced_labour_share_2022_pct",
+        "Forced-labour share of detected victims, EU-27, 2022",
+        "%",
+        (YEAR,),
+        _share(FORCED_LABOUR, countries=EU27),
+        SHARE_OPTIONS - {"countries"},
+        "pr2025_forced_labour_share_eu_pct",
+        note="UNODC data of the 27 member states; the published figure is Eurostat's for 2024.",
+    )
+)
+register(
+    Figure(
+        "forced_labour_change_2019_2022_pct",
+        "Change in detected forced-labour victims, 2019 to 2022",
+        "%",
+        (BASE, YEAR),
+        lambda inputs, o: form_change(FORCED_LABOUR, BASE, YEAR, inputs, o),
+        frozenset({"suppressed", "panel", "countries"}),
+        "glotip2024_forced_labour_change_2019_2022_pct",
+        note="On the trend panel of 2019-2022 (every country reporting forms, gaps filled).",
+    )
+)
