@@ -181,6 +181,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         code = EXIT_CANNOT_WRITE if problem.startswith("cannot write") else EXIT_DATA_ERROR
         return _error(problem, code)
 
+    if args.explain:
+        render.explain(args.notebooks or None, force=args.force)
+        return EXIT_OK
     return render.render(
         args.notebooks or None,
         jobs=args.jobs,
@@ -588,6 +591,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     render.add_argument(
         "--no-book", action="store_true", help="execute and cache only; do not build the book"
+    )
+    render.add_argument(
+        "--explain",
+        action="store_true",
+        help="execute nothing; say for each notebook whether it would run again and which "
+        "of its inputs changed (a file, its own cells, an installed package)",
     )
     render.set_defaults(func=_cmd_render)
 

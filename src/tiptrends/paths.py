@@ -65,6 +65,16 @@ def figures_dir() -> Path:
     return build_dir() / "figures"
 
 
+def scratch_dir() -> Path:
+    """Return ``_build/scratch/``: what code run outside a render writes (never an input).
+
+    A notebook run in JupyterLab or with ``jupyter nbconvert`` saves its figures here
+    (:func:`tiptrends.report.style.default_figures_dir`), away from ``notebooks/``, whose
+    files are part of every notebook's render cache key.
+    """
+    return build_dir() / "scratch"
+
+
 def mirror_dir() -> Path | None:
     """Return the local raw-data mirror named by ``TIPTRENDS_DATA_MIRROR``, if any."""
     env = os.environ.get("TIPTRENDS_DATA_MIRROR")

@@ -12,16 +12,20 @@ processes, and hands the executed notebooks to Sphinx + MyST-NB (execution off) 
 - ``_build/claims.json``: the claims ledger of chapter 11
   (:func:`tiptrends.report.claims_export.record_claims`);
 - ``_build/html/``: the book (``index.html`` is the landing page);
-- ``_build/cache/<stem>.json``: cache entry of a successful run (key, results, figures).
+- ``_build/cache/<stem>.json``: cache entry of a successful run (key and per-input digests,
+  results, figures).
 
 Cache key
     A notebook is executed again only when one of its inputs changes. The inputs are hashed by
     folder, so a new file cannot be forgotten: the notebook itself (cell sources), every other
-    file of ``notebooks/`` except the book's own pages, every file under ``data/`` except the
-    raw files (pinned by sha256 in ``data/sources.toml``, which is hashed) with the curated
-    tables by content, every file of the tiptrends package (templates included), the Python
-    version and installed distributions, and the kernel. A notebook edit re-runs that notebook
-    only; any other change re-runs all of them.
+    file of ``notebooks/`` except the book's own pages and what is written there rather than
+    read (:func:`_notebook_output`: figures, checkpoints, nbconvert exports...), every file
+    under ``data/`` except the raw files (pinned by sha256 in ``data/sources.toml``, which is
+    hashed) with the curated tables by content, every file of the tiptrends package (templates
+    included), the Python version and installed distributions, and the kernel. A notebook edit
+    re-runs that notebook only; any other change re-runs all of them. The cache entry keeps
+    each input's digest, so the next render names the inputs that changed
+    (:func:`changed_inputs`, ``tiptrends render --explain``).
 Failures
     A failing notebook stops at its first error and the others go on; the render then exits 1,
     the chapter carries a red banner, and its old results, figures and cache entry are removed.
@@ -47,10 +51,10 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tiptrends import paths
@@ -170,23 +174,80 @@ def _ignored(rel: Path) -> bool:
     )
 
 
-def hash_folder(root: Path, *, skip: Callable[[Path], bool] = lambda rel: False) -> str:
-    """Hash of every file under ``root`` (relative path and content), less ``skip``-ped ones."""
-    h = hashlib.sha256()
+#: File digests of the current :func:`plan_render` (one read of each file per plan).
+_DIGESTS: dict[str, Any] | None = None
+
+
+@contextlib.contextmanager
+def _one_read_per_file() -> Iterator[None]:
+    """Within the block, hash each file (and list the distributions) only once."""
+    global _DIGESTS
+    outer, _DIGESTS = _DIGESTS, {} if _DIGESTS is None else _DIGESTS
+    try:
+        yield
+    finally:
+        _DIGESTS = outer
+
+
+def _file_digest(f: Path) -> str:
+    key = str(f)
+    if _DIGESTS is not None and key in _DIGESTS:
+        return _DIGESTS[key]
+    with open(f, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    if _DIGESTS is not None:
+        _DIGESTS[key] = digest
+    return digest
+
+
+def folder_digests(
+    root: Path, *, skip: Callable[[Path], bool] = lambda rel: False
+) -> dict[str, str]:
+    """sha256 of every file under ``root`` by relative path, less ``skip``-ped ones.
+
+    These per-file digests are stored with each cache entry, so that the next render can
+    name the file that changed (:func:`changed_inputs`).
+    """
+    digests: dict[str, str] = {}
     if root.is_dir():
         for f in sorted(root.rglob("*")):
             rel = f.relative_to(root)
-            if not f.is_file() or _ignored(rel) or skip(rel):
-                continue
-            h.update(str(rel).encode() + b"\0")
-            with open(f, "rb") as fh:
-                h.update(hashlib.file_digest(fh, "sha256").digest())
+            if f.is_file() and not _ignored(rel) and not skip(rel):
+                digests[rel.as_posix()] = _file_digest(f)
+    return digests
+
+
+def combine_digests(digests: Mapping[str, str]) -> str:
+    """One hash of per-file digests (relative path and content, in path order)."""
+    h = hashlib.sha256()
+    for rel in sorted(digests, key=PurePosixPath):
+        h.update(rel.encode() + b"\0")
+        h.update(bytes.fromhex(digests[rel]))
     return h.hexdigest()
+
+
+def hash_folder(root: Path, *, skip: Callable[[Path], bool] = lambda rel: False) -> str:
+    """Hash of every file under ``root`` (relative path and content), less ``skip``-ped ones."""
+    return combine_digests(folder_digests(root, skip=skip))
+
+
+def package_inputs() -> dict[str, str]:
+    """Digest of every file of the tiptrends package (source, templates, data files)."""
+    return folder_digests(paths.PACKAGE_DIR)
 
 
 def package_fingerprint() -> str:
     """Hash of every file of the tiptrends package (source, templates, data files)."""
-    return hash_folder(paths.PACKAGE_DIR)
+    return combine_digests(package_inputs())
+
+
+def _not_raw(rel: Path) -> bool:
+    return rel.parts[:1] == ("raw",)
+
+
+def data_inputs() -> dict[str, str]:
+    """Digest of every file under ``data/`` except ``data/raw/`` (see :func:`data_fingerprint`)."""
+    return folder_digests(paths.data_dir(), skip=_not_raw)
 
 
 def data_fingerprint() -> str:
@@ -195,31 +256,83 @@ def data_fingerprint() -> str:
     Raw files are pinned by their sha256 in ``data/sources.toml`` (hashed here), so hashing
     them again would only cost time.
     """
-    return hash_folder(paths.data_dir(), skip=lambda rel: rel.parts[:1] == ("raw",))
+    return combine_digests(data_inputs())
 
 
-def notebooks_folder_fingerprint(nb_dir: Path, collection: Iterable[Path]) -> str:
-    """Hash of the files of ``notebooks/`` a notebook could read.
+#: Folders of ``notebooks/`` that hold what notebooks, editors and tools write, never what a
+#: notebook reads: figures saved outside a render (older versions wrote ``figures/``), build
+#: output, Python and Jupyter caches. Hidden files and folders (editor state) are left out too.
+OUTPUT_FOLDERS = frozenset({"figures", "_build", "__pycache__"})
+
+
+def _notebook_output(rel: Path, stems: set[str]) -> bool:
+    """True for files of ``notebooks/`` that are outputs or editor state, not inputs.
+
+    Besides :data:`OUTPUT_FOLDERS` and hidden entries (``.ipynb_checkpoints``,
+    ``.virtual_documents``, ``.~x.ipynb`` autosaves), the exports of a notebook of the
+    collection made by ``jupyter nbconvert`` next to it: ``<stem>.html``, ``<stem>.py``,
+    ``<stem>.nbconvert.ipynb``, the ``<stem>_files/`` folder of its images...
+    """
+    if any(part in OUTPUT_FOLDERS or part.startswith(".") for part in rel.parts):
+        return True
+    top = rel.parts[0]  # nbconvert writes its exports beside the notebook
+    if len(rel.parts) > 1:
+        return top.endswith("_files") and top.removesuffix("_files") in stems
+    return top.split(".")[0] in stems
+
+
+def notebooks_folder_inputs(nb_dir: Path, collection: Iterable[Path]) -> dict[str, str]:
+    """Digest of each file of ``notebooks/`` a notebook could read.
 
     Left out: the notebooks of the collection (each is part of its own key only), the book's
-    pages and configuration (read by Sphinx, not by notebooks) and ``templates/``.
+    pages and configuration (read by Sphinx, not by notebooks), ``templates/`` and what is
+    written there rather than read (:func:`_notebook_output`).
     """
     from tiptrends.report.book import book_files
 
-    own = {p.resolve() for p in collection} | {p.resolve() for p in book_files(nb_dir)}
+    nbs = [p.resolve() for p in collection]
+    own = set(nbs) | {p.resolve() for p in book_files(nb_dir)}
+    stems = {p.stem for p in nbs}
 
     def skip(rel: Path) -> bool:
-        return rel.parts[:1] == ("templates",) or (nb_dir / rel).resolve() in own
+        return (
+            rel.parts[:1] == ("templates",)
+            or _notebook_output(rel, stems)
+            or (nb_dir / rel).resolve() in own
+        )
 
-    return hash_folder(nb_dir, skip=skip)
+    return folder_digests(nb_dir, skip=skip)
+
+
+def notebooks_folder_fingerprint(nb_dir: Path, collection: Iterable[Path]) -> str:
+    """Hash of the files of ``notebooks/`` a notebook could read (:func:`notebooks_folder_inputs`)."""
+    return combine_digests(notebooks_folder_inputs(nb_dir, collection))
+
+
+def _distributions() -> list[str]:
+    """``name==version`` of every installed distribution, sorted."""
+    if _DIGESTS is not None and "distributions" in _DIGESTS:
+        return _DIGESTS["distributions"]
+    from importlib.metadata import distributions
+
+    names = sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in distributions()})
+    if _DIGESTS is not None:
+        _DIGESTS["distributions"] = names
+    return names
+
+
+def versions_inputs() -> dict[str, str]:
+    """The Python version and the version of each installed distribution, by name."""
+    found: dict[str, list[str]] = {}
+    for item in _distributions():
+        name, _, version = item.partition("==")
+        found.setdefault(name, []).append(version)
+    return {"python": sys.version, **{k: ", ".join(v) for k, v in found.items()}}
 
 
 def versions_fingerprint() -> str:
     """Hash of the Python version and every installed distribution (name==version)."""
-    from importlib.metadata import distributions
-
-    names = sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in distributions()})
-    return _sha(sys.version, *names)
+    return _sha(sys.version, *_distributions())
 
 
 def environment_parts(
@@ -238,6 +351,31 @@ def environment_parts(
     return parts
 
 
+def environment_inputs(
+    kernel_name: str, nb_dir: Path | None = None, collection: Iterable[Path] = ()
+) -> dict[str, dict[str, str]]:
+    """The inputs behind :func:`environment_parts`, one digest (or version) per input."""
+    inputs = {
+        "package": package_inputs(),
+        "data": data_inputs(),
+        "versions": versions_inputs(),
+        "kernel": {"name": kernel_name},
+    }
+    if nb_dir is not None:
+        inputs["notebooks_dir"] = notebooks_folder_inputs(nb_dir, collection)
+    return inputs
+
+
+#: Each key part as an input, for :func:`changed_inputs` when it cannot name the file.
+_WHAT = {
+    "notebooks_dir": "files in notebooks/",
+    "package": "the tiptrends package",
+    "data": "files in data/",
+    "versions": "installed packages",
+    "kernel": "the kernel",
+    "format": "the cache format",
+}
+
 _REASONS = {
     "notebook": "notebook changed",
     "notebooks_dir": "other files in notebooks/ changed",
@@ -249,14 +387,83 @@ _REASONS = {
 }
 
 
+def _where(folder: Path) -> str:
+    """How to name ``folder`` in messages: relative to the project root when inside it."""
+    try:
+        return folder.resolve().relative_to(paths.project_root()).as_posix()
+    except ValueError:
+        return folder.name
+
+
+def changed_inputs(
+    part: str,
+    old: Mapping[str, str] | None,
+    new: Mapping[str, str],
+    where: str = "",
+) -> list[str]:
+    """Name what changed in one part of the cache key, e.g. ``["data/mappings/x.csv (new)"]``.
+
+    Parameters
+    ----------
+    part : str
+        The key part (see :func:`environment_parts`; ``"notebook"`` for the notebook itself).
+    old, new : mapping
+        Per-input digests (or versions) of the cache entry and of now; ``old`` is None for an
+        entry written before per-input digests were stored.
+    where : str
+        The folder the inputs of ``part`` are relative to (``"notebooks"``, ``"data"``...).
+
+    Returns
+    -------
+    list of str
+        One description per changed input; the part as a whole when the entry cannot say
+        more (written before per-input digests were stored).
+    """
+    if part == "notebook":
+        return ["its own cells"]
+    if old is None or part == "format":
+        return [_WHAT.get(part, part)]
+    if part == "kernel":
+        return [f"the kernel ({old.get('name')} -> {new.get('name')})"]
+    names = []
+    for key in sorted(set(old) | set(new), key=PurePosixPath):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if part == "versions":
+            names.append(f"installed packages: {key} {before or '(none)'} -> {after or '(none)'}")
+            continue
+        label = f"{where}/{key}" if where else key
+        names.append(
+            f"{label} (new)" if before is None else label if after else f"{label} (removed)"
+        )
+    return names or [_WHAT.get(part, part)]
+
+
 @dataclass
 class Plan:
-    """Whether one notebook runs, and why (an empty reason: served from the cache)."""
+    """Whether one notebook runs, and why (an empty reason: served from the cache).
+
+    ``reason`` names the kinds of input that changed ("notebook changed", "data changed");
+    ``changed`` names each input ("its own cells", "data/curated/glotip_2025.parquet",
+    "installed packages: numpy 1.26.4 -> 2.0.0"). ``inputs`` are the per-input digests
+    stored with the new cache entry, for the next render to compare.
+    """
 
     notebook: Path
     parts: dict[str, str]
     reason: str
     entry: dict[str, Any] | None
+    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)
+
+    def why(self, limit: int | None = 3) -> str:
+        """One line saying why the notebook runs ("" when it comes from the cache)."""
+        if not self.changed:
+            return self.reason
+        shown = self.changed if limit is None else self.changed[:limit]
+        more = len(self.changed) - len(shown)
+        return "changed: " + ", ".join(shown) + (f" and {more} more" if more else "")
 
 
 def plan_render(
@@ -269,11 +476,19 @@ def plan_render(
     collection: Sequence[Path] | None = None,
 ) -> list[Plan]:
     """Decide, for each selected notebook, whether it must run and why."""
-    env_parts = environment_parts(kernel_name, nb_dir, collection or selected)
+    with _one_read_per_file():
+        env_parts = environment_parts(kernel_name, nb_dir, collection or selected)
+        env_inputs = environment_inputs(kernel_name, nb_dir, collection or selected)
+    where = {
+        "notebooks_dir": _where(nb_dir),
+        "package": _where(paths.PACKAGE_DIR),
+        "data": _where(paths.data_dir()),
+    }
     plans = []
     for nb in selected:
         parts = {"notebook": notebook_fingerprint(nb) or "unreadable", **env_parts}
         entry = _read_json(build / "cache" / f"{nb.stem}.json")
+        changed: list[str] = []
         if force:
             reason = "forced"
         elif not entry or entry.get("status") != OK:
@@ -281,10 +496,22 @@ def plan_render(
         elif not (build / "executed" / f"{nb.stem}.ipynb").exists():
             reason = "output missing"
         else:
-            changed = [k for k in parts if entry.get("parts", {}).get(k) != parts[k]]
-            reason = ", ".join(_REASONS.get(k, k) for k in changed)
+            parts_changed = [k for k in parts if entry.get("parts", {}).get(k) != parts[k]]
+            reason = ", ".join(_REASONS.get(k, k) for k in parts_changed)
+            old_inputs = entry.get("inputs") or {}
+            for k in parts_changed:
+                changed += changed_inputs(
+                    k, old_inputs.get(k), env_inputs.get(k, {}), where.get(k, "")
+                )
         plans.append(
-            Plan(nb, parts, reason, entry if entry and entry.get("status") == OK else None)
+            Plan(
+                nb,
+                parts,
+                reason,
+                entry if entry and entry.get("status") == OK else None,
+                env_inputs,
+                changed,
+            )
         )
     return plans
 
@@ -640,6 +867,7 @@ def _promote(
                 **base,
                 "status": OK,
                 "parts": plan.parts,
+                "inputs": plan.inputs,  # per-input digests: the next render names what changed
                 "results": res["results"],
                 "page_data": res.get("page_data", {}),
                 "figures": [f.name for f in new],
@@ -665,8 +893,16 @@ def _promote(
 
 
 def collection(nb_dir: str | Path | None = None) -> list[Path]:
-    """The notebooks of the collection: ``*.ipynb`` directly in ``notebooks/``, by name."""
-    return sorted(Path(nb_dir or paths.notebooks_dir()).glob("*.ipynb"))
+    """The notebooks of the collection: ``*.ipynb`` directly in ``notebooks/``, by name.
+
+    ``<stem>.nbconvert.ipynb``, the executed copy that ``jupyter nbconvert --execute --to
+    notebook`` writes beside a notebook, is an output, not a chapter; hidden files (the
+    ``.~<name>.ipynb`` of a save in progress) are editor state.
+    """
+    found = Path(nb_dir or paths.notebooks_dir()).glob("*.ipynb")
+    return sorted(
+        p for p in found if not p.name.endswith(".nbconvert.ipynb") and not p.name.startswith(".")
+    )
 
 
 def _resolve(selection: Sequence[str], all_nbs: list[Path]) -> tuple[list[Path], list[str]]:
@@ -769,6 +1005,39 @@ def render(
         lock.release()
 
 
+def explain(
+    notebooks: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    kernel_name: str = "tiptrends",
+    notebooks_dir: str | Path | None = None,
+    build_dir: str | Path | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> list[Plan]:
+    """Say, for each notebook, whether the next render re-runs it and which inputs changed.
+
+    Nothing is executed or written. A line per notebook: ``01_a.ipynb: cached`` or
+    ``02_b.ipynb: re-run, changed: notebooks/lookup.csv, installed packages: numpy 1.26.4
+    -> 2.0.0``. Parameters as for :func:`render`; returns the plans.
+    """
+    say = echo or (lambda line: print(line, flush=True))
+    nb_dir = Path(notebooks_dir or paths.notebooks_dir()).resolve()
+    build = Path(build_dir or paths.build_dir()).resolve()
+    all_nbs = collection(nb_dir)
+    selected, unknown = _resolve(notebooks, all_nbs) if notebooks else (all_nbs, [])
+    if unknown:
+        raise ValueError(f"not in {nb_dir}: {', '.join(unknown)}")
+    plans = plan_render(
+        selected, nb_dir, build, kernel_name=kernel_name, force=force, collection=all_nbs
+    )
+    for plan in plans:
+        if plan.reason:
+            say(f"{plan.notebook.name}: re-run, {plan.why(limit=None)}")
+        else:
+            say(f"{plan.notebook.name}: cached")
+    return plans
+
+
 def _render_locked(
     selected: list[Path],
     all_nbs: list[Path],
@@ -797,6 +1066,8 @@ def _render_locked(
                 results = (p.entry or {}).get("results", {})
                 outcomes[p.notebook.name] = Outcome(p.notebook.name, CACHED, 0.0, results=results)
                 say(f"[cached] {p.notebook.name}")
+            else:  # why it is not warm (all inputs: tiptrends render --explain)
+                say(f"[re-run] {p.notebook.name}: {p.why()}")
         if to_run:
             if book:  # CSV downloads of the curated tables, meanwhile
                 import threading
@@ -866,12 +1137,14 @@ def _rekey_data(ran: Sequence[Plan], build: Path) -> None:
     Notebooks may build missing curated tables (cached builds), which changes the data
     fingerprint: without this the next render would run them all again.
     """
-    after = data_fingerprint()
+    with _one_read_per_file():
+        after, after_inputs = data_fingerprint(), data_inputs()
     for plan in ran:
         path = build / "cache" / f"{plan.notebook.stem}.json"
         entry = _read_json(path)
         if entry and entry.get("status") == OK and entry["parts"].get("data") != after:
             entry["parts"]["data"] = after
+            entry.setdefault("inputs", {})["data"] = after_inputs
             write_json_atomic(path, entry)
 
 

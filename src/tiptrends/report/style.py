@@ -273,10 +273,17 @@ def figure_bundle(
 
 
 def default_figures_dir() -> Path:
-    """Where :func:`save_figure` writes by default: the build's figures, else ``./figures``."""
+    """Where :func:`save_figure` writes by default.
+
+    Under a render (or ``tiptrends profile``), which sets ``TIPTRENDS_BUILD_DIR``: the
+    build's ``figures/``. Anywhere else (JupyterLab, ``jupyter nbconvert``, a script):
+    ``_build/scratch/figures/`` of the project, never the current directory, because a
+    kernel's current directory is ``notebooks/``, whose files are inputs of every
+    notebook's render cache key, and the site's figures stay the render's own.
+    """
     if os.environ.get("TIPTRENDS_BUILD_DIR"):
         return paths.figures_dir()
-    return Path.cwd() / "figures"
+    return paths.scratch_dir() / "figures"
 
 
 def save_figure(
@@ -300,9 +307,9 @@ def save_figure(
         Alternative text: what the figure shows, for readers who cannot see it.
     directory : str or Path, optional
         Output directory. Default: ``_build/figures/`` of the build being made (a render or
-        ``tiptrends profile`` sets ``TIPTRENDS_BUILD_DIR``); outside a build, ``figures/``
-        under the current directory, so an analysis of your own never writes into the
-        project's site.
+        ``tiptrends profile`` sets ``TIPTRENDS_BUILD_DIR``); outside a build (JupyterLab,
+        nbconvert, a script), ``_build/scratch/figures/`` (:func:`default_figures_dir`), so
+        an analysis of your own never writes into the site nor into ``notebooks/``.
     data : pandas.DataFrame or Series, optional
         The numbers drawn, written beside the image as ``<name>.csv`` (the book links it
         under the figure) so that readers can reuse them.
