@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from tiptrends.methods.aggregate import (
+    ID_COLUMNS,
     SEX_AGE,
     SEX_AGE_CATEGORIES,
     Denominator,
@@ -156,6 +157,7 @@ def children_share_by_year(
     df: pd.DataFrame,
     years: Iterable[int] | None = None,
     *,
+    groups: Sequence[str] = CHILD_GROUPS,
     suppressed: Policy = "exclude",
     countries: Iterable[str] | None = None,
     denominator: Denominator = "known",
@@ -163,7 +165,7 @@ def children_share_by_year(
     form_fallback: bool = True,
     **weights: pd.Series,
 ) -> pd.DataFrame:
-    """Share (%) of children (girls + boys) among detected victims, per year.
+    """Share (%) of children (girls + boys), or of other sex x age groups, per year.
 
     Parameters
     ----------
@@ -171,6 +173,9 @@ def children_share_by_year(
         Curated GLOTIP table (or a wide table from :func:`sex_age_counts`).
     years : iterable of int, optional
         Years to keep (default all).
+    groups : sequence of str
+        Sex x age groups in the numerator (default girls and boys; ``("women",)`` gives
+        the women's share of the same profile).
     suppressed : str
         Suppression policy.
     countries : iterable of str, optional
@@ -197,7 +202,7 @@ def children_share_by_year(
         counts = counts[counts["year"].isin([int(y) for y in years])]
     res = aggregate_share(
         _restrict(counts, countries),
-        list(CHILD_GROUPS),
+        list(groups),
         denominator,
         method,
         known=list(SEX_AGE_KNOWN),
@@ -210,6 +215,7 @@ def children_share_pct(
     df: pd.DataFrame,
     year: int,
     *,
+    groups: Sequence[str] = CHILD_GROUPS,
     suppressed: Policy = "exclude",
     countries: Iterable[str] | None = None,
     denominator: Denominator = "known",
@@ -228,6 +234,8 @@ def children_share_pct(
         Curated GLOTIP table.
     year : int
         Year.
+    groups : sequence of str
+        Sex x age groups in the numerator (default girls and boys).
     suppressed : str
         Suppression policy.
     countries : iterable of str, optional
@@ -240,6 +248,7 @@ def children_share_pct(
     """
     t = children_share_by_year(
         df[df["year"] == year],
+        groups=groups,
         suppressed=suppressed,
         countries=countries,
         denominator=denominator,
@@ -420,6 +429,29 @@ def sex_age_counts(
     out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
     out.attrs["form_fallback"] = [(str(i), int(y)) for i, y in missing]
     return out
+
+
+def child_counts(
+    df: pd.DataFrame, *, suppressed: Policy = "exclude", form_fallback: bool = True
+) -> pd.DataFrame:
+    """Detected children (girls + boys), girls and boys per country-year.
+
+    The one count of child victims behind every change in children: the sex x age counts of
+    :func:`sex_age_counts` (form fallback on by default), country-years reporting girls or
+    boys; children = girls + boys, one missing counting as zero when the other is reported.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, region, subregion, year, children, girls, boys``.
+    """
+    sa = sex_age_counts(df, suppressed=suppressed, form_fallback=form_fallback)
+    sa = sa[sa[list(CHILD_GROUPS)].notna().any(axis=1)]
+    out = sa[[*ID_COLUMNS, *CHILD_GROUPS]].assign(
+        children=sa[list(CHILD_GROUPS)].sum(axis=1, min_count=1)
+    )
+    out = out[[*ID_COLUMNS, "children", *CHILD_GROUPS]]
+    return out.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
 def form_fallback_rows(df: pd.DataFrame, *, suppressed: Policy = "exclude") -> pd.DataFrame:

@@ -472,14 +472,21 @@ MEASURES: tuple[str, ...] = (
 """Counts :func:`measure_counts` extracts for change figures."""
 
 
-def measure_counts(df: pd.DataFrame, measure: str) -> pd.DataFrame:
+def measure_counts(
+    df: pd.DataFrame,
+    measure: str,
+    *,
+    suppressed: aggregate.Policy = "exclude",
+    form_fallback: bool = True,
+) -> pd.DataFrame:
     """Country-year counts of one measure, as a counts table with the single column ``value``.
 
     ``victims``: the country total of detected victims. ``sexual_exploitation`` /
     ``forced_labour``: the form's count where the country reports the form breakdown (an
-    absent form is then zero). ``children`` (girls + boys) / ``girls``: where the country
-    reports the sex x age groups. ``convictions``: the country total of persons convicted.
-    "<5" cells are left out (the ``"exclude"`` policy).
+    absent form is then zero). ``children`` (girls + boys) / ``girls``: the counts of
+    :func:`tiptrends.methods.headline.child_counts` (sex x age split, with the form fallback
+    by default), so every change in children has one path. ``convictions``: the country
+    total of persons convicted.
 
     Parameters
     ----------
@@ -487,6 +494,11 @@ def measure_counts(df: pd.DataFrame, measure: str) -> pd.DataFrame:
         Curated GLOTIP table.
     measure : str
         One of :data:`MEASURES`.
+    suppressed : str
+        Policy for ``"<5"`` cells (default: left out).
+    form_fallback : bool
+        Children and girls only: take a country-year's sex x age split from its form x sex
+        x age cells when it has no all-forms split.
 
     Returns
     -------
@@ -494,22 +506,24 @@ def measure_counts(df: pd.DataFrame, measure: str) -> pd.DataFrame:
         ``iso3, country, region, subregion, year, value`` (only country-years with a value).
     """
     if measure == "victims":
-        c = aggregate.country_year_counts(df)
+        c = aggregate.country_year_counts(df, suppressed=suppressed)
         val = c[TOTAL]
     elif measure == "convictions":
-        c = aggregate.country_year_counts(df, indicator=CONVICTED)
+        c = aggregate.country_year_counts(df, indicator=CONVICTED, suppressed=suppressed)
         val = c[TOTAL]
     elif measure in ("sexual_exploitation", "forced_labour"):
-        c = aggregate.country_year_counts(df, dimension=DIM_FORM, with_total=False)
+        c = aggregate.country_year_counts(
+            df, dimension=DIM_FORM, with_total=False, suppressed=suppressed
+        )
         form = SEXUAL if measure == "sexual_exploitation" else FORCED_LABOUR
         reported = c[list(FORMS)].notna().any(axis=1)
         val = c[form].fillna(0.0).where(reported)
     elif measure in ("children", "girls"):
-        c = aggregate.country_year_counts(df, dimension=aggregate.SEX_AGE, with_total=False)
-        groups = ["women", "men", "girls", "boys"]
-        reported = c[groups].notna().any(axis=1)
-        kids = ["girls", "boys"] if measure == "children" else ["girls"]
-        val = c[kids].fillna(0.0).sum(axis=1).where(reported)
+        # headline imports this module: import here to keep one child count without a cycle
+        from tiptrends.methods.headline import child_counts
+
+        c = child_counts(df, suppressed=suppressed, form_fallback=form_fallback)
+        val = c[measure]
     else:
         raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
     out = c[list(aggregate.ID_COLUMNS)].assign(value=val.to_numpy())

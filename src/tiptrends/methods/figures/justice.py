@@ -1,3 +1,73 @@
-"""Figures of justice (registered on import)."""
+"""Figures of criminal justice: the change in convictions 2017-2020 and convictions per 100
+detected victims (registered on import)."""
 
 from __future__ import annotations
+
+import pandas as pd
+
+from tiptrends import settings
+from tiptrends.methods import aggregate, panels
+from tiptrends.methods.figures.core import Figure, Inputs, Options, data_bases, register
+from tiptrends.vocab import CONVICTED, TOTAL, VICTIMS
+
+YEAR = settings.LATEST_YEAR
+Y0, Y1 = settings.CONVICTIONS_WINDOW
+
+
+def _restrict(counts: pd.DataFrame, o: Options) -> pd.DataFrame:
+    return counts if o.countries is None else counts[counts["iso3"].isin(o.countries)]
+
+
+def convictions_change(inputs: Inputs, o: Options) -> float:
+    """Change (%) in persons convicted, 2017 to 2020, on ``o.panel``.
+
+    A GLOTIP 2022 figure: its report basis is the 2023 release, the data that report was
+    written from (with the collection's exclusions).
+    """
+    table = data_bases().earlier if inputs.basis == "report" else inputs.table
+    counts = panels.measure_counts(table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
+    return panels.change_pct(_restrict(counts, o), Y0, Y1, "value", panel=o.panel)
+
+
+def convictions_per_100_victims(inputs: Inputs, o: Options, year: int = YEAR) -> float:
+    """Persons convicted per 100 detected victims in ``year``, pooled over the countries
+    reporting both (a detected-victims total above 0)."""
+    t = inputs.table[inputs.table["year"] == year]
+    kw = {"suppressed": o.suppressed}
+    both = pd.merge(
+        aggregate.country_year_counts(t, CONVICTED, **kw)[["iso3", TOTAL]],
+        aggregate.country_year_counts(t, VICTIMS, **kw)[["iso3", TOTAL]],
+        on="iso3",
+        suffixes=("_convicted", "_victims"),
+    ).dropna()
+    both = _restrict(both[both[f"{TOTAL}_victims"] > 0], o)
+    if both.empty:
+        return float("nan")
+    return float(100 * both[f"{TOTAL}_convicted"].sum() / both[f"{TOTAL}_victims"].sum())
+
+
+register(
+    Figure(
+        "convictions_change_2017_2020_pct",
+        f"Change in persons convicted of trafficking, {Y0} to {Y1}",
+        "%",
+        (Y0, Y1),
+        convictions_change,
+        frozenset({"suppressed", "panel", "countries"}),
+        "glotip2022_convictions_change_2017_2020_pct",
+        note="On the trend panel of the window; report basis: the 2023 release (GLOTIP 2022).",
+    )
+)
+register(
+    Figure(
+        "convictions_per_100_victims_2022",
+        f"Persons convicted per 100 detected victims, {YEAR}",
+        "per 100 detected victims",
+        (YEAR,),
+        convictions_per_100_victims,
+        frozenset({"suppressed", "countries"}),
+        None,
+        precision=1,
+        note="Pooled over the countries reporting both convictions and detected victims.",
+    )
+)
