@@ -19,150 +19,25 @@ Countries are joined by ISO3 code; the GSI table carries codes matched from its 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tiptrends.methods.aggregate import (
-    TOTAL_COLUMN,
-    Policy,
-    country_year_counts,
-    rate_per_100k,
-    scaled_ratio,
+from tiptrends import settings
+from tiptrends.methods.aggregate import TOTAL_COLUMN, Policy, rate_per_100k
+from tiptrends.methods.figures.detection import (  # noqa: F401  (the chapter's join and ratios)
+    GSI_COLUMNS,
+    YEAR,
+    PooledRatio,
+    join_gsi,
+    joined_year,
+    median_rate,
+    per_1000_estimated,
+    pooled_ratio,
+    world_ratio,
 )
-
-#: GSI columns carried into the joined table.
-GSI_COLUMNS = (
-    "population",
-    "prevalence_per_1000",
-    "number_in_modern_slavery",
-    "gov_response_total",
-    "region",
-)
-
-
-def join_gsi(
-    counts: pd.DataFrame, gsi: pd.DataFrame, years: Iterable[int] | None = None
-) -> pd.DataFrame:
-    """Join UNODC country totals with the Walk Free GSI by ISO3 and compute both measures.
-
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table with ``iso3, country, region, subregion, year`` and ``"Total"``.
-    gsi : DataFrame
-        Walk Free GSI table with ``iso3`` and :data:`GSI_COLUMNS`.
-    years : iterable of int, optional
-        Years to keep (default all).
-
-    Returns
-    -------
-    DataFrame
-        One row per country-year of ``counts`` with a non-missing total:
-        ``iso3, country, region, subregion, year, victims`` and, from the GSI (NaN where
-        the country is not in it), ``population, prevalence_per_1000,
-        number_in_modern_slavery, gov_response_total, gsi_region``, plus
-        ``rate_per_100k`` and ``per_1000_estimated``.
-
-    Raises
-    ------
-    ValueError
-        If ``gsi`` has an ISO3 code twice.
-    """
-    g = gsi[gsi["iso3"].notna()]
-    if g["iso3"].duplicated().any():
-        dup = sorted(g.loc[g["iso3"].duplicated(), "iso3"])
-        raise ValueError(f"GSI table has duplicate ISO3 codes {dup}")
-    g = g.set_index("iso3")[list(GSI_COLUMNS)].rename(columns={"region": "gsi_region"})
-    g = g.astype({"population": float, "number_in_modern_slavery": float})
-    c = counts[counts[TOTAL_COLUMN].notna()]
-    if years is not None:
-        c = c[c["year"].isin(list(years))]
-    out = c[["iso3", "country", "region", "subregion", "year"]].copy()
-    out["victims"] = c[TOTAL_COLUMN].astype(float)
-    out = out.join(g, on="iso3")
-    out["rate_per_100k"] = rate_per_100k(out["victims"], out["population"])
-    out["per_1000_estimated"] = per_1000_estimated(out["victims"], out["number_in_modern_slavery"])
-    return out.reset_index(drop=True)
-
-
-def per_1000_estimated(
-    victims: pd.Series | float, estimated: pd.Series | float
-) -> pd.Series | float:
-    """Detected victims per 1,000 people estimated in modern slavery (NaN where no estimate)."""
-    return scaled_ratio(victims, estimated, 1e3)
-
-
-@dataclass(frozen=True)
-class PooledRatio:
-    """A ratio of sums over the countries that have both the numerator and the denominator.
-
-    Attributes
-    ----------
-    value : float
-        Sum of numerators / sum of denominators x ``scale``.
-    numerator, denominator : float
-        The two sums.
-    n_countries : int
-        Countries that entered.
-    no_estimate : list of str
-        ISO3 codes with detected victims but no denominator (not in the GSI, or no estimate).
-    no_victims : list of str
-        ISO3 codes with a denominator but no detected-victims total that year.
-    """
-
-    value: float
-    numerator: float
-    denominator: float
-    n_countries: int
-    no_estimate: list[str] = field(default_factory=list)
-    no_victims: list[str] = field(default_factory=list)
-
-
-def pooled_ratio(
-    joined: pd.DataFrame,
-    gsi: pd.DataFrame,
-    year: int,
-    denominator: str = "number_in_modern_slavery",
-    scale: float = 1e3,
-) -> PooledRatio:
-    """Pooled detected victims per ``scale`` units of a GSI column, one year.
-
-    Parameters
-    ----------
-    joined : DataFrame
-        Output of :func:`join_gsi`.
-    gsi : DataFrame
-        The GSI table (to list the countries with a denominator but no detected total).
-    year : int
-        Year of the detected victims.
-    denominator : str
-        GSI column: ``"number_in_modern_slavery"`` (per 1,000 estimated, ``scale=1e3``) or
-        ``"population"`` (per 100,000, ``scale=1e5``).
-    scale : float
-        Multiplier.
-
-    Returns
-    -------
-    PooledRatio
-    """
-    j = joined[joined["year"] == year]
-    den = j[denominator].astype(float)
-    ok = j["victims"].notna() & den.notna() & (den > 0)
-    num_sum = float(j.loc[ok, "victims"].sum())
-    den_sum = float(den[ok].sum())
-    g = gsi[gsi["iso3"].notna()]
-    has_den = set(g.loc[g[denominator].notna() & (g[denominator].astype(float) > 0), "iso3"])
-    return PooledRatio(
-        value=num_sum / den_sum * scale if den_sum > 0 else float("nan"),
-        numerator=num_sum,
-        denominator=den_sum,
-        n_countries=int(ok.sum()),
-        no_estimate=sorted(j.loc[~ok, "iso3"]),
-        no_victims=sorted(has_den - set(j["iso3"])),
-    )
 
 
 def region_summary(joined: pd.DataFrame, by: str = "gsi_region") -> pd.DataFrame:
@@ -300,28 +175,27 @@ def headline_measures(
         ``"world per 1,000 estimated, <year>"`` (:func:`pooled_ratio` value) and
         ``"countries, <year>"`` (countries with a rate).
     """
-    years = list(years)
-    j = join_gsi(country_year_counts(glotip, suppressed=suppressed), gsi, years)
     out: dict[str, float] = {}
     for yr in years:
-        jy = j[j["year"] == yr]
-        out[f"median per 100k, {yr}"] = float(jy["rate_per_100k"].median())
-        out[f"world per 1,000 estimated, {yr}"] = pooled_ratio(j, gsi, yr).value
-        out[f"countries, {yr}"] = int(jy["rate_per_100k"].notna().sum())
+        kw = {"suppressed": suppressed, "gsi_table": gsi}
+        rates = joined_year(glotip, yr, **kw)["rate_per_100k"]  # type: ignore[arg-type]
+        out[f"median per 100k, {yr}"] = median_rate(glotip, yr, **kw)
+        out[f"world per 1,000 estimated, {yr}"] = world_ratio(glotip, yr, **kw).value
+        out[f"countries, {yr}"] = int(rates.notna().sum())
     return out
 
 
 # --------------------------------------------------------------------------- chapter tables
-YEARS = (2021, 2022)
+YEARS = (YEAR, settings.LATEST_YEAR)
 """Years of detected victims set against the GSI 2023 (its estimates refer to 2021)."""
 
-BASE_YEAR = 2021
+BASE_YEAR = YEAR
 """Year of the GSI estimates: the year of the country figures and rankings."""
 
 TOP_N = 20
 """Countries shown in the rankings."""
 
-GEMS_FIGURES = (
+GEMS_CONTEXT_IDS = (
     "gems2022_modern_slavery_2021",
     "gems2022_forced_labour_2021",
     "gems2022_forced_marriage_2021",

@@ -38,43 +38,31 @@ Conventions
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tiptrends import vocab
-from tiptrends.io.citizenship import (
-    MISSING_CATEGORY_TEXT,
-    classify_domestic,
-    load_citizenship_map,
-    map_citizenship,
-)
+from tiptrends import settings, vocab
 from tiptrends.io.countries import country_table
-from tiptrends.methods import panels
-from tiptrends.methods.aggregate import (
-    Policy,
-    add_grouping,
-    apply_suppression_policy,
-    country_year_counts,
-    rate_per_100k,
+from tiptrends.methods.aggregate import Policy, add_grouping, country_year_counts, rate_per_100k
+from tiptrends.methods.figures.flows import (  # noqa: F401  (the chapter's citizenship functions)
+    CORRIDOR_KEY,
+    FOREIGN_CHANGE_YEARS,
+    ORIGINS,
+    citizenship_rows,
+    corridors,
+    excluded_categories,
+    foreign_change_pct,
+    foreign_counts,
+    foreign_origin_shares,
+    origin_counts,
+    victim_nationalities,
 )
 from tiptrends.vocab import TIERS
 
-ORIGINS = ("domestic", "foreign", "unknown")
-"""Citizenship status of detected victims relative to the country of detection."""
-
-
-EXCLUDE_MARK = re.compile(r"\bexclude\b", re.IGNORECASE)
-"""The mapping table's own exclusion mark (in its ``note`` column)."""
-
-
-CORRIDOR_KEY = ["origin_iso3", "destination_iso3"]
-"""Columns naming a corridor: country of citizenship and country of detection."""
-
-LATEST_YEAR = 2022
+LATEST_YEAR = settings.LATEST_YEAR
 """Latest year of the 2025 release: the year of the headline domestic share."""
 
 PANEL_YEARS = range(2017, 2023)
@@ -98,8 +86,6 @@ OVERLAP_SIZES = (10, 20, 50)
 LARGEST_REPORTERS = 10
 """Countries listed in the table of the largest reporters of a year."""
 
-FOREIGN_CHANGE_YEARS = (2019, 2020)
-"""Years of the published change in foreign victims (GLOTIP 2022)."""
 
 TIER_CODINGS = {"kelley_heiss": "Kelley-Heiss", "du": "Univ. of Denver"}
 """TIP tier codings (:func:`tiptrends.io.data.load_tip_tiers` name -> label)."""
@@ -142,131 +128,6 @@ COLUMN_NAMES = {
 
 
 # --------------------------------------------------------------------------- citizenship
-def excluded_categories(mapping: pd.DataFrame | None = None) -> frozenset[str]:
-    """Citizenship categories that the curated mapping marks for exclusion.
-
-    A category is excluded when its ``note`` in ``data/mappings/citizenship.csv`` carries the
-    word "exclude" (:data:`EXCLUDE_MARK`). In the current table these are Bolivia's ``TOTAL``
-    (a total of all citizenships) and the 60 ``Q6.1_..s_20..`` questionnaire codes.
-
-    Parameters
-    ----------
-    mapping : pandas.DataFrame, optional
-        A mapping table with ``category`` and ``note`` columns; default
-        :func:`tiptrends.io.citizenship.load_citizenship_map`.
-
-    Returns
-    -------
-    frozenset of str
-    """
-    table = load_citizenship_map() if mapping is None else mapping
-    marked = table["note"].fillna("").str.contains(EXCLUDE_MARK)
-    return frozenset(table.loc[marked, "category"])
-
-
-def citizenship_rows(
-    glotip: pd.DataFrame,
-    indicator: str | None = vocab.VICTIMS,
-    *,
-    suppressed: Policy = "exclude",
-    impute_value: float = 2.5,
-    drop_excluded: bool = True,
-) -> pd.DataFrame:
-    """Citizenship rows of the curated UNODC table, mapped and classified.
-
-    Parameters
-    ----------
-    glotip : pandas.DataFrame
-        Curated GLOTIP table (:func:`tiptrends.io.data.load_glotip`).
-    indicator : str or None
-        Keep this indicator (default detected victims); None keeps all.
-    suppressed : {"exclude", "impute", "lower", "upper"}
-        Policy for ``"<5"`` cells (:func:`tiptrends.methods.aggregate.apply_suppression_policy`).
-    impute_value : float
-        Value of a suppressed cell under ``"impute"``.
-    drop_excluded : bool
-        Drop the categories of :func:`excluded_categories` (default). If False they are kept
-        and flagged in column ``excluded``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``iso3, country, region, subregion, indicator, year, category, value,
-        suppressed, citizenship_group, citizenship_iso3, citizenship_origin, origin,
-        excluded``; ``origin`` is domestic / foreign / unknown relative to ``iso3``.
-    """
-    rows = glotip[
-        (~glotip["is_aggregate"].astype(bool)) & (glotip["dimension"] == vocab.DIM_CITIZENSHIP)
-    ]
-    if indicator is not None:
-        rows = rows[rows["indicator"] == indicator]
-    cols = [
-        "iso3",
-        "country",
-        "region",
-        "subregion",
-        "indicator",
-        "year",
-        "category",
-        "value",
-        "suppressed",
-    ]
-    rows = rows[cols].copy()
-    cat = rows["category"].astype(object)
-    rows["category"] = cat.where(~cat.isin(MISSING_CATEGORY_TEXT), np.nan)
-    rows = apply_suppression_policy(rows, suppressed, impute_value)
-    mapped = map_citizenship(rows)
-    mapped["origin"] = classify_domestic(mapped)
-    mapped["excluded"] = mapped["category"].isin(excluded_categories())
-    if drop_excluded:
-        mapped = mapped[~mapped["excluded"]]
-    return mapped.reset_index(drop=True)
-
-
-def origin_counts(rows: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.DataFrame:
-    """Victims by citizenship status (domestic / foreign / unknown), pooled per group.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows` (columns ``iso3``, ``origin``, ``value`` and the
-        ``by`` columns).
-    by : sequence of str
-        Grouping columns, e.g. ``("year",)`` or ``("region", "year")``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``*by, domestic, foreign, unknown, known`` (domestic + foreign), ``n_countries``
-        (countries with known > 0), ``domestic_share_pct`` and ``foreign_share_pct``
-        (percent of ``known``; NaN when ``known`` is 0).
-    """
-    by = list(by)
-    keys = by if "iso3" in by else [*by, "iso3"]
-    per_country = (
-        rows.groupby([*keys, "origin"], sort=True)["value"]
-        .sum(min_count=1)
-        .unstack("origin")
-        .reindex(columns=list(ORIGINS))
-        .fillna(0.0)
-    )
-    per_country["known"] = per_country["domestic"] + per_country["foreign"]
-    per_country["has_known"] = per_country["known"] > 0
-    out = per_country.groupby(level=by, sort=True).agg(
-        domestic=("domestic", "sum"),
-        foreign=("foreign", "sum"),
-        unknown=("unknown", "sum"),
-        known=("known", "sum"),
-        n_countries=("has_known", "sum"),
-    )
-    out["n_countries"] = out["n_countries"].astype("int64")
-    known = out["known"].where(out["known"] > 0)
-    out["domestic_share_pct"] = 100 * out["domestic"] / known
-    out["foreign_share_pct"] = 100 * out["foreign"] / known
-    out.columns.name = None
-    return out.reset_index()
-
-
 def country_origin_shares(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     """Domestic share per reporting country in one year.
 
@@ -349,77 +210,6 @@ def citizenship_mapped_share_pct(rows: pd.DataFrame) -> float:
     return float(100 * good / total) if total else float("nan")
 
 
-def foreign_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Foreign victims per country-year, for the country-years that report a known status.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``iso3, year, foreign`` (a counts table for :mod:`tiptrends.methods.panels`); a
-        country-year whose known (domestic + foreign) count is 0 is left out, so that it
-        counts as not reporting.
-    """
-    per = origin_counts(rows, by=("iso3", "year"))
-    per = per[per["known"] > 0]
-    return per[["iso3", "year", "foreign"]].reset_index(drop=True)
-
-
-def foreign_change_pct(
-    rows: pd.DataFrame, y0: int, y1: int, panel: str = panels.TREND_PANEL
-) -> tuple[float, int]:
-    """Percent change of foreign victims y0 -> y1 on one country set.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows`.
-    y0, y1 : int
-        Base and end year.
-    panel : str
-        Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`): the trend panel (every
-        country reporting a known status in the window, gaps filled, ends carried) unless a
-        sensitivity asks for ``"matched"``, ``"open"`` or ``"balanced"``.
-
-    Returns
-    -------
-    tuple of (float, int)
-        100 * (foreign in y1 / foreign in y0 - 1) pooled over the set, and the number of
-        countries in the set (for ``"open"``: those reporting in ``y0``).
-    """
-    counts = foreign_counts(rows)
-    pct = panels.change_pct(counts, y0, y1, "foreign", panel=panel)
-    if panel == panels.TREND_PANEL:
-        return pct, panels.trend_change(counts, y0, y1, "foreign").n_countries
-    return pct, int(panels.panel_changes(counts, y0, y1, "foreign").loc[panel, "n_y0"])
-
-
-def victim_nationalities(rows: pd.DataFrame, year: int) -> set[str]:
-    """Citizenships (ISO3) with a positive count of detected victims in one year.
-
-    A row mapped to a single country of citizenship counts that country; a row of the
-    reporting country's own nationals counts the reporting country.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows`.
-    year : int
-
-    Returns
-    -------
-    set of str
-    """
-    r = rows[(rows["year"] == year) & (rows["value"] > 0)]
-    return set(r.loc[r["citizenship_group"] == "country", "citizenship_iso3"]) | set(
-        r.loc[r["citizenship_group"] == "nationals", "iso3"]
-    )
-
-
 def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame:
     """The domestic share of one year under alternative choices.
 
@@ -476,73 +266,6 @@ def domestic_share_alternatives(glotip: pd.DataFrame, year: int) -> pd.DataFrame
 
 
 # --------------------------------------------------------------------------- corridors
-def corridors(
-    rows: pd.DataFrame, years: Iterable[int], *, include_domestic: bool = False
-) -> pd.DataFrame:
-    """Victims per citizenship -> detection-country corridor, summed over ``years``.
-
-    Only rows whose citizenship maps to a single country (group ``country``) enter;
-    nationals, regions and unknown citizenships have no origin country.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows`.
-    years : iterable of int
-        Years summed (e.g. ``range(2018, 2023)``).
-    include_domestic : bool
-        Keep corridors whose origin is the detection country (default: dropped).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``origin_iso3, destination_iso3, victims, n_years`` (years with a count), only
-        corridors with victims > 0, largest first (ties by the ISO3 codes).
-    """
-    years = list(years)
-    sub = rows[(rows["year"].isin(years)) & (rows["citizenship_group"] == "country")]
-    sub = sub[sub["value"].notna()]
-    sub = sub.assign(origin_iso3=sub["citizenship_iso3"], destination_iso3=sub["iso3"])
-    if not include_domestic:
-        sub = sub[sub["origin_iso3"] != sub["destination_iso3"]]
-    out = (
-        sub.groupby(CORRIDOR_KEY, sort=True)
-        .agg(victims=("value", "sum"), n_years=("year", "nunique"))
-        .reset_index()
-    )
-    out = out[out["victims"] > 0]
-    out = out.sort_values(["victims", *CORRIDOR_KEY], ascending=[False, True, True])
-    return out.reset_index(drop=True)
-
-
-def foreign_origin_shares(
-    rows: pd.DataFrame, year: int, grouping: str = "un_region"
-) -> pd.DataFrame:
-    """Share of foreign victims by the region of their citizenship, in one year.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Output of :func:`citizenship_rows`.
-    year : int
-    grouping : str
-        A column of :func:`tiptrends.io.countries.country_table` (``"un_region"``,
-        ``"un_subregion"``, ``"glotip_region"``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``group, victims, share_pct`` over foreign victims whose citizenship is a single
-        country (regions / "foreigners" / stateless left out), largest first.
-    """
-    corr = corridors(rows, [year])
-    lookup = country_table().set_index("iso3")[grouping]
-    group = corr["origin_iso3"].map(lookup).fillna("not classified")
-    out = corr.groupby(group)["victims"].sum().rename_axis("group").reset_index()
-    out["share_pct"] = 100 * out["victims"] / out["victims"].sum()
-    return out.sort_values("victims", ascending=False).reset_index(drop=True)
-
-
 def du_corridors(
     flows: pd.DataFrame, years: Iterable[int] | None = None, *, drop_flagged: bool = False
 ) -> pd.DataFrame:
@@ -1115,35 +838,4 @@ def region_extremes(by_region: pd.DataFrame, year: int) -> dict[str, float | str
         "lowest_region": str(share.idxmin()),
         "highest": float(share.max()),
         "highest_region": str(share.idxmax()),
-    }
-
-
-def sensitivity_figures(
-    report_basis: pd.DataFrame, earlier: pd.DataFrame, year: int = LATEST_YEAR
-) -> dict[str, Callable[..., float]]:
-    """The chapter's reproduced figures as functions of the rule switches.
-
-    The 2022 figures take ``data`` (default ``report_basis``); the change in foreign victims
-    takes ``change_data`` (default ``earlier``, the basis of GLOTIP 2022) and ``panel``
-    (default the trend panel). Each ignores the switches it does not use; for
-    :func:`tiptrends.methods.sensitivity.rule_switches`.
-    """
-
-    def africa(data: pd.DataFrame = report_basis, **_: object) -> float:
-        shares = foreign_origin_shares(citizenship_rows(data), year).set_index("group")
-        return float(shares.at["Africa", "share_pct"])
-
-    def nationalities(data: pd.DataFrame = report_basis, **_: object) -> float:
-        return float(len(victim_nationalities(citizenship_rows(data), year)))
-
-    def change(
-        change_data: pd.DataFrame = earlier, panel: str = panels.TREND_PANEL, **_: object
-    ) -> float:
-        return foreign_change_pct(citizenship_rows(change_data), *FOREIGN_CHANGE_YEARS, panel)[0]
-
-    y0, y1 = FOREIGN_CHANGE_YEARS
-    return {
-        f"Africans, share of foreign victims {year} (%)": africa,
-        f"Nationalities of detected victims, {year}": nationalities,
-        f"Foreign victims, change {y0}-{y1} (%)": change,
     }
