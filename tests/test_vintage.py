@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.tables import curated_row
+from tiptrends.analyses.coverage import forced_labour_lead
 from tiptrends.io import exclusions as X
 from tiptrends.methods import vintage as V
 from tiptrends.vocab import CONVICTED, DIM_FORM, SEXUAL
@@ -214,7 +215,8 @@ def test_real_validation_identities(repair, glotip_2025, glotip_2023) -> None:
     entries = X.load_exclusions()
     current, _ = X.apply_exclusions(glotip_2025, entries, earlier=glotip_2023 if repair else None)
     earlier, _ = X.apply_exclusions(glotip_2023, entries)
-    v = V.vintage_validation(current, earlier).set_index(["statement", "data"])
+    v = V.vintage_validation(current, earlier, form_lead=forced_labour_lead)
+    v = v.set_index(["statement", "data"])
     ok = v["consistent"]
     # the published identities the rule never used hold on the report basis ...
     for statement in (
@@ -228,7 +230,9 @@ def test_real_validation_identities(repair, glotip_2025, glotip_2023) -> None:
     # Pakistan 2022 (26,539) the report basis removes as a continuation
     assert ok[("victims_total_2022", "current")]
     assert not ok[("victims_total_2022", "report_basis")]
-    covered = V.vintage_validation(current, earlier, continuation="covered")
+    covered = V.vintage_validation(
+        current, earlier, continuation="covered", form_lead=forced_labour_lead
+    )
     covered = covered.set_index(["statement", "data"])["consistent"]
     assert covered[("victims_total_2022", "report_basis")]
     assert covered[("four_year_total", "report_basis")]

@@ -20,87 +20,37 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from tiptrends.methods import aggregate, diagnostics, headline
+from tiptrends import settings
+from tiptrends.io import exclusions
+from tiptrends.io.published import published_value
+from tiptrends.methods import aggregate, diagnostics, figures, panels, vintage
+from tiptrends.methods.figures import victims
+from tiptrends.methods.figures.victims import (
+    BREAKDOWNS,
+    breakdown_of,
+    reporting_units,
+    window_coverage,
+)
+from tiptrends.methods.headline import CHILD_GROUPS
 from tiptrends.methods.panels import PANEL_KINDS, change_pct, panel_changes, panel_series
+from tiptrends.methods.sensitivity import SENSITIVITY_PANELS
 from tiptrends.vocab import (
-    ADULT,
-    CHILD,
-    DIM_CITIZENSHIP,
     DIM_FORM,
-    DIM_REPATRIATION,
-    DIM_TOTAL,
-    FEMALE,
     FORCED_LABOUR,
-    MALE,
-    TOTAL,
     VICTIMS,
 )
-
-BREAKDOWNS: tuple[str, ...] = ("total", "form", "sex_age", "citizenship", "repatriation")
-"""Breakdown names, in display order."""
 
 CELL_KEY: tuple[str, ...] = ("iso3", "indicator", "dimension", "category", "sex", "age", "year")
 """Columns identifying one cell of the curated table."""
 
 
 # --------------------------------------------------------------------------- breakdowns
-def breakdown_of(df: pd.DataFrame) -> pd.Series:
-    """Name the breakdown (one of :data:`BREAKDOWNS`) each row belongs to.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP rows (columns dimension, category, sex, age).
-
-    Returns
-    -------
-    Series
-        Breakdown name per row; ``None`` for rows of no listed breakdown (e.g. the sex
-        totals of the total, or the form split by sex and age).
-    """
-    dim, cat, sex, age = df["dimension"], df["category"], df["sex"], df["age"]
-    both_total = (sex == TOTAL) & (age == TOTAL)
-    conditions = [
-        (dim == DIM_TOTAL) & (cat == TOTAL) & both_total,
-        (dim == DIM_FORM) & both_total,
-        (dim == DIM_TOTAL) & (cat == TOTAL) & sex.isin([FEMALE, MALE]) & age.isin([CHILD, ADULT]),
-        dim == DIM_CITIZENSHIP,
-        dim == DIM_REPATRIATION,
-    ]
-    out = np.select(conditions, list(BREAKDOWNS), default="")
-    return pd.Series(out, index=df.index, dtype=object).replace("", None)
-
-
-def reporting_units(df: pd.DataFrame) -> pd.DataFrame:
-    """Country-years that report each indicator and breakdown.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table. Aggregate (non-country) rows are ignored.
-
-    Returns
-    -------
-    DataFrame
-        One row per ``indicator, breakdown, iso3, year`` with at least one published row:
-        ``n_rows``, ``n_suppressed`` and ``has_value`` (at least one row not ``"<5"``).
-    """
-    rows = df[~df["is_aggregate"].astype(bool)]
-    rows = rows.assign(breakdown=breakdown_of(rows))
-    rows = rows[rows["breakdown"].notna()]
-    g = rows.groupby(["indicator", "breakdown", "iso3", "year"], sort=True)
-    out = g.agg(n_rows=("value", "size"), n_suppressed=("suppressed", "sum")).reset_index()
-    out["n_suppressed"] = out["n_suppressed"].astype("int64")
-    out["has_value"] = out["n_rows"] > out["n_suppressed"]
-    return out
-
-
 def _per_breakdown_year(
     units: pd.DataFrame,
     indicator: str,
@@ -468,25 +418,24 @@ def total_definitions(df: pd.DataFrame, year: int) -> pd.DataFrame:
 
         * ``country_totals``: sum of the country totals (``"<5"`` as missing);
         * ``country_totals_upper``: the same with ``"<5"`` totals counted as 4;
-        * ``known_sex_age``: women + men + girls + boys, summed over countries with them;
+        * ``known_sex_age``: women + men + girls + boys, summed over countries with them
+          (:func:`tiptrends.methods.figures.victims.known_sex_age`, form fallback on);
         * ``known_sex_age_incl_other``: the same plus other-sex children and adults;
         * ``known_form``: sum of the three forms over countries with them;
         * ``max_total_or_breakdown``: per country the largest of its total and its two
           breakdown sums (a country that publishes only a breakdown still counts).
     """
-    base = aggregate.country_year_counts(df)
-    upper = aggregate.country_year_counts(df, suppressed="upper")
-    sa = aggregate.country_year_counts(df, dimension=aggregate.SEX_AGE, with_total=False)
     fm = aggregate.country_year_counts(df, dimension=DIM_FORM, with_total=False)
-    base, upper, sa, fm = (t[t["year"] == year].set_index("iso3") for t in (base, upper, sa, fm))
-    four = list(aggregate.SEX_AGE_GROUPS)
-    other = [aggregate.OTHER_CHILDREN, aggregate.OTHER_ADULTS]
+    fm = fm[fm["year"] == year].set_index("iso3")
+    other = (aggregate.OTHER_CHILDREN, aggregate.OTHER_ADULTS)
     forms = [c for c in aggregate.category_columns(fm.reset_index()) if c != aggregate.TOTAL_COLUMN]
     series = {
-        "country_totals": base[aggregate.TOTAL_COLUMN],
-        "country_totals_upper": upper[aggregate.TOTAL_COLUMN],
-        "known_sex_age": sa[four].sum(axis=1, min_count=1),
-        "known_sex_age_incl_other": sa[four + other].sum(axis=1, min_count=1),
+        "country_totals": victims.country_totals(df, year),
+        "country_totals_upper": victims.country_totals(df, year, suppressed="upper"),
+        "known_sex_age": victims.known_sex_age(df, year),
+        "known_sex_age_incl_other": victims.known_sex_age(
+            df, year, groups=(*aggregate.SEX_AGE_GROUPS, *other)
+        ),
         "known_form": fm[forms].sum(axis=1, min_count=1),
     }
     stacked = pd.concat(
@@ -661,48 +610,41 @@ def change_summary(changes: pd.DataFrame, years: Iterable[int] | None = None) ->
     return out.astype("int64")
 
 
-def headline_by_release(
-    releases: Mapping[str, pd.DataFrame],
-    years: Iterable[int],
-    countries: Iterable[str] | None = None,
-) -> pd.DataFrame:
-    """Headline figures computed the same way from each release.
+def headline_by_release(releases: Mapping[str, pd.DataFrame], years: Iterable[int]) -> pd.DataFrame:
+    """Headline figures computed the same way from each release, by the registry's functions.
 
     Parameters
     ----------
     releases : mapping of str to DataFrame
-        Release label -> curated GLOTIP table.
+        Release label -> curated GLOTIP table (no exclusions: the raw revisions).
     years : iterable of int
         Years to compute.
-    countries : iterable of str, optional
-        Restrict every release to these iso3 codes (e.g. countries in both releases).
 
     Returns
     -------
     DataFrame
-        ``release, year, victims_total, n_countries_total, forced_labour_share_pct,
-        n_countries_form, children_share_pct, n_countries_sex_age``. Totals are plain sums of
-        country totals; shares are pooled over countries reporting the breakdown, with the
-        known categories as denominator (forms; women + men + girls + boys).
+        ``release, year, victims_total`` (plain sum of country totals,
+        :func:`tiptrends.methods.figures.victims.country_totals`),
+        ``forced_labour_share_pct`` (:func:`tiptrends.methods.figures.forms.form_share`) and
+        ``children_share_pct`` (:func:`tiptrends.methods.figures.children.group_share`), both
+        with the collection's options (pooled, known categories as denominator).
     """
-    ys = sorted({int(y) for y in years})
-    keep = None if countries is None else set(countries)
-    frames = []
+    rows = []
     for label, df in releases.items():
-        d = df if keep is None else df[df["iso3"].isin(keep)]
-        tot = aggregate.aggregate_total(aggregate.country_year_counts(d)).set_index("year")
-        form = headline.form_share_by_year(d, FORCED_LABOUR, ys).set_index("year")
-        kids = headline.children_share_by_year(d, ys).set_index("year")
-        t = pd.DataFrame(index=pd.Index(ys, name="year"))
-        t["victims_total"] = tot["total"].reindex(ys)
-        t["n_countries_total"] = tot["n_countries"].reindex(ys).fillna(0).astype("int64")
-        t["forced_labour_share_pct"] = form["share_pct"].reindex(ys)
-        t["n_countries_form"] = form["n_countries"].reindex(ys).fillna(0).astype("int64")
-        t["children_share_pct"] = kids["share_pct"].reindex(ys)
-        t["n_countries_sex_age"] = kids["n_countries"].reindex(ys).fillna(0).astype("int64")
-        frames.append(t.reset_index().assign(release=label))
-    out = pd.concat(frames, ignore_index=True)
-    return out[["release", *[c for c in out.columns if c != "release"]]]
+        inputs, o = figures.Inputs(df), figures.Options()
+        for y in sorted({int(y) for y in years}):
+            rows.append(
+                {
+                    "release": label,
+                    "year": y,
+                    "victims_total": float(victims.country_totals(df, y).sum()),
+                    "forced_labour_share_pct": figures.forms.form_share(
+                        FORCED_LABOUR, y, inputs, o
+                    ),
+                    "children_share_pct": figures.children.group_share(CHILD_GROUPS, y, inputs, o),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def headline_revisions(headlines: pd.DataFrame, old: str, new: str) -> pd.DataFrame:
@@ -894,10 +836,10 @@ def _describe(func: str, r: pd.Series) -> str:
 
 
 # --------------------------------------------------------------------------- chapter 01
-END_YEAR = 2022
+END_YEAR = settings.LATEST_YEAR
 """Latest year of the 2025 release: the end year of every change in chapter 01."""
 
-BASE_YEARS: tuple[int, ...] = (2019, 2020)
+BASE_YEARS: tuple[int, ...] = (settings.BASE_YEAR, settings.PANDEMIC_YEAR)
 """Base years of the published changes (pre-pandemic 2019 and 2020)."""
 
 SERIES_START = 2005
@@ -1209,9 +1151,6 @@ COVERAGE_YEARS = range(2010, END_YEAR + 1)
 DIAGNOSTICS_FROM = 2017
 """First year of the consistency findings listed (the years the trend chapters use)."""
 
-REPORT_WINDOW = (2019, END_YEAR)
-"""Years of the report's coverage claim that the public release holds (2023 is missing)."""
-
 PLOTTED_BREAKDOWNS: tuple[str, ...] = ("total", "form", "sex_age", "citizenship")
 """Breakdowns drawn in the coverage charts (repatriation is reported by very few)."""
 
@@ -1307,41 +1246,6 @@ def suppression_by_breakdown(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.D
     rows = df[~df["is_aggregate"].astype(bool) & (df["indicator"] == indicator)]
     names = breakdown_of(rows).map(BREAKDOWN_LABELS).fillna(OTHER_ROWS)
     return suppression_summary(rows.assign(breakdown=names), by=["breakdown"])
-
-
-def window_coverage(
-    units: pd.DataFrame, population: pd.Series, years: tuple[int, int] = REPORT_WINDOW
-) -> pd.Series:
-    """Countries publishing anything over a window of years, and their share of population.
-
-    Parameters
-    ----------
-    units : DataFrame
-        Output of :func:`reporting_units` (every indicator).
-    population : Series
-        Population by ISO3; its sum is the denominator.
-    years : tuple of int
-        First and last year of the window.
-
-    Returns
-    -------
-    Series
-        ``countries with a number`` (at least one row not ``"<5"`` in the window, any
-        indicator or breakdown), ``countries with any row`` ("<5" rows included), and
-        ``population with a number (%)`` / ``population with any row (%)``.
-    """
-    window = units[units["year"].between(*years)]
-    sets = {
-        "with a number": sorted(set(window.loc[window["has_value"], "iso3"])),
-        "with any row": sorted(set(window["iso3"])),
-    }
-    out = {}
-    for label, iso in sets.items():
-        out[f"countries {label}"] = len(iso)
-    for label, iso in sets.items():
-        share = population.reindex(iso).fillna(0).sum() / population.sum()
-        out[f"population {label} (%)"] = 100 * share
-    return pd.Series(out)
 
 
 def exclusion_effect(
@@ -1699,13 +1603,12 @@ def validation_table(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """
     parts = []
     for label, v in runs.items():
-        value = v["value"].where(~v["statement"].str.startswith("forced_labour"), v["value"] * 100)
         parts.append(
             pd.DataFrame(
                 {
                     "statement": v["statement"].map(VALIDATION_LABELS),
                     "data": v["data"].map(DATA_LABELS),
-                    f"value ({label})": value.round(1),
+                    f"value ({label})": v["value"].round(1),
                     f"consistent ({label})": v["consistent"].map({True: "yes", False: "no"}),
                 }
             ).set_index(["statement", "data"])
@@ -1760,43 +1663,598 @@ def published_changes_by_data(changes: Mapping[str, pd.DataFrame]) -> pd.DataFra
     ).pipe(lambda t: t[["data", *t.columns.drop("data")]])
 
 
-# --- Chapters 01 and 00: headline figures on a chosen data basis (rule switches) ---
+# --- Chapter 10: results ---
+
+Glue = dict[str, dict[str, object]]
+"""Numbers a chapter glues, by format kind (:func:`tiptrends.report.prose.format_value`)."""
+
+Records = dict[str, tuple[float, str, str]]
+"""Numbers a chapter records without a published counterpart: key -> (value, unit, note)."""
+
+GROUPED_FIGURES: dict[str, str] = {
+    "glotip2024_victims_change_2019_2022_pct": "victims_change_2019_2022_pct",
+    "glotip2024_victims_change_2020_2022_pct": "victims_change_2020_2022_pct",
+    "glotip2024_forced_labour_change_2019_2022_pct": "forced_labour_change_2019_2022_pct",
+    "glotip2024_children_change_2019_2022_pct": "children_change_2019_2022_pct",
+}
+"""Published changes of the trend-panel check that are registered figures (read from the registry)."""
 
 
-def victims_known_sex_age(data: pd.DataFrame, year: int = END_YEAR, panel: str = "trend") -> float:
-    """Victims of known sex and age (women + men + girls + boys) summed over countries.
-
-    ``panel`` is accepted for :func:`tiptrends.methods.sensitivity.rule_switches` and not
-    used: a level has no country set to choose.
-    """
-    return float(total_definitions(data, year).loc["known_sex_age", "value"])
-
-
-def victims_plain_total(data: pd.DataFrame, year: int = END_YEAR, panel: str = "trend") -> float:
-    """Plain sum of the country totals of one year ("<5" as missing); ``panel`` is not used."""
-    return float(total_definitions(data, year).loc["country_totals", "value"])
+def forced_labour_lead(table: pd.DataFrame, method: str) -> float:
+    """Forced-labour minus sexual-exploitation share of 2022 (percentage points), from the
+    registered share figures (the ``form_lead`` of :func:`tiptrends.methods.vintage.vintage_validation`)."""
+    shares = [
+        figures.evaluate(k, table, method=method)
+        for k in ("forced_labour_share_2022_pct", "sexual_exploitation_share_2022_pct")
+    ]
+    return shares[0] - shares[1]
 
 
-def victims_change(data: pd.DataFrame, y0: int, y1: int = END_YEAR, panel: str = "trend") -> float:
-    """Change in detected victims from ``y0`` to ``y1`` (%) on one country set (default the
-    pre-specified trend panel, :data:`tiptrends.methods.panels.TREND_PANEL`)."""
-    return change_pct(aggregate.country_year_counts(data), y0, y1, panel=panel)
+def changes_against_published(basis: figures.Basis) -> pd.DataFrame:
+    """:func:`tiptrends.methods.panels.changes_against_published` of GLOTIP 2024's changes on a
+    data basis, each change that is a registered figure read from the registry on every set."""
+    out = panels.changes_against_published(figures.table(basis), panels.GLOTIP2024_CHANGES)
+    for i, fid in out["figure_id"].items():
+        if fid in GROUPED_FIGURES:
+            for kind in PANEL_SET_LABELS:
+                out.loc[i, kind] = figures.value(GROUPED_FIGURES[fid], basis, panel=kind)
+    out["gap_trend"] = out["trend"] - out["published"]
+    return out
 
 
-def switch_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Round a :func:`tiptrends.methods.sensitivity.rule_switches` table for people (1 decimal)."""
-    return table.round(1).reset_index()
+VALIDATION_GLUE: dict[str, str] = {
+    "total22": "victims_total_2022",
+    "four_year": "four_year_total",
+    "y2021": "victims_2021_over",
+    "fl_lead": "forced_labour_main_form_2022_pooled",
+}
+"""Glue-name stem -> statement of the vintage validation that chapter 10's prose quotes."""
 
 
-def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
-    """Chapter 01's reproduced headlines as functions of the rule switches, ``data`` preset.
+@dataclass(frozen=True)
+class RevisionResults:
+    """Everything chapter 10 shows: tables for people, numbers to glue and to record."""
 
-    For :func:`tiptrends.methods.sensitivity.rule_switches`: a switch's ``data=`` replaces
-    the preset table, ``panel=`` the trend panel of the changes.
-    """
-    return {
-        "victims of known sex and age, 2022": partial(victims_known_sex_age, data=data),
-        "plain sum of country totals, 2022": partial(victims_plain_total, data=data),
-        "change 2019-2022 (%)": partial(victims_change, data=data, y0=2019),
-        "change 2020-2022 (%)": partial(victims_change, data=data, y0=2020),
+    releases: tuple[str, str]
+    cell_status: pd.DataFrame
+    status_by_year: pd.DataFrame
+    largest_revisions: pd.DataFrame
+    breakdown_revisions: pd.DataFrame
+    headlines: pd.DataFrame
+    moves: pd.DataFrame
+    contributions: pd.DataFrame
+    flags: pd.DataFrame
+    thresholds: pd.DataFrame
+    validation: pd.DataFrame
+    published_2022: pd.DataFrame
+    published_2024: pd.DataFrame
+    records: Records = field(default_factory=dict)
+    glue: Glue = field(default_factory=dict)
+
+
+def revision_results() -> RevisionResults:
+    """Chapter 10: the releases compared cell by cell, the headline revisions, the vintage rule."""
+    new, old = (figures.glotip(r) for r in (settings.CURRENT_RELEASE, settings.EARLIER_RELEASE))
+    r_new, r_old = (str(t["release"].iloc[0]) for t in (new, old))
+    last_old = int(old["year"].max())
+    cells = compare_cells(cell_values(old), cell_values(new))
+    revs = diagnostics.revisions(old, new)
+    changes = country_year_changes(cells)
+    recent = recent_changes(changes)
+    common = revs[revs["year"] <= last_old]
+    heads = headline_by_release({r_old: old, r_new: new}, HEADLINE_YEARS)
+    moves = headline_revisions(heads, r_old, r_new)
+    pure = {
+        label: matched_revisions(r, HEADLINE_YEARS)["revision_pct"]
+        for label, r in {"all": revs, "no_pak": revs[revs["iso3"] != "PAK"]}.items()
     }
+    contributions = revision_contributions(revs)
+    bases = figures.data_bases()
+    cur, earlier = bases.current_release, bases.earlier
+    flag_runs = {
+        "with exclusions": bases.flags,
+        "without exclusions": vintage.flagged_restatements(new, old),
+        "listed for review": vintage.flagged_restatements(cur, earlier, with_added=True),
+    }
+    grid = vintage.threshold_sensitivity(cur, earlier, VINTAGE_RATIOS, VINTAGE_MIN_VICTIMS)
+    validation = {
+        label: vintage.vintage_validation(
+            cur, earlier, continuation=c, form_lead=forced_labour_lead
+        )
+        for label, c in (("rule", "all"), ("covered", "covered"))
+    }
+    check_2022 = panels.changes_against_published(earlier, panels.GLOTIP2022_CHANGES)
+    check_2024 = {b: changes_against_published(b) for b in figures.BASES}
+    breakdowns = largest_breakdown_revisions(cells)
+    breakdowns = breakdowns.assign(
+        country=breakdowns["iso3"].map(country_names(new)), year=breakdowns["year"].astype(str)
+    )[["country", "year", "breakdown", "group", "value_old", "value_new", "revision"]]
+    records: Records = {
+        "revised_country_years_2019_2021": (
+            int(recent["revised"]),
+            "country-years",
+            "victims totals 2019-2021 whose published number differs between the 2023 and 2025 "
+            "releases",
+        ),
+        "added_country_years_2019_2021": (
+            int(recent["added"]),
+            "country-years",
+            "victims totals 2019-2021 present only in the 2025 release",
+        ),
+        "vintage_flagged_country_years": (
+            len(bases.flags),
+            "country-years",
+            "country-years the vintage rule removes from the 2025 release (exclusions applied)",
+        ),
+    }
+    for y in range(RECENT_YEARS[0], RECENT_YEARS[1] + 1):
+        records[f"victims_total_{y}_revision_pct"] = (
+            float(moves.loc[y, "victims_total_revision_pct"]),
+            "percent",
+            f"plain sum of {y} country totals, 2025 release vs 2023 release, all countries",
+        )
+    for y in SHARE_REVISION_YEARS:
+        for stem, what in (
+            ("forced_labour", "forced-labour share (known forms)"),
+            ("children", "children's share (known sex and age)"),
+        ):
+            records[f"{stem}_share_{y}_revision_pp"] = (
+                float(moves.loc[y, f"{stem}_share_revision_pp"]),
+                "percentage points",
+                f"pooled {what}, 2025 minus 2023 release",
+            )
+    checked = [("rule", "current"), ("rule", "report_basis"), ("covered", "report_basis")]
+    value = {
+        f"{short}_{label}_{data}": validation_value(validation[label], key, data)
+        for short, key in VALIDATION_GLUE.items()
+        for label, data in checked
+    }
+    leads = {k: value.pop(k) for k in list(value) if k.startswith("fl_lead")}
+    change1920 = {
+        f"change1920_rule_{d}": validation_value(
+            validation["rule"], "glotip2022_change_2019_2020", d
+        )
+        for d in ("earlier", "current")
+    }
+    glue: Glue = {
+        "count": {
+            **{f"recent_{k}": v for k, v in recent.items()},
+            "n_only_new": (common["status"] == "only_new").sum(),
+            "n_only_old": (common["status"] == "only_old").sum(),
+            "n_large": common["large"].sum(),
+            "n_flagged": len(bases.flags),
+            "grid_same": int(grid["same_as_default"].sum()),
+            "grid_size": len(grid),
+            **value,
+        },
+        "text": {"top_contributor": contributions["country"].iloc[0]},
+        "pct": {"top_contribution": contributions["share of net change (%)"].iloc[0]},
+        "change_pct": {
+            **{
+                f"total_revision_{y}": moves.loc[y, "victims_total_revision_pct"]
+                for y in HEADLINE_YEARS
+            },
+            **{f"pure_{lab}_{y}": s[y] for lab, s in pure.items() for y in SHARE_REVISION_YEARS},
+            **change1920,
+        },
+        "pp": {
+            **{
+                f"{short}_revision_{y}": moves.loc[y, f"{col}_share_revision_pp"]
+                for y in SHARE_REVISION_YEARS
+                for short, col in (("fl", "forced_labour"), ("children", "children"))
+            },
+            **leads,
+            **{f"gap2022_{s}": g for s, g in mean_abs_gaps(check_2022).items()},
+            **{f"gap2024_basis_{s}": g for s, g in mean_abs_gaps(check_2024["report"]).items()},
+            "gap2024_current_trend": mean_abs_gaps(check_2024["current"])["trend"],
+        },
+    }
+    return RevisionResults(
+        releases=(r_old, r_new),
+        cell_status=cell_status_table(cells, last_old),
+        status_by_year=change_summary(changes, years=range(STATUS_YEARS_FROM, last_old + 1)),
+        largest_revisions=readable(common),
+        breakdown_revisions=breakdowns.rename(
+            columns={"value_old": f"release {r_old}", "value_new": f"release {r_new}"}
+        ),
+        headlines=heads,
+        moves=moves.rename(
+            columns=lambda c: (
+                c.replace("_", " ").replace(" pct", " (%)").replace(" pp", " (points)")
+            )
+        ),
+        contributions=contributions.rename(columns={"contribution": "contribution (victims)"}),
+        flags=vintage_flags_table(flag_runs),
+        thresholds=threshold_table(grid),
+        validation=validation_table(validation),
+        published_2022=published_changes_table(check_2022),
+        published_2024=published_changes_by_data(
+            {"report basis": check_2024["report"], "current release": check_2024["current"]}
+        ),
+        records=records,
+        glue=glue,
+    )
+
+
+# --- Chapter 01: results ---
+
+VICTIMS_FIGURES: tuple[str, ...] = (
+    "victims_total_2022",
+    "victims_total_2022_pooled_all",
+    "victims_change_2019_2022_pct",
+    "victims_change_2020_2022_pct",
+)
+"""Chapter 01's registered headlines (recorded on both bases, in this order)."""
+
+SWITCHES: dict[str, dict[str, object]] = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+    **{label: {"panel": kind} for label, kind in SENSITIVITY_PANELS.items()},
+    "no form fallback": {"form_fallback": False},
+}
+"""Columns of chapter 01's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
+
+
+def _gap(value: float, published: float) -> str:
+    return f"{100 * (value / published - 1):+.1f}%"
+
+
+@dataclass(frozen=True)
+class VictimsResults:
+    """Everything chapter 01 shows: tables for people, numbers to glue and to record."""
+
+    release: str
+    series: pd.DataFrame
+    by_m49: pd.DataFrame
+    by_glotip: pd.DataFrame
+    definitions: pd.DataFrame
+    changes: pd.DataFrame
+    index: pd.DataFrame
+    influence: pd.DataFrame
+    sensitivity: pd.DataFrame
+    switches: pd.DataFrame
+    published: dict[int, float]
+    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    records: Records = field(default_factory=dict)
+    glue: Glue = field(default_factory=dict)
+
+
+def victims_results() -> VictimsResults:
+    """Chapter 01: world totals, the 2022 total, the changes since 2019 and 2020, the drivers."""
+    new, bases = figures.glotip(settings.CURRENT_RELEASE), figures.data_bases()
+    counts_all, counts, old_counts = (
+        aggregate.country_year_counts(t) for t in (new, bases.current_release, bases.earlier)
+    )
+    versions = dict(zip(VERSIONS, (counts_all, counts), strict=True))
+    pak, usa = LARGEST_REPORTERS
+    y0, y1 = BASE_YEARS[0], END_YEAR
+    value = {(k, b): figures.value(k, b) for k in VICTIMS_FIGURES for b in figures.BASES}
+    pub = {k: published_value(figures.figure(k).published_id or "") for k in VICTIMS_FIGURES}
+    p_total, p_alt, p19, p20 = pub.values()
+    curated = dict(zip(VERSIONS, (new, bases.current_release), strict=True))
+    defs = definitions_against(curated, END_YEAR, {"total": p_total, "alt": p_alt})
+    changes = panel_change_table(versions, BASE_YEARS, END_YEAR)
+    index, sizes = panel_index(counts, range(y0, y1 + 1))
+    split = open_panel_split(counts, y0, y1)
+    gone = dropped_reporters(counts, y0, y1, n=1).iloc[0]
+    infl = change_influence(counts, y0, y1, HEADLINE_PANEL)
+    effects = reporter_effects(counts, BASE_YEARS, END_YEAR)
+    pak_series = release_series({"2023": old_counts, "2025": counts}, pak, 2018)
+    sens = change_sensitivity(
+        counts,
+        counts_all,
+        old_counts,
+        BASE_YEARS,
+        END_YEAR,
+        published={y0: p19, BASE_YEARS[1]: p20},
+    )
+    removed = float(bases.flags.query("year == @END_YEAR")["value_current"].sum())
+    pak_2019 = float(infl.set_index("iso3").loc[pak, "value_y0"])
+    open_all = figures.evaluate("victims_change_2019_2022_pct", new, panel="open")
+    without_pak = float(sens.loc[f"matched, without {country_names(counts)[pak]}", y0])
+    best, plain = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_FIGURES[:2])
+    c19, c20 = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_FIGURES[2:])
+    unrepaired = figures.value("victims_change_2019_2022_pct", repair=False)
+    reasons = {
+        "victims_total_2022": (
+            f"Victims of known sex and age (the United Kingdom's 2022 split, published only by "
+            f"form, counted as in the sex and age profile), report basis: "
+            f"{_gap(best['report'], p_total)} off. The vintage rule removes Pakistan 2022 "
+            f"({removed:,.0f} victims).",
+            f"The current release keeps Pakistan 2022: {_gap(best['current'], p_total)} off the "
+            "published figure.",
+        ),
+        "victims_total_2022_pooled_all": (
+            f"Plain sum of 2022 country totals, report basis: {_gap(plain['report'], p_alt)} off: "
+            f"Pakistan 2022 ({removed:,.0f} victims) is removed by the vintage rule, which the "
+            "published 2022 totals appear to hold (see the data basis).",
+            f"With Pakistan 2022 the plain sum is within "
+            f"{abs(100 * (plain['current'] / p_alt - 1)):.1f}% of {p_alt:,.0f}.",
+        ),
+        "victims_change_2019_2022_pct": (
+            f"Trend panel 2019-2022, report basis (Pakistan out): {c19['report'] - p19:+.1f} "
+            "points. Without the exclusion repairs (which raise the 2019 base with the 2023 "
+            f"release's totals) {unrepaired:+.1f}%; matched and balanced sets give more "
+            "(sensitivity table).",
+            f"Pakistan's restated 2019 total ({pak_2019:,.0f}) sits in the base of the current "
+            "release.",
+        ),
+        "victims_change_2020_2022_pct": (
+            f"Trend panel 2020-2022, report basis: {c20['report'] - p20:+.1f} points.",
+            "Pakistan's own 2020-2022 change is close to the rest's, so keeping it changes little.",
+        ),
+    }
+    records: Records = {
+        "victims_total_2022_with_exclusions": (
+            plain["current"],
+            "persons",
+            "plain sum of 2022 country totals after exclusions (the current release's value of "
+            "victims_total_2022_pooled_all)",
+        ),
+        "victims_change_2019_2022_open_pct": (
+            open_all,
+            "percent change",
+            "open set, nothing excluded: all reporters of 2019 vs all reporters of 2022",
+        ),
+        "victims_change_2019_2022_without_pakistan_pct": (
+            without_pak,
+            "percent change",
+            "matched set, exclusions applied, Pakistan left out",
+        ),
+    }
+    n_all = defs.loc[("nothing excluded", "country_totals")]
+    glue: Glue = {
+        "count": {
+            "victims_dropped": bases.exclusions["victims_dropped"].sum(),
+            "plain_2022": n_all["value"],
+            "n_countries_2022": n_all["n_countries"],
+            "plain_2022_excl": plain["current"],
+            "best_2022": best["current"],
+            "published_total": p_total,
+            "published_alt": p_alt,
+            "best_gap": best["current"] - p_total,
+            "n_gone_2019": split.iloc[0],
+            "total_gone_2019": split.iloc[1],
+            "n_new_2022": split.iloc[2],
+            "total_new_2022": split.iloc[3],
+            "largest_gone_value": gone["value"],
+            "pak_2022_removed": removed,
+            **{f"best_{b}": v for b, v in best.items()},
+            **{f"plain_{b}": v for b, v in plain.items()},
+            "pak_2020_old": pak_series.loc[2020, "2023"],
+            "pak_2020_new": pak_series.loc[2020, "2025"],
+            "pak_2022": pak_series.loc[2022, "2025"],
+        },
+        "text": {"largest_gone": gone["country"]},
+        "change_pct": {
+            "gap_alt_pct": 100 * (n_all["value"] / p_alt - 1),
+            "best_gap_pct": 100 * (best["current"] / p_total - 1),
+            **{f"{p}_2019": changes.loc[("with exclusions", p), y0] for p in ("open", "balanced")},
+            "without_pak_2019": without_pak,
+            "without_pak_2020": sens.loc[f"matched, without {country_names(counts)[pak]}", 2020],
+            "old_base_2019": sens.loc[OLD_BASE, y0],
+            "old_base_2020": sens.loc[OLD_BASE, BASE_YEARS[1]],
+            "old_base_2020_no_pak": sens.loc[f"{OLD_BASE}, without Pakistan", BASE_YEARS[1]],
+            "change_2019": c19["report"],
+            "change_2020": c20["report"],
+            "change_2019_current": c19["current"],
+            "change_2020_current": c20["current"],
+            "published_2019": p19,
+            "published_2020": p20,
+            "open_2019_all": open_all,
+        },
+        "pp": {
+            f"{iso3.lower()}_effect_{year}": v
+            for (iso3, year), v in effects.drop(columns="share of end-year total (%)")
+            .stack()
+            .items()
+        },
+        "pct": {"two_share_2022": effects["share of end-year total (%)"].sum()},
+    }
+    m49 = region_totals(counts, "m49_region")
+    return VictimsResults(
+        release=str(new["release"].iloc[0]),
+        series=world_series(versions).loc[SERIES_START:],
+        by_m49=m49.reset_index().melt(id_vars="region", var_name="year", value_name="victims"),
+        by_glotip=region_table(counts, "glotip"),
+        definitions=defs.rename(index=DEFINITION_LABELS).rename(
+            columns={
+                "value": "victims",
+                "n_countries": "countries",
+                "total": f"gap to {p_total:,.0f} (%)",
+                "alt": f"gap to {p_alt:,.0f} (%)",
+            }
+        ),
+        changes=changes.rename(index=PANEL_LABELS).rename(
+            columns=lambda c: f"{c} → {END_YEAR} (%)" if isinstance(c, int) else c
+        ),
+        index=index.rename(columns=lambda k: f"{k} ({sizes[k]} countries)")
+        .reset_index()
+        .melt(id_vars="year", var_name="country set", value_name="index"),
+        influence=infl,
+        sensitivity=sens.rename(columns=lambda y: f"{y} → {END_YEAR} (%)").rename(
+            index=lambda r: r.replace("earlier release", "2023 release")
+        ),
+        switches=figures.switch_table(VICTIMS_FIGURES, SWITCHES)
+        .map(lambda v: round(v, 1) if isinstance(v, float) else v)
+        .reset_index(),
+        published={y0: p19, BASE_YEARS[1]: p20},
+        reasons=reasons,
+        records=records,
+        glue=glue,
+    )
+
+
+# --- Chapter 00: results ---
+
+COVERAGE_FIGURES: tuple[str, ...] = (
+    "countries_with_data_2019_2022",
+    "population_coverage_2019_2022_pct",
+)
+"""Chapter 00's registered headlines (recorded on both bases)."""
+
+
+@dataclass(frozen=True)
+class CoverageResults:
+    """Everything chapter 00 shows: tables for people, numbers to glue and to record."""
+
+    releases: tuple[str, str]
+    summary: pd.DataFrame
+    inventory: pd.DataFrame
+    countries: pd.DataFrame
+    population: pd.DataFrame
+    suppressed: pd.DataFrame
+    suppressed_by_breakdown: pd.DataFrame
+    findings: dict[str, pd.DataFrame]
+    influence: pd.Series
+    evidence: pd.DataFrame
+    by_scope: pd.DataFrame
+    exclusion_effect: pd.DataFrame
+    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    records: Records = field(default_factory=dict)
+    glue: Glue = field(default_factory=dict)
+
+
+def breakdowns_long(table: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Plotted breakdowns of a year x breakdown table, long, breakdowns in words."""
+    wide = table[list(PLOTTED_BREAKDOWNS)].rename(columns=BREAKDOWN_LABELS).reset_index()
+    return wide.melt(id_vars="year", var_name="breakdown", value_name=value)
+
+
+def coverage_results() -> CoverageResults:
+    """Chapter 00: what the releases hold, who reports, suppression, diagnostics, exclusions."""
+    new, old = (figures.glotip(r) for r in (settings.CURRENT_RELEASE, settings.EARLIER_RELEASE))
+    r_new, r_old = (str(t["release"].iloc[0]) for t in (new, old))
+    pop, units = figures.gsi_population(), reporting_units(new)
+    summary = release_summary({r_new: new, r_old: old})
+    reach = {
+        (kind, require): fn(*args, VICTIMS, require_value=require, years=COVERAGE_YEARS)
+        for kind, fn, args in (
+            ("countries", countries_reporting, (units,)),
+            ("population", population_coverage, (units, pop)),
+        )
+        for require in (True, False)
+    }
+    rep_value, rep_any = reach[("countries", True)], reach[("countries", False)]
+    tables = release_diagnostics({r_old: old, r_new: new})
+    cons, revs, jmp, infl = (
+        tables[r_new][k] for k in ("consistency_checks", "revisions", "jumps", "influence")
+    )
+    cit = diagnostics.citizenship_consistency(new)
+    recent = cons[cons["year"] >= DIAGNOSTICS_FROM]
+    evidence = exclusion_evidence_by_release(exclusions.exclusions_table(), tables)
+    filtered, dropped = exclusions.apply_exclusions(new, earlier=old)
+    effect = exclusion_effect(
+        aggregate.country_year_counts(new), aggregate.country_year_counts(filtered), 2015
+    )
+    basis = window_coverage(reporting_units(figures.table("report")), pop)
+    why = (
+        "Published: countries with any data 2019-2023, incl. preliminary 2023 data (not in the "
+        f"public release). Ours: countries with at least one number (any indicator) 2019-2022 in "
+        f"the {r_new} release. Counting '<5' placeholder rows as data gives "
+        f"{basis['countries with any row']:.0f} countries / "
+        f"{basis['population with any row (%)']:.0f}% instead."
+    )
+    same = (
+        "No difference: the vintage rule drops only Pakistan's victims rows 2019-2022, and "
+        "Pakistan publishes other numbers."
+    )
+    sup_pct = suppressed_share_pct(new)
+    cells = {
+        "n_total_2022": (rep_any, "total", 2022),
+        "n_total_2020": (rep_any, "total", 2020),
+        "n_total_value_2022": (rep_value, "total", 2022),
+        "n_sex_age_2022": (rep_value, "sex_age", 2022),
+        "n_form_2022": (rep_value, "form", 2022),
+        "n_form_any_2022": (rep_any, "form", 2022),
+    }
+    pub = {k: published_value(figures.figure(k).published_id or "") for k in COVERAGE_FIGURES}
+    glue: Glue = {
+        "count": {
+            "rows_new": summary.loc[r_new, "rows"],
+            "countries_new": summary.loc[r_new, "countries"],
+            **{name: t.loc[year, col] for name, (t, col, year) in cells.items()},
+            "pop_countries": len(pop),
+            "n_exceed": recent["check"].str.endswith("exceeds_total").sum(),
+            "n_large_revisions": revs["large"].sum(),
+            "n_added": (revs["status"] == "only_new").sum(),
+            "n_jumps": jmp["flag"].sum(),
+            "n_cit_victims": (cit["indicator"] == VICTIMS).sum(),
+            "n_cit_convicted": (cit["indicator"] != VICTIMS).sum(),
+            "n_entries": len(evidence),
+            "n_flagged": evidence["flagged"].sum(),
+            "n_entries_new": (evidence["release"] == r_new).sum(),
+            "n_entries_old": (evidence["release"] == r_old).sum(),
+            "rows_dropped": dropped["rows_dropped"].sum(),
+            "n_repaired": int(dropped["repaired_total"].notna().sum()),
+            "n_number": figures.value(COVERAGE_FIGURES[0]),
+            f"published_{COVERAGE_FIGURES[0]}": pub[COVERAGE_FIGURES[0]],
+        },
+        "text": {
+            "years_new": summary.loc[r_new, "years"],
+            "release_new": r_new,
+            "no_population": ", ".join(sorted(set(units["iso3"]) - set(pop.index))),
+            "two_largest": " and ".join(infl["country"].head(2)),
+        },
+        "ratio": {"pop_billion": pop.sum() / 1e9},
+        "pct": {
+            "cov_any_2022": reach[("population", False)].loc[2022, "total"],
+            "cov_value_2022": reach[("population", True)].loc[2022, "total"],
+            "sup_pct": sup_pct,
+            "sup_pct_old": suppressed_share_pct(old),
+            "two_largest_share": infl["share_of_total_pct"].head(2).sum(),
+            "pop_number": figures.value(COVERAGE_FIGURES[1]),
+            f"published_{COVERAGE_FIGURES[1]}": pub[COVERAGE_FIGURES[1]],
+        },
+        "change_pct": {"effect_2019": effect.loc[2019, "change (%)"]},
+    }
+    records: Records = {
+        "countries_reporting_total_2022": (
+            int(rep_any.loc[2022, "total"]),
+            "countries",
+            f"countries publishing a victims total for 2022 ('<5' included); "
+            f"{rep_value.loc[2022, 'total']} publish a number >= 5",
+        ),
+        "suppressed_cells_share_pct": (
+            sup_pct,
+            "percent",
+            "share of all rows of the 2025 release published as '<5' (a count of 1-4)",
+        ),
+    }
+    names = country_names(new)
+    findings = {
+        "Consistency, since 2017": recent,
+        "Large revisions": revs[revs["large"]],
+        "Flagged jumps": jmp[jmp["flag"]].assign(country=lambda t: t["iso3"].map(names)),
+        "Citizenship breakdowns above the total": cit,
+    }
+    return CoverageResults(
+        releases=(r_old, r_new),
+        summary=summary,
+        inventory=inventory(new)
+        .astype({"first_year": str, "last_year": str})
+        .rename(
+            columns={
+                "suppressed_pct": "suppressed rows (%)",
+                "first_year": "first year",
+                "last_year": "last year",
+            }
+        ),
+        countries=rep_value,
+        population=reach[("population", True)],
+        suppressed=suppression_summary(
+            new[new["year"] >= COVERAGE_YEARS[0]], by=["indicator", "year"]
+        ),
+        suppressed_by_breakdown=readable(suppression_by_breakdown(new)),
+        findings={caption: readable(t) for caption, t in findings.items()},
+        influence=infl.head(15).set_index("country")["effect"],
+        evidence=exclusions_list(evidence, names),
+        by_scope=evidence.groupby(["release", "scope"]).agg(
+            entries=("iso3", "size"), flagged=("flagged", "sum")
+        ),
+        exclusion_effect=effect,
+        reasons={k: (why, same) for k in COVERAGE_FIGURES},
+        records=records,
+        glue=glue,
+    )
