@@ -10,38 +10,55 @@ import pytest
 from tests.conftest import missing_input
 from tiptrends.analyses import claims as C
 from tiptrends.methods import headline
+from tiptrends.methods import verdicts as V
 from tiptrends.vocab import ADULT, CHILD, DIM_TOTAL, FEMALE, MALE, TOTAL, VICTIMS
 
-
 # --------------------------------------------------------------------------- verdict rules
+PCT = V.Published(42, unit="percent")
+OVER = V.Published(50_000, kind="bound", qualifier="over", unit="persons")
+
+
 def test_verdict_value():
-    assert C.verdict_value(42, 41.6, 1.0) == C.REPRODUCED
-    assert C.verdict_value(42, 30.0, 1.0, {"alt": 41.5}) == C.CONSISTENT
-    assert C.verdict_value(42, 30.0, 1.0, {"alt": 35.0}) == C.CONTRADICTED
-    # claim inside the range spanned by the alternatives
-    assert C.verdict_value(42, 30.0, 1.0, {"a": 35.0, "b": 50.0}) == C.CONSISTENT
-    assert C.verdict_value(42, float("nan"), 1.0) == C.NOT_TESTABLE
-    with pytest.raises(ValueError):
-        C.verdict_value(1, 1, -1)
+    assert C.verdict(41.6, PCT) == C.REPRODUCED
+    assert C.verdict(30.0, PCT, {"alt": 41.5}) == C.CONSISTENT
+    assert C.verdict(30.0, PCT, {"alt": 35.0}) == C.CONTRADICTED
+    # the claim lies inside the range of the alternatives
+    assert C.verdict(30.0, PCT, {"a": 35.0, "b": 50.0}) == C.CONSISTENT
+    assert C.verdict(float("nan"), PCT) == C.NOT_TESTABLE
+    with pytest.raises(ValueError, match="kind"):
+        V.Published(1, kind="approx")
 
 
 def test_verdict_bound():
-    assert C.verdict_bound(50_000, "over", 52_000, 5_000) == C.REPRODUCED
-    assert C.verdict_bound(50_000, "over", 75_000, 5_000) == C.CONSISTENT
-    assert C.verdict_bound(50_000, "over", 20_000, 5_000) == C.CONTRADICTED
-    assert C.verdict_bound(50_000, "over", 20_000, 5_000, {"other release": 60_000}) == C.CONSISTENT
-    assert C.verdict_bound(10, "under", 9, 2) == C.REPRODUCED
-    assert C.verdict_bound(10, "under", 11, 2) == C.CONTRADICTED
-    with pytest.raises(ValueError):
-        C.verdict_bound(1, "about", 1, 0)
+    assert C.verdict(52_000, OVER) == C.REPRODUCED
+    assert C.verdict(75_000, OVER) == C.CONSISTENT
+    assert C.verdict(20_000, OVER) == C.CONTRADICTED
+    assert C.verdict(20_000, OVER, {"other release": 60_000}) == C.CONSISTENT
+    under = V.Published(10, kind="bound", qualifier="under")
+    assert C.verdict(9.5, under) == C.REPRODUCED
+    assert C.verdict(11, under) == C.CONTRADICTED
+
+
+def test_published_kinds_come_from_the_row():
+    assert V.published_figure("pr2025_victims_total_2021") == V.Published(
+        50_000, "bound", "over", "persons", (2021, 2021)
+    )
+    assert V.published_figure("pr2025_children_share_2021_one_in_n").kind == "one_in_n"
+    eu = V.published_figure("pr2025_forced_labour_share_eu_pct")
+    assert (eu.kind, eu.years) == ("value", (2024, 2024))
+    # a 2022 share set against a 2024 figure gets no verdict
+    assert C.verdict(41.6, eu, years=(2022,)) == V.NOT_COMPARABLE
+    assert V.verdict_text(41.6, eu) == "not reproduced (+4.6 points)"
+    assert V.verdict_text(55_261, OVER) == "consistent (+11%)"
 
 
 def test_one_in_n():
     low, high = C.one_in_n_band(3)
     assert low == pytest.approx(100 / 3.5) and high == pytest.approx(40.0)
-    assert C.verdict_one_in_n(3, 30.2) == C.REPRODUCED
-    assert C.verdict_one_in_n(3, 25.0, {"all victims": 29.0}) == C.CONSISTENT
-    assert C.verdict_one_in_n(3, 25.0, {"x": 20.0}) == C.CONTRADICTED
+    three = V.Published(3, kind="one_in_n", unit="one in N")
+    assert C.verdict(30.2, three) == C.REPRODUCED
+    assert C.verdict(25.0, three, {"all victims": 29.0}) == C.CONSISTENT
+    assert C.verdict(25.0, three, {"x": 20.0}) == C.CONTRADICTED
 
 
 def test_record():

@@ -28,12 +28,43 @@ def test_format_result_for_people() -> None:
 
 def test_verdicts_and_tolerances() -> None:
     rec = {"value": 38.6, "published": 38.0, "unit": "%"}
-    assert site_pages.verdict(rec) == "matched"
-    assert site_pages.verdict({**rec, "value": 40.5}) == "close"
-    assert site_pages.verdict({**rec, "value": 30.0}) == "differs"
-    assert site_pages.verdict({"value": 74785, "published": 74785, "unit": "persons"}) == "matched"
-    assert site_pages.verdict({"value": 69000, "published": 74785, "unit": "persons"}) == "differs"
+    assert site_pages.verdict(rec) == "reproduced"
+    assert site_pages.verdict({**rec, "value": 40.5}) == "not reproduced (+2.5 points)"
+    assert site_pages.verdict({"value": 74785, "published": 74785, "unit": "persons"}) == (
+        "reproduced"
+    )
+    assert site_pages.verdict({"value": 69000, "published": 74785, "unit": "persons"}) == (
+        "not reproduced (-8%)"
+    )
     assert site_pages.verdict({"value": 1, "published": None}) == "no published figure"
+
+
+def test_headline_verdict_is_the_claims_verdict() -> None:
+    """The old table called 55,261 against "over 50,000" "differs (+11%)" while the claims
+    ledger called it "consistent"; both now read the published figure's kind."""
+    from tiptrends.io.published import citation
+
+    rec = {
+        "value": 55_261.0,
+        "published": 50_000.0,
+        "unit": "persons",
+        "source": citation("pr2025_victims_total_2021"),
+    }
+    assert site_pages.verdict(rec, "some_unregistered_key") == "consistent (+11%)"
+    assert site_pages.verdict(rec, "victims_total_2021_pooled_all") == "consistent (+11%)"
+    eu = {"value": 41.6, "published": 37.0, "unit": "%"}
+    assert site_pages.verdict(eu, "eu_forced_labour_share_2022_pct").startswith("not comparable")
+
+
+def test_registered_figures_are_described_by_their_label() -> None:
+    from tiptrends.methods import figures
+
+    rec = {"value": 41.6, "published": 37.0, "note": "Share of cases in the EU (record)"}
+    label = figures.FIGURES["eu_forced_labour_share_2022_pct"].label
+    assert site_pages.describe("eu_forced_labour_share_2022_pct", rec, {}) == label
+    assert site_pages.describe("eu_forced_labour_share_2022_pct_current_release", rec, {}) == (
+        label + ", current release"
+    )
 
 
 def test_description_is_never_the_raw_key_when_a_better_one_exists() -> None:
@@ -46,12 +77,15 @@ def test_description_is_never_the_raw_key_when_a_better_one_exists() -> None:
         "source": "UNODC, Report, GLOTIP 2024. https://x",
         "note": "Miss. Pooled over 89 countries.",
     }
-    assert site_pages.describe("children_share_2022_pct", rec, indicators) == (
+    assert site_pages.describe("unregistered_share_2022_pct", rec, indicators) == (
         "Children among detected victims"
     )
     noted = {"value": 3, "note": "countries publishing a victims total for 2022 ('<5' included)"}
     assert site_pages.describe("k", noted, {}) == "Countries publishing a victims total for 2022"
-    assert site_pages.describe("victims_total_2022", {"value": 1}, {}) == "Victims total 2022"
+    assert (
+        site_pages.describe("unregistered_total_2022", {"value": 1}, {})
+        == "Unregistered total 2022"
+    )
     other = {"value": 0.4, "note": "as tier_detection_rate_rho_du, Kelley-Heiss coding"}
     assert (
         site_pages.describe("k", other, {}) == "As tier detection rate rho du, Kelley-Heiss coding"
@@ -81,7 +115,7 @@ def test_headline_rows_link_chapter_and_citation() -> None:
     assert [r["Our value"] for r in rows] == ["100 countries", "74,785 persons"]
     published = rows[1]
     assert published["Published"] == "74,785 persons ([source](https://example.org/efe))"
-    assert "matched" in published["Verdict"]
+    assert "reproduced" in published["Verdict"]
     assert published["Chapter"] == "[1. Detected victims](01_detected_victims.ipynb)"
     assert "no published figure" in rows[0]["Verdict"]
     only = site_pages.headline_rows(results, CHAPTERS, only_published=True)

@@ -44,36 +44,33 @@ is not reproduced fails (usually definitions, not arithmetic).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
-from tiptrends import vocab
+from tiptrends import settings, vocab
 from tiptrends.io import published as published_figures
-from tiptrends.methods import aggregate, headline, vintage
+from tiptrends.methods import aggregate, figures, headline, vintage
 from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
+from tiptrends.methods.verdicts import (
+    CONSISTENT,
+    CONTRADICTED,
+    KINDS,
+    NOT_TESTABLE,
+    REPRODUCED,
+    RULES,
+    VERDICTS,
+    is_record,
+    one_in_n_band,
+    published_figure,
+    verdict,
+    verdict_record,
+)
 
-REPRODUCED = "reproduced"
-CONSISTENT = "consistent"
-NOT_TESTABLE = "not testable with these data"
-CONTRADICTED = "not reproduced"
-VERDICTS = (REPRODUCED, CONSISTENT, NOT_TESTABLE, CONTRADICTED)
-
-#: Kinds of claims (which verdict function applies).
-KINDS = ("value", "bound", "one_in_n", "record", "untestable")
-
-RULES: dict[str, str] = {
-    "value": "reproduced if |main - claim| <= tolerance; consistent if the claim lies within "
-    "tolerance of the range of the alternatives; else not reproduced",
-    "bound": "'over X': reproduced if X <= main <= X + tolerance; consistent if main > X + "
-    "tolerance or (main < X but some alternative >= X); else not reproduced ('under' mirrored)",
-    "one_in_n": "'one in N' is the band 100/(N+0.5) to 100/(N-0.5) percent: reproduced if the "
-    "main share is inside; consistent if an alternative is; else not reproduced",
-    "record": "'highest on record': reproduced if the claimed period is the maximum of every "
-    "reading; consistent if of at least one; else not reproduced",
-    "untestable": "not testable with these data (no series here measures it)",
-}
+__all__ = ["CONSISTENT", "CONTRADICTED", "KINDS", "NOT_TESTABLE", "REPRODUCED", "RULES"]
+__all__ += ["VERDICTS", "is_record", "one_in_n_band", "verdict", "verdict_record"]
 
 
 @dataclass(frozen=True)
@@ -276,149 +273,7 @@ def claim(claim_id: str, claims: Sequence[Claim] = PRESS_RELEASE_2025_CLAIMS) ->
     raise KeyError(f"no claim {claim_id!r}")
 
 
-# --------------------------------------------------------------------------- verdict rules
-def _finite(values: Mapping[str, float] | None) -> list[float]:
-    return [float(v) for v in (values or {}).values() if v is not None and math.isfinite(v)]
-
-
-def verdict_value(
-    claimed: float, main: float, tolerance: float, alternatives: Mapping[str, float] | None = None
-) -> str:
-    """Verdict for a point claim (see :data:`RULES` ``"value"``).
-
-    Parameters
-    ----------
-    claimed : float
-        The claimed number.
-    main : float
-        Our main computation, in the same unit.
-    tolerance : float
-        Allowed absolute difference (e.g. 1.0 percentage point for a percent rounded to
-        an integer plus method noise).
-    alternatives : mapping, optional
-        Alternative computations (label -> value).
-
-    Returns
-    -------
-    str
-    """
-    if tolerance < 0:
-        raise ValueError("tolerance must be >= 0")
-    if math.isfinite(main) and abs(main - claimed) <= tolerance:
-        return REPRODUCED
-    values = [v for v in [main, *_finite(alternatives)] if math.isfinite(v)]
-    if not values:
-        return NOT_TESTABLE
-    if min(values) - tolerance <= claimed <= max(values) + tolerance:
-        return CONSISTENT
-    return CONTRADICTED
-
-
-def verdict_bound(
-    claimed: float,
-    qualifier: str,
-    main: float,
-    tolerance: float,
-    alternatives: Mapping[str, float] | None = None,
-) -> str:
-    """Verdict for an "over X" / "under X" claim (see :data:`RULES` ``"bound"``).
-
-    Parameters
-    ----------
-    claimed : float
-        The bound X.
-    qualifier : {"over", "under"}
-        Direction of the bound.
-    main : float
-        Our main computation.
-    tolerance : float
-        How far beyond the bound a value may lie for the bound to count as reproduced
-        (a tight bound).
-    alternatives : mapping, optional
-        Alternative computations.
-
-    Returns
-    -------
-    str
-    """
-    if qualifier not in ("over", "under"):
-        raise ValueError(f"qualifier must be 'over' or 'under', got {qualifier!r}")
-    sign = 1.0 if qualifier == "over" else -1.0
-
-    def beyond(v: float) -> float:
-        return sign * (v - claimed)
-
-    if math.isfinite(main) and beyond(main) >= 0:
-        return REPRODUCED if beyond(main) <= tolerance else CONSISTENT
-    if any(beyond(v) >= 0 for v in _finite(alternatives)):
-        return CONSISTENT
-    if not math.isfinite(main) and not _finite(alternatives):
-        return NOT_TESTABLE
-    return CONTRADICTED
-
-
-def one_in_n_band(n: float) -> tuple[float, float]:
-    """Percent band that rounds to "one in ``n``": 100/(n+0.5) to 100/(n-0.5).
-
-    >>> [round(x, 1) for x in one_in_n_band(3)]
-    [28.6, 40.0]
-    """
-    if n <= 0.5:
-        raise ValueError("n must be > 0.5")
-    return 100.0 / (n + 0.5), 100.0 / (n - 0.5)
-
-
-def verdict_one_in_n(
-    n: float, main_pct: float, alternatives_pct: Mapping[str, float] | None = None
-) -> str:
-    """Verdict for a "one in N" claim (see :data:`RULES` ``"one_in_n"``); shares in percent."""
-    low, high = one_in_n_band(n)
-    if math.isfinite(main_pct) and low <= main_pct <= high:
-        return REPRODUCED
-    alts = _finite(alternatives_pct)
-    if any(low <= v <= high for v in alts):
-        return CONSISTENT
-    if not math.isfinite(main_pct) and not alts:
-        return NOT_TESTABLE
-    return CONTRADICTED
-
-
-def is_record(series: pd.Series, period: object) -> bool:
-    """Whether ``series`` (indexed by period) takes its maximum at ``period`` (ties count).
-
-    Raises
-    ------
-    KeyError
-        If ``period`` is not in the series or its value is missing.
-    """
-    s = series.dropna()
-    if period not in s.index:
-        raise KeyError(f"period {period!r} not in the series (or missing)")
-    return bool(s.loc[period] >= s.max())
-
-
-def verdict_record(readings: Mapping[str, tuple[pd.Series, object]]) -> str:
-    """Verdict for a "highest on record" claim (see :data:`RULES` ``"record"``).
-
-    Parameters
-    ----------
-    readings : mapping
-        Label -> (series indexed by period, the period the claim refers to in that series).
-
-    Returns
-    -------
-    str
-    """
-    if not readings:
-        return NOT_TESTABLE
-    held = [is_record(s, p) for s, p in readings.values()]
-    if all(held):
-        return REPRODUCED
-    if any(held):
-        return CONSISTENT
-    return CONTRADICTED
-
-
+# --------------------------------------------------------------------------- readings
 def record_readings_table(readings: Mapping[str, tuple[pd.Series, object]]) -> pd.DataFrame:
     """One row per reading of a record claim: claimed period, its value, the maximum.
 
@@ -565,17 +420,8 @@ EC_PERIODS = {
 }
 """The Commission's two-year EU shares of labour exploitation (period -> figure id)."""
 
-POPULATION_METHODS = {
-    "country shares weighted by population": "weighted",
-    "UN-region shares weighted by population": "two_stage_population",
-}
-"""Population-weighted alternatives for the worldwide share (label -> aggregation method)."""
-
 EU_MIN_MEMBER_STATES = 10
 """UNODC EU-27 forced-labour shares are read only for years with this many member states."""
-
-VICTIMS_2021_TOLERANCE = 0.1
-"""An "over X" bound is tight (reproduced) when the sum exceeds X by at most this fraction."""
 
 UNTESTABLE_OPERATION = {
     "operation_potential_victims": "globalchain2025_potential_victims",
@@ -583,6 +429,10 @@ UNTESTABLE_OPERATION = {
     "operation_suspects": "globalchain2025_suspects_identified",
 }
 """Claims about the Global Chain 2025 operation -> the figure reporting them."""
+
+
+VICTIMS_2021 = "victims_total_2021_pooled_all"
+"""The registered figure the "over X victims in 2021" claim is judged on."""
 
 
 def victims_2021(
@@ -614,17 +464,17 @@ def victims_2021(
         t21 = totals[(totals["year"] == 2021) & totals[vocab.TOTAL].notna()]
         return float(t21[vocab.TOTAL].sum()), len(t21)
 
-    (total, n), (old_total, n_old) = total_2021(data), total_2021(raw23)
+    (_, n), (old_total, n_old) = total_2021(data), total_2021(raw23)
+    total = figures.evaluate(VICTIMS_2021, data)
     alts = {
         "2025 release, nothing excluded": total_2021(raw)[0],
         "2023 release (2021 partly filled)": old_total,
     }
-    bound = published_figures.published_value("pr2025_victims_total_2021")
     ev = Evidence(
         "victims_2021",
         f"{total:,.0f} detected victims in {n} countries (plain sum, {basis}); the 2023 "
         f"release had {old_total:,.0f} from {n_old} countries for 2021",
-        verdict_bound(bound, "over", total, VICTIMS_2021_TOLERANCE * bound, alts),
+        verdict(total, published_figure("pr2025_victims_total_2021"), alts),
         total,
         alts,
     )
@@ -655,52 +505,50 @@ def children_2021(glotip: pd.DataFrame, raw: pd.DataFrame) -> Evidence:
         f"{min(alts.values()):.1f}-{max(alts.values()):.1f}%); 'one in {n:.0f}' spans "
         f"{low:.1f}-{high:.1f}%"
     )
-    return Evidence("children_share_2021", shown, verdict_one_in_n(n, main, alts), main, alts)
+    judged = verdict(main, published_figure("pr2025_children_share_2021_one_in_n"), alts)
+    return Evidence("children_share_2021", shown, judged, main, alts)
 
 
-def forced_labour_world(
-    glotip: pd.DataFrame, raw: pd.DataFrame, population: pd.Series | None = None, year: int = 2022
-) -> Evidence:
-    """Evidence for the worldwide forced-labour share: pooled, and the alternatives.
+WORLD_ALTERNATIVES = {
+    "mean of country shares": {"method": "mean"},
+    "mean of UN-region shares": {"method": "two_stage"},
+    "country shares weighted by population": {"method": "weighted"},
+    "UN-region shares weighted by population": {"method": "two_stage_population"},
+}
+"""Alternative aggregations of the worldwide forced-labour share (label -> figure options)."""
+
+WORLD_SHARE = "forced_labour_share_2022_pct"
+"""The registered figure the worldwide forced-labour claim is judged on."""
+
+
+def forced_labour_world(glotip: pd.DataFrame, raw: pd.DataFrame) -> Evidence:
+    """Evidence for the worldwide forced-labour share: the registered figure and alternatives.
 
     Parameters
     ----------
     glotip, raw : DataFrame
         The data basis the verdict is read on, and the same data without the collection's
         exclusions (the alternative "no exclusions").
-    population : Series, optional
-        Population by ISO3; adds the two population-weighted alternatives (country shares
-        weighted by population; UN-region shares weighted by the regions' population).
-    year : int
     """
-    fl = vocab.FORCED_LABOUR
+    inputs = figures.Inputs(glotip)
+    main = figures.evaluate(WORLD_SHARE, inputs)
+    alts = {"no exclusions": figures.evaluate(WORLD_SHARE, raw)}
+    alts |= {k: figures.evaluate(WORLD_SHARE, inputs, **o) for k, o in WORLD_ALTERNATIVES.items()}
+    # the registry's two-stage share groups by UN region; GLOTIP's regions are read here
     counts = aggregate.country_year_counts(glotip, dimension=vocab.DIM_FORM)
-    cy = counts[counts["year"] == year]
-    grouped = aggregate.add_grouping(cy, "glotip").assign(region=lambda d: d["group"])
-    raw_cy = aggregate.country_year_counts(raw, dimension=vocab.DIM_FORM).query("year == @year")
-    pooled = aggregate.aggregate_share(cy, fl)
-    main = 100 * pooled.share
-    alts = {
-        "no exclusions": 100 * aggregate.aggregate_share(raw_cy, fl).share,
-        "mean of country shares": 100 * aggregate.aggregate_share(cy, fl, method="mean").share,
-        "mean of UN-region shares": 100
-        * aggregate.aggregate_share(cy, fl, method="two_stage").share,
-        "mean of GLOTIP-region shares": 100
-        * aggregate.aggregate_share(grouped, fl, method="two_stage").share,
-    }
-    if population is not None:
-        regions = aggregate.region_population(glotip, population)
-        for label, method in POPULATION_METHODS.items():
-            how, kwargs = aggregate.method_arguments(method, population, regions)
-            alts[label] = 100 * aggregate.aggregate_share(cy, fl, method=how, **kwargs).share
-    claimed = published_figures.published_value("pr2025_forced_labour_share_world_pct")
+    grouped = aggregate.add_grouping(counts[counts["year"] == settings.LATEST_YEAR], "glotip")
+    alts["mean of GLOTIP-region shares"] = (
+        100
+        * aggregate.aggregate_share(
+            grouped.assign(region=grouped["group"]), vocab.FORCED_LABOUR, method="two_stage"
+        ).share
+    )
     shown = (
-        f"{year}: {main:.1f}% pooled over {pooled.n_countries} countries; alternatives "
+        f"{settings.LATEST_YEAR}: {main:.1f}% pooled; alternatives "
         f"{min(alts.values()):.1f}-{max(alts.values()):.1f}%"
     )
-    return Evidence(
-        "forced_labour_share_world", shown, verdict_value(claimed, main, 1.0, alts), main, alts
-    )
+    judged = verdict(main, published_figure("pr2025_forced_labour_share_world_pct"), alts)
+    return Evidence("forced_labour_share_world", shown, judged, main, alts)
 
 
 def eu_forced_labour_series(
@@ -726,12 +574,10 @@ def eu_forced_labour_series(
 def forced_labour_eu(eurostat: pd.Series, unodc: pd.Series) -> Evidence:
     """Evidence for the EU forced-labour share: Eurostat's 2024 counts, with alternatives."""
     alts = {"Eurostat counts, 2023": float(eurostat[2023]), "UNODC EU-27, 2022": float(unodc[2022])}
-    claimed = published_figures.published_value("pr2025_forced_labour_share_eu_pct")
     main = float(eurostat[2024])
     shown = f"Eurostat's 2024 counts give {main:.1f}%; UNODC EU-27 data give {unodc[2022]:.1f}% for 2022"
-    return Evidence(
-        "forced_labour_share_eu", shown, verdict_value(claimed, main, 1.0, alts), main, alts
-    )
+    judged = verdict(main, published_figure("pr2025_forced_labour_share_eu_pct"), alts)
+    return Evidence("forced_labour_share_eu", shown, judged, main, alts)
 
 
 def record_readings(
@@ -901,68 +747,193 @@ def computations_table(
     return table.astype(float).rename_axis("Computation")
 
 
-def sensitivity_figures(
-    report_basis: pd.DataFrame, population: pd.Series
-) -> dict[str, Callable[..., float]]:
-    """The chapter's computed figures as functions of the rule switches.
+SWITCH_FIGURES = (
+    "victims_total_2021_pooled_all",
+    "children_share_2020_pct",
+    "children_share_2022_pct",
+    WORLD_SHARE,
+    "forced_labour_share_2022_popweighted_pct",
+)
+"""Registered figures of the chapter's rule-switch table (those registered are shown)."""
 
-    Each function takes ``data`` (default ``report_basis``: all rules on) and
-    ``form_fallback`` (default True, see :func:`tiptrends.methods.headline.sex_age_counts`)
-    and returns the figure; figures that do not use a switch ignore it. For
-    :func:`tiptrends.methods.sensitivity.rule_switches`.
+SWITCHES = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+    "no form fallback": {"form_fallback": False},
+}
+"""Columns of the rule-switch table (label -> :func:`tiptrends.methods.figures.value` kwargs)."""
 
-    Parameters
-    ----------
-    report_basis : DataFrame
-        The report basis (:func:`tiptrends.methods.vintage.data_bases`).
-    population : Series
-        Population by ISO3 (for the population-weighted forced-labour share).
+
+def rule_switch_table(covered: pd.DataFrame) -> pd.DataFrame:
+    """The chapter's figures with one rule switched off at a time.
+
+    ``covered`` is the report basis with the vintage rule stopped after 2021
+    (``continuation="covered"``: Pakistan 2022 kept), shown as its own column.
     """
+    keys = [k for k in SWITCH_FIGURES if k in figures.FIGURES]
+    table = figures.switch_table(keys, SWITCHES)
+    table.insert(
+        3, "vintage rule, years after 2021 kept", [figures.evaluate(k, covered) for k in keys]
+    )
+    return table
 
-    def victims(data: pd.DataFrame = report_basis, **_: object) -> float:
-        totals = aggregate.country_year_counts(data)
-        return float(totals.loc[totals["year"] == 2021, vocab.TOTAL].sum())
 
-    def children(
-        data: pd.DataFrame = report_basis, form_fallback: bool = True, **_: object
-    ) -> float:
-        return headline.children_share_pct(data, 2021, form_fallback=form_fallback)
+@dataclass
+class Results:
+    """Everything chapter 11 shows: evidence per claim, its tables and the glued numbers."""
 
-    def forced_labour(
-        data: pd.DataFrame = report_basis, method: str = "pooled", **_: object
-    ) -> float:
-        counts = aggregate.country_year_counts(data, dimension=vocab.DIM_FORM).query("year == 2022")
-        how, kwargs = aggregate.method_arguments(method, population, None)
-        return (
-            100 * aggregate.aggregate_share(counts, vocab.FORCED_LABOUR, method=how, **kwargs).share
-        )
+    evidence: dict[str, Evidence]
+    victims: dict
+    victims_now: dict
+    pakistan_2021: float
+    children: tuple[Evidence, Evidence]
+    world: tuple[Evidence, Evidence]
+    eu: Evidence
+    eurostat: pd.Series
+    unodc_eu: tuple[pd.Series, pd.Series]
+    readings: tuple[dict, dict]
+    switches: pd.DataFrame
+    ledger: pd.DataFrame
+    counts: pd.Series
+    release: str
+    release_2023: str
+    numbers: dict[str, float] = field(default_factory=dict)
+    shares: dict[str, float] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
-    return {
-        "Victims detected in 2021 (plain sum)": victims,
-        "Children among 2021 victims of known sex and age (%)": children,
-        "Forced labour, share of 2022 victims (%), pooled": forced_labour,
-        "Forced labour, share of 2022 victims (%), country shares weighted by population": (
-            lambda data=report_basis, **_: forced_labour(data, "weighted")
+
+def results(published: pd.DataFrame | None = None) -> Results:
+    """Run every computation of chapter 11 on both data bases and assemble the ledger."""
+    pub = published_figures.load_published() if published is None else published
+    raw, raw23 = figures.glotip(settings.CURRENT_RELEASE), figures.glotip(settings.EARLIER_RELEASE)
+    bases = figures.data_bases()
+    basis, current = bases.report_basis, bases.current_release
+    unexcluded = vintage.report_basis(raw, raw23)
+    v_basis, victims = victims_2021(basis, raw, raw23)
+    v_now, victims_now = victims_2021(current, raw, raw23, basis="current release")
+    children = children_2021(basis, unexcluded), children_2021(current, raw)
+    world = forced_labour_world(basis, unexcluded), forced_labour_world(current, raw)
+    eurostat, unodc_eu = eu_forced_labour_series(basis, pub)
+    unodc_eu_now = eu_forced_labour_series(current, pub)[1]
+    eu = forced_labour_eu(eurostat, unodc_eu)
+    readings = record_readings(basis, pub, eurostat, unodc_eu)
+    readings_now = record_readings(current, pub, eurostat, unodc_eu_now)
+    ev = {
+        "victims_2021": on_both_bases(v_basis, v_now),
+        "children_share_2021": on_both_bases(*children),
+        "forced_labour_share_world": on_both_bases(*world),
+        "forced_labour_share_eu": on_both_bases(eu, forced_labour_eu(eurostat, unodc_eu_now)),
+        "forced_labour_record": on_both_bases(
+            forced_labour_record(readings), forced_labour_record(readings_now)
         ),
+        **untestable(basis, raw),
+    }
+    ev["forced_criminality_growth"] = on_both_bases(
+        ev["forced_criminality_growth"], untestable(current, raw)["forced_criminality_growth"]
+    )
+    table = ledger(ev, pub, html_links=False)
+    covered = vintage.data_bases(raw, raw23, continuation="covered").report_basis
+    out = Results(
+        ev,
+        victims,
+        victims_now,
+        float(bases.flags.set_index("year").at[2021, "value_current"]),
+        children,
+        world,
+        eu,
+        eurostat,
+        (unodc_eu, unodc_eu_now),
+        (readings, readings_now),
+        rule_switch_table(covered),
+        table,
+        verdict_counts(table),
+        str(raw["release"].iloc[0]),
+        str(raw23["release"].iloc[0]),
+    )
+    _glued(out, pub)
+    return out
+
+
+def _glued(r: Results, pub: pd.DataFrame) -> None:
+    """Fill the numbers the chapter's prose quotes (``cl_*`` glue names)."""
+    value = pub.set_index("figure_id")["value"].astype(float)
+    world, world_now = r.world
+    low, high = one_in_n_band(value["pr2025_children_share_2021_one_in_n"])
+    now = r.ledger["verdict on the current release"].replace("", NOT_TESTABLE)
+    names = dict(
+        zip(VERDICTS, ("reproduced", "consistent", "not_testable", "not_reproduced"), strict=True)
+    )
+    r.numbers = {
+        "cl_victims_2021": r.victims["total"],
+        "cl_victims_countries": r.victims["countries"],
+        "cl_victims_2021_now": r.victims_now["total"],
+        "cl_victims_2021_pak": r.pakistan_2021,
+        "cl_victims_2021_2023": r.victims["total_2023_release"],
+        "cl_n_claims": len(r.ledger),
+        **{f"cl_n_{names[v]}": int(r.counts[v]) for v in VERDICTS},
+        **{f"cl_n_{names[v]}_now": int((now == v).sum()) for v in VERDICTS},
+    }
+    bound = value["pr2025_victims_total_2021"]
+    r.shares = {
+        "cl_victims_2021_over": 100 * (r.victims["total"] / bound - 1),
+        "cl_children_2021": r.children[0].main,
+        "cl_children_2021_now": r.children[1].main,
+        "cl_children_band_low": low,
+        "cl_children_band_high": high,
+        "cl_fl_world_main": world.main,
+        "cl_fl_world_now": world_now.main,
+        "cl_fl_world_max": max(world.alternatives.values()),
+        "cl_fl_world_now_max": max(world_now.alternatives.values()),
+        "cl_fl_world_min": min(world.main, *world.alternatives.values()),
+        "cl_fl_world_claimed": value["pr2025_forced_labour_share_world_pct"],
+        "cl_fl_eu_claimed": value["pr2025_forced_labour_share_eu_pct"],
+        **{f"cl_fl_eurostat_{y}": float(r.eurostat[y]) for y in (2022, 2024)},
+    }
+    r.texts = {
+        "cl_children_verdict": r.children[0].verdict,
+        "cl_children_verdict_now": r.children[1].verdict,
+        "cl_fl_world_max_label": max(world.alternatives, key=world.alternatives.__getitem__),
+        "cl_fl_eu_shown": r.eu.shown,
+        "cl_glotip_release": r.release,
+        "cl_glotip_release_2023": r.release_2023,
     }
 
 
-def rule_switch_arguments(
-    raw: pd.DataFrame, raw23: pd.DataFrame, bases: vintage.DataBases
-) -> dict[str, dict[str, object]]:
-    """The columns of the chapter's rule-switch table (label -> keyword arguments).
-
-    "all rules (main)" is the report basis; "vintage rule off (current release)" the current
-    release; "no exclusion repairs" drops the repaired country-years instead; "vintage rule,
-    years after 2021 kept" is the rule with ``continuation="covered"`` (Pakistan 2022 kept);
-    "no form fallback" reads the sex-and-age profile without the forms' cells.
-    """
-    return {
-        "all rules (main)": {},
-        "vintage rule off (current release)": {"data": bases.current_release},
-        "no exclusion repairs": {"data": vintage.data_bases(raw, raw23, repair=False).report_basis},
-        "vintage rule, years after 2021 kept": {
-            "data": vintage.data_bases(raw, raw23, continuation="covered").report_basis
-        },
-        "no form fallback": {"form_fallback": False},
+def plot_record(r: Results, style: Any) -> Any:
+    """Figure 11.1: the forced-labour share series of the record claim (``style``: the
+    house-style module :mod:`tiptrends.report.style`, passed in: analyses do not import it)."""
+    readings, readings_now = r.readings
+    world, reports, eurostat = (s for s, _ in list(readings.values())[0:5:2])
+    lines = {
+        "World, report basis (pooled)": world,
+        "World, current release (pooled)": next(iter(readings_now.values()))[0],
+        "EU-27, UNODC data (pooled)": r.unodc_eu[0],
     }
+    series = pd.concat([s.rename("v").reset_index().assign(series=k) for k, s in lines.items()])
+    fig, ax = style.plot_shares_over_time(
+        series,
+        "year",
+        "v",
+        "series",
+        xlabel="Year",
+        ylabel="Forced labour, share of victims (%)",
+        title="Forced-labour share: is 2022 (world) / 2024 (EU) the highest?",
+    )
+    ax.plot(
+        reports.index,
+        reports.to_numpy(),
+        "D",
+        color=style.OKABE_ITO["black"],
+        label="World, GLOTIP reports",
+    )
+    ax.plot(
+        eurostat.index,
+        eurostat.to_numpy(),
+        "s",
+        color=style.OKABE_ITO["vermillion"],
+        label="EU, Eurostat",
+    )
+    ax.legend(fontsize=9)
+    ax.set_ylim(0, 60)
+    return fig, ax

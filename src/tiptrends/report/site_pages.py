@@ -6,10 +6,15 @@ The renderer writes these Markdown fragments into the book's staging folder
 ``_build/results.json`` into text for people: a description instead of the key, values with
 thousands separators and one decimal for shares, the published figure with a link to its
 citation, a verdict in words and a link to the chapter.
+
+A registered figure (:data:`tiptrends.methods.figures.FIGURES`) is described by its label and
+judged by :func:`tiptrends.methods.verdicts.verdict` against its published counterpart, the
+rule the claims ledger uses: the same figure has the same label and verdict on every page.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -20,18 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from tiptrends import paths
+from tiptrends.methods import figures, verdicts
 from tiptrends.report.prose import format_value
 
-#: Verdicts of a headline number against its published counterpart (class names in CSS).
-MATCHED, CLOSE, DIFFERS, NO_FIGURE = "matched", "close", "differs", "no published figure"
+NO_FIGURE = "no published figure"
+"""Verdict of a number without a published counterpart."""
 
-#: Claim verdicts recorded by the claims chapter -> CSS class.
+#: Verdicts (:mod:`tiptrends.methods.verdicts`) -> CSS class.
 CLAIM_CLASSES = {
-    "reproduced": "reproduced",
-    "consistent": "consistent",
-    "not testable with these data": "untested",
-    "not reproduced": "contradicted",
-    "contradicted": "contradicted",
+    verdicts.REPRODUCED: "reproduced",
+    verdicts.CONSISTENT: "consistent",
+    verdicts.NOT_TESTABLE: "untested",
+    verdicts.CONTRADICTED: "contradicted",
+    verdicts.NOT_COMPARABLE: "untested",
+    NO_FIGURE: "untested",
 }
 #: Claims on the landing page: testable verdicts first.
 CLAIM_ORDER = ("reproduced", "consistent", "not reproduced", "contradicted")
@@ -103,45 +110,42 @@ def format_result(value: Any, unit: str | None, key: str = "") -> str:
     return f"{shown} {text}".strip()
 
 
-def tolerance(published: float, unit: str | None, key: str = "") -> float:
-    """Gap within which a reproduced number counts as matching its published figure."""
-    kind, _ = value_kind(unit, key)
-    if kind in ("pct", "change_pct"):
-        return 1.0
-    if kind == "pp":
-        return 0.5
-    return max(abs(published) * 0.02, 0.5)
+def published_for(key: str, record: Mapping[str, Any]) -> verdicts.Published | None:
+    """The published counterpart of a record, with its kind (None when it has none).
+
+    A registered figure's is its ``published_id``; another record's is the row of
+    ``data/published/figures.csv`` with its value and citation, else a plain value.
+    """
+    published = record.get("published")
+    if not isinstance(published, int | float) or isinstance(published, bool):
+        return None
+    fig = figures.FIGURES.get(key.removesuffix(figures.CURRENT_SUFFIX))
+    if fig is not None and fig.published_id:
+        return verdicts.published_figure(fig.published_id)
+    fid = published_ids().get((round(float(published), 6), str(record.get("source"))))
+    if fid:
+        return verdicts.published_figure(fid)
+    return verdicts.Published(float(published), unit=str(record.get("unit") or ""))
 
 
 def verdict(record: Mapping[str, Any], key: str = "") -> str:
-    """Compare a record with its published figure: matched, close, differs or no figure."""
-    value, published = record.get("value"), record.get("published")
-    if not isinstance(published, int | float) or not isinstance(value, int | float):
+    """The verdict of a record against its published figure, with the gap in brackets.
+
+    :func:`tiptrends.methods.verdicts.verdict_text`: ``reproduced``, ``consistent (+11%)``,
+    ``not reproduced (+4.6 points)``, ``not comparable (published for 2024)``, or
+    :data:`NO_FIGURE`.
+    """
+    published, value = published_for(key, record), record.get("value")
+    if published is None or not isinstance(value, int | float):
         return NO_FIGURE
-    gap = abs(float(value) - float(published))
-    tol = tolerance(float(published), record.get("unit"), key)
-    if gap <= tol:
-        return MATCHED
-    if gap <= 3 * tol:
-        return CLOSE
-    return DIFFERS
+    fig = figures.FIGURES.get(key.removesuffix(figures.CURRENT_SUFFIX))
+    return verdicts.verdict_text(float(value), published, years=fig.years if fig else ())
 
 
 def verdict_html(text: str, css: str | None = None) -> str:
     """A verdict as a small coloured label (colours in ``_static/tiptrends.css``)."""
-    css = css or text.split()[0]
+    css = css or CLAIM_CLASSES.get(text.split(" (")[0], "untested")
     return f'<span class="tt-verdict {html.escape(css)}">{html.escape(text)}</span>'
-
-
-def _gap_words(record: Mapping[str, Any], key: str) -> str:
-    value, published = float(record["value"]), float(record["published"])
-    kind, _ = value_kind(record.get("unit"), key)
-    gap = value - published
-    if kind in ("pct", "change_pct", "pp"):
-        return f"{gap:+.1f} points"
-    if published:
-        return f"{100 * gap / published:+.0f}%"
-    return f"{gap:+,.1f}"
 
 
 # --------------------------------------------------------------------------- descriptions
@@ -174,6 +178,23 @@ def _humanised_key(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@functools.cache
+def published_ids() -> dict[tuple[float, str], str]:
+    """``{(value, citation): figure_id}`` of every row of ``data/published/figures.csv``."""
+    from tiptrends.io import published
+
+    try:
+        table = published.load_published()
+    except Exception:  # no table (scratch projects): plain values
+        return {}
+    out: dict[tuple[float, str], str] = {}
+    for row in table.itertuples(index=False):
+        if isinstance(row.value, int | float) and math.isfinite(row.value):
+            cite = f"{row.publisher}, {row.source_title}, {row.edition}. {row.url}"
+            out.setdefault((round(float(row.value), 6), cite), str(row.figure_id))
+    return out
+
+
 def published_indicators() -> dict[tuple[float, str], str]:
     """``{(value, citation): indicator}`` of every row of ``data/published/figures.csv``."""
     from tiptrends.io import published
@@ -197,10 +218,13 @@ def describe(
 ) -> str:
     """A description of a recorded number for people (never the raw key when avoidable).
 
-    In order: the record's own ``description``; the indicator of the published figure it is
-    set against (when it is not an alternative reading); the first clause of its note; the
-    key in words.
+    In order: a registered figure's label (its current-release value says so); the record's
+    own ``description``; the indicator of the published figure it is set against (when it is
+    not an alternative reading); the first clause of its note; the key in words.
     """
+    fig = figures.FIGURES.get(key.removesuffix(figures.CURRENT_SUFFIX))
+    if fig is not None:
+        return fig.label + (", current release" if key.endswith(figures.CURRENT_SUFFIX) else "")
     if record.get("description"):
         return str(record["description"])
     note = str(record.get("note") or "")
@@ -261,7 +285,8 @@ def headline_rows(
     *,
     only_published: bool = False,
 ) -> list[dict[str, str]]:
-    """One row per recorded number: description, value, published figure, verdict, chapter.
+    """One row per recorded number: description, value, published figure, verdict, chapter
+    (and ``_verdict``, the verdict's word, which no table shows).
 
     Rows follow the chapters' order, then the order in which each chapter recorded them
     (alphabetical within a chapter).
@@ -282,14 +307,12 @@ def headline_rows(
             continue
         unit = rec.get("unit")
         judged = verdict(rec, key)
-        if judged == NO_FIGURE:
-            published_text, verdict_text = "-", verdict_html("no published figure", "untested")
-        else:
+        published_text = "-"
+        if judged != NO_FIGURE:
             text, url = split_citation(rec.get("source"))
             shown = format_result(rec.get("published"), unit, key)
             published_text = f"{shown} ([source]({url}))" if url else f"{shown} ({text})"
-            words = judged if judged == MATCHED else f"{judged} ({_gap_words(rec, key)})"
-            verdict_text = verdict_html(words, judged)
+        verdict_text = verdict_html(judged)
         rows.append(
             {
                 "What": _cell(describe(key, rec, indicators)),
@@ -297,6 +320,7 @@ def headline_rows(
                 "Published": _cell(published_text),
                 "Verdict": verdict_text,
                 "Chapter": _chapter_for(rec, chapters),
+                "_verdict": judged.split(" (")[0],
             }
         )
     return rows
@@ -402,13 +426,9 @@ def landing_markdown(
     out.append("## Headline numbers\n")
     tally: dict[str, int] = {}
     for row in rows:
-        judged = re.search(r"tt-verdict (\w+)", row["Verdict"])
-        if judged:
-            tally[judged.group(1)] = tally.get(judged.group(1), 0) + 1
+        tally[row["_verdict"]] = tally.get(row["_verdict"], 0) + 1
     counts = ", ".join(
-        f"{tally[v]} {words}"
-        for v, words in ((MATCHED, "matched"), (CLOSE, "close"), (DIFFERS, "differ"))
-        if tally.get(v)
+        f"{tally[v]} {v}" for v in (*verdicts.VERDICTS, verdicts.NOT_COMPARABLE) if tally.get(v)
     )
     out.append(
         f"{len(rows)} published figures set against what the public data give"
