@@ -10,7 +10,7 @@ import pytest
 
 from tests.tables import curated_row
 from tiptrends.analyses import eu
-from tiptrends.methods import eu_figures
+from tiptrends.methods import eu_figures, figures
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -242,16 +242,15 @@ def test_scaled_comparisons():
     from types import SimpleNamespace
 
     rows = [
-        SimpleNamespace(published=10_000, reproduced=8_500),
-        SimpleNamespace(published=19, reproduced=14.5),
+        SimpleNamespace(key="b (not recorded)", published=19, reproduced=14.5),
+        SimpleNamespace(key="a", published=10_000, reproduced=8_500),
+        SimpleNamespace(key="other", published=1, reproduced=1),
     ]
-    t = eu.scaled_comparisons(rows, {"Victims (thousands)": 1e-3, "Children (%)": 1})
+    t = eu.scaled_comparisons(rows, {"a": ("Victims (thousands)", 1e-3), "b": ("Children (%)", 1)})
     assert t.values.tolist() == [["Victims (thousands)", 10.0, 8.5], ["Children (%)", 19, 14.5]]
-    with pytest.raises(ValueError, match="2 comparisons for 1 labels"):
-        eu.scaled_comparisons(rows, {"x": 1})
 
 
-def test_totals_by_basis_and_sensitivity_figures():
+def test_totals_by_basis_and_registered_figures():
     current = pd.DataFrame(
         [row("FRA", 2022, 100), row("ITA", 2022, 50), row("NOR", 2022, 1000), row("FRA", 2021, 7)]
     )
@@ -259,10 +258,9 @@ def test_totals_by_basis_and_sensitivity_figures():
     t = eu.totals_by_basis({"current": current, "basis": basis}, [2021, 2022])
     assert t.loc[2022].tolist() == [150.0, 100.0]  # Norway is not a member state
     assert t.loc[2021].tolist() == [7.0, 7.0]
-    figures = eu.sensitivity_figures(basis)
-    victims = next(iter(figures.values()))
-    assert victims() == 100.0 and victims(data=current) == 150.0
+    assert figures.evaluate("eu_victims_2022", basis) == 100.0
+    assert figures.evaluate("eu_victims_2022", current) == 150.0
+    assert figures.evaluate("eu_reporting_states_2022", current) == 2
+    assert figures.evaluate("eu_victims_2022", current, countries=["NOR"]) == 1000.0
     ages = pd.DataFrame(sex_age_rows())
-    children = list(eu.sensitivity_figures(ages).values())[1]
-    assert children() == pytest.approx(100 * 25 / 200)
-    assert children(form_fallback=False) == pytest.approx(100 * 25 / 200)  # no form cells here
+    assert figures.evaluate("eu_children_share_2022_pct", ages) == pytest.approx(100 * 25 / 200)

@@ -564,12 +564,17 @@ def test_status_counts_plot_and_region_colours():
     assert colours["XXX"] == flow_diagrams.OKABE_ITO["black"]
 
 
-def test_sensitivity_figures_switch_data_and_panel(glotip):
-    figures = F.sensitivity_figures(glotip, glotip)
+def test_registered_figures_read_the_table_and_the_panel(glotip):
+    from tiptrends.methods import figures
+
     rows = F.citizenship_rows(glotip)
-    assert len(figures) == 3
-    nationalities = list(figures.values())[1]
-    assert nationalities() == len(F.victim_nationalities(rows, 2022))
-    assert nationalities(data=glotip[glotip["iso3"] != "DEU"]) == len(
+    key = "victim_nationalities_2022"
+    assert figures.evaluate(key, glotip) == len(F.victim_nationalities(rows, 2022))
+    assert figures.evaluate(key, glotip[glotip["iso3"] != "DEU"]) == len(
         F.victim_nationalities(rows[rows["iso3"] != "DEU"], 2022)
     )
+    assert figures.evaluate(key, glotip, countries=["DEU"]) == len(
+        F.victim_nationalities(rows[rows["iso3"] == "DEU"], 2022)
+    )
+    assert figures.reads_option("foreign_victims_change_2019_2020_pct", "panel")
+    assert not figures.reads_option(key, "panel")

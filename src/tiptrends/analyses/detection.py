@@ -19,14 +19,15 @@ Countries are joined by ISO3 code; the GSI table carries codes matched from its 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from tiptrends import settings
-from tiptrends.methods.aggregate import TOTAL_COLUMN, Policy, rate_per_100k
+from tiptrends.methods import figures
+from tiptrends.methods.aggregate import TOTAL_COLUMN, Policy, country_year_counts, rate_per_100k
 from tiptrends.methods.figures.detection import (  # noqa: F401  (the chapter's join and ratios)
     GSI_COLUMNS,
     YEAR,
@@ -361,3 +362,137 @@ def excluded_totals(report: pd.DataFrame, year: int) -> list[str]:
     if "repaired_total" in report.columns:
         hit &= report["repaired_total"].isna()
     return sorted(report.loc[hit, "iso3"])
+
+
+# --------------------------------------------------------------------------- the chapter
+RECORDED = ("detection_rate_per_100k_2021_median", "detected_per_1000_estimated_world")
+"""The chapter's registered figures (current release on both data bases)."""
+
+
+@dataclass
+class Results:
+    """Everything chapter 07 shows: tables, the joined country table, associations, numbers."""
+
+    release: str
+    gems: pd.DataFrame
+    world_gap: pd.DataFrame
+    joined: pd.DataFrame
+    base: pd.DataFrame
+    regions: dict[str, pd.DataFrame]
+    prevalence: Association
+    response: Association
+    response_rate: Association
+    choices: pd.DataFrame
+    notes: dict[str, str] = field(default_factory=dict)
+    glue: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def results() -> Results:
+    """Chapter 07 on the current release (exclusions applied, repaired where they say so)."""
+    from tiptrends.io import published
+    from tiptrends.methods.figures.detection import gsi as load_gsi
+
+    raw, bases, gsi = figures.glotip(settings.CURRENT_RELEASE), figures.data_bases(), load_gsi()
+    glotip = bases.current_release
+    excluded = {year: excluded_totals(bases.exclusions, year) for year in YEARS}
+    joined = join_gsi(country_year_counts(glotip), gsi, YEARS)
+    ms, fl = (
+        published.published_value(f"gems2022_{k}_2021") * 1e6
+        for k in ("modern_slavery", "forced_labour")
+    )
+    spread = rate_spread(joined, BASE_YEAR)
+    ratio = {year: pooled_ratio(joined, gsi, year) for year in YEARS}
+    r21, value = ratio[BASE_YEAR], figures.value
+    gems = published.published_table(list(GEMS_CONTEXT_IDS))
+    others = {
+        "report basis (vintage rule on)": bases.report_basis,
+        "exclusions without repairs": figures.table("current", repair=False),
+    }
+    choices = measures_under_choices(glotip, raw, gsi, YEARS, others)
+    on_report = choices.loc["report basis (vintage rule on)"]
+    walk_free = region_summary(joined, "gsi_region")
+    walk_free = walk_free[walk_free["year"] == BASE_YEAR].set_index("gsi_region")[
+        "per_1000_estimated"
+    ]
+    a, a_rate = response_associations(joined, BASE_YEAR)
+    a_prev = prevalence_association(joined, BASE_YEAR)
+    notes = {
+        RECORDED[
+            0
+        ]: f"Median across the {spread['countries']} countries with a published 2021 UNODC total "
+        "and a Walk Free population (WPP 2019, 2020 figures); '<5' totals left out; current release, "
+        "collection exclusions applied (repaired where they say so).",
+        RECORDED[
+            1
+        ]: f"2021 UNODC detected victims / Walk Free 2021 estimated number in modern slavery, "
+        f"summed over the {r21.n_countries} countries with both; excluded: countries without an estimate "
+        f"({', '.join(r21.no_estimate)}), the {len(r21.no_victims)} without a 2021 total, '<5' totals, "
+        f"and the collection's exclusions of 2021 totals ({', '.join(excluded[BASE_YEAR])}); current "
+        "release (Pakistan's restated total counted).",
+    }
+    glue = {
+        "text": {
+            "dg_release": str(raw["release"].iloc[0]),
+            "dg_excluded": ", ".join(
+                country_names(sorted({c for v in excluded.values() for c in v}), gsi)
+            ),
+            "dg_no_estimate": ", ".join(country_names(r21.no_estimate, gsi)),
+            "dg_resp_p": f"{a.spearman_p:.1g}",
+            "dg_region_low_name": walk_free.idxmin(),
+            "dg_region_high_name": walk_free.idxmax(),
+        },
+        "count": {
+            "dg_gsi_countries": len(gsi),
+            "dg_gsi_estimates": gsi["number_in_modern_slavery"].notna().sum(),
+            "dg_gsi_scores": gsi["gov_response_total"].notna().sum(),
+            "dg_rate_countries": spread["countries"],
+            "dg_ratio_victims": r21.numerator,
+            "dg_ratio_countries": r21.n_countries,
+            "dg_no_estimate_n": len(r21.no_estimate),
+            "dg_no_victims_n": len(r21.no_victims),
+            "dg_resp_n": a.n,
+            "dg_resp_rate_n": a_rate.n,
+            "dg_ratio_2022_countries": ratio[2022].n_countries,
+            "dg_one_in": 1e3 / value(RECORDED[1]),
+        },
+        "ratio": {
+            "dg_ms_millions": ms / 1e6,
+            "dg_fl_millions": fl / 1e6,
+            **{f"dg_rate_{k}": v for k, v in spread.items() if k != "countries"},
+            "dg_rate_median": value(RECORDED[0]),
+            "dg_ratio_2021": value(RECORDED[1]),
+            "dg_ratio_estimated_millions": r21.denominator / 1e6,
+            "dg_ratio_2022": ratio[2022].value,
+            "dg_region_low": walk_free.min(),
+            "dg_region_high": walk_free.max(),
+            "dg_prev_rho": a_prev.spearman_rho,
+            "dg_resp_rho": a.spearman_rho,
+            "dg_resp_rate_rho": a_rate.spearman_rho,
+            **{
+                f"dg_resp_{k}": 10 ** (10 * s)
+                for k, s in (
+                    ("fold", a.slope),
+                    ("fold_low", a.slope_low),
+                    ("fold_high", a.slope_high),
+                )
+            },
+            "dg_ratio_2021_basis": on_report[f"world per 1,000 estimated, {BASE_YEAR}"],
+            "dg_median_2021_basis": on_report[f"median per 100k, {BASE_YEAR}"],
+        },
+    }
+    return Results(
+        release=str(raw["release"].iloc[0]),
+        gems=gems[["indicator", "year", "value", "unit", "citation"]].rename(
+            columns=str.capitalize
+        ),
+        world_gap=world_gap(country_year_counts(glotip), YEARS, ms, fl).rename_axis("Year"),
+        joined=joined,
+        base=joined[joined["year"] == BASE_YEAR].set_index("country"),
+        regions={by: region_table(joined, by) for by in ("gsi_region", "region")},
+        prevalence=a_prev,
+        response=a,
+        response_rate=a_rate,
+        choices=choices,
+        notes=notes,
+        glue=glue,
+    )

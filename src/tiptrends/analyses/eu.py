@@ -20,19 +20,24 @@ published-figures table and returns a new frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from tiptrends import settings
+from tiptrends.io import published as pub
 from tiptrends.io.citizenship import classify_domestic, map_citizenship
 from tiptrends.io.countries import EU27, country_table
-from tiptrends.methods import aggregate, headline
+from tiptrends.methods import aggregate, figures, headline
+from tiptrends.methods.diagnostics import consistency_checks
 from tiptrends.methods.eu_figures import (
     eu_subset,
     eurostat_form_shares,
     published_annual,
 )
+from tiptrends.methods.figures.eu import totals_by_year
 from tiptrends.vocab import (
     CONVICTED,
     DIM_CITIZENSHIP,
@@ -52,17 +57,13 @@ REPORTED, SUPPRESSED, MISSING = "reported", "<5 only", "missing"
 #: Citizenship groups of :func:`citizenship_split`, in display order.
 CITIZENSHIP_GROUPS = ("own country", "other EU", "non-EU", "foreign, not specified", "unknown")
 
-#: Eurostat form keys (figure_id fragments) -> UNODC form labels.
-
-
-YEARS = range(2003, 2023)
+YEARS = range(settings.FIRST_YEAR, settings.LATEST_YEAR + 1)
 """Years of the member-state status table (all years of the 2025 release)."""
 
-RECENT_YEARS = range(2019, 2023)
+RECENT_YEARS = range(settings.BASE_YEAR, settings.LATEST_YEAR + 1)
 """Years in which member states that did not report are listed."""
 
-LATEST_YEAR = 2022
-"""Latest year of the 2025 release."""
+LATEST_YEAR = settings.LATEST_YEAR
 
 TABLE_FROM = 2015
 """First year shown in the comparison tables."""
@@ -317,10 +318,8 @@ def victims_series(glotip: pd.DataFrame, eu_rows: pd.DataFrame) -> pd.DataFrame:
         ``"<5"`` excluded), ``upper (<5 = 4)`` and ``completed`` (sum of
         :func:`completed_totals`).
     """
-    totals = eu_subset(aggregate.country_year_counts(glotip))
-    upper = eu_subset(aggregate.country_year_counts(glotip, suppressed="upper"))
-    series = aggregate.aggregate_total(totals).set_index("year")
-    series["upper (<5 = 4)"] = aggregate.aggregate_total(upper).set_index("year")["total"]
+    series = totals_by_year(glotip)
+    series["upper (<5 = 4)"] = totals_by_year(glotip, suppressed="upper")["total"]
     series["completed"] = completed_totals(eu_rows).groupby("year")["completed"].sum()
     return series
 
@@ -524,8 +523,7 @@ def convicted_table(glotip: pd.DataFrame, published: pd.DataFrame) -> pd.DataFra
         Index year: ``UNODC convicted``, ``Eurostat convicted``, ``gap``, ``gap_pct``
         (:func:`side_by_side`), ``UNODC countries`` and ``Eurostat suspects``.
     """
-    counts = eu_subset(aggregate.country_year_counts(glotip, CONVICTED))
-    series = aggregate.aggregate_total(counts).set_index("year")
+    series = totals_by_year(glotip, CONVICTED)
     eurostat = published_annual(published, "eurostat", "convicted")
     table = side_by_side(series["total"], eurostat, ("UNODC convicted", "Eurostat convicted"))
     table["UNODC countries"] = series["n_countries"]
@@ -579,44 +577,42 @@ def member_names(iso3: Iterable[str]) -> list[str]:
 
 
 COMPARISON_SCALES = {
-    "Victims 2022 (thousands)": 1e-3,
-    "Children 2022 (%)": 1,
-    "Forced labour 2021 (%)": 1,
-    "Women and girls 2022 (%)": 1,
-    "EU citizens 2022 (%)": 1,
-    "Convicted 2022 (hundreds)": 1e-2,
-    "Victims per million 2022": 1,
+    "eu_victims_2022": ("Victims 2022 (thousands)", 1e-3),
+    "eu_children_share_2022_pct": ("Children 2022 (%)", 1),
+    "eu_forced_labour_share_2021_pct": ("Forced labour 2021 (%)", 1),
+    "eu_women_girls_share_2022_pct": ("Women and girls 2022 (%)", 1),
+    "eu_citizens_share_2022_pct": ("EU citizens 2022 (%)", 1),
+    "eu_convicted_2022": ("Convicted 2022 (hundreds)", 1e-2),
+    "eu_victims_per_million_2022": ("Victims per million 2022", 1),
 }
-"""Labels and scale factors of the published-vs-reproduced figure, in comparison order."""
+"""Results key -> label and scale factor of the published-vs-reproduced figure, in order."""
 
 
-def scaled_comparisons(comparisons: Sequence, scales: dict[str, float]) -> pd.DataFrame:
-    """Published and reproduced values scaled to their labels' units, one row per comparison.
+def scaled_comparisons(
+    comparisons: Sequence, scales: Mapping[str, tuple[str, float]] = COMPARISON_SCALES
+) -> pd.DataFrame:
+    """Published and reproduced values scaled to their labels' units, in the order of ``scales``.
 
     Parameters
     ----------
     comparisons : sequence
-        Objects with ``published`` and ``reproduced`` (e.g. the chapter's comparisons), in
-        the order of ``scales``.
-    scales : dict
-        Label -> factor (e.g. :data:`COMPARISON_SCALES`).
+        Objects with ``key`` (a trailing " (not recorded)" is ignored), ``published`` and
+        ``reproduced``; those whose key is not in ``scales`` are left out.
+    scales : mapping
+        Key -> (label, factor).
 
     Returns
     -------
     DataFrame
         ``label, published, reproduced``.
-
-    Raises
-    ------
-    ValueError
-        If there are not as many comparisons as labels.
     """
-    if len(comparisons) != len(scales):
-        raise ValueError(f"{len(comparisons)} comparisons for {len(scales)} labels")
-    pairs = zip(comparisons, scales.values(), strict=True)
-    return pd.DataFrame(
-        [(c.published * f, c.reproduced * f) for c, f in pairs], columns=["published", "reproduced"]
-    ).assign(label=list(scales))[["label", "published", "reproduced"]]
+    by_key = {c.key.removesuffix(" (not recorded)"): c for c in comparisons}
+    rows = [
+        (label, by_key[k].published * f, by_key[k].reproduced * f)
+        for k, (label, f) in scales.items()
+        if k in by_key
+    ]
+    return pd.DataFrame(rows, columns=["label", "published", "reproduced"])
 
 
 def totals_by_basis(tables: Mapping[str, pd.DataFrame], years: Iterable[int]) -> pd.DataFrame:
@@ -636,31 +632,213 @@ def totals_by_basis(tables: Mapping[str, pd.DataFrame], years: Iterable[int]) ->
         :func:`victims_series`).
     """
     years = list(years)
-    out = {}
-    for label, table in tables.items():
-        totals = eu_subset(aggregate.country_year_counts(table))
-        out[label] = aggregate.aggregate_total(totals).set_index("year")["total"].reindex(years)
+    out = {label: totals_by_year(table)["total"].reindex(years) for label, table in tables.items()}
     return pd.DataFrame(out).rename_axis("year")
 
 
-def sensitivity_figures(report_basis: pd.DataFrame) -> dict[str, Callable[..., float]]:
-    """The chapter's recorded figures as functions of the rule switches.
+# --------------------------------------------------------------------------- the chapter
+RECORDED = ("eu_victims_2022", "eu_victims_2021", "eu_convicted_2022", "eu_children_share_2022_pct")
+"""Figures the chapter records with their published counterparts (both data bases)."""
 
-    Each takes ``data`` (default ``report_basis``) and ``form_fallback`` (default True) and
-    ignores switches it does not use; for :func:`tiptrends.methods.sensitivity.rule_switches`.
-    """
+COUNTED = ("eu_reporting_states_2022", "eu_convicting_states_2022")
+"""Numbers of member states recorded beside the totals (no published counterpart)."""
 
-    def victims(data: pd.DataFrame = report_basis, **_: object) -> float:
-        return float(totals_by_basis({"v": data}, [LATEST_YEAR]).iloc[0, 0])
+SWITCHES = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+    "no form fallback": {"form_fallback": False},
+}
+"""The rule switches of the chapter's switch table."""
 
-    def children(
-        data: pd.DataFrame = report_basis, form_fallback: bool = True, **_: object
-    ) -> float:
-        return headline.children_share_pct(
-            eu_subset(data), LATEST_YEAR, form_fallback=form_fallback
-        )
+SAME = "Same on both bases: the vintage rule touches no member state (it removes only Pakistan)."
 
-    return {
-        f"EU-27 detected victims, {LATEST_YEAR}": victims,
-        f"EU-27 children, share of victims of known sex and age, {LATEST_YEAR} (%)": children,
+
+@dataclass
+class Results:
+    """Everything chapter 06 shows: tables, series, comparisons and the numbers it glues."""
+
+    release: str
+    status: pd.DataFrame
+    status_counts: pd.DataFrame
+    not_reporting: pd.DataFrame
+    short_totals: pd.DataFrame
+    series: pd.DataFrame
+    eurostat_total: pd.Series
+    victims: pd.DataFrame
+    forms: pd.DataFrame
+    eurostat_forms: pd.DataFrame
+    form_table: pd.DataFrame
+    sex_age: pd.DataFrame
+    sex_age_table: pd.DataFrame
+    italy: pd.DataFrame
+    citizenship: pd.DataFrame
+    citizenship_table: pd.DataFrame
+    convicted_table: pd.DataFrame
+    by_basis: pd.DataFrame
+    switches: pd.DataFrame
+    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    comparisons: list[tuple[str, float, str, str]] = field(default_factory=list)
+    glue: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def results() -> Results:
+    """Chapter 06 on the cached data bases of :mod:`tiptrends.methods.figures`."""
+    raw, bases = figures.glotip(settings.CURRENT_RELEASE), figures.data_bases()
+    published = pub.load_published()
+    eu_raw, eu_excl = eu_subset(raw), eu_subset(bases.report_basis)
+    latest = LATEST_YEAR
+    status = member_state_status(raw, list(YEARS))
+    recent = status[list(RECENT_YEARS)]
+    not_reporting = recent[(recent != REPORTED).any(axis=1)]
+    series = victims_series(bases.report_basis, eu_raw)
+    eurostat_total = published_annual(published, "eurostat", "victims_total")
+    sbs = side_by_side(series["total"], eurostat_total, ("UNODC detected", "Eurostat registered"))
+    sbs = sbs.join(series[["n_countries", "upper (<5 = 4)", "completed"]])
+    forms, eurostat_forms, form_tab = form_table(eu_excl, eu_raw, published)
+    sex_age, sa_tab = sex_age_table(eu_excl, eu_raw, published)
+    italy = children_without(eu_excl, LEAVE_OUT, range(TABLE_FROM, latest + 1))
+    cit_tab = citizenship_table(eu_raw, published)
+    conv_tab = convicted_table(bases.report_basis, published)
+    tables = {
+        "nothing excluded": raw,
+        "exclusions, no repairs": figures.table("report", repair=False),
+        "report basis": bases.report_basis,
+        "current release": bases.current_release,
     }
+    by_basis = totals_by_basis(tables, RECENT_YEARS)
+    per_million = reporting_rate_per_million(raw, figures.gsi_population(), latest)
+    value = figures.value
+    n22, n_conv = int(value("eu_reporting_states_2022")), int(value("eu_convicting_states_2022"))
+    child_pooled = children_pooled_pct(eu_excl, CHILDREN_POOLED_YEARS)
+    no_ita = italy[f"without {LEAVE_OUT}"]
+    names = {
+        s: ", ".join(member_names(sorted(status.index[status[latest] == s])))
+        for s in (SUPPRESSED, MISSING)
+    }
+    fl, from_counts = form_tab[f"UNODC {FORCED_LABOUR}"], eurostat_forms[FORCED_LABOUR]
+    eu_ids = [f for f in published["figure_id"] if f.startswith(("eurostat_", "ec5_"))]
+    reasons = {
+        "eu_victims_2022": (
+            f"Different counts: UNODC detected victims summed over the {n22} member states with a "
+            "published 2022 total (Czechia missing, Germany '<5' although its breakdowns count over "
+            "a thousand); Eurostat registered victims (identified and presumed) of all member "
+            f"states. Completed totals (breakdowns where the total is short) give "
+            f"{series.at[latest, 'completed']:,.0f}.",
+            SAME,
+        ),
+        "eu_victims_2021": (
+            f"Different counts, as for 2022: {int(series.at[latest - 1, 'n_countries'])} member "
+            "states with a published 2021 total (Finland's repaired from the 2023 release).",
+            SAME,
+        ),
+        "eu_convicted_2022": (
+            f"Different reporting channels: UNODC persons convicted summed over the {n_conv} "
+            "member states with a published total; Eurostat's convicted persons of all member states.",
+            SAME,
+        ),
+        "eu_children_share_2022_pct": (
+            "Different period and count: ours is 2022 only, UNODC detected victims with known sex "
+            f"and age (2021-2022 pooled: {child_pooled:.1f}%; 2022 without Italy: "
+            f"{no_ita[latest]:.1f}%); the Commission's is 2021-2022 registered victims.",
+            SAME,
+        ),
+    }
+    comparisons = [
+        (
+            "eu_forced_labour_share_2021_pct (not recorded)",
+            float(fl[latest - 1]),
+            "eurostat_forced_labour_share_2021_pct",
+            "Same year; UNODC pooled over the member states reporting forms, collection exclusions applied.",
+        ),
+        (
+            "eu_women_girls_share_2022_pct (not recorded)",
+            float(sa_tab.at[latest, "women and girls"]),
+            "eurostat_women_girls_share_2022_pct",
+            "Same year; UNODC known sex and age vs Eurostat registered.",
+        ),
+        (
+            "eu_citizens_share_2022_pct (not recorded)",
+            float(cit_tab.at[latest, "EU citizens (own + other EU)"]),
+            "eurostat_eu_citizens_share_2022_pct",
+            "Same year; UNODC covers fewer member states (citizenship).",
+        ),
+        (
+            "eu_victims_per_million_2022 (not recorded)",
+            per_million,
+            "eurostat_victims_per_million_2022",
+            "UNODC total over the population (WPP 2019, 2020 figures) of the reporting member states.",
+        ),
+    ]
+    eurostat_fl = {f"eu_fl_eurostat_{y}": eurostat_forms.at[y, FORCED_LABOUR] for y in (2023, 2024)}
+    glue = {
+        "text": {
+            "eu_release": str(raw["release"].iloc[0]),
+            "eu_suppressed_2022": names[SUPPRESSED],
+            "eu_missing_2022": names[MISSING],
+        },
+        "count": {
+            "eu_n_figures": len(eu_ids),
+            "eu_n_pages": len({pub.citation(f) for f in eu_ids}),
+            "eu_victims_2022": value("eu_victims_2022"),
+            "eu_states_2022": n22,
+            "eu_eurostat_2022": eurostat_total[latest],
+            "eu_gap_2022": -sbs.at[latest, "gap"],
+            "eu_completed_2022": series.at[latest, "completed"],
+            "eu_children_states": sa_tab.at[latest, "countries"],
+            "eu_2021_raw": by_basis.at[latest - 1, "nothing excluded"],
+            "eu_2021_no_repairs": value("eu_victims_2021", repair=False),
+            "eu_2021_basis": value("eu_victims_2021"),
+            "eu_victims_2019": series.at[2019, "total"],
+            "eu_states_2019": series.at[2019, "n_countries"],
+            "eu_cit_states": cit_tab.at[latest, "member states"],
+        },
+        "pct": {
+            "eu_gap_pct_2022": -sbs.at[latest, "gap_pct"],
+            "eu_gap_pct_abs": abs(sbs.at[latest, "gap_pct"]),
+            "eu_children_2022": value("eu_children_share_2022_pct"),
+            "eu_children_2021": sa_tab.at[latest - 1, "children"],
+            "eu_children_2021_2022": child_pooled,
+            "eu_children_ec": pub.published_value("ec5_children_share_2021_2022_pct"),
+            "eu_children_eurostat_2023": pub.published_value("eurostat_children_share_2023_pct"),
+            **{f"eu_children_no_italy_{y}": no_ita[y] for y in (latest - 1, latest)},
+            "eu_fl_2019": fl[2019],
+            "eu_fl_2022": fl[latest],
+            "eu_fl_eurostat_2022": from_counts[latest],
+            **eurostat_fl,
+            **{
+                f"eu_cit_{g.replace(' ', '_').replace('-', '_').lower()}": cit_tab.at[latest, g]
+                for g in ("own country", "other EU", "non-EU")
+            },
+        },
+        "ratio": {
+            "eu_per_million": per_million,
+            "eu_per_million_eurostat": pub.published_value("eurostat_victims_per_million_2022"),
+        },
+    }
+    return Results(
+        release=str(raw["release"].iloc[0]),
+        status=status,
+        status_counts=status_counts(status).T.rename_axis("Status"),
+        not_reporting=not_reporting.set_axis(member_names(not_reporting.index)).rename_axis(
+            "Member state"
+        ),
+        short_totals=readable(short_totals(consistency_checks(eu_raw), RECENT_YEARS[0])),
+        series=series,
+        eurostat_total=eurostat_total,
+        victims=readable(sbs.loc[TABLE_FROM:]).rename_axis("Year"),
+        forms=forms,
+        eurostat_forms=eurostat_forms,
+        form_table=form_tab.loc[TABLE_FROM:].rename_axis("Year"),
+        sex_age=sex_age,
+        sex_age_table=sa_tab.loc[TABLE_FROM:].rename_axis("Year"),
+        italy=italy.rename(columns=lambda c: c.replace(LEAVE_OUT, "Italy")),
+        citizenship=citizenship_split(eu_raw),
+        citizenship_table=cit_tab,
+        convicted_table=readable(conv_tab.loc[CONVICTED_FROM:]).rename_axis("Year"),
+        by_basis=by_basis.rename_axis("Year"),
+        switches=figures.switch_table(RECORDED, SWITCHES).rename_axis("Figure"),
+        reasons=reasons,
+        comparisons=comparisons,
+        glue=glue,
+    )

@@ -39,6 +39,7 @@ Conventions
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -839,3 +840,291 @@ def region_extremes(by_region: pd.DataFrame, year: int) -> dict[str, float | str
         "highest": float(share.max()),
         "highest_region": str(share.idxmax()),
     }
+
+
+# --------------------------------------------------------------------------- the chapter
+RECORDED = (
+    "african_share_of_foreign_victims_2022_pct",
+    "foreign_victims_change_2019_2020_pct",
+    "victim_nationalities_2022",
+)
+"""The chapter's registered figures with a published counterpart."""
+
+SWITCHES = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+    **{f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")},
+}
+"""The rule switches of the chapter's switch table."""
+
+SAME = "Same on both bases: Pakistan, the one country the vintage rule removes, reports only Pakistani (domestic) victims."
+
+
+@dataclass
+class Results:
+    """Everything chapter 09 shows: tables, series, corridors, tiers and the numbers it glues."""
+
+    release: str
+    tables: dict[str, pd.DataFrame]
+    paths: pd.DataFrame
+    world: pd.DataFrame
+    by_region: pd.DataFrame
+    corridors: pd.DataFrame
+    top: pd.DataFrame
+    tier_joined: dict[str, pd.DataFrame]
+    tier_association: pd.DataFrame
+    switches: pd.DataFrame
+    records: list[tuple[str, float, dict[str, str]]] = field(default_factory=list)
+    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    destinations: tuple[str, float, str, str] = ("", 0.0, "", "")
+    glue: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def results() -> Results:
+    """Chapter 09 on the current release (the published figures on both data bases)."""
+    from tiptrends.io import data
+    from tiptrends.methods import figures
+
+    bases, latest = figures.data_bases(), LATEST_YEAR
+    glotip, release = bases.current_release, str(bases.current_release["release"].iloc[0])
+    cited = f"UNODC GLOTIP data portal ({release})"
+    rows, rows_kept = citizenship_rows(glotip), citizenship_rows(glotip, drop_excluded=False)
+    mapped_pct, n_cit = (
+        citizenship_mapped_share_pct(rows),
+        int(rows.loc[rows["year"] == latest, "iso3"].nunique()),
+    )
+    paths = domestic_share_paths(rows, PANEL_YEARS)
+    world, balanced = (g.set_index("year") for _, g in paths.groupby("series", sort=False))
+    alt = domestic_share_alternatives(glotip, latest)
+    without = alt[alt.index.str.contains("largest")].iloc[0]
+    top_c = largest_reporters(rows, latest)
+    by_region = origin_counts(rows, by=("region", "year"))
+    by_region = by_region[by_region["year"] >= REGION_FIRST_YEAR]
+    corr = corridors(rows, CORRIDOR_YEARS)
+    top = with_country_names(corr, TOP_N)
+    origins = [
+        foreign_origin_shares(r, latest).set_index("group")
+        for r in (rows, citizenship_rows(glotip, suppressed="upper"))
+    ]
+    tip = data.load_tip_flows()
+    du = du_corridors(tip)
+    overlap = corridor_overlap_table(
+        {"UNODC 2018-2022": corr, "UNODC 2008-2016": corridors(rows, TIP_CODING_YEARS)},
+        du,
+        OVERLAP_SIZES,
+    )
+    o20 = corridor_overlap(corr, du, TOP_N)
+    rates = detection_rates(glotip, data.gsi_population(data.load_gsi()))
+    tiers = {label: data.load_tip_tiers(coding) for coding, label in TIER_CODINGS.items()}
+    tier_table, assoc, joined = tier_comparison(tiers, rates)
+    earlier = citizenship_rows(bases.earlier)
+    n_earlier = foreign_change_pct(earlier, *FOREIGN_CHANGE_YEARS)[1]
+    fc_matched, n_matched = foreign_change_pct(earlier, *FOREIGN_CHANGE_YEARS, panel="matched")
+    n_now = foreign_change_pct(rows, *FOREIGN_CHANGE_YEARS)[1]
+    africa_upper = float(origins[1].at["Africa", "share_pct"])
+    du_source = "UNODC GLOTIP 2018-2022 vs University of Denver TIP coding 2008-2016"
+    tier_src = "{} TIP tiers; UNODC GLOTIP; Walk Free population 2020"
+    records = [
+        (
+            "citizenship_mapped_share_pct",
+            round(mapped_pct, 2),
+            {
+                "unit": "%",
+                "source": f"{cited}, all years, marked categories excluded",
+                "note": "share of detected victims (by citizenship, non-suppressed) whose category maps to a single country or to nationals",
+            },
+        ),
+        (
+            "countries_reporting_citizenship_2022",
+            n_cit,
+            {
+                "unit": "countries",
+                "source": cited,
+                "note": "countries with at least one 'by citizenship' row for detected victims in 2022",
+            },
+        ),
+        (
+            "domestic_victims_share_2022_pct",
+            round(alt["domestic_share_pct"].iloc[0], 2),
+            {
+                "unit": "%",
+                "source": cited,
+                "note": "pooled share of victims with known citizenship status detected in their own country; '<5' cells left out; marked categories excluded",
+            },
+        ),
+        (
+            "domestic_share_countries_2022",
+            int(alt["n_countries"].iloc[0]),
+            {
+                "unit": "countries",
+                "source": cited,
+                "note": "countries entering the 2022 domestic share (known status > 0)",
+            },
+        ),
+        (
+            "domestic_victims_share_2022_without_largest_pct",
+            round(float(without["domestic_share_pct"]), 2),
+            {"unit": "%", "source": cited, "note": str(without.name)},
+        ),
+        (
+            "du_unodc_top20_corridor_overlap_pct",
+            o20["overlap_pct"],
+            {
+                "unit": "%",
+                "source": du_source,
+                "note": "share of UNODC's top 20 corridors that are also in the TIP coding's top 20",
+            },
+        ),
+        (
+            "du_names_unodc_top20_corridors_pct",
+            o20["first_in_second_any_pct"],
+            {
+                "unit": "%",
+                "source": du_source,
+                "note": "share of UNODC's top 20 corridors named at least once in the TIP coding",
+            },
+        ),
+        (
+            "tier_detection_rate_rho_du",
+            round(float(assoc.loc["Univ. of Denver", "Spearman rho"]), 3),
+            {
+                "source": tier_src.format("University of Denver") + " (2008-2016)",
+                "note": "Spearman rank correlation across "
+                "countries: mean tier position vs median detected victims per 100,000 (tier of report year t vs detection year t-1)",
+            },
+        ),
+        (
+            "tier_detection_rate_rho_kelley_heiss",
+            round(float(assoc.loc["Kelley-Heiss", "Spearman rho"]), 3),
+            {
+                "source": tier_src.format("Kelley-Heiss") + " (to 2015)",
+                "note": "as tier_detection_rate_rho_du, Kelley-Heiss coding",
+            },
+        ),
+    ]
+    reasons = {
+        RECORDED[0]: (
+            f"Miss. Foreign victims with a single-country citizenship in the {n_cit} countries publishing "
+            f"citizenship data; many small African corridors are '<5' cells (with them at 4: {africa_upper:.1f}%), "
+            "and UNODC also uses flows from countries of repatriation and its own regional groups.",
+            SAME,
+        ),
+        RECORDED[1]: (
+            f"Close. Report basis = the 2023 release (GLOTIP 2022's own data), trend panel of {n_earlier} countries "
+            f"reporting a known status in 2019 or 2020; on the {n_matched} countries reporting in both: {fc_matched:+.1f}%.",
+            f"The 2025 release fills in more countries ({n_now} on the trend panel) and revises 2019-2020.",
+        ),
+        RECORDED[2]: (
+            f"Miss (below 'at least' the published count). Citizenships with a non-suppressed count among the {n_cit} "
+            "countries publishing citizenship data; the report also counts suppressed cells, other years and flows "
+            "not published by country.",
+            SAME,
+        ),
+    }
+    destinations = (
+        "countries_detecting_foreign_victims_2022",
+        countries_with_foreign_victims(rows, latest),
+        "glotip2024_destination_countries_2022",
+        "Not comparable: the portal file has citizenship counts from few "
+        "countries, and UNODC's count of destinations (secondary source, cut off) may span several years.",
+    )
+    rho_recent, rho_tip = overlap.xs(TOP_N, level="top n")["rho (all corridors)"]
+    glue = {
+        "pct": {
+            "fl_mapped_pct": mapped_pct,
+            "fl_mapped_kept_pct": citizenship_mapped_share_pct(rows_kept),
+            "fl_mapped_2022_pct": citizenship_mapped_share_pct(rows[rows["year"] == latest]),
+            "fl_dom_2022": alt["domestic_share_pct"].iloc[0],
+            "fl_largest_share": top_c["share_of_known_pct"].iloc[0],
+            "fl_dom_without": without["domestic_share_pct"],
+            "fl_dom_mean": alt.loc["mean of country shares", "domestic_share_pct"],
+            "fl_top_share": top_share_pct(corr, TOP_N),
+            "fl_africa_basis": figures.value(RECORDED[0]),
+            "fl_o20_named": o20["first_in_second_any_pct"],
+            **{
+                f"fl_{p}_{y}": t.loc[y, "domestic_share_pct"]
+                for p, t in (("open", world), ("bal", balanced))
+                for y in (2018, 2019, 2022)
+            },
+            **{
+                f"fl_region_{k}": v
+                for k, v in region_extremes(by_region, latest).items()
+                if not k.endswith("region")
+            },
+        },
+        "count": {
+            "fl_countries_2022": n_cit,
+            "fl_dom_countries": int(alt["n_countries"].iloc[0]),
+            "fl_known_2022": alt["known"].iloc[0],
+            "fl_corridors": len(corr),
+            "fl_corridor_victims": corr["victims"].sum(),
+            "fl_panel_n": int(balanced["n_countries"].iloc[0]),
+            "fl_nationalities": figures.value(RECORDED[2]),
+            "fl_top_victims": top["victims"].iloc[0],
+            "fl_top_to_gbr": (corr["destination_iso3"].head(TOP_N) == "GBR").sum(),
+            "fl_o20_common": o20["n_common"],
+            "fl_rho_du_countries": assoc.loc["Univ. of Denver", "countries"],
+            **{
+                f"fl_tip_{k}": v
+                for k, v in tip_coding_summary(tip, du).items()
+                if not k.endswith("_pct")
+            },
+        },
+        "text": {
+            "fl_largest": top_c["country"].iloc[0],
+            "fl_top_origin": top["origin"].iloc[0],
+            "fl_top_destination": top["destination"].iloc[0],
+            **{
+                f"fl_region_{k}": v
+                for k, v in region_extremes(by_region, latest).items()
+                if k.endswith("region")
+            },
+        },
+        "change_pct": {
+            "fl_fc_earlier": figures.value(RECORDED[1]),
+            "fl_fc_matched": fc_matched,
+            "fl_fc_now": figures.value(RECORDED[1], "current"),
+        },
+        "ratio": {
+            "fl_rho_recent": rho_recent,
+            "fl_rho_tip_years": rho_tip,
+            "fl_rho_du": assoc.loc["Univ. of Denver", "Spearman rho"],
+            "fl_rho_kh": assoc.loc["Kelley-Heiss", "Spearman rho"],
+        },
+    }
+    glue["pct"] |= {
+        f"fl_tip_{k}": v for k, v in tip_coding_summary(tip, du).items() if k.endswith("_pct")
+    }
+    named_du = with_country_names(du, TOP_N).drop(columns=["first_year", "last_year"])
+    tables = {
+        "groups": citizenship_group_table(rows, rows_kept),
+        "alternatives": readable(alt).rename_axis("Choice"),
+        "largest": readable(top_c),
+        "regions": region_share_table(by_region, latest),
+        "glotip_regions": readable(glotip_region_counts(rows, latest)),
+        "top": readable(top),
+        "origins": readable(origins[0])
+        .join(readable(origins[1]), rsuffix=" (suppressed cells as 4)")
+        .rename_axis("Region of citizenship"),
+        "du": readable(named_du),
+        "overlap": overlap,
+        "compared": readable(with_country_names(compare_corridors(corr, du, TOP_N))),
+        "tiers": readable(tier_table),
+    }
+    return Results(
+        release=release,
+        tables=tables,
+        paths=paths,
+        world=world,
+        by_region=by_region,
+        corridors=corr,
+        top=top,
+        tier_joined=joined,
+        tier_association=assoc,
+        switches=figures.switch_table(RECORDED, SWITCHES).rename_axis("Figure"),
+        records=records,
+        reasons=reasons,
+        destinations=destinations,
+        glue=glue,
+    )
