@@ -13,6 +13,22 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_ABS := $(if $(filter /%,$(firstword $(VENV))),$(VENV),$(CURDIR)/$(VENV))
 BIN_ABS  := $(if $(filter /%,$(firstword $(BIN))),$(BIN),$(CURDIR)/$(BIN))
 
+# uv installs the locked environment in seconds. FIND_UV sets $$uv to: UV=<path> when given,
+# else the uv on PATH, else a copy installed from PyPI with pip into $(VENV)/.uv (outside
+# site-packages, so that a sync never removes it); empty when none can be had (INSTALLER=pip
+# forces the pip route).
+UV_BOOT := $(VENV_ABS)/.uv
+define FIND_UV
+uv="$(UV)"; \
+if [ "$(INSTALLER)" = pip ]; then uv=; \
+elif [ -z "$$uv" ]; then \
+  uv=$$(command -v uv || true); \
+  if [ -z "$$uv" ] && [ ! -x "$(UV_BOOT)/bin/uv" ]; then \
+    "$(BIN)/python" -m pip install --quiet --target "$(UV_BOOT)" uv >/dev/null 2>&1 || true; fi; \
+  if [ -z "$$uv" ] && [ -x "$(UV_BOOT)/bin/uv" ]; then uv="$(UV_BOOT)/bin/uv"; fi; \
+fi
+endef
+
 # `make ... BIN=<folder>` uses the tiptrends already installed there and skips creating .venv
 # (tests run `make data` in a scratch copy with the project's environment this way).
 ifeq ($(origin BIN), command line)
@@ -36,7 +52,7 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup git-filter data report test golden lint strip lab diff clean benchmark browser
+.PHONY: help setup lock git-filter data report test golden lint strip lab diff clean benchmark browser
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,12 +66,35 @@ git-filter: $(SETUP_STAMP)
 	  git config filter.tiptrends-notebook.clean "'$(BIN_ABS)/python' -m tiptrends.report.nbclean" && \
 	  git config filter.tiptrends-notebook.smudge cat; fi
 
-$(STAMP): pyproject.toml
+# The environment comes from the lock (uv.lock; requirements.lock.txt is its export for pip),
+# never from a fresh resolution: `uv sync --locked` stops when pyproject.toml and uv.lock
+# disagree instead of rewriting the lock (run `make lock`). Without uv, pip installs the
+# exported pins, then the package itself (editable, no dependencies).
+$(STAMP): pyproject.toml uv.lock requirements.lock.txt
 	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
-	"$(BIN)/python" -m pip install --quiet --upgrade pip
-	"$(BIN)/python" -m pip install --quiet -e ".[dev]"
+	@$(FIND_UV); \
+	if [ -n "$$uv" ]; then \
+	  echo "installing the locked environment with $$uv"; \
+	  UV_PROJECT_ENVIRONMENT="$(VENV_ABS)" "$$uv" sync --locked --extra dev --quiet \
+	    || { echo "uv sync failed; if uv.lock and pyproject.toml disagree, run 'make lock'" >&2; exit 1; }; \
+	else \
+	  echo "uv unavailable: installing requirements.lock.txt with pip"; \
+	  "$(BIN)/python" -m pip install --quiet -r requirements.lock.txt && \
+	  "$(BIN)/python" -m pip install --quiet --no-deps -e . ; \
+	fi
 	"$(BIN)/python" -m ipykernel install --prefix "$(VENV_ABS)" --name $(KERNEL) --display-name "Python (tiptrends)" >/dev/null
 	@touch "$(STAMP)"
+
+# Update the lock on purpose (the only target that writes it): new or changed requirements of
+# pyproject.toml are resolved, every other package keeps its locked version; `make lock
+# UPGRADE=1` moves every package to its newest allowed version (then run `make golden`).
+lock: ## update uv.lock and requirements.lock.txt after a change of pyproject.toml (UPGRADE=1: newest versions)
+	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
+	@$(FIND_UV); \
+	test -n "$$uv" || { echo "make lock needs uv (pip install uv)" >&2; exit 1; }; \
+	"$$uv" lock $(if $(UPGRADE),--upgrade) && \
+	"$$uv" export --quiet --frozen --extra dev --no-hashes --no-emit-project \
+	  --output-file requirements.lock.txt
 
 data: setup ## fetch and verify the raw files, build the curated tables
 	"$(BIN)/tiptrends" data fetch

@@ -149,14 +149,27 @@ print(json.dumps({"failure": None if failure is None else str(failure)}))
 """
 
 
+def _find_uv(scratch: Path) -> Path | None:
+    """Return a uv executable: on PATH, bootstrapped by ``make setup`` beside the running
+    environment (``.venv/.uv``), else installed from PyPI with pip into ``scratch``."""
+    for candidate in (shutil.which("uv"), Path(sys.prefix) / ".uv" / "bin" / "uv"):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--target", str(scratch), "uv"]
+    if subprocess.run(pip, capture_output=True).returncode != 0:
+        return None
+    return scratch / "bin" / "uv"
+
+
 @pytest.mark.notebooks
 def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(tmp_path: Path) -> None:
-    """``pip install -e .`` in a new venv, then ``tiptrends data build``, then a chapter.
+    """The lock into a new venv, ``pip install -e .``, ``tiptrends data build``, then a chapter.
 
-    The dependencies come from the running environment (a .pth file), as a conda route
-    would provide them; the package and its kernel are installed the README's way. The
-    install, the curated tables and the build go to a copy of the checkout in ``tmp_path``
-    (an editable install writes ``src/tiptrends.egg-info``), so the repository is not touched.
+    The dependencies are installed from the lock (``uv pip sync requirements.lock.txt``,
+    seconds from uv's cache), as ``make setup`` installs them; the package and its kernel are
+    installed the README's way. The install, the curated tables and the build go to a copy of
+    the checkout in ``tmp_path`` (an editable install writes ``src/tiptrends.egg-info``), so the
+    repository is not touched.
     """
     if not RAW_MIRROR.is_dir():
         missing_input(f"raw mirror not available at {RAW_MIRROR}")
@@ -165,9 +178,16 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(tmp_path: Path
     venv = tmp_path / "venv"
     subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = next((venv / "lib").glob("python3.*/site-packages"))
-    deps = [p for p in sys.path if p.endswith("site-packages")]
-    (site / "zz_dependencies.pth").write_text("\n".join(deps) + "\n")
+    uv = _find_uv(tmp_path / "uv")
+    if uv is None:
+        missing_input("uv neither installed nor installable from PyPI")
+    sync = subprocess.run(
+        [str(uv), "pip", "sync", "-q", "--python", str(python), "requirements.lock.txt"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert sync.returncode == 0, sync.stderr[-2000:]
     drop = ("PYTHONPATH", "JUPYTER_PATH", "TIPTRENDS_ROOT", "TIPTRENDS_BUILD_DIR")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
@@ -188,6 +208,13 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(tmp_path: Path
         [str(python), "-c", probe], env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert where == str(project / "src" / "tiptrends" / "__init__.py")
+    # the dependencies are the venv's own, at their locked versions
+    probe = "import pandas; print(pandas.__file__, pandas.__version__)"
+    pandas_file, pandas_version = subprocess.run(
+        [str(python), "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert pandas_file.startswith(str(venv))
+    assert f"pandas=={pandas_version}\n" in (project / "requirements.lock.txt").read_text()
     build = subprocess.run(
         [str(venv / "bin" / "tiptrends"), "data", "build"], env=env, capture_output=True, text=True
     )

@@ -84,3 +84,39 @@ def test_setup_quotes_the_kernel_prefix(spaced_checkout: Path) -> None:
     assert out.returncode == 0, out.stderr
     install = next(line for line in out.stdout.splitlines() if "ipykernel install" in line)
     assert f'--prefix "{spaced_checkout}/.venv"' in install
+
+
+def _dry_run(project: Path, *args: str) -> str:
+    out = subprocess.run(
+        ["make", "-n", *args],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_setup_installs_the_lock_and_never_rewrites_it(spaced_checkout: Path) -> None:
+    """``make setup`` syncs uv.lock (``--locked``) or pip-installs its export; only ``make lock``
+    runs the resolver."""
+    uv_route = _dry_run(spaced_checkout, "-B", "setup")
+    assert "sync --locked --extra dev" in uv_route
+    assert f'UV_PROJECT_ENVIRONMENT="{spaced_checkout}/.venv"' in uv_route
+    assert "uv lock" not in uv_route and '" lock' not in uv_route
+    assert 'pip install --quiet -e ".[dev]"' not in uv_route  # no fresh resolution
+    pip_route = _dry_run(spaced_checkout, "-B", "setup", "INSTALLER=pip")
+    assert "pip install --quiet -r requirements.lock.txt" in pip_route
+    assert "--no-deps -e ." in pip_route
+    # the stamp is out of date when the lock changes, so a new lock is installed
+    stamp = next(
+        line
+        for line in (spaced_checkout / "Makefile").read_text().splitlines()
+        if line.startswith("$(STAMP):")
+    )
+    assert "uv.lock" in stamp and "requirements.lock.txt" in stamp
+    lock = _dry_run(spaced_checkout, "lock")
+    assert '" lock ' in lock and "export" in lock and "--output-file requirements.lock.txt" in lock
+    assert "--upgrade" not in lock and "--upgrade" in _dry_run(spaced_checkout, "lock", "UPGRADE=1")
