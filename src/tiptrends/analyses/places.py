@@ -37,6 +37,7 @@ from tiptrends.io import citizenship, countries, data
 from tiptrends.io import exclusions as ex
 from tiptrends.methods import aggregate as ag
 from tiptrends.methods import diagnostics, panels
+from tiptrends.methods.figures.eu import totals_by_year
 
 if TYPE_CHECKING:  # matplotlib is imported by the plotting function only (faster CLI start)
     from matplotlib.axes import Axes
@@ -169,17 +170,18 @@ def load_profile_data(release: str = "2025", previous: str = "2023") -> ProfileD
     -------
     ProfileData
     """
-    raw = data.load_glotip(release=release)
+    raw, earlier = data.load_glotip(release=release), data.load_glotip(release=previous)
     entries = ex.load_exclusions()
     # exclusions name countries: match them on those countries' rows only (same result, and
-    # a fraction of the time of matching every entry against the whole table)
+    # a fraction of the time of matching every entry against the whole table); an entry that
+    # says so repairs the total from the earlier release, the collection's rule
     named = raw[raw["iso3"].isin({e.iso3 for e in entries})]
-    kept, report = ex.apply_exclusions(named, entries)  # may also repair (replace) rows
+    kept, report = ex.apply_exclusions(named, entries, earlier=earlier)
     filtered = pd.concat([raw.drop(index=named.index), kept]).sort_index(kind="stable")
     return ProfileData(
         raw=raw,
         glotip=filtered,
-        previous=data.load_glotip(release=previous),
+        previous=earlier,
         exclusions=entries,
         excluded_rows=report,
         gsi=data.load_gsi(),
@@ -412,6 +414,9 @@ def victim_status(pdata: ProfileData, place: Place) -> pd.DataFrame:
         [k in kept_keys for k in zip(out["iso3"], out["year"], strict=True)], index=out.index
     )
     excluded = in_raw & ~is_kept
+    # the kept value: a total an exclusion repairs from the earlier release is that release's
+    kept_value = out[["iso3", "year"]].merge(kept, on=["iso3", "year"], how="left")["value"]
+    out["value"] = kept_value.where(is_kept, out["value"]).to_numpy()
     reported = ~excluded & out["value"].notna()
     suppressed = ~excluded & ~reported & in_raw
     counts = out[reported].rename(columns={"value": ag.TOTAL_COLUMN})[
@@ -674,13 +679,16 @@ def share_table(shares: pd.DataFrame, last: int = 8) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- justice
 def convictions_per_victim(pdata: ProfileData, place: Place) -> pd.DataFrame:
-    """Persons convicted per detected victim, on the countries that report both.
+    """Persons convicted, and convicted per detected victim on the countries that report both.
 
     Returns
     -------
     DataFrame
-        Indexed by ``year``: ``convicted``, ``victims`` (summed over the countries that
-        publish both counts that year), ``per_100_victims``, ``n_countries``,
+        Indexed by ``year``: ``convicted`` and ``countries convicting`` (every member country
+        with a published total of persons convicted:
+        :func:`tiptrends.methods.figures.eu.totals_by_year`, the function of the registered
+        convictions figures), then ``convicted, with victims``, ``victims`` (summed over the
+        countries that publish both counts that year), ``per_100_victims``, ``n_countries``,
         ``suppressed`` (member countries whose conviction or victim total is "<5") and
         ``excluded`` (member countries whose victim total an exclusion dropped).
     """
@@ -705,7 +713,12 @@ def convictions_per_victim(pdata: ProfileData, place: Place) -> pd.DataFrame:
     out["suppressed"] = out["suppressed"].fillna(0).astype("int64")
     out["excluded"] = out.index.map(excluded_countries(pdata, place, "total")).fillna(0)
     out["excluded"] = out["excluded"].astype("int64")
-    return out[["convicted", "victims", "per_100_victims", "n_countries", "suppressed", "excluded"]]
+    everyone = totals_by_year(pdata.glotip, vocab.CONVICTED, place.members)
+    out = everyone.rename(
+        columns={"total": "convicted", "n_countries": "countries convicting"}
+    ).join(out.rename(columns={"convicted": "convicted, with victims"}), how="outer")
+    cols = ["convicted", "countries convicting", "convicted, with victims", "victims"]
+    return out[[*cols, "per_100_victims", "n_countries", "suppressed", "excluded"]]
 
 
 # --------------------------------------------------------------------------- citizenship
