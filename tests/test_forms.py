@@ -14,7 +14,8 @@ from tiptrends.analyses import forms as F
 from tiptrends.errors import DataError
 from tiptrends.io import exclusions
 from tiptrends.io.exclusions import Exclusion
-from tiptrends.methods import aggregate, headline, sensitivity
+from tiptrends.methods import aggregate, figures, headline, sensitivity
+from tiptrends.methods.decomposition import pooled_share_change
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -113,11 +114,12 @@ def test_change_contributions(toy):
     assert t.loc["BBB", "pct_change_without"] == pytest.approx(100 * (50 / 30 - 1))
 
 
-def test_method_alternatives_columns(toy):
-    t = F.method_alternatives(toy, [SEXUAL, FORCED_LABOUR], 2022)
-    assert list(t.columns) == ["method", "denominator", "n_countries", SEXUAL, FORCED_LABOUR]
-    pooled_all = t[(t["method"] == "pooled") & (t["denominator"] == "all")]
-    assert pooled_all[FORCED_LABOUR].iloc[0] == pytest.approx(100 * 220 / 400)
+def test_alternatives_read_the_registry(glotip_2025, glotip_2023):
+    t = F.alternatives("report", methods=("pooled", "mean"), denominators=("known",))
+    assert list(t.columns) == ["method", "denominator", *F.FORM_KEYS]
+    t = t.set_index("method")
+    assert t.loc["pooled", FORCED_LABOUR] == figures.value(F.FL_SHARE)
+    assert t.loc["mean", SEXUAL] == figures.value(F.SE_SHARE, method="mean")
 
 
 def test_other_forms_upper_bound_by_region(toy):
@@ -159,7 +161,7 @@ def test_children_share_pct():
 
 
 def test_decompose_share_hand_computed(toy):
-    r = F.decompose_share(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
+    r = pooled_share_change(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
     assert r.share_y0 == pytest.approx(50 / 240)
     assert r.share_y1 == pytest.approx(220 / 400)
     assert r.within + r.composition == pytest.approx(r.total_change)
@@ -171,6 +173,11 @@ def test_decompose_share_hand_computed(toy):
     assert t.loc["fl", "within_pp"] + t.loc["fl", "composition_pp"] == pytest.approx(
         t.loc["fl", "total_pp"]
     )
+    # the registered figures are this decomposition
+    for part in ("total", "within", "composition"):
+        attr = "total_change" if part == "total" else part
+        value = figures.evaluate(F.SHARE_CHANGE[part], toy)
+        assert value == pytest.approx(100 * getattr(r, attr))
 
 
 def test_balanced_shares(toy):
@@ -181,14 +188,25 @@ def test_balanced_shares(toy):
     assert F.balanced_shares(headline.form_counts(toy), FORCED_LABOUR, [2018, 2019]).empty
 
 
-def test_bootstrap_share(toy):
-    c = headline.form_counts(toy)
-    b = F.bootstrap_share(c, FORCED_LABOUR, 2022, n_boot=200, seed=1)
-    assert b.estimate == pytest.approx(55.0)
+def toy_population(monkeypatch, population: pd.Series) -> None:
+    """Make ``population`` the population of every figure (the toy countries are not real)."""
+    monkeypatch.setattr(figures, "gsi_population", lambda: population)
+    monkeypatch.setattr(figures.Inputs, "population", population)
+
+
+def test_bootstrap_figure_evaluates_the_registered_figure(toy, monkeypatch):
+    toy_population(monkeypatch, pd.Series({"AAA": 1.0, "BBB": 3.0, "DDD": 4.0}))
+    b = F.bootstrap_figure(F.FL_SHARE, toy, n_boot=200, seed=1)
+    assert b.estimate == figures.evaluate(F.FL_SHARE, toy) == pytest.approx(55.0)
     assert b.lower <= b.estimate <= b.upper
     assert 50.0 <= b.lower and b.upper <= 70.0  # country shares are 50, 70 and 50
-    again = F.bootstrap_share(c, FORCED_LABOUR, 2022, n_boot=200, seed=1)
+    again = F.bootstrap_figure(F.FL_SHARE, toy, n_boot=200, seed=1)
     assert np.array_equal(b.draws, again.draws)
+    # each replicate (and the estimate) is the registered figure evaluated on the sample
+    calls = []
+    monkeypatch.setattr(figures, "evaluate", lambda key, data, **o: calls.append(key) or 1.0)
+    assert F.bootstrap_figure(F.SE_SHARE, toy, n_boot=5, seed=1).draws.tolist() == [1.0] * 5
+    assert calls == [F.SE_SHARE] * 6
 
 
 def test_sensitivity_table_policies_and_exclusions(toy):
@@ -235,8 +253,8 @@ def test_load_exclusions_and_label(tmp_path):
 
 # --------------------------------------------------------------------------- real data
 def test_real_decomposition_parts_sum_to_total(glotip_2025):
-    fl = F.decompose_share(headline.form_counts(glotip_2025), FORCED_LABOUR, 2019, 2022)
-    ch = F.decompose_share(
+    fl = pooled_share_change(headline.form_counts(glotip_2025), FORCED_LABOUR, 2019, 2022)
+    ch = pooled_share_change(
         headline.sex_age_counts(glotip_2025),
         list(headline.CHILD_GROUPS),
         2019,
@@ -264,52 +282,33 @@ def test_real_headline_figures_are_plausible(glotip_2025):
     assert math.isfinite(change) and change > 0
 
 
-def test_method_alternatives_population_weighted(toy):
+def test_population_weighted_shares(toy):
     # 2022 forced labour: AAA (Europe) 0.5, BBB (Africa) 0.7, DDD (Asia) 0.5
     pop = pd.Series({"AAA": 1.0, "BBB": 3.0, "CCC": 4.0, "DDD": 2.0})
     # region population counts every country of the table: Africa = BBB + CCC (2019 only)
     rw = aggregate.region_population(toy, pop)
     assert rw.to_dict() == {"Africa": 7.0, "Asia": 2.0, "Europe": 1.0}
-    t = F.method_alternatives(
-        toy,
-        [FORCED_LABOUR],
-        2022,
-        methods=("pooled", "weighted", "two_stage_population"),
-        denominators=("known",),
-        population=pop,
-        region_weights=rw,
-    ).set_index("method")
-    assert t.loc["pooled", FORCED_LABOUR] == pytest.approx(100 * 220 / 400)
-    assert t.loc["weighted", FORCED_LABOUR] == pytest.approx(100 * (0.5 + 3 * 0.7 + 2 * 0.5) / 6)
-    assert t.loc["two_stage_population", FORCED_LABOUR] == pytest.approx(
+
+    def share(method: str, population: pd.Series, regions: pd.Series) -> float:
+        inputs = figures.Inputs(toy)
+        inputs.population, inputs.region_population = population, regions
+        return figures.evaluate(F.FL_SHARE, inputs, method=method)
+
+    assert share("pooled", pop, rw) == pytest.approx(100 * 220 / 400)
+    assert share("weighted", pop, rw) == pytest.approx(100 * (0.5 + 3 * 0.7 + 2 * 0.5) / 6)
+    assert share("two_stage_population", pop, rw) == pytest.approx(
         100 * (0.5 + 7 * 0.7 + 2 * 0.5) / 10
     )
     # a reporting country without population drops out of the weighted mean
     no_ddd = pop.drop("DDD")
-    w = F.method_alternatives(
-        toy,
-        [FORCED_LABOUR],
-        2022,
-        methods=("weighted",),
-        denominators=("known",),
-        population=no_ddd,
-    )
-    assert w["n_countries"].iloc[0] == 2
-    assert w[FORCED_LABOUR].iloc[0] == pytest.approx(100 * (0.5 + 3 * 0.7) / 4)
+    assert share("weighted", no_ddd, rw) == pytest.approx(100 * (0.5 + 3 * 0.7) / 4)
     # a region of a reporting country without weight is an error, not a silent drop
     with pytest.raises(ValueError, match="region_weights lacks"):
-        F.method_alternatives(
-            toy,
-            [FORCED_LABOUR],
-            2022,
-            methods=("two_stage_population",),
-            region_weights=aggregate.region_population(toy, no_ddd),
-        )
+        share("two_stage_population", no_ddd, aggregate.region_population(toy, no_ddd))
     with pytest.raises(ValueError, match="needs population"):
-        F.method_alternatives(toy, [FORCED_LABOUR], 2022, methods=("weighted",))
+        figures.evaluate(F.FL_SHARE, toy, method="weighted", population=None)
 
 
-# --------------------------------------------------------------------------- chapter tables
 def test_shares_with_counts_and_victims_by_year(toy):
     t = F.shares_with_counts(aggregate.shares_by_year(toy))
     # 2022 forced labour: (50 + 70 + 100) / (100 + 100 + 200)
@@ -338,7 +337,17 @@ def test_region_table_scales_and_counts_latest_year():
 
 
 def test_method_gaps_and_alternatives_table(toy):
-    alt = F.method_alternatives(toy, [FORCED_LABOUR], 2022)
+    alt = pd.DataFrame(
+        [
+            {
+                "method": m,
+                "denominator": d,
+                FORCED_LABOUR: figures.evaluate(F.FL_SHARE, toy, method=m, denominator=d),
+            }
+            for m in ("pooled", "mean", "two_stage")
+            for d in ("known", "all")
+        ]
+    )
     published = pd.DataFrame(
         {"published": [60.0], "published_low": [np.nan], "published_high": [np.nan]},
         index=[FORCED_LABOUR],
@@ -436,18 +445,18 @@ def test_published_plot_table_fills_single_values():
         F.published_plot_table(records, ["a"])
 
 
-def test_sensitivity_figures_by_chapter(toy):
-    figures = F.sensitivity_figures("02")
-    assert list(figures) == list(F.CHAPTER_FIGURES["02"])
-    assert figures[F.FL_SHARE](toy, "exclude") == pytest.approx(55.0)
+def test_chapter_keys_as_policy_functions(toy):
+    functions = figures.policy_functions(F.CHAPTER_KEYS["02"] + F.CHAPTER_KEYS["03"][:1])
+    share, _, change, _, other = functions.values()
+    assert share(toy, "exclude") == pytest.approx(55.0)
     # trend panel: CCC (0 forced labour, only 2019) carried forward, DDD (100, only 2022)
     # carried back: 150 -> 220 (the matched set AAA + BBB would give 50 -> 120, +140%)
-    assert figures[F.FL_VICTIMS_CHANGE](toy, "exclude") == pytest.approx(100 * (220 / 150 - 1))
+    assert change(toy, "exclude") == pytest.approx(100 * (220 / 150 - 1))
+    assert other(toy, "exclude") == pytest.approx(100 * 130 / 400)
     # forced-labour share 2019 (AAA 30/100, BBB 20/40, CCC 0/100) -> 2022 (55%)
-    change = F.sensitivity_figures("08")[F.FL_SHARE_CHANGE](toy, "exclude")
-    assert change == pytest.approx(55.0 - 100 * 50 / 240)
-    other = F.sensitivity_figures("03")
-    assert other["other forms share 2022 (%)"](toy, "exclude") == pytest.approx(100 * 130 / 400)
+    total = figures.policy_functions([F.SHARE_CHANGE["total"]])
+    assert next(iter(total.values()))(toy, "exclude") == pytest.approx(55.0 - 100 * 50 / 240)
+    assert set(F.CHAPTER_KEYS["08"]) <= set(figures.FIGURES)
 
 
 @pytest.fixture
@@ -463,7 +472,7 @@ def toy_sex_age():
 
 
 def test_largest_contributions(toy):
-    r = F.decompose_share(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
+    r = pooled_share_change(headline.form_counts(toy), FORCED_LABOUR, 2019, 2022)
     names = {"AAA": "Aland", "BBB": "Bland", "CCC": "Cland", "DDD": "Dland"}
     t = F.largest_contributions(r, names, top=4).set_index("country")
     assert len(t) == 4
@@ -491,11 +500,12 @@ def test_balanced_panels_and_table(toy, toy_sex_age):
     assert table["countries in panel"].to_dict() == {"children, w": 1, "forced labour, w": 2}
 
 
-def test_bootstrap_shares_and_table(toy, toy_sex_age):
-    boots = F.bootstrap_shares(
-        headline.form_counts(toy), headline.sex_age_counts(toy_sex_age), 2022, n_boot=50, seed=1
-    )
-    assert list(boots) == ["forced labour", "sexual exploitation", "children"]
+def test_bootstrap_table(toy, toy_sex_age):
+    boots = {
+        "forced labour": F.bootstrap_figure(F.FL_SHARE, toy, n_boot=50, seed=1),
+        "sexual exploitation": F.bootstrap_figure(F.SE_SHARE, toy, n_boot=50, seed=1),
+        "children": F.bootstrap_figure(F.CHILDREN_SHARE, toy_sex_age, n_boot=50, seed=1),
+    }
     assert boots["forced labour"].estimate == pytest.approx(55.0)
     # children 2022: (40 + 20) / (100 + 100)
     assert boots["children"].estimate == pytest.approx(30.0)
@@ -591,18 +601,8 @@ def test_form_ranking_orders_forms_per_basis_and_method():
     assert ranking[F.FORM_LABELS[FORCED_LABOUR]].iloc[2] == 60.0
 
 
-def test_rule_figures_and_switch_columns(toy):
-    figures = F.rule_figures(toy, [F.FL_SHARE, F.FL_VICTIMS_CHANGE])
-    # 2022 pooled: forced labour 50 + 70 + 100 of 100 + 100 + 200 victims with known form
-    assert figures[F.FL_SHARE]() == pytest.approx(55.0)
-    without_ddd = toy[toy["iso3"] != "DDD"]
-    assert figures[F.FL_SHARE](data=without_ddd) == pytest.approx(60.0)
-    # trend panel 2019-2022: CCC (0 forced labour, only 2019) carried forward, DDD (100, only
-    # 2022; its 2019 "<5" placeholder is no breakdown) carried back: 150 -> 220
-    assert figures[F.FL_VICTIMS_CHANGE]() == pytest.approx(100 * (220 / 150 - 1))
-    # matched: AAA and BBB, 50 -> 120
-    assert figures[F.FL_VICTIMS_CHANGE](panel="matched") == pytest.approx(140.0)
-    columns = sensitivity.standard_switches(toy, without_ddd, form_fallback=True)
+def test_switch_columns(toy):
+    columns = F.DATA_SWITCHES | F.PANEL_SWITCHES | F.FALLBACK_SWITCH
     assert list(columns) == [
         "all rules (main)",
         "vintage rule off (current release)",
@@ -613,19 +613,31 @@ def test_rule_figures_and_switch_columns(toy):
         "no form fallback",
     ]
     assert columns["no form fallback"] == {"form_fallback": False}
-    assert "matched countries" not in sensitivity.standard_switches(toy, toy, panels=False)
-    table = sensitivity.rule_switches(figures, {"main": {}, "matched": {"panel": "matched"}})
-    assert table.loc[F.FL_SHARE].tolist() == pytest.approx([55.0, 55.0])
+    # every switch is an option of the registry or a data switch of figures.value
+    assert {o for kw in columns.values() for o in kw} <= figures.OPTION_NAMES | {"basis", "repair"}
+    # matched: AAA and BBB, 50 -> 120
+    assert figures.evaluate(F.FL_CHANGE, toy, panel="matched") == pytest.approx(140.0)
 
 
-def test_bootstrap_popweighted_share_passes_population_to_copies(toy):
-    counts = headline.form_counts(toy)
-    population = pd.Series({"AAA": 1.0, "BBB": 3.0, "DDD": 4.0})
-    boot = F.bootstrap_popweighted_share(
-        counts, FORCED_LABOUR, 2022, population, n_boot=200, seed=1
-    )
+def test_bootstrap_popweighted_share_passes_population_to_copies(toy, monkeypatch):
+    toy_population(monkeypatch, pd.Series({"AAA": 1.0, "BBB": 3.0, "DDD": 4.0}))
+    boot = F.bootstrap_figure(F.FL_POPWEIGHTED, toy, n_boot=200, seed=1)
     # country shares 0.5 (AAA), 0.7 (BBB), 0.5 (DDD) weighted 1:3:4
     assert boot.estimate == pytest.approx(100 * (0.5 * 1 + 0.7 * 3 + 0.5 * 4) / 8)
     # every replicate is a weighted mean of 50 and 70: copies kept their population
     assert 50.0 <= boot.lower <= boot.upper <= 70.0
     assert np.isfinite(boot.draws).all()
+
+
+def test_share_change_is_recorded_on_both_bases(glotip_2025, glotip_2023):
+    """Chapter 08 recorded the current release's change under the report-basis key (old
+    path); the key now holds the report basis and the current release its own key."""
+    key = F.SHARE_CHANGE["total"]
+    bases = figures.data_bases()
+    counts = headline.form_counts(bases.current_release)
+    old = 100 * pooled_share_change(counts, FORCED_LABOUR, 2019, 2022).total_change
+    out = F.ChapterResults()
+    out.record_unpublished([key])
+    assert out.unpublished[key][0] == figures.value(key)
+    assert out.unpublished[key + figures.CURRENT_SUFFIX][0] == pytest.approx(old, abs=1e-12)
+    assert abs(out.unpublished[key][0] - old) > 1.0

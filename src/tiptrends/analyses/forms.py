@@ -1,25 +1,11 @@
 """Forms of exploitation: shares, changes, upper bounds and their sensitivity to choices.
 
-Helpers for the notebooks on forced labour (02), forced criminality (03) and on composition
-and uncertainty (08). They build on the toolkit (:mod:`tiptrends.methods.aggregate`,
-:mod:`tiptrends.methods.panels`, :mod:`tiptrends.methods.decomposition`, :mod:`tiptrends.methods.models`,
-:mod:`tiptrends.methods.diagnostics`, :mod:`tiptrends.io.exclusions`) and add what those notebooks need
-beyond it:
-
-* headline figures as functions of the curated table and a suppression policy
-  (:func:`form_share_pct`, :func:`children_share_pct`, :func:`form_change_pct`), so that one
-  :func:`sensitivity_table` can re-evaluate every figure under every ``"<5"`` policy and
-  exclusion;
-* counts of victims of one form where a country reports the form breakdown, with absent
-  forms read as zero (:func:`form_victims`; the toolkit's :func:`tiptrends.methods.panels.pct_change`
-  would otherwise drop a country-year that reports the breakdown but no victim of that form);
-* which countries drive a change (:func:`change_contributions`);
-* "Other forms of exploitation" as an upper bound of forced criminality
-  (:func:`other_forms_upper_bound`) and forms within each sex x age group
-  (:func:`forms_by_sex_age`);
-* within-country vs composition parts of a change in a pooled share
-  (:func:`decompose_share`, :func:`decomposition_table`), balanced-panel shares
-  (:func:`balanced_shares`) and a country bootstrap of a share (:func:`bootstrap_share`).
+The results of the chapters on forced labour (02, :func:`forced_labour_results`), forced
+criminality (03, :func:`forced_criminality_results`) and composition and uncertainty (08,
+:func:`composition_results`), with the tables and helpers they are built from. Every headline
+figure is read from the figure registry (:mod:`tiptrends.methods.figures`): its value, its
+alternatives (:func:`alternatives`), its sensitivity to the ``"<5"`` policy and exclusions,
+its rule switches and its country bootstrap (:func:`bootstrap_figure`).
 
 Shares returned by functions whose name ends in ``_pct`` are percentages (25.0 for 25%);
 other shares are fractions.
@@ -27,52 +13,42 @@ other shares are fractions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from tiptrends.io import published
-from tiptrends.io.countries import EU27
-from tiptrends.methods import headline, panels
+from tiptrends import settings
+from tiptrends.io import exclusions, published
+from tiptrends.methods import figures, headline, sensitivity
 from tiptrends.methods.aggregate import (
     METHODS,
     SEX_AGE,
-    Denominator,
     Policy,
     add_grouping,
     aggregate_share,
     country_year_counts,
-    method_arguments,
     share_inputs,
+    shares_by_year,
 )
-from tiptrends.methods.decomposition import ShiftShareResult, shift_share
+from tiptrends.methods.decomposition import ShiftShareResult, pooled_share_change
 from tiptrends.methods.diagnostics import influence
-from tiptrends.methods.headline import SEX_AGE_KNOWN, _restrict, form_counts
+from tiptrends.methods.figures import core as figures_core
+from tiptrends.methods.figures import forms as form_figures
+from tiptrends.methods.headline import SEX_AGE_KNOWN, form_counts
 from tiptrends.methods.models import (
     BootstrapResult,
     TrendResult,
     bootstrap_countries,
     share_trend_glm,
 )
-from tiptrends.methods.sensitivity import HeadlineFunc
-from tiptrends.vocab import (
-    FORCED_LABOUR,
-    FORMS,
-    OTHER_FORMS,
-    SEXUAL,
-)
+from tiptrends.vocab import FORCED_LABOUR, FORMS, OTHER_FORMS, SEXUAL
 
 # --------------------------------------------------------------------------- constants
-FIRST_YEAR = 2003
-"""First year of the form series (the GLOTIP file has form breakdowns from 2003)."""
+LATEST_YEAR, BASE_YEAR = settings.LATEST_YEAR, settings.BASE_YEAR
 
-LATEST_YEAR = 2022
-"""Latest year of the 2025 release, the year of the published 2022 shares."""
-
-BASE_YEAR = 2019
-"""Base year of the published 2019-2022 changes (the last year before the pandemic)."""
-
-YEARS = range(FIRST_YEAR, LATEST_YEAR + 1)
+YEARS = range(settings.FIRST_YEAR, LATEST_YEAR + 1)
 """Every year of the form series."""
 
 REGION_YEARS = range(2010, LATEST_YEAR + 1)
@@ -103,9 +79,6 @@ EUROSTAT_FORM_IDS: dict[str, str] = {
     OTHER_FORMS: "eurostat_other_forms_victims_2022",
 }
 """Eurostat's published 2022 EU counts of registered victims by form."""
-
-POPULATION_ALTERNATIVES = ("weighted", "two_stage_population")
-"""The population-weighted methods compared with the pooled share in chapter 02."""
 
 FORCED_LABOUR_TRENDS: dict[str, tuple[range, bool]] = {
     "2003-2022, pooled": (YEARS, False),
@@ -140,12 +113,6 @@ BALANCED_WINDOWS: dict[str, range] = {
 }
 """Windows of the balanced panels of chapter 08 (countries reporting in every year)."""
 
-N_BOOT = 500
-"""Bootstrap replicates of chapter 08."""
-
-BOOT_SEED = 0
-"""Random seed of chapter 08's bootstrap."""
-
 COMPOSITION_TREND_YEARS = range(2012, LATEST_YEAR + 1)
 """Years of chapter 08's binomial trends (most countries report forms and sex x age)."""
 
@@ -177,66 +144,71 @@ SEX_AGE_YEARS = (2018, 2020, 2022)
 SENSITIVITY_YEARS = (BASE_YEAR, LATEST_YEAR)
 """Years the sensitivity figures of chapters 02 and 08 use."""
 
+FORM_KEYS: dict[str, str] = {
+    FORCED_LABOUR: "forced_labour_share_2022_pct",
+    SEXUAL: "sexual_exploitation_share_2022_pct",
+    OTHER_FORMS: "other_forms_share_2022_pct",
+}
+"""Registered 2022 share of each form (:mod:`tiptrends.methods.figures`)."""
+
+FL_SHARE, SE_SHARE, OF_SHARE = FORM_KEYS.values()
+FL_POPWEIGHTED = "forced_labour_share_2022_popweighted_pct"
+SE_POPWEIGHTED = "sexual_exploitation_share_2022_popweighted_pct"
+FL_CHANGE = "forced_labour_change_2019_2022_pct"
+EU_FL_SHARE = "eu_forced_labour_share_2022_pct"
+CHILDREN_SHARE = "children_share_2022_pct"
+SHARE_CHANGE = {
+    part: f"forced_labour_share_change_{part}_pct_points"
+    for part in ("total", "within", "composition")
+}
+OTHER_FORMS_KEYS = tuple(f"other_forms_share_{y}_pct" for y in sorted(SEX_AGE_YEARS, reverse=True))
+
+CHAPTER_KEYS: dict[str, tuple[str, ...]] = {
+    "02": (FL_SHARE, SE_SHARE, FL_CHANGE, EU_FL_SHARE),
+    "03": OTHER_FORMS_KEYS,
+    "08": (FL_SHARE, SE_SHARE, FL_CHANGE, SHARE_CHANGE["total"], CHILDREN_SHARE),
+}
+"""Registered figures in each chapter's sensitivity and rule-switch tables (chapter 02's
+rule switches add the population-weighted share)."""
+
+DATA_SWITCHES: dict[str, dict[str, object]] = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+}
+"""Rule switches of the data (:func:`tiptrends.methods.figures.switch_table` columns)."""
+
+PANEL_SWITCHES: dict[str, dict[str, object]] = {
+    label: {"panel": kind} for label, kind in sensitivity.SENSITIVITY_PANELS.items()
+}
+"""Rule switches of the country set of a change."""
+
+FALLBACK_SWITCH: dict[str, dict[str, object]] = {"no form fallback": {"form_fallback": False}}
+"""Rule switch of the sex-and-age split taken from form x sex x age cells."""
+
+
 # --------------------------------------------------------------------------- headline figures
-
-
-def method_alternatives(
-    df: pd.DataFrame,
-    categories: Sequence[str],
-    year: int,
-    *,
-    suppressed: Policy = "exclude",
-    methods: Sequence[str] = ("pooled", "mean", "two_stage"),
-    denominators: Sequence[Denominator] = ("known", "all"),
-    countries: Iterable[str] | None = None,
-    population: pd.Series | None = None,
-    region_weights: pd.Series | None = None,
+def alternatives(
+    basis: figures.Basis = "report",
+    methods: Sequence[str] = tuple(METHODS),
+    denominators: Sequence[str] = ("known", "all"),
 ) -> pd.DataFrame:
-    """Shares of several forms under each aggregation method and denominator.
+    """The 2022 shares of the three forms under each aggregation method and denominator.
 
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table.
-    categories : sequence of str
-        Forms to report (one column each).
-    year : int
-        Year.
-    suppressed : str
-        Suppression policy.
-    methods : sequence of str
-        Method labels of :data:`tiptrends.analyses.profiles.METHODS`: ``"pooled"``, ``"mean"``,
-        ``"two_stage"`` (regions weighted equally), ``"weighted"`` (country shares weighted
-        by ``population``), ``"two_stage_population"`` (regions weighted by
-        ``region_weights``).
-    denominators : sequence of str
-        Denominators to cross with the methods.
-    countries : iterable of str, optional
-        Restrict to these ISO3 codes.
-    population : Series, optional
-        Population by ISO3 (:func:`tiptrends.analyses.coverage.gsi_population`), for ``"weighted"``.
-    region_weights : Series, optional
-        Weights by region (:func:`tiptrends.analyses.profiles.region_population`), for
-        ``"two_stage_population"``.
+    Read from the registry (:func:`tiptrends.methods.figures.grid` of :data:`FORM_KEYS`).
 
     Returns
     -------
     DataFrame
-        One row per (method, denominator): ``method, denominator, n_countries`` and one
-        percentage column per category.
+        One row per (method, denominator): ``method, denominator`` and one percentage
+        column per form.
     """
-    counts = _restrict(form_counts(df[df["year"] == year], suppressed=suppressed), countries)
-    rows = []
-    for m in methods:
-        agg_method, kw = method_arguments(m, population, region_weights)
-        for d in denominators:
-            row: dict[str, object] = {"method": m, "denominator": d}
-            for c in categories:
-                res = aggregate_share(counts, c, d, agg_method, **kw)
-                row[c] = 100 * res.share
-                row["n_countries"] = res.n_countries
-            rows.append(row)
-    return pd.DataFrame(rows, columns=["method", "denominator", "n_countries", *categories])
+    axes = {"method": list(methods), "denominator": list(denominators)}
+    grids = [
+        figures.grid(key, basis, **axes).set_index(["method", "denominator"])["value"]
+        for key in FORM_KEYS.values()
+    ]
+    return pd.concat(grids, axis=1, keys=list(FORM_KEYS)).reset_index()
 
 
 def share_table(
@@ -371,7 +343,7 @@ def method_gaps(alternatives: pd.DataFrame, published_table: pd.DataFrame) -> pd
     Parameters
     ----------
     alternatives : DataFrame
-        :func:`method_alternatives` (must include the ``"pooled"`` method).
+        :func:`alternatives` (must include the ``"pooled"`` method).
     published_table : DataFrame
         :func:`published_shares`, indexed by form.
 
@@ -390,7 +362,7 @@ DENOMINATOR_LABELS: dict[str, str] = {
     "known": "victims with a known form",
     "all": "all detected victims",
 }
-"""Readable names of the denominators of :func:`method_alternatives`."""
+"""Readable names of the denominators of :func:`alternatives`."""
 
 
 def alternatives_table(
@@ -398,12 +370,12 @@ def alternatives_table(
     gaps: pd.DataFrame | None = None,
     method_labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """:func:`method_alternatives` for readers, with the distance to the published shares.
+    """:func:`alternatives` for readers, with the distance to the published shares.
 
     Parameters
     ----------
     alternatives : DataFrame
-        :func:`method_alternatives`.
+        :func:`alternatives`.
     gaps : DataFrame, optional
         :func:`method_gaps`; adds one ``distance to published <form> (pp)`` column per form,
         filled on the known-form rows (the published shares use that denominator).
@@ -414,7 +386,7 @@ def alternatives_table(
     Returns
     -------
     DataFrame
-        ``method, denominator, countries`` and one column per form (labels of
+        ``method, denominator`` and one column per form (labels of
         :data:`FORM_LABELS`), then the distances.
     """
     labels = dict(METHODS if method_labels is None else method_labels)
@@ -425,7 +397,7 @@ def alternatives_table(
             column = f"distance to published {form} (pp)"
             known = table["denominator"] == "known"
             table[column] = table["method"].map(distance[form]).where(known)
-    table = table.rename(columns={**FORM_LABELS, "n_countries": "countries"})
+    table = table.rename(columns=FORM_LABELS)
     table["method"] = table["method"].map(labels)
     table["denominator"] = table["denominator"].map(DENOMINATOR_LABELS)
     return table
@@ -467,7 +439,7 @@ def population_weights(
         ``weight of, name, weight (%)``: the ``top`` reporting countries by population
         share among the reporters with a population, then every region's share of the
         regions' population. ``attrs["without_population"]`` lists the reporters (country
-        names) without a population.
+        names) without a population, ``attrs["n_weighted"]`` counts those with one.
     """
     reporters = counts[(counts["year"] == year) & counts[list(FORMS)].notna().any(axis=1)]
     pop = reporters.set_index("country")["iso3"].map(population).dropna()
@@ -490,6 +462,7 @@ def population_weights(
     )
     missing = reporters.loc[~reporters["iso3"].isin(population.index), "country"]
     table.attrs["without_population"] = sorted(missing)
+    table.attrs["n_weighted"] = len(pop)
     return table
 
 
@@ -653,92 +626,6 @@ def published_plot_table(
     return table.assign(label=list(labels))
 
 
-def bootstrap_shares(
-    form_table: pd.DataFrame,
-    sex_age_table: pd.DataFrame,
-    year: int = LATEST_YEAR,
-    *,
-    n_boot: int = N_BOOT,
-    seed: int | None = BOOT_SEED,
-    population: pd.Series | None = None,
-) -> dict[str, BootstrapResult]:
-    """Country bootstraps of the forced-labour, sexual-exploitation and children's shares.
-
-    With ``population``, also the population-weighted forced-labour share
-    (:func:`bootstrap_popweighted_share`, under :data:`POPWEIGHTED_LABEL`).
-
-    Returns
-    -------
-    dict
-        ``"forced labour"``, ``"sexual exploitation"``, ``"children"`` ->
-        :class:`tiptrends.methods.models.BootstrapResult` (percent).
-    """
-    kw = {"n_boot": n_boot, "seed": seed}
-    boots = {
-        "forced labour": bootstrap_share(form_table, FORCED_LABOUR, year, **kw),
-        "sexual exploitation": bootstrap_share(form_table, SEXUAL, year, **kw),
-        "children": bootstrap_share(sex_age_table, CHILDREN, year, known=KNOWN_SEX_AGE, **kw),
-    }
-    if population is not None:
-        boots[POPWEIGHTED_LABEL] = bootstrap_popweighted_share(
-            form_table, FORCED_LABOUR, year, population, **kw
-        )
-    return boots
-
-
-POPWEIGHTED_LABEL = "forced labour, population-weighted"
-"""Label of the population-weighted forced-labour share in :func:`bootstrap_shares`."""
-
-
-def bootstrap_popweighted_share(
-    counts: pd.DataFrame,
-    form: str,
-    year: int,
-    population: pd.Series,
-    *,
-    n_boot: int = N_BOOT,
-    seed: int | None = BOOT_SEED,
-) -> BootstrapResult:
-    """Country bootstrap of a population-weighted mean of country shares (%) of one form.
-
-    The population is passed to the bootstrap as a lookup, so a country drawn twice keeps
-    its population under both labels (a population captured inside the statistic would
-    drop every copy).
-
-    Parameters
-    ----------
-    counts : DataFrame
-        :func:`tiptrends.methods.headline.form_counts`.
-    form : str
-        Form in the numerator.
-    year : int
-        Year.
-    population : Series
-        Population by ISO3.
-    n_boot : int
-        Replicates.
-    seed : int or None
-        Random seed.
-
-    Returns
-    -------
-    BootstrapResult
-        In percent.
-    """
-    method, _ = method_arguments("weighted", population)
-
-    def weighted(t: pd.DataFrame, population: pd.Series) -> float:
-        return float(100 * aggregate_share(t, form, "known", method, weights=population).share)
-
-    return bootstrap_countries(
-        counts[counts["year"] == year],
-        weighted,
-        n_boot=n_boot,
-        seed=seed,
-        lookups={"population": population},
-    )
-
-
 def bootstrap_table(
     boots: Mapping[str, BootstrapResult], published: Sequence[float] | None = None
 ) -> pd.DataFrame:
@@ -798,77 +685,6 @@ def composition_trend_specs(
         specs[f"{label}, pooled"] = (units, False)
         specs[f"{label}, within countries"] = (units, True)
     return specs
-
-
-# --------------------------------------------------------------------------- sensitivity figures
-def _fl_share(d: pd.DataFrame, p: Policy) -> float:
-    return headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR, suppressed=p)
-
-
-def _se_share(d: pd.DataFrame, p: Policy) -> float:
-    return headline.form_share_pct(d, SEXUAL, LATEST_YEAR, suppressed=p)
-
-
-def _fl_victims_change(d: pd.DataFrame, p: Policy) -> float:
-    return headline.form_change_pct(d, FORCED_LABOUR, BASE_YEAR, LATEST_YEAR, suppressed=p)
-
-
-def _eu_fl_share(d: pd.DataFrame, p: Policy) -> float:
-    return headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR, suppressed=p, countries=EU27)
-
-
-def _children_share(d: pd.DataFrame, p: Policy) -> float:
-    return headline.children_share_pct(d, LATEST_YEAR, suppressed=p)
-
-
-def _fl_share_change_pp(d: pd.DataFrame, p: Policy) -> float:
-    c = headline.form_counts(d[d["year"].isin([BASE_YEAR, LATEST_YEAR])], suppressed=p)
-    return 100 * decompose_share(c, FORCED_LABOUR, BASE_YEAR, LATEST_YEAR).total_change
-
-
-def _other_forms_share(year: int) -> HeadlineFunc:
-    def figure(d: pd.DataFrame, p: Policy) -> float:
-        return headline.form_share_pct(d, OTHER_FORMS, year, suppressed=p)
-
-    return figure
-
-
-OTHER_FORMS_YEARS = (2018, 2020, 2022)
-"""Years of the published forced-criminality points that the "other forms" bound is set against."""
-
-FL_SHARE = f"forced labour share {LATEST_YEAR} (%)"
-SE_SHARE = f"sexual exploitation share {LATEST_YEAR} (%)"
-CHILDREN_SHARE = f"children's share {LATEST_YEAR} (%)"
-FL_VICTIMS_CHANGE = f"forced labour victims, change {BASE_YEAR}-{LATEST_YEAR} (%)"
-FL_SHARE_CHANGE = f"forced labour share, change {BASE_YEAR}-{LATEST_YEAR} (pp)"
-EU_FL_SHARE = f"EU-27 forced labour share {LATEST_YEAR} (%)"
-
-SENSITIVITY_FIGURES: dict[str, HeadlineFunc] = {
-    FL_SHARE: _fl_share,
-    SE_SHARE: _se_share,
-    CHILDREN_SHARE: _children_share,
-    FL_VICTIMS_CHANGE: _fl_victims_change,
-    FL_SHARE_CHANGE: _fl_share_change_pp,
-    EU_FL_SHARE: _eu_fl_share,
-    **{
-        f"other forms share {y} (%)": _other_forms_share(y)
-        for y in sorted(OTHER_FORMS_YEARS, reverse=True)
-    },
-}
-"""Every headline figure of chapters 02, 03 and 08 as ``func(table, policy)``, by label."""
-
-
-CHAPTER_FIGURES: dict[str, tuple[str, ...]] = {
-    "02": (FL_SHARE, SE_SHARE, FL_VICTIMS_CHANGE, EU_FL_SHARE),
-    "03": tuple(f"other forms share {y} (%)" for y in sorted(OTHER_FORMS_YEARS, reverse=True)),
-    "08": (FL_SHARE, SE_SHARE, CHILDREN_SHARE, FL_VICTIMS_CHANGE, FL_SHARE_CHANGE),
-}
-"""Labels of :data:`SENSITIVITY_FIGURES` tabulated in each chapter."""
-
-
-def sensitivity_figures(chapter: str) -> dict[str, HeadlineFunc]:
-    """The headline figures of one chapter (:data:`CHAPTER_FIGURES`), by label."""
-    return {label: SENSITIVITY_FIGURES[label] for label in CHAPTER_FIGURES[chapter]}
 
 
 # --------------------------------------------------------------------------- drivers
@@ -1176,39 +992,6 @@ def _known_units(
     return share_inputs(counts[counts["year"].isin(list(years))], num, "known", known)
 
 
-def decompose_share(
-    counts: pd.DataFrame,
-    numerator: Sequence[str] | str,
-    y0: int,
-    y1: int,
-    *,
-    known: Sequence[str] | None = None,
-) -> ShiftShareResult:
-    """Split the change in a pooled share into within-country and composition parts.
-
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table (:func:`form_counts` or :func:`sex_age_counts`).
-    numerator : str or sequence of str
-        Numerator categories.
-    y0, y1 : int
-        Base and comparison years.
-    known : sequence of str, optional
-        Denominator categories (default: the three forms, or women, men, girls, boys).
-
-    Returns
-    -------
-    ShiftShareResult
-        See :func:`tiptrends.methods.decomposition.shift_share`; ``within + composition`` equals
-        the change in the pooled share over victims with a known category.
-    """
-    units = _known_units(counts, numerator, [y0, y1], known)
-    a = units[units["year"] == y0].set_index("iso3")
-    b = units[units["year"] == y1].set_index("iso3")
-    return shift_share(a["num"], a["den"], b["num"], b["den"])
-
-
 def decomposition_table(results: Mapping[str, ShiftShareResult]) -> pd.DataFrame:
     """Decompositions side by side, in percentage points.
 
@@ -1247,7 +1030,7 @@ def largest_contributions(
     Parameters
     ----------
     result : ShiftShareResult
-        :func:`decompose_share`.
+        :func:`tiptrends.methods.decomposition.pooled_share_change`.
     names : mapping of str to str
         Country name by ISO3.
     top : int
@@ -1358,48 +1141,6 @@ def balanced_table(panels: pd.DataFrame) -> pd.DataFrame:
     return table.join(countries)
 
 
-def bootstrap_share(
-    counts: pd.DataFrame,
-    numerator: Sequence[str] | str,
-    year: int,
-    *,
-    known: Sequence[str] | None = None,
-    n_boot: int = 1000,
-    seed: int | None = 0,
-) -> BootstrapResult:
-    """Country bootstrap (percentile 95% interval) of a pooled share (%) in one year.
-
-    Parameters
-    ----------
-    counts : DataFrame
-        Wide counts table.
-    numerator : str or sequence of str
-        Numerator categories.
-    year : int
-        Year.
-    known : sequence of str, optional
-        Denominator categories.
-    n_boot : int
-        Replicates.
-    seed : int or None
-        Random seed.
-
-    Returns
-    -------
-    BootstrapResult
-        In percent.
-    """
-    units = _known_units(counts, numerator, [year], known)
-
-    def pooled(t: pd.DataFrame) -> float:
-        return float(100 * t["num"].sum() / t["den"].sum())
-
-    return bootstrap_countries(units, pooled, n_boot=n_boot, seed=seed)
-
-
-# --------------------------------------------------------------------------- sensitivity
-
-
 # --------------------------------------------------------------------------- rule switches
 RANK_METHODS: tuple[str, ...] = ("pooled", "mean", "two_stage", "weighted", "two_stage_population")
 """Aggregation methods of :func:`form_ranking` (labels of ``aggregate.METHODS``)."""
@@ -1411,7 +1152,7 @@ def form_ranking(alternatives: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Parameters
     ----------
     alternatives : mapping of str to DataFrame
-        Data basis label -> :func:`method_alternatives` over the three forms (only the rows
+        Data basis label -> :func:`alternatives` over the three forms (only the rows
         over victims with a known form are used).
 
     Returns
@@ -1439,87 +1180,573 @@ def form_ranking(alternatives: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rule_figures(
-    basis: pd.DataFrame,
-    labels: Sequence[str],
+# --------------------------------------------------------------------------- bootstrap
+def bootstrap_figure(
+    key: str,
+    table: pd.DataFrame,
+    countries: Iterable[str] | None = None,
     *,
-    population: pd.Series | None = None,
-) -> dict[str, Callable[..., float]]:
-    """Headline figures as functions of the project's rule switches.
+    year: int = LATEST_YEAR,
+    n_boot: int = settings.BOOTSTRAP_REPLICATES,
+    seed: int | None = settings.SEED,
+    **options: Any,
+) -> BootstrapResult:
+    """Country bootstrap of registered figure ``key``: each replicate evaluates the figure.
 
-    Each function takes ``data`` (default ``basis``: the report basis), ``panel`` (default
-    the trend panel; only change figures use it) and ``form_fallback`` (default True; only
-    the children's share uses it), and ignores a switch it has no use for.
+    Countries are drawn with replacement from ``table``'s rows of ``year`` (restricted to
+    ``countries``, e.g. those entering the figure, in ISO3 order); each replicate is
+    :func:`tiptrends.methods.figures.evaluate` on the drawn rows, with each drawn copy of a
+    country keeping its population (for the population-weighted methods).
 
     Parameters
     ----------
-    basis : DataFrame
-        The data of the main figures.
-    labels : sequence of str
-        Labels of :data:`RULE_FIGURES` to return.
-    population : Series, optional
-        Population by ISO3, for the population-weighted forced-labour share.
+    key : str
+        A registered figure of ``year``.
+    table : DataFrame
+        Curated GLOTIP table of a data basis.
+    countries : iterable of str, optional
+        ISO3 codes resampled (default: every country of ``year``).
+    year : int
+        Year of the figure.
+    n_boot, seed : int
+        Replicates and seed (:data:`tiptrends.settings.BOOTSTRAP_REPLICATES`, ``SEED``).
+    **options
+        Options of the figure (:class:`tiptrends.methods.figures.Options`).
+    """
+    t = table[table["year"] == year]
+    if countries is not None:
+        t = t[t["iso3"].isin(list(countries))]
+    t = t.sort_values("iso3", kind="stable")
 
-    Returns
-    -------
-    dict
-        Label -> ``func(data=..., panel=..., form_fallback=...) -> float``.
+    def statistic(sample: pd.DataFrame, population: pd.Series) -> float:
+        inputs = figures.Inputs(sample)
+        inputs.population = population  # the copies of a drawn country keep its population
+        return figures.evaluate(key, inputs, **options)
+
+    return bootstrap_countries(
+        t, statistic, n_boot=n_boot, seed=seed, lookups={"population": figures.gsi_population()}
+    )
+
+
+BOOTSTRAP_LABELS: dict[str, str] = {
+    FL_SHARE: "forced labour",
+    SE_SHARE: "sexual exploitation",
+    CHILDREN_SHARE: "children",
+    FL_POPWEIGHTED: "forced labour, population-weighted",
+}
+"""Figures of chapter 08's bootstrap and their labels."""
+
+
+def bootstrap_shares(table: pd.DataFrame) -> dict[str, BootstrapResult]:
+    """:func:`bootstrap_figure` of each figure of :data:`BOOTSTRAP_LABELS`, by key, resampling
+    the countries that enter it (reporting forms, or sex and age, in the latest year)."""
+    year = table[table["year"] == LATEST_YEAR]
+    by_form = share_inputs(form_counts(year), [FORCED_LABOUR], "known")["iso3"]
+    by_age = share_inputs(headline.sex_age_counts(year), CHILDREN, "known", KNOWN_SEX_AGE)["iso3"]
+    return {
+        key: bootstrap_figure(key, table, by_age if key == CHILDREN_SHARE else by_form)
+        for key in BOOTSTRAP_LABELS
+    }
+
+
+# --------------------------------------------------------------------------- chapter results
+Glue = dict[tuple[str, str], dict[str, object]]
+"""Glued numbers by (kind, unit) of :func:`tiptrends.report.prose.glue_numbers`."""
+
+
+@dataclass
+class ChapterResults:
+    """What a chapter shows: tables, other objects (fits, bootstraps), glued numbers and the
+    registered figures it records.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        Tables (and plot inputs) by name.
+    objects : dict
+        Fitted models, bootstraps, decompositions by name.
+    glue : dict
+        ``(kind, unit) -> {glue name: value}``; ``kind="text"`` for text.
+    records : dict
+        Registered figure with a published counterpart -> ``(reason, difference)`` of
+        :func:`tiptrends.report.reporting.record_figure`.
+    unpublished : dict
+        Results key -> ``(value, unit, note)`` of registered figures without a published
+        counterpart, on both bases (``key`` and ``key + "_current_release"``).
+    context : list
+        ``(key, value, published id, reason)`` of published figures shown for context.
     """
 
-    def make(label: str) -> Callable[..., float]:
-        def figure(
-            data: pd.DataFrame = basis,
-            panel: str = panels.TREND_PANEL,
-            form_fallback: bool = True,
-        ) -> float:
-            return RULE_FIGURES[label](data, panel, form_fallback, population)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+    glue: Glue = field(default_factory=dict)
+    records: dict[str, tuple[str, str]] = field(default_factory=dict)
+    unpublished: dict[str, tuple[float, str, str]] = field(default_factory=dict)
+    context: list[tuple[str, float, str, str]] = field(default_factory=list)
 
-        return figure
+    def add(self, kind: str = "count", unit: str = "", /, **values: object) -> None:
+        """Glue ``values`` as ``kind`` (with ``unit``)."""
+        self.glue.setdefault((kind, unit), {}).update(values)
 
-    return {label: make(label) for label in labels}
+    def record_unpublished(self, keys: Iterable[str]) -> None:
+        """Record registered figures without a published counterpart on both bases."""
+        for key in keys:
+            fig = figures.figure(key)
+            for basis in figures.BASES:
+                name = key if basis == "report" else key + figures.CURRENT_SUFFIX
+                note = f"{fig.label} ({'report basis' if basis == 'report' else 'current release'})"
+                self.unpublished[name] = (figures.value(key, basis), fig.unit, note)  # type: ignore[arg-type]
 
 
-def _popweighted_fl(d: pd.DataFrame, population: pd.Series | None) -> float:
-    alt = method_alternatives(
-        d,
-        [FORCED_LABOUR],
-        LATEST_YEAR,
-        methods=["weighted"],
-        denominators=["known"],
-        population=population,
+def _data(out: ChapterResults) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Glue the data notes every chapter shares; return the current release and report basis."""
+    bases = figures.data_bases()
+    glotip = bases.current_release
+    out.add("text", release=str(glotip["release"].iloc[0]))
+    out.add(
+        n_exclusions=len(exclusions.load_exclusions()),
+        n_flagged=len(bases.flags),
+        excl_rows=bases.exclusions["rows_dropped"].sum(),
     )
-    return float(alt[FORCED_LABOUR].iloc[0])
+    return glotip, bases.report_basis
 
 
-FL_SHARE_POPWEIGHTED = f"forced labour share {LATEST_YEAR}, population-weighted (%)"
+def _sensitivity(out: ChapterResults, keys: Sequence[str], years: Iterable[int]) -> pd.DataFrame:
+    """``"<5"`` policies and exclusions (:func:`sensitivity.sensitivity_table`) of ``keys``."""
+    raw = figures.glotip(settings.CURRENT_RELEASE)
+    functions = figures.policy_functions(keys)
+    sens = sensitivity.sensitivity_table(raw, functions, exclusions.load_exclusions(), years=years)
+    out.add(n_no_effect=len(sens.attrs["no_effect"]))
+    out.tables["sensitivity"] = sens.T.rename_axis("scenario")
+    return sens
 
-RULE_FIGURES: dict[str, Callable[..., float]] = {
-    FL_SHARE: lambda d, panel, fb, pop: headline.form_share_pct(d, FORCED_LABOUR, LATEST_YEAR),
-    SE_SHARE: lambda d, panel, fb, pop: headline.form_share_pct(d, SEXUAL, LATEST_YEAR),
-    FL_SHARE_POPWEIGHTED: lambda d, panel, fb, pop: _popweighted_fl(d, pop),
-    EU_FL_SHARE: lambda d, panel, fb, pop: headline.form_share_pct(
-        d, FORCED_LABOUR, LATEST_YEAR, countries=EU27
-    ),
-    FL_VICTIMS_CHANGE: lambda d, panel, fb, pop: headline.form_change_pct(
-        d, FORCED_LABOUR, BASE_YEAR, LATEST_YEAR, panel=panel
-    ),
-    CHILDREN_SHARE: lambda d, panel, fb, pop: headline.children_share_pct(
-        d, LATEST_YEAR, form_fallback=fb
-    ),
-    FL_SHARE_CHANGE: lambda d, panel, fb, pop: _fl_share_change_pp(d, "exclude"),
-    **{
-        f"other forms share {y} (%)": (
-            lambda d, panel, fb, pop, y=y: headline.form_share_pct(d, OTHER_FORMS, y)
+
+def _switches(out: ChapterResults, keys: Sequence[str], switches: Mapping) -> pd.DataFrame:
+    """Rule switches (:func:`figures.switch_table`) of ``keys``, by key; shown by label."""
+    table = figures.switch_table(keys, switches, labels=False)
+    shown = table.rename(index={k: figures.figure(k).label for k in keys})
+    out.tables["switches"] = shown.T.rename_axis("rules")
+    return table
+
+
+def forced_labour_results() -> ChapterResults:
+    """Everything chapter 02 shows (forced labour: shares, change, trend, sensitivity)."""
+    out = ChapterResults()
+    glotip, basis = _data(out)
+    counts, counts_basis = form_counts(glotip), form_counts(basis)
+    world = out.tables["world"] = shares_by_year(glotip)
+    world_table = out.tables["world_table"] = shares_with_counts(world)
+    out.add(
+        n_countries_first=world_table["countries"].iloc[0],
+        n_countries_latest=world_table.loc[LATEST_YEAR, "countries"],
+    )
+    fl_by_year = out.tables["fl_by_year"] = victims_by_year(
+        headline.form_victims(counts, FORCED_LABOUR), FORCED_LABOUR
+    )
+    out.add("count", "victims", fl_victims_latest=fl_by_year.loc[LATEST_YEAR, "victims"])
+    by_region = out.tables["by_region"] = shares_by_year(
+        glotip, categories=[FORCED_LABOUR], by="glotip", years=REGION_YEARS
+    )
+    out.tables["region_table"] = region_table(by_region)
+    _eu(out, glotip)
+    _alternatives(out, counts_basis)
+    influence_table = influence_on_share(counts_basis, FORCED_LABOUR)
+    out.tables["breakdowns"] = largest_breakdowns(counts_basis, FORCED_LABOUR)
+    contrib = change_contributions(
+        headline.form_victims(counts_basis, FORCED_LABOUR), FORCED_LABOUR, BASE_YEAR, LATEST_YEAR
+    )
+    out.tables["contributions"] = contrib
+    loo = contrib["pct_change_without"]
+    out.add(
+        "change_pct",
+        fl_change=figures.value(FL_CHANGE),
+        fl_change_current=figures.value(FL_CHANGE, "current"),
+        loo_min=loo.min(),
+        loo_max=loo.max(),
+        fl_change_matched=figures.value(FL_CHANGE, panel="matched"),
+    )
+    out.add(n_matched=len(contrib))
+    out.add("pct", top5_share=contrib["pct_of_change"].head(5).sum())
+    _forced_labour_trend(out, counts)
+    sens = _sensitivity(out, CHAPTER_KEYS["02"], SENSITIVITY_YEARS)
+    policies = sens[list(sensitivity.POLICY_LABELS.values())]
+    out.add(
+        "count",
+        "points",
+        policy_spread=sensitivity.spread(policies).max(),
+        max_spread=sensitivity.spread(sens).max(),
+    )
+    switches = _switches(
+        out,
+        (FL_SHARE, SE_SHARE, FL_POPWEIGHTED, FL_CHANGE, EU_FL_SHARE),
+        DATA_SWITCHES | PANEL_SWITCHES,
+    )
+    out.add(
+        "pct",
+        sw_fl_basis=switches.loc[FL_SHARE].iloc[0],
+        sw_fl_current=switches.loc[FL_SHARE, "vintage rule off (current release)"],
+    )
+    change_row = switches.loc[FL_CHANGE].astype(float)
+    out.add("change_pct", sw_change_min=change_row.min(), sw_change_max=change_row.max())
+    _forced_labour_records(out, counts, influence_table, switches)
+    return out
+
+
+def _eu(out: ChapterResults, glotip: pd.DataFrame) -> None:
+    eu = shares_by_year(glotip, categories=list(FORMS), years=EU_YEARS, by="eu27")
+    eu = eu[eu["group"] == "EU27"]
+    out.tables["eu"] = shares_with_counts(eu)
+    eurostat = eurostat_form_counts()
+    out.add(
+        eurostat_fl=eurostat[FORCED_LABOUR],
+        eurostat_se=eurostat[SEXUAL],
+        eurostat_of=eurostat[OTHER_FORMS],
+        eu_n_countries=eu.loc[eu["year"] == LATEST_YEAR, "n_countries"].iloc[0],
+    )
+    out.objects["eurostat_fl_share"] = 100 * eurostat[FORCED_LABOUR] / eurostat.sum()
+    out.add(
+        "pct",
+        eu_fl_2022=figures.value(EU_FL_SHARE, "current"),
+        eu_published=published.published_value(figures.figure(EU_FL_SHARE).published_id or ""),
+        eurostat_fl_share=out.objects["eurostat_fl_share"],
+    )
+
+
+def _alternatives(out: ChapterResults, counts_basis: pd.DataFrame) -> None:
+    """The method x denominator table, the population weights and the ranking of forms."""
+    by_basis = {"report basis": alternatives("report"), "current release": alternatives("current")}
+    alt = by_basis["report basis"]
+    known = out.objects["known_alt"] = alt[alt["denominator"] == "known"].set_index("method")
+    gaps = method_gaps(alt, published_shares())
+    out.tables["alternatives"] = alternatives_table(alt, gaps)
+    out.add(
+        "pct",
+        fl_2022=known.loc["pooled", FORCED_LABOUR],
+        se_2022=known.loc["pooled", SEXUAL],
+        fl_mean=known.loc["mean", FORCED_LABOUR],
+        fl_two_stage=known.loc["two_stage", FORCED_LABOUR],
+        se_two_stage=known.loc["two_stage", SEXUAL],
+    )
+    weights = out.tables["weights"] = population_weights(
+        counts_basis, figures.gsi_population(), figures_core.region_population()
+    )
+    out.add(n_without_population=len(weights.attrs["without_population"]))
+    g = out.objects["gaps"] = gaps.set_index(["figure", "method"])
+    for slug, form in (("fl", FORCED_LABOUR), ("se", SEXUAL)):
+        out.add(
+            "count", "points", **{f"{slug}_pooled_distance": g.loc[(form, "pooled"), "distance"]}
         )
-        for y in sorted(OTHER_FORMS_YEARS, reverse=True)
-    },
-}
-"""Every headline figure of chapters 02, 03 and 08 as ``func(data, panel, form_fallback,
-population)``, by label (used through :func:`rule_figures`)."""
+        for short, method in (("weighted", "weighted"), ("two_stage_pop", "two_stage_population")):
+            row = g.loc[(form, method)]
+            out.add("pct", **{f"{slug}_{short}": row["value"]})
+            out.add("count", "points", **{f"{slug}_{short}_distance": row["distance"]})
+            out.add("text", **{f"{slug}_{short}_closer": closer_label(row["closer_than_main"])})
+    ranking = form_ranking(by_basis)
+    first = ranking.groupby("data", sort=False)["forced labour first"].sum()
+    out.add(
+        n_fl_first_basis=first["report basis"],
+        n_fl_first_current=first["current release"],
+        n_methods=len(RANK_METHODS),
+    )
+    out.tables["ranking"] = ranking.drop(columns="forced labour first")
 
-CHAPTER_RULE_FIGURES: dict[str, tuple[str, ...]] = {
-    "02": (FL_SHARE, SE_SHARE, FL_SHARE_POPWEIGHTED, FL_VICTIMS_CHANGE, EU_FL_SHARE),
-    "03": CHAPTER_FIGURES["03"],
-    "08": (FL_SHARE, SE_SHARE, CHILDREN_SHARE, FL_VICTIMS_CHANGE, FL_SHARE_CHANGE),
-}
-"""Labels of :data:`RULE_FIGURES` in each chapter's rule-switch table."""
+
+def _forced_labour_trend(out: ChapterResults, counts: pd.DataFrame) -> None:
+    units = share_inputs(counts, [FORCED_LABOUR], "known")
+    out.tables["trends"], fits = share_trends(trend_specs(units))
+    trend_fe = out.objects["trend_fe"] = fits["2003-2022, country effects"]
+    recent = fits["2012-2022, pooled"]
+    out.add(
+        "ratio",
+        or_fe=trend_fe.odds_ratio,
+        or_fe_low=trend_fe.or_lower,
+        or_fe_high=trend_fe.or_upper,
+        g_star=recent.effective_clusters,
+        g_herfindahl=recent.effective_clusters_herfindahl,
+    )
+    out.add(n_trend_countries=recent.n_countries)
+    out.add("text", trend_verdict=trend_verdict(trend_fe))
+
+
+PAKISTAN = "Pakistan 2019-2022 (restated after the report) is in the current release only"
+
+
+def _forced_labour_records(
+    out: ChapterResults,
+    counts: pd.DataFrame,
+    influence_table: pd.DataFrame,
+    switches: pd.DataFrame,
+) -> None:
+    """Reasons of chapter 02's recorded figures, and the numbers glued beside them."""
+    known, g = out.objects["known_alt"], out.objects["gaps"]
+    top = f"{influence_table.index[0]} ({influence_table['effect'].iloc[0]:+.1f} pp)"
+    mean, two = known.loc["mean"], known.loc["two_stage"]
+    pak_se = counts.set_index(["iso3", "year"]).loc[("PAK", LATEST_YEAR), SEXUAL]
+    change = switches.loc[FL_CHANGE]
+    pop_reason = (
+        "Alternative, not the main figure: mean of the 2022 country shares (victims with known "
+        "form) weighted by population (Walk Free GSI 2023 table, 2020 population), "
+        f"{out.tables['weights'].attrs['n_weighted']} countries; reporters without a GSI "
+        "population are left out."
+    )
+    pop_difference = "Pakistan 2019-2022 is in the current release only (a populous country)."
+    out.records = {
+        FL_SHARE: (
+            f"Miss. Pooled over victims with known form; the largest single effect is {top}. "
+            f"Mean of country shares {mean[FORCED_LABOUR]:.1f}%, two-stage regional "
+            f"{two[FORCED_LABOUR]:.1f}%. The published figure is secondary; its panel and "
+            "aggregation are not documented.",
+            f"{PAKISTAN}; its 2022 breakdown is almost all sexual exploitation.",
+        ),
+        SE_SHARE: (
+            f"Within {g.loc[(SEXUAL, 'pooled'), 'distance']:.1f} points of the published range. "
+            f"Pooled share; mean of country shares {mean[SEXUAL]:.1f}%, two-stage regional "
+            f"{two[SEXUAL]:.1f}%.",
+            f"{PAKISTAN}; it adds {pak_se:,.0f} sexual-exploitation victims.",
+        ),
+        FL_CHANGE: (
+            "Miss. Trend panel (countries reporting forms in 2019-2022, gaps filled); matched "
+            f"set {change['matched countries']:.1f}%, balanced {change['balanced panel']:.1f}%. "
+            "UNODC's panel is not published.",
+            f"{PAKISTAN}: it restates the 2019 base and the 2022 end.",
+        ),
+        EU_FL_SHARE: (
+            "Different source and year: the published figure is Eurostat's EU share for 2024; "
+            "ours is UNODC country data for 2022. Eurostat's own 2022 counts give "
+            f"{out.objects['eurostat_fl_share']:.1f}%.",
+            "None: the vintage rule flags no EU country.",
+        ),
+        FL_POPWEIGHTED: (pop_reason, pop_difference),
+        SE_POPWEIGHTED: (pop_reason, pop_difference),
+    }
+    fl_pub, change_pub = (_published_of(k) for k in (FL_SHARE, FL_CHANGE))
+    se_row = published.published_row(figures.figure(SE_SHARE).published_id or "")
+    out.add(
+        "pct",
+        fl_published=fl_pub,
+        fl_2022_current=figures.value(FL_SHARE, "current"),
+        se_2022_current=figures.value(SE_SHARE, "current"),
+    )
+    out.add("change_pct", fl_change_published=change_pub)
+    out.add(
+        "pp",
+        gap_fl=figures.value(FL_SHARE) - fl_pub,
+        gap_se=g.loc[(SEXUAL, "pooled"), "distance"],
+        gap_change=figures.value(FL_CHANGE) - change_pub,
+    )
+    out.add(
+        "text",
+        se_published_range=(f"{float(se_row['value_low']):.0f}-{float(se_row['value_high']):.0f}%"),
+    )
+
+
+def _published_of(key: str) -> float:
+    """The published counterpart of registered figure ``key``."""
+    return published.published_value(figures.figure(key).published_id or "")
+
+
+def forced_criminality_results() -> ChapterResults:
+    """Everything chapter 03 shows (the published series and the "other forms" bound)."""
+    out = ChapterResults()
+    glotip, _ = _data(out)
+    out.tables["fc_points"], fc_series = forced_criminality_series()
+    fc = out.tables["fc_series"] = fc_series
+    bound = out.tables["bound"] = other_forms_upper_bound(glotip)
+    by_year, fc_by_year = bound.set_index("year"), fc.set_index("year")["value"]
+    out.add(of_n_countries=by_year.loc[LATEST_YEAR, "n_countries"])
+    out.add(
+        "pct",
+        of_2016=by_year.loc[2016, "other_forms_pct"],
+        fc_2016=fc_by_year.loc[2016],
+        fc_2022=fc_by_year.loc[2022],
+    )
+    comparison = out.tables["comparison"] = bound_vs_published(bound, fc)
+    out.add("text", bound_verdict=bound_verdict(comparison))
+    carriers = out.tables["carriers"] = other_forms_carriers(form_counts(glotip))
+    out.add("text", top2_names=" and ".join(carriers["country"].head(2)))
+    out.add("pct", top2_share=carriers["share of world other forms (%)"].head(2).sum())
+    regions = out.tables["regions"] = other_forms_upper_bound(
+        glotip, grouping="glotip", years=OTHER_FORMS_REGION_YEARS
+    )
+    out.tables["region_table"] = region_table(
+        regions, value="other_forms_pct", scale=1.0, years=OTHER_FORMS_REGION_YEARS
+    )
+    by_sex_age = forms_by_sex_age_years(glotip)
+    latest = by_sex_age[by_sex_age["year"] == LATEST_YEAR]
+    boys = latest.set_index(["sex_age", "form"])["share_pct"].loc["boys"]
+    out.add(n_boys=latest.loc[latest["sex_age"] == "boys", "n_countries"].iloc[0])
+    out.tables["sex_age"] = sex_age_form_table(by_sex_age)
+    out.tables["sex_age_latest"] = sex_age_form_table(latest).loc[LATEST_YEAR]
+    _sensitivity(out, CHAPTER_KEYS["03"], SEX_AGE_YEARS)
+    out.add(
+        "pct",
+        of_mean=figures.value(OF_SHARE, "current", method="mean"),
+        of_two_stage=figures.value(OF_SHARE, "current", method="two_stage"),
+    )
+    switches = _switches(out, CHAPTER_KEYS["03"], DATA_SWITCHES)
+    out.add(
+        "pct",
+        sw_of_basis=switches.loc[OF_SHARE, "all rules (main)"],
+        sw_of_current=switches.loc[OF_SHARE, "vintage rule off (current release)"],
+    )
+    out.records[OF_SHARE] = (
+        "Not like for like: the published 'other forms' excludes forced criminality and mixed "
+        "forms, which the data's 'other forms' includes. Ours bounds forced criminality plus "
+        f"all other sub-forms; {carriers['iso3'].iloc[0]} alone holds "
+        f"{carriers['share of world other forms (%)'].iloc[0]:.0f}% of the numerator.",
+        f"{PAKISTAN}; its 2022 breakdown is almost all sexual exploitation.",
+    )
+    out.record_unpublished(CHAPTER_KEYS["03"][1:])
+    of_2022, of_published = figures.value(OF_SHARE, "current"), _published_of(OF_SHARE)
+    fc_id, boys_reason = (
+        FORCED_CRIMINALITY_IDS[-1],
+        "Countries reporting forms for boys; pooled, current release.",
+    )
+    out.context = [
+        (
+            "forced_criminality_2022_upper_bound",
+            of_2022,
+            fc_id,
+            "Upper bound only: data 'other forms' holds forced criminality and more.",
+        ),
+        (
+            "boys_other_forms_share_2022",
+            boys[OTHER_FORMS],
+            "glotip2024_boys_other_forms_share_2022_pct",
+            boys_reason,
+        ),
+        (
+            "boys_forced_labour_share_2022",
+            boys[FORCED_LABOUR],
+            "glotip2024_boys_forced_labour_share_2022_pct",
+            boys_reason,
+        ),
+    ]
+    out.add(
+        "pct",
+        of_2022=of_2022,
+        of_2022_basis=figures.value(OF_SHARE),
+        of_published=of_published,
+        pub_sum=published.published_value(fc_id) + of_published,
+        boys_of=boys[OTHER_FORMS],
+        boys_fl=boys[FORCED_LABOUR],
+        boys_of_published=published.published_value(out.context[1][2]),
+        boys_fl_published=published.published_value(out.context[2][2]),
+    )
+    out.add("pp", of_gap=figures.value(OF_SHARE) - of_published)
+    return out
+
+
+def composition_results() -> ChapterResults:
+    """Everything chapter 08 shows (shift-share, balanced panels, bootstrap, sensitivity)."""
+    out = ChapterResults()
+    glotip, _ = _data(out)
+    form_c, sa_c = form_counts(glotip), headline.sex_age_counts(glotip)
+    fallback = headline.form_fallback_rows(glotip).set_index(["iso3", "year"])
+    out.add(
+        uk_fallback=fallback.loc[("GBR", LATEST_YEAR), "known_sex_age"],
+        n_fallback_other=len(fallback) - 1,
+        n_boot=settings.BOOTSTRAP_REPLICATES,
+    )
+    # the registered figures' own decomposition, on the current release this chapter uses
+    dec_fl = form_figures.form_share_change(figures.Inputs(glotip), figures.Options())
+    dec_ch = pooled_share_change(sa_c, CHILDREN, BASE_YEAR, LATEST_YEAR, known=KNOWN_SEX_AGE)
+    parts = {p: figures.value(key, "current") for p, key in SHARE_CHANGE.items()}
+    out.add(
+        "pp",
+        fl_within_pp=parts["within"],
+        fl_composition_pp=parts["composition"],
+        fl_total_pp=parts["total"],
+        ch_within_pp=100 * dec_ch.within,
+        ch_composition_pp=100 * dec_ch.composition,
+        ch_total_pp=100 * dec_ch.total_change,
+    )
+    out.add(
+        "pct",
+        fl_share_y0=100 * dec_fl.share_y0,
+        fl_share_y1=100 * dec_fl.share_y1,
+        ch_share_y0=100 * dec_ch.share_y0,
+        ch_share_y1=100 * dec_ch.share_y1,
+    )
+    out.record_unpublished(SHARE_CHANGE.values())
+    table = decomposition_table({"forced labour share": dec_fl, "children's share": dec_ch})
+    out.tables["parts"] = table[list(DECOMPOSITION_PARTS)].rename(columns=DECOMPOSITION_PARTS).T
+    nofb = headline.sex_age_counts(glotip, form_fallback=False)
+    dec_nofb = pooled_share_change(nofb, CHILDREN, BASE_YEAR, LATEST_YEAR, known=KNOWN_SEX_AGE)
+    for name, dec, iso in (
+        ("pak_fl_total", dec_fl, "PAK"),
+        ("uk_fl_total", dec_fl, "GBR"),
+        ("uk_ch_total", dec_ch, "GBR"),
+        ("uk_ch_exit", dec_nofb, "GBR"),
+    ):
+        out.add("pp", **{name: 100 * dec.by_country.set_index("iso3").loc[iso, "total"]})
+    out.add("pp", pak_fl_effect=-influence_on_share(form_c, FORCED_LABOUR).loc["PAK", "effect"])
+    names = form_c.drop_duplicates("iso3").set_index("iso3")["country"]
+    out.tables["fl_contributions"] = largest_contributions(dec_fl, names)
+    out.tables["ch_contributions"] = largest_contributions(dec_ch, names)
+    _balanced_and_trends(out, form_c, sa_c)
+    _uncertainty(out, glotip)
+    return out
+
+
+def _balanced_and_trends(out: ChapterResults, form_c: pd.DataFrame, sa_c: pd.DataFrame) -> None:
+    panel = balanced_panels(form_c, sa_c)
+    short = panel[panel["series"] == "forced labour, 2019-2022"].set_index("year")["share_pct"]
+    out.add("pct", bal_fl_y0=short.loc[BASE_YEAR], bal_fl_y1=short.loc[LATEST_YEAR])
+    out.tables["balanced"] = balanced_table(panel)
+    out.tables["trends"], fits = share_trends(composition_trend_specs(form_c, sa_c))
+    first = next(iter(fits.values()))
+    out.add(trend_n=first.n_countries)
+    out.add(
+        "ratio",
+        trend_g_star=first.effective_clusters,
+        trend_g_h=first.effective_clusters_herfindahl,
+    )
+
+
+def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
+    """Bootstrap, sensitivity and rule switches of chapter 08's headline figures."""
+    boot = out.objects["bootstrap"] = bootstrap_shares(glotip)
+    for slug, b in zip(("boot_fl", "boot_se", "boot_ch", "boot_flpw"), boot.values(), strict=True):
+        out.add("text", **{slug: f"{b.estimate:.1f}% ({b.lower:.1f}-{b.upper:.1f}%)"})
+    sens = _sensitivity(out, CHAPTER_KEYS["08"], SENSITIVITY_YEARS)
+    out.add("ratio", max_spread=sensitivity.spread(sens).max())
+    switches = _switches(out, CHAPTER_KEYS["08"], DATA_SWITCHES | PANEL_SWITCHES | FALLBACK_SWITCH)
+    out.add(
+        "pct",
+        sw_ch_main=switches.loc[CHILDREN_SHARE, "all rules (main)"],
+        sw_ch_nofb=switches.loc[CHILDREN_SHARE, "no form fallback"],
+    )
+    total = switches.loc[SHARE_CHANGE["total"]]
+    out.add(
+        "pp",
+        sw_flpp_basis=total["all rules (main)"],
+        sw_flpp_current=total["vintage rule off (current release)"],
+    )
+    reason = "Pooled, current release; see chapter 02 for the gap and the report basis."
+    out.context = [
+        ("forced_labour_share_2022_boot", boot[FL_SHARE].estimate, _id(FL_SHARE), reason),
+        ("sexual_exploitation_share_2022_boot", boot[SE_SHARE].estimate, _id(SE_SHARE), reason),
+        (
+            "children_share_2022_boot",
+            boot[CHILDREN_SHARE].estimate,
+            "glotip2024_children_share_2022_pct",
+            "Pooled over known sex and age, current release; Pakistan's mostly adult victims weigh "
+            "heavily.",
+        ),
+        (
+            "forced_labour_share_2022_popweighted_boot",
+            boot[FL_POPWEIGHTED].estimate,
+            _id(FL_SHARE),
+            "Population-weighted mean of country shares, current release; an "
+            "alternative, see chapter 02.",
+        ),
+    ]
+    labelled = {BOOTSTRAP_LABELS[k]: b for k, b in boot.items()}
+    out.tables["intervals"] = bootstrap_table(
+        labelled, [published.published_value(c[2]) for c in out.context]
+    )
+
+
+def _id(key: str) -> str:
+    return figures.figure(key).published_id or ""

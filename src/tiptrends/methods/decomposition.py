@@ -32,10 +32,13 @@ into reweighting, entry and exit, and the per-country terms, change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from tiptrends.methods.aggregate import share_inputs
 
 
 @dataclass(frozen=True)
@@ -162,3 +165,32 @@ def shift_share(
         by_country=by_country,
         centre_share=c,
     )
+
+
+def pooled_share_change(
+    counts: pd.DataFrame,
+    numerator: Sequence[str] | str,
+    y0: int,
+    y1: int,
+    *,
+    known: Sequence[str] | None = None,
+) -> ShiftShareResult:
+    """:func:`shift_share` of a pooled share over victims with a known category.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Wide counts table (:func:`tiptrends.methods.headline.form_counts` or
+        :func:`tiptrends.methods.headline.sex_age_counts`).
+    numerator : str or sequence of str
+        Numerator categories.
+    y0, y1 : int
+        Base and comparison years.
+    known : sequence of str, optional
+        Denominator categories (default: the known categories of ``counts``).
+    """
+    num = [numerator] if isinstance(numerator, str) else list(numerator)
+    units = share_inputs(counts[counts["year"].isin([y0, y1])], num, "known", known)
+    a = units[units["year"] == y0].set_index("iso3")
+    b = units[units["year"] == y1].set_index("iso3")
+    return shift_share(a["num"], a["den"], b["num"], b["den"])

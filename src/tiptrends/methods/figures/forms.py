@@ -1,14 +1,18 @@
-"""Figures of the forms of exploitation: shares by form in 2022 and the forced-labour change."""
+"""Figures of the forms of exploitation: shares by form, the forced-labour change and its
+shift-share decomposition."""
 
 from __future__ import annotations
 
 from tiptrends import settings
 from tiptrends.io.countries import EU27
-from tiptrends.methods import headline
+from tiptrends.methods import decomposition, headline
 from tiptrends.methods.figures.core import Figure, Inputs, Options, register
 from tiptrends.vocab import FORCED_LABOUR, OTHER_FORMS, SEXUAL
 
 YEAR, BASE = settings.LATEST_YEAR, settings.BASE_YEAR
+
+OTHER_FORMS_YEARS = (2018, 2020, YEAR)
+"""Years of the published forced-criminality points the "other forms" share bounds."""
 
 SHARE_OPTIONS = frozenset({"suppressed", "method", "denominator", "countries", "population"})
 """Options every share by form reads."""
@@ -136,3 +140,50 @@ register(
         note="On the trend panel of 2019-2022 (every country reporting forms, gaps filled).",
     )
 )
+
+
+def form_share_change(inputs: Inputs, o: Options) -> decomposition.ShiftShareResult:
+    """Shift-share of the 2019-2022 change in the pooled forced-labour share (known form)."""
+    t = inputs.table[inputs.table["year"].isin([BASE, YEAR])]
+    counts = headline.form_counts(t, suppressed=o.suppressed)  # type: ignore[arg-type]
+    if o.countries is not None:
+        counts = counts[counts["iso3"].isin(o.countries)]
+    return decomposition.pooled_share_change(counts, FORCED_LABOUR, BASE, YEAR)
+
+
+for _year in OTHER_FORMS_YEARS[:-1]:
+    register(
+        Figure(
+            f"other_forms_share_{_year}_pct",
+            f"Share of detected victims of other forms of exploitation, {_year}",
+            "%",
+            (_year,),
+            _share(OTHER_FORMS, _year),
+            SHARE_OPTIONS,
+            note="Other forms (forced criminality among them), an upper bound on forced "
+            "criminality.",
+        )
+    )
+
+_PARTS = {
+    "total": ("total_change", "Change in the forced-labour share, 2019 to 2022"),
+    "within": ("within", "Change in the forced-labour share within countries, 2019 to 2022"),
+    "composition": (
+        "composition",
+        "Change in the forced-labour share from the set and weight of reporting countries, "
+        "2019 to 2022",
+    ),
+}
+for _part, (_attr, _label) in _PARTS.items():
+    register(
+        Figure(
+            f"forced_labour_share_change_{_part}_pct_points",
+            _label,
+            "percentage points",
+            (BASE, YEAR),
+            lambda inputs, o, a=_attr: 100 * getattr(form_share_change(inputs, o), a),
+            frozenset({"suppressed", "countries"}),
+            note="Shift-share of the pooled share over victims with a known form: within "
+            "countries present in both years, composition = reweighting + entering - exiting.",
+        )
+    )
