@@ -9,6 +9,7 @@ import pytest
 
 from tests.tables import curated_row
 from tiptrends.analyses import justice as j
+from tiptrends.methods import figures
 from tiptrends.vocab import (
     CONVICTED,
     FEMALE,
@@ -18,6 +19,8 @@ from tiptrends.vocab import (
     TOTAL,
     VICTIMS,
 )
+
+CHANGE, PER100 = j.CHANGE_KEY, j.PER100_KEY
 
 
 def row(iso3, year, indicator, value, sex=TOTAL):
@@ -67,10 +70,11 @@ def test_matched_ratio_uses_only_countries_reporting_both(toy):
     assert r.loc[2022, "ratio"] == pytest.approx(100 * 70 / 400)
     assert r.loc[2022, "median_country_ratio"] == pytest.approx((10.0 + 20.0) / 2)
     assert 2020 not in r.index  # no victims in 2020
-    assert j.ratio_in_year(c, "convicted", "victims", 2022) == pytest.approx(17.5)
-    assert math.isnan(j.ratio_in_year(c, "convicted", "victims", 2020))
-    imp = j.justice_counts(toy, suppressed="impute")
-    assert j.ratio_in_year(imp, "convicted", "victims", 2022) == pytest.approx(100 * 72.5 / 450)
+    # the registered 2022 figure is the same pooled matched ratio
+    assert figures.evaluate(PER100, toy) == pytest.approx(17.5)
+    assert figures.evaluate(PER100, toy, suppressed="impute") == pytest.approx(100 * 72.5 / 450)
+    assert figures.evaluate(PER100, toy, countries=["BBB"]) == pytest.approx(20.0)
+    assert math.isnan(figures.evaluate(PER100, toy[toy["year"] == 2020]))
     att = j.matched_ratio(c, "convicted", "prosecuted").set_index("year")
     assert att.loc[2022, "ratio"] == pytest.approx(25.0)
 
@@ -293,23 +297,37 @@ def test_role_and_relation_tables(ctdc):
     assert j.relation_table(ctdc)["Adult"].isna().all()  # fewer than 30 known records
 
 
-def test_conviction_change_pct_on_each_panel(toy):
-    # trend panel 2020-2022: AAA 20 -> 10, BBB 100 -> 60, CCC 500 carried back: 620 -> 570
-    trend = j.conviction_change_pct(toy, window=(2020, 2022))
-    assert trend == pytest.approx(100 * (570 / 620 - 1))
-    matched = j.conviction_change_pct(toy, panel="matched", window=(2020, 2022))
-    assert matched == pytest.approx(100 * (70 / 120 - 1))
+def test_registered_change_in_convictions_on_each_panel():
+    # 2017-2020: AAA 20 -> 10, BBB 100 -> 60, CCC only in 2020 (500, carried back)
+    t = pd.DataFrame(
+        [
+            row("AAA", 2017, CONVICTED, 20),
+            row("AAA", 2020, CONVICTED, 10),
+            row("BBB", 2017, CONVICTED, 100),
+            row("BBB", 2020, CONVICTED, 60),
+            row("CCC", 2020, CONVICTED, 500),
+        ]
+    )
+    assert figures.evaluate(CHANGE, t) == pytest.approx(100 * (570 / 620 - 1))
+    assert figures.evaluate(CHANGE, t, panel="matched") == pytest.approx(100 * (70 / 120 - 1))
     with pytest.raises(ValueError):
-        j.conviction_change_pct(toy, panel="nonsense", window=(2020, 2022))
+        figures.evaluate(CHANGE, t, panel="nonsense")
 
 
-def test_rule_figures_and_switch_columns(toy):
-    figures = j.rule_figures(toy, toy)
-    change_label, ratio_label = list(figures)
-    assert change_label == "convictions, change 2017-2020 (%)"
-    # the ratio ignores the panel switch
-    assert figures[ratio_label](panel="matched") == figures[ratio_label]()
-    columns = j.rule_switch_columns(toy, toy, toy)
-    assert columns["all rules (main)"] == {}
-    assert columns["balanced countries"] == {"panel": "balanced"}
-    assert set(columns) >= {"current release", "current release, vintage rule on"}
+def test_per100_is_recorded_on_the_report_basis(glotip_2025, glotip_2023):
+    """Inconsistency: the main key held the current release's ratio (6.03 per 100) although
+    every other main key holds the report basis. The registered main value is the report
+    basis's matched ratio; the current release's is the ``_current_release`` value."""
+    for basis in figures.BASES:
+        c = j.justice_counts(figures.table(basis))
+        ratio = j.matched_ratio(c, "convicted", "victims", years=[2022])["ratio"].iloc[0]
+        assert figures.value(PER100, basis) == pytest.approx(ratio, rel=1e-12)
+    # the bases differ by Pakistan's restated victims, left out of the report basis
+    assert figures.value(PER100) > figures.value(PER100, "current") + 1
+
+
+def test_chapter_has_no_figure_registry():
+    assert not hasattr(j, "rule_figures") and not hasattr(j, "conviction_change_pct")
+    assert set(j.SWITCHES["all rules (main)"]) == set()
+    t = figures.switch_table([CHANGE, PER100], {"matched": {"panel": "matched"}}, labels=False)
+    assert t.loc[PER100, "matched"] == figures.NO_EFFECT

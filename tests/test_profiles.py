@@ -10,7 +10,7 @@ import pytest
 from tests.tables import curated_row
 from tiptrends.analyses import profiles as pr
 from tiptrends.io import exclusions
-from tiptrends.methods import aggregate, headline, panels
+from tiptrends.methods import aggregate, figures, headline, panels
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -94,11 +94,19 @@ def test_profile_mean_method_and_suppression_policy(toy):
     assert imp["men"] == pytest.approx(100 * 22.5 / 202.5)
 
 
-def test_profile_bounds_bracket(toy):
-    b = pr.profile_bounds(toy, 2022, policy="impute").set_index("category")
-    assert b.loc["men", "lower"] == pytest.approx(100 * 21 / 201)
-    assert b.loc["men", "upper"] == pytest.approx(100 * 24 / 204)
-    assert (b["lower"] <= b["estimate"] + 1e-9).all() and (b["estimate"] <= b["upper"] + 1e-9).all()
+def test_registered_shares_and_suppression_bounds(toy):
+    # the registry's profile shares read the same counts as sex_age_profile
+    p = pr.sex_age_profile(toy, [2022]).iloc[0]
+    for group, key in pr.SHARE_KEYS.items():
+        assert figures.evaluate(key, toy) == pytest.approx(p[group])
+    # "<5" men of BBB at 1 and at 4: 21 / 201 and 24 / 204 men
+    assert figures.evaluate("men_share_2022_pct", toy, suppressed="lower") == pytest.approx(
+        100 * 21 / 201
+    )
+    assert figures.evaluate("men_share_2022_pct", toy, suppressed="upper") == pytest.approx(
+        100 * 24 / 204
+    )
+    assert figures.evaluate(pr.KNOWN_KEY, toy) == 200  # AAA 100 + BBB 100 ("<5" men left out)
 
 
 def test_profile_by_region_and_alternatives(toy):
@@ -132,15 +140,14 @@ def test_child_counts_and_change(toy):
     c = pr.child_victim_counts(toy).set_index(["iso3", "year"])
     assert c.loc[("BBB", 2022), "children"] == 40  # girls missing -> boys only
     assert c.loc[("CCC", 2019), "children"] == 200
-    ch = pr.change_in_children(toy, 2019, 2022)
+    ch = panels.pct_change(pr.child_victim_counts(toy), 2019, 2022, value="children")
     # matched AAA, BBB: 2019 = 20 + 25 = 45; 2022 = 40 + 40 = 80
     assert ch.n_countries == 2
     assert ch.pct_change == pytest.approx(100 * (80 / 45 - 1))
     assert ch.unmatched_pct_change == pytest.approx(100 * (80 / 245 - 1))
-    girls = pr.change_in_children(toy, 2019, 2022, "girls")
+    girls = panels.pct_change(panels.measure_counts(toy, "girls"), 2019, 2022)
     assert girls.n_countries == 1 and girls.pct_change == pytest.approx(200.0)
-    with pytest.raises(ValueError):
-        pr.change_in_children(toy, 2019, 2022, "infants")
+    assert figures.evaluate(pr.CHANGE_KEY, toy, panel="matched") == pytest.approx(ch.pct_change)
 
 
 def test_child_counts_age_total_definition():
@@ -199,7 +206,7 @@ def test_real_profile_2022(glotip_2025):
 
 
 def test_real_child_change_and_forms(glotip_2025):
-    ch = pr.change_in_children(glotip_2025, 2019, 2022)
+    ch = panels.pct_change(pr.child_victim_counts(glotip_2025), 2019, 2022, value="children")
     assert ch.n_countries >= 30 and math.isfinite(ch.pct_change)
     fp = pr.form_profile_of_children(glotip_2025, [2022])
     sums = fp.groupby("group")["share_pct"].sum()
@@ -405,11 +412,12 @@ def test_child_counts_use_the_form_fallback():
     assert c.loc[2022, "children"] == 15 and c.loc[2022, "girls"] == 9
     assert 2022 not in pr.child_victim_counts(df, form_fallback=False)["year"].tolist()
     # 10 children in 2019, 15 in 2022 on the trend panel: +50%
-    assert pr.children_change(df) == pytest.approx(50.0)
+    assert figures.evaluate(pr.CHANGE_KEY, df) == pytest.approx(50.0)
     # without the fallback AAA has no 2022 children: the trend panel carries 2019 forward
-    assert pr.children_change(df, form_fallback=False) == pytest.approx(0.0)
+    assert figures.evaluate(pr.CHANGE_KEY, df, form_fallback=False) == pytest.approx(0.0)
     # 2022 share: 15 of 35 victims of known sex and age
-    assert pr.children_share(df) == pytest.approx(100 * 15 / 35)
+    assert figures.evaluate(pr.SHARE_KEYS["children"], df) == pytest.approx(100 * 15 / 35)
+    assert figures.evaluate(pr.KNOWN_KEY, df) == 35
 
 
 def test_standard_switches_switch_one_rule_each():

@@ -16,13 +16,16 @@ Two sources:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from tiptrends import settings
+from tiptrends.io import data, exclusions, published
 from tiptrends.methods import aggregate as ag
-from tiptrends.methods import diagnostics, panels
+from tiptrends.methods import diagnostics, figures, panels
 from tiptrends.vocab import (
     CONVICTED,
     DIM_TOTAL,
@@ -57,8 +60,7 @@ STAGE_LABELS = {
 }
 """Readable names of the columns of :func:`justice_counts`."""
 
-LATEST_YEAR = 2022
-"""Latest year of the 2025 release."""
+LATEST_YEAR = settings.LATEST_YEAR
 
 TABLE_FROM = 2012
 """First year shown in the chapter's yearly tables (earlier years rest on few countries)."""
@@ -66,11 +68,9 @@ TABLE_FROM = 2012
 PLOT_FROM = 2010
 """First year of the chapter's ratio figures."""
 
-CHANGE_BASES = (2017, 2019)
-"""Base years of the published changes in convictions (GLOTIP 2022)."""
-
-CHANGE_END = 2020
-"""End year of the published changes in convictions (GLOTIP 2022)."""
+CHANGE_END = settings.CONVICTIONS_WINDOW[1]
+CHANGE_BASES = (settings.CONVICTIONS_WINDOW[0], settings.BASE_YEAR)
+"""Base years of the published changes in convictions to 2020 (GLOTIP 2022)."""
 
 CHANGE_POLICIES: tuple[ag.Policy, ...] = ("exclude", "impute")
 """Suppression policies under which the changes in convictions are computed."""
@@ -266,14 +266,6 @@ def matched_ratio(
     out["ratio"] = per * out["numerator"] / out["denominator"]
     out = out.reset_index()
     return out[["year", "n_countries", "numerator", "denominator", "ratio", "median_country_ratio"]]
-
-
-def ratio_in_year(
-    counts: pd.DataFrame, numerator: str, denominator: str, year: int, *, per: float = 100.0
-) -> float:
-    """Pooled matched-country ratio of one year (see :func:`matched_ratio`); NaN if none."""
-    r = matched_ratio(counts, numerator, denominator, per=per, years=[year])
-    return float(r["ratio"].iloc[0]) if len(r) else float("nan")
 
 
 def matched_rows(counts: pd.DataFrame, numerator: str, denominator: str, year: int) -> pd.DataFrame:
@@ -799,74 +791,288 @@ def relation_table(
     return table
 
 
-# --------------------------------------------------------------------------- rule switches
-CHANGE_WINDOW = (CHANGE_BASES[0], CHANGE_END)
-"""Window of the recorded change in convictions (GLOTIP 2022: 2017-2020)."""
+# --------------------------------------------------------------------------- chapter results
+CHANGE_KEY = "convictions_change_2017_2020_pct"
+PER100_KEY = "convictions_per_100_victims_2022"
+"""Registered figures chapter 05 records (:mod:`tiptrends.methods.figures`)."""
+
+SWITCHES: dict[str, dict[str, object]] = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+    **{f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")},
+}
+"""Columns of chapter 05's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
+
+DPA_REASON = "Plain sum of all reporters (open panel); matches dpa's rounded figure."
 
 
-def conviction_change_pct(
-    data: pd.DataFrame, *, panel: str = panels.TREND_PANEL, window: tuple[int, int] = CHANGE_WINDOW
-) -> float:
-    """Change (%) in convicted persons over ``window`` on one country set.
+@dataclass
+class JusticeResults:
+    """Chapter 05's results: tables, figure data, what to record and the glued values.
 
-    Parameters
-    ----------
-    data : DataFrame
-        Curated GLOTIP table.
-    panel : str
-        Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`; the trend panel unless a
-        sensitivity asks for another).
-    window : (int, int)
-        Base and end year.
-    """
-    counts = justice_counts(data, [CONVICTED])
-    return panels.change_pct(counts, window[0], window[1], "convicted", panel=panel)
-
-
-def rule_figures(earlier: pd.DataFrame, current: pd.DataFrame) -> dict[str, Callable[..., float]]:
-    """The chapter's recorded figures as functions of the rule switches.
-
-    The change in convictions 2017-2020 is a GLOTIP 2022 figure: its main data are the 2023
-    release (``earlier``). Convictions per 100 victims in 2022 has no published counterpart:
-    its main data are the current release. Each function takes ``data`` and ``panel`` (the
-    ratio ignores ``panel``).
-
-    Returns
-    -------
-    dict
-        Label -> ``func(data=..., panel=...) -> float``.
+    ``glue`` maps a format kind of :func:`tiptrends.report.prose.format_value` to glue names
+    and values; ``reasons`` maps a recorded key to (reason for the gap, why the current
+    release differs); ``comparisons`` are unrecorded rows ``(key, value, published id,
+    reason)`` for :func:`tiptrends.report.reporting.compare`.
     """
 
-    def change(data: pd.DataFrame = earlier, panel: str = panels.TREND_PANEL) -> float:
-        return conviction_change_pct(data, panel=panel)
+    release: str
+    stages: pd.DataFrame
+    chain: pd.DataFrame
+    per_victim: pd.DataFrame
+    ratio_alternatives: pd.DataFrame
+    attrition: pd.DataFrame
+    attrition_table: pd.DataFrame
+    changes: pd.DataFrame
+    switches: pd.DataFrame
+    women: pd.DataFrame
+    sex_table: pd.DataFrame
+    roles: pd.DataFrame
+    perpetrator_sex: pd.DataFrame
+    relations: pd.DataFrame
+    reasons: dict[str, tuple[str, str]]
+    comparisons: list[tuple[str, float, str, str]]
+    glue: dict[str, dict[str, object]] = field(default_factory=dict)
 
-    def per100(data: pd.DataFrame = current, panel: str = panels.TREND_PANEL) -> float:
-        return ratio_in_year(justice_counts(data), "convicted", "victims", LATEST_YEAR)
 
-    return {
-        f"convictions, change {CHANGE_WINDOW[0]}-{CHANGE_WINDOW[1]} (%)": change,
-        f"convictions per 100 victims, {LATEST_YEAR}": per100,
+def _release(name: str) -> str:
+    return str(figures.glotip(name)["release"].iloc[0])
+
+
+def _ratios(jc: pd.DataFrame, g: dict) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Convictions per victim (current release) and the attrition ratios; their glue."""
+    per_victim = matched_ratio(jc, "convicted", "victims")
+    top = ratio_influence(jc, "convicted", "victims", LATEST_YEAR).iloc[0]
+    attrition = {
+        "Convicted per 100 prosecuted": matched_ratio(jc, "convicted", "prosecuted"),
+        "Prosecuted per 100 in formal contact": matched_ratio(jc, "prosecuted", "formal_contact"),
     }
-
-
-def rule_switch_columns(
-    current: pd.DataFrame, report_basis: pd.DataFrame, unrepaired: pd.DataFrame
-) -> dict[str, dict[str, object]]:
-    """Switch columns of :func:`tiptrends.methods.sensitivity.rule_switches` for this chapter.
-
-    Parameters
-    ----------
-    current : DataFrame
-        The current release (exclusions with repairs).
-    report_basis : DataFrame
-        The current release under the vintage rule.
-    unrepaired : DataFrame
-        The current release with exclusions dropped, not repaired.
-    """
-    return {
-        "all rules (main)": {},
-        "current release": {"data": current},
-        "current release, vintage rule on": {"data": report_basis},
-        "current release, no exclusion repairs": {"data": unrepaired},
-        **{f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")},
+    latest = attrition["Convicted per 100 prosecuted"].set_index("year").loc[LATEST_YEAR]
+    g["ratio"] |= {
+        "per100": figures.value(PER100_KEY, "current"),
+        "per100_median": per_victim.set_index("year").loc[LATEST_YEAR, "median_country_ratio"],
+        "top_without": top["estimate_without"],
     }
+    g["count"] |= {
+        "n_matched": len(matched_rows(jc, "convicted", "victims", LATEST_YEAR)),
+        "top_victims": top["victims"],
+        "top_convicted": top["convicted"],
+        "conv_per_pros": latest["ratio"],
+        "att_n": latest["n_countries"],
+        "att_median": latest["median_country_ratio"],
+    }
+    g["text"]["top_country"] = top["country"]
+    return per_victim, attrition
+
+
+def _changes(bases, g: dict) -> tuple[pd.DataFrame, panels.TrendChange]:
+    """Changes in convictions to 2020 on both releases and every country set; their glue."""
+    earlier, current = _release(settings.EARLIER_RELEASE), _release(settings.CURRENT_RELEASE)
+    changes = conviction_changes({earlier: bases.earlier, current: bases.current_release})
+    window = f"{CHANGE_BASES[0]}-{CHANGE_END}"
+    rows = {
+        "ch_17": change_row(changes, earlier, window),
+        "ch_19": change_row(changes, earlier, f"{CHANGE_BASES[1]}-{CHANGE_END}"),
+        "unm_17": change_row(changes, earlier, window, COUNTRY_SET_LABELS["open"]),
+    }
+    for name, row in rows.items():
+        g["change_pct"][name] = row["pct_change"]
+        g["count"] |= {
+            f"{name}_{k}": row[v]
+            for k, v in (("n", "n_countries"), ("y0", "total_y0"), ("y1", "total_y1"))
+        }
+    m_19 = change_row(
+        changes, earlier, f"{CHANGE_BASES[1]}-{CHANGE_END}", COUNTRY_SET_LABELS["matched"]
+    )
+    panel_values = [
+        figures.value(CHANGE_KEY, panel=p) for p in ("trend", "matched", "open", "balanced")
+    ]
+    g["change_pct"] |= {
+        "ch_17": figures.value(CHANGE_KEY),
+        "m_17": figures.value(CHANGE_KEY, panel="matched"),
+        "m_19": m_19["pct_change"],
+        "cur_17": figures.value(CHANGE_KEY, "current"),
+        "sw_min": min(panel_values),
+        "sw_max": max(panel_values),
+    }
+    filled = panels.trend_change(
+        panels.measure_counts(bases.earlier, "convictions"), *settings.CONVICTIONS_WINDOW, "value"
+    )
+    g["count"]["filled_17"] = filled.n_filled_y1
+    g["pct"]["filled_17_share"] = 100 * filled.filled_share_y1
+    return changes, filled
+
+
+def _sex(bases, g: dict) -> dict[str, pd.DataFrame]:
+    """Women among convicted and prosecuted persons (current release; 2023 release for 2020)."""
+    earlier = _release(settings.EARLIER_RELEASE)
+    shares = {
+        "Convicted": sex_of_persons(bases.current_release, CONVICTED),
+        "Prosecuted": sex_of_persons(bases.current_release, PROSECUTED),
+        f"Convicted, release {earlier}": sex_of_persons(bases.earlier, CONVICTED),
+    }
+    fem_2022 = shares["Convicted"].set_index("year").loc[LATEST_YEAR]
+    fem_2020 = shares[f"Convicted, release {earlier}"].set_index("year").loc[CHANGE_END]
+    g["pct"] |= {"fem_2022": fem_2022["female_pct"], "fem_2020_old": fem_2020["female_pct"]}
+    g["count"]["fem_2022_n"] = fem_2022["n_countries"]
+    return shares
+
+
+def _ctdc(ctdc: pd.DataFrame, g: dict) -> tuple[pd.DataFrame, ...]:
+    """CTDC role, perpetrator-sex and relation tables; their glue and the published context."""
+    roles = role_table(ctdc)
+    sex = ctdc_perpetrator_sex(ctdc)
+    g["count"]["n_ctdc"] = len(ctdc)
+    g["pct"] |= {
+        "ctdc_male": sex["male_only_pct"].iloc[0],
+        "ctdc_female": sex["female_only_pct"].iloc[0],
+        "ctdc_both": sex["female_and_male_pct"].iloc[0],
+        "ctdc_recruiter": roles.loc["recruiter or broker", "all records"],
+    }
+    organised = published.published_row(ORGANISED_CRIME_ID)
+    g["text"] |= {f"oc_{f}": str(organised[f]) for f in ("indicator", "scope", "year")}
+    g["text"]["oc_citation"] = published.citation(ORGANISED_CRIME_ID)
+    g["pct"]["oc_value"] = organised["value"]
+    by_type = ctdc_perpetrator_sex(ctdc, by="exploitation").rename(columns=PERPETRATOR_SEX_COLUMNS)
+    relations = relation_table(ctdc).rename(columns=lambda grp: f"{grp} victims")
+    return roles, by_type, relations
+
+
+def _published_rows(
+    bases, changes: pd.DataFrame, filled: panels.TrendChange, sex: dict, g: dict
+) -> tuple[dict[str, tuple[str, str]], list[tuple[str, float, str, str]]]:
+    """Reasons of the recorded figures and the unrecorded comparison rows; published glue."""
+    earlier, current = _release(settings.EARLIER_RELEASE), _release(settings.CURRENT_RELEASE)
+    window, window_19 = f"{CHANGE_BASES[0]}-{CHANGE_END}", f"{CHANGE_BASES[1]}-{CHANGE_END}"
+    ch_17, ch_19 = change_row(changes, earlier, window), change_row(changes, earlier, window_19)
+    unm = change_row(changes, earlier, window, COUNTRY_SET_LABELS["open"])
+    imp_19 = change_row(changes, earlier, window_19, suppressed="impute")
+    balanced = change_row(changes, earlier, window, COUNTRY_SET_LABELS["balanced"])["pct_change"]
+    m_17 = figures.value(CHANGE_KEY, panel="matched")
+    ratio_n = g["count"]["n_matched"]
+    reasons = {
+        CHANGE_KEY: (
+            f"Miss. Trend panel of release {earlier} ({int(ch_17['n_countries'])} countries "
+            f"reporting convictions in 2017-2020; {filled.n_filled_y1} carry an earlier value into "
+            f"2020, {100 * filled.filled_share_y1:.0f}% of its 2020 total); matched endpoints "
+            f"{m_17:+.1f}%, balanced panel {balanced:+.1f}%. UNODC's panel is not published.",
+            f"The current release ({current}) holds convictions for 2017-2020 that differ country "
+            "by country from the earlier release's.",
+        ),
+        PER100_KEY: (
+            f"Pooled over the countries reporting convictions and victims in {LATEST_YEAR} on the "
+            "report basis (Pakistan's restated victims out); no published counterpart.",
+            f"Pooled over the {ratio_n} countries reporting both in the current release, Pakistan's "
+            "restated victims in the denominator.",
+        ),
+    }
+    fem_2020 = sex[f"Convicted, release {earlier}"].set_index("year").loc[CHANGE_END]
+    fem_2022 = sex["Convicted"].set_index("year").loc[LATEST_YEAR]
+    offenders = published.published_row("glotip2024_offenders_female_share_2022_pct")
+    comparisons = [
+        (
+            "convictions_change_2019_2020_pct",
+            ch_19["pct_change"],
+            "glotip2022_convictions_change_2019_2020_pct",
+            f"Trend panel ({int(ch_19['n_countries'])} countries); with '<5' imputed "
+            f"{imp_19['pct_change']:+.1f}% ({int(imp_19['n_countries'])} countries). Not recorded.",
+        ),
+        (
+            "convictions_total_2017_all_reporters",
+            unm["total_y0"],
+            "glotip2022_convictions_total_2017_alt_dpa",
+            DPA_REASON,
+        ),
+        (
+            "convictions_total_2020_all_reporters",
+            unm["total_y1"],
+            "glotip2022_convictions_total_2020_alt_dpa",
+            DPA_REASON,
+        ),
+        (
+            "convicted_female_share_2020_pct",
+            fem_2020["female_pct"],
+            "glotip2022_convicted_female_share_2020_pct",
+            f"Pooled over {int(fem_2020['n_countries'])} countries, release {earlier}; single "
+            "secondary source. Not recorded.",
+        ),
+        (
+            "convicted_female_share_2022_pct",
+            fem_2022["female_pct"],
+            "glotip2024_offenders_female_share_2022_pct",
+            f"Published range {offenders['value_low']:.0f}-{offenders['value_high']:.0f}% covers "
+            "investigated, prosecuted and convicted persons; ours is convicted only "
+            f"({int(fem_2022['n_countries'])} countries). Not recorded.",
+        ),
+    ]
+    pub = {key: published.published_value(fid) for key, _, fid, _ in comparisons[:3]}
+    pub_17 = published.published_value(str(figures.figure(CHANGE_KEY).published_id))
+    g["change_pct"] |= {"pub_17": pub_17, "pub_19": pub["convictions_change_2019_2020_pct"]}
+    g["pp"]["gap_17"] = figures.value(CHANGE_KEY) - pub_17
+    g["count"] |= {
+        "pub_total_17": pub["convictions_total_2017_all_reporters"],
+        "pub_total_20": pub["convictions_total_2020_all_reporters"],
+    }
+    return reasons, comparisons
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """Values of a switch table to one decimal ("no effect" cells stay text)."""
+    return table.map(lambda v: round(v, 1) if isinstance(v, float) else v)
+
+
+def results() -> JusticeResults:
+    """Everything chapter 05 shows, from the figure registry and the cached data bases."""
+    bases = figures.data_bases()
+    g: dict[str, dict[str, object]] = {
+        k: {} for k in ("count", "ratio", "pct", "pp", "change_pct", "text")
+    }
+    g["text"] |= {
+        "release": _release(settings.CURRENT_RELEASE),
+        "release_2023": _release(settings.EARLIER_RELEASE),
+    }
+    g["count"] |= {
+        "n_exclusions": len(exclusions.load_exclusions()),
+        "excl_rows": bases.exclusions["rows_dropped"].sum(),
+    }
+    jc = justice_counts(bases.current_release)
+    totals = totals_by_year(jc, [*STAGES, "victims"])
+    stages = totals[totals["indicator"].isin(STAGES)]
+    per_victim, attrition = _ratios(jc, g)
+    changes, filled = _changes(bases, g)
+    sex = _sex(bases, g)
+    roles, by_type, relations = _ctdc(data.load_ctdc(), g)
+    reasons, comparisons = _published_rows(bases, changes, filled, sex, g)
+    women = ratio_series(
+        {k: sex[k].rename(columns={"female_pct": "ratio"}) for k in ("Convicted", "Prosecuted")},
+        from_year=0,
+    )
+    alternatives = ratio_alternatives(
+        {
+            "with exclusions (main)": bases.current_release,
+            "without exclusions": figures.glotip(settings.CURRENT_RELEASE),
+        },
+        LATEST_YEAR,
+        CONVICTED,
+        VICTIMS,
+    )
+    return JusticeResults(
+        g["text"]["release"],
+        stages.assign(stage=stages["indicator"].map(STAGE_LABELS)),
+        chain_table(totals, range(TABLE_FROM, LATEST_YEAR + 1)),
+        pooled_and_median(per_victim),
+        alternatives.reset_index().rename(columns=RATIO_ALTERNATIVE_COLUMNS),
+        ratio_series(attrition),
+        attrition_table(attrition),
+        change_table(changes).reset_index().rename(columns=CHANGE_INDEX_LABELS),
+        _rounded(figures.switch_table((CHANGE_KEY, PER100_KEY), SWITCHES)),
+        women,
+        sex_table(sex),
+        roles,
+        by_type,
+        relations,
+        reasons,
+        comparisons,
+        g,
+    )

@@ -25,17 +25,26 @@ ones (:data:`POPULATION_METHODS`) are shared with :mod:`tiptrends.analyses.forms
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from tiptrends import settings
+from tiptrends.io.published import published_value
 from tiptrends.methods import aggregate as ag
-from tiptrends.methods import diagnostics, panels
+from tiptrends.methods import diagnostics, figures, panels, sensitivity
 from tiptrends.methods.aggregate import method_arguments
-from tiptrends.methods.headline import _victim_rows, method_gap_table, sex_age_counts
+from tiptrends.methods.figures import core as figures_core
+from tiptrends.methods.headline import (
+    _victim_rows,
+    child_counts,
+    form_fallback_rows,
+    method_gap_table,
+    sex_age_counts,
+)
 from tiptrends.vocab import CHILD, DIM_FORM, DIM_TOTAL, FEMALE, FORMS, MALE, TOTAL, VICTIMS
 
 ProfileDenominator = Literal["known_sex_age", "known_incl_other", "all_victims"]
@@ -216,52 +225,6 @@ def profile_alternatives(
     return pd.DataFrame(rows)
 
 
-def profile_bounds(
-    df: pd.DataFrame,
-    year: int,
-    *,
-    denominator: ProfileDenominator = "known_sex_age",
-    policy: ag.Policy = "exclude",
-) -> pd.DataFrame:
-    """Each profile share with its values when every ``"<5"`` cell is 1 and when it is 4.
-
-    Same convention as :func:`tiptrends.methods.aggregate.with_suppression_bounds`: ``lower`` /
-    ``upper`` are the min / max of the share under the policies ``"lower"`` and
-    ``"upper"``; for a share they bracket the usual case but are not strict bounds.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Curated GLOTIP table.
-    year : int
-    denominator : str
-        See :func:`sex_age_profile`.
-    policy : str
-        Policy of the central ``estimate``.
-
-    Returns
-    -------
-    DataFrame
-        ``category, estimate, lower, upper`` in percent.
-    """
-    vals = {}
-    for pol in (policy, "lower", "upper"):
-        p = sex_age_profile(df, [year], denominator=denominator, suppressed=pol)
-        vals[pol] = p.iloc[0] if len(p) else pd.Series(np.nan, index=PROFILE_CATEGORIES)
-    rows = []
-    for cat in PROFILE_CATEGORIES:
-        lo, hi = float(vals["lower"][cat]), float(vals["upper"][cat])
-        rows.append(
-            {
-                "category": cat,
-                "estimate": float(vals[policy][cat]),
-                "lower": min(lo, hi),
-                "upper": max(lo, hi),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------- by form
 def form_profile_of_children(
     df: pd.DataFrame,
@@ -334,9 +297,9 @@ def child_victim_counts(
     df : DataFrame
         Curated GLOTIP table.
     definition : {"girls_boys", "age_total"}
-        ``"girls_boys"``: children = girls + boys (missing when neither is reported;
-        one missing counts as zero when the other is reported), taken from
-        :func:`tiptrends.methods.headline.sex_age_counts`, so a country-year that publishes
+        ``"girls_boys"``: children = girls + boys
+        (:func:`tiptrends.methods.headline.child_counts`, the counts of every change in
+        children), so a country-year that publishes
         its sex x age split only within the forms (the United Kingdom in 2022) counts its
         form x sex x age cells. ``"age_total"``: children = the row "sex Total, age 0-17"
         (includes children of other or unknown sex; published by fewer countries in some
@@ -355,12 +318,7 @@ def child_victim_counts(
     if definition not in ("girls_boys", "age_total"):
         raise ValueError(f"definition must be girls_boys or age_total, got {definition!r}")
     if definition == "girls_boys":
-        sa = sex_age_counts(df, suppressed=suppressed, form_fallback=form_fallback)
-        sa = sa[sa[["girls", "boys"]].notna().any(axis=1)]
-        kids = sa[["girls", "boys"]].sum(axis=1, min_count=1)
-        out = sa[[*ag.ID_COLUMNS, "girls", "boys"]].assign(children=kids)
-        cols = [*ag.ID_COLUMNS, "children", "girls", "boys"]
-        return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
+        return child_counts(df, suppressed=suppressed, form_fallback=form_fallback)
     df = _victim_rows(df)
     sa = ag.country_year_counts(
         df, VICTIMS, ag.SEX_AGE, ["girls", "boys"], suppressed=suppressed, with_total=False
@@ -379,42 +337,14 @@ def child_victim_counts(
     return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
-def change_in_children(
-    df: pd.DataFrame,
-    y0: int,
-    y1: int,
-    group: str = "children",
-    *,
-    definition: ChildDefinition = "girls_boys",
-    suppressed: ag.Policy = "exclude",
-    form_fallback: bool = True,
-) -> panels.ChangeResult:
-    """Percentage change in detected child victims between two years, matched countries.
-
-    ``group`` is one of :data:`CHILD_GROUPS`; ``df`` (a curated table), ``definition``,
-    ``suppressed`` and ``form_fallback`` are passed to :func:`child_victim_counts`, and ``y0``, ``y1`` are the
-    base and end year.
-
-    Returns
-    -------
-    tiptrends.methods.panels.ChangeResult
-        Matched-set change (countries with a count in both years) and the unmatched one.
-    """
-    if group not in CHILD_GROUPS:
-        raise ValueError(f"group must be one of {CHILD_GROUPS}, got {group!r}")
-    counts = child_victim_counts(df, definition, suppressed=suppressed, form_fallback=form_fallback)
-    return panels.pct_change(counts, y0, y1, value=group)
-
-
 # --------------------------------------------------------------------------- chapter 04
-YEAR = 2022
-"""Year of the published profile (GLOTIP 2024)."""
+YEAR, PREVIOUS_EDITION_YEAR = settings.LATEST_YEAR, settings.PREVIOUS_EDITION_YEAR
+CHANGE_START = settings.BASE_YEAR
+RELEASE, EARLIER = settings.CURRENT_RELEASE, settings.EARLIER_RELEASE
+"""Names of the current and the earlier GLOTIP release."""
 
-PREVIOUS_EDITION_YEAR = 2020
-"""Year of the child share published in GLOTIP 2022."""
-
-CHANGE_START = 2019
-"""Base year of the published change in child victims (pre-pandemic)."""
+GIRLS_CHANGE_ID = "glotip2024_girls_change_2019_2022_pct"
+"""Published change in girls 2019-2022 (shown beside ours, not recorded)."""
 
 GROUPS: tuple[str, ...] = ("women", "men", "girls", "boys")
 """The four sex x age groups of the published profile."""
@@ -422,7 +352,7 @@ GROUPS: tuple[str, ...] = ("women", "men", "girls", "boys")
 SHARES: tuple[str, ...] = (*GROUPS, "children")
 """The five shares compared with published figures."""
 
-SERIES_YEARS = range(2003, YEAR + 1)
+SERIES_YEARS = range(settings.FIRST_YEAR, YEAR + 1)
 """Years of the world series of child shares."""
 
 REGION_YEARS = range(2010, YEAR + 1)
@@ -692,46 +622,329 @@ def alternatives_table(alternatives: pd.DataFrame, share: str = "children") -> p
     return wide.rename(index=PROFILE_DENOMINATORS, level="denominator")
 
 
-# --------------------------------------------------------------------------- rule switches
-def children_share(
-    data: pd.DataFrame,
-    year: int = YEAR,
-    group: str = "children",
-    *,
-    panel: str = panels.TREND_PANEL,
-    form_fallback: bool = True,
-) -> float:
-    """Pooled share (%) of one group among victims of known sex and age in one year.
+# --------------------------------------------------------------------------- chapter results
+SHARE_KEYS: dict[str, str] = {g: f"{g}_share_2022_pct" for g in SHARES}
+"""Registered 2022 profile shares (:mod:`tiptrends.methods.figures`)."""
 
-    For :func:`tiptrends.methods.sensitivity.rule_switches`; ``panel`` is accepted and not
-    used (a share of one year has no country set to choose).
+CHANGE_KEY = "children_change_2019_2022_pct"
+SHARE_2020_KEY = "children_share_2020_pct"
+POPWEIGHTED_KEY = "children_share_2022_popweighted_pct"
+KNOWN_KEY = "victims_known_sex_age_2022"
+"""Registered figures of chapter 04 besides the profile shares."""
+
+RECORDED: tuple[str, ...] = (*SHARE_KEYS.values(), SHARE_2020_KEY, CHANGE_KEY, POPWEIGHTED_KEY)
+"""Figures chapter 04 records with their published counterparts, in table order."""
+
+SWITCH_KEYS = (SHARE_KEYS["children"], SHARE_KEYS["girls"], CHANGE_KEY)
+"""Figures of chapter 04's rule-switch table."""
+
+SWITCHES: dict[str, dict[str, object]] = {
+    "all rules (main)": {},
+    "vintage rule off (current release)": {"basis": "current"},
+    "no exclusion repairs": {"repair": False},
+    **{label: {"panel": kind} for label, kind in sensitivity.SENSITIVITY_PANELS.items()},
+    "no form fallback": {"form_fallback": False},
+}
+"""Columns of chapter 04's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
+
+
+@dataclass
+class ChildVictims:
+    """Chapter 04's results: tables and figure data, recorded figures' reasons, glued values.
+
+    ``glue`` maps a format kind of :func:`tiptrends.report.prose.format_value` to the glue
+    names and values of that kind; ``reasons`` maps a recorded key to (reason for the gap to
+    the published figure, why the current release differs).
     """
-    counts = sex_age_counts(data, form_fallback=form_fallback)
-    return float(sex_age_profile(counts, [year]).iloc[0][group])
+
+    release: str
+    world: pd.DataFrame
+    alternatives: pd.DataFrame
+    distances: pd.DataFrame
+    profile: pd.DataFrame
+    regions: pd.DataFrame
+    by_form: pd.DataFrame
+    changes: pd.DataFrame
+    matched_totals: pd.DataFrame
+    n_matched: int
+    girls_change: dict[str, float]
+    switches: pd.DataFrame
+    reasons: dict[str, tuple[str, str]]
+    glue: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
-def children_change(
-    data: pd.DataFrame,
-    y0: int = CHANGE_START,
-    y1: int = YEAR,
-    group: str = "children",
-    *,
-    panel: str = panels.TREND_PANEL,
-    form_fallback: bool = True,
-) -> float:
-    """Change (%) in detected children (girls + boys), or girls or boys, on one country set.
-
-    Default: the pre-specified trend panel of the window and the form fallback.
-    """
-    kids = child_victim_counts(data, form_fallback=form_fallback)
-    return panels.change_pct(kids, y0, y1, group, panel=panel)
+def release_label(name: str) -> str:
+    """Release date of a GLOTIP release as the tables carry it (e.g. ``"2025-04-14"``)."""
+    return str(figures.glotip(name)["release"].iloc[0])
 
 
-def headline_figures(data: pd.DataFrame) -> dict[str, Callable[..., float]]:
-    """Chapter 04's reproduced headlines as functions of the rule switches, ``data`` preset."""
-    return {
-        "children's share, 2022 (%)": partial(children_share, data=data),
-        "girls' share, 2022 (%)": partial(children_share, data=data, group="girls"),
-        "change in children 2019-2022 (%)": partial(children_change, data=data),
-        "change in girls 2019-2022 (%)": partial(children_change, data=data, group="girls"),
+def _published(key: str) -> float:
+    return published_value(str(figures.figure(key).published_id))
+
+
+def _profile_section(glotip: pd.DataFrame, counts: pd.DataFrame, g: dict) -> pd.Series:
+    """2022 profile diagnostics (bounds, influence, form-only countries); the top country."""
+    bounds = [figures.value(SHARE_KEYS["children"], suppressed=p) for p in ("lower", "upper")]
+    top = child_share_influence(counts, YEAR).iloc[0]
+    missing = form_only_sex_age(glotip, YEAR).iloc[0]
+    rev = diagnostics.revisions(figures.glotip(EARLIER), figures.glotip(RELEASE))
+    rev = rev.set_index(["iso3", "year"]).loc[(top["iso3"], PREVIOUS_EDITION_YEAR)]
+    g["count"] |= {
+        "known_2022": figures.value(KNOWN_KEY),
+        "missing_victims": missing["victims"],
+        "top_old_2020": rev["total_old"],
+        "top_new_2020": rev["total_new"],
     }
+    g["pct"] |= {
+        "sup_low": min(bounds),
+        "sup_high": max(bounds),
+        "top_share_known": top["share_of_known_pct"],
+        "top_women": top["women_pct"],
+        "child_with_top": top["estimate_all"],
+        "child_without_top": top["estimate_without"],
+    }
+    g["pp"]["sup_spread"] = max(bounds) - min(bounds)
+    g["text"] |= {"top_name": top["country"], "missing_name": missing["country"]}
+    return pd.concat([top, pd.Series({"missing_victims": missing["victims"]})])
+
+
+def _alternatives_section(counts: pd.DataFrame, top: str, g: dict) -> tuple[pd.DataFrame, ...]:
+    """The 2022 child share under each denominator, method and data version (current
+    release); distances of each method's profile to the published one."""
+    population, region_pop = figures.gsi_population(), figures_core.region_population()
+    frames = {
+        "with exclusions (main)": counts,
+        "without exclusions": sex_age_counts(figures.glotip(RELEASE)),
+        f"influence check: without {top}": counts[counts["iso3"] != top],
+    }
+    alternatives = pd.concat(
+        [
+            profile_alternatives(frames, YEAR, methods=ALTERNATIVE_METHODS),
+            profile_alternatives(
+                frames,
+                YEAR,
+                denominators=("known_sex_age",),
+                methods=list(ag.POPULATION_METHODS),
+                population=population,
+                region_weights=region_pop,
+            ),
+        ],
+        ignore_index=True,
+    )
+    published = pd.Series({s: _published(k) for s, k in SHARE_KEYS.items()})
+    gaps = method_distances(alternatives, published, "with exclusions (main)")
+    distances = gaps.pivot(index="method", columns="figure", values="distance")
+    main = alternatives[alternatives["data"] == "with exclusions (main)"]
+    known, pooled = main[main["denominator"] == "known_sex_age"], main[main["method"] == "pooled"]
+    weights, no_population = population_weights(counts, YEAR, population)
+    key = SHARE_KEYS["children"]
+    g["pct"] |= {
+        "children_pooled": figures.value(key, "current"),
+        "children_weighted": figures.value(POPWEIGHTED_KEY, "current"),
+        "children_two_stage_pop": figures.value(key, "current", method="two_stage_population"),
+        "asia_weight": 100 * region_pop["Asia"] / region_pop.sum(),
+    }
+    g["pp"] |= {
+        "den_spread": pooled["children"].max() - pooled["children"].min(),
+        "method_spread": known["children"].max() - known["children"].min(),
+    }
+    g["text"] |= {
+        "closer_weighted": closer_groups(gaps, "weighted"),
+        "closer_two_stage_pop": closer_groups(gaps, "two_stage_population"),
+        "largest_weights": ", ".join(f"{c} {v:.0f}%" for c, v in weights.head(3).items()),
+        "no_population": ", ".join(no_population) or "none",
+    }
+    return alternatives_table(alternatives), distances.loc[list(ag.METHODS), list(SHARES)]
+
+
+def _forms_and_regions(
+    glotip: pd.DataFrame, counts: pd.DataFrame, g: dict
+) -> tuple[pd.DataFrame, ...]:
+    """Girls and boys by region (long, Oceania left out) and children by form."""
+    reg = sex_age_profile(counts, REGION_YEARS, by="m49_region")
+    latest = reg[reg["year"] == YEAR].set_index("group")["children"]
+    g["pct"] |= {f"children_{r.lower()}": v for r, v in latest.items() if r != "Oceania"}
+    regions = reg[reg["group"] != "Oceania"].melt(
+        id_vars=["group", "year"],
+        value_vars=["girls", "boys"],
+        var_name="sex_age",
+        value_name="share_pct",
+    )
+    by_form = children_share_by_form(glotip, FORM_YEARS)
+    kids = form_profile_of_children(glotip, [YEAR]).set_index(["group", "form"])["share_pct"]
+    g["pct"] |= {f"{grp}_{form.split()[0].lower()}": v for (grp, form), v in kids.items()}
+    latest = by_form[by_form["year"] == YEAR].set_index("form")["children"]
+    g["pct"] |= {f"children_in_{form.split()[0].lower()}": v for form, v in latest.items()}
+    return regions, by_form
+
+
+def _changes_section(glotip: pd.DataFrame, top: pd.Series, g: dict) -> tuple:
+    """Change in children 2019-2022 on the current release: variants, matched countries,
+    largest movers."""
+    y0 = CHANGE_START
+    changes = child_change_variants(glotip, figures.glotip(RELEASE), y0, YEAR, str(top["iso3"]))
+    kids = child_victim_counts(glotip)
+    matched = {grp: panels.pct_change(kids, y0, YEAR, value=grp) for grp in CHILD_GROUPS}
+    movers = largest_changes(kids, y0, YEAR).droplevel("iso3")
+    totals = matched_group_totals(kids, matched["children"].countries, [y0, YEAR])
+    no_top = changes[
+        changes["definition"].str.contains("influence")
+        & (changes["group"] == "children")
+        & (changes["country_set"] == COUNTRY_SET_LABELS["matched"])
+    ]
+    g["change_pct"] |= {f"change_{grp}": ch.pct_change for grp, ch in matched.items()}
+    g["change_pct"]["change_without_top"] = no_top["pct_change"].iloc[0]
+    g["count"] |= {
+        "n_matched_children": matched["children"].n_countries,
+        "top_kids_2019": movers.loc[top["country"], y0],
+        "top_kids_2022": movers.loc[top["country"], YEAR],
+        "second_mover_change": movers["change"].iloc[1],
+    }
+    g["text"]["second_mover"] = movers.index[1]
+    return change_table(changes), totals, matched["children"].n_countries, movers
+
+
+def _reasons(bases, top: pd.Series, movers: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Why each recorded figure differs from the published one and between the bases."""
+    report = bases.report_basis
+    n_profile = sex_age_profile(sex_age_counts(report), [YEAR]).iloc[0]["n_countries"]
+    n_trend = panels.trend_change(
+        panels.measure_counts(report, "children"), CHANGE_START, YEAR, "value"
+    ).n_countries
+    n_pop = len(population_weights(sex_age_counts(report), YEAR, figures.gsi_population())[0])
+    raw_2020 = figures.evaluate(SHARE_2020_KEY, figures.glotip(EARLIER))
+    profile = (
+        (
+            f"Pooled over {int(n_profile)} countries of the report basis (Pakistan's restated series "
+            f"out; the United Kingdom's {top['missing_victims']:,.0f} victims of known sex and age "
+            "from its form cells). UNODC's country set or weighting for the profile is not "
+            "published; no pooling we tried matches all four shares."
+        ),
+        (
+            f"The current release adds Pakistan 2022, {top['share_of_known_pct']:.0f}% of the 2022 "
+            f"victims of known sex and age ({top['women_pct']:.0f}% women)."
+        ),
+    )
+    pakistan_2019 = movers.loc[top["country"], CHANGE_START]
+    return {
+        **dict.fromkeys(SHARE_KEYS.values(), profile),
+        SHARE_2020_KEY: (
+            f"Reproduced on release {release_label(EARLIER)}, the data behind GLOTIP 2022 (its report basis), "
+            f"same pooling; without the project's exclusions {raw_2020:.1f}%.",
+            "The 2025 release revised and added 2020 country data, among them Pakistan's "
+            "restatement (22 -> 20,045 victims).",
+        ),
+        CHANGE_KEY: (
+            f"Girls + boys on the trend panel of {n_trend} countries, report basis, with the form "
+            "fallback. UNODC's constant panel is not published; the other country sets are in "
+            "the sensitivity table.",
+            f"Pakistan's restated 2019 children ({pakistan_2019:,.0f}) sit in the base.",
+        ),
+        POPWEIGHTED_KEY: (
+            "Alternative, not the main figure: mean of the 2022 country shares of children "
+            "weighted by population (Walk Free GSI 2023, 2020 population), "
+            f"{n_pop} countries of the report basis.",
+            "Pakistan, a populous country with few children among its victims, is back in the "
+            "current release.",
+        ),
+    }
+
+
+def profile_vs_published(basis: figures.Basis = "report") -> pd.DataFrame:
+    """The 2022 profile (Figure 4.2): ``label, published, reproduced`` on one data basis.
+
+    The report basis by default, the basis the chapter's text and recorded figures read.
+    """
+    return pd.DataFrame(
+        {
+            "label": [s.capitalize() for s in SHARES],
+            "published": [_published(SHARE_KEYS[s]) for s in SHARES],
+            "reproduced": [figures.value(SHARE_KEYS[s], basis) for s in SHARES],
+        }
+    )
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """Values of a switch table to one decimal ("no effect" cells stay text)."""
+    return table.map(lambda v: round(v, 1) if isinstance(v, float) else v)
+
+
+def results() -> ChildVictims:
+    """Everything chapter 04 shows, from the figure registry and the cached data bases."""
+    bases = figures.data_bases()
+    glotip = bases.current_release
+    counts = sex_age_counts(glotip)
+    g: dict[str, dict[str, object]] = {k: {} for k in ("count", "pct", "pp", "change_pct", "text")}
+    world = sex_age_profile(counts, SERIES_YEARS)
+    first = world[world["n_countries"] > 0].iloc[0]
+    g["count"] |= {
+        "n_fallback_other": len(form_fallback_rows(glotip)) - 1,
+        "first_year_countries": first["n_countries"],
+        "countries_2022": world.set_index("year").loc[YEAR, "n_countries"],
+    }
+    top = _profile_section(glotip, counts, g)
+    g["count"]["n_countries_profile"] = sex_age_profile(
+        sex_age_counts(bases.report_basis), [YEAR]
+    ).iloc[0]["n_countries"]
+    alternatives, distances = _alternatives_section(counts, str(top["iso3"]), g)
+    regions, by_form = _forms_and_regions(glotip, counts, g)
+    changes, totals, n_matched, movers = _changes_section(glotip, top, g)
+    g = _recorded_glue(bases, g)
+    girls = {
+        b: panels.change_pct(
+            panels.measure_counts(figures.table(b), "girls"), CHANGE_START, YEAR, "value"
+        )
+        for b in figures.BASES
+    }
+    g["change_pct"] |= {
+        "girls_basis": girls["report"],
+        "published_girls_change_2019_2022_pct": published_value(GIRLS_CHANGE_ID),
+    }
+    world_long = world.melt(
+        id_vars="year",
+        value_vars=["girls", "boys", "children"],
+        var_name="group",
+        value_name="share_pct",
+    )
+    return ChildVictims(
+        release_label(RELEASE),
+        world_long,
+        alternatives,
+        distances,
+        profile_vs_published(),
+        regions,
+        by_form,
+        changes,
+        totals,
+        n_matched,
+        girls,
+        _rounded(figures.switch_table(SWITCH_KEYS, SWITCHES)),
+        _reasons(bases, top, movers),
+        g,
+    )
+
+
+def _recorded_glue(bases, g: dict) -> dict:
+    """Glue values of the recorded figures (both bases) and of their published counterparts."""
+    v = figures.value
+    g["pct"] |= {f"{s}_2022": v(k) for s, k in SHARE_KEYS.items()}
+    g["pct"] |= {f"published_{k}": _published(k) for k in (*SHARE_KEYS.values(), SHARE_2020_KEY)}
+    g["pct"] |= {
+        "children_2022_current": v(SHARE_KEYS["children"], "current"),
+        "c2020_old": v(SHARE_2020_KEY),
+        "c2020_basis": v(SHARE_2020_KEY),
+        "c2020_new": v(SHARE_2020_KEY, "current"),
+        "c2020_raw": figures.evaluate(SHARE_2020_KEY, figures.glotip(EARLIER)),
+    }
+    bounds = [v(SHARE_2020_KEY, suppressed=p) for p in ("lower", "upper")]
+    g["pct"] |= {"c2020_low": min(bounds), "c2020_high": max(bounds)}
+    g["pp"]["gap_2020"] = v(SHARE_2020_KEY) - _published(SHARE_2020_KEY)
+    g["count"]["n_countries_2020"] = sex_age_profile(bases.earlier, [PREVIOUS_EDITION_YEAR]).iloc[
+        0
+    ]["n_countries"]
+    g["change_pct"] |= {
+        "kids_basis": v(CHANGE_KEY),
+        "kids_current": v(CHANGE_KEY, "current"),
+        f"published_{CHANGE_KEY}": _published(CHANGE_KEY),
+    }
+    return g

@@ -29,6 +29,7 @@ import pandas as pd
 from tiptrends.io.published import published_value
 from tiptrends.methods import aggregate
 from tiptrends.methods.aggregate import _value_column
+from tiptrends.methods.sex_age import child_counts
 from tiptrends.vocab import CONVICTED, DIM_FORM, FORCED_LABOUR, FORMS, SEXUAL, TOTAL
 
 PanelKind = Literal["open", "balanced", "interpolated", "trend"]
@@ -484,7 +485,7 @@ def measure_counts(
     ``victims``: the country total of detected victims. ``sexual_exploitation`` /
     ``forced_labour``: the form's count where the country reports the form breakdown (an
     absent form is then zero). ``children`` (girls + boys) / ``girls``: the counts of
-    :func:`tiptrends.methods.headline.child_counts` (sex x age split, with the form fallback
+    :func:`tiptrends.methods.sex_age.child_counts` (sex x age split, with the form fallback
     by default), so every change in children has one path. ``convictions``: the country
     total of persons convicted.
 
@@ -519,9 +520,6 @@ def measure_counts(
         reported = c[list(FORMS)].notna().any(axis=1)
         val = c[form].fillna(0.0).where(reported)
     elif measure in ("children", "girls"):
-        # headline imports this module: import here to keep one child count without a cycle
-        from tiptrends.methods.headline import child_counts
-
         c = child_counts(df, suppressed=suppressed, form_fallback=form_fallback)
         val = c[measure]
     else:
