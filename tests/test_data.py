@@ -41,7 +41,7 @@ def test_rebuild_only_when_reader_version_changes(mirrored: Path, monkeypatch) -
     stamp["reader_version"] = "0-old"
     curate.stamp_path("glotip_2023").write_text(json.dumps(stamp))
     assert not curate.is_current("glotip_2023")
-    assert curate.build("glotip_2023")[1] == "built"
+    assert curate.build("glotip_2023")[1] == "rebuilt (changed: reader)"
 
 
 def test_failed_write_leaves_no_partial_file(mirrored: Path, monkeypatch) -> None:
@@ -131,7 +131,7 @@ def test_a_stamp_without_the_file_checksum_is_stale(small_mirrored: Path) -> Non
     del stamp["curated_sha256"]
     curate.stamp_path(SMALL).write_text(json.dumps(stamp))
     assert curate.status(SMALL) == curate.STALE
-    assert curate.build(SMALL)[1] == "built"
+    assert curate.build(SMALL)[1] == "rebuilt (changed: stamp format)"
 
 
 def test_temporaries_of_a_killed_build_are_removed(small_mirrored: Path) -> None:

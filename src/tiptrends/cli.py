@@ -104,7 +104,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from tiptrends.io import data
+    from tiptrends.io import config, data
 
     table = data.info()
     with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
@@ -119,8 +119,28 @@ def _cmd_info(args: argparse.Namespace) -> int:
             problems.append(
                 f"curated table not current: {', '.join(curated_bad)} (run `tiptrends data build`)"
             )
+        try:  # strict also means every configuration file is right
+            _print_warnings(config.check_config())
+        except DataError as exc:
+            problems.append(str(exc))
         if problems:
             return _error("; ".join(problems), EXIT_DATA_ERROR)
+    return EXIT_OK
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"tiptrends: warning: {warning}", file=sys.stderr)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from tiptrends.io import config
+
+    _print_warnings(config.check_config())  # DataError: one line, exit 2 (main)
+    print(
+        "configuration ok: data/sources.toml, data/exclusions.toml, data/mappings/*.csv, "
+        "data/published/figures.csv"
+    )
     return EXIT_OK
 
 
@@ -136,7 +156,9 @@ def _cmd_add_release(args: argparse.Namespace) -> int:
             f"{', '.join(sorted(names))}",
             EXIT_DATA_ERROR,
         )
-    added = releases.add_glotip_release(args.path, source_id=args.id)
+    # the revisions table is written last: its folder is checked with the others, first
+    revisions = paths.build_dir() / "revisions"
+    added = releases.add_glotip_release(args.path, source_id=args.id, also_writable=[revisions])
     root = paths.project_root()
     print(
         f"{added.source_id:<24} added      release {added.release}, data {added.period}, "
@@ -163,7 +185,7 @@ def _cmd_add_release(args: argparse.Namespace) -> int:
             f"  {row.iso3} {row.year}  {row.total_old:>9,.0f} -> {row.total_new:>9,.0f}  "
             f"({row.abs_revision:+,.0f}, {100 * row.rel_revision:+.0f}%){'  large' if row.large else ''}"
         )
-    table = paths.build_dir() / "revisions" / f"{previous}_to_{added.source_id}.csv"
+    table = revisions / f"{previous}_to_{added.source_id}.csv"
     atomic.write_atomic(table, lambda tmp: revs.to_csv(tmp, index=False))
     print(f"  every country-year: {table}")
     print(
@@ -553,9 +575,19 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument(
         "--strict",
         action="store_true",
-        help="exit 2 unless every raw file is verified and every curated table current",
+        help="exit 2 unless every raw file is verified, every curated table current and "
+        "every configuration file right (see `data check`)",
     )
     info.set_defaults(func=_cmd_info)
+    check = dsub.add_parser(
+        "check",
+        help="check every configuration file of data/",
+        description="Check data/sources.toml, data/exclusions.toml, data/mappings/*.csv and "
+        "data/published/figures.csv (types, codes, releases, duplicates) and, against the "
+        "current curated tables, that every exclusion drops rows and every citizenship "
+        "category occurs. Exit 2 with one line naming the file, the entry and the problem.",
+    )
+    check.set_defaults(func=_cmd_check)
     add = dsub.add_parser(
         "add-release",
         help="add a new release of the UNODC GLOTIP data (check, pin, build, compare)",

@@ -35,6 +35,7 @@ import pandera.pandas as pa
 
 from tiptrends import vocab
 from tiptrends.errors import DataError
+from tiptrends.io.checks import require_columns
 from tiptrends.paths import mappings_dir
 
 CITIZENSHIP_FILE = "citizenship.csv"
@@ -370,17 +371,41 @@ def load_citizenship_map() -> pd.DataFrame:
         ISO3 present although the group is not ``country`` or missing although it
         is, ISO3 not three upper-case letters / unknown code, duplicate categories).
     """
+    from tiptrends.io.countries import read_mapping_csv
+
     path = citizenship_map_path()
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise DataError(path, "citizenship mapping table not found") from exc
+    table = read_mapping_csv(path, "citizenship mapping table")
     try:
         return _schema().validate(table, lazy=True)
-    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
-        first = str(exc).strip().splitlines()
-        summary = " ".join(line.strip() for line in first[:6])
-        raise DataError(path, f"invalid citizenship mapping: {summary}") from exc
+    except pa.errors.SchemaErrors as exc:
+        raise DataError(path, _first_failure(exc, table)) from None
+    except pa.errors.SchemaError as exc:  # pragma: no cover - lazy=True raises SchemaErrors
+        raise DataError(path, f"invalid citizenship mapping: {str(exc).splitlines()[0]}") from None
+
+
+def _first_failure(err: pa.errors.SchemaErrors, table: pd.DataFrame) -> str:
+    """pandera's report -> one line: the first problem, its CSV line and category, the count."""
+    cases = err.failure_cases
+    first = cases.iloc[0]
+    column, check = first["column"], str(first["check"])
+    if check == "field_uniqueness":
+        dup = table["category"] == first["failure_case"]
+        lines = ", ".join(str(i + 2) for i in table.index[dup][:5])
+        problem = f"duplicate category {first['failure_case']!r} at lines {lines}"
+    elif check.startswith("column_in_") or check == "column_ordered":
+        problem = f"columns {list(table.columns)}, expected {COLUMNS}"
+    else:
+        index = first["index"]
+        where = ""
+        if pd.notna(index) and int(index) < len(table):
+            where = f" at line {int(index) + 2} (category {table['category'].iloc[int(index)]!r})"
+        name = "value not in the allowed set" if check.startswith("isin(") else check
+        per_column = first["schema_context"] == "Column" and column in table
+        got = f", got {first['failure_case']!r}" if per_column else ""
+        label = column if per_column else "row"
+        problem = f"{label}: {name}{where}{got}"
+    more = f" ({len(cases)} problems in all)" if len(cases) > 1 else ""
+    return f"invalid citizenship mapping: {problem}{more}"
 
 
 def map_citizenship(df: pd.DataFrame, category_column: str = "category") -> pd.DataFrame:
@@ -407,6 +432,7 @@ def map_citizenship(df: pd.DataFrame, category_column: str = "category") -> pd.D
     tiptrends.errors.DataError
         Naming ``citizenship.csv`` if any non-missing category is not in the table.
     """
+    require_columns(df, [category_column], what="map_citizenship: df")
     table = load_citizenship_map().set_index("category")
     cats = df[category_column]
     cats = cats.where(~cats.isin(MISSING_CATEGORY_TEXT))
@@ -500,6 +526,7 @@ def classify_domestic(
     pandas.Series
         Aligned with ``df``, named ``citizenship_origin``.
     """
+    require_columns(df, [reporting_iso3_column], what="classify_domestic: df")
     mapped = df if "citizenship_group" in df else map_citizenship(df, category_column)
     result = mapped["citizenship_origin"].astype(object).copy()
     is_country = mapped["citizenship_group"] == "country"

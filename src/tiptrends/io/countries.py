@@ -23,15 +23,19 @@ Regional groupings
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from tiptrends.errors import DataError
+from tiptrends.io.checks import require_columns
 from tiptrends.paths import mappings_dir
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -179,23 +183,95 @@ def _manual_table_cached(path_str: str, mtime: float) -> pd.DataFrame:
     return _read_manual(path_str)
 
 
-def _read_manual(path_str: str) -> pd.DataFrame:
+def read_mapping_csv(path: str | Path, what: str) -> pd.DataFrame:
+    """Read a mapping table as text, or raise one DataError naming the file and the line.
+
+    Every row must have as many fields as the header (pandas would otherwise take a row
+    with one field too many as having an index, and shift it silently).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    what : str
+        What the file is, for the message (e.g. ``"country name mapping table"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column as ``str``, empty cells as ``""``.
+    """
     try:
-        table = pd.read_csv(path_str, dtype=str, keep_default_na=False, encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise DataError(path_str, "country name mapping table not found") from exc
+        raise DataError(path, f"{what} not found") from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text (byte {exc.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(path, f"malformed CSV at line {reader.line_num}: {exc}") from None
+    if not rows:
+        raise DataError(path, "empty file (no header row)")
+    header, width = rows[0], len(rows[0])
+    line = 1
+    for row in rows[1:]:
+        line += 1
+        if len(row) != width:
+            raise DataError(
+                path,
+                f"malformed row at line {line}: {len(row)} fields, expected {width} "
+                "(a field holding a comma must be quoted)",
+            )
+    return pd.DataFrame(rows[1:], columns=header, dtype=str)
+
+
+def _lines(table: pd.DataFrame, mask: pd.Series) -> str:
+    """CSV line numbers (header = line 1) of the rows in ``mask``, e.g. ``"lines 5, 9"``."""
+    numbers = [str(i + 2) for i in table.index[mask][:5]]
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
+
+
+def _read_manual(path_str: str) -> pd.DataFrame:
+    table = read_mapping_csv(path_str, "country name mapping table")
     expected = ["name", "iso3", "note"]
     if list(table.columns) != expected:
         raise DataError(path_str, f"columns {list(table.columns)}, expected {expected}")
-    if table["name"].duplicated().any():
-        dups = sorted(table.loc[table["name"].duplicated(), "name"])
-        raise DataError(path_str, f"duplicate names: {dups}")
-    bad = table.loc[(table["iso3"] != "") & ~table["iso3"].isin(valid_iso3()), "iso3"]
-    if len(bad):
-        raise DataError(path_str, f"invalid ISO3 codes: {sorted(set(bad))}")
-    no_reason = table.loc[(table["iso3"] == "") & (table["note"].str.strip() == ""), "name"]
-    if len(no_reason):
-        raise DataError(path_str, f"unmatched names without a reason: {list(no_reason)}")
+    blank = table["name"].str.strip() == ""
+    if blank.any():
+        raise DataError(path_str, f"empty name at {_lines(table, blank)}")
+    dup = table["name"].duplicated(keep=False)
+    if dup.any():
+        first = table.loc[dup, "name"].iloc[0]
+        raise DataError(
+            path_str,
+            f"duplicate name {first!r} at {_lines(table, table['name'] == first)}"
+            f"{f' ({dup.sum()} rows in all)' if dup.sum() > 2 else ''}",
+        )
+    shape = (table["iso3"] != "") & ~table["iso3"].str.fullmatch(r"[A-Z]{3}")
+    if shape.any():
+        row = table[shape].iloc[0]
+        raise DataError(
+            path_str,
+            f"{row['name']!r}: iso3 {row['iso3']!r} is not three upper-case letters "
+            f"(at {_lines(table, shape)})",
+        )
+    bad = (table["iso3"] != "") & ~table["iso3"].isin(valid_iso3())
+    if bad.any():
+        row = table[bad].iloc[0]
+        raise DataError(
+            path_str,
+            f"{row['name']!r}: {row['iso3']!r} is not an ISO3 code known to country_converter "
+            f"(at {_lines(table, bad)})",
+        )
+    no_reason = (table["iso3"] == "") & (table["note"].str.strip() == "")
+    if no_reason.any():
+        raise DataError(
+            path_str,
+            f"unmatched name {table.loc[no_reason, 'name'].iloc[0]!r} without a reason in "
+            f"'note' (at {_lines(table, no_reason)})",
+        )
     return table
 
 
@@ -298,6 +374,8 @@ def attach_iso3(
     -------
     pandas.DataFrame
     """
+    needed = [name_column] + ([code_column] if code_column is not None else [])
+    require_columns(df, needed, what="attach_iso3: df")
     out = df.copy()
     matched = _match(out[name_column].astype(object))
     iso3 = matched["iso3"].copy()
@@ -329,6 +407,7 @@ def unmatched_names(df: pd.DataFrame, name_column: str = "country") -> pd.DataFr
     pandas.DataFrame
         Columns ``name`` (as written), ``reason`` and ``rows`` (number of rows).
     """
+    require_columns(df, [name_column], what="unmatched_names: df")
     names = df[name_column].astype(object)
     matched = _match(names)
     bad = matched["iso3_match"] == MATCH_NONE
@@ -446,6 +525,7 @@ def add_glotip_region(
     -------
     pandas.DataFrame
     """
+    require_columns(df, [subregion_column], what="add_glotip_region: df")
     out = df.copy()
     iso = out[iso3_column] if iso3_column in out else pd.Series(None, index=out.index)
     out["glotip_region"] = [

@@ -1,10 +1,11 @@
 """Build curated Parquet tables from the verified raw files.
 
 Each source of the manifest becomes ``data/curated/<source id>.parquet`` plus a stamp
-``<source id>.json`` recording the raw sha256 and the reader version it was built from, and
-the sha256 and size of the curated file itself. A table is rebuilt when any of them no longer
-matches (or when forced): a changed raw file or reader, and also a curated file damaged or
-replaced after the build. Writes are atomic (:mod:`tiptrends.io.atomic`): the table goes to a
+``<source id>.json`` recording every input it was built from (the raw sha256, the reader
+version, and the digest of each mapping table and library table the build reads,
+:meth:`Reader.inputs`), and the sha256 and size of the curated file itself. A table is rebuilt
+when any of them no longer matches (or when forced): a changed raw file, reader or mapping,
+and also a curated file damaged or replaced after the build. Writes are atomic (:mod:`tiptrends.io.atomic`): the table goes to a
 temporary file in the same folder and is renamed into place, and the stamp is written last,
 so a failed build leaves no partial curated file behind; temporary files of a killed build
 are removed by the next one.
@@ -51,6 +52,25 @@ class Reader:
         base = str(getattr(self.load_module(), "READER_VERSION", "0"))
         return f"{base}+iso3.1" if self.country_columns else base
 
+    def inputs(self) -> dict[str, str]:
+        """Every input of the build besides the raw file and the reader, with its digest.
+
+        Keys are paths relative to the project root (``data/mappings/country_names.csv``) or
+        ``package:<name>`` for a library whose tables the build reads (country_converter);
+        values are sha256 digests or versions. Part of the rebuild key: an edit of any of them
+        makes the table stale.
+        """
+        if not self.country_columns:
+            return {}
+        from importlib.metadata import version
+
+        from tiptrends.io.countries import COUNTRY_NAMES_FILE
+
+        names = paths.mappings_dir() / COUNTRY_NAMES_FILE
+        digest = sources.sha256_of(names) if names.is_file() else "missing"
+        relative = names.relative_to(paths.project_root()).as_posix()
+        return {relative: digest, "package:country_converter": version("country_converter")}
+
     def read(self) -> Callable[[Path], pd.DataFrame]:
         """Return the reader function."""
         return getattr(self.load_module(), self.function)
@@ -71,6 +91,16 @@ READERS: dict[str, Reader] = {
         (("origin", None), ("transit", None), ("destination", None)),
     ),
 }
+
+
+def reader_of(source: sources.Source) -> Reader:
+    """The reader a manifest entry names (one-line DataError for an unknown reader name)."""
+    if source.reader not in READERS:
+        raise DataError(
+            paths.manifest_path(),
+            f"source {source.id!r}: unknown reader {source.reader!r}; one of {', '.join(READERS)}",
+        )
+    return READERS[source.reader]
 
 
 def iso3_prefix(name_column: str) -> str:
@@ -114,27 +144,53 @@ def read_stamp(source_id: str) -> dict | None:
         return None
 
 
+def stale_inputs(source_id: str) -> list[str]:
+    """What changed since the curated table was built (empty when nothing did).
+
+    Returns
+    -------
+    list of str
+        ``"raw file"``, ``"reader"``, ``"stamp format"`` and every input of
+        :meth:`Reader.inputs` whose digest differs from the stamp's (a path, or
+        ``package:<name>``); ``["not built"]`` without a stamp.
+    """
+    source = sources.get_source(source_id)
+    stamp = read_stamp(source_id)
+    if stamp is None:
+        return ["not built"]
+    reader = reader_of(source)
+    changed = []
+    if stamp.get("sha256") != source.sha256:
+        changed.append("raw file")
+    if stamp.get("reader_version") != reader.version:
+        changed.append("reader")
+    if "curated_sha256" not in stamp:
+        changed.append("stamp format")
+    recorded = stamp.get("inputs", {})
+    current = reader.inputs()
+    changed += sorted(
+        k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)
+    )
+    return changed
+
+
 def status(source_id: str) -> str:
     """Return the state of a curated table, checked against its stamp.
 
     Returns
     -------
     str
-        ``"current"``; ``"not built"`` (no table or no stamp); ``"stale"`` (the raw checksum
-        or the reader version changed since the build, or the stamp predates file checksums);
+        ``"current"``; ``"not built"`` (no table or no stamp); ``"stale"`` (the raw checksum,
+        the reader version or another input of the build, such as a mapping table, changed
+        since the build (:func:`stale_inputs`), or the stamp predates file checksums);
         ``"DAMAGED"`` (the curated file's size or sha256 differs from the one recorded when
         it was built: overwritten, truncated or edited).
     """
-    source = sources.get_source(source_id)
     stamp = read_stamp(source_id)
     path = curated_path(source_id)
     if stamp is None or not path.exists():
         return NOT_BUILT
-    if (
-        stamp.get("sha256") != source.sha256
-        or stamp.get("reader_version") != READERS[source.reader].version
-        or "curated_sha256" not in stamp
-    ):
+    if stale_inputs(source_id):
         return STALE
     if (
         path.stat().st_size != stamp.get("curated_bytes")
@@ -189,10 +245,14 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
         file no longer matched the size and sha256 recorded in its stamp).
     """
     source = sources.get_source(source_id)
+    reader_of(source)  # an unknown reader is bad input, before anything is fetched
     remove_stale_temporaries(paths.curated_dir())
     before = status(source_id)
     if not force and before == CURRENT:
         return curated_path(source_id), "up to date"
+    changed = stale_inputs(source_id) if before == STALE else []
+    # inputs digested before the read: a mapping edited during the build leaves it stale
+    inputs = reader_of(source).inputs()
     raw_file, origin = sources.fetch(source_id, allow_download=allow_download)
     started = time.perf_counter()
     table = build_table(raw_file, source.reader)
@@ -210,6 +270,7 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
         "source": source_id,
         "sha256": source.sha256,
         "reader_version": READERS[source.reader].version,
+        "inputs": inputs,
         "curated_sha256": written["sha256"],
         "curated_bytes": written["size"],
         "rows": len(table),
@@ -218,7 +279,13 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     write_json_atomic(stamp_path(source_id), stamp)
-    return target, "rebuilt (was DAMAGED)" if before == DAMAGED and not force else "built"
+    if force:
+        return target, "built"
+    if before == DAMAGED:
+        return target, "rebuilt (was DAMAGED)"
+    if changed:
+        return target, f"rebuilt (changed: {', '.join(changed)})"
+    return target, "built"
 
 
 def build_all(*, force: bool = False, allow_download: bool = True) -> dict[str, tuple[Path, str]]:

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from tiptrends.errors import DataError
 from tiptrends.io import countries, curate, releases, sources
+from tiptrends.io.checks import require_columns
 
 Validate = Literal["quick", "full"] | bool
 
@@ -185,6 +186,10 @@ def gsi_population(gsi: pd.DataFrame) -> pd.Series:
     ValueError
         If two GSI rows map to the same code.
     """
+    require_columns(gsi, ["population"], what="gsi_population: gsi")
+    require_columns(
+        gsi, ["iso3" if "iso3" in gsi.columns else "country"], what="gsi_population: gsi"
+    )
     if "iso3" in gsi.columns:
         iso = gsi["iso3"].to_numpy()
     else:

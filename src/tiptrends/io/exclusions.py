@@ -30,6 +30,7 @@ scope says.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -38,8 +39,9 @@ from pathlib import Path
 import pandas as pd
 
 from tiptrends.errors import DataError
+from tiptrends.io.checks import require_columns
 from tiptrends.paths import data_dir
-from tiptrends.vocab import DIM_FORM, DIM_TOTAL, TOTAL, VICTIMS
+from tiptrends.vocab import DIM_FORM, DIM_TOTAL, INDICATORS, TOTAL, VICTIMS
 
 SCOPES = ("all", "total", "form", "sex_age")
 """``all``: every row of the country-year(s) for the indicator; ``total``: the country total
@@ -47,6 +49,9 @@ SCOPES = ("all", "total", "form", "sex_age")
 exploitation; ``sex_age``: rows of dimension Total with a sex or age breakdown."""
 
 ALL_INDICATORS = "*"
+
+#: Columns of the curated GLOTIP table that exclusions read.
+CURATED_COLUMNS = ("iso3", "indicator", "dimension", "category", "sex", "age", "year", "value")
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,123 @@ def _read_toml(path: str | Path | None) -> tuple[Path, dict]:
         raise DataError(p, f"not valid TOML ({exc})") from exc
 
 
+#: Keys an ``[[exclusion]]`` entry may have (anything else is a typo and is refused).
+ENTRY_KEYS = frozenset(
+    {"iso3", "years", "scope", "indicator", "reason", "diagnostic", "value", "releases"}
+    | {"repair_from"}
+)
+#: Top-level keys of the exclusions file.
+FILE_KEYS = frozenset({"default_releases", "rules", "exclusion"})
+_ISO3 = re.compile(r"[A-Z]{3}")
+
+
+class _Invalid(ValueError):
+    """One problem of one entry (turned into a one-line DataError by the loader)."""
+
+
+def _text_field(e: dict, key: str, default: str | None = None) -> str:
+    value = e.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"{key} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _releases_field(value: object, key: str, known: Sequence[str]) -> tuple[str, ...]:
+    """A list of known GLOTIP release dates (``"2025-04-14"``), checked."""
+    if not isinstance(value, list) or not value or not all(isinstance(r, str) for r in value):
+        raise _Invalid(f"{key} must be a non-empty list of release dates, got {value!r}")
+    unknown = [r for r in value if r not in known]
+    if unknown:
+        raise _Invalid(
+            f"{key}: unknown release {unknown[0]!r}; the GLOTIP releases in data/sources.toml "
+            f"are {', '.join(known)}"
+        )
+    if len(set(value)) != len(value):
+        raise _Invalid(f"{key} lists a release twice: {value!r}")
+    return tuple(value)
+
+
+def _years_field(value: object) -> tuple[int, ...] | None:
+    """A list of whole years (a string, a float or a bool is refused, never converted)."""
+    if value is None:
+        return None
+    ok = isinstance(value, list) and value
+    if not ok or not all(isinstance(y, int) and not isinstance(y, bool) for y in value):
+        raise _Invalid(f"years must be a non-empty list of whole years, got {value!r}")
+    if len(set(value)) != len(value):
+        raise _Invalid(f"years lists a year twice: {value!r}")
+    return tuple(value)
+
+
+def _entry(e: object, default_releases: tuple[str, ...] | None, known: Sequence[str]) -> Exclusion:
+    """One ``[[exclusion]]`` table -> :class:`Exclusion`, or :class:`_Invalid`."""
+    if not isinstance(e, dict):
+        raise _Invalid(f"must be a table, got {e!r}")
+    unknown = sorted(set(e) - ENTRY_KEYS)
+    if unknown:
+        raise _Invalid(
+            f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(ENTRY_KEYS))}"
+        )
+    missing = [k for k in ("iso3", "reason", "diagnostic", "value") if k not in e]
+    if missing:
+        raise _Invalid(f"missing {', '.join(missing)}")
+    iso3 = _text_field(e, "iso3")
+    if not _ISO3.fullmatch(iso3):
+        raise _Invalid(f"iso3 {iso3!r} is not three upper-case letters (e.g. 'DEU')")
+    scope = _text_field(e, "scope", "all")
+    if scope not in SCOPES:
+        raise _Invalid(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+    indicator = _text_field(e, "indicator", VICTIMS)
+    if indicator not in (*INDICATORS, ALL_INDICATORS):
+        raise _Invalid(f"unknown indicator {indicator!r}; one of {', '.join(INDICATORS)} or '*'")
+    releases = default_releases
+    if "releases" in e:
+        releases = _releases_field(e["releases"], "releases", known)
+    repair_from = None
+    if "repair_from" in e:
+        repair_from = _releases_field([e["repair_from"]], "repair_from", known)[0]
+        if releases is not None and any(r <= repair_from for r in releases):
+            raise _Invalid(
+                f"repair_from {repair_from!r} must be earlier than every release the entry "
+                f"applies to ({', '.join(releases)}): only an earlier release repairs"
+            )
+    return Exclusion(
+        iso3=iso3,
+        years=_years_field(e.get("years")),
+        reason=_text_field(e, "reason"),
+        diagnostic=_text_field(e, "diagnostic"),
+        value=_text_field(e, "value"),
+        scope=scope,
+        indicator=indicator,
+        releases=releases,
+        repair_from=repair_from,
+    )
+
+
+def _overlaps(a: Exclusion, b: Exclusion) -> bool:
+    """True when two entries name the same rows at least in part (same country, scope and
+    indicator, a shared release and a shared year): a duplicate entry."""
+    same = (a.iso3, a.scope, a.indicator) == (b.iso3, b.scope, b.indicator)
+    releases = a.releases is None or b.releases is None or set(a.releases) & set(b.releases)
+    years = a.years is None or b.years is None or set(a.years) & set(b.years)
+    return bool(same and releases and years)
+
+
+def known_releases() -> tuple[str, ...]:
+    """Release dates of the GLOTIP sources in ``data/sources.toml``, oldest first."""
+    from tiptrends.io.releases import glotip_sources
+
+    return tuple(s.release for s in glotip_sources().values())
+
+
 def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
-    """Read exclusions from a TOML file.
+    """Read and check the exclusions of a TOML file.
+
+    Every value is checked, never converted: ``iso3`` three upper-case letters, ``years`` a
+    list of whole numbers, ``scope`` and ``indicator`` from the vocabulary, ``releases``,
+    ``default_releases`` and ``repair_from`` releases of the manifest; unknown keys and entries
+    that repeat another entry's rows are refused. Whether each entry matches rows of the data
+    is checked by :func:`check_against_data`.
 
     Parameters
     ----------
@@ -125,31 +245,88 @@ def load_exclusions(path: str | Path | None = None) -> list[Exclusion]:
     Raises
     ------
     DataError
-        If the file is missing, not valid TOML, or an entry is incomplete.
+        One line naming the file, the entry and its problem.
     """
     p, raw = _read_toml(path)
-    out = []
-    default_releases = raw.get("default_releases")
-    for i, e in enumerate(raw.get("exclusion", []), start=1):
+    unknown = sorted(set(raw) - FILE_KEYS)
+    if unknown:
+        raise DataError(p, f"unknown top-level key(s) {', '.join(unknown)}")
+    known = known_releases()
+    default_releases = None
+    if "default_releases" in raw:
         try:
-            years = e.get("years")
-            releases = e.get("releases", default_releases)
-            out.append(
-                Exclusion(
-                    iso3=str(e["iso3"]),
-                    years=None if years is None else tuple(int(y) for y in years),
-                    reason=str(e["reason"]),
-                    diagnostic=str(e["diagnostic"]),
-                    value=str(e["value"]),
-                    scope=str(e.get("scope", "all")),
-                    indicator=str(e.get("indicator", VICTIMS)),
-                    releases=None if releases is None else tuple(str(r) for r in releases),
-                    repair_from=None if e.get("repair_from") is None else str(e["repair_from"]),
+            default_releases = _releases_field(raw["default_releases"], "default_releases", known)
+        except _Invalid as exc:
+            raise DataError(p, str(exc)) from None
+    entries = raw.get("exclusion", [])
+    if not isinstance(entries, list):
+        raise DataError(p, "'exclusion' must be an array of tables ([[exclusion]])")
+    out: list[Exclusion] = []
+    for i, e in enumerate(entries, start=1):
+        label = e.get("iso3", "?") if isinstance(e, dict) else "?"
+        try:
+            entry = _entry(e, default_releases, known)
+        except (_Invalid, ValueError) as exc:
+            raise DataError(p, f"exclusion entry {i} is invalid ({label}): {exc}") from None
+        for j, other in enumerate(out, start=1):
+            if _overlaps(entry, other):
+                raise DataError(
+                    p,
+                    f"exclusion entry {i} is invalid ({exclusion_label(entry)}): it repeats "
+                    f"rows of entry {j} ({exclusion_label(other)})",
                 )
-            )
-        except (KeyError, ValueError, TypeError) as exc:
-            raise DataError(p, f"exclusion entry {i} is invalid ({exc})") from exc
+        out.append(entry)
     return out
+
+
+def check_against_data(
+    exclusions: Sequence[Exclusion],
+    tables: dict[str, pd.DataFrame],
+    path: str | Path | None = None,
+) -> None:
+    """Check that every entry drops rows: each of its years in each of its releases.
+
+    Parameters
+    ----------
+    exclusions : sequence of Exclusion
+        Usually :func:`load_exclusions`.
+    tables : dict
+        Release date (``"2025-04-14"``) -> curated GLOTIP table of that release; an entry
+        without ``releases`` is checked in every table given.
+    path : str or Path, optional
+        The file named in the message (default :func:`exclusions_path`).
+
+    Raises
+    ------
+    DataError
+        One line naming the file, the entry and what it does not match (an unknown code,
+        a year or a release without its rows): an exclusion that drops nothing is an error.
+    """
+    from tiptrends.io.countries import valid_iso3
+
+    p = Path(path) if path is not None else exclusions_path()
+    for i, e in enumerate(exclusions, start=1):
+        where = f"exclusion entry {i} ({exclusion_label(e)})"
+        if e.iso3 not in valid_iso3():
+            raise DataError(p, f"{where}: {e.iso3} is not a known ISO3 code")
+        for release in e.releases or tuple(tables):
+            if release not in tables:
+                continue  # that release's table was not given
+            table = tables[release]
+            require_columns(table, CURATED_COLUMNS, what=f"the {release} table")
+            rows = table[_mask(table, replace(e, releases=None))]
+            if rows.empty:
+                raise DataError(
+                    p, f"{where}: matches no row of the {release} release (drops nothing)"
+                )
+            if e.years is not None:
+                absent = sorted(set(e.years) - set(rows["year"].astype(int)))
+                if absent:
+                    raise DataError(
+                        p,
+                        f"{where}: year(s) {', '.join(map(str, absent))} match no row of the "
+                        f"{release} release (drop nothing)",
+                    )
 
 
 @dataclass(frozen=True)
@@ -270,6 +447,9 @@ def apply_exclusions(
     >>> germany["scope"], int(germany["rows_dropped"])
     ('all', 91)
     """
+    require_columns(df, CURATED_COLUMNS, what="apply_exclusions: df", complete=("year",))
+    if earlier is not None:
+        require_columns(earlier, (*CURATED_COLUMNS, "suppressed"), what="apply_exclusions: earlier")
     if exclusions is None:
         exclusions = load_exclusions()
     drop = pd.Series(False, index=df.index)

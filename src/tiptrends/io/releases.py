@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -87,8 +89,27 @@ def _toml_entry(source_id: str, fields: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def unwritable_folder(*folders: Path) -> None:
+    """Raise OSError (exit 3 from the CLI) for the first folder that cannot be written.
+
+    Each folder is created if needed and a temporary file is written in it and removed, so
+    read-only mounts, permissions and a path running through a file are all caught.
+    """
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot write to {folder}: {exc.strerror}") from None
+
+
 def add_glotip_release(
-    path: str | Path, *, source_id: str | None = None, build: bool = True
+    path: str | Path,
+    *,
+    source_id: str | None = None,
+    build: bool = True,
+    also_writable: Sequence[Path] = (),
 ) -> AddedRelease:
     """Check a new ``data_glotip.xlsx``, pin it in the manifest and build its curated table.
 
@@ -100,6 +121,9 @@ def add_glotip_release(
         Id in the manifest; default ``glotip_<year of the release date>``.
     build : bool
         Build the curated table (default True).
+    also_writable : sequence of Path
+        Further folders the caller will write to afterwards (the CLI's revisions table):
+        checked with the others before anything is written.
 
     Returns
     -------
@@ -112,6 +136,9 @@ def add_glotip_release(
     DataError
         When the file fails the reader's checks, is already in the manifest, or its id or
         raw path is taken by another file. Nothing is written then.
+    OSError
+        When a folder it (or the caller, ``also_writable``) writes to cannot be written;
+        checked first, so nothing is written then either.
     """
     from tiptrends.io.readers.unodc import read_glotip
 
@@ -141,6 +168,12 @@ def add_glotip_release(
     previous = older[-1].id if older else None
 
     target = paths.raw_dir() / relative
+    manifest_file = paths.manifest_path()
+    # every folder written below, checked before anything is pinned: a failure half-way
+    # would leave a pinned release that a retry refuses as "already in sources.toml"
+    folders = [target.parent, manifest_file.parent]
+    folders += [paths.curated_dir()] if build else []
+    unwritable_folder(*folders, *also_writable)
     write_atomic(target, lambda tmp: shutil.copyfile(path, tmp), mode=0o444)
     long_date = _long_date(release)
     entry = _toml_entry(
@@ -165,7 +198,6 @@ def add_glotip_release(
             "reader": UNODC_READER,
         },
     )
-    manifest_file = paths.manifest_path()
     text = manifest_file.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry
     tomllib.loads(text)  # never write a manifest that does not parse
     write_text_atomic(manifest_file, text)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from tiptrends import paths
@@ -90,17 +92,57 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
         raise DataError(path, "source manifest not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(path, f"source manifest is not valid TOML ({exc})") from None
+    unknown = sorted(set(doc) - {"sources"})
+    if unknown:
+        raise DataError(path, f"unknown top-level key(s) {', '.join(unknown)}")
+    entries = doc.get("sources", {})
+    if not isinstance(entries, dict):
+        raise DataError(path, "'sources' must be a table of [sources.<id>] tables")
     out: dict[str, Source] = {}
-    for sid, entry in doc.get("sources", {}).items():
-        missing = [k for k in _REQUIRED if not entry.get(k)]
-        if missing:
-            raise DataError(path, f"source {sid!r} lacks {', '.join(missing)}")
-        if len(entry["sha256"]) != 64:
-            raise DataError(path, f"source {sid!r} has a malformed sha256")
-        out[sid] = Source(id=sid, **{k: v for k, v in entry.items() if k in Source.__annotations__})
+    for sid, entry in entries.items():
+        out[sid] = _source(path, sid, entry, out)
     if not out:
         raise DataError(path, "source manifest lists no sources")
     return out
+
+
+_FIELDS = frozenset(_REQUIRED) | {"url_note"}
+
+
+def _source(path: Path, sid: str, entry: object, before: dict[str, Source]) -> Source:
+    """One ``[sources.<id>]`` table -> :class:`Source`, or a one-line DataError."""
+    if not isinstance(entry, dict):
+        raise DataError(path, f"source {sid!r} must be a table, got {entry!r}")
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise DataError(path, f"source {sid!r}: unknown key(s) {', '.join(unknown)}")
+    not_text = [k for k, v in entry.items() if not isinstance(v, str)]
+    if not_text:
+        k = not_text[0]
+        raise DataError(path, f"source {sid!r}: {k} must be a string, got {entry[k]!r}")
+    missing = [k for k in _REQUIRED if not entry.get(k, "").strip()]
+    if missing:
+        raise DataError(path, f"source {sid!r} lacks {', '.join(missing)}")
+    if not re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]):
+        raise DataError(path, f"source {sid!r} has a malformed sha256 (64 lower-case hex digits)")
+    if entry["reader"] == "unodc":
+        try:
+            date.fromisoformat(entry["release"])
+            valid = bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["release"]))
+        except ValueError:
+            valid = False
+        if not valid:
+            raise DataError(
+                path,
+                f"source {sid!r}: release {entry['release']!r} of a GLOTIP file must be its "
+                "release date, YYYY-MM-DD",
+            )
+    for other in before.values():
+        if other.file == entry["file"]:
+            raise DataError(
+                path, f"source {sid!r}: same file as source {other.id!r} ({other.file})"
+            )
+    return Source(id=sid, **entry)
 
 
 def get_source(source_id: str) -> Source:
@@ -201,6 +243,8 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
     source = get_source(source_id)
     cached = source.raw_path
     remove_stale_temporaries(cached.parent, legacy=(".part-*",))  # .part-*: older copies
+    # a mirror named but absent is bad input even when the cache is complete (README: exit 2)
+    mirror = _mirror_folder()
     if cached.exists():
         problem = _differs(cached, source.sha256)
         if problem is None:
@@ -210,7 +254,6 @@ def fetch(source_id: str, *, allow_download: bool = True) -> tuple[Path, str]:
             f"{problem} in the raw cache {cached.parent} "
             "(delete the cached file to fetch it again, or update data/sources.toml deliberately)",
         )
-    mirror = _mirror_folder()
     if mirror is not None and (mirror / source.file).exists():
         _copy_verified(mirror / source.file, source)
         _record_origin(source, "mirror")

@@ -177,6 +177,13 @@ def _check_header(path: Path, rows: list[list[object]]) -> list[str]:
         extra = [c for c in header if c and c not in RAW_COLUMNS]
         hint = f" (unexpected: {', '.join(extra)})" if extra else ""
         raise DataError(path, f"missing column(s) {', '.join(missing)}{hint}")
+    extra = [c for c in header if c and c not in RAW_COLUMNS]
+    if extra:  # never dropped silently: a new column needs a reader that knows it
+        raise DataError(
+            path,
+            f"unexpected column(s) {', '.join(extra)} beside the {len(RAW_COLUMNS)} known ones; "
+            "the reader would drop them: update tiptrends.io.readers.unodc first",
+        )
     return header
 
 
