@@ -747,7 +747,7 @@ def computations_table(
     return table.astype(float).rename_axis("Computation")
 
 
-SWITCH_FIGURES = (
+SWITCH_KEYS = (
     "victims_total_2021_pooled_all",
     "children_share_2020_pct",
     "children_share_2022_pct",
@@ -771,7 +771,7 @@ def rule_switch_table(covered: pd.DataFrame) -> pd.DataFrame:
     ``covered`` is the report basis with the vintage rule stopped after 2021
     (``continuation="covered"``: Pakistan 2022 kept), shown as its own column.
     """
-    keys = [k for k in SWITCH_FIGURES if k in figures.FIGURES]
+    keys = [k for k in SWITCH_KEYS if k in figures.FIGURES]
     table = figures.switch_table(keys, SWITCHES)
     table.insert(
         3, "vintage rule, years after 2021 kept", [figures.evaluate(k, covered) for k in keys]
