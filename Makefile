@@ -101,7 +101,7 @@ data: setup ## fetch and verify the raw files, build the curated tables
 	"$(BIN)/tiptrends" data build
 	"$(BIN)/tiptrends" data info --strict
 
-# Place profiles first (papermill, into _build/executed/profiles/): the render's book build
+# Place profiles first (tiptrends profile, into _build/executed/profiles/): the render's book build
 # then includes them in the "Places" part.
 report: data ## build the data, execute the notebooks and build the book in _build/html/
 	"$(BIN)/tiptrends" profile --all-default --no-site --jobs $(JOBS)

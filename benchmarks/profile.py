@@ -3,7 +3,7 @@
     python benchmarks/profile.py [CODE ...] [--runs N]
 
 Each run is the whole command as a user types it: a new process loads the data, resolves the
-place, executes the notebook with papermill in a fresh kernel and rebuilds the site with the
+place, executes the notebook in a fresh kernel and rebuilds the site with the
 page (Sphinx, incremental). It runs on a copy of the project's ``_build`` (so the site the
 page joins exists; run ``make report`` first) and leaves ``_build`` untouched; one untimed
 run first lets Sphinx read the copied site once. "Warm" means

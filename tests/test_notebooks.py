@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import CELL_TIMEOUT
 from tiptrends import paths
-from tiptrends.report import render
+from tiptrends.report import nbclean, render
 from tiptrends.report.results import NOTEBOOK_ENV, RESULTS_FILE_ENV
 
 NOTEBOOKS = sorted(p.name for p in paths.notebooks_dir().glob("*.ipynb"))
@@ -120,7 +120,7 @@ def test_template_executes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOK_PATHS, ids=lambda p: p.name)
 def test_notebook_stored_clean(path: Path) -> None:
-    assert render.check_notebook_clean(path) == []
+    assert nbclean.check_notebook_clean(path) == []
 
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOK_PATHS, ids=lambda p: p.name)

@@ -18,7 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from tiptrends import paths
-from tiptrends.report import book, render
+from tiptrends.report import book, nbclean, render
 
 
 def write_nb(path: Path, cells: list) -> Path:
@@ -387,23 +387,23 @@ def test_strip_and_check(tmp_path) -> None:
     path = tmp_path / "dirty.ipynb"
     nbformat.write(nb, path)
 
-    problems = render.check_notebook_clean(path)
+    problems = nbclean.check_notebook_clean(path)
     assert len(problems) == 6 and all(p.startswith("dirty.ipynb: ") for p in problems), problems
     assert "dirty.ipynb: code cell 1 lacks the tag 'remove-cell'" in problems
     assert "dirty.ipynb: code cell 2 lacks the tag 'hide-input'" in problems
-    assert render.strip_collection([path], check=True) == 1
-    assert render.strip_notebook(path) is True
-    assert render.check_notebook_clean(path) == []
-    assert render.strip_collection([path], check=True) == 0
+    assert nbclean.strip_collection([path], check=True) == 1
+    assert nbclean.strip_notebook(path) is True
+    assert nbclean.check_notebook_clean(path) == []
+    assert nbclean.strip_collection([path], check=True) == 0
     clean = nbformat.read(path, as_version=4)
-    assert clean.metadata.kernelspec == render.KERNELSPEC
+    assert clean.metadata.kernelspec == nbclean.KERNELSPEC
     assert clean.cells[2].source == "1 + 1"
     assert [c.metadata.get("tags") for c in clean.cells[1:]] == [
         ["remove-cell"],
         ["hide-input"],
         ["show-input"],
     ]
-    assert render.strip_notebook(path) is False, "idempotent"
+    assert nbclean.strip_notebook(path) is False, "idempotent"
 
 
 def test_cell_tags_respect_an_authors_choice() -> None:
@@ -427,7 +427,7 @@ COLLECTION = (
 
 @pytest.mark.parametrize("path", COLLECTION, ids=lambda p: p.name)
 def test_collection_notebooks_are_clean(path: Path) -> None:
-    assert render.check_notebook_clean(path) == [], "run `make strip` (tiptrends strip)"
+    assert nbclean.check_notebook_clean(path) == [], "run `make strip` (tiptrends strip)"
 
 
 def test_every_chapter_is_in_the_table_of_contents() -> None:
@@ -438,3 +438,21 @@ def test_every_chapter_is_in_the_table_of_contents() -> None:
     pages = {p.relative_to(nb_dir).with_suffix("").as_posix() for p in nb_dir.rglob("*.md")}
     assert set(listed) <= set(stems) | pages, "a toctree entry names no notebook or page"
     assert listed.index("00_data_and_coverage") < listed.index("11_press_release_claims")
+
+
+def test_parameters_injected_as_papermill_does(tmp_path) -> None:
+    """Profiles run through the render's executor with their parameters injected."""
+    defaults = new_code_cell('code = "NGA"\nregion = None')
+    defaults.metadata["tags"] = ["parameters", "remove-cell"]
+    path = write_nb(
+        tmp_path / "profile.ipynb",
+        [new_markdown_cell("# Place"), defaults, new_code_cell("print(code, region)")],
+    )
+    nb, failure = render.execute_notebook(path, parameters={"code": "DEU", "region": None})
+    assert failure is None, str(failure)
+    assert nb.cells[2].metadata.tags == ["injected-parameters"]
+    assert nb.cells[2].source == "# Parameters\ncode = 'DEU'\nregion = None"
+    assert nb.cells[3].outputs[0].text == "DEU None\n"
+    assert render.inject_parameters(nb, {"code": "FRA"}).cells[2].source.endswith("'FRA'")
+    assert len(nb.cells) == 4, "an injected cell is replaced, not added again"
+    assert nbformat.read(path, as_version=4).cells[1].source == defaults.source, "file unchanged"

@@ -216,9 +216,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_strip(args: argparse.Namespace) -> int:
-    from tiptrends.report import render
+    from tiptrends.report import nbclean
 
-    return render.strip_collection(args.notebooks or None, check=args.check)
+    return nbclean.strip_collection(args.notebooks or None, check=args.check)
 
 
 def _cmd_published(args: argparse.Namespace) -> int:
@@ -253,46 +253,43 @@ def _profile_targets(args: argparse.Namespace) -> list:
 
 
 def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, float]:
-    """Run the profile notebook for one place with papermill; return the executed copy.
+    """Run the profile notebook for one place; return the executed copy and the seconds.
 
-    ``km``: a kernel manager with a started kernel to run it in (papermill starts one
-    otherwise).
+    The notebook runs through the render's executor
+    (:func:`tiptrends.report.render.execute_notebook`) with the place's parameters injected
+    after its ``parameters`` cell, in ``km``'s started kernel when there is one. The page's
+    notebook is replaced (:func:`tiptrends.io.atomic.write_atomic`) only when every cell ran:
+    nothing half-written.
 
-    papermill writes to a temporary file that replaces the page's notebook only when the
-    run succeeds (:func:`tiptrends.io.atomic.write_atomic`): nothing half-written.
+    Raises
+    ------
+    RuntimeError
+        When a cell fails; the message names the cell and the error.
     """
-    import contextlib
-
     import nbformat
-    import papermill
 
     from tiptrends import paths
     from tiptrends.io.atomic import write_atomic
-    from tiptrends.report.render import local_kernel_config
+    from tiptrends.report.render import execute_notebook
 
     started = time.perf_counter()
     target = paths.build_dir() / "executed" / "profiles" / f"{place.slug}.ipynb"
 
     def run(tmp: Path) -> None:
-        # a kernel papermill starts listens on private sockets (``km`` has its own)
-        with contextlib.nullcontext(None) if km is not None else local_kernel_config() as sockets:
-            nb = papermill.execute_notebook(
-                str(paths.notebooks_dir() / PROFILE_NOTEBOOK),
-                None,  # returned, then written once below
-                parameters={
-                    "code": place.code if place.is_country else None,
-                    "region": None if place.is_country else place.code,
-                    "release": release,
-                },
-                kernel_name="tiptrends",
-                cwd=str(paths.notebooks_dir()),
-                progress_bar=False,
-                execution_timeout=timeout,
-                # the outputs are complete when the last cell has run: stop the kernel at
-                # once rather than wait for it to exit (about 1 s per profile)
-                shutdown_kernel="immediate",
-                **({"km": km} if km is not None else {"config": sockets}),
-            )
+        nb, failure = execute_notebook(
+            paths.notebooks_dir() / PROFILE_NOTEBOOK,
+            timeout=timeout,
+            kernel_name="tiptrends",
+            cwd=paths.notebooks_dir(),
+            parameters={
+                "code": place.code if place.is_country else None,
+                "region": None if place.is_country else place.code,
+                "release": release,
+            },
+            km=km,
+        )
+        if failure is not None:
+            raise RuntimeError(str(failure))
         _name_the_page(nb, place.name)
         nbformat.write(nb, str(tmp))
 
@@ -316,7 +313,7 @@ class _EarlyKernel:
     """A kernel started in the background while the command loads the data.
 
     For one place, the kernel's start-up (about a second) overlaps the command's own imports
-    and the resolution of the place; papermill then runs the notebook in it. :meth:`stop`
+    and the resolution of the place; the notebook then runs in it. :meth:`stop`
     ends it (the command calls it on every way out, bad input included).
     """
 
@@ -344,7 +341,7 @@ class _EarlyKernel:
         self._thread.start()
 
     def ready(self):
-        """The started kernel manager (None when the kernel did not start: papermill starts one)."""
+        """The started kernel manager (None when the kernel did not start: the run starts one)."""
         self._thread.join()
         return self.km if self.error is None and self.km.has_kernel else None
 
@@ -416,7 +413,7 @@ def _run_profiles(args: argparse.Namespace, targets: list, km=None) -> tuple[lis
     def one(place) -> tuple[object, Path | None, float, str]:
         try:
             executed, seconds = _execute_profile(place, args.release, args.timeout, km)
-        except Exception as exc:  # papermill's error names the failing cell
+        except Exception as exc:  # the executor's failure names the failing cell
             return place, None, 0.0, str(exc).strip().splitlines()[-1] if str(exc) else repr(exc)
         return place, executed, seconds, ""
 
@@ -478,7 +475,7 @@ def new_analysis(name: str, notebooks_dir: Path | None = None) -> Path:
     import nbformat
 
     from tiptrends import paths
-    from tiptrends.report import render
+    from tiptrends.report.nbclean import KERNELSPEC
 
     stem = name[:-6] if name.endswith(".ipynb") else name
     if not re.fullmatch(r"[0-9a-z][0-9a-z_]*", stem):
@@ -499,7 +496,7 @@ def new_analysis(name: str, notebooks_dir: Path | None = None) -> Path:
                 f'ANALYSIS = "{TEMPLATE_NAME}"', f'ANALYSIS = "{key}"'
             )
             cell.outputs, cell.execution_count = [], None
-    nb.metadata["kernelspec"] = dict(render.KERNELSPEC)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     text = nbformat.writes(nb) + "\n"
     with open(target, "x", encoding="utf-8") as fh:  # never overwrite
@@ -657,7 +654,8 @@ def build_parser() -> argparse.ArgumentParser:
     profile = sub.add_parser(
         "profile",
         help="render the profile of a country or region into the site",
-        description="Execute notebooks/profiles/place_profile.ipynb for one place (papermill) "
+        description="Execute notebooks/profiles/place_profile.ipynb for one place (parameters "
+        "injected after its parameters cell) "
         "into _build/executed/profiles/<place>.ipynb and its page into _build/html/profiles/.",
     )
     profile.add_argument("code", nargs="?", help="ISO3 code of a country, e.g. NGA")

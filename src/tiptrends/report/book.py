@@ -537,17 +537,45 @@ def _stage_figures(build: Path, extra: Path, stems: set[str] | None = None) -> s
 # --------------------------------------------------------------------------- build
 
 
-def _stamp(src: Path) -> str:
+# Two stamps skip work at two stages, both hashed by :func:`_add_file_stats`:
+#
+# - :func:`inputs_stamp`, before staging: what :func:`stage_book` reads (executed notebooks,
+#   results, figures, pages, the staging code). Equal to the last build's: a warm render
+#   neither stages (~3 s) nor starts Sphinx.
+# - :func:`staged_stamp`, after staging, in :func:`build_book`: the staged source and the
+#   package files Sphinx reads besides it. Equal to the last build's: Sphinx is not started.
+#   It serves the callers that stage without an inputs stamp (``add_profiles_to_site``) and
+#   renders whose inputs changed in a way that stages the same files.
+
+
+def _add_file_stats(h: Any, files: Iterable[Path], relative_to: Path | None = None) -> None:
+    """Add each file's path, size and modification time to the hash ``h`` (cheap: no reads).
+
+    A file written again gets a new modification time; a missing one is hashed as missing.
+    ``relative_to``: hash paths relative to this folder (a stamp that survives a move).
+    """
+    for f in files:
+        name = f.relative_to(relative_to) if relative_to is not None else f
+        try:
+            st = f.stat()
+        except FileNotFoundError:
+            h.update(f"{name}|missing\0".encode())
+            continue
+        h.update(f"{name}|{st.st_size}|{st.st_mtime_ns}\0".encode())
+
+
+def _sphinx_package_files() -> list[Path]:
+    """Files of the package that Sphinx reads besides the staged source."""
+    here = Path(__file__).resolve().parent
+    templates = sorted(f for f in (here / "templates" / "book").rglob("*") if f.is_file())
+    return [here / "book_conf.py", *templates]
+
+
+def staged_stamp(src: Path) -> str:
     """Hash of the staged source and of the package files Sphinx reads besides it."""
     h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for f in [here / "book_conf.py", *sorted((here / "templates" / "book").rglob("*"))]:
-        if f.is_file():
-            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    for f in sorted(src.rglob("*")):
-        if f.is_file():
-            st = f.stat()
-            h.update(f"{f.relative_to(src)}|{st.st_size}|{st.st_mtime_ns}\0".encode())
+    _add_file_stats(h, _sphinx_package_files())
+    _add_file_stats(h, sorted(f for f in src.rglob("*") if f.is_file()), relative_to=src)
     return h.hexdigest()
 
 
@@ -560,33 +588,19 @@ def inputs_stamp(
     current and neither staging (~3 s) nor Sphinx runs. Warm renders stay under 2 s.
     """
     h = hashlib.sha256()
-
-    def stat(f: Path) -> None:
-        try:
-            st = f.stat()
-        except FileNotFoundError:
-            h.update(f"{f}|missing\0".encode())
-            return
-        h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}\0".encode())
-
     here = Path(__file__).resolve().parent
-    for f in (here / "book.py", here / "site_pages.py", here / "book_conf.py"):
-        stat(f)
-    for f in sorted((here / "templates" / "book").rglob("*")):
-        stat(f)
-    for f in book_files(nb_dir):
-        stat(f)
+    _add_file_stats(h, [here / "book.py", here / "site_pages.py", here / "book_conf.py"])
+    _add_file_stats(h, sorted((here / "templates" / "book").rglob("*")))
+    _add_file_stats(h, book_files(nb_dir))
     for state in chapters:
         h.update(json.dumps([state.stem, state.title, state.status, state.failure]).encode())
         h.update(json.dumps(state.page_data, sort_keys=True).encode())
         if state.executed is not None:
-            stat(state.executed)
+            _add_file_stats(h, [state.executed])
     h.update(json.dumps(results, sort_keys=True).encode())
     for folder in (build / "figures", paths.curated_dir(), build / "executed" / "profiles"):
-        for f in sorted(folder.iterdir()) if folder.is_dir() else []:
-            stat(f)
-    stat(paths.manifest_path())
-    stat(paths.published_dir() / "figures.csv")
+        _add_file_stats(h, sorted(folder.iterdir()) if folder.is_dir() else [])
+    _add_file_stats(h, [paths.manifest_path(), paths.published_dir() / "figures.csv"])
     return h.hexdigest()
 
 
@@ -694,7 +708,7 @@ def build_book(
     t0 = time.perf_counter()
     work = build / ".sphinx"
     site = build / "html"
-    stamp = _stamp(src)
+    stamp = staged_stamp(src)
     stamp_file = work / "stamp"
     if (
         (site / "index.html").exists()

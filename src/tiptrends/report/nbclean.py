@@ -19,11 +19,18 @@ reach a commit (the working copy keeps its outputs). A clean filter alone does n
 diff), so JupyterLab also saves notebooks with normalised metadata
 (:func:`lab_pre_save_hook`, registered by ``jupyter_server_config.py``): opening and closing
 a notebook leaves it byte for byte as committed.
+
+``tiptrends strip`` (:func:`strip_collection`) writes the same stored form and adds the
+book's cell tags; ``tiptrends strip --check`` (:func:`check_notebook_clean`) says what keeps
+a notebook from it.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 #: The kernelspec every notebook of the collection runs with.
@@ -101,13 +108,127 @@ def lab_pre_save_hook(model: dict, **kwargs: Any) -> None:
     model["content"] = normalise_metadata(nb)
 
 
-def normalised_text(text: str) -> str:
-    """The stored form of a notebook's JSON text (as written by ``tiptrends strip``)."""
+def _stored_text(nb: Any) -> str:
+    """A notebook's JSON text as stored: nbformat's layout, ending with a newline."""
     import nbformat
 
-    nb = nbformat.reads(text, as_version=4)
-    out = nbformat.writes(normalise(nb))
+    out = nbformat.writes(nb)
     return out if out.endswith("\n") else out + "\n"
+
+
+def normalised_text(text: str) -> str:
+    """The stored form of a notebook's JSON text (what the git clean filter stores)."""
+    import nbformat
+
+    return _stored_text(normalise(nbformat.reads(text, as_version=4)))
+
+
+def strip_notebook(path: str | Path) -> bool:
+    """Store a notebook in its stored form (:func:`normalise`) with the book's cell tags.
+
+    What ``tiptrends strip`` (``make strip``) does to each notebook: the git filter's
+    :func:`normalise`, plus the cell tags of the book (the first code cell ``remove-cell``,
+    every other code cell ``hide-input`` unless it already says otherwise; see
+    :func:`tiptrends.report.book.apply_cell_tags`).
+
+    Parameters
+    ----------
+    path : str or Path
+        Notebook to clean in place.
+
+    Returns
+    -------
+    bool
+        True if the file changed.
+    """
+    import nbformat
+
+    from tiptrends.io.atomic import write_bytes_atomic
+    from tiptrends.report.book import apply_cell_tags
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    apply_cell_tags(nb.cells)
+    new = _stored_text(normalise(nb))
+    if new == text:
+        return False
+    write_bytes_atomic(path, new.encode("utf-8"))
+    return True
+
+
+def check_notebook_clean(path: str | Path) -> list[str]:
+    """Return what keeps a notebook from its stored form with the book's tags (empty: clean).
+
+    Checks: no outputs, no execution counts, no editor or run state in the metadata, the
+    tiptrends kernelspec, the cell tags that :func:`strip_notebook` sets, and finally that
+    the file is byte for byte what :func:`strip_notebook` would write.
+    """
+    from tiptrends.report.book import cell_tag_problems
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        nb = json.loads(text)
+    except (OSError, ValueError) as exc:
+        return [f"{path.name}: unreadable ({exc})"]
+    problems = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("outputs"):
+            problems.append(f"{path.name}: cell {i} has outputs")
+        if cell.get("execution_count") is not None:
+            problems.append(f"{path.name}: cell {i} has an execution count")
+        for key in EDITOR_CELL_METADATA:
+            if key in cell.get("metadata", {}):
+                problems.append(f"{path.name}: cell {i} has editor metadata {key!r}")
+    for key in EDITOR_NOTEBOOK_METADATA:
+        if key in nb.get("metadata", {}):
+            problems.append(f"{path.name}: notebook metadata has editor state {key!r}")
+    for i, tag in cell_tag_problems(nb.get("cells", [])):
+        problems.append(f"{path.name}: code cell {i} lacks the tag {tag!r}")
+    ks = nb.get("metadata", {}).get("kernelspec", {})
+    if ks.get("name") != KERNELSPEC["name"]:
+        problems.append(f"{path.name}: kernelspec is {ks.get('name')!r}, expected 'tiptrends'")
+    if not problems and normalised_text(text) != text:
+        problems.append(f"{path.name}: not in its stored form (metadata or JSON layout)")
+    return problems
+
+
+def collection_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
+    """Every notebook under ``notebooks/`` (templates included, checkpoints excluded)."""
+    from tiptrends import paths
+
+    root = Path(notebooks_dir or paths.notebooks_dir())
+    return sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def strip_collection(notebooks: Sequence[str | Path] | None = None, *, check: bool = False) -> int:
+    """Strip (or with ``check`` only verify) notebooks; return an exit code.
+
+    Parameters
+    ----------
+    notebooks : sequence of str or Path, optional
+        Notebook files; default every notebook under ``notebooks/``.
+    check : bool
+        Do not modify anything; print the problems and return 1 if there are any.
+
+    Returns
+    -------
+    int
+        0 when clean (or stripped), 1 when ``check`` found problems.
+    """
+    files = [Path(p) for p in notebooks] if notebooks else collection_notebooks()
+    if check:
+        problems = [p for f in files for p in check_notebook_clean(f)]
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            print("run `tiptrends strip` to clean them", file=sys.stderr)
+        return 1 if problems else 0
+    for f in files:
+        if strip_notebook(f):
+            print(f"stripped {f}")
+    return 0
 
 
 def main() -> int:

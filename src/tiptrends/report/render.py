@@ -58,6 +58,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tiptrends import paths
+from tiptrends.report.nbclean import KERNELSPEC
 from tiptrends.report.notebook_text import notebook_summary, plain_text
 from tiptrends.report.results import (
     NOTEBOOK_ENV,
@@ -66,7 +67,6 @@ from tiptrends.report.results import (
     write_json_atomic,
 )
 
-KERNELSPEC = {"name": "tiptrends", "display_name": "Python (tiptrends)", "language": "python"}
 CACHE_FORMAT = 2
 
 OK, CACHED, FAILED, NOT_RENDERED = "ok", "cached", "FAILED", "not rendered"
@@ -572,8 +572,13 @@ def execute_notebook(
     cwd: str | Path | None = None,
     env: dict[str, str] | None = None,
     kernel_log: str | Path | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    km: Any = None,
 ) -> tuple[Any, CellFailure | None]:
     """Execute a notebook in a fresh kernel and return it with the failure, if any.
+
+    The one executor of the project: chapters (:func:`render`) and place profiles
+    (``tiptrends profile``, with ``parameters``) run through it.
 
     Parameters
     ----------
@@ -590,6 +595,12 @@ def execute_notebook(
     kernel_log : str or Path, optional
         File receiving the kernel process's own stderr (its log messages); default
         inherited. Cell output is not affected.
+    parameters : mapping, optional
+        Values for the notebook's parameters, injected as papermill does
+        (:func:`inject_parameters`).
+    km : jupyter_client.KernelManager, optional
+        A kernel manager whose kernel is already started (and stopped by the caller); the
+        notebook runs in that kernel instead of a fresh one.
 
     Returns
     -------
@@ -602,6 +613,8 @@ def execute_notebook(
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    if parameters is not None:
+        inject_parameters(nb, parameters)
     workdir = str(Path(cwd) if cwd is not None else path.parent)
     kernel_env = dict(os.environ if env is None else env)
     kernel_env.setdefault("MPLBACKEND", "Agg")
@@ -613,15 +626,19 @@ def execute_notebook(
 
     for attempt in range(2):
         current.clear()
-        with local_kernel_config() as sockets:
+        # a kernel started here listens on private sockets (a given ``km`` has its own)
+        with local_kernel_config() if km is None else contextlib.nullcontext() as sockets:
             client = NotebookClient(
                 nb,
+                km=km,
                 timeout=timeout,
                 kernel_name=kernel_name,
                 resources={"metadata": {"path": workdir}},
                 on_cell_execute=on_cell_execute,
+                # the outputs are complete when the last cell has run: stop the kernel at
+                # once rather than wait for it to exit
                 shutdown_kernel="immediate",
-                config=sockets,
+                **({} if sockets is None else {"config": sockets}),
             )
             _RUNNING["client"] = client  # so that a stopping worker can kill the kernel
             try:
@@ -653,6 +670,47 @@ def execute_notebook(
             finally:
                 _RUNNING.pop("client", None)
     raise AssertionError("unreachable")
+
+
+#: Tag of the cell holding a notebook's default parameters, and of the cell that
+#: :func:`inject_parameters` adds after it (papermill's convention).
+PARAMETERS_TAG, INJECTED_TAG = "parameters", "injected-parameters"
+
+
+def inject_parameters(nb: Any, parameters: Mapping[str, Any]) -> Any:
+    """Set a notebook's parameters as papermill does (modified in place and returned).
+
+    A code cell tagged ``injected-parameters`` assigning each value is put after the cell
+    tagged ``parameters`` (which keeps the defaults), replaces an earlier injected cell, or,
+    without a ``parameters`` cell, opens the notebook.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell('code = "NGA"', metadata={"tags": ["parameters"]})
+    >>> nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("print(code)")])
+    >>> print(inject_parameters(nb, {"code": "DEU", "region": None}).cells[1].source)
+    # Parameters
+    code = 'DEU'
+    region = None
+    """
+    import nbformat
+
+    lines = ["# Parameters", *(f"{name} = {value!r}" for name, value in parameters.items())]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+
+    def tagged(tag: str) -> int | None:
+        return next(
+            (i for i, c in enumerate(nb.cells) if tag in c.get("metadata", {}).get("tags", [])),
+            None,
+        )
+
+    injected, defaults = tagged(INJECTED_TAG), tagged(PARAMETERS_TAG)
+    if injected is not None:
+        nb.cells[injected] = cell
+    else:
+        nb.cells.insert(0 if defaults is None else defaults + 1, cell)
+    return nb
 
 
 @contextlib.contextmanager
@@ -1283,110 +1341,3 @@ def _finish(
     book_failed = any(p.startswith("the book did not build") for p in problems)
     code = 1 if failures or book_failed else 0
     return RenderReport(ordered, code, problems, book_seconds)
-
-
-# --------------------------------------------------------------------------- hygiene
-
-
-def strip_notebook(path: str | Path) -> bool:
-    """Remove outputs, execution counts and timing metadata; set the kernelspec and cell tags.
-
-    Cell tags: the first code cell (imports and setup) gets ``remove-cell`` (it is not shown
-    in the book), every other code cell ``hide-input`` (code behind a toggle) unless it
-    already carries a choice (see :func:`tiptrends.report.book.cell_tag_problems`).
-
-    Parameters
-    ----------
-    path : str or Path
-        Notebook to clean in place.
-
-    Returns
-    -------
-    bool
-        True if the file changed.
-    """
-    import nbformat
-
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    nb = nbformat.reads(text, as_version=4)
-    from tiptrends.report.book import apply_cell_tags
-
-    apply_cell_tags(nb.cells)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-        cell.metadata.pop("execution", None)
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    new = nbformat.writes(nb)
-    if not new.endswith("\n"):
-        new += "\n"
-    if new == text:
-        return False
-    _write_text_atomic(path, new)
-    return True
-
-
-def check_notebook_clean(path: str | Path) -> list[str]:
-    """Return the hygiene problems of a notebook (empty when clean).
-
-    Checks: no outputs, no execution counts, no execution timing metadata, kernelspec
-    ``tiptrends``, the cell tags that :func:`strip_notebook` sets.
-    """
-    path = Path(path)
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return [f"{path.name}: unreadable ({exc})"]
-    problems = []
-    for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("outputs"):
-            problems.append(f"{path.name}: cell {i} has outputs")
-        if cell.get("execution_count") is not None:
-            problems.append(f"{path.name}: cell {i} has an execution count")
-        if "execution" in cell.get("metadata", {}):
-            problems.append(f"{path.name}: cell {i} has execution timing metadata")
-    from tiptrends.report.book import cell_tag_problems
-
-    for i, tag in cell_tag_problems(nb.get("cells", [])):
-        problems.append(f"{path.name}: code cell {i} lacks the tag {tag!r}")
-    ks = nb.get("metadata", {}).get("kernelspec", {})
-    if ks.get("name") != KERNELSPEC["name"]:
-        problems.append(f"{path.name}: kernelspec is {ks.get('name')!r}, expected 'tiptrends'")
-    return problems
-
-
-def collection_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
-    """Every notebook under ``notebooks/`` (templates included, checkpoints excluded)."""
-    root = Path(notebooks_dir or paths.notebooks_dir())
-    return sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-
-
-def strip_collection(notebooks: Sequence[str | Path] | None = None, *, check: bool = False) -> int:
-    """Strip (or with ``check`` only verify) notebooks; return an exit code.
-
-    Parameters
-    ----------
-    notebooks : sequence of str or Path, optional
-        Notebook files; default every notebook under ``notebooks/``.
-    check : bool
-        Do not modify anything; print the problems and return 1 if there are any.
-
-    Returns
-    -------
-    int
-        0 when clean (or stripped), 1 when ``check`` found problems.
-    """
-    files = [Path(p) for p in notebooks] if notebooks else collection_notebooks()
-    if check:
-        problems = [p for f in files for p in check_notebook_clean(f)]
-        for p in problems:
-            print(p, file=sys.stderr)
-        if problems:
-            print("run `tiptrends strip` to clean them", file=sys.stderr)
-        return 1 if problems else 0
-    for f in files:
-        if strip_notebook(f):
-            print(f"stripped {f}")
-    return 0
