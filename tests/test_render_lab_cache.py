@@ -33,7 +33,7 @@ RENDER_ENV = (
 
 def _write(path: Path, cells: list) -> Path:
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = dict(render.KERNELSPEC)
+    nb.metadata["kernelspec"] = dict(nbclean.KERNELSPEC)
     nbformat.write(nb, path)
     return path
 
