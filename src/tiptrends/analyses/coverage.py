@@ -1671,7 +1671,7 @@ Glue = dict[str, dict[str, object]]
 Records = dict[str, tuple[float, str, str]]
 """Numbers a chapter records without a published counterpart: key -> (value, unit, note)."""
 
-GROUPED_FIGURES: dict[str, str] = {
+REGISTERED_CHANGES: dict[str, str] = {
     "glotip2024_victims_change_2019_2022_pct": "victims_change_2019_2022_pct",
     "glotip2024_victims_change_2020_2022_pct": "victims_change_2020_2022_pct",
     "glotip2024_forced_labour_change_2019_2022_pct": "forced_labour_change_2019_2022_pct",
@@ -1695,9 +1695,9 @@ def changes_against_published(basis: figures.Basis) -> pd.DataFrame:
     data basis, each change that is a registered figure read from the registry on every set."""
     out = panels.changes_against_published(figures.table(basis), panels.GLOTIP2024_CHANGES)
     for i, fid in out["figure_id"].items():
-        if fid in GROUPED_FIGURES:
+        if fid in REGISTERED_CHANGES:
             for kind in PANEL_SET_LABELS:
-                out.loc[i, kind] = figures.value(GROUPED_FIGURES[fid], basis, panel=kind)
+                out.loc[i, kind] = figures.value(REGISTERED_CHANGES[fid], basis, panel=kind)
     out["gap_trend"] = out["trend"] - out["published"]
     return out
 
@@ -1878,7 +1878,7 @@ def revision_results() -> RevisionResults:
 
 # --- Chapter 01: results ---
 
-VICTIMS_FIGURES: tuple[str, ...] = (
+VICTIMS_KEYS: tuple[str, ...] = (
     "victims_total_2022",
     "victims_total_2022_pooled_all",
     "victims_change_2019_2022_pct",
@@ -1929,8 +1929,8 @@ def victims_results() -> VictimsResults:
     versions = dict(zip(VERSIONS, (counts_all, counts), strict=True))
     pak, usa = LARGEST_REPORTERS
     y0, y1 = BASE_YEARS[0], END_YEAR
-    value = {(k, b): figures.value(k, b) for k in VICTIMS_FIGURES for b in figures.BASES}
-    pub = {k: published_value(figures.figure(k).published_id or "") for k in VICTIMS_FIGURES}
+    value = {(k, b): figures.value(k, b) for k in VICTIMS_KEYS for b in figures.BASES}
+    pub = {k: published_value(figures.figure(k).published_id or "") for k in VICTIMS_KEYS}
     p_total, p_alt, p19, p20 = pub.values()
     curated = dict(zip(VERSIONS, (new, bases.current_release), strict=True))
     defs = definitions_against(curated, END_YEAR, {"total": p_total, "alt": p_alt})
@@ -1953,8 +1953,8 @@ def victims_results() -> VictimsResults:
     pak_2019 = float(infl.set_index("iso3").loc[pak, "value_y0"])
     open_all = figures.evaluate("victims_change_2019_2022_pct", new, panel="open")
     without_pak = float(sens.loc[f"matched, without {country_names(counts)[pak]}", y0])
-    best, plain = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_FIGURES[:2])
-    c19, c20 = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_FIGURES[2:])
+    best, plain = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_KEYS[:2])
+    c19, c20 = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_KEYS[2:])
     unrepaired = figures.value("victims_change_2019_2022_pct", repair=False)
     reasons = {
         "victims_total_2022": (
@@ -2076,7 +2076,7 @@ def victims_results() -> VictimsResults:
         sensitivity=sens.rename(columns=lambda y: f"{y} → {END_YEAR} (%)").rename(
             index=lambda r: r.replace("earlier release", "2023 release")
         ),
-        switches=figures.switch_table(VICTIMS_FIGURES, SWITCHES)
+        switches=figures.switch_table(VICTIMS_KEYS, SWITCHES)
         .map(lambda v: round(v, 1) if isinstance(v, float) else v)
         .reset_index(),
         published={y0: p19, BASE_YEARS[1]: p20},
@@ -2088,7 +2088,7 @@ def victims_results() -> VictimsResults:
 
 # --- Chapter 00: results ---
 
-COVERAGE_FIGURES: tuple[str, ...] = (
+COVERAGE_KEYS: tuple[str, ...] = (
     "countries_with_data_2019_2022",
     "population_coverage_2019_2022_pct",
 )
@@ -2169,7 +2169,7 @@ def coverage_results() -> CoverageResults:
         "n_form_2022": (rep_value, "form", 2022),
         "n_form_any_2022": (rep_any, "form", 2022),
     }
-    pub = {k: published_value(figures.figure(k).published_id or "") for k in COVERAGE_FIGURES}
+    pub = {k: published_value(figures.figure(k).published_id or "") for k in COVERAGE_KEYS}
     glue: Glue = {
         "count": {
             "rows_new": summary.loc[r_new, "rows"],
@@ -2188,8 +2188,8 @@ def coverage_results() -> CoverageResults:
             "n_entries_old": (evidence["release"] == r_old).sum(),
             "rows_dropped": dropped["rows_dropped"].sum(),
             "n_repaired": int(dropped["repaired_total"].notna().sum()),
-            "n_number": figures.value(COVERAGE_FIGURES[0]),
-            f"published_{COVERAGE_FIGURES[0]}": pub[COVERAGE_FIGURES[0]],
+            "n_number": figures.value(COVERAGE_KEYS[0]),
+            f"published_{COVERAGE_KEYS[0]}": pub[COVERAGE_KEYS[0]],
         },
         "text": {
             "years_new": summary.loc[r_new, "years"],
@@ -2204,8 +2204,8 @@ def coverage_results() -> CoverageResults:
             "sup_pct": sup_pct,
             "sup_pct_old": suppressed_share_pct(old),
             "two_largest_share": infl["share_of_total_pct"].head(2).sum(),
-            "pop_number": figures.value(COVERAGE_FIGURES[1]),
-            f"published_{COVERAGE_FIGURES[1]}": pub[COVERAGE_FIGURES[1]],
+            "pop_number": figures.value(COVERAGE_KEYS[1]),
+            f"published_{COVERAGE_KEYS[1]}": pub[COVERAGE_KEYS[1]],
         },
         "change_pct": {"effect_2019": effect.loc[2019, "change (%)"]},
     }
@@ -2254,7 +2254,7 @@ def coverage_results() -> CoverageResults:
             entries=("iso3", "size"), flagged=("flagged", "sum")
         ),
         exclusion_effect=effect,
-        reasons={k: (why, same) for k in COVERAGE_FIGURES},
+        reasons={k: (why, same) for k in COVERAGE_KEYS},
         records=records,
         glue=glue,
     )

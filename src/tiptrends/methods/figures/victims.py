@@ -15,7 +15,8 @@ import pandas as pd
 
 from tiptrends import settings
 from tiptrends.methods import aggregate, headline, panels
-from tiptrends.methods.figures.core import Figure, Inputs, Options, register
+from tiptrends.methods.figures import children  # noqa: F401  (registers the profile base)
+from tiptrends.methods.figures.core import Figure, Inputs, Options, figure, register
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -80,13 +81,6 @@ def _plain_total(year: int):
         return float(country_totals(t, year, suppressed=o.suppressed).sum())
 
     return compute
-
-
-def _known_sex_age_total(inputs: Inputs, o: Options) -> float:
-    t = _restrict(inputs.table, o.countries)
-    return float(
-        known_sex_age(t, YEAR, suppressed=o.suppressed, form_fallback=o.form_fallback).sum()
-    )
 
 
 # ----------------------------------------------------------------------------- coverage
@@ -195,18 +189,20 @@ def _change(y0: int):
 CHANGE_OPTIONS = frozenset({"suppressed", "panel", "countries"})
 TOTAL_OPTIONS = frozenset({"suppressed", "countries"})
 
+# The 2022 headline total is the base of the sex and age profile (one function for both)
+PROFILE_BASE = figure("victims_known_sex_age_2022")
 register(
     Figure(
         "victims_total_2022",
-        "Detected victims of known sex and age, 2022",
+        "Detected victims of known sex and age, 2022, against the published headline total",
         "persons",
         (YEAR,),
-        _known_sex_age_total,
-        TOTAL_OPTIONS | {"form_fallback"},
+        PROFILE_BASE.compute,
+        PROFILE_BASE.reads,
         "glotip2024_victims_total_2022",
         precision=0,
-        note="Women + men + girls + boys summed over countries; a country without an all-forms "
-        "split counts its form x sex x age cells (the profiles' rule).",
+        note=PROFILE_BASE.note + " A country without an all-forms split counts its form x sex "
+        "x age cells.",
     )
 )
 register(
