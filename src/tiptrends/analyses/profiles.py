@@ -865,8 +865,8 @@ def profile_vs_published(basis: figures.Basis = "report") -> pd.DataFrame:
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
-    """Values of a switch table to one decimal ("no effect" cells stay text)."""
-    return table.map(lambda v: round(v, 1) if isinstance(v, float) else v)
+    """A switch table as text with one decimal (its columns mix numbers and "no effect")."""
+    return table.map(lambda v: f"{v:.1f}" if isinstance(v, float) else v)
 
 
 def results() -> ChildVictims:
