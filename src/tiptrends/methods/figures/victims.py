@@ -194,7 +194,7 @@ PROFILE_BASE = figure("victims_known_sex_age_2022")
 register(
     Figure(
         "victims_total_2022",
-        "Detected victims of known sex and age, 2022, against the published headline total",
+        "Detected victims of known sex and age, 2022 (the headline total)",
         "persons",
         (YEAR,),
         PROFILE_BASE.compute,
