@@ -1298,16 +1298,15 @@ class ChapterResults:
                 self.unpublished[name] = (figures.value(key, basis), fig.unit, note)  # type: ignore[arg-type]
 
 
-def _data(out: ChapterResults) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Glue the data notes every chapter shares; return the current release and report basis."""
+def _data(out: ChapterResults, *, rows: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Glue the data notes the chapters share (``rows``: the rows the exclusions drop);
+    return the current release and the report basis."""
     bases = figures.data_bases()
     glotip = bases.current_release
     out.add("text", release=str(glotip["release"].iloc[0]))
-    out.add(
-        n_exclusions=len(exclusions.load_exclusions()),
-        n_flagged=len(bases.flags),
-        excl_rows=bases.exclusions["rows_dropped"].sum(),
-    )
+    out.add(n_exclusions=len(exclusions.load_exclusions()), n_flagged=len(bases.flags))
+    if rows:
+        out.add(excl_rows=bases.exclusions["rows_dropped"].sum())
     return glotip, bases.report_basis
 
 
@@ -1321,10 +1320,14 @@ def _sensitivity(out: ChapterResults, keys: Sequence[str], years: Iterable[int])
     return sens
 
 
-def _switches(out: ChapterResults, keys: Sequence[str], switches: Mapping) -> pd.DataFrame:
-    """Rule switches (:func:`figures.switch_table`) of ``keys``, by key; shown by label."""
+def _switches(
+    out: ChapterResults, keys: Sequence[str], switches: Mapping, decimals: int = 1
+) -> pd.DataFrame:
+    """Rule switches (:func:`figures.switch_table`) of ``keys``, by key; shown by label, as text
+    (a column of numbers and "no effect" is not rounded by the table's formatter)."""
     table = figures.switch_table(keys, switches, labels=False)
-    shown = table.rename(index={k: figures.figure(k).label for k in keys})
+    shown = table.map(lambda v: f"{v:.{decimals}f}" if isinstance(v, float) else v)
+    shown = shown.rename(index={k: figures.figure(k).label for k in keys})
     out.tables["switches"] = shown.T.rename_axis("rules")
     return table
 
@@ -1407,7 +1410,7 @@ def _eu(out: ChapterResults, glotip: pd.DataFrame) -> None:
     out.add(
         "pct",
         eu_fl_2022=figures.value(EU_FL_SHARE, "current"),
-        eu_published=published.published_value(figures.figure(EU_FL_SHARE).published_id or ""),
+        eu_published=published.published_value(_id(EU_FL_SHARE)),
         eurostat_fl_share=out.objects["eurostat_fl_share"],
     )
 
@@ -1519,8 +1522,8 @@ def _forced_labour_records(
         FL_POPWEIGHTED: (pop_reason, pop_difference),
         SE_POPWEIGHTED: (pop_reason, pop_difference),
     }
-    fl_pub, change_pub = (_published_of(k) for k in (FL_SHARE, FL_CHANGE))
-    se_row = published.published_row(figures.figure(SE_SHARE).published_id or "")
+    fl_pub, change_pub = (published.published_value(_id(k)) for k in (FL_SHARE, FL_CHANGE))
+    se_row = published.published_row(_id(SE_SHARE))
     out.add(
         "pct",
         fl_published=fl_pub,
@@ -1538,11 +1541,6 @@ def _forced_labour_records(
         "text",
         se_published_range=(f"{float(se_row['value_low']):.0f}-{float(se_row['value_high']):.0f}%"),
     )
-
-
-def _published_of(key: str) -> float:
-    """The published counterpart of registered figure ``key``."""
-    return published.published_value(figures.figure(key).published_id or "")
 
 
 def forced_criminality_results() -> ChapterResults:
@@ -1597,7 +1595,10 @@ def forced_criminality_results() -> ChapterResults:
         f"{PAKISTAN}; its 2022 breakdown is almost all sexual exploitation.",
     )
     out.record_unpublished(CHAPTER_KEYS["03"][1:])
-    of_2022, of_published = figures.value(OF_SHARE, "current"), _published_of(OF_SHARE)
+    of_2022, of_published = (
+        figures.value(OF_SHARE, "current"),
+        published.published_value(_id(OF_SHARE)),
+    )
     fc_id, boys_reason = (
         FORCED_CRIMINALITY_IDS[-1],
         "Countries reporting forms for boys; pooled, current release.",
@@ -1640,7 +1641,7 @@ def forced_criminality_results() -> ChapterResults:
 def composition_results() -> ChapterResults:
     """Everything chapter 08 shows (shift-share, balanced panels, bootstrap, sensitivity)."""
     out = ChapterResults()
-    glotip, _ = _data(out)
+    glotip, _ = _data(out, rows=False)
     form_c, sa_c = form_counts(glotip), headline.sex_age_counts(glotip)
     fallback = headline.form_fallback_rows(glotip).set_index(["iso3", "year"])
     out.add(
@@ -1711,7 +1712,9 @@ def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
         out.add("text", **{slug: f"{b.estimate:.1f}% ({b.lower:.1f}-{b.upper:.1f}%)"})
     sens = _sensitivity(out, CHAPTER_KEYS["08"], SENSITIVITY_YEARS)
     out.add("ratio", max_spread=sensitivity.spread(sens).max())
-    switches = _switches(out, CHAPTER_KEYS["08"], DATA_SWITCHES | PANEL_SWITCHES | FALLBACK_SWITCH)
+    switches = _switches(
+        out, CHAPTER_KEYS["08"], DATA_SWITCHES | PANEL_SWITCHES | FALLBACK_SWITCH, decimals=2
+    )
     out.add(
         "pct",
         sw_ch_main=switches.loc[CHILDREN_SHARE, "all rules (main)"],
@@ -1749,4 +1752,5 @@ def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
 
 
 def _id(key: str) -> str:
+    """Published figure id of registered figure ``key``."""
     return figures.figure(key).published_id or ""
