@@ -20,7 +20,7 @@ NOTEBOOKS = paths.project_root() / "notebooks"
 CHAPTERS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 MAX_CELL_LINES = 15
 MAX_CODE_LINES = 1000
-ROLE = re.compile(r"\{glue(?::md|:text|:any)?\}`([^`]+)`")
+ROLE = re.compile(r"\{glue(?::\w*)?\}`([^`]+)`")
 
 
 def _cells(path: Path, kind: str) -> list[str]:

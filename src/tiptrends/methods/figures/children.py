@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from tiptrends import settings
 from tiptrends.methods import headline, panels
-from tiptrends.methods.figures.core import Figure, Inputs, Options, data_bases, register
+from tiptrends.methods.figures.core import Figure, Inputs, Options, register
 
 YEAR, BASE, PREVIOUS = settings.LATEST_YEAR, settings.BASE_YEAR, settings.PREVIOUS_EDITION_YEAR
 
@@ -52,9 +52,6 @@ def _share(groups: Sequence[str], year: int = YEAR, **fixed: object):
 
 
 def _previous_edition(inputs: Inputs, o: Options) -> float:
-    # GLOTIP 2022 was written from the 2023 release: that release is the figure's report basis
-    if inputs.basis == "report":
-        inputs = Inputs(data_bases().earlier, "earlier")
     return group_share(headline.CHILD_GROUPS, PREVIOUS, inputs, o)
 
 
@@ -121,6 +118,7 @@ register(
         "glotip2022_children_share_2020_pct",
         note="Report basis: the 2023 release, the data GLOTIP 2022 was written from; pooled, "
         f"denominator: {KNOWN}.",
+        report_data="earlier",
     )
 )
 register(

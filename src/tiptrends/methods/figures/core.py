@@ -147,6 +147,11 @@ class Figure:
         Decimals a reader is shown.
     note : str
         How it is computed, in one sentence.
+    report_data : {"vintage", "earlier", "current"}
+        What the figure's report basis is: ``"vintage"``, the current release without the
+        restatements the vintage rule flags (a GLOTIP 2024 figure); ``"earlier"``, the
+        earlier release (a GLOTIP 2022 figure, written from it); ``"current"``, the current
+        release (a figure that reproduces nothing, stated on today's data on both bases).
     """
 
     key: str
@@ -158,11 +163,18 @@ class Figure:
     published_id: str | None = None
     precision: int = 1
     note: str = ""
+    report_data: str = "vintage"
 
     def __post_init__(self) -> None:
         unknown = set(self.reads) - OPTION_NAMES
         if unknown:
             raise ValueError(f"figure {self.key!r} reads unknown options {sorted(unknown)}")
+        if self.report_data not in REPORT_DATA:
+            raise ValueError(f"figure {self.key!r}: report_data must be one of {REPORT_DATA}")
+
+
+REPORT_DATA: tuple[str, ...] = ("vintage", "earlier", "current")
+"""What a figure's report basis can be (:attr:`Figure.report_data`)."""
 
 
 FIGURES: dict[str, Figure] = {}
@@ -243,7 +255,11 @@ def table(basis: Basis = "report", *, repair: bool = True) -> pd.DataFrame:
 
 
 @functools.cache
-def _inputs(basis: str, repair: bool) -> Inputs:
+def _inputs(basis: str, repair: bool, report_data: str = "vintage") -> Inputs:
+    if basis == "report" and report_data == "earlier":
+        return Inputs(data_bases(repair=repair).earlier, "earlier")
+    if basis == "report" and report_data == "current":
+        basis = "current"
     return Inputs(table(basis, repair=repair), basis)  # type: ignore[arg-type]
 
 
@@ -281,7 +297,9 @@ def value(key: str, basis: Basis = "report", *, repair: bool = True, **options: 
     **options
         Options of :class:`Options`, e.g. ``method="mean"``, ``panel="matched"``.
     """
-    return evaluate(key, _inputs(basis, repair), **options)
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
+    return evaluate(key, _inputs(basis, repair, figure(key).report_data), **options)
 
 
 def values(keys: Iterable[str], basis: Basis = "report", **options: Any) -> dict[str, float]:

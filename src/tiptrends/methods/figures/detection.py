@@ -26,7 +26,7 @@ from tiptrends.methods.aggregate import (
     rate_per_100k,
     scaled_ratio,
 )
-from tiptrends.methods.figures.core import Figure, Inputs, Options, register, table
+from tiptrends.methods.figures.core import Figure, Options, register
 
 YEAR = 2021
 """Year of the Walk Free estimates, and of the detection figures set against them."""
@@ -199,13 +199,6 @@ def world_ratio(glotip: pd.DataFrame, year: int, **kw: object) -> PooledRatio:
     return pooled_ratio(joined_year(glotip, year, **kw), g, year)  # type: ignore[arg-type, arg-type]
 
 
-def _current_release(inputs: Inputs) -> pd.DataFrame:
-    # the report basis's vintage rule serves reproductions; the detection gap reproduces none
-    if inputs.basis != "report":
-        return inputs.table
-    return table("current", repair=inputs.table is table("report", repair=True))
-
-
 def _options(o: Options) -> dict[str, object]:
     return {"suppressed": o.suppressed, "countries": o.countries}
 
@@ -216,10 +209,11 @@ register(
         "Median country's detected victims per 100,000 population, 2021",
         "victims per 100,000 population",
         (YEAR,),
-        lambda inputs, o: median_rate(_current_release(inputs), YEAR, **_options(o)),
+        lambda inputs, o: median_rate(inputs.table, YEAR, **_options(o)),
         frozenset({"suppressed", "countries"}),
         precision=2,
         note="Countries with a published total and a Walk Free population; current release.",
+        report_data="current",
     )
 )
 register(
@@ -228,10 +222,11 @@ register(
         "Detected victims per 1,000 people estimated in modern slavery, 2021",
         "detected victims per 1,000 people estimated in modern slavery",
         (YEAR,),
-        lambda inputs, o: world_ratio(_current_release(inputs), YEAR, **_options(o)).value,
+        lambda inputs, o: world_ratio(inputs.table, YEAR, **_options(o)).value,
         frozenset({"suppressed", "countries"}),
         precision=2,
         note="Pooled over the countries with a 2021 total and a Walk Free estimate; current "
         "release.",
+        report_data="current",
     )
 )

@@ -33,7 +33,7 @@ from tiptrends.io.citizenship import (
 from tiptrends.io.countries import country_table
 from tiptrends.methods import panels
 from tiptrends.methods.aggregate import Policy, apply_suppression_policy
-from tiptrends.methods.figures.core import Figure, Inputs, Options, data_bases, register
+from tiptrends.methods.figures.core import Figure, Inputs, Options, register
 
 YEAR = settings.LATEST_YEAR
 
@@ -337,8 +337,6 @@ def foreign_change(inputs: Inputs, o: Options) -> float:
     """Change (%) in foreign victims 2019-2020 on ``o.panel``.
 
     GLOTIP 2022 was written from the 2023 release: that release is the report basis."""
-    if inputs.basis == "report":
-        inputs = Inputs(data_bases().earlier, "earlier")
     pct, _ = foreign_change_pct(_rows(inputs, o), *FOREIGN_CHANGE_YEARS, panel=o.panel)
     return round(pct, DECIMALS)
 
@@ -377,6 +375,7 @@ register(
         precision=DECIMALS,
         note="Report basis: the 2023 release (GLOTIP 2022's data); trend panel of the countries "
         "reporting a known citizenship status in 2019 or 2020.",
+        report_data="earlier",
     )
 )
 register(

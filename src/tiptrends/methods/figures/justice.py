@@ -7,7 +7,7 @@ import pandas as pd
 
 from tiptrends import settings
 from tiptrends.methods import aggregate, panels
-from tiptrends.methods.figures.core import Figure, Inputs, Options, data_bases, register
+from tiptrends.methods.figures.core import Figure, Inputs, Options, register
 from tiptrends.vocab import CONVICTED, TOTAL, VICTIMS
 
 YEAR = settings.LATEST_YEAR
@@ -24,8 +24,7 @@ def convictions_change(inputs: Inputs, o: Options) -> float:
     A GLOTIP 2022 figure: its report basis is the 2023 release, the data that report was
     written from (with the collection's exclusions).
     """
-    table = data_bases().earlier if inputs.basis == "report" else inputs.table
-    counts = panels.measure_counts(table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
+    counts = panels.measure_counts(inputs.table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
     return panels.change_pct(_restrict(counts, o), Y0, Y1, "value", panel=o.panel)
 
 
@@ -56,6 +55,7 @@ register(
         frozenset({"suppressed", "panel", "countries"}),
         "glotip2022_convictions_change_2017_2020_pct",
         note="On the trend panel of the window; report basis: the 2023 release (GLOTIP 2022).",
+        report_data="earlier",
     )
 )
 register(
