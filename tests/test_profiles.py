@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import pandas as pd
 import pytest
 
 from tests.tables import curated_row
+from tiptrends import paths
 from tiptrends.analyses import profiles as pr
 from tiptrends.io import exclusions
 from tiptrends.methods import aggregate, figures, headline, panels
@@ -181,8 +183,11 @@ def test_panel_changes_sets():
 
 
 def test_apply_exclusions_reads_the_collection_file_by_default(tmp_path, toy, monkeypatch):
+    manifest = paths.project_root() / "data" / "sources.toml"
     monkeypatch.setenv("TIPTRENDS_ROOT", str(tmp_path))
     (tmp_path / "data").mkdir()
+    # the exclusions' releases are checked against the manifest
+    shutil.copy(manifest, tmp_path / "data")
     (tmp_path / "data" / "exclusions.toml").write_text(
         '[[exclusion]]\niso3 = "BBB"\nyears = [2022]\nscope = "all"\n'
         'reason = "test"\ndiagnostic = "test"\nvalue = "1"\n',

@@ -1044,8 +1044,11 @@ def results() -> Results:
             "fl_o20_named": o20["first_in_second_any_pct"],
             **{
                 f"fl_{p}_{y}": t.loc[y, "domestic_share_pct"]
-                for p, t in (("open", world), ("bal", balanced))
-                for y in (2018, 2019, 2022)
+                for p, t, years in (
+                    ("open", world, (2018, 2019)),
+                    ("bal", balanced, (2018, 2019, 2022)),
+                )
+                for y in years
             },
             **{
                 f"fl_region_{k}": v
