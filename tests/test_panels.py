@@ -190,3 +190,31 @@ def test_measure_counts_children_take_the_form_fallback():
     assert girls.to_dict() == {2019: 4.0, 2022: 9.0}
     off = P.measure_counts(df, "children", form_fallback=False)
     assert off["year"].tolist() == [2019]
+
+
+@pytest.mark.parametrize(
+    ("anchors", "expected"),
+    [
+        # a zero anchor: linear in counts from the earlier to the later report
+        ((0.0, 30.0), [0.0, 10.0, 20.0, 30.0]),
+        ((30.0, 0.0), [30.0, 20.0, 10.0, 0.0]),
+        # both positive: geometric (log-linear) steps
+        ((1.0, 27.0), [1.0, 3.0, 9.0, 27.0]),
+    ],
+)
+def test_interpolate_log_runs_from_the_earlier_anchor(anchors, expected) -> None:
+    import numpy as np
+
+    years = np.arange(2019, 2023)
+    got = P.interpolate_log(years, np.array([2019, 2022]), np.array(anchors))
+    assert got.tolist() == pytest.approx(expected)
+
+
+def test_interpolated_panel_fills_a_gap_after_a_zero_linearly() -> None:
+    t = counts(
+        {"AAA": {2019: 0.0, 2022: 30.0}, "BBB": {2019: 5.0, 2020: 6.0, 2021: 7.0, 2022: 8.0}}
+    )
+    values = P.country_set(t, range(2019, 2023), "interpolated").values
+    aaa = values[values["iso3"] == "AAA"].set_index("year")
+    assert aaa["interpolated"].tolist() == [False, True, True, False]
+    assert aaa["value"].to_dict() == pytest.approx({2019: 0.0, 2020: 10.0, 2021: 20.0, 2022: 30.0})
