@@ -82,22 +82,34 @@ def test_derive_exclusions_on_hand_made_release() -> None:
     )
 
 
-def test_apply_exclusions_repairs_from_earlier_release() -> None:
+def test_apply_exclusions_repairs_a_whole_series_from_earlier_release() -> None:
     current, earlier = _releases()
+    # AAA also reports 2021 in the current release only, and 2019 in both
+    current = pd.concat(
+        [current, pd.DataFrame([r("AAA", 2021, 120), r("AAA", 2019, 110)]).assign(release="new")],
+        ignore_index=True,
+    )
+    earlier = pd.concat(
+        [earlier, pd.DataFrame([r("AAA", 2019, 380)]).assign(release="old")], ignore_index=True
+    )
     entry = X.Exclusion(
         "AAA", (2020,), "r", "d", "v", scope="all", releases=("new",), repair_from="old"
     )
     kept, report = X.apply_exclusions(current, [entry], earlier=earlier)
     aaa = kept[kept["iso3"] == "AAA"]
-    assert len(aaa) == 3  # total replaced, both breakdowns kept
-    total = aaa[(aaa["dimension"] == "Total") & (aaa["sex"] == "Total")]
-    assert total["value"].tolist() == [400.0] and total["release"].tolist() == ["old"]
-    assert report.loc[0, "repaired_total"] == 400 and report.loc[0, "rows_dropped"] == 1
-    assert report.loc[0, "victims_dropped"] == 100
+    # the whole AAA series is the earlier release's: 2019 and 2020, no 2021, no breakdown
+    # of the current release beside an earlier total
+    assert set(aaa["release"]) == {"old"}
+    assert sorted(zip(aaa["year"], aaa["value"], strict=True)) == [(2019, 380.0), (2020, 400.0)]
+    assert report.loc[0, "repaired_total"] == 400 and bool(report.loc[0, "series_replaced"])
+    assert report.loc[0, "rows_dropped"] == 5  # every AAA row of the current release
+    assert report.loc[0, "victims_dropped"] == 100 + 120 + 110
     assert kept.index.is_unique
-    # without the earlier release the entry drops the country-year
+    # without the earlier release the entry drops the country-year only
     kept2, report2 = X.apply_exclusions(current, [entry])
-    assert not (kept2["iso3"] == "AAA").any() and pd.isna(report2.loc[0, "repaired_total"])
+    left = kept2[kept2["iso3"] == "AAA"]
+    assert sorted(left["year"]) == [2019, 2021] and pd.isna(report2.loc[0, "repaired_total"])
+    assert not bool(report2.loc[0, "series_replaced"])
 
 
 def test_load_rules(tmp_path: Path) -> None:

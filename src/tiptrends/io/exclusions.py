@@ -23,9 +23,11 @@ re-derives the entries from them and a test keeps the two in agreement.
 
 Repair instead of drop: an entry with ``repair_from`` names an earlier release whose total
 for the country-year agrees with every breakdown the current release publishes. Given that
-release's table (``apply_exclusions(..., earlier=...)``), the country total is replaced by
-the earlier total and the breakdowns are kept; without it the entry drops its rows as its
-scope says.
+release's table (``apply_exclusions(..., earlier=...)``), the country's whole series of the
+indicator (every year, total and breakdowns) is replaced by the earlier release's series, so
+no series holds values of two releases; years only the current release holds are then
+dropped. Without it the entry drops its rows as its scope says (the collection's bases do
+not repair by default, :func:`tiptrends.methods.vintage.data_bases`).
 """
 
 from __future__ import annotations
@@ -403,6 +405,14 @@ def _total_rows(df: pd.DataFrame) -> pd.Series:
     )
 
 
+def _series_rows(df: pd.DataFrame, e: Exclusion) -> pd.Series:
+    """Every row of the entry's country and indicator, all years and breakdowns."""
+    m = df["iso3"] == e.iso3
+    if e.indicator != ALL_INDICATORS:
+        m &= df["indicator"] == e.indicator
+    return m
+
+
 def apply_exclusions(
     df: pd.DataFrame,
     exclusions: Sequence[Exclusion] | None = None,
@@ -420,8 +430,10 @@ def apply_exclusions(
         ``data/exclusions.toml``).
     earlier : DataFrame, optional
         Curated table of the release named by entries' ``repair_from``: such entries
-        replace the country total by that release's total instead of dropping rows. Without
-        it (or if it is another release) they drop rows as their scope says.
+        replace the country's whole series of the indicator (all years, total and
+        breakdowns) by that release's series instead of dropping rows, so a series never
+        mixes two releases. Without it (or if it is another release) they drop rows as
+        their scope says.
 
     Returns
     -------
@@ -433,8 +445,10 @@ def apply_exclusions(
         non-suppressed values of dimension Total / category Total / sex Total / age Total
         for the victims indicator) and ``overlap`` (rows already dropped by an earlier
         entry). An entry that matches nothing still appears, with ``rows_dropped == 0``.
-        ``repaired_total``: for a repaired entry, the earlier total(s) put in (NaN
-        otherwise); its ``rows_dropped`` counts the replaced total rows.
+        ``repaired_total``: for a repaired entry, the earlier total(s) of its years (NaN
+        otherwise); its ``rows_dropped`` counts every row of the replaced series, and
+        ``series_replaced`` is True (the whole country series comes from the earlier
+        release).
 
     Examples
     --------
@@ -456,17 +470,30 @@ def apply_exclusions(
     rows = []
     added: list[pd.DataFrame] = []
     is_total = _total_rows(df)
+    replaced: set[tuple[str, str]] = set()
     for e in exclusions:
         m = _mask(df, e)
         repaired = float("nan")
+        whole = False
         if e.repair_from is not None and earlier is not None:
             src = earlier[_mask(earlier, replace(e, releases=None)) & _total_rows(earlier)]
             if "release" in src.columns:
                 src = src[src["release"] == e.repair_from]
             if len(src) and not src["suppressed"].astype(bool).any():
-                m = m & is_total
+                # the whole series of the indicator comes from the earlier release: a
+                # repaired year never sits beside the current release's other years
+                whole = True
                 repaired = float(src["value"].sum())
-                added.append(src[df.columns.intersection(src.columns)].reset_index(drop=True))
+                m = _series_rows(df, e)
+                key = (e.iso3, e.indicator)
+                if key not in replaced:
+                    replaced.add(key)
+                    series = earlier[_series_rows(earlier, e)]
+                    if "release" in series.columns:
+                        series = series[series["release"] == e.repair_from]
+                    added.append(
+                        series[df.columns.intersection(series.columns)].reset_index(drop=True)
+                    )
         new = m & ~drop
         rows.append(
             {
@@ -480,6 +507,7 @@ def apply_exclusions(
                 "victims_dropped": float(df.loc[new & is_total, "value"].sum()),
                 "overlap": int((m & drop).sum()),
                 "repaired_total": repaired,
+                "series_replaced": whole,
             }
         )
         drop |= m
@@ -496,6 +524,7 @@ def apply_exclusions(
             "victims_dropped",
             "overlap",
             "repaired_total",
+            "series_replaced",
         ],
     )
     kept = df.loc[~drop]

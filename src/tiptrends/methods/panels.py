@@ -12,8 +12,8 @@ between the country's nearest values in the window, and a missing end is carried
 nearest year with a value. A country seen only once therefore contributes the same value
 at both ends (no change, but it stays in the base), and a country that stops or starts
 reporting inside the window does not make the total jump. :func:`trend_change` gives the
-change on it, :func:`trend_panel_validation` checks it on the previous edition's published
-changes, and the open, matched and balanced sets of :func:`pct_change` and
+change on it, :func:`changes_against_published` sets it beside the previous edition's
+published changes, and the open, matched and balanced sets of :func:`pct_change` and
 :func:`country_set` remain the sensitivity.
 """
 
@@ -29,7 +29,7 @@ import pandas as pd
 from tiptrends.io.published import published_value
 from tiptrends.methods import aggregate
 from tiptrends.methods.aggregate import _value_column
-from tiptrends.methods.sex_age import child_counts
+from tiptrends.methods.sex_age import child_counts, sex_age_counts
 from tiptrends.vocab import CONVICTED, DIM_FORM, FORCED_LABOUR, FORMS, SEXUAL, TOTAL
 
 PanelKind = Literal["open", "balanced", "interpolated", "trend"]
@@ -462,6 +462,60 @@ def trend_change(counts: pd.DataFrame, y0: int, y1: int, value: str | None = Non
     )
 
 
+def fallback_totals(
+    df: pd.DataFrame, *, suppressed: aggregate.Policy = "exclude", fallback: bool = True
+) -> pd.DataFrame:
+    """Detected victims per country-year by one rule for every country.
+
+    The country's total row; where it has none (or only ``"<5"`` under the policy), the sum
+    of its sex x age cells (:func:`tiptrends.methods.sex_age.sex_age_counts`, whose form
+    fallback takes the form x sex x age cells of a country without an all-forms split, such
+    as the United Kingdom in 2022); else the sum of its form cells.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Curated GLOTIP table.
+    suppressed : str
+        Policy for ``"<5"`` cells.
+    fallback : bool
+        False: the total row only (the plain country totals).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, region, subregion, year, value, source`` (``source``: ``"total"``,
+        ``"sex_age"`` or ``"forms"``), country-years with a value.
+    """
+    c = aggregate.country_year_counts(df, suppressed=suppressed)
+    out = c[list(aggregate.ID_COLUMNS)].assign(value=c[TOTAL].to_numpy(), source="total")
+    out = out[out["value"].notna()]
+    if not fallback:
+        return out.reset_index(drop=True)
+    sa = sex_age_counts(df, suppressed=suppressed, form_fallback=True)
+    groups = [k for k in sa.columns if k not in (*aggregate.ID_COLUMNS, TOTAL)]
+    sa = sa[list(aggregate.ID_COLUMNS)].assign(
+        value=sa[groups].sum(axis=1, min_count=1).to_numpy(), source="sex_age"
+    )
+    fc = aggregate.country_year_counts(
+        df, dimension=DIM_FORM, with_total=False, suppressed=suppressed
+    )
+    forms = [k for k in fc.columns if k not in aggregate.ID_COLUMNS]
+    fc = fc[list(aggregate.ID_COLUMNS)].assign(
+        value=fc[forms].sum(axis=1, min_count=1).to_numpy(), source="forms"
+    )
+    parts = [out]
+    have = set(zip(out["iso3"], out["year"], strict=True))
+    for extra in (sa, fc):
+        extra = extra[extra["value"].notna()]
+        keys = list(zip(extra["iso3"], extra["year"], strict=True))
+        new = extra[[k not in have for k in keys]]
+        have |= set(zip(new["iso3"], new["year"], strict=True))
+        parts.append(new)
+    both = pd.concat(parts, ignore_index=True)
+    return both.sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
 MEASURES: tuple[str, ...] = (
     "victims",
     "sexual_exploitation",
@@ -482,7 +536,8 @@ def measure_counts(
 ) -> pd.DataFrame:
     """Country-year counts of one measure, as a counts table with the single column ``value``.
 
-    ``victims``: the country total of detected victims. ``sexual_exploitation`` /
+    ``victims``: detected victims by :func:`fallback_totals` (the total row, else the sex x
+    age cells, else the forms; ``form_fallback=False``: the total row only). ``sexual_exploitation`` /
     ``forced_labour``: the form's count where the country reports the form breakdown (an
     absent form is then zero). ``children`` (girls + boys) / ``girls``: the counts of
     :func:`tiptrends.methods.sex_age.child_counts` (sex x age split, with the form fallback
@@ -498,8 +553,8 @@ def measure_counts(
     suppressed : str
         Policy for ``"<5"`` cells (default: left out).
     form_fallback : bool
-        Children and girls only: take a country-year's sex x age split from its form x sex
-        x age cells when it has no all-forms split.
+        Victims, children and girls: fall back on breakdown cells where the country-year
+        has no total (victims) or no all-forms sex x age split (children, girls).
 
     Returns
     -------
@@ -507,9 +562,10 @@ def measure_counts(
         ``iso3, country, region, subregion, year, value`` (only country-years with a value).
     """
     if measure == "victims":
-        c = aggregate.country_year_counts(df, suppressed=suppressed)
-        val = c[TOTAL]
-    elif measure == "convictions":
+        return fallback_totals(df, suppressed=suppressed, fallback=form_fallback).drop(
+            columns="source"
+        )
+    if measure == "convictions":
         c = aggregate.country_year_counts(df, indicator=CONVICTED, suppressed=suppressed)
         val = c[TOTAL]
     elif measure in ("sexual_exploitation", "forced_labour"):

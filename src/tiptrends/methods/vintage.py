@@ -442,24 +442,27 @@ def vintage_validation(
 
 @dataclass(frozen=True)
 class DataBases:
-    """The two data bases every reproduction is shown on.
+    """The two data bases every headline is shown on.
 
     Attributes
     ----------
     report_basis : DataFrame
-        The current release, exclusions applied (repaired from the earlier release where the
-        entry says so), without the post-report restatements of the vintage rule: what the
-        report could have seen. Reproduced figures are recorded on it.
+        The **reproduction**: the current release as the report would have processed it,
+        without the collection's exclusions and without the country-years the vintage rule
+        flags as restated after the report (dropped in both directions of restatement, never
+        replaced by the earlier release). Reproduced figures are recorded on it.
     current_release : DataFrame
-        The current release with the same exclusions and repairs, vintage rule off: what a
-        researcher should cite today (keys ending ``_current_release``).
+        The **re-analysis**: the current release with the collection's exclusions, vintage
+        rule off: what a researcher should cite today (keys ending ``_current_release``).
     earlier : DataFrame
-        The earlier release with its own exclusions.
+        The earlier release processed as the reproduction is (exclusions only if the
+        reproduction has them): the basis of the figures a GLOTIP 2022 report wrote from it.
     flags : DataFrame
-        The country-years the vintage rule removed (:func:`flagged_restatements`).
+        The country-years the vintage rule removed from the reproduction
+        (:func:`flagged_restatements`, on the tables as the reproduction processes them).
     exclusions : DataFrame
-        What the exclusions dropped or repaired in the current release
-        (:func:`tiptrends.io.exclusions.apply_exclusions`).
+        What the exclusions dropped (or, with ``repair=True``, replaced) in the current
+        release (:func:`tiptrends.io.exclusions.apply_exclusions`).
     """
 
     report_basis: pd.DataFrame
@@ -469,26 +472,75 @@ class DataBases:
     exclusions: pd.DataFrame
 
 
+def processed(
+    current: pd.DataFrame,
+    earlier: pd.DataFrame,
+    *,
+    exclusions: bool,
+    vintage: bool,
+    repair: bool = False,
+    continuation: Continuation = "all",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The current and earlier release with a chosen set of rules.
+
+    Parameters
+    ----------
+    current, earlier : DataFrame
+        Curated GLOTIP tables as loaded.
+    exclusions : bool
+        Apply the collection's exclusions (``data/exclusions.toml``) to both releases.
+    vintage : bool
+        Drop the country-years the vintage rule flags (both directions of restatement).
+    repair : bool
+        With exclusions: an entry with ``repair_from`` replaces the country's whole series
+        by the earlier release's (never one year inside a current-release series).
+    continuation : {"all", "covered"}
+        See :data:`CONTINUATION_OPTIONS`.
+
+    Returns
+    -------
+    current, earlier, flags, exclusions report : DataFrame
+        Every country series of a returned table comes from one release.
+    """
+    if exclusions:
+        old, _ = apply_exclusions(earlier)
+        cur, report = apply_exclusions(current, earlier=old if repair else None)
+    else:
+        old, cur = earlier, current
+        report = apply_exclusions(current.iloc[0:0])[1]
+    flags = flagged_restatements(cur, old, continuation=continuation)
+    if vintage:
+        cur = _without_flagged(cur, old, flags, replace="drop", indicator=VICTIMS)
+    else:
+        flags = flags.iloc[0:0]
+    return cur, old, flags, report
+
+
 def data_bases(
     current: pd.DataFrame,
     earlier: pd.DataFrame,
     *,
     vintage: bool = True,
-    repair: bool = True,
+    exclusions: bool = False,
+    reanalysis_vintage: bool = False,
+    reanalysis_exclusions: bool = True,
+    repair: bool = False,
     continuation: Continuation = "all",
 ) -> DataBases:
-    """Exclusions, repairs and the vintage rule applied once, for a whole chapter.
+    """The reproduction and the re-analysis, built once for a whole chapter.
 
     Parameters
     ----------
     current, earlier : DataFrame
-        Curated GLOTIP tables of the current and the earlier release, as loaded (no
-        exclusions yet).
-    vintage : bool
-        Apply the vintage rule (switch: ``False`` makes the report basis the current release).
+        Curated GLOTIP tables of the current and the earlier release, as loaded.
+    vintage, exclusions : bool
+        Rules of the reproduction: the vintage rule (on by default) and the collection's
+        exclusions (off by default: the report did not apply them).
+    reanalysis_vintage, reanalysis_exclusions : bool
+        Rules of the re-analysis: vintage rule off, exclusions on by default.
     repair : bool
-        Repair totals from the earlier release where an exclusion entry says so, instead of
-        dropping the country-year (switch).
+        Where exclusions apply, repair entries replace a whole country series by the
+        earlier release's instead of dropping the excluded country-years (a sensitivity).
     continuation : {"all", "covered"}
         See :data:`CONTINUATION_OPTIONS` (``"covered"`` is a sensitivity, not the rule).
 
@@ -496,14 +548,22 @@ def data_bases(
     -------
     DataBases
     """
-    cur, report = apply_exclusions(current, earlier=earlier if repair else None)
-    old, _ = apply_exclusions(earlier)
-    flags = flagged_restatements(cur, old, continuation=continuation)
-    basis = _without_flagged(cur, old, flags, replace="drop", indicator=VICTIMS) if vintage else cur
+    rep, old, flags, _ = processed(
+        current,
+        earlier,
+        exclusions=exclusions,
+        vintage=vintage,
+        repair=repair,
+        continuation=continuation,
+    )
+    cur, _, _, report = processed(
+        current,
+        earlier,
+        exclusions=reanalysis_exclusions,
+        vintage=reanalysis_vintage,
+        repair=repair,
+        continuation=continuation,
+    )
     return DataBases(
-        report_basis=basis,
-        current_release=cur,
-        earlier=old,
-        flags=flags if vintage else flags.iloc[0:0],
-        exclusions=report,
+        report_basis=rep, current_release=cur, earlier=old, flags=flags, exclusions=report
     )

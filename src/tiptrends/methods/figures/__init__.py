@@ -17,12 +17,23 @@ of silently showing an unchanged number.
 
 The data bases
 --------------
-``basis="report"``: the current release with the collection's exclusions (repaired from the
-earlier release where an entry says so) and without the country-years the vintage rule flags
-as restated after the report (:func:`tiptrends.methods.vintage.data_bases`); recorded under
-the figure's key. ``basis="current"``: the same without the vintage rule, what to cite today;
-recorded under ``key + "_current_release"``. ``repair=False`` drops excluded country-years
-instead of repairing them.
+``basis="report"`` (alias ``"reproduction"``, the main key): what the report did. The
+current release as the report would have processed it, that is *without* the collection's
+exclusions, and without the country-years the vintage rule flags as restated after the
+report, dropped in both directions of restatement
+(:func:`tiptrends.methods.vintage.data_bases`); a GLOTIP 2022 figure reads the earlier
+release, processed the same way. Every change, and every level the report pairs with a
+change, is on the pre-specified trend panel. Recorded under the figure's key.
+
+``basis="current"`` (alias ``"reanalysis"``): the current release with the collection's
+exclusions and no vintage rule, what a researcher should cite today; recorded under
+``key + "_current_release"``.
+
+Each rule is a public switch of :func:`value`: ``exclusions=True`` on the reproduction
+shows what the exclusions change, ``vintage=True`` on the re-analysis what the vintage rule
+changes, and ``repair=True`` lets the exclusion entries with ``repair_from`` replace a whole
+country series by the earlier release's instead of dropping the excluded years. No basis
+holds a country series with values of two releases.
 
 Examples
 --------
@@ -41,6 +52,8 @@ from __future__ import annotations
 from tiptrends.methods.figures import children, detection, eu, flows, forms, justice, victims
 from tiptrends.methods.figures.core import (
     BASES,
+    BASIS_ALIASES,
+    BASIS_RULES,
     CURRENT_SUFFIX,
     FIGURES,
     NO_EFFECT,
@@ -49,6 +62,7 @@ from tiptrends.methods.figures.core import (
     Figure,
     Inputs,
     Options,
+    basis_name,
     data_bases,
     evaluate,
     figure,
@@ -67,6 +81,8 @@ from tiptrends.methods.figures.core import (
 
 __all__ = [
     "BASES",
+    "BASIS_ALIASES",
+    "BASIS_RULES",
     "CURRENT_SUFFIX",
     "FIGURES",
     "NO_EFFECT",
@@ -75,6 +91,7 @@ __all__ = [
     "Figure",
     "Inputs",
     "Options",
+    "basis_name",
     "children",
     "data_bases",
     "detection",

@@ -16,9 +16,36 @@ import pandas as pd
 
 from tiptrends import settings
 
-Basis = Literal["report", "current"]
+Basis = Literal["report", "current", "reproduction", "reanalysis"]
 BASES: tuple[str, ...] = ("report", "current")
-"""Data bases of :func:`value`: the report basis (main key) and the current release."""
+"""Data bases of :func:`value`: ``"report"``, the **reproduction** (main key: the report's
+data vintage processed as the report would, without the collection's exclusions), and
+``"current"``, the **re-analysis** (the current release with the collection's exclusions,
+recorded under ``key + CURRENT_SUFFIX``)."""
+
+BASIS_ALIASES: dict[str, str] = {
+    "report": "report",
+    "reproduction": "report",
+    "current": "current",
+    "reanalysis": "current",
+    "re-analysis": "current",
+}
+"""Accepted basis names: ``"reproduction"`` is ``"report"``, ``"reanalysis"`` is ``"current"``."""
+
+BASIS_RULES: dict[str, dict[str, bool]] = {
+    "report": {"exclusions": False, "vintage": True},
+    "current": {"exclusions": True, "vintage": False},
+}
+"""The rules each basis applies by default (each is a switch of :func:`value`)."""
+
+
+def basis_name(basis: str) -> str:
+    """``"report"`` or ``"current"`` for any accepted basis name (``ValueError`` otherwise)."""
+    try:
+        return BASIS_ALIASES[basis]
+    except (KeyError, TypeError):
+        raise ValueError(f"basis must be one of {tuple(BASIS_ALIASES)}, got {basis!r}") from None
+
 
 CURRENT_SUFFIX = "_current_release"
 """Suffix of the results key under which a figure's current-release value is recorded."""
@@ -77,8 +104,10 @@ class Options:
 OPTION_NAMES: frozenset[str] = frozenset(f.name for f in dataclasses.fields(Options))
 """Names of the options of :class:`Options`."""
 
-DATA_SWITCHES: frozenset[str] = frozenset({"repair"})
-"""Keyword switches of :func:`value` that choose the data rather than the computation."""
+DATA_SWITCHES: frozenset[str] = frozenset({"repair", "exclusions", "vintage"})
+"""Keyword switches of :func:`value` that choose the data rather than the computation:
+``exclusions`` (the collection's exclusions), ``vintage`` (the vintage rule) and ``repair``
+(exclusion entries replace a whole series from the earlier release instead of dropping)."""
 
 
 class Inputs:
@@ -228,39 +257,81 @@ def region_population() -> pd.Series:
 
 
 @functools.cache
-def data_bases(*, repair: bool = True) -> Any:
-    """:func:`tiptrends.methods.vintage.data_bases` of the current and earlier release, once."""
-    from tiptrends.methods import vintage
+def data_bases(*, exclusions: bool = False, vintage: bool = True, repair: bool = False) -> Any:
+    """The reproduction and the re-analysis (:class:`tiptrends.methods.vintage.DataBases`),
+    built once per process.
 
-    return vintage.data_bases(
-        glotip(settings.CURRENT_RELEASE), glotip(settings.EARLIER_RELEASE), repair=repair
+    ``exclusions`` and ``vintage`` are the reproduction's rules; the re-analysis is always
+    the current release with the exclusions (``repair`` applies to both).
+    """
+    from tiptrends.methods import vintage as v
+
+    rep, old, flags, _ = _processed(exclusions, vintage, repair)
+    cur, _, _, report = _processed(True, False, repair)
+    return v.DataBases(
+        report_basis=rep, current_release=cur, earlier=old, flags=flags, exclusions=report
     )
 
 
-def table(basis: Basis = "report", *, repair: bool = True) -> pd.DataFrame:
+@functools.cache
+def _processed(
+    exclusions: bool, vintage: bool, repair: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`tiptrends.methods.vintage.processed` of the two releases, once per rule set."""
+    from tiptrends.methods import vintage as v
+
+    return v.processed(
+        glotip(settings.CURRENT_RELEASE),
+        glotip(settings.EARLIER_RELEASE),
+        exclusions=exclusions,
+        vintage=vintage,
+        repair=repair,
+    )
+
+
+def _rules(basis: str, exclusions: bool | None, vintage: bool | None) -> tuple[bool, bool]:
+    rules = BASIS_RULES[basis]
+    return (
+        rules["exclusions"] if exclusions is None else bool(exclusions),
+        rules["vintage"] if vintage is None else bool(vintage),
+    )
+
+
+def table(
+    basis: Basis = "report",
+    *,
+    exclusions: bool | None = None,
+    vintage: bool | None = None,
+    repair: bool = False,
+) -> pd.DataFrame:
     """The GLOTIP table of a data basis (cached; do not modify it in place).
 
     Parameters
     ----------
-    basis : {"report", "current"}
-        See the module docstring.
+    basis : {"report", "current"} (or "reproduction", "reanalysis")
+        The reproduction (no exclusions, vintage rule) or the re-analysis (exclusions, no
+        vintage rule); see the package docstring.
+    exclusions, vintage : bool, optional
+        Switch a rule of the basis (None: the basis's own, :data:`BASIS_RULES`).
     repair : bool
-        Repair excluded country-years from the earlier release where an entry says so
-        (the rule), or drop them.
+        Where exclusions apply, replace a repaired country's whole series by the earlier
+        release's instead of dropping its excluded years (a sensitivity).
     """
-    if basis not in BASES:
-        raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
-    bases = data_bases(repair=repair)
-    return bases.report_basis if basis == "report" else bases.current_release
+    b = basis_name(basis)
+    ex, vi = _rules(b, exclusions, vintage)
+    return _processed(ex, vi, bool(repair))[0]
 
 
 @functools.cache
-def _inputs(basis: str, repair: bool, report_data: str = "vintage") -> Inputs:
+def _inputs(
+    basis: str, exclusions: bool, vintage: bool, repair: bool, report_data: str = "vintage"
+) -> Inputs:
     if basis == "report" and report_data == "earlier":
-        return Inputs(data_bases(repair=repair).earlier, "earlier")
+        # a GLOTIP 2022 figure: the earlier release, processed as the basis says
+        return Inputs(_processed(exclusions, vintage, repair)[1], "earlier")
     if basis == "report" and report_data == "current":
         basis = "current"
-    return Inputs(table(basis, repair=repair), basis)  # type: ignore[arg-type]
+    return Inputs(_processed(exclusions, vintage, repair)[0], basis)
 
 
 # ----------------------------------------------------------------------------- values
@@ -280,26 +351,45 @@ def evaluate(key: str, data: pd.DataFrame | Inputs, **options: Any) -> float:
     return float(figure(key).compute(inputs, Options().replace(**options)))
 
 
-def value(key: str, basis: Basis = "report", *, repair: bool = True, **options: Any) -> float:
+def value(
+    key: str,
+    basis: Basis = "report",
+    *,
+    exclusions: bool | None = None,
+    vintage: bool | None = None,
+    repair: bool = False,
+    **options: Any,
+) -> float:
     """Figure ``key`` on a data basis, with the collection's rules unless options say otherwise.
 
     With the default options this is exactly the value the book records under ``key``
-    (``basis="report"``) and ``key + "_current_release"`` (``basis="current"``).
+    (``basis="report"``, the reproduction) and ``key + "_current_release"``
+    (``basis="current"``, the re-analysis).
 
     Parameters
     ----------
     key : str
         A key of :data:`FIGURES`.
-    basis : {"report", "current"}
-        Data basis (see the module docstring).
+    basis : {"report", "current"} (or "reproduction", "reanalysis")
+        ``"report"``: the **reproduction**, the current release as the report would have
+        processed it (no exclusions) without the restatements the vintage rule flags, or
+        the earlier release for a GLOTIP 2022 figure. ``"current"``: the **re-analysis**,
+        the current release with the collection's exclusions, no vintage rule.
+    exclusions : bool, optional
+        Apply the collection's exclusions (None: the basis's rule; ``True`` on the
+        reproduction shows what they change).
+    vintage : bool, optional
+        Apply the vintage rule (None: the basis's rule; ``True`` on the re-analysis shows
+        what it changes).
     repair : bool
-        Repair excluded country-years from the earlier release (the rule) or drop them.
+        Where exclusions apply, let repair entries replace a whole country series by the
+        earlier release's (a sensitivity; by default excluded country-years are dropped).
     **options
         Options of :class:`Options`, e.g. ``method="mean"``, ``panel="matched"``.
     """
-    if basis not in BASES:
-        raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
-    return evaluate(key, _inputs(basis, repair, figure(key).report_data), **options)
+    b = basis_name(basis)
+    ex, vi = _rules(b, exclusions, vintage)
+    return evaluate(key, _inputs(b, ex, vi, bool(repair), figure(key).report_data), **options)
 
 
 def values(keys: Iterable[str], basis: Basis = "report", **options: Any) -> dict[str, float]:
@@ -395,7 +485,7 @@ def policy_functions(
 
 def recorded(results: Mapping[str, Any], key: str, basis: Basis = "report") -> float | None:
     """The value recorded for figure ``key`` on ``basis`` in a results table, if any."""
-    entry = results.get(key if basis == "report" else key + CURRENT_SUFFIX)
+    entry = results.get(key if basis_name(basis) == "report" else key + CURRENT_SUFFIX)
     if entry is None:
         return None
     return float(entry["value"] if isinstance(entry, Mapping) else entry)

@@ -21,11 +21,18 @@ def _restrict(counts: pd.DataFrame, o: Options) -> pd.DataFrame:
 def convictions_change(inputs: Inputs, o: Options) -> float:
     """Change (%) in persons convicted, 2017 to 2020, on ``o.panel``.
 
-    A GLOTIP 2022 figure: its report basis is the 2023 release, the data that report was
-    written from (with the collection's exclusions).
+    A GLOTIP 2022 figure: its reproduction is the 2023 release, the data that report was
+    written from.
     """
     counts = panels.measure_counts(inputs.table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
     return panels.change_pct(_restrict(counts, o), Y0, Y1, "value", panel=o.panel)
+
+
+def convictions_filled_share(inputs: Inputs, o: Options) -> float:
+    """Share (%) of the 2020 trend-panel total of convictions carried or interpolated from
+    an earlier year (countries without a 2020 value)."""
+    counts = panels.measure_counts(inputs.table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
+    return float(100 * panels.trend_change(_restrict(counts, o), Y0, Y1, "value").filled_share_y1)
 
 
 def convictions_per_100_victims(inputs: Inputs, o: Options, year: int = YEAR) -> float:
@@ -54,7 +61,20 @@ register(
         convictions_change,
         frozenset({"suppressed", "panel", "countries"}),
         "glotip2022_convictions_change_2017_2020_pct",
-        note="On the trend panel of the window; report basis: the 2023 release (GLOTIP 2022).",
+        note="On the trend panel of the window; reproduction: the 2023 release (GLOTIP 2022).",
+        report_data="earlier",
+    )
+)
+register(
+    Figure(
+        "convictions_change_2017_2020_filled_share_pct",
+        f"Share of the {Y1} convictions on the trend panel carried from an earlier year",
+        "%",
+        (Y0, Y1),
+        convictions_filled_share,
+        frozenset({"suppressed", "countries"}),
+        None,
+        note=f"Part of the trend panel's {Y1} total from countries without a {Y1} value.",
         report_data="earlier",
     )
 )

@@ -16,7 +16,7 @@ import pandas as pd
 from tiptrends import settings
 from tiptrends.methods import aggregate, headline, panels
 from tiptrends.methods.figures import children  # noqa: F401  (registers the profile base)
-from tiptrends.methods.figures.core import Figure, Inputs, Options, figure, register
+from tiptrends.methods.figures.core import Figure, Inputs, Options, register
 from tiptrends.vocab import (
     ADULT,
     CHILD,
@@ -65,14 +65,41 @@ def known_sex_age(
     return c[list(groups)].sum(axis=1, min_count=1).dropna()
 
 
+def victim_counts(table: pd.DataFrame, o: Options) -> pd.DataFrame:
+    """Detected victims per country-year behind every victims change and panel level:
+    :func:`tiptrends.methods.panels.fallback_totals` (total row, else sex x age cells, else
+    forms; ``o.form_fallback=False``: the total row only)."""
+    return panels.measure_counts(
+        _restrict(table, o.countries),
+        "victims",
+        suppressed=o.suppressed,  # type: ignore[arg-type]
+        form_fallback=o.form_fallback,
+    )
+
+
 def victims_change(table: pd.DataFrame, y0: int, y1: int, o: Options) -> float:
     """Change (%) in detected victims from ``y0`` to ``y1`` on ``o.panel``, to one decimal
     (the precision the collection reports changes at)."""
-    counts = aggregate.country_year_counts(
-        _restrict(table, o.countries),
-        suppressed=o.suppressed,  # type: ignore[arg-type]
-    )
-    return round(panels.change_pct(counts, y0, y1, panel=o.panel), 1)
+    return round(panels.change_pct(victim_counts(table, o), y0, y1, "value", panel=o.panel), 1)
+
+
+def panel_level(table: pd.DataFrame, o: Options, year: int = YEAR) -> panels.TrendChange:
+    """The trend panel of the window ``BASE..year`` (the panel of the 2019-2022 change), whose
+    end total is the level the report pairs with its change."""
+    return panels.trend_change(victim_counts(table, o), BASE, year, "value")
+
+
+def _panel_total(inputs: Inputs, o: Options) -> float:
+    return float(panel_level(inputs.table, o).total_y1)
+
+
+def _panel_filled_share(inputs: Inputs, o: Options) -> float:
+    return float(100 * panel_level(inputs.table, o).filled_share_y1)
+
+
+def _fallback_sum(inputs: Inputs, o: Options) -> float:
+    c = victim_counts(inputs.table, o)
+    return float(c.loc[c["year"] == YEAR, "value"].sum())
 
 
 def _plain_total(year: int):
@@ -186,23 +213,53 @@ def _change(y0: int):
     return lambda inputs, o: victims_change(inputs.table, y0, YEAR, o)
 
 
-CHANGE_OPTIONS = frozenset({"suppressed", "panel", "countries"})
+CHANGE_OPTIONS = frozenset({"suppressed", "panel", "countries", "form_fallback"})
 TOTAL_OPTIONS = frozenset({"suppressed", "countries"})
+LEVEL_OPTIONS = frozenset({"suppressed", "countries", "form_fallback"})
+LEVEL_CHOICE = (
+    "The level of the trend panel was chosen as the 2022 total after the plain sum had been "
+    "compared with the published total."
+)
 
-# The 2022 headline total is the base of the sex and age profile (one function for both)
-PROFILE_BASE = figure("victims_known_sex_age_2022")
+# The 2022 headline total is the level of the panel its changes are measured on
 register(
     Figure(
         "victims_total_2022",
-        "Detected victims of known sex and age, 2022 (the headline total)",
+        "Detected victims, 2022: level of the 2019-2022 trend panel (the headline total)",
         "persons",
         (YEAR,),
-        PROFILE_BASE.compute,
-        PROFILE_BASE.reads,
+        _panel_total,
+        LEVEL_OPTIONS,
         "glotip2024_victims_total_2022",
         precision=0,
-        note=PROFILE_BASE.note + " A country without an all-forms split counts its form x sex "
-        "x age cells.",
+        note="2022 end of the trend panel of the 2019-2022 change: countries' victims by one "
+        "rule (total row, else sex x age cells, else forms), a country without a 2022 value "
+        "carried from its latest year in the window. " + LEVEL_CHOICE,
+    )
+)
+register(
+    Figure(
+        "victims_total_2022_filled_share_pct",
+        "Share of the 2022 trend-panel level carried or interpolated",
+        "%",
+        (YEAR,),
+        _panel_filled_share,
+        LEVEL_OPTIONS,
+        None,
+        note="Part of the 2022 trend-panel level from countries without a 2022 value.",
+    )
+)
+register(
+    Figure(
+        "victims_total_2022_fallback_sum",
+        "Detected victims, plain sum of 2022 values (total, else sex x age, else forms)",
+        "persons",
+        (YEAR,),
+        _fallback_sum,
+        LEVEL_OPTIONS,
+        None,
+        precision=0,
+        note="Sum over countries with a 2022 value by the fallback rule, nothing carried.",
     )
 )
 register(
@@ -240,7 +297,7 @@ register(
         _change(BASE),
         CHANGE_OPTIONS,
         "glotip2024_victims_change_2019_2022_pct",
-        note="Country totals on the trend panel of the window, reported to one decimal.",
+        note="Victims by the fallback rule on the trend panel of the window, to one decimal.",
     )
 )
 register(
@@ -252,7 +309,7 @@ register(
         _change(PANDEMIC),
         CHANGE_OPTIONS,
         "glotip2024_victims_change_2020_2022_pct",
-        note="Country totals on the trend panel of the window, reported to one decimal.",
+        note="Victims by the fallback rule on the trend panel of the window, to one decimal.",
     )
 )
 register(
