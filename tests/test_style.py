@@ -324,3 +324,41 @@ def test_save_figure_writes_the_data_as_csv(tmp_path) -> None:
     style.source_note(ax2, "Test data")
     style.save_figure(fig2, "no_data", "Nothing", directory=tmp_path)
     assert not (tmp_path / "no_data.csv").exists()
+
+
+# --------------------------------------------------------------------------- seaborn theme
+
+
+def test_seaborn_figures_take_the_house_colours_fonts_and_axes() -> None:
+    import seaborn as sns  # a core dependency: `make setup` installs it
+
+    with matplotlib.rc_context():
+        sns.set_theme()  # seaborn's own theme first: darkgrid, "deep" palette
+        style.use_house_style()
+        fig, (ax, ax2) = plt.subplots(1, 2)
+        sns.lineplot(_years_frame(), x="year", y="share", hue="category", ax=ax)
+        sns.scatterplot(x=[1.0, 2.0], y=[1.0, 2.0], ax=ax2)
+        ax.set_title("Shares")
+        lines = [to_hex(line.get_color()) for line in ax.get_lines()[:3]]
+        assert lines == [c.lower() for c in style.CYCLE[:3]]
+        assert to_hex(ax2.collections[0].get_facecolor()[0]) == style.CYCLE[0].lower()
+        # the house axes, not seaborn's darkgrid: white panel, light grid, no top spine
+        assert to_hex(ax.get_facecolor()) == "#ffffff"
+        assert to_hex(ax.xaxis.get_gridlines()[0].get_color()) == style.HOUSE_RC["grid.color"]
+        assert not ax.spines["top"].get_visible()
+        assert ax.title.get_fontsize() == style.HOUSE_RC["axes.titlesize"]
+        assert ax.xaxis.label.get_fontsize() == style.HOUSE_RC["axes.labelsize"]
+        plt.close(fig)
+
+
+def test_seaborn_theme_leaves_matplotlib_figures_as_they_were() -> None:
+    import seaborn as sns
+
+    with matplotlib.rc_context(matplotlib.rcParamsDefault):
+        matplotlib.rcParams.update(style.HOUSE_RC)
+        house = dict(matplotlib.rcParams)
+    with matplotlib.rc_context(matplotlib.rcParamsDefault):
+        sns.set_theme(**style.seaborn_theme())
+        themed = dict(matplotlib.rcParams)
+    differ = {k for k in house if str(house[k]) != str(themed[k])}
+    assert differ == set()
