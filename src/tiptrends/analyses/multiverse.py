@@ -1,0 +1,311 @@
+"""Chapter 12: every published figure over the space of defensible specifications.
+
+:func:`results` assembles everything the chapter shows from
+:mod:`tiptrends.methods.multiverse` (the space, the grid of values, tolerances, the
+summaries); :func:`curve_figure` draws specification curves with the dot matrix of choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from tiptrends.methods import figures, verdicts
+from tiptrends.methods import multiverse as mv
+from tiptrends.vocab import FORCED_LABOUR  # noqa: F401  (the form the claim names)
+
+FL, SE, OTHER = (
+    "forced_labour_share_2022_pct",
+    "sexual_exploitation_share_2022_pct",
+    "other_forms_share_2022_pct",
+)
+
+CLAIMS: tuple[tuple[str, str, str], ...] = (
+    ("Forced labour is 42% of detected victims (2022)", FL, "pr2025_forced_labour_share_world_pct"),
+    (
+        "Over 50,000 victims detected in 2021",
+        "victims_total_2021_pooled_all",
+        "pr2025_victims_total_2021",
+    ),
+    (
+        "Detected victims up 25% from 2019 to 2022",
+        "victims_change_2019_2022_pct",
+        "glotip2024_victims_change_2019_2022_pct",
+    ),
+    (
+        "Forced-labour victims up 47% from 2019 to 2022",
+        "forced_labour_change_2019_2022_pct",
+        "glotip2024_forced_labour_change_2019_2022_pct",
+    ),
+    (
+        "Child victims up 31% from 2019 to 2022",
+        "children_change_2019_2022_pct",
+        "glotip2024_children_change_2019_2022_pct",
+    ),
+    (
+        "Children are 38% of detected victims (2022)",
+        "children_share_2022_pct",
+        "glotip2024_children_share_2022_pct",
+    ),
+)
+"""Claims of the press releases re-judged over the space: text, figure, published row."""
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "shares": (
+        FL,
+        SE,
+        OTHER,
+        "eu_forced_labour_share_2022_pct",
+        "children_share_2022_pct",
+        "girls_share_2022_pct",
+        "boys_share_2022_pct",
+        "women_share_2022_pct",
+        "men_share_2022_pct",
+        "children_share_2020_pct",
+        "eu_children_share_2022_pct",
+        "african_share_of_foreign_victims_2022_pct",
+        "population_coverage_2019_2022_pct",
+    ),
+    "changes": (
+        "victims_change_2019_2022_pct",
+        "victims_change_2020_2022_pct",
+        "forced_labour_change_2019_2022_pct",
+        "children_change_2019_2022_pct",
+        "convictions_change_2017_2020_pct",
+        "foreign_victims_change_2019_2020_pct",
+    ),
+    "counts": (
+        "victims_total_2022",
+        "victims_total_2022_pooled_all",
+        "victims_total_2021_pooled_all",
+        "eu_victims_2021",
+        "eu_victims_2022",
+        "eu_convicted_2022",
+        "victim_nationalities_2022",
+        "countries_with_data_2019_2022",
+    ),
+}
+"""The figures of the chapter, in three figures of curves (every key of the tolerances)."""
+
+
+@dataclass
+class Results:
+    """What chapter 12 shows."""
+
+    space: mv.Space
+    grid: pd.DataFrame
+    summary: pd.DataFrame
+    spread: pd.DataFrame
+    joint: pd.DataFrame
+    claims: pd.DataFrame
+    axes: pd.DataFrame
+    codebook: pd.DataFrame
+    numbers: dict[str, float]
+    shares: dict[str, float]
+
+
+def keys() -> list[str]:
+    """The published figures of the chapter (every figure of the tolerances table)."""
+    return [k for group in GROUPS.values() for k in group]
+
+
+def axes_table(space: mv.Space) -> pd.DataFrame:
+    """Axes and values with their reasons; pre-specified values marked; unavailable listed."""
+    rows = [
+        {
+            "Axis": a.label,
+            "Value": str(v.value),
+            "Pre-specified": "yes" if v.value == a.default else "",
+            "Why it is defensible": v.why,
+        }
+        for a in space.axes
+        for v in a.values
+    ]
+    rows += [
+        {
+            "Axis": name,
+            "Value": str(v),
+            "Pre-specified": "",
+            "Why it is defensible": f"not available: {why}",
+        }
+        for name, v, why in space.unavailable
+    ]
+    rows += [
+        {
+            "Axis": "invalid",
+            "Value": ", ".join(f"{k} = {'/'.join(map(str, v))}" for k, v in when.items()),
+            "Pre-specified": "",
+            "Why it is defensible": f"left out: {why}",
+        }
+        for when, why in space.invalid
+    ]
+    return pd.DataFrame(rows)
+
+
+def codebook(space: mv.Space) -> pd.DataFrame:
+    """Columns of the downloadable grid and what they hold."""
+    rows = {
+        "figure": "Results key of the figure (see Headline numbers)",
+        "label": "The figure's label",
+        "spec": "Number of the specification within the figure (0 = the first declared)",
+        **{
+            a.name: f"{a.label}: {', '.join(str(v.value) for v in a.values)}; "
+            f"'{mv.NOT_READ}' where the figure does not read it"
+            for a in space.axes
+        },
+        "value": "The figure under the specification (figures.value)",
+        "prespecified": "True for the collection's pre-specified choices",
+        "published": "The published figure",
+        "within": "True when the value holds the published figure within its tolerance",
+    }
+    return pd.Series(rows, name="What it holds").rename_axis("Column").reset_index()
+
+
+def claims_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """Each claim: the share of specifications under each verdict of the one rule."""
+    rows = []
+    for text, key, pid in CLAIMS:
+        shares = mv.verdict_shares(grid, key, verdicts.published_figure(pid))
+        pre = float(grid.loc[(grid["figure"] == key) & grid["prespecified"], "value"].iloc[0])
+        rows.append(
+            {
+                "Claim": text,
+                "Pre-specified": verdicts.verdict(pre, verdicts.published_figure(pid)),
+                **{
+                    f"{w} (% of specifications)": shares[w]
+                    for w in verdicts.VERDICTS
+                    if w != verdicts.NOT_TESTABLE
+                },
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def results() -> Results:
+    """Everything chapter 12 shows (the grid from :func:`mv.run_cached`)."""
+    space = mv.load_space()
+    ks = keys()
+    targets = mv.published_targets(ks)
+    grid = mv.add_within(mv.run_cached(ks, space), targets)
+    summary = mv.summary(grid, targets)
+    spread = mv.spread_by_axis(grid, [a.name for a in space.axes])
+    joint = mv.joint_fit(grid, targets, space)
+    pre_rank = int(np.flatnonzero(joint["prespecified"].to_numpy())[0]) + 1
+    main_form = mv.share_of_specs(
+        grid, [FL, SE, OTHER], lambda w: (w[FL] > w[SE]) & (w[FL] > w[OTHER])
+    )
+    inside = (summary["low"] <= summary["published"]) & (summary["published"] <= summary["high"])
+    numbers = {
+        "mv_specifications": len(grid),
+        "mv_figures": len(ks),
+        "mv_full_space": len(joint),
+        "mv_best_held": int(joint["held"].iloc[0]),
+        "mv_best_count": int((joint["held"] == joint["held"].iloc[0]).sum()),
+        "mv_pre_held": int(joint.loc[joint["prespecified"], "held"].iloc[0]),
+        "mv_pre_rank": pre_rank,
+        "mv_published_inside": int(inside.sum()),
+        "mv_never_within": int((summary["within_pct"] == 0).sum()),
+    }
+    shares = {
+        "mv_fl_main_form": main_form,
+        "mv_median_within": float(summary["within_pct"].median()),
+    }
+    return Results(
+        space,
+        grid,
+        summary,
+        spread,
+        joint,
+        claims_table(grid),
+        axes_table(space),
+        codebook(space),
+        numbers,
+        shares,
+    )
+
+
+def download_table(r: Results) -> pd.DataFrame:
+    """The grid as offered for download: one row per figure and specification."""
+    g = r.grid.assign(
+        label=r.grid["figure"].map(lambda k: figures.figure(k).label),
+        published=r.grid["figure"].map(r.summary["published"]),
+    )
+    return g[list(r.codebook["Column"])]
+
+
+def label(key: str) -> str:
+    """The figure's label."""
+    return figures.figure(key).label
+
+
+def curve_figure(r: Results, group: str, columns: int = 3) -> Figure:
+    """Specification curves of the figures of ``group``: values sorted, the published
+    figure (line) and its tolerance band (shaded), the pre-specified value (ring), and
+    beneath each curve the dot matrix of the choices of each specification."""
+    ks = GROUPS[group]
+    rows = -(-len(ks) // columns)
+    fig = plt.figure(figsize=(4.2 * columns, 4.4 * rows))
+    outer = fig.add_gridspec(rows, columns, hspace=0.55, wspace=0.45)
+    for i, key in enumerate(ks):
+        _curve(fig, outer[i // columns, i % columns], r, key)
+    return fig
+
+
+def _curve(fig: Figure, cell: Any, r: Results, key: str) -> None:
+    g = r.grid[r.grid["figure"] == key].sort_values("value", kind="stable").reset_index(drop=True)
+    read = [a for a in r.space.axes if (g[a.name] != mv.NOT_READ).any()]
+    inner = cell.subgridspec(2, 1, height_ratios=[2, max(len(read), 1) * 0.35], hspace=0.05)
+    top, bottom = fig.add_subplot(inner[0]), fig.add_subplot(inner[1])
+    s = r.summary.loc[key]
+    x = np.arange(len(g))
+    band = (
+        (s["published"], g["value"].max())
+        if s["kind"] == "bound"
+        else (s["published"] - s["tolerance"], s["published"] + s["tolerance"])
+    )
+    top.axhspan(*band, color="0.85", zorder=0)
+    top.axhline(s["published"], color="0.3", lw=0.8)
+    top.scatter(x, g["value"], s=4, c=np.where(g["within"], "#1b7837", "#762a83"), lw=0)
+    pre = g.index[g["prespecified"]]
+    top.scatter(pre, g.loc[pre, "value"], s=40, facecolors="none", edgecolors="black", lw=1)
+    top.set_title(_wrap(label(key)), fontsize=8)
+    top.set_xticks([])
+    top.tick_params(labelsize=7)
+    _matrix(bottom, g, read)
+
+
+def _matrix(ax: Any, g: pd.DataFrame, read: Sequence[mv.Axis]) -> None:
+    for row, axis in enumerate(read):
+        codes = {v.value: j for j, v in enumerate(axis.values)}
+        level = g[axis.name].map(codes).astype(float) / max(len(axis.values) - 1, 1)
+        ax.scatter(
+            np.arange(len(g)),
+            np.full(len(g), row),
+            c=level,
+            cmap="viridis",
+            s=3,
+            lw=0,
+            vmin=0,
+            vmax=1,
+        )
+    ax.set_yticks(range(len(read)), [a.name for a in read], fontsize=6)
+    ax.set_ylim(len(read) - 0.5, -0.5)
+    ax.set_xticks([])
+    ax.set_xlabel("specifications, sorted by value", fontsize=6)
+
+
+def _wrap(text: str, width: int = 42) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "\n".join([*lines, line])

@@ -1,0 +1,145 @@
+"""The specification space and the grid of chapter 12 (tiptrends.methods.multiverse)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from tests.tables import META, curated_row
+from tiptrends.methods import figures
+from tiptrends.methods import multiverse as mv
+from tiptrends.vocab import DIM_FORM, FORCED_LABOUR, OTHER_FORMS, SEXUAL
+
+FL = "forced_labour_share_2022_pct"
+
+
+def _rows(iso3: str, total: float, forms: dict[str, float | str]) -> list[dict]:
+    place = META[iso3]
+    out = [curated_row(iso3, 2022, total, place=place)]
+    out += [curated_row(iso3, 2022, v, DIM_FORM, f, place=place) for f, v in forms.items()]
+    return out
+
+
+def synthetic() -> pd.DataFrame:
+    """AAA: 4 forced labour, 6 sexual; BBB: 15 forced labour, '<5' sexual, 2 other."""
+    rows = _rows("AAA", 10, {FORCED_LABOUR: 4, SEXUAL: 6, OTHER_FORMS: 0})
+    rows += _rows("BBB", 20, {FORCED_LABOUR: 15, SEXUAL: "<5", OTHER_FORMS: 2})
+    return pd.DataFrame(rows)
+
+
+def small_space() -> mv.Space:
+    """The declared axes cut to two '<5' policies and two methods (others collapse to one)."""
+    space = mv.load_space()
+    keep = {"suppressed": ("exclude", "impute"), "method": ("pooled", "mean")}
+    axes = []
+    for a in space.axes:
+        values = tuple(v for v in a.values if v.value in keep.get(a.name, (a.default,)))
+        axes.append(dataclasses.replace(a, values=values))
+    return mv.Space(tuple(axes), space.invalid, space.unavailable)
+
+
+def test_synthetic_table_gives_the_hand_computed_shares() -> None:
+    grid = mv.run([FL], small_space(), table=synthetic())
+    got = grid.set_index(["suppressed", "method"])["value"]
+    expected = {
+        ("exclude", "pooled"): 100 * 19 / 27,  # (4 + 15) / (10 + 17)
+        ("impute", "pooled"): 100 * 19 / 29.5,  # the '<5' counts 2.5
+        ("exclude", "mean"): (40 + 100 * 15 / 17) / 2,
+        ("impute", "mean"): (40 + 100 * 15 / 19.5) / 2,
+    }
+    assert len(grid) == 4
+    for spec, value in expected.items():
+        assert got[spec] == pytest.approx(value), spec
+    assert grid.loc[grid["prespecified"], "value"].tolist() == pytest.approx([100 * 19 / 27])
+    # on a caller's table the data axes collapse; axes the figure does not read too
+    assert set(grid["basis"]) == {mv.NOT_READ} and set(grid["panel"]) == {mv.NOT_READ}
+
+
+def test_axes_a_figure_does_not_read_collapse() -> None:
+    space = mv.load_space()
+    read = {a.name for a in mv.axes_read("victims_total_2022_pooled_all", space)}
+    assert "method" not in read and "panel" not in read and "suppressed" in read
+    assert "panel" in {a.name for a in mv.axes_read("victims_change_2019_2022_pct", space)}
+    n = len(mv.specifications("victims_total_2022_pooled_all", space))
+    assert n == len(space.axis("basis").values) * len(space.axis("exclusions").values) * 4
+
+
+def test_invalid_combinations_are_left_out() -> None:
+    space = mv.load_space()
+    specs = mv.specifications(FL, space)
+    bad = (specs["denominator"] == "all") & (specs["method"] != "pooled")
+    assert not bad.any() and ((specs["denominator"] == "all").sum() > 0)
+    assert mv.is_invalid({"denominator": "all", "method": "mean"}, space)
+    assert mv.is_invalid({"denominator": "known", "method": "mean"}, space) is None
+
+
+def test_values_the_registry_cannot_compute_are_unavailable() -> None:
+    space = mv.load_space(accepted=mv.accepted_keywords() - {"exclusions"})
+    assert ("exclusions", "off", "figures.value has no 'exclusions'") in space.unavailable
+    assert [v.value for v in space.axis("basis").values] == ["report", "current"]
+    assert all(name != "total" for name in (a.name for a in mv.load_space().axes)) == (
+        "total" not in figures.OPTION_NAMES
+    )
+
+
+def test_prespecified_specification_is_the_recorded_reproduction() -> None:
+    space = mv.load_space()
+    only = mv.Space(
+        tuple(
+            dataclasses.replace(a, values=tuple(v for v in a.values if v.value == a.default))
+            for a in space.axes
+        ),
+        space.invalid,
+    )
+    keys = list(mv.load_tolerances().index)
+    grid = mv.run(keys, only)
+    assert grid["prespecified"].all() and len(grid) == len(keys)
+    for key, value in zip(grid["figure"], grid["value"], strict=True):
+        assert value == pytest.approx(figures.value(key), nan_ok=True), key
+    for key in keys:  # the pre-specified specification is in each figure's full space
+        specs = mv.specifications(key, space)
+        pre = (specs == pd.Series({c: space.prespecified[c] for c in specs.columns})).all(axis=1)
+        assert pre.sum() == 1, key
+
+
+def test_within_tolerance_and_bounds() -> None:
+    v = pd.Series([38.0, 42.5, 46.0])
+    assert within(v, 42, 3, "value").tolist() == [False, True, False]
+    assert within(v, 42, 0, "bound").tolist() == [False, True, True]
+
+
+def test_tolerances_agree_with_the_reproduction_tests() -> None:
+    from tests.test_reproduction import TARGETS
+
+    tol = mv.load_tolerances()
+    for t in TARGETS:
+        assert tol.loc[t.key, "tolerance"] == t.tolerance, t.key
+        assert (tol.loc[t.key, "kind"] == "bound") == (t.status == "at_least"), t.key
+
+
+def test_spread_and_joint_fit_on_a_hand_made_grid() -> None:
+    space = small_space()
+    grid = pd.DataFrame(
+        {
+            "figure": ["a"] * 4 + ["b"] * 2,
+            "spec": [0, 1, 2, 3, 0, 1],
+            **{a.name: [mv.NOT_READ] * 6 for a in space.axes},
+            "value": [1.0, 3.0, 1.0, 3.0, 10.0, 20.0],
+            "prespecified": [True, False, False, False, True, False],
+        }
+    )
+    grid["suppressed"] = ["exclude", "exclude", "impute", "impute", "exclude", "impute"]
+    grid["method"] = ["pooled", "mean", "pooled", "mean"] + [mv.NOT_READ] * 2
+    spread = mv.spread_by_axis(grid, ["suppressed", "method"])
+    assert spread.loc["a", "method"] == pytest.approx(100) and spread.loc["a", "suppressed"] == 0
+    targets = pd.DataFrame(
+        {"published": [3.0, 20.0], "tolerance": [0.5, 1.0], "kind": ["value"] * 2}, index=["a", "b"]
+    )
+    joint = mv.joint_fit(grid, targets, space)
+    assert joint.iloc[0][["suppressed", "method", "held"]].tolist() == ["impute", "mean", 2]
+    assert joint.loc[joint["prespecified"], "held"].tolist() == [0]
+
+
+within = mv.within
