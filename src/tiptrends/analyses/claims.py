@@ -54,6 +54,7 @@ from tiptrends import settings, vocab
 from tiptrends.io import published as published_figures
 from tiptrends.methods import aggregate, figures, headline, vintage
 from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
+from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.methods.verdicts import (
     CONSISTENT,
     CONTRADICTED,
@@ -757,9 +758,7 @@ SWITCH_KEYS = (
 """Registered figures of the chapter's rule-switch table (those registered are shown)."""
 
 SWITCHES = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
     "no form fallback": {"form_fallback": False},
 }
 """Columns of the rule-switch table (label -> :func:`tiptrends.methods.figures.value` kwargs)."""

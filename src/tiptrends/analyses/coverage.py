@@ -39,7 +39,7 @@ from tiptrends.methods.figures.victims import (
 )
 from tiptrends.methods.headline import CHILD_GROUPS
 from tiptrends.methods.panels import PANEL_KINDS, change_pct, panel_changes, panel_series
-from tiptrends.methods.sensitivity import SENSITIVITY_PANELS
+from tiptrends.methods.sensitivity import BASIS_SWITCHES, SENSITIVITY_PANELS
 from tiptrends.vocab import (
     DIM_FORM,
     FORCED_LABOUR,
@@ -1887,9 +1887,7 @@ VICTIMS_KEYS: tuple[str, ...] = (
 """Chapter 01's registered headlines (recorded on both bases, in this order)."""
 
 SWITCHES: dict[str, dict[str, object]] = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
     **{label: {"panel": kind} for label, kind in SENSITIVITY_PANELS.items()},
     "no form fallback": {"form_fallback": False},
 }
@@ -1955,33 +1953,34 @@ def victims_results() -> VictimsResults:
     without_pak = float(sens.loc[f"matched, without {country_names(counts)[pak]}", y0])
     best, plain = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_KEYS[:2])
     c19, c20 = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_KEYS[2:])
-    unrepaired = figures.value("victims_change_2019_2022_pct", repair=False)
+    excluded = figures.value("victims_change_2019_2022_pct", exclusions=True)
+    filled = {b: figures.value("victims_total_2022_filled_share_pct", b) for b in figures.BASES}
+    fsum = figures.value("victims_total_2022_fallback_sum")
     reasons = {
         "victims_total_2022": (
-            f"Victims of known sex and age (the United Kingdom's 2022 split, published only by "
-            f"form, counted as in the sex and age profile), report basis: "
-            f"{_gap(best['report'], p_total)} off. The vintage rule removes Pakistan 2022 "
-            f"({removed:,.0f} victims).",
-            f"The current release keeps Pakistan 2022: {_gap(best['current'], p_total)} off the "
-            "published figure.",
+            f"2022 level of the 2019-2022 trend panel, reproduction (no exclusions, vintage "
+            f"rule): {_gap(best['report'], p_total)} off; {filled['report']:.1f}% of it is "
+            f"carried or interpolated, the plain sum of 2022 values is {fsum:,.0f}. The "
+            f"vintage rule removes Pakistan 2022 ({removed:,.0f} victims). Reporting the panel "
+            "level was chosen after the plain sum had been compared with the published total.",
+            f"The re-analysis keeps Pakistan 2022: {_gap(best['current'], p_total)} off the "
+            f"published figure ({filled['current']:.1f}% carried or interpolated).",
         ),
         "victims_total_2022_pooled_all": (
-            f"Plain sum of 2022 country totals, report basis: {_gap(plain['report'], p_alt)} off: "
-            f"Pakistan 2022 ({removed:,.0f} victims) is removed by the vintage rule, which the "
-            "published 2022 totals appear to hold (see the data basis).",
+            f"Plain sum of 2022 country totals, reproduction: {_gap(plain['report'], p_alt)} "
+            f"off: Pakistan 2022 ({removed:,.0f} victims) is removed by the vintage rule.",
             f"With Pakistan 2022 the plain sum is within "
             f"{abs(100 * (plain['current'] / p_alt - 1)):.1f}% of {p_alt:,.0f}.",
         ),
         "victims_change_2019_2022_pct": (
-            f"Trend panel 2019-2022, report basis (Pakistan out): {c19['report'] - p19:+.1f} "
-            "points. Without the exclusion repairs (which raise the 2019 base with the 2023 "
-            f"release's totals) {unrepaired:+.1f}%; matched and balanced sets give more "
-            "(sensitivity table).",
+            f"Trend panel 2019-2022, reproduction (Pakistan out, no exclusions): "
+            f"{c19['report'] - p19:+.1f} points; with the collection's exclusions "
+            f"{excluded:+.1f}%; matched and balanced sets give more (sensitivity table).",
             f"Pakistan's restated 2019 total ({pak_2019:,.0f}) sits in the base of the current "
             "release.",
         ),
         "victims_change_2020_2022_pct": (
-            f"Trend panel 2020-2022, report basis: {c20['report'] - p20:+.1f} points.",
+            f"Trend panel 2020-2022, reproduction: {c20['report'] - p20:+.1f} points.",
             "Pakistan's own 2020-2022 change is close to the rest's, so keeping it changes little.",
         ),
     }

@@ -43,6 +43,7 @@ from tiptrends.methods.models import (
     bootstrap_countries,
     share_trend_glm,
 )
+from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.vocab import FORCED_LABOUR, FORMS, OTHER_FORMS, SEXUAL
 
 # --------------------------------------------------------------------------- constants
@@ -172,9 +173,7 @@ CHAPTER_KEYS: dict[str, tuple[str, ...]] = {
 rule switches add the population-weighted share)."""
 
 DATA_SWITCHES: dict[str, dict[str, object]] = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
 }
 """Rule switches of the data (:func:`tiptrends.methods.figures.switch_table` columns)."""
 
@@ -1387,7 +1386,7 @@ def forced_labour_results() -> ChapterResults:
     out.add(
         "pct",
         sw_fl_basis=switches.loc[FL_SHARE].iloc[0],
-        sw_fl_current=switches.loc[FL_SHARE, "vintage rule off (current release)"],
+        sw_fl_current=switches.loc[FL_SHARE, "re-analysis (current release, exclusions)"],
     )
     change_row = switches.loc[FL_CHANGE].astype(float)
     out.add("change_pct", sw_change_min=change_row.min(), sw_change_max=change_row.max())
@@ -1585,7 +1584,7 @@ def forced_criminality_results() -> ChapterResults:
     out.add(
         "pct",
         sw_of_basis=switches.loc[OF_SHARE, "all rules (main)"],
-        sw_of_current=switches.loc[OF_SHARE, "vintage rule off (current release)"],
+        sw_of_current=switches.loc[OF_SHARE, "re-analysis (current release, exclusions)"],
     )
     out.records[OF_SHARE] = (
         "Not like for like: the published 'other forms' excludes forced criminality and mixed "
@@ -1724,7 +1723,7 @@ def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
     out.add(
         "pp",
         sw_flpp_basis=total["all rules (main)"],
-        sw_flpp_current=total["vintage rule off (current release)"],
+        sw_flpp_current=total["re-analysis (current release, exclusions)"],
     )
     reason = "Pooled, current release; see chapter 02 for the gap and the report basis."
     out.context = [

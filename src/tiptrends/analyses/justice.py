@@ -26,6 +26,7 @@ from tiptrends import settings
 from tiptrends.io import data, exclusions, published
 from tiptrends.methods import aggregate as ag
 from tiptrends.methods import diagnostics, figures, panels
+from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.vocab import (
     CONVICTED,
     DIM_TOTAL,
@@ -797,9 +798,7 @@ PER100_KEY = "convictions_per_100_victims_2022"
 """Registered figures chapter 05 records (:mod:`tiptrends.methods.figures`)."""
 
 SWITCHES: dict[str, dict[str, object]] = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
     **{f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")},
 }
 """Columns of chapter 05's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""

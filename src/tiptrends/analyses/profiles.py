@@ -45,6 +45,7 @@ from tiptrends.methods.headline import (
     method_gap_table,
     sex_age_counts,
 )
+from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.vocab import CHILD, DIM_FORM, DIM_TOTAL, FEMALE, FORMS, MALE, TOTAL, VICTIMS
 
 ProfileDenominator = Literal["known_sex_age", "known_incl_other", "all_victims"]
@@ -639,9 +640,7 @@ SWITCH_KEYS = (SHARE_KEYS["children"], SHARE_KEYS["girls"], CHANGE_KEY)
 """Figures of chapter 04's rule-switch table."""
 
 SWITCHES: dict[str, dict[str, object]] = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
     **{label: {"panel": kind} for label, kind in sensitivity.SENSITIVITY_PANELS.items()},
     "no form fallback": {"form_fallback": False},
 }

@@ -588,8 +588,9 @@ GLOTIP2022_CHANGES: tuple[tuple[str, str, int, int], ...] = (
     ("glotip2022_victims_change_2019_2020_pct", "victims", 2019, 2020),
     ("glotip2022_sexual_exploitation_change_2019_2020_pct", "sexual_exploitation", 2019, 2020),
     ("glotip2022_convictions_change_2019_2020_pct", "convictions", 2019, 2020),
+    ("glotip2022_convictions_change_2017_2020_pct", "convictions", 2017, 2020),
 )
-"""GLOTIP 2022 changes the trend panel is validated on (with the 2023 release)."""
+"""The four GLOTIP 2022 changes the trend panel is checked on (with the 2023 release)."""
 
 GLOTIP2024_CHANGES: tuple[tuple[str, str, int, int], ...] = (
     ("glotip2024_victims_change_2019_2022_pct", "victims", 2019, 2022),

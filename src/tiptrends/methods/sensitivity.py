@@ -155,6 +155,17 @@ SENSITIVITY_PANELS: dict[str, str] = {
 """Column label -> country set of the change sensitivity (the rule: the trend panel)."""
 
 
+BASIS_SWITCHES: dict[str, dict[str, object]] = {
+    "all rules (main)": {},
+    "exclusions on": {"exclusions": True},
+    "re-analysis (current release, exclusions)": {"basis": "current"},
+    "re-analysis, vintage rule on": {"basis": "current", "vintage": True},
+}
+"""The data columns of every chapter's rule-switch table (keyword arguments of
+:func:`tiptrends.methods.figures.value`): the reproduction (main), the reproduction with the
+collection's exclusions, the re-analysis, and the re-analysis with the vintage rule."""
+
+
 def standard_switches(
     current_release: pd.DataFrame,
     unrepaired: pd.DataFrame,
