@@ -7,7 +7,6 @@ notebook, a named kernel and an explicit per-cell timeout (``tests.conftest.CELL
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import CELL_TIMEOUT
 from tiptrends import paths
 from tiptrends.report import nbclean, render
-from tiptrends.report.results import NOTEBOOK_ENV, RESULTS_FILE_ENV
 
 NOTEBOOKS = sorted(p.name for p in paths.notebooks_dir().glob("*.ipynb"))
 TEMPLATE = paths.notebooks_dir() / "templates" / "new_analysis.ipynb"
@@ -98,24 +95,6 @@ def test_notebook_executes(site_render, notebook: str) -> None:
     ]
     assert images, f"{notebook} shows no figure"
     assert all('alt="' in d.get("text/html", "") for d in images), "a figure without alt text"
-
-
-@pytest.mark.notebooks
-def test_template_executes(tmp_path: Path) -> None:
-    nb, failure = render.execute_notebook(
-        TEMPLATE,
-        timeout=CELL_TIMEOUT,
-        kernel_name="tiptrends",
-        cwd=paths.notebooks_dir(),
-        env={
-            **os.environ,
-            RESULTS_FILE_ENV: str(tmp_path / "results.json"),
-            NOTEBOOK_ENV: TEMPLATE.name,
-            "TIPTRENDS_BUILD_DIR": str(tmp_path / "_build"),
-        },
-    )
-    assert failure is None, str(failure)
-    assert json.loads((tmp_path / "results.json").read_text()), "the template records no number"
 
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOK_PATHS, ids=lambda p: p.name)

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tiptrends import paths
 from tiptrends.report import reference
-
-#: Extensions and settings the book's conf.py needs for the reference (autodoc + napoleon).
-REFERENCE_CONF = """
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
-nb_execution_mode = "off"
-myst_enable_extensions = ["colon_fence", "deflist"]
-napoleon_google_docstring = False
-napoleon_use_ivar = True
-autodoc_typehints = "description"
-"""
 
 
 def test_pages_are_current() -> None:
@@ -57,23 +44,10 @@ def test_usage_is_read_from_imports(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.notebooks
-def test_reference_builds_without_sphinx_warnings(tmp_path: Path) -> None:
-    source = tmp_path / "book"
-    shutil.copytree(paths.notebooks_dir() / "reference", source / "reference")
-    (source / "conf.py").write_text(REFERENCE_CONF)
-    stems = [p.stem for p in sorted(paths.notebooks_dir().glob("[0-9]*.ipynb"))]
-    for stem in stems:  # link targets of "used by"
-        (source / f"{stem}.md").write_text(f"# {stem}\n")
-    (source / "index.md").write_text(
-        "# Book\n\n```{toctree}\n" + "\n".join([*stems, "reference/index"]) + "\n```\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(source), str(tmp_path / "html")],
-        capture_output=True,
-        text=True,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stderr.strip() == "", out.stderr[-3000:]
-    page = (tmp_path / "html" / "reference" / "methods.html").read_text()
+@pytest.mark.xdist_group("render")
+def test_reference_builds_without_sphinx_warnings(site_render) -> None:
+    """The test run's render builds the reference pages into the book (autodoc + napoleon)."""
+    sphinx = [p for p in site_render.problems if p.startswith("sphinx")]
+    assert not sphinx, "\n".join(sphinx)
+    page = (paths.build_dir() / "html" / "reference" / "methods.html").read_text()
     assert "shares_by_year" in page and "Used by" in page
