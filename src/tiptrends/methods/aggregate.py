@@ -229,6 +229,141 @@ def _country_meta(df: pd.DataFrame) -> pd.DataFrame:
     return meta.set_index("iso3")
 
 
+# --------------------------------------------------------------------------- resample memo
+RESAMPLE_ATTR = "tiptrends.resample"
+"""``DataFrame.attrs`` key of a country-bootstrap sample (see :class:`ResampleMemo`)."""
+
+#: Columns :func:`country_year_counts` reads; a resample is memoised only if they are unchanged.
+_READ_COLUMNS = (
+    "iso3",
+    "country",
+    "region",
+    "subregion",
+    "is_aggregate",
+    "indicator",
+    "dimension",
+    "category",
+    "sex",
+    "age",
+    "year",
+    "value",
+    "suppressed",
+)
+_RESAMPLES: dict[int, ResampleMemo] = {}
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Element-wise equality of two columns, NaN/None equal to NaN/None."""
+    if a.dtype.kind in "fc" and b.dtype.kind in "fc":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b)) or bool(
+        (pd.isna(a) & pd.isna(b) | (a == b)).all()  # object columns with missing values
+    )
+
+
+class ResampleMemo:
+    """Per-country memo of :func:`country_year_counts` for resamples of one table.
+
+    A country bootstrap evaluates a figure on many tables made of whole countries of one
+    ``base`` table (a country drawn k times appears k times, relabelled ``ISO#2``...).
+    :func:`country_year_counts` works country by country (every output row depends on one
+    country's rows only), so the counts of a resample are the counts of the drawn
+    countries, computed once per country and call. :meth:`tag` marks a resample; a call of
+    :func:`country_year_counts` on it (or on rows filtered from it) checks that every
+    column it reads equals the base rows the resample was drawn from, takes each drawn
+    country's counts from the memo (computing them on the base rows the first time) and
+    relabels the copies. Anything else (an unmarked table, changed values, a filter that
+    treats two copies of a country differently) is computed as usual, so the result is
+    always the one of the plain computation.
+
+    Parameters
+    ----------
+    base : DataFrame
+        The table countries are drawn from.
+    column : str
+        Its country column.
+    """
+
+    def __init__(self, base: pd.DataFrame, column: str = "iso3") -> None:
+        self.base = base
+        self.column = column
+        self.columns = [c for c in _READ_COLUMNS if c in base.columns]
+        self._base_values = {c: base[c].to_numpy() for c in self.columns}
+        self.counts: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
+        self.dtypes: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._src: np.ndarray = np.empty(0, dtype=np.int64)
+        self._labels: np.ndarray = np.empty(0, dtype=object)
+        self._token = id(self)
+
+    def __enter__(self) -> ResampleMemo:
+        _RESAMPLES[self._token] = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _RESAMPLES.pop(self._token, None)
+
+    def tag(self, sample: pd.DataFrame, source: np.ndarray) -> pd.DataFrame:
+        """Mark ``sample`` (index ``0..n-1``) as base rows ``source`` with their new labels."""
+        self._src = np.asarray(source, dtype=np.int64)
+        self._labels = sample[self.column].to_numpy()
+        sample.attrs[RESAMPLE_ATTR] = self._token
+        return sample
+
+    def lookup(self, df: pd.DataFrame, key: tuple[Any, ...]) -> pd.DataFrame | None:
+        """The counts of ``df`` from the memo, or None when ``df`` is not a plain resample."""
+        if not len(df) or set(self.columns) - set(df.columns):
+            return None
+        pos = df.index.to_numpy()
+        if pos.dtype.kind not in "iu" or pos.min() < 0 or pos.max() >= len(self._src):
+            return None
+        src = self._src[pos]
+        labels = self._labels[pos]
+        for c in self.columns:
+            want = labels if c == self.column else self._base_values[c][src]
+            if not _same(df[c].to_numpy(), want):
+                return None
+        base_labels = self._base_values[self.column][src]
+        copies, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.cumsum(np.bincount(inverse, minlength=len(copies)))[:-1]
+        wanted: list[tuple[Any, tuple[Any, ...]]] = []
+        seen: dict[Any, bytes] = {}
+        missing: dict[tuple[Any, ...], np.ndarray] = {}
+        for label, rows, start in zip(copies, np.split(src[order], bounds), first, strict=True):
+            unit = base_labels[start]
+            digest = rows.tobytes()
+            if seen.setdefault(unit, digest) != digest:
+                return None  # two copies of a country filtered differently
+            memo_key = (*key, unit, digest)
+            if memo_key not in self.counts:
+                missing[memo_key] = rows
+            wanted.append((label, memo_key))
+        if missing:  # the countries not seen yet, in one call, split by country
+            fresh = _country_year_counts(
+                self.base.iloc[np.concatenate(list(missing.values()))], *key
+            )
+            self.dtypes[key] = fresh.dtypes.to_dict()
+            arrays = {c: fresh[c].to_numpy() for c in fresh.columns}
+            codes = arrays[self.column]
+            for memo_key in missing:
+                hit = codes == memo_key[-2]
+                self.counts[memo_key] = {c: a[hit] for c, a in arrays.items()}
+        blocks = [(label, self.counts[k]) for label, k in wanted]
+        blocks = [(label, b) for label, b in blocks if len(b[self.column])]
+        if not blocks or key not in self.dtypes:
+            return None
+        columns = list(blocks[0][1])
+        out = pd.DataFrame({c: np.concatenate([b[c] for _, b in blocks]) for c in columns}).astype(
+            self.dtypes[key]
+        )
+        out[self.column] = np.repeat(
+            np.array([label for label, _ in blocks], dtype=object),
+            [len(b[self.column]) for _, b in blocks],
+        )
+        by = ["iso3", "year", "category"] if "category" in out.columns else ["iso3", "year"]
+        return out.sort_values(by).reset_index(drop=True)
+
+
 def country_year_counts(
     df: pd.DataFrame,
     indicator: str = VICTIMS,
@@ -292,6 +427,42 @@ def country_year_counts(
         category (float; NaN = not reported / all rows suppressed under ``"exclude"``).
         Sorted by iso3, year; a country-year appears if any requested cell is present.
     """
+    key = (
+        indicator,
+        dimension,
+        None if categories is None else tuple(categories),
+        sex,
+        age,
+        suppressed,
+        impute_value,
+        form,
+        with_total,
+        wide,
+        require_published,
+    )
+    memo = _RESAMPLES.get(df.attrs.get(RESAMPLE_ATTR, -1))  # type: ignore[arg-type]
+    if memo is not None:
+        out = memo.lookup(df, key)
+        if out is not None:
+            return out
+    return _country_year_counts(df, *key)
+
+
+def _country_year_counts(
+    df: pd.DataFrame,
+    indicator: str,
+    dimension: str,
+    categories: Sequence[str] | None,
+    sex: str,
+    age: str,
+    suppressed: Policy,
+    impute_value: float,
+    form: str | None,
+    with_total: bool,
+    wide: bool,
+    require_published: bool,
+) -> pd.DataFrame:
+    """:func:`country_year_counts` computed (arguments in its order, all given)."""
     rows, wanted = _select_rows(df, indicator, dimension, categories, sex, age, form)
     if with_total and dimension != DIM_TOTAL:
         if dimension == SEX_AGE:

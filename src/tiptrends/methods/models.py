@@ -27,7 +27,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from tiptrends.methods.aggregate import _value_column
+from tiptrends.methods.aggregate import ResampleMemo, _value_column
 
 Z95 = float(stats.norm.ppf(0.975))
 
@@ -630,20 +630,23 @@ def bootstrap_countries(
     labels = np.asarray(units, dtype=object)
     est = float(func(counts, **lookups))
     draws = np.empty(n_boot)
-    for k in range(n_boot):
-        pick = np.sort(rng.integers(0, len(units), len(units)))
-        copy = np.ones(len(pick), dtype=int)
-        for i in range(1, len(pick)):
-            if pick[i] == pick[i - 1]:
-                copy[i] = copy[i - 1] + 1
-        idx = np.concatenate([order[starts[u] : starts[u] + sizes[u]] for u in pick])
-        names = [
-            labels[u] if c == 1 else f"{labels[u]}#{c}" for u, c in zip(pick, copy, strict=True)
-        ]
-        sample = counts.iloc[idx].copy()
-        sample[column] = np.repeat(np.asarray(names, dtype=object), sizes[pick])
-        extended = {key: relabelled_lookup(v, sample[column]) for key, v in lookups.items()}
-        draws[k] = float(func(sample.reset_index(drop=True), **extended))
+    # counts tables of the drawn countries come from a per-country memo (exact, see
+    # aggregate.ResampleMemo): the replicates differ only in which countries they repeat
+    with ResampleMemo(counts, column) as memo:
+        for k in range(n_boot):
+            pick = np.sort(rng.integers(0, len(units), len(units)))
+            copy = np.ones(len(pick), dtype=int)
+            for i in range(1, len(pick)):
+                if pick[i] == pick[i - 1]:
+                    copy[i] = copy[i - 1] + 1
+            idx = np.concatenate([order[starts[u] : starts[u] + sizes[u]] for u in pick])
+            names = [
+                labels[u] if c == 1 else f"{labels[u]}#{c}" for u, c in zip(pick, copy, strict=True)
+            ]
+            sample = counts.iloc[idx].reset_index(drop=True)
+            sample[column] = np.repeat(np.asarray(names, dtype=object), sizes[pick])
+            extended = {key: relabelled_lookup(v, sample[column]) for key, v in lookups.items()}
+            draws[k] = float(func(memo.tag(sample, idx), **extended))
     finite = draws[np.isfinite(draws)]
     if finite.size:
         lo, hi = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
