@@ -100,6 +100,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"{sid:<24} {status:<10} {stamp.get('rows', '?'):>7} rows  "
             f"{time.perf_counter() - started:5.2f} s  {path}"
         )
+    if not args.sources:  # the derived tables the chapters read (data bases), once
+        from tiptrends.io import derived
+        from tiptrends.methods import derived_tables
+
+        before = derived_tables.product_status()
+        for name, load in derived_tables.products().items():
+            started = time.perf_counter()
+            load()
+            state = "current" if before[name][0] == "current" else "built"
+            print(
+                f"{name:<24} {state:<10} {'':>7}       "
+                f"{time.perf_counter() - started:5.2f} s  {derived.stamp_path(name)}"
+            )
     return 0
 
 
@@ -109,6 +122,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
     table = data.info()
     with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
         print(table.to_string(index=False))
+    from tiptrends.methods import derived_tables
+
+    derived_bad = []
+    for name, (state, changed) in derived_tables.product_status().items():
+        print(f"derived {name}: {state}" + (f" ({', '.join(changed)})" if changed else ""))
+        if state != "current":
+            derived_bad.append(name)
     if args.strict:
         raw_bad = table.loc[table["raw"] != "verified", "source"].tolist()
         curated_bad = table.loc[table["curated"] != "current", "source"].tolist()
@@ -123,6 +143,10 @@ def _cmd_info(args: argparse.Namespace) -> int:
             _print_warnings(config.check_config())
         except DataError as exc:
             problems.append(str(exc))
+        if derived_bad:
+            problems.append(
+                f"derived table not current: {', '.join(derived_bad)} (run `tiptrends data build`)"
+            )
         if problems:
             return _error("; ".join(problems), EXIT_DATA_ERROR)
     return EXIT_OK
