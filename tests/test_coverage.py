@@ -561,7 +561,7 @@ def test_panel_index_starts_at_100_and_reports_set_sizes(counts):
 def test_change_sensitivity_variants(counts):
     old = counts_table({"AAA": {2019: 50.0}, "BBB": {2019: 1000.0}})
     t = C.change_sensitivity(counts, counts, old, [2019], 2022, leave_out=("BBB", "AAA"))
-    assert t.loc["balanced, with exclusions (headline)", 2019] == pytest.approx(100.0)
+    assert t.loc["balanced, with exclusions", 2019] == pytest.approx(100.0)
     assert t.loc["matched, without BBB", 2019] == pytest.approx(100.0)
     assert math.isnan(t.loc["matched, without BBB and AAA", 2019])  # nothing left
     # base year from the old release: AAA 50 -> 200, BBB 1000 -> 500

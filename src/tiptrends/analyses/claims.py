@@ -837,7 +837,7 @@ def results(published: pd.DataFrame | None = None) -> Results:
         ev,
         victims,
         victims_now,
-        float(bases.flags.set_index("year").at[2021, "value_current"]),
+        float(bases.flags.query("iso3 == 'PAK'").set_index("year").at[2021, "value_current"]),
         children,
         world,
         eu,

@@ -849,7 +849,8 @@ REGION_START = 2017
 """First year of the regional tables and chart (the years around the published changes)."""
 
 HEADLINE_PANEL = "balanced"
-"""Country set of the headline changes: UNODC's trends use countries reporting consistently."""
+"""Country set of the influence tables (a sensitivity: every change figure uses the trend
+panel)."""
 
 LARGEST_REPORTERS: tuple[str, ...] = ("PAK", "USA")
 """The two countries that hold most of the 2022 world sum (Pakistan, the United States)."""
@@ -1068,7 +1069,7 @@ def change_sensitivity(
             [old_counts[old_counts["year"] == y0], counts[counts["year"] == end_year]]
         )
         columns[y0] = {
-            f"{HEADLINE_PANEL}, with exclusions (headline)": matched_change(
+            f"{HEADLINE_PANEL}, with exclusions": matched_change(
                 counts, y0, end_year, HEADLINE_PANEL
             ),
             "matched, with exclusions": matched_change(counts, y0, end_year),
@@ -1525,7 +1526,7 @@ VALIDATION_LABELS: dict[str, str] = {
 
 DATA_LABELS: dict[str, str] = {
     "current": "current release",
-    "report_basis": "report basis",
+    "report_basis": "reproduction",
     "earlier": "2023 release",
 }
 """Readable names of the data versions of ``vintage_validation``."""
@@ -1749,18 +1750,18 @@ def revision_results() -> RevisionResults:
         for label, r in {"all": revs, "no_pak": revs[revs["iso3"] != "PAK"]}.items()
     }
     contributions = revision_contributions(revs)
+    # the reproduction reads both releases as published (no collection exclusion)
     bases = figures.data_bases()
-    cur, earlier = bases.current_release, bases.earlier
+    earlier = bases.earlier
+    excluded = figures.data_bases(exclusions=True)
     flag_runs = {
-        "with exclusions": bases.flags,
-        "without exclusions": vintage.flagged_restatements(new, old),
-        "listed for review": vintage.flagged_restatements(cur, earlier, with_added=True),
+        "reproduction (no exclusions)": bases.flags,
+        "with exclusions": excluded.flags,
+        "listed for review": vintage.flagged_restatements(new, old, with_added=True),
     }
-    grid = vintage.threshold_sensitivity(cur, earlier, VINTAGE_RATIOS, VINTAGE_MIN_VICTIMS)
+    grid = vintage.threshold_sensitivity(new, old, VINTAGE_RATIOS, VINTAGE_MIN_VICTIMS)
     validation = {
-        label: vintage.vintage_validation(
-            cur, earlier, continuation=c, form_lead=forced_labour_lead
-        )
+        label: vintage.vintage_validation(new, old, continuation=c, form_lead=forced_labour_lead)
         for label, c in (("rule", "all"), ("covered", "covered"))
     }
     check_2022 = panels.changes_against_published(earlier, panels.GLOTIP2022_CHANGES)
@@ -1784,7 +1785,8 @@ def revision_results() -> RevisionResults:
         "vintage_flagged_country_years": (
             len(bases.flags),
             "country-years",
-            "country-years the vintage rule removes from the 2025 release (exclusions applied)",
+            "country-years the vintage rule removes from the 2025 release (the reproduction: no "
+            "collection exclusion)",
         ),
     }
     for y in range(RECENT_YEARS[0], RECENT_YEARS[1] + 1):
@@ -1947,7 +1949,7 @@ def victims_results() -> VictimsResults:
         END_YEAR,
         published={y0: p19, BASE_YEARS[1]: p20},
     )
-    removed = float(bases.flags.query("year == @END_YEAR")["value_current"].sum())
+    removed = float(bases.flags.query("year == @END_YEAR and iso3 == @pak")["value_current"].sum())
     pak_2019 = float(infl.set_index("iso3").loc[pak, "value_y0"])
     open_all = figures.evaluate("victims_change_2019_2022_pct", new, panel="open")
     without_pak = float(sens.loc[f"matched, without {country_names(counts)[pak]}", y0])

@@ -835,7 +835,7 @@ def _reasons(bases, top: pd.Series, movers: pd.DataFrame) -> dict[str, tuple[str
         ),
         CHANGE_KEY: (
             f"Girls + boys on the trend panel of {n_trend} countries, report basis, with the form "
-            "fallback. UNODC's constant panel is not published; the other country sets are in "
+            "fallback. GLOTIP does not publish its country set; the other country sets are in "
             "the sensitivity table.",
             f"Pakistan's restated 2019 children ({pakistan_2019:,.0f}) sit in the base.",
         ),

@@ -5,7 +5,8 @@ The set of countries reporting to UNODC changes a lot from year to year, so a su
 countries is not a like-for-like trend. These functions make the country set explicit and
 report how much of the detected victims each set covers.
 
-The trend panel (one country set for every change figure, chosen before any comparison):
+The trend panel (one country set for every change figure, written down on 29 November 2026
+after open, matched and balanced sets had been compared with published changes):
 for a change between ``y0`` and ``y1`` the window is ``y0..y1``; every country with at least
 one value in the window enters; a missing inner year is filled by linear interpolation
 between the country's nearest values in the window, and a missing end is carried from the
