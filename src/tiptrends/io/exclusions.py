@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tiptrends.errors import DataError
@@ -377,22 +378,48 @@ def load_rules(path: str | Path | None = None) -> ExclusionRules:
         raise DataError(p, f"[rules] is invalid ({exc})") from exc
 
 
+class RowIndex:
+    """The columns an exclusion selects on, coded once for many entries.
+
+    Building each entry's row mask from the string columns costs several object-dtype
+    comparisons of the whole table per entry; here the country, indicator and release are
+    factorised once and each scope's rows computed once, so an entry's mask is a few integer
+    comparisons (:meth:`mask`).
+    """
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.index = df.index
+        self._iso3, iso3 = pd.factorize(df["iso3"])
+        self._iso3_code = {v: i for i, v in enumerate(iso3)}
+        self._indicator, indicators = pd.factorize(df["indicator"])
+        self._indicator_code = {v: i for i, v in enumerate(indicators)}
+        self._year = df["year"].to_numpy()
+        self._release = df["release"].to_numpy() if "release" in df.columns else None
+        dimension, category = df["dimension"].to_numpy(), df["category"].to_numpy()
+        both_total = (df["sex"].to_numpy() == TOTAL) & (df["age"].to_numpy() == TOTAL)
+        dim_total = dimension == DIM_TOTAL
+        self._scope = {
+            "all": None,
+            "total": dim_total & (category == TOTAL) & both_total,
+            "form": dimension == DIM_FORM,
+            "sex_age": dim_total & ~both_total,
+        }
+
+    def mask(self, e: Exclusion) -> np.ndarray:
+        """Rows of the entry (as :func:`_mask`), a boolean array."""
+        m = self._iso3 == self._iso3_code.get(e.iso3, -2)
+        if e.indicator != ALL_INDICATORS:
+            m &= self._indicator == self._indicator_code.get(e.indicator, -2)
+        if e.years is not None:
+            m &= np.isin(self._year, list(e.years))
+        if e.releases is not None and self._release is not None:
+            m &= np.isin(self._release, list(e.releases))
+        scope = self._scope[e.scope]
+        return m if scope is None else m & scope
+
+
 def _mask(df: pd.DataFrame, e: Exclusion) -> pd.Series:
-    m = df["iso3"] == e.iso3
-    if e.indicator != ALL_INDICATORS:
-        m &= df["indicator"] == e.indicator
-    if e.years is not None:
-        m &= df["year"].isin(e.years)
-    if e.releases is not None and "release" in df.columns:
-        m &= df["release"].isin(e.releases)
-    both_total = (df["sex"] == TOTAL) & (df["age"] == TOTAL)
-    if e.scope == "total":
-        m &= (df["dimension"] == DIM_TOTAL) & (df["category"] == TOTAL) & both_total
-    elif e.scope == "form":
-        m &= df["dimension"] == DIM_FORM
-    elif e.scope == "sex_age":
-        m &= (df["dimension"] == DIM_TOTAL) & ~both_total
-    return m
+    return pd.Series(RowIndex(df).mask(e), index=df.index)
 
 
 def _total_rows(df: pd.DataFrame) -> pd.Series:
@@ -471,8 +498,9 @@ def apply_exclusions(
     added: list[pd.DataFrame] = []
     is_total = _total_rows(df)
     replaced: set[tuple[str, str]] = set()
+    index = RowIndex(df)
     for e in exclusions:
-        m = _mask(df, e)
+        m = pd.Series(index.mask(e), index=df.index)
         repaired = float("nan")
         whole = False
         if e.repair_from is not None and earlier is not None:

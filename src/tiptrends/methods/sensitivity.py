@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from tiptrends.io.exclusions import Exclusion, apply_exclusions, exclusion_label
+from tiptrends.io.exclusions import Exclusion, RowIndex, exclusion_label
 from tiptrends.methods.aggregate import Policy
 
 POLICY_LABELS: dict[str, str] = {
@@ -84,27 +85,36 @@ def sensitivity_table(
     if years is not None:
         df = df[df["year"].isin(list(years))]
     exclusions = list(exclusions)
-    main = apply_exclusions(df, exclusions)[0] if exclusions else df
+    # every entry's rows once (as apply_exclusions selects them, no repair); a scenario's
+    # table is then the rows no applied entry selects
+    index = RowIndex(df)
+    masks = np.array([index.mask(e) for e in exclusions], dtype=bool).reshape(-1, len(df))
+    hits = masks.sum(axis=0)
+    main = df.loc[hits == 0] if exclusions else df
     scenarios: dict[str, tuple[pd.DataFrame, Policy]] = {
         POLICY_LABELS[p]: (main, p) for p in policies
     }
+    same_as_main: list[str] = []
     no_effect = []
     if exclusions:
         scenarios["no exclusions"] = (df, baseline_policy)
-        for i, e in enumerate(exclusions):
-            if int(apply_exclusions(df, [e])[1]["rows_dropped"].sum()) == 0:
+        for e, mask in zip(exclusions, masks, strict=True):
+            if not mask.any():
                 no_effect.append(exclusion_label(e))
                 continue
-            others = exclusions[:i] + exclusions[i + 1 :]
-            kept = apply_exclusions(df, others)[0] if others else df
-            scenarios[f"keeping {exclusion_label(e)}"] = (kept, baseline_policy)
-    table = pd.DataFrame(
-        {
-            name: [float(f(data, pol)) for f in figures.values()]
-            for name, (data, pol) in scenarios.items()
-        },
-        index=pd.Index(list(figures), name="figure"),
-    )
+            name = f"keeping {exclusion_label(e)}"
+            if not (mask & (hits == 1)).any():  # every row also dropped by another entry
+                same_as_main.append(name)
+            scenarios[name] = (df.loc[hits - mask == 0], baseline_policy)
+    values: dict[tuple[str, Policy], list[float]] = {}
+    columns = {}
+    for name, (data, pol) in scenarios.items():
+        # a scenario whose table is the main table under the same policy has its values
+        memo = (("main" if name in same_as_main or data is main else name), pol)
+        if memo not in values:
+            values[memo] = [float(f(data, pol)) for f in figures.values()]
+        columns[name] = values[memo]
+    table = pd.DataFrame(columns, index=pd.Index(list(figures), name="figure"))
     table.attrs["no_effect"] = no_effect
     return table
 
