@@ -18,18 +18,29 @@ final IRLS step: the working design ``W^(1/2) X`` and the Pearson residuals
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from tiptrends.methods.aggregate import ResampleMemo, _value_column
 
-Z95 = float(stats.norm.ppf(0.975))
+
+@functools.cache
+def _z95() -> float:
+    """The two-sided 95% normal quantile (scipy imported where it serves)."""
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.975))
+
+
+def __getattr__(name: str) -> float:
+    if name == "Z95":  # the 95% normal quantile, computed on first use
+        return _z95()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _as_long(x: pd.Series | pd.DataFrame, name: str) -> pd.Series:
@@ -321,6 +332,8 @@ def share_trend_glm(
     year0 = float(data["year"].min())
     x = _design(data, country_fe, year0)
     endog = np.column_stack([data["num"], data["den"] - data["num"]])
+    import statsmodels.api as sm  # imported where it serves (about 1 s)
+
     res = _fit(sm.GLM(endog, x, family=sm.families.Binomial()), data, cluster)
     xm = x.to_numpy(float)
     beta = res.params.to_numpy(float)
@@ -348,7 +361,9 @@ def share_trend_glm(
         cov = res.cov_params().to_numpy()
         df = float("inf")
         used = "cr1" if clustered else "model"
-    crit = float(stats.t.ppf(0.975, df)) if np.isfinite(df) else Z95
+    from scipy import stats
+
+    crit = float(stats.t.ppf(0.975, df)) if np.isfinite(df) else _z95()
     b, se = float(res.params["year"]), float(np.sqrt(cov[year_col, year_col]))
     p_value = float(
         2 * (stats.t.sf(abs(b / se), df) if np.isfinite(df) else stats.norm.sf(abs(b / se)))
@@ -494,6 +509,8 @@ def count_trend_glm(
         raise ValueError("need at least two years for a trend")
     x = _design(data, country_fe, float(data["year"].min()))
     y = data["y"].to_numpy(float)
+    import statsmodels.api as sm  # imported where it serves (about 1 s)
+
     pois = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
     alpha = None
     if family == "poisson":
@@ -509,8 +526,8 @@ def count_trend_glm(
     b, se = float(res.params["year"]), float(res.bse["year"])
     return CountTrendResult(
         annual_pct_change=100 * (np.exp(b) - 1),
-        lower=100 * (np.exp(b - Z95 * se) - 1),
-        upper=100 * (np.exp(b + Z95 * se) - 1),
+        lower=100 * (np.exp(b - _z95() * se) - 1),
+        upper=100 * (np.exp(b + _z95() * se) - 1),
         p_value=float(res.pvalues["year"]),
         family=family,
         alpha=alpha,

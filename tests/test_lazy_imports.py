@@ -1,0 +1,17 @@
+"""A chapter's first cell does not pay for imports it does not need."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_methods_and_chapter_modules_do_not_import_statsmodels():
+    code = (
+        "import sys\n"
+        "from tiptrends.methods import models, aggregate, figures\n"
+        "from tiptrends.analyses import forms\n"
+        "print('statsmodels' in sys.modules or 'scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
