@@ -605,8 +605,9 @@ def test_switch_columns(toy):
     columns = F.DATA_SWITCHES | F.PANEL_SWITCHES | F.FALLBACK_SWITCH
     assert list(columns) == [
         "all rules (main)",
-        "vintage rule off (current release)",
-        "no exclusion repairs",
+        "exclusions on",
+        "re-analysis (current release, exclusions)",
+        "re-analysis, vintage rule on",
         "matched countries",
         "open sets",
         "balanced panel",
@@ -614,7 +615,8 @@ def test_switch_columns(toy):
     ]
     assert columns["no form fallback"] == {"form_fallback": False}
     # every switch is an option of the registry or a data switch of figures.value
-    assert {o for kw in columns.values() for o in kw} <= figures.OPTION_NAMES | {"basis", "repair"}
+    data_switches = {"basis", "exclusions", "vintage", "repair"}
+    assert {o for kw in columns.values() for o in kw} <= figures.OPTION_NAMES | data_switches
     # matched: AAA and BBB, 50 -> 120
     assert figures.evaluate(F.FL_CHANGE, toy, panel="matched") == pytest.approx(140.0)
 
