@@ -11,12 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from tiptrends import paths, settings
 
-#: Module that computes the data bases (its tiptrends imports are part of the stamp).
-DATA_BASES_CODE = ("tiptrends.methods.vintage",)
+#: Modules that compute the data bases (their tiptrends imports are part of the stamp).
+DATA_BASES_CODE = ("tiptrends.methods.figures.core", "tiptrends.methods.vintage")
 
 
 def glotip_inputs(*releases: str) -> list[Path]:
@@ -34,51 +32,41 @@ def product_name(stem: str, **switches: Any) -> str:
     return stem + "".join(f"-{k}={switches[k]}" for k in sorted(switches))
 
 
-def data_bases(
-    load: Callable[[str], pd.DataFrame] | None = None,
-    *,
-    current: str = settings.CURRENT_RELEASE,
-    earlier: str = settings.EARLIER_RELEASE,
-    **switches: Any,
-) -> Any:
-    """:func:`tiptrends.methods.vintage.data_bases` of two releases, built once.
+def data_bases(build: Callable[[], Any], **switches: Any) -> Any:
+    """The data bases of the figure registry with ``switches``, built once by ``build()``.
 
-    Parameters
-    ----------
-    load : callable, optional
-        ``load(release) -> curated GLOTIP table`` (default :func:`tiptrends.io.data.load_glotip`),
-        called only when the product is built.
-    current, earlier : str
-        The releases.
-    **switches
-        Keyword switches of :func:`tiptrends.methods.vintage.data_bases` (``repair=False``...):
-        each combination is its own product.
+    Called by :func:`tiptrends.methods.figures.data_bases` with its own computation as
+    ``build`` (one implementation): the product is read from ``data/curated/derived/`` when
+    its inputs (both GLOTIP releases' curated tables, the exclusions, the manifest) and its
+    code are unchanged, else built and stored.
     """
     from tiptrends.io import derived
 
-    if load is None:
-        from tiptrends.io import data
-
-        def load(release: str) -> pd.DataFrame:
-            return data.load_glotip(release=release)
-
-    def build() -> Any:
-        from tiptrends.methods import vintage
-
-        return vintage.data_bases(load(current), load(earlier), **switches)
-
-    name = product_name(f"data_bases_{current}_{earlier}", **switches)
+    current, earlier = settings.CURRENT_RELEASE, settings.EARLIER_RELEASE
     return derived.load_or_build(
-        name, build, inputs=glotip_inputs(current, earlier), code=DATA_BASES_CODE
+        product_name(f"data_bases_{current}_{earlier}", **switches),
+        build,
+        inputs=glotip_inputs(current, earlier),
+        code=DATA_BASES_CODE,
     )
+
+
+BASES_SWITCHES: tuple[dict[str, Any], ...] = (
+    {"exclusions": False, "vintage": True, "repair": False},
+    {"exclusions": True, "vintage": True, "repair": False},
+)
+"""The switches of :func:`tiptrends.methods.figures.data_bases` the chapters call (each is a
+product that ``tiptrends data build`` writes)."""
 
 
 def products() -> dict[str, Callable[[], Any]]:
     """Every product the chapters read, by name, with the call that loads or builds it."""
+    from tiptrends.methods import figures
+
     stem = f"data_bases_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
     return {
-        product_name(stem, repair=repair): (lambda repair=repair: data_bases(repair=repair))
-        for repair in (True, False)
+        product_name(stem, **switches): (lambda switches=switches: figures.data_bases(**switches))
+        for switches in BASES_SWITCHES
     }
 
 
