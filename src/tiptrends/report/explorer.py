@@ -1,0 +1,477 @@
+"""The place explorer: one JSON file of every place, drawn in the browser by ``explorer.html``.
+
+The render writes ``_build/explorer/places.json`` (:func:`write_explorer`) and the book stages
+it for the page ``notebooks/explorer.md`` (:func:`stage_explorer`), whose script
+(``notebooks/_static/explorer.js``) draws the charts with Vega-Lite, bundled in the site.
+
+Every place with data is in the file: every country or territory of the UNODC data (those
+without a published count of detected victims too, with the reason), the EU-27, the GLOTIP
+regions, the UN M49 regions and sub-regions, and the world. For each, by year:
+
+* ``victims``: detected victims (the sum of published counts), the same with the
+  interpolated counts of the profiles, and how many member countries are in each status of
+  :data:`tiptrends.analyses.places.STATUSES` (reported, ``"<5"``, excluded, interpolated,
+  not reported);
+* ``forms``: shares (%) by form of exploitation with their denominator, the countries
+  pooled, the ``"<5"`` cells left out and the countries an exclusion dropped;
+* ``sex_age``: shares (%) of women, men, girls, boys and children among victims of known sex
+  and age, with the form fallback of the registered figures (chapter 4's rule);
+* ``convictions``: persons convicted, and per 100 detected victims on the countries that
+  publish both counts.
+
+The numbers come from the functions of the place profiles
+(:mod:`tiptrends.analyses.places`) and, for sex and age, the function of the registered
+sex-and-age figures (:func:`tiptrends.methods.headline.children_share_by_year`), on the
+current release with the collection's exclusions: the basis of the profiles and of
+``figures.value(key, "current", countries=...)``.
+
+The report layer does not import the chapters' modules: the file is built by the notebook
+``notebooks/profiles/explorer_data.ipynb``, which passes :mod:`tiptrends.analyses.places`
+to :func:`explorer_data`, run through the render's executor
+(:func:`tiptrends.report.render.execute_notebook`) when its inputs changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tiptrends import vocab
+from tiptrends.io.atomic import write_bytes_atomic
+
+if TYPE_CHECKING:  # pandas and the methods are imported where the data are built (fast import)
+    import pandas as pd
+
+#: The JSON of every place, relative to the build folder.
+EXPLORER_JSON = Path("explorer") / "places.json"
+#: The notebook that builds it, relative to ``notebooks/``.
+BUILDER_NOTEBOOK = "profiles/explorer_data.ipynb"
+#: The staged script holding the JSON for the page (``file://`` pages cannot fetch JSON).
+STAGED_SCRIPT = Path("_static") / "explorer" / "places.js"
+#: The JSON offered for download beside the page.
+STAGED_JSON = Path("_extra") / "explorer" / "places.json"
+
+
+def sex_age_groups() -> dict[str, tuple[str, ...]]:
+    """Sex-and-age groups of the explorer: the four known groups, then children."""
+    from tiptrends.methods import headline
+
+    known = {g: (g,) for g in headline.SEX_AGE_KNOWN}
+    return {**known, "children": tuple(headline.CHILD_GROUPS)}
+
+
+#: Kinds of region, in the order the page lists them, with their id prefix.
+REGION_KINDS: dict[str, str] = {
+    "eu27": "eu27",
+    "glotip_region": "glotip",
+    "un_region": "m49",
+    "un_subregion": "m49sub",
+    "world": "world",
+}
+
+SHARE_DECIMALS = 6  # shares and rates in the file: % to 1e-6 (the page shows one decimal)
+
+
+# --------------------------------------------------------------------------- numbers
+def _num(x: Any, decimals: int | None = None) -> int | float | None:
+    """A JSON number: None for NaN, an int for a whole count, else rounded."""
+    if x is None:
+        return None
+    x = float(x)
+    if math.isnan(x):
+        return None
+    if decimals is None:
+        return int(round(x))
+    return round(x, decimals)
+
+
+def _column(values: Iterable[Any], decimals: int | None = None) -> list[int | float | None]:
+    return [_num(v, decimals) for v in values]
+
+
+def place_id(place: Any) -> str:
+    """Id of a place in the file and in the page's address (``#NGA``, ``#glotip-...``)."""
+    if place.kind == "country":
+        return str(place.code)
+    prefix = REGION_KINDS[place.kind]
+    if place.kind in ("eu27", "world"):
+        return prefix
+    return f"{prefix}-{place.slug.removeprefix('region-')}"
+
+
+# --------------------------------------------------------------------------- sections
+def victims_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
+    """Detected victims by year, as :func:`tiptrends.analyses.places.victims_by_year`."""
+    by_year = places.victims_by_year(places.victim_status(pdata, place))
+    out: dict[str, list] = {
+        "year": [int(y) for y in by_year.index],
+        "victims": _column(by_year["victims"]),
+        # the profiles' table rounds interpolated counts to whole persons, as here
+        "with_interpolated": _column(by_year["with_interpolated"]),
+    }
+    for status in places.STATUSES:
+        out[status.replace(" ", "_")] = [int(v) for v in by_year[status]]
+    return out
+
+
+def forms_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
+    """Shares by form, as :func:`tiptrends.analyses.places.form_shares`."""
+    shares = places.form_shares(pdata, place)
+    if shares.empty:
+        return {}
+    wide = shares.pivot(index="year", columns="category", values="share_pct")
+    extra = shares.groupby("year")[
+        ["denominator", "n_countries", "suppressed_cells", "excluded_countries"]
+    ].first()
+    out: dict[str, list] = {"year": [int(y) for y in wide.index]}
+    for category in dict.fromkeys(shares["category"]):  # in the order of the table
+        out[str(category)] = _column(wide[category], SHARE_DECIMALS)
+    out["denominator"] = _column(extra["denominator"])
+    out["countries"] = _column(extra["n_countries"])
+    out["suppressed_cells"] = _column(extra["suppressed_cells"])
+    out["excluded_countries"] = _column(extra["excluded_countries"])
+    return out
+
+
+def sex_age_section(
+    places: Any,
+    pdata: Any,
+    place: Any,
+    counts: pd.DataFrame,
+    fallback: Iterable[tuple[str, int]] = (),
+) -> dict[str, list]:
+    """Shares by sex and age with the form fallback, as the registered figures count them.
+
+    ``counts``: :func:`tiptrends.methods.headline.sex_age_counts` of ``pdata.glotip`` (all
+    countries, computed once); ``fallback``: the country-years of its
+    ``attrs["form_fallback"]`` (counted from their form x sex x age cells). Each share is
+    :func:`tiptrends.methods.headline.children_share_by_year` with the registered figures'
+    default options (pooled, ``"<5"`` left out, known denominator).
+    """
+    from tiptrends.methods import headline
+
+    columns: dict[str, pd.Series] = {}  # group -> share (%) by year
+    base = None
+    for name, groups in sex_age_groups().items():
+        t = headline.children_share_by_year(counts, groups=groups, countries=place.members)
+        t = t.set_index("year")
+        columns[name] = t["share_pct"]
+        base = t if base is None else base
+    if base is None or base.empty:
+        return {}
+    years = [int(y) for y in base.index]
+    out: dict[str, list] = {"year": years}
+    for name, series in columns.items():
+        out[name] = _column(series.reindex(base.index), SHARE_DECIMALS)
+    out["denominator"] = _column(base["n_victims"])
+    out["countries"] = _column(base["n_countries"])
+    members = set(place.members)
+    used: dict[int, int] = {}
+    for iso, y in fallback:
+        if iso in members:
+            used[int(y)] = used.get(int(y), 0) + 1
+    out["form_fallback_countries"] = [int(used.get(y, 0)) for y in years]
+    excluded = places.excluded_countries(pdata, place, "sex_age")
+    out["excluded_countries"] = [int(excluded.get(y, 0)) for y in years]
+    return out
+
+
+def convictions_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
+    """Convictions by year, as :func:`tiptrends.analyses.places.convictions_per_victim`."""
+    t = places.convictions_per_victim(pdata, place)
+    t = t[t["convicted"].notna() | t["per_100_victims"].notna()]
+    if t.empty:
+        return {}
+    return {
+        "year": [int(y) for y in t.index],
+        "convicted": _column(t["convicted"]),
+        "countries_convicting": _column(t["countries convicting"]),
+        "convicted_with_victims": _column(t["convicted, with victims"]),
+        "victims": _column(t["victims"]),
+        "per_100_victims": _column(t["per_100_victims"], SHARE_DECIMALS),
+        "countries": _column(t["n_countries"]),
+        "suppressed": _column(t["suppressed"]),
+        "excluded": _column(t["excluded"]),
+    }
+
+
+# --------------------------------------------------------------------------- places
+def places_to_explore(places: Any, pdata: Any) -> list[tuple[Any, str]]:
+    """Every place of the explorer with a note: countries, the EU-27, regions, the world.
+
+    A country without a published count of detected victims (only ``"<5"`` cells or other
+    indicators) is kept with the reason :func:`tiptrends.analyses.places.resolve_place`
+    gives; its page shows what the data hold (the ``"<5"`` years, convictions). A country is
+    resolved on its own rows (the same answer, a fraction of the time; the comparison
+    group's members, which the explorer does not show, are left empty).
+
+    Returns
+    -------
+    list of (Place, str)
+        The place and its note ("" for a place that can be profiled).
+    """
+    glotip = pdata.glotip
+    meta = places._data_countries(glotip)
+    own = dict(tuple(glotip.groupby("iso3", sort=False)))
+    found: list[tuple[Any, str]] = []
+    for row in meta.sort_values("country").itertuples():
+        group = row.glotip_region if isinstance(row.glotip_region, str) else row.subregion
+        try:
+            place = places.resolve_place(row.iso3, None, own[row.iso3])
+            found.append((replace(place, comparison_members=()), ""))
+        except places.PlaceError as exc:
+            place = places.Place("country", row.iso3, str(row.country), (row.iso3,), str(group), ())
+            found.append((place, str(exc)))
+    names = places.region_names(glotip)
+    for kind in REGION_KINDS:
+        for name in names.get(kind, ["World"] if kind == "world" else []):
+            members = places._region_members(meta, kind, name)
+            if not members:
+                continue
+            label = "EU-27" if kind == "eu27" else name
+            code = "EU27" if kind == "eu27" else name
+            found.append((places.Place(kind, code, label, members, "World", ()), ""))
+    return found
+
+
+#: Order in which :func:`tiptrends.analyses.places.resolve_place` reads a region name.
+PROFILE_PRECEDENCE = ("glotip_region", "un_subregion", "un_region")
+
+
+def profile_slug(place: Any, note: str, names: dict[str, list[str]]) -> str | None:
+    """The slug of the place's profile page, were one rendered; None if none can be.
+
+    ``names``: :func:`tiptrends.analyses.places.region_names`. A region name that is also
+    a name of a kind read before it ("Sub-Saharan Africa" is a GLOTIP region and a UN
+    sub-region) is profiled as that other kind: this place gets no profile link.
+    """
+    if note:
+        return None
+    if place.kind in PROFILE_PRECEDENCE:
+        before = PROFILE_PRECEDENCE[: PROFILE_PRECEDENCE.index(place.kind)]
+        if any(place.name in names.get(k, []) for k in before):
+            return None
+    return str(place.slug)
+
+
+def _place_data(pdata: Any, members: tuple[str, ...], own: dict[str, dict]) -> Any:
+    """``pdata`` restricted to the members' rows, keeping the release's years.
+
+    The profile functions read only the members' rows; handing them those rows alone gives
+    the same tables in a fraction of the time. The years of the release stay those of the
+    whole table (a country's grid of years is the release's, as in its profile).
+    """
+    tables = {}
+    for name in ("raw", "glotip", "previous"):
+        full = getattr(pdata, name)
+        parts = [own[name][m] for m in members if m in own[name]]
+        if len(members) == 1:
+            tables[name] = parts[0] if parts else full.iloc[:0]
+        else:
+            tables[name] = full[full["iso3"].isin(members)]
+    return replace(pdata, **tables)
+
+
+def explorer_data(places: Any, pdata: Any = None, *, only: Iterable[str] | None = None) -> dict:
+    """The explorer's JSON: every place with its victims, shares and convictions by year.
+
+    Parameters
+    ----------
+    places : module
+        :mod:`tiptrends.analyses.places` (passed in: the report layer does not import the
+        chapters' modules).
+    pdata : ProfileData, optional
+        :func:`tiptrends.analyses.places.load_profile_data` (default: loaded here).
+    only : iterable of str, optional
+        Ids of the places to include (tests); default every place.
+
+    Returns
+    -------
+    dict
+        ``release``, ``years``, ``statuses`` (status -> meaning), ``kinds`` (kind -> words),
+        ``forms``, ``sex_age``, ``colours`` and ``places``: a list of ``{id, name, kind, group, members,
+        note, profile, victims, forms, sex_age, convictions}``.
+    """
+    from tiptrends.methods import headline
+
+    if pdata is None:
+        pdata = places.load_profile_data()
+    span = pdata.years
+    # the release's years, whatever rows a place's restricted copy holds
+    release_years = type(
+        "ReleaseProfileData", (type(pdata),), {"years": property(lambda self: span)}
+    )
+    pdata = release_years(**{f: getattr(pdata, f) for f in pdata.__dataclass_fields__})
+    counts = headline.sex_age_counts(pdata.glotip, suppressed="exclude", form_fallback=True)
+    # pandas deep-copies ``attrs`` into every derived frame: keep the list, drop the attrs
+    fallback = counts.attrs.get("form_fallback", [])
+    counts.attrs = {}
+    own = {
+        name: dict(tuple(getattr(pdata, name).groupby("iso3", sort=False)))
+        for name in ("raw", "glotip", "previous")
+    }
+    names = places.region_names(pdata.glotip)
+    wanted = None if only is None else set(only)
+    records = []
+    for place, note in places_to_explore(places, pdata):
+        pid = place_id(place)
+        if wanted is not None and pid not in wanted:
+            continue
+        mine = _place_data(pdata, place.members, own)
+        records.append(
+            {
+                "id": pid,
+                "name": str(place.name),
+                "kind": str(place.kind),
+                "group": str(place.comparison) if place.kind == "country" else "",
+                "members": list(place.members) if place.kind != "country" else [],
+                "note": note,
+                "profile": profile_slug(place, note, names),
+                "victims": victims_section(places, mine, place),
+                "forms": forms_section(places, mine, place),
+                "sex_age": sex_age_section(places, mine, place, counts, fallback),
+                "convictions": convictions_section(places, mine, place),
+            }
+        )
+    first, last = span
+    return {
+        "release": str(pdata.release),
+        "years": [int(first), int(last)],
+        "statuses": {s: places.STATUS_MEANING[s] for s in places.STATUSES},
+        "kinds": dict(places.KIND_LABELS),
+        "forms": list(vocab.FORMS),
+        "sex_age": list(sex_age_groups()),
+        "colours": colours(),
+        "places": records,
+    }
+
+
+def colours() -> dict[str, str]:
+    """The house colours of the charts: victims, each form, each sex-and-age group."""
+    from tiptrends.report import style
+
+    return {
+        "victims": style.OKABE_ITO["blue"],
+        **{str(k): v for k, v in style.FORM_COLOURS.items() if k in vocab.FORMS},
+        **style.SEX_AGE_COLOURS,
+        "children": style.OKABE_ITO["black"],
+        "convictions": style.OKABE_ITO["vermillion"],
+    }
+
+
+def to_json(data: dict) -> bytes:
+    """The file's bytes: compact JSON (no spaces), keys in the order written."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def write_json(data: dict, target: str | Path) -> Path:
+    """Write :func:`explorer_data`'s result to ``target`` atomically; return the path."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(target, to_json(data))
+    return target
+
+
+# --------------------------------------------------------------------------- render
+def inputs_key(nb_dir: Path) -> str:
+    """Hash of what the file is built from: package, data, installed packages, builder."""
+    from tiptrends.report import render
+
+    h = hashlib.sha256()
+    for part in (
+        render.package_fingerprint(),
+        render.data_fingerprint(),
+        render.versions_fingerprint(),
+    ):
+        h.update(part.encode() + b"\0")
+    builder = nb_dir / BUILDER_NOTEBOOK
+    h.update((render.notebook_fingerprint(builder) or "missing").encode())
+    return h.hexdigest()
+
+
+def write_explorer(
+    build: Path,
+    nb_dir: Path,
+    *,
+    kernel_name: str = "tiptrends",
+    timeout: int = 600,
+    say: Callable[[str], None] = print,
+) -> Path | None:
+    """Write ``_build/explorer/places.json`` unless it is current; return its path.
+
+    The file is current when it was built from the same inputs (:func:`inputs_key`, kept in
+    ``places.key`` beside it). Otherwise the builder notebook runs through the render's
+    executor in a fresh kernel. A collection without the builder notebook (a test's
+    folder of notebooks) has no explorer: None.
+
+    Raises
+    ------
+    RuntimeError
+        When the builder notebook fails (the message names the cell).
+    """
+    from tiptrends.report.render import execute_notebook
+
+    if not (nb_dir / BUILDER_NOTEBOOK).exists():
+        return None
+    target = build / EXPLORER_JSON
+    stamp = target.with_suffix(".key")
+    key = inputs_key(nb_dir)
+    try:
+        if target.exists() and stamp.read_text() == key:
+            return target
+    except FileNotFoundError:
+        pass
+    t0 = time.perf_counter()
+    _, failure = execute_notebook(
+        nb_dir / BUILDER_NOTEBOOK,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        cwd=nb_dir,
+        parameters={"output": str(target)},
+    )
+    if failure is not None:
+        raise RuntimeError(f"the explorer's data were not built: {failure}")
+    write_bytes_atomic(stamp, key.encode())
+    size = target.stat().st_size
+    say(
+        f"[explorer] {target.name} built in {time.perf_counter() - t0:.1f} s ({size / 1e3:,.0f} kB)"
+    )
+    return target
+
+
+def stage_explorer(src: Path, build: Path, profiles: Iterable[str]) -> set[Path]:
+    """Stage the explorer's data into the book source ``src``; return the files written.
+
+    ``_static/explorer/places.js`` holds the JSON for the page (a script, so that the page
+    works from ``file://``, where a page cannot fetch a JSON file) and the list of the
+    profile pages in the site; ``_extra/explorer/places.json`` is the file for download.
+    Nothing is staged when the render has not written the JSON.
+    """
+    data = build / EXPLORER_JSON
+    if not data.exists():
+        return set()
+    raw = data.read_bytes()
+    pages = sorted(str(p).removeprefix("profiles/") for p in profiles)
+    script = (
+        b"// The explorer's data (written by tiptrends render): every place, by year.\n"
+        b"window.TIPTRENDS_EXPLORER = " + raw + b";\n"
+        b"window.TIPTRENDS_PROFILES = " + json.dumps(pages).encode() + b";\n"
+    )
+    written = set()
+    for rel, content in ((STAGED_SCRIPT, script), (STAGED_JSON, raw)):
+        target = src / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            same = target.read_bytes() == content
+        except FileNotFoundError:
+            same = False
+        if not same:
+            write_bytes_atomic(target, content)
+        written.add(target)
+    return written

@@ -1,0 +1,158 @@
+"""The place explorer (explorer.html) in headless Chromium, from ``file://``.
+
+Three places are picked (one with the keyboard); the numbers the page shows equal those of the
+profile functions and of the figure registry; the charts are drawn with their descriptions,
+without a console error, and the page fits 390 px. Screenshots at 1280 and 390 px go to
+``_build/screenshots/``. Driver and site as in :mod:`tests.test_site_browser`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.test_site_browser import NARROW, WIDE, browser, site  # noqa: F401 (fixtures)
+from tiptrends import paths
+from tiptrends.analyses import places
+from tiptrends.methods import figures
+from tiptrends.report import explorer
+
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("render")]
+
+#: Places picked: a country, a GLOTIP region, the EU-27.
+PICKED = ("NGA", "glotip-western-and-southern-europe", "eu27")
+
+
+@pytest.fixture(scope="module")
+def data(site) -> dict:  # noqa: F811 (the fixture)
+    path = paths.build_dir() / explorer.EXPLORER_JSON
+    assert path.exists(), "the render wrote no explorer JSON"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def pdata():
+    return places.load_profile_data()
+
+
+def _wait(driver, script: str, timeout: float = 20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = driver.execute_script(script)
+        if got:
+            return got
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+def _open_explorer(driver, site, width: int, pid: str = "") -> None:  # noqa: F811
+    driver.set_window_size(width, 900)
+    driver.get((site / "explorer.html").as_uri() + (f"#{pid}" if pid else ""))
+    _wait(driver, "return document.querySelectorAll('#tt-place option').length > 0")
+    _charts_drawn(driver)
+
+
+def _charts_drawn(driver) -> None:
+    _wait(
+        driver,
+        "return [...document.querySelectorAll('figure.tt-chart')].filter(f => !f.hidden)"
+        ".every(f => f.querySelector('svg'))",
+    )
+
+
+def _shown(driver) -> dict[str, tuple[str, str]]:
+    return driver.execute_script(
+        "const out = {}; document.querySelectorAll('dd[data-tt]').forEach(d => "
+        "{ out[d.dataset.tt] = [d.dataset.year, d.textContent]; }); return out;"
+    )
+
+
+def _errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _expected(pdata, place) -> dict[str, tuple[str, str]]:
+    """What the page should show, from the profile functions and the registry."""
+    out = {}
+    by_year = places.victims_by_year(places.victim_status(pdata, place))
+    year = places.latest_year(places.victim_status(pdata, place))
+    out["victims"] = (str(year), f"{by_year.loc[year, 'victims']:,.0f}")
+    forms = places.form_shares(pdata, place)
+    last = forms["year"].max()
+    for row in forms[forms["year"] == last].itertuples():
+        out[f"form:{row.category}"] = (str(last), f"{row.share_pct:.1f} %")
+    children = figures.value("children_share_2022_pct", "current", countries=place.members)
+    out["sex_age:children"] = ("2022", f"{children:.1f} %")
+    justice = places.convictions_per_victim(pdata, place)["per_100_victims"].dropna()
+    out["convictions"] = (str(justice.index.max()), f"{justice.iloc[-1]:.1f}")
+    return out
+
+
+def test_three_places_show_the_profiles_numbers(site, browser, data, pdata) -> None:  # noqa: F811
+    every = {explorer.place_id(p): p for p, _ in explorer.places_to_explore(places, pdata)}
+    listed = {p["id"] for p in data["places"]}
+    assert listed == set(every)
+    assert sum(p["kind"] == "country" for p in data["places"]) >= 180
+    _open_explorer(browser, site, WIDE)
+    options = browser.execute_script(
+        "return [...document.querySelectorAll('#tt-place option')].map(o => o.value)"
+    )
+    assert set(options) == listed
+    browser.get_log("browser")
+    for pid in PICKED:
+        browser.execute_script(
+            "const s = document.getElementById('tt-place'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('change'));",
+            pid,
+        )
+        _charts_drawn(browser)
+        shown = _shown(browser)
+        expected = _expected(pdata, every[pid])
+        assert shown == expected, pid
+        assert browser.execute_script("return location.hash") == f"#{pid}"
+        labels = browser.execute_script(
+            "return [...document.querySelectorAll('figure.tt-chart')].filter(f => !f.hidden)"
+            ".map(f => [f.getAttribute('aria-label'), f.querySelector('svg')"
+            ".getAttribute('aria-label')])"
+        )
+        assert labels and all(a and b and len(a) > 40 for a, b in labels), labels
+        assert not _errors(browser), pid
+
+
+def test_a_place_is_picked_with_the_keyboard(site, browser) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _open_explorer(browser, site, WIDE, "world")
+    select = browser.find_element(By.ID, "tt-place")
+    select.send_keys("Nigeria")  # type-ahead of a native select
+    _wait(browser, "return location.hash === '#NGA'")
+    assert browser.find_element(By.ID, "tt-place-name").text == "Nigeria"
+    select.send_keys(Keys.ARROW_DOWN)
+    _wait(browser, "return location.hash !== '#NGA'")
+    _charts_drawn(browser)
+    assert browser.find_element(By.ID, "tt-place-name").text != "Nigeria"
+    assert not _errors(browser)
+
+
+def test_fits_390_px_and_screenshots(site, browser) -> None:  # noqa: F811
+    out = paths.build_dir() / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    for pid in PICKED:
+        _open_explorer(browser, site, NARROW, pid)
+        browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        width = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert width[0] <= width[1] + 1, f"{pid}: {width[0]} px wide at {width[1]} px"
+        assert not _errors(browser), pid
+    for width in (WIDE, NARROW):
+        _open_explorer(browser, site, width, "eu27")
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(width, min(int(height), 4000))
+        time.sleep(0.5)
+        target = out / f"explorer_{width}.png"
+        assert browser.save_screenshot(str(target)), target
+        assert target.stat().st_size > 10_000
