@@ -422,11 +422,18 @@ def inputs_digest(keys: Sequence[str], space: Space) -> str:
     return h.hexdigest()[:20]
 
 
+def cache_dir() -> Path:
+    """``_build/cache/multiverse/`` of the checkout (or the per-user folder), whatever build
+    a render writes to: the cache outlives a render's temporary build folder."""
+    root = paths.project_root() if paths.in_checkout() else paths.user_dir()
+    return root / "_build" / "cache" / "multiverse"
+
+
 def run_cached(keys: Sequence[str], space: Space | None = None) -> pd.DataFrame:
-    """:func:`run` on the data bases, kept in ``_build/cache/multiverse/`` by
-    :func:`inputs_digest`: a second run with the same code and data reads the file."""
+    """:func:`run` on the data bases, kept in :func:`cache_dir` by :func:`inputs_digest`:
+    a second run with the same code and data reads the file."""
     space = space or load_space()
-    folder = paths.build_dir() / "cache" / "multiverse"
+    folder = cache_dir()
     path = folder / f"grid-{inputs_digest(keys, space)}.pkl"
     if path.exists():
         return pd.read_pickle(path)
