@@ -101,10 +101,11 @@ data: setup ## fetch and verify the raw files, build the curated tables
 	"$(BIN)/tiptrends" data build
 	"$(BIN)/tiptrends" data info --strict
 
-# Place profiles first (tiptrends profile, into _build/executed/profiles/): the render's book build
-# then includes them in the "Places" part.
+# The default place profiles are queued (tiptrends profile --queue), then the render executes
+# them with the chapters in one pool of $(JOBS) workers and one cache, prunes the profiles no
+# longer requested and puts the rest in the book's "Places" part.
 report: data ## build the data, execute the notebooks and build the book in _build/html/
-	"$(BIN)/tiptrends" profile --all-default --no-site --jobs $(JOBS)
+	"$(BIN)/tiptrends" profile --all-default --queue
 	"$(BIN)/tiptrends" render --jobs $(JOBS)
 	@echo "book: file://$(CURDIR)/_build/html/index.html"
 

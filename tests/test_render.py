@@ -182,7 +182,7 @@ def test_failing_notebook_fails_loudly(collection, capsys) -> None:
     code = render.render(notebooks_dir=nb_dir, build_dir=build).exit_code
     out, err = capsys.readouterr()
     assert code == 1
-    assert "FAILED 02_b.ipynb: cell 2 `raise ValueError('boom')`: ValueError: boom" in err
+    assert "tiptrends: error: 02_b.ipynb: cell 2 `raise ValueError('boom')`: ValueError: boom" in err
     assert "[cached] 01_a.ipynb" in out and "[FAILED] 02_b.ipynb" in out
 
     page = _text(build / "html" / "02_b.html")

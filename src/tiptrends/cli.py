@@ -5,11 +5,13 @@ status; ``--debug`` shows the traceback instead. Exit statuses:
 
 === =========================================================================================
 0   success
-1   a notebook failed to execute (``render``), or a notebook is not clean (``strip --check``)
+1   a notebook failed to execute (``render``, ``profile``) or is not valid JSON (``render``,
+    ``strip``: that notebook only), or a notebook is not clean (``strip --check``)
 2   bad input: a raw or curated data file, the manifest, or the command line (unknown
-    notebook, ``--jobs 0``); also ``data info --strict`` when a source is not verified/current
+    notebook or place, ``--jobs 0``, ``--top 0``); also ``data info --strict`` when a source
+    is not verified/current
 3   a file or folder cannot be written or read (permissions, read-only or full disk, a path
-    through a file)
+    through a file), a notebook's outputs included (the previous ones are kept)
 130 interrupted (Ctrl-C)
 === =========================================================================================
 """
@@ -17,6 +19,7 @@ status; ``--debug`` shows the traceback instead. Exit statuses:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -240,9 +243,23 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_strip(args: argparse.Namespace) -> int:
+    """Strip (or check) each notebook; one that is not valid JSON fails alone (exit 1)."""
+    import json
+
     from tiptrends.report import nbclean
 
-    return nbclean.strip_collection(args.notebooks or None, check=args.check)
+    files = [Path(p) for p in args.notebooks] or nbclean.collection_notebooks()
+    readable, broken = [], []
+    for f in files:
+        try:
+            json.loads(f.read_text(encoding="utf-8"))
+            readable.append(f)
+        except ValueError as exc:
+            broken.append(f"{f}: not a valid notebook (JSON): {exc}")
+    code = nbclean.strip_collection(readable, check=args.check) if readable else EXIT_OK
+    for problem in broken:
+        print(f"tiptrends: error: {problem}", file=sys.stderr)
+    return EXIT_FAILED if broken else code
 
 
 def _cmd_published(args: argparse.Namespace) -> int:
@@ -255,7 +272,6 @@ def _cmd_published(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- place profiles
-PROFILE_NOTEBOOK = "profiles/place_profile.ipynb"
 
 
 def _profile_targets(args: argparse.Namespace) -> list:
@@ -263,74 +279,37 @@ def _profile_targets(args: argparse.Namespace) -> list:
     from tiptrends.analyses import places
     from tiptrends.io import data
 
+    if args.all_default and (args.code or args.region):
+        raise places.PlaceError("--all-default takes no code or --region")
+    if args.top < 1:
+        raise places.PlaceError(f"--top must be a whole number >= 1, got {args.top}")
     try:
         glotip = data.load_glotip(release=args.release, validate=False)  # the kernel checks
     except ValueError as exc:
         raise places.PlaceError(str(exc)) from None
     if args.all_default:
-        if args.code or args.region:
-            raise places.PlaceError("--all-default takes no code or --region")
         wanted = places.default_places(glotip, top=args.top)
     else:
         wanted = [(args.code, args.region)]
     return [places.resolve_place(code, region, glotip) for code, region in wanted]
 
 
-def _execute_profile(place, release: str, timeout: int, km=None) -> tuple[Path, float]:
-    """Run the profile notebook for one place; return the executed copy and the seconds.
+def _profile_requests(targets: list, release: str) -> list:
+    """The render's requests for the places (:class:`tiptrends.report.render.ProfileRequest`)."""
+    from tiptrends.report.render import ProfileRequest
 
-    The notebook runs through the render's executor
-    (:func:`tiptrends.report.render.execute_notebook`) with the place's parameters injected
-    after its ``parameters`` cell, in ``km``'s started kernel when there is one. The page's
-    notebook is replaced (:func:`tiptrends.io.atomic.write_atomic`) only when every cell ran:
-    nothing half-written.
-
-    Raises
-    ------
-    RuntimeError
-        When a cell fails; the message names the cell and the error.
-    """
-    import nbformat
-
-    from tiptrends import paths
-    from tiptrends.io.atomic import write_atomic
-    from tiptrends.report.render import execute_notebook
-
-    started = time.perf_counter()
-    target = paths.build_dir() / "executed" / "profiles" / f"{place.slug}.ipynb"
-
-    def run(tmp: Path) -> None:
-        nb, failure = execute_notebook(
-            paths.notebooks_dir() / PROFILE_NOTEBOOK,
-            timeout=timeout,
-            kernel_name="tiptrends",
-            cwd=paths.notebooks_dir(),
-            parameters={
+    return [
+        ProfileRequest(
+            place.slug,
+            place.name,
+            {
                 "code": place.code if place.is_country else None,
                 "region": None if place.is_country else place.code,
                 "release": release,
             },
-            km=km,
         )
-        if failure is not None:
-            raise RuntimeError(str(failure))
-        _name_the_page(nb, place.name)
-        nbformat.write(nb, str(tmp))
-
-    write_atomic(target, run)
-    return target, time.perf_counter() - started
-
-
-def _name_the_page(nb, name: str) -> None:
-    """Put the place's name in the page's title ("# Place profile" -> "# Nigeria: place profile").
-
-    The title names the page in the book's contents and in the browser tab; the notebook
-    itself keeps its generic title.
-    """
-    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
-    if first is not None and first.source.startswith("# Place profile"):
-        _, _, rest = first.source.partition("\n")
-        first.source = f"# {name}: place profile\n{rest}"
+        for place in targets
+    ]
 
 
 class _EarlyKernel:
@@ -341,7 +320,7 @@ class _EarlyKernel:
     ends it (the command calls it on every way out, bad input included).
     """
 
-    def __init__(self, kernel_name: str, cwd: Path) -> None:
+    def __init__(self, kernel_name: str, cwd: Path, env: dict[str, str]) -> None:
         import asyncio
         import contextlib
         import threading
@@ -357,7 +336,7 @@ class _EarlyKernel:
 
         def start() -> None:
             try:
-                asyncio.run(self.km.start_kernel(cwd=str(cwd)))
+                asyncio.run(self.km.start_kernel(cwd=str(cwd), env=env))
             except BaseException as exc:  # reported by ready()
                 self.error = exc
 
@@ -380,79 +359,114 @@ class _EarlyKernel:
 
 
 def _profile_environment() -> None:
-    """What the kernels of the profiles inherit: one BLAS thread, no display, this build."""
+    """What the kernels of the profiles inherit: one BLAS thread, no display."""
     import os
-
-    from tiptrends import paths
 
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
-    # the kernels write figures into this build (see report.style.default_figures_dir)
-    os.environ.setdefault("TIPTRENDS_BUILD_DIR", str(paths.build_dir()))
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
+    """Execute place profiles through the render's executor, pool and cache; join the site.
+
+    Everything happens under the build lock (:func:`tiptrends.report.processes.build_lock`),
+    the one lock of everything that writes ``_build``: a profile started during a render
+    waits for it.
+    """
     import os
 
     from tiptrends import paths
     from tiptrends.report import book, render
+    from tiptrends.report.processes import build_lock
 
-    render.ensure_kernel("tiptrends")
-    _profile_environment()
     build = paths.build_dir()
-    early = None if args.all_default else _EarlyKernel("tiptrends", paths.notebooks_dir())
+    problem = writable_folder_problem(build)
+    if problem is not None:
+        return _error(problem, EXIT_CANNOT_WRITE)
+    _profile_environment()
+    early = None
+    work = build / ".work" / f"profile-{os.getpid()}"
+    if not args.all_default and not args.queue:  # its start overlaps loading the data
+        render.ensure_kernel("tiptrends")
+        env = render.job_environment(work, Path(render.PROFILE_NOTEBOOK).name)
+        early = _EarlyKernel("tiptrends", paths.notebooks_dir(), env)
     sphinx = None
     try:
         from tiptrends.analyses import places
 
         try:
-            targets = _profile_targets(args)
+            requests = _profile_requests(_profile_targets(args), args.release)
         except places.PlaceError as exc:
-            print(f"tiptrends profile: {exc}", file=sys.stderr)
-            return EXIT_DATA_ERROR
-        if not args.no_site and book.has_site(build):
-            sphinx = book.start_sphinx(build)  # its imports overlap the notebook's execution
-        done, failed = _run_profiles(args, targets, early.ready() if early else None)
-        if early is not None:
-            early.stop()
-            early = None
-        if done and not args.no_site:
-            failed += not _profiles_into_site(done, args.jobs or os.cpu_count() or 1, sphinx)
-        return 1 if failed else 0
+            return _error(str(exc), EXIT_DATA_ERROR)
+        with build_lock(build):
+            render.request_profiles(build, requests, replace=args.all_default)
+            if args.queue:
+                print(
+                    f"{len(requests)} profile(s) requested: the next `tiptrends render` runs them"
+                )
+                return EXIT_OK
+            if not args.no_site and book.has_site(build):
+                sphinx = book.start_sphinx(build)  # its imports overlap the execution
+            km = early.ready() if early is not None else None
+            done, failed = _run_profiles(args, requests, km, work)
+            if early is not None:
+                early.stop()
+                early = None
+            if done and not args.no_site:
+                failed += not _profiles_into_site(done, args.jobs or os.cpu_count() or 1, sphinx)
+                sphinx = None
+        return EXIT_FAILED if failed else EXIT_OK
     finally:
         if early is not None:
             early.stop()
         if sphinx is not None:
             sphinx.close()
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            work.parent.rmdir()  # when no other run uses it
 
 
-def _run_profiles(args: argparse.Namespace, targets: list, km=None) -> tuple[list, int]:
-    """Execute the profiles (in ``km`` when there is one place and a started kernel).
+def _run_profiles(args: argparse.Namespace, requests: list, km, work: Path) -> tuple[list, int]:
+    """Execute the profiles not current in the cache (in ``km`` for one place, else a pool).
 
-    Returns the places done and the number that failed.
+    Returns the slugs of the profiles ready and the number that failed (one error line each,
+    naming the notebook and the cell).
     """
-    import os
+    from tiptrends import paths
+    from tiptrends.report import render
 
-    def one(place) -> tuple[object, Path | None, float, str]:
-        try:
-            executed, seconds = _execute_profile(place, args.release, args.timeout, km)
-        except Exception as exc:  # the executor's failure names the failing cell
-            return place, None, 0.0, str(exc).strip().splitlines()[-1] if str(exc) else repr(exc)
-        return place, executed, seconds, ""
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    failed, done = 0, []
-    jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(targets)))
-    with ThreadPoolExecutor(jobs) as pool:
-        for place, executed, seconds, error in pool.map(one, targets):
-            if error:
-                failed += 1
-                print(f"{place.slug:<34} FAILED  {error}", file=sys.stderr)
-            else:
-                done.append(place)
-                print(f"{place.slug:<34} ok {seconds:6.1f} s  {executed}")
+    nb_dir, build = paths.notebooks_dir(), paths.build_dir()
+    plans = render.plan_render(
+        [], nb_dir, build, collection=render.collection(nb_dir), profiles=requests
+    )
+    outcomes = render.execute_plans(
+        [p for p in plans if p.reason],
+        build,
+        nb_dir,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        kernel_name="tiptrends",
+        say=lambda line: None,
+        km=km,
+        work_for=lambda plan: work,
+    )
+    done, failed = [], 0
+    for plan in plans:
+        outcome = outcomes.get(plan.name)
+        executed = build / "executed" / f"{plan.stem}.ipynb"
+        slug = plan.stem.split("/")[-1]
+        if outcome is None:
+            done.append(slug)
+            print(f"{slug:<34} cached       {executed}")
+        elif outcome.failure is not None:
+            failed += 1
+            print(f"tiptrends: error: {outcome.failure}", file=sys.stderr)
+        else:
+            done.append(slug)
+            print(f"{slug:<34} ok {outcome.seconds:6.1f} s  {executed}")
     return done, failed
 
 
@@ -467,12 +481,12 @@ def _profiles_into_site(done: list, jobs: int, sphinx=None) -> bool:
         print("no site built yet: `tiptrends render` builds it with these profiles")
         return True
     for warning in result.warnings:
-        print(f"warning: sphinx: {warning}", file=sys.stderr)
+        print(f"tiptrends: warning: sphinx: {warning}", file=sys.stderr)
     if not result.ok:
-        print(f"tiptrends profile: the site did not build: {result.error}", file=sys.stderr)
+        print(f"tiptrends: error: the site did not build: {result.error}", file=sys.stderr)
         return False
-    for place in done:
-        print(f"page: {build / 'html' / 'profiles' / f'{place.slug}.html'}")
+    for slug in done:
+        print(f"page: {build / 'html' / 'profiles' / f'{slug}.html'}")
     return True
 
 
@@ -629,8 +643,10 @@ def build_parser() -> argparse.ArgumentParser:
         "render",
         help="execute the notebooks and build the book (HTML site)",
         description="Execute notebooks/ (cached, in parallel) and build the book with Sphinx "
-        "+ MyST-NB into _build/html/. Exit status: 0 done, 1 a notebook or the book failed, "
-        "2 unknown notebook, 130 interrupted (Ctrl-C; nothing half-written is kept).",
+        "+ MyST-NB into _build/html/, with the place profiles requested by `tiptrends profile` "
+        "(same pool and cache). Exit status: 0 done, 1 a notebook or the book failed, "
+        "2 unknown notebook, 3 an output cannot be written (the previous one is kept), "
+        "130 interrupted (Ctrl-C; nothing half-written is kept).",
     )
     render.add_argument("notebooks", nargs="*", help="notebook names (default: all in notebooks/)")
     render.add_argument(
@@ -692,14 +708,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the EU-27, every GLOTIP region and the countries with most detected victims",
     )
-    profile.add_argument("--top", type=int, default=15, help="countries for --all-default")
+    profile.add_argument(
+        "--top", type=int, default=15, help="countries for --all-default (>= 1; default 15)"
+    )
     profile.add_argument("--release", default="2025", help="GLOTIP release (default 2025)")
-    profile.add_argument("--jobs", "-j", type=int, default=None, help="profiles run at once")
+    profile.add_argument(
+        "--jobs", "-j", type=_positive_int, default=None, help="profiles run at once (>= 1)"
+    )
     profile.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     profile.add_argument(
         "--no-site",
         action="store_true",
-        help="execute only; leave the site to the next `tiptrends render` (as `make report` does)",
+        help="execute only (cached like the chapters); leave the site to the next `tiptrends "
+        "render`",
+    )
+    profile.add_argument(
+        "--queue",
+        action="store_true",
+        help="execute nothing: add the places to the profiles that every `tiptrends render` "
+        "executes (cached) in its pool beside the chapters (`make report` does this)",
     )
     profile.set_defaults(func=_cmd_profile)
 

@@ -247,6 +247,12 @@ def _find_region(text: str, meta: pd.DataFrame, names: dict[str, list[str]]) -> 
     return Place(kind, "EU27" if kind == "eu27" else name, name, members, "World", world)
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters (a pasted page is not echoed)."""
+    text = str(text)
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
 def resolve_place(
     code: str | None = None, region: str | None = None, glotip: pd.DataFrame | None = None
 ) -> Place:
@@ -285,15 +291,16 @@ def resolve_place(
             options = "; ".join(
                 [*names["glotip_region"], "EU27", *names["un_subregion"], *names["un_region"]]
             )
-            raise PlaceError(f"unknown region {region!r}; choose one of: {options}")
+            raise PlaceError(f"unknown region {_shown(region)}; choose one of: {options}")
         if not place.members:
             raise PlaceError(f"region {place.name!r} has no country in the data")
         return place
     text = str(code).strip()
     iso = text.upper()
+    shown = _shown(text)
     if _find_region(text, meta, names) is not None and iso not in set(meta["iso3"]):
         raise PlaceError(
-            f'{text!r} is a region, not a country: run tiptrends profile --region "{text}"'
+            f'{shown} is a region, not a country: run tiptrends profile --region "{text}"'
         )
     in_data = set(meta["iso3"])
     known = (
@@ -301,16 +308,18 @@ def resolve_place(
         if iso in in_data
         else countries.country_table().set_index("iso3")["name_short"]
     )
-    if not (len(iso) == 3 and iso.isalpha() and iso in known.index):
-        match = countries.to_iso3([text]).iloc[0] if len(text) > 3 else None
+    coded = len(iso) == 3 and iso.isalpha()
+    if not (coded and (iso in known.index or iso in countries.valid_iso3())):
+        match = countries.to_iso3([text]).iloc[0] if 3 < len(text) <= 100 else None
         if not isinstance(match, str):
             raise PlaceError(
-                f"{text!r} is not an ISO3 country code (e.g. NGA, IND, DEU) nor a country name"
+                f"{shown} is not an ISO3 country code (e.g. NGA, IND, DEU) nor a country name"
             )
         iso = match
     if iso not in set(meta["iso3"]):
+        name = known.get(iso) or countries.converter().convert(iso, src="ISO3", to="name_short")
         raise PlaceError(
-            f"{known.get(iso, iso)} ({iso}) has no rows in the UNODC GLOTIP data: "
+            f"{iso} is the ISO3 code of {name}, which has no rows in the UNODC GLOTIP data: "
             "nothing to profile"
         )
     victims = table[(table["iso3"] == iso) & (table["indicator"] == vocab.VICTIMS)]
@@ -351,13 +360,16 @@ def default_places(glotip: pd.DataFrame, top: int = 15) -> list[tuple[str | None
     glotip : DataFrame
         Curated GLOTIP table.
     top : int
-        Number of countries, ranked by detected victims summed over every year reported.
+        Number of countries (>= 1), ranked by detected victims summed over every year
+        reported.
 
     Returns
     -------
     list of (code, region)
         Arguments for :func:`resolve_place`.
     """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise PlaceError(f"--top must be a whole number >= 1, got {top!r}")
     totals = ag.country_year_counts(glotip).groupby("iso3")[ag.TOTAL_COLUMN].sum()
     ranked = totals.sort_values(ascending=False, kind="stable").head(top).index
     regions = [(None, "EU27"), *((None, r) for r in region_names(glotip)["glotip_region"])]

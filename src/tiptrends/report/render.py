@@ -60,6 +60,7 @@ from typing import Any
 from tiptrends import paths
 from tiptrends.report.nbclean import KERNELSPEC
 from tiptrends.report.notebook_text import notebook_summary, plain_text
+from tiptrends.report.processes import build_lock, register, unregister
 from tiptrends.report.results import (
     NOTEBOOK_ENV,
     RESULTS_FILE_ENV,
@@ -374,6 +375,7 @@ _WHAT = {
     "versions": "installed packages",
     "kernel": "the kernel",
     "format": "the cache format",
+    "parameters": "its parameters",
 }
 
 _REASONS = {
@@ -384,6 +386,7 @@ _REASONS = {
     "versions": "installed packages changed",
     "kernel": "kernel changed",
     "format": "cache format changed",
+    "parameters": "parameters changed",
 }
 
 
@@ -421,6 +424,8 @@ def changed_inputs(
     """
     if part == "notebook":
         return ["its own cells"]
+    if part == "parameters":
+        return ["its parameters"]
     if old is None or part == "format":
         return [_WHAT.get(part, part)]
     if part == "kernel":
@@ -456,6 +461,17 @@ class Plan:
     entry: dict[str, Any] | None
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
+    stem: str = ""  # where its outputs go: "02_forced_labour", "profiles/nga"; default the file's
+    parameters: dict[str, Any] | None = None  # injected after the "parameters" cell (profiles)
+    title: str | None = None  # the page's title in the executed copy (a profile's place)
+
+    def __post_init__(self) -> None:
+        self.stem = self.stem or self.notebook.stem
+
+    @property
+    def name(self) -> str:
+        """The notebook's name in messages and outcomes (``profiles/nga.ipynb`` for a profile)."""
+        return f"{self.stem}.ipynb"
 
     def why(self, limit: int | None = 3) -> str:
         """One line saying why the notebook runs ("" when it comes from the cache)."""
@@ -466,6 +482,60 @@ class Plan:
         return "changed: " + ", ".join(shown) + (f" and {more} more" if more else "")
 
 
+@dataclass(frozen=True)
+class ProfileRequest:
+    """A place profile the render executes: the profile notebook with one place's parameters.
+
+    ``slug`` names its outputs (``_build/executed/profiles/<slug>.ipynb``, its cache entry
+    ``_build/cache/profiles/<slug>.json``); ``title`` is the page's title ("Nigeria").
+    """
+
+    slug: str
+    title: str
+    parameters: dict[str, Any]
+
+    @property
+    def stem(self) -> str:
+        """Output stem of the profile (``profiles/<slug>``)."""
+        return f"{PROFILES}/{self.slug}"
+
+
+#: Folder of the place profiles (in ``notebooks/``, and in ``_build``'s executed copies and cache).
+PROFILES = "profiles"
+#: The parametrised profile notebook, relative to ``notebooks/``.
+PROFILE_NOTEBOOK = f"{PROFILES}/place_profile.ipynb"
+#: The profiles requested (``tiptrends profile``), executed by every full render.
+REQUESTED_PROFILES = "profiles.json"
+
+
+def requested_profiles(build: Path) -> list[ProfileRequest]:
+    """The place profiles requested so far (``_build/profiles.json``; none before the first)."""
+    listed = _read_json(build / REQUESTED_PROFILES)
+    found = []
+    for item in listed if isinstance(listed, list) else []:
+        try:
+            found.append(
+                ProfileRequest(str(item["slug"]), str(item["title"]), dict(item["parameters"]))
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def request_profiles(build: Path, wanted: Sequence[ProfileRequest], *, replace: bool) -> None:
+    """Record profiles for the renders to execute: ``replace`` the list, or add to it.
+
+    ``tiptrends profile --all-default`` replaces the list (what ``make report`` shows); a
+    single place is added to it. A full render prunes every profile not on the list.
+    """
+    kept = {} if replace else {r.slug: r for r in requested_profiles(build)}
+    kept.update({r.slug: r for r in wanted})
+    write_json_atomic(
+        build / REQUESTED_PROFILES,
+        [{"slug": r.slug, "title": r.title, "parameters": r.parameters} for r in kept.values()],
+    )
+
+
 def plan_render(
     selected: Sequence[Path],
     nb_dir: Path,
@@ -474,8 +544,13 @@ def plan_render(
     kernel_name: str = "tiptrends",
     force: bool = False,
     collection: Sequence[Path] | None = None,
+    profiles: Sequence[ProfileRequest] = (),
 ) -> list[Plan]:
-    """Decide, for each selected notebook, whether it must run and why."""
+    """Decide, for each selected notebook and each profile, whether it must run and why.
+
+    A profile's key is a chapter's (its notebook's cells, the other files of ``notebooks/``,
+    the package, the data, the installed packages, the kernel) plus its parameters.
+    """
     with _one_read_per_file():
         env_parts = environment_parts(kernel_name, nb_dir, collection or selected)
         env_inputs = environment_inputs(kernel_name, nb_dir, collection or selected)
@@ -484,16 +559,22 @@ def plan_render(
         "package": _where(paths.PACKAGE_DIR),
         "data": _where(paths.data_dir()),
     }
+    jobs: list[tuple[Path, str, dict[str, Any] | None, str | None]] = [
+        (nb, nb.stem, None, None) for nb in selected
+    ]
+    jobs += [(nb_dir / PROFILE_NOTEBOOK, r.stem, r.parameters, r.title) for r in profiles]
     plans = []
-    for nb in selected:
+    for nb, stem, parameters, title in jobs:
         parts = {"notebook": notebook_fingerprint(nb) or "unreadable", **env_parts}
-        entry = _read_json(build / "cache" / f"{nb.stem}.json")
+        if parameters is not None:
+            parts["parameters"] = _sha(json.dumps(parameters, sort_keys=True, default=str))
+        entry = _read_json(build / "cache" / f"{stem}.json")
         changed: list[str] = []
         if force:
             reason = "forced"
         elif not entry or entry.get("status") != OK:
             reason = "not rendered before"
-        elif not (build / "executed" / f"{nb.stem}.ipynb").exists():
+        elif not (build / "executed" / f"{stem}.ipynb").exists():
             reason = "output missing"
         else:
             parts_changed = [k for k in parts if entry.get("parts", {}).get(k) != parts[k]]
@@ -511,6 +592,9 @@ def plan_render(
                 entry if entry and entry.get("status") == OK else None,
                 env_inputs,
                 changed,
+                stem,
+                parameters,
+                title,
             )
         )
     return plans
@@ -767,40 +851,75 @@ def _stop_worker(signum: int, frame: Any) -> None:
 
 def _worker_init() -> None:
     """Workers ignore Ctrl-C (the main process stops them) and stop cleanly on SIGTERM."""
+    from tiptrends.report.processes import die_with_parent
     from tiptrends.report.startup import skip_here_and_in_children
 
     skip_here_and_in_children()  # the worker and the kernel it starts
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
+    die_with_parent(signal.SIGTERM)  # the render killed (even by kill -9): stop the kernel, exit
 
 
-def _run_one(path: str, work: str, timeout: int, kernel_name: str, workdir: str) -> dict:
-    """Execute one notebook into its own work folder (worker process).
+def job_environment(work: Path, notebook_name: str) -> dict[str, str]:
+    """The environment of a kernel executing into the work folder ``work``.
 
-    Everything the notebook writes goes to ``work``: the executed copy, its figures (the
-    kernel's ``TIPTRENDS_BUILD_DIR``), its recorded results and page data. The main process
-    moves them into ``_build/`` with the cache entry.
+    Everything the notebook writes goes there: its figures (``TIPTRENDS_BUILD_DIR``), its
+    recorded results and page data; one BLAS/OpenMP thread unless the caller says otherwise
+    (kernels run side by side).
     """
     from tiptrends.report.book import PAGE_DATA_FILE_ENV
 
-    t0 = time.perf_counter()
-    nb_path, wdir = Path(path), Path(work)
-    shutil.rmtree(wdir, ignore_errors=True)
-    wdir.mkdir(parents=True)
     env = dict(os.environ)
     env.update(
         {
-            RESULTS_FILE_ENV: str(wdir / "results.json"),
-            PAGE_DATA_FILE_ENV: str(wdir / "page_data.json"),
-            NOTEBOOK_ENV: nb_path.name,
-            "TIPTRENDS_BUILD_DIR": str(wdir),
+            RESULTS_FILE_ENV: str(work / "results.json"),
+            PAGE_DATA_FILE_ENV: str(work / "page_data.json"),
+            NOTEBOOK_ENV: notebook_name,
+            "TIPTRENDS_BUILD_DIR": str(work),
             "MPLBACKEND": "Agg",
         }
     )
-    # kernels run side by side: one BLAS/OpenMP thread each unless the caller says otherwise
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
-    title = summary = ""
+    return env
+
+
+def retitle(nb: Any, name: str) -> None:
+    """Put a place's name in a profile's title ("# Place profile" -> "# Nigeria: place profile").
+
+    The title names the page in the book's contents and in the browser tab; the notebook
+    itself keeps its generic title.
+    """
+    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first is not None and first.source.startswith("# Place profile"):
+        _, _, rest = first.source.partition("\n")
+        first.source = f"# {name}: place profile\n{rest}"
+
+
+def _run_one(
+    path: str,
+    work: str,
+    timeout: int,
+    kernel_name: str,
+    workdir: str,
+    parameters: dict[str, Any] | None = None,
+    title: str | None = None,
+    km: Any = None,
+) -> dict:
+    """Execute one notebook into its own work folder (worker process, or this one with ``km``).
+
+    Everything the notebook writes goes to ``work``: the executed copy, its figures (the
+    kernel's ``TIPTRENDS_BUILD_DIR``), its recorded results and page data. The main process
+    moves them into ``_build/`` with the cache entry. A file of ``work`` that cannot be
+    written is a ``write_error`` (errno, message, file), not a failure of the notebook.
+    """
+    t0 = time.perf_counter()
+    nb_path, wdir = Path(path), Path(work)
+    if km is None:  # a started kernel writes into ``work`` already
+        shutil.rmtree(wdir, ignore_errors=True)
+    wdir.mkdir(parents=True, exist_ok=True)
+    title_text = summary = ""
+    write_error = None
     try:
         import nbformat
 
@@ -809,11 +928,21 @@ def _run_one(path: str, work: str, timeout: int, kernel_name: str, workdir: str)
             timeout=timeout,
             kernel_name=kernel_name,
             cwd=workdir,
-            env=env,
+            env=job_environment(wdir, nb_path.name),
             kernel_log=wdir / "kernel.log",
+            parameters=parameters,
+            km=km,
         )
-        _write_text_atomic(wdir / "executed.ipynb", nbformat.writes(nb) + "\n")
-        title, summary = notebook_summary(nb.cells)
+        if title:
+            retitle(nb, title)
+        try:
+            _write_text_atomic(wdir / "executed.ipynb", nbformat.writes(nb) + "\n")
+        except OSError as exc:
+            write_error = [exc.errno, exc.strerror or str(exc), str(wdir / "executed.ipynb")]
+        title_text, summary = notebook_summary(nb.cells)
+    except OSError as exc:  # the work folder itself (the kernel's log) cannot be written
+        failure = None
+        write_error = [exc.errno, exc.strerror or str(exc), str(exc.filename or wdir)]
     except Exception as exc:  # unreadable notebook...
         failure = CellFailure(nb_path.name, None, "", type(exc).__name__, _first_line(str(exc)))
     page_data = _read_json(wdir / "page_data.json") or {}
@@ -823,9 +952,10 @@ def _run_one(path: str, work: str, timeout: int, kernel_name: str, workdir: str)
     return {
         "seconds": time.perf_counter() - t0,
         "failure": None if failure is None else failure.__dict__,
+        "write_error": write_error,
         "results": _read_json(wdir / "results.json") or {},
         "page_data": page_data,
-        "title": title,
+        "title": title_text,
         "summary": summary,
     }
 
@@ -887,64 +1017,149 @@ def _remove_figures(build: Path, names: Iterable[str]) -> None:
         (build / "figures" / name).unlink(missing_ok=True)
 
 
+def _beside(target: Path, kind: str = "new") -> Path:
+    """Where the new (or, during a swap, the old) version of ``target`` waits: ``.<name>.<kind>``."""
+    return target.with_name(f".{target.name}.{kind}")
+
+
+def _named(exc: OSError, target: Path) -> OSError:
+    """``exc`` as an OSError naming ``target`` (the file that could not be written)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(target))
+
+
+def _stage(target: Path, write: Callable[[Path], Any]) -> tuple[Path, Path]:
+    """Write ``target``'s new version beside it (:func:`_beside`); nothing is replaced yet."""
+    staged = _beside(target)
+    try:
+        write(staged)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise _named(exc, target) from None
+    return staged, target
+
+
+def _swap_in(pairs: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each staged file onto its target; on an error put every old file back.
+
+    Each old file is first kept under a second name (a hard link, else a rename), so a failed
+    rename leaves every target as it was. Renames need no new space on the disk.
+    """
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for staged, target in pairs:
+            backup, moved = None, False
+            if target.exists():
+                backup = _beside(target, "old")
+                backup.unlink(missing_ok=True)
+                try:
+                    os.link(target, backup)  # the target stays in place meanwhile
+                except OSError:
+                    os.replace(target, backup)
+                    moved = True
+            try:
+                os.replace(staged, target)
+            except OSError as exc:
+                if backup is not None:
+                    if moved:
+                        os.replace(backup, target)
+                    else:
+                        backup.unlink(missing_ok=True)
+                raise _named(exc, target) from None
+            done.append((target, backup))
+    except OSError:
+        for target, backup in reversed(done):
+            with contextlib.suppress(OSError):
+                if backup is None:
+                    target.unlink()
+                else:
+                    os.replace(backup, target)
+        for staged, _ in pairs:
+            staged.unlink(missing_ok=True)
+        raise
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _remove_staged(build: Path) -> None:
+    """Remove staged and kept-back files (``.<name>.new``, ``.<name>.old``) of a killed promote."""
+    for sub in ("executed", "cache", "figures"):
+        folder = build / sub
+        for f in folder.rglob(".*") if folder.is_dir() else []:
+            if f.is_file() and f.suffix in (".new", ".old"):
+                f.unlink(missing_ok=True)
+
+
 def _promote(
-    nb: Path,
     plan: Plan,
     res: dict,
     build: Path,
     work: Path,
     say: Callable[[str], None],
 ) -> Outcome:
-    """Move one executed notebook's outputs into ``_build/`` and write its cache entry.
+    """Move one executed notebook's outputs into ``_build/`` with its cache entry.
 
-    A success replaces the notebook's old figures by the new ones, then writes the cache
-    entry; a failure removes the old figures, results and cache entry and keeps a failure
-    record. The caller holds Ctrl-C meanwhile (:func:`_deferred_interrupt`).
+    The new files are first written beside the old ones (the cache entry, a failure record)
+    or already complete in ``work`` (the executed copy, the figures); then they are renamed
+    into place together (:func:`_swap_in`), and only then are the files of the old state
+    that the new one does not have removed. A file that cannot be written (a full disk)
+    raises OSError naming it, and leaves the previous cache entry, executed copy and
+    figures as they were.
+
+    A success replaces the notebook's old figures by the new ones and its cache entry; a
+    failure of the notebook removes its old figures, results and cache entry and keeps a
+    failure record. The caller holds Ctrl-C meanwhile (:func:`_deferred_interrupt`).
     """
+    if res.get("write_error"):
+        errno_, message, filename = res["write_error"]
+        raise OSError(errno_, message, filename)
     cache = build / "cache"
-    old_figures = (plan.entry or _read_json(cache / f"{nb.stem}.json") or {}).get("figures", [])
+    entry_file, failed_file = cache / f"{plan.stem}.json", cache / f"{plan.stem}.failed.json"
+    executed_file = build / "executed" / f"{plan.stem}.ipynb"
+    old_figures = (plan.entry or _read_json(entry_file) or {}).get("figures", [])
     executed = work / "executed.ipynb"
     base = {
-        "notebook": nb.name,
+        "notebook": plan.name,
         "seconds": round(res["seconds"], 2),
         "title": res.get("title", ""),
         "summary": res.get("summary", ""),
         "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    if executed.exists():
-        write_bytes_atomic(build / "executed" / f"{nb.stem}.ipynb", executed.read_bytes())
+    moves = [(executed, executed_file)] if executed.exists() else []
+    for folder in (entry_file.parent, executed_file.parent, build / "figures"):
+        folder.mkdir(parents=True, exist_ok=True)
     if res["failure"] is None:
         new = _figure_files(work / "figures")
         alt = _read_json(work / "figures" / "alt_text.json") or {}
+        entry = {
+            **base,
+            "status": OK,
+            "parts": plan.parts,
+            "inputs": plan.inputs,  # per-input digests: the next render names what changed
+            "results": res["results"],
+            "page_data": res.get("page_data", {}),
+            "figures": [f.name for f in new],
+            "alt_text": alt,
+        }
+        staged = _stage(entry_file, lambda tmp: write_json_atomic(tmp, entry))
+        _swap_in([*moves, *((f, build / "figures" / f.name) for f in new), staged])
         _remove_figures(build, set(old_figures) - {f.name for f in new})
-        for f in new:
-            write_bytes_atomic(build / "figures" / f.name, f.read_bytes())
-        write_json_atomic(
-            cache / f"{nb.stem}.json",
-            {
-                **base,
-                "status": OK,
-                "parts": plan.parts,
-                "inputs": plan.inputs,  # per-input digests: the next render names what changed
-                "results": res["results"],
-                "page_data": res.get("page_data", {}),
-                "figures": [f.name for f in new],
-                "alt_text": alt,
-            },
-        )
-        (cache / f"{nb.stem}.failed.json").unlink(missing_ok=True)
-        say(f"[ok] {nb.name}  {res['seconds']:.1f} s  ({plan.reason})")
-        return Outcome(nb.name, OK, res["seconds"], plan.reason, None, res["results"])
-    failure = CellFailure(**res["failure"])
-    _remove_figures(build, old_figures)
-    (cache / f"{nb.stem}.json").unlink(missing_ok=True)
-    if not executed.exists() and failure.cell is None:
-        (build / "executed" / f"{nb.stem}.ipynb").unlink(missing_ok=True)
-    write_json_atomic(
-        cache / f"{nb.stem}.failed.json", {**base, "status": FAILED, "failure": res["failure"]}
+        failed_file.unlink(missing_ok=True)
+        say(f"[ok] {plan.name}  {res['seconds']:.1f} s  ({plan.reason})")
+        return Outcome(plan.name, OK, res["seconds"], plan.reason, None, res["results"])
+    record = {**res["failure"], "notebook": plan.name}
+    failure = CellFailure(**record)
+    staged = _stage(
+        failed_file,
+        lambda tmp: write_json_atomic(tmp, {**base, "status": FAILED, "failure": record}),
     )
-    say(f"[FAILED] {nb.name}  {res['seconds']:.1f} s  {failure}")
-    return Outcome(nb.name, FAILED, res["seconds"], plan.reason, failure, {})
+    _swap_in([*moves, staged])
+    _remove_figures(build, old_figures)
+    entry_file.unlink(missing_ok=True)
+    if not executed.exists() and failure.cell is None:
+        executed_file.unlink(missing_ok=True)
+    say(f"[FAILED] {plan.name}  {res['seconds']:.1f} s  {failure}")
+    return Outcome(plan.name, FAILED, res["seconds"], plan.reason, failure, {})
 
 
 # --------------------------------------------------------------------------- render
@@ -990,13 +1205,15 @@ def render(
     echo: Callable[[str], None] | None = None,
     book: bool = True,
 ) -> RenderReport:
-    """Render the collection (or some notebooks of it) and build the book.
+    """Render the collection (or some notebooks of it) and the requested profiles; build the book.
 
     Parameters
     ----------
     notebooks : sequence of str, optional
         File names (or paths, with or without ``.ipynb``) of notebooks of the collection to
-        render; default all. The book always shows the whole collection.
+        render; default all, and then also the place profiles requested with ``tiptrends
+        profile`` (:func:`requested_profiles`), in the same pool and cache, the others being
+        pruned. The book always shows the whole collection.
     jobs : int, optional
         Notebooks executed in parallel (and Sphinx processes); default the number of CPUs.
     force : bool
@@ -1017,9 +1234,13 @@ def render(
     RenderReport
         Outcome per processed notebook (status "ok", "cached" or "FAILED") and the exit code:
         0 success, 1 a notebook or the book failed, 2 unknown notebook, 130 interrupted.
-    """
-    from filelock import FileLock, Timeout
 
+    Raises
+    ------
+    OSError
+        A file of ``_build`` cannot be written (a full disk...), naming it; the previous
+        outputs of the notebook being promoted are kept and the book is not built.
+    """
     say = echo or (lambda line: print(line, flush=True))
     nb_dir = Path(notebooks_dir or paths.notebooks_dir()).resolve()
     build = Path(build_dir or paths.build_dir()).resolve()
@@ -1028,39 +1249,32 @@ def render(
         selected, unknown = _resolve(notebooks, all_nbs)
         if unknown:
             msg = f"not in {nb_dir}: {', '.join(unknown)}"
-            print(f"error: {msg}", file=sys.stderr)
+            print(f"tiptrends: error: {msg}", file=sys.stderr)
             return RenderReport([], 2, [msg])
     else:
         selected = all_nbs
     for sub in ("executed", "cache", "figures"):
         (build / sub).mkdir(parents=True, exist_ok=True)
-
-    lock = FileLock(str(build / ".render.lock"))
     try:
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            say(f"waiting for another render to finish ({build / '.render.lock'})")
-            lock.acquire()
-    except KeyboardInterrupt:
+        with build_lock(build, say):
+            profiles = [] if notebooks else requested_profiles(build)
+            return _render_locked(
+                selected,
+                all_nbs,
+                nb_dir,
+                build,
+                jobs,
+                force,
+                timeout,
+                kernel_name,
+                say,
+                prune=not notebooks,
+                book=book,
+                profiles=profiles,
+            )
+    except KeyboardInterrupt:  # while waiting for the lock
         print("interrupted", file=sys.stderr)
         return RenderReport([], INTERRUPTED_EXIT, ["interrupted"])
-    try:
-        return _render_locked(
-            selected,
-            all_nbs,
-            nb_dir,
-            build,
-            jobs,
-            force,
-            timeout,
-            kernel_name,
-            say,
-            prune=not notebooks,
-            book=book,
-        )
-    finally:
-        lock.release()
 
 
 def explain(
@@ -1096,6 +1310,122 @@ def explain(
     return plans
 
 
+def _unreadable(plan: Plan) -> dict | None:
+    """A failure result for a notebook that is not valid JSON (nothing to execute), else None."""
+    if plan.parts.get("notebook") != "unreadable":
+        return None
+    try:
+        json.loads(plan.notebook.read_text(encoding="utf-8"))
+        problem = "not a notebook (no list of cells)"
+    except (OSError, ValueError) as exc:
+        problem = _first_line(str(exc))
+    failure = CellFailure(plan.name, None, "", "NotJSONError", f"not a valid notebook: {problem}")
+    return {"seconds": 0.0, "failure": failure.__dict__, "results": {}}
+
+
+def execute_plans(
+    plans: Sequence[Plan],
+    build: Path,
+    nb_dir: Path,
+    *,
+    jobs: int | None,
+    timeout: int,
+    kernel_name: str,
+    say: Callable[[str], None],
+    km: Any = None,
+    work_for: Callable[[Plan], Path] | None = None,
+) -> dict[str, Outcome]:
+    """Execute the plans that must run (in a pool of workers) and promote each as it finishes.
+
+    The caller holds :func:`tiptrends.report.processes.build_lock`. Chapters and place
+    profiles go through the same pool, cache and promotion. With ``km`` (a started kernel)
+    and one plan to run, it runs in this process in that kernel (``tiptrends profile`` of
+    one place), in the folder ``work_for(plan)`` its kernel writes to.
+
+    Returns
+    -------
+    dict
+        Plan name -> :class:`Outcome`, for the plans executed (or found unreadable).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        After stopping the workers and their kernels.
+    OSError
+        An output cannot be written (:func:`_promote`), after stopping the workers.
+    """
+    work = build / ".work"
+    outcomes: dict[str, Outcome] = {}
+    to_run = []
+    for plan in plans:
+        bad = _unreadable(plan)
+        if bad is None:
+            to_run.append(plan)
+        else:
+            with _deferred_interrupt():
+                outcomes[plan.name] = _promote(plan, bad, build, work / plan.stem, say)
+    if not to_run:
+        return outcomes
+    ensure_kernel(kernel_name)
+    if km is not None and len(to_run) == 1:
+        plan = to_run[0]
+        folder = work_for(plan) if work_for is not None else work / plan.stem
+        res = _run_one(
+            str(plan.notebook),
+            str(folder),
+            timeout,
+            kernel_name,
+            str(nb_dir),
+            plan.parameters,
+            plan.title,
+            km,
+        )
+        with _deferred_interrupt():
+            outcomes[plan.name] = _promote(plan, res, build, folder, say)
+        return outcomes
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
+    say(f"executing {len(to_run)} notebook(s) with {workers} worker(s)")
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init)
+    pids: list[int] = []
+    try:
+        futures = {
+            pool.submit(
+                _run_one,
+                str(p.notebook),
+                str(work / p.stem),
+                timeout,
+                kernel_name,
+                str(nb_dir),
+                p.parameters,
+                p.title,
+            ): p
+            for p in to_run
+        }
+        pids = [proc.pid for proc in (getattr(pool, "_processes", None) or {}).values()]
+        for pid in pids:  # stopped by the next run if this one is killed
+            register(build, pid, role="render worker")
+        for fut in as_completed(futures):
+            plan = futures[fut]
+            try:
+                res = fut.result()
+            except Exception as exc:  # the worker died
+                failure = CellFailure(plan.name, None, "", type(exc).__name__, str(exc))
+                res = {"seconds": 0.0, "failure": failure.__dict__, "results": {}}
+            with _deferred_interrupt():
+                outcomes[plan.name] = _promote(plan, res, build, work / plan.stem, say)
+        pool.shutdown(wait=True)
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    finally:
+        for pid in pids:
+            unregister(build, pid)
+    return outcomes
+
+
 def _render_locked(
     selected: list[Path],
     all_nbs: list[Path],
@@ -1108,24 +1438,31 @@ def _render_locked(
     say: Callable[[str], None],
     prune: bool,
     book: bool,
+    profiles: Sequence[ProfileRequest] = (),
 ) -> RenderReport:
     work = build / ".work"
     shutil.rmtree(work, ignore_errors=True)
+    _remove_staged(build)
     outcomes: dict[str, Outcome] = {}
-    pool = None
     preparing = None
     try:
         plans = plan_render(
-            selected, nb_dir, build, kernel_name=kernel_name, force=force, collection=all_nbs
+            selected,
+            nb_dir,
+            build,
+            kernel_name=kernel_name,
+            force=force,
+            collection=all_nbs,
+            profiles=profiles,
         )
         to_run = [p for p in plans if p.reason]
         for p in plans:
             if not p.reason:
-                results = (p.entry or {}).get("results", {})
-                outcomes[p.notebook.name] = Outcome(p.notebook.name, CACHED, 0.0, results=results)
-                say(f"[cached] {p.notebook.name}")
+                results = (p.entry or {}).get("results", {}) if not p.parameters else {}
+                outcomes[p.name] = Outcome(p.name, CACHED, 0.0, results=results)
+                say(f"[cached] {p.name}")
             else:  # why it is not warm (all inputs: tiptrends render --explain)
-                say(f"[re-run] {p.notebook.name}: {p.why()}")
+                say(f"[re-run] {p.name}: {p.why()}")
         if to_run:
             if book:  # CSV downloads of the curated tables, meanwhile
                 import threading
@@ -1136,48 +1473,26 @@ def _render_locked(
                     target=_quietly, args=(prepare_downloads, build), daemon=True
                 )
                 preparing.start()
-            ensure_kernel(kernel_name)
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-            from multiprocessing import get_context
-
-            workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
-            say(f"executing {len(to_run)} notebook(s) with {workers} worker(s)")
-            pool = ProcessPoolExecutor(
-                workers, mp_context=get_context("spawn"), initializer=_worker_init
+            ran = execute_plans(
+                to_run,
+                build,
+                nb_dir,
+                jobs=jobs,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                say=say,
             )
-            futures = {
-                pool.submit(
-                    _run_one,
-                    str(p.notebook),
-                    str(work / p.notebook.stem),
-                    timeout,
-                    kernel_name,
-                    str(nb_dir),
-                ): p
-                for p in to_run
-            }
-            for fut in as_completed(futures):
-                plan = futures[fut]
-                nb = plan.notebook
-                try:
-                    res = fut.result()
-                except Exception as exc:  # the worker died
-                    failure = CellFailure(nb.name, None, "", type(exc).__name__, str(exc))
-                    res = {"seconds": 0.0, "failure": failure.__dict__, "results": {}}
-                with _deferred_interrupt():
-                    outcomes[nb.name] = _promote(nb, plan, res, build, work / nb.stem, say)
-            pool.shutdown(wait=True)
-            pool = None
+            outcomes.update(ran)
             _rekey_data(to_run, build)
             if preparing is not None:
                 preparing.join()
-        return _finish(selected, all_nbs, nb_dir, build, outcomes, jobs, say, prune, book)
+        names = [p.name for p in selected] + [r.stem + ".ipynb" for r in profiles]
+        return _finish(names, all_nbs, nb_dir, build, outcomes, jobs, say, prune, book, profiles)
     except KeyboardInterrupt:
-        if pool is not None:
-            _stop_pool(pool)
         shutil.rmtree(work, ignore_errors=True)
         print("interrupted", file=sys.stderr)
-        ordered = [outcomes[p.name] for p in selected if p.name in outcomes]
+        order = [p.name for p in selected] + [r.stem + ".ipynb" for r in profiles]
+        ordered = [outcomes[n] for n in order if n in outcomes]
         return RenderReport(ordered, INTERRUPTED_EXIT, ["interrupted"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -1198,7 +1513,7 @@ def _rekey_data(ran: Sequence[Plan], build: Path) -> None:
     with _one_read_per_file():
         after, after_inputs = data_fingerprint(), data_inputs()
     for plan in ran:
-        path = build / "cache" / f"{plan.notebook.stem}.json"
+        path = build / "cache" / f"{plan.stem}.json"
         entry = _read_json(path)
         if entry and entry.get("status") == OK and entry["parts"].get("data") != after:
             entry["parts"]["data"] = after
@@ -1224,15 +1539,18 @@ def _chapter_states(all_nbs: Sequence[Path], build: Path) -> tuple[list[Any], li
             title = failed.get("title", "")
         else:
             status, failure, data, title = NOT_RENDERED, "", {}, ""
-        if not title:
-            title, _ = notebook_summary((_read_json(nb) or {}).get("cells", []))
+        stored = _read_json(nb)
+        if isinstance(stored, dict):
+            (build / "cache" / f"{nb.stem}.unreadable.ipynb").unlink(missing_ok=True)
+        if not title and isinstance(stored, dict):
+            title, _ = notebook_summary(stored.get("cells", []))
         states.append(
             ChapterState(
                 nb.stem,
                 plain_text(title) or nb.stem,
                 status,
                 executed if status != NOT_RENDERED and executed.exists() else None,
-                nb,
+                nb if isinstance(stored, dict) else _placeholder(nb, build),
                 failure,
                 data,
             )
@@ -1240,8 +1558,38 @@ def _chapter_states(all_nbs: Sequence[Path], build: Path) -> tuple[list[Any], li
     return states, entries
 
 
+def _placeholder(nb: Path, build: Path) -> Path:
+    """A one-cell notebook standing in for ``nb``, which is not valid JSON, on its page."""
+    text = {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": f"# {nb.stem}"}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    target = build / "cache" / f"{nb.stem}.unreadable.ipynb"
+    data = json.dumps(text).encode()
+    if not target.exists() or target.read_bytes() != data:
+        write_bytes_atomic(target, data)
+    return target
+
+
+def _prune_profiles(build: Path, requested: Sequence[ProfileRequest]) -> None:
+    """Remove the executed copies and cache entries of profiles no longer requested."""
+    wanted = {r.slug for r in requested}
+    for folder, pattern in (("cache", "*.json"), ("executed", "*.ipynb")):
+        for f in (build / folder / PROFILES).glob(pattern):
+            if f.name.split(".")[0] not in wanted:
+                f.unlink(missing_ok=True)
+
+
+def _profile_entries(build: Path) -> list[dict]:
+    """The cache entries of the executed place profiles."""
+    found = (_read_json(f) for f in sorted((build / "cache" / PROFILES).glob("*.json")))
+    return [e for e in found if isinstance(e, dict) and e.get("status") == OK]
+
+
 def _finish(
-    selected: list[Path],
+    names: list[str],
     all_nbs: list[Path],
     nb_dir: Path,
     build: Path,
@@ -1250,8 +1598,11 @@ def _finish(
     say: Callable[[str], None],
     prune: bool,
     book: bool,
+    profiles: Sequence[ProfileRequest] = (),
 ) -> RenderReport:
     """Merge results and figures of the whole collection, build the book, print a summary."""
+    if prune:
+        _prune_profiles(build, profiles)
     states, entries = _chapter_states(all_nbs, build)
     results: dict[str, Any] = {}
     problems: list[str] = []
@@ -1265,6 +1616,9 @@ def _finish(
                     f"and {entry['notebook']}; keeping {entry['notebook']}"
                 )
             results[key] = rec
+        alt_text.update(entry.get("alt_text") or {})
+        claimed.update(entry.get("figures") or [])
+    for entry in _profile_entries(build):  # their figures, not their numbers
         alt_text.update(entry.get("alt_text") or {})
         claimed.update(entry.get("figures") or [])
     if prune:
@@ -1303,6 +1657,12 @@ def _finish(
         orphans = book_build.missing_from_toc(nb_dir, [p.stem for p in all_nbs])
         if orphans:
             problems.append(f"not in the toctree of {nb_dir / 'index.md'}: {', '.join(orphans)}")
+        from tiptrends.report import explorer
+
+        try:  # the JSON of every place (explorer.html), rebuilt when its inputs changed
+            explorer.write_explorer(build, nb_dir, say=say)
+        except RuntimeError as exc:
+            problems.append(str(exc))
         stamp = book_build.inputs_stamp(nb_dir, build, states, results)
         if not book_build.is_current(build, stamp):
             t0 = time.perf_counter()
@@ -1325,7 +1685,7 @@ def _finish(
             if not result.ok:
                 problems.append(f"the book did not build: {result.error}")
 
-    ordered = [outcomes[p.name] for p in selected if p.name in outcomes]
+    ordered = [outcomes[n] for n in names if n in outcomes]
     say("")
     say(f"{'notebook':<40} {'status':<8} {'time':>8}  results")
     for o in ordered:
@@ -1333,11 +1693,12 @@ def _finish(
         say(f"{o.notebook:<40} {o.status:<8} {t:>8}  {len(o.results)}")
     if book:
         say(f"site: {build / 'html' / 'index.html'}")
-    for p in problems:
-        print(f"warning: {p}", file=sys.stderr)
-    failures = [o.failure for o in ordered if o.failure is not None]
-    for f in failures:
-        print(f"FAILED {f}", file=sys.stderr)
     book_failed = any(p.startswith("the book did not build") for p in problems)
+    for p in problems:
+        kind = "error" if p.startswith("the book did not build") else "warning"
+        print(f"tiptrends: {kind}: {p}", file=sys.stderr)
+    failures = [o.failure for o in ordered if o.failure is not None]
+    for f in failures:  # one line per failed notebook
+        print(f"tiptrends: error: {f}", file=sys.stderr)
     code = 1 if failures or book_failed else 0
     return RenderReport(ordered, code, problems, book_seconds)
