@@ -168,3 +168,32 @@ def test_file_is_compact_json_and_staged_as_a_script(tmp_path: Path, data) -> No
     script = (src / explorer.STAGED_SCRIPT).read_text(encoding="utf-8")
     assert script.startswith("// ") and 'window.TIPTRENDS_PROFILES = ["eu27", "nga"];' in script
     assert explorer.stage_explorer(src, tmp_path / "no-build", []) == set()
+
+
+def test_writer_runs_the_builder_only_when_its_inputs_changed(tmp_path: Path) -> None:
+    nb_dir, build = tmp_path / "notebooks", tmp_path / "build"
+    calls = []
+
+    def execute(path, **kw):
+        calls.append(kw["parameters"]["output"])
+        Path(kw["parameters"]["output"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(kw["parameters"]["output"]).write_text("{}")
+        return None, None
+
+    def write(key: str):
+        return explorer.write_explorer(build, nb_dir, key=key, execute=execute, say=lambda s: None)
+
+    assert write("a") is None and not calls  # no builder notebook: no explorer
+    (nb_dir / explorer.BUILDER_NOTEBOOK).parent.mkdir(parents=True)
+    (nb_dir / explorer.BUILDER_NOTEBOOK).write_text("{}")
+    assert write("a") == build / explorer.EXPLORER_JSON and len(calls) == 1
+    write("a")
+    assert len(calls) == 1  # current: not run again
+    write("b")
+    assert len(calls) == 2
+
+    def fail(path, **kw):
+        return None, "cell 2: ValueError: boom"
+
+    with pytest.raises(RuntimeError, match="boom"):
+        explorer.write_explorer(build, nb_dir, key="c", execute=fail, say=lambda s: None)

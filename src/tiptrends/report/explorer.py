@@ -33,7 +33,6 @@ to :func:`explorer_data`, run through the render's executor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import time
@@ -379,56 +378,55 @@ def write_json(data: dict, target: str | Path) -> Path:
 
 
 # --------------------------------------------------------------------------- render
-def inputs_key(nb_dir: Path) -> str:
-    """Hash of what the file is built from: package, data, installed packages, builder."""
-    from tiptrends.report import render
-
-    h = hashlib.sha256()
-    for part in (
-        render.package_fingerprint(),
-        render.data_fingerprint(),
-        render.versions_fingerprint(),
-    ):
-        h.update(part.encode() + b"\0")
-    builder = nb_dir / BUILDER_NOTEBOOK
-    h.update((render.notebook_fingerprint(builder) or "missing").encode())
-    return h.hexdigest()
-
-
 def write_explorer(
     build: Path,
     nb_dir: Path,
     *,
+    key: str,
+    execute: Callable[..., tuple[Any, Any]],
     kernel_name: str = "tiptrends",
     timeout: int = 600,
     say: Callable[[str], None] = print,
 ) -> Path | None:
     """Write ``_build/explorer/places.json`` unless it is current; return its path.
 
-    The file is current when it was built from the same inputs (:func:`inputs_key`, kept in
-    ``places.key`` beside it). Otherwise the builder notebook runs through the render's
-    executor in a fresh kernel. A collection without the builder notebook (a test's
-    folder of notebooks) has no explorer: None.
+    Parameters
+    ----------
+    build, nb_dir : Path
+        The build folder and ``notebooks/``.
+    key : str
+        Hash of what the file is built from (the render's: package, data, installed
+        packages, the builder notebook's cells). Equal to the key kept in ``places.key``
+        beside the file: nothing runs.
+    execute : callable
+        The render's executor (:func:`tiptrends.report.render.execute_notebook`), which
+        runs the builder notebook in a fresh kernel with ``output`` injected.
+    kernel_name, timeout
+        Kernel and per-cell timeout of the builder.
+    say : callable
+        Progress messages.
+
+    Returns
+    -------
+    Path or None
+        The file; None for a collection without the builder notebook (a test's folder).
 
     Raises
     ------
     RuntimeError
         When the builder notebook fails (the message names the cell).
     """
-    from tiptrends.report.render import execute_notebook
-
     if not (nb_dir / BUILDER_NOTEBOOK).exists():
         return None
     target = build / EXPLORER_JSON
     stamp = target.with_suffix(".key")
-    key = inputs_key(nb_dir)
     try:
         if target.exists() and stamp.read_text() == key:
             return target
     except FileNotFoundError:
         pass
     t0 = time.perf_counter()
-    _, failure = execute_notebook(
+    _, failure = execute(
         nb_dir / BUILDER_NOTEBOOK,
         timeout=timeout,
         kernel_name=kernel_name,
@@ -439,9 +437,8 @@ def write_explorer(
         raise RuntimeError(f"the explorer's data were not built: {failure}")
     write_bytes_atomic(stamp, key.encode())
     size = target.stat().st_size
-    say(
-        f"[explorer] {target.name} built in {time.perf_counter() - t0:.1f} s ({size / 1e3:,.0f} kB)"
-    )
+    seconds = time.perf_counter() - t0
+    say(f"[explorer] {target.name} built in {seconds:.1f} s ({size / 1e3:,.0f} kB)")
     return target
 
 

@@ -1660,7 +1660,14 @@ def _finish(
         from tiptrends.report import explorer
 
         try:  # the JSON of every place (explorer.html), rebuilt when its inputs changed
-            explorer.write_explorer(build, nb_dir, say=say)
+            builder = nb_dir / explorer.BUILDER_NOTEBOOK
+            key = _sha(
+                package_fingerprint(),
+                data_fingerprint(),
+                versions_fingerprint(),
+                notebook_fingerprint(builder) or "missing",
+            )
+            explorer.write_explorer(build, nb_dir, key=key, execute=execute_notebook, say=say)
         except RuntimeError as exc:
             problems.append(str(exc))
         stamp = book_build.inputs_stamp(nb_dir, build, states, results)
