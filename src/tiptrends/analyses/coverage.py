@@ -1986,7 +1986,26 @@ def victims_results() -> VictimsResults:
             "Pakistan's own 2020-2022 change is close to the rest's, so keeping it changes little.",
         ),
     }
+    level_notes = {
+        "victims_total_2022_filled_share_pct": (
+            "%",
+            "part of the 2022 trend-panel level (the headline total) carried from an earlier "
+            "year or interpolated",
+        ),
+        "victims_total_2022_fallback_sum": (
+            "persons",
+            "plain sum of the 2022 values (total, else sex x age, else forms), nothing carried",
+        ),
+    }
     records: Records = {
+        **{
+            key + suffix: (figures.value(key, b), unit, f"{note}, {label}")
+            for key, (unit, note) in level_notes.items()
+            for b, suffix, label in (
+                ("report", "", "reproduction"),
+                ("current", figures.CURRENT_SUFFIX, "re-analysis"),
+            )
+        },
         "victims_total_2022_with_exclusions": (
             plain["current"],
             "persons",

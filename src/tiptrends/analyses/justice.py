@@ -795,6 +795,7 @@ def relation_table(
 # --------------------------------------------------------------------------- chapter results
 CHANGE_KEY = "convictions_change_2017_2020_pct"
 PER100_KEY = "convictions_per_100_victims_2022"
+FILLED_KEY = "convictions_change_2017_2020_filled_share_pct"
 """Registered figures chapter 05 records (:mod:`tiptrends.methods.figures`)."""
 
 SWITCHES: dict[str, dict[str, object]] = {
@@ -958,6 +959,11 @@ def _published_rows(
             f"{m_17:+.1f}%, balanced panel {balanced:+.1f}%. UNODC's panel is not published.",
             f"The current release ({current}) holds convictions for 2017-2020 that differ country "
             "by country from the earlier release's.",
+        ),
+        FILLED_KEY: (
+            f"Part of the trend panel's {CHANGE_END} convictions carried from an earlier year, "
+            f"release {earlier}: the change rests on it.",
+            "The same share in the current release.",
         ),
         PER100_KEY: (
             f"Pooled over the countries reporting convictions and victims in {LATEST_YEAR} on the "
