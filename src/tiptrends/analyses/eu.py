@@ -38,6 +38,7 @@ from tiptrends.methods.eu_figures import (
     published_annual,
 )
 from tiptrends.methods.figures.eu import totals_by_year
+from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.vocab import (
     CONVICTED,
     DIM_CITIZENSHIP,
@@ -644,14 +645,11 @@ COUNTED = ("eu_reporting_states_2022", "eu_convicting_states_2022")
 """Numbers of member states recorded beside the totals (no published counterpart)."""
 
 SWITCHES = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
     "no form fallback": {"form_fallback": False},
 }
 """The rule switches of the chapter's switch table."""
 
-SAME = "Same on both bases: the vintage rule touches no member state (it removes only Pakistan)."
 
 
 @dataclass
@@ -701,10 +699,10 @@ def results() -> Results:
     cit_tab = citizenship_table(eu_raw, published)
     conv_tab = convicted_table(bases.report_basis, published)
     tables = {
-        "nothing excluded": raw,
-        "exclusions, no repairs": figures.table("report", repair=False),
-        "report basis": bases.report_basis,
-        "current release": bases.current_release,
+        "as published": raw,
+        "reproduction": bases.report_basis,
+        "re-analysis": bases.current_release,
+        "re-analysis, repairs from 2023": figures.table("current", repair=True),
     }
     by_basis = totals_by_basis(tables, RECENT_YEARS)
     per_million = reporting_rate_per_million(raw, figures.gsi_population(), latest)
@@ -725,23 +723,23 @@ def results() -> Results:
             "a thousand); Eurostat registered victims (identified and presumed) of all member "
             f"states. Completed totals (breakdowns where the total is short) give "
             f"{series.at[latest, 'completed']:,.0f}.",
-            SAME,
+            figures.basis_difference("eu_victims_2022"),
         ),
         "eu_victims_2021": (
             f"Different counts, as for 2022: {int(series.at[latest - 1, 'n_countries'])} member "
-            "states with a published 2021 total (Finland's repaired from the 2023 release).",
-            SAME,
+            "states with a published 2021 total.",
+            figures.basis_difference("eu_victims_2021"),
         ),
         "eu_convicted_2022": (
             f"Different reporting channels: UNODC persons convicted summed over the {n_conv} "
             "member states with a published total; Eurostat's convicted persons of all member states.",
-            SAME,
+            figures.basis_difference("eu_convicted_2022"),
         ),
         "eu_children_share_2022_pct": (
             "Different period and count: ours is 2022 only, UNODC detected victims with known sex "
             f"and age (2021-2022 pooled: {child_pooled:.1f}%; 2022 without Italy: "
             f"{no_ita[latest]:.1f}%); the Commission's is 2021-2022 registered victims.",
-            SAME,
+            figures.basis_difference("eu_children_share_2022_pct"),
         ),
     }
     comparisons = [
@@ -786,8 +784,9 @@ def results() -> Results:
             "eu_gap_2022": -sbs.at[latest, "gap"],
             "eu_completed_2022": series.at[latest, "completed"],
             "eu_children_states": sa_tab.at[latest, "countries"],
-            "eu_2021_raw": by_basis.at[latest - 1, "nothing excluded"],
-            "eu_2021_no_repairs": value("eu_victims_2021", repair=False),
+            "eu_2021_raw": by_basis.at[latest - 1, "as published"],
+            "eu_2021_current": value("eu_victims_2021", "current"),
+            "eu_2021_repaired": value("eu_victims_2021", "current", repair=True),
             "eu_2021_basis": value("eu_victims_2021"),
             "eu_victims_2019": series.at[2019, "total"],
             "eu_states_2019": series.at[2019, "n_countries"],

@@ -61,6 +61,7 @@ from tiptrends.methods.figures.flows import (  # noqa: F401  (the chapter's citi
     origin_counts,
     victim_nationalities,
 )
+from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.vocab import TIERS
 
 LATEST_YEAR = settings.LATEST_YEAR
@@ -851,14 +852,11 @@ RECORDED = (
 """The chapter's registered figures with a published counterpart."""
 
 SWITCHES = {
-    "all rules (main)": {},
-    "vintage rule off (current release)": {"basis": "current"},
-    "no exclusion repairs": {"repair": False},
+    **BASIS_SWITCHES,
     **{f"{kind} countries": {"panel": kind} for kind in ("matched", "open", "balanced")},
 }
 """The rule switches of the chapter's switch table."""
 
-SAME = "Same on both bases: Pakistan, the one country the vintage rule removes, reports only Pakistani (domestic) victims."
 
 
 @dataclass
@@ -1008,7 +1006,7 @@ def results() -> Results:
             f"Miss. Foreign victims with a single-country citizenship in the {n_cit} countries publishing "
             f"citizenship data; many small African corridors are '<5' cells (with them at 4: {africa_upper:.1f}%), "
             "and UNODC also uses flows from countries of repatriation and its own regional groups.",
-            SAME,
+            figures.basis_difference(RECORDED[0]),
         ),
         RECORDED[1]: (
             f"Close. Report basis = the 2023 release (GLOTIP 2022's own data), trend panel of {n_earlier} countries "
@@ -1019,7 +1017,7 @@ def results() -> Results:
             f"Miss (below 'at least' the published count). Citizenships with a non-suppressed count among the {n_cit} "
             "countries publishing citizenship data; the report also counts suppressed cells, other years and flows "
             "not published by country.",
-            SAME,
+            figures.basis_difference(RECORDED[2]),
         ),
     }
     destinations = (

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from tiptrends import vocab
+from tiptrends import settings, vocab
 from tiptrends.io import citizenship, countries, data
 from tiptrends.io import exclusions as ex
 from tiptrends.methods import aggregate as ag
-from tiptrends.methods import diagnostics, panels
+from tiptrends.methods import diagnostics, figures, headline, panels
 from tiptrends.methods.figures.eu import totals_by_year
 
 if TYPE_CHECKING:  # matplotlib is imported by the plotting function only (faster CLI start)
@@ -172,12 +172,13 @@ def load_profile_data(release: str = "2025", previous: str = "2023") -> ProfileD
     """
     raw, earlier = data.load_glotip(release=release), data.load_glotip(release=previous)
     entries = ex.load_exclusions()
-    # exclusions name countries: match them on those countries' rows only (same result, and
-    # a fraction of the time of matching every entry against the whole table); an entry that
-    # says so repairs the total from the earlier release, the collection's rule
-    named = raw[raw["iso3"].isin({e.iso3 for e in entries})]
-    kept, report = ex.apply_exclusions(named, entries, earlier=earlier)
-    filtered = pd.concat([raw.drop(index=named.index), kept]).sort_index(kind="stable")
+    if release == settings.CURRENT_RELEASE and previous == settings.EARLIER_RELEASE:
+        # the re-analysis of the figure registry: the table every chapter's current-release
+        # figure reads, so a profile of the EU-27 or a region states the chapters' numbers
+        bases = figures.data_bases()
+        filtered, report = bases.current_release, bases.exclusions
+    else:
+        filtered, report = ex.apply_exclusions(raw, entries)
     return ProfileData(
         raw=raw,
         glotip=filtered,
@@ -615,7 +616,9 @@ def sex_age_shares(pdata: ProfileData, place: Place) -> pd.DataFrame:
         As :func:`form_shares`.
     """
     rows = _members(pdata.glotip, place.members)
-    shares = ag.shares_by_year(rows, dimension=ag.SEX_AGE, suppressed="exclude")
+    # the registry's sex-and-age counts (form fallback), as chapter 04 and the explorer
+    counts = headline.sex_age_counts(rows, suppressed="exclude", form_fallback=True)
+    shares = ag.shares_by_year(counts, dimension=ag.SEX_AGE, suppressed="exclude")
     excluded = excluded_countries(pdata, place, "sex_age")
     return _finish_shares(shares, _suppressed_cells(rows, ag.SEX_AGE), excluded)
 

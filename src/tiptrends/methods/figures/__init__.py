@@ -62,6 +62,7 @@ from tiptrends.methods.figures.core import (
     Figure,
     Inputs,
     Options,
+    basis_difference,
     basis_name,
     data_bases,
     evaluate,
@@ -81,6 +82,7 @@ from tiptrends.methods.figures.core import (
 
 __all__ = [
     "BASES",
+    "basis_difference",
     "BASIS_ALIASES",
     "BASIS_RULES",
     "CURRENT_SUFFIX",

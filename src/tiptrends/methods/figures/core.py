@@ -483,6 +483,32 @@ def policy_functions(
     return {figure(k).label: make(k) for k in keys}
 
 
+def basis_difference(key: str) -> str:
+    """One sentence on why figure ``key`` differs between the two bases (or that it does not).
+
+    Computed from :func:`value` on the reproduction, the reproduction with the collection's
+    exclusions and the re-analysis, so the sentence always matches the recorded numbers.
+    """
+    fig = figure(key)
+    rep, cur = value(key, "report"), value(key, "current")
+
+    def fmt(v: float) -> str:
+        text = f"{v:,.{fig.precision}f}"
+        return text + ("%" if fig.unit == "%" else "")
+
+    if rep == cur:
+        return (
+            "Same on both bases: neither the vintage rule nor the collection's exclusions touch "
+            "the country-years of this figure."
+        )
+    with_exclusions = value(key, "report", exclusions=True)
+    return (
+        f"The re-analysis ({fmt(cur)}) applies the collection's exclusions and not the vintage "
+        f"rule; the reproduction ({fmt(rep)}) reads the release as published, without the "
+        f"restatements the vintage rule flags; with the exclusions it gives {fmt(with_exclusions)}."
+    )
+
+
 def recorded(results: Mapping[str, Any], key: str, basis: Basis = "report") -> float | None:
     """The value recorded for figure ``key`` on ``basis`` in a results table, if any."""
     entry = results.get(key if basis_name(basis) == "report" else key + CURRENT_SUFFIX)
