@@ -321,8 +321,8 @@ def measures_under_choices(
         Walk Free GSI table.
     years : iterable of int
     other_bases : mapping, optional
-        Label -> another version of the data (e.g. the report basis of the vintage rule, or
-        the exclusions without repairs), one row each after the built-in alternatives.
+        Label -> another version of the data (e.g. the reproduction), one row each after the
+        built-in alternatives.
     """
     years = list(years)
     rows = {
@@ -388,7 +388,7 @@ class Results:
 
 
 def results() -> Results:
-    """Chapter 07 on the current release (exclusions applied, repaired where they say so)."""
+    """Chapter 07 on the re-analysis (the current release, the collection's exclusions applied)."""
     from tiptrends.io import published
     from tiptrends.methods.figures.detection import gsi as load_gsi
 
@@ -405,11 +405,10 @@ def results() -> Results:
     r21, value = ratio[BASE_YEAR], figures.value
     gems = published.published_table(list(GEMS_CONTEXT_IDS))
     others = {
-        "report basis (vintage rule on)": bases.report_basis,
-        "exclusions without repairs": figures.table("current", repair=False),
+        "reproduction (as published, vintage rule on)": bases.report_basis,
     }
     choices = measures_under_choices(glotip, raw, gsi, YEARS, others)
-    on_report = choices.loc["report basis (vintage rule on)"]
+    on_report = choices.loc["reproduction (as published, vintage rule on)"]
     walk_free = region_summary(joined, "gsi_region")
     walk_free = walk_free[walk_free["year"] == BASE_YEAR].set_index("gsi_region")[
         "per_1000_estimated"
@@ -421,7 +420,7 @@ def results() -> Results:
             0
         ]: f"Median across the {spread['countries']} countries with a published 2021 UNODC total "
         "and a Walk Free population (WPP 2019, 2020 figures); '<5' totals left out; current release, "
-        "collection exclusions applied (repaired where they say so).",
+        "collection exclusions applied (an excluded country-year is dropped).",
         RECORDED[
             1
         ]: f"2021 UNODC detected victims / Walk Free 2021 estimated number in modern slavery, "
