@@ -36,8 +36,8 @@ def _fake_profile(nb_dir: Path) -> None:
             params,
             new_code_cell(
                 "import matplotlib.pyplot as plt\n"
-                "from tiptrends.report.style import save_figure\n"
-                "fig, ax = plt.subplots()\nax.plot([1, 2], [1, 2])\n"
+                "from tiptrends.report.style import save_figure, source_note\n"
+                "fig, ax = plt.subplots()\nax.plot([1, 2], [1, 2])\nsource_note(ax, 'UNODC')\n"
                 "save_figure(fig, f'profile_{(code or region).lower()}_line', f'Line of {code}')"
             ),
         ]

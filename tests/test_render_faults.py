@@ -172,13 +172,20 @@ def _render_process(nb_dir: Path, build: Path, book: bool) -> subprocess.Popen:
     )
 
 
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:  # gone, or a zombie
+        return ""
+
+
 def _running(procs: list[psutil.Process]) -> list[str]:
     alive = []
     for p in procs:
         try:
             if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
-                alive.append(" ".join(p.cmdline())[:120])
-        except psutil.NoSuchProcess:
+                alive.append(_cmdline(p)[:120] or str(p.pid))
+        except psutil.Error:
             continue
     return alive
 
@@ -186,11 +193,8 @@ def _running(procs: list[psutil.Process]) -> list[str]:
 def _sphinx(root: psutil.Process) -> list[psutil.Process]:
     with_sphinx = []
     for p in root.children(recursive=True):
-        try:
-            if "sphinx_runner" in " ".join(p.cmdline()):
-                with_sphinx.append(p)
-        except psutil.NoSuchProcess:
-            continue
+        if "sphinx_runner" in _cmdline(p):
+            with_sphinx.append(p)
     return with_sphinx
 
 
@@ -200,7 +204,7 @@ def _group(pgid: int) -> list[psutil.Process]:
         try:
             if os.getpgid(p.pid) == pgid:
                 found.append(p)
-        except (ProcessLookupError, psutil.NoSuchProcess):
+        except (ProcessLookupError, psutil.Error):
             continue
     return found
 
@@ -224,7 +228,7 @@ def test_kill_9_of_a_render_leaves_no_process_and_the_next_render_proceeds(
         kernel = psutil.Process(int(marker.read_text()))
         assert kernel in descendants or kernel.is_running()
         descendants.append(kernel)
-        roles = " ".join(" ".join(p.cmdline()) for p in descendants)
+        roles = " ".join(_cmdline(p) for p in descendants)
         assert "multiprocessing" in roles  # workers (and the resource tracker) are there
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)

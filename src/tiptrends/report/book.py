@@ -40,6 +40,7 @@ from typing import Any
 
 from tiptrends import paths
 from tiptrends.io.atomic import write_atomic
+from tiptrends.report import explorer
 from tiptrends.report.notebook_text import notebook_summary, plain_text
 from tiptrends.report.results import set_json_entry, write_bytes_atomic
 
@@ -399,8 +400,9 @@ def stage_book(
         _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
         expected.add(target)
     titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
-    _, staged = stage_profiles(src, build, titles, images)
+    profiles, staged = stage_profiles(src, build, titles, images)
     expected |= staged
+    expected |= explorer.stage_explorer(src, build, [p.stem for p in profiles])
     for name, data in images.items():
         target = src / "_extra" / name
         _write_if_changed(target, data)
@@ -590,6 +592,7 @@ def inputs_stamp(
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     _add_file_stats(h, [here / "book.py", here / "site_pages.py", here / "book_conf.py"])
+    _add_file_stats(h, [here / "explorer.py", build / explorer.EXPLORER_JSON])
     _add_file_stats(h, sorted((here / "templates" / "book").rglob("*")))
     _add_file_stats(h, book_files(nb_dir))
     for state in chapters:
@@ -636,11 +639,15 @@ class BookResult:
 class SphinxProcess:
     """A started :mod:`tiptrends.report.sphinx_runner`: Sphinx imported, waiting for arguments.
 
-    It runs in its own process group (stopped as a group on Ctrl-C) and writes its output to
-    ``log``. :meth:`close` stops one that was never given arguments.
+    It runs in its own process group (stopped as a group on Ctrl-C, and by itself when this
+    process dies) and writes its output to ``log``; with ``build`` it is registered for
+    :func:`tiptrends.report.processes.reap_stale`. :meth:`close` stops one that was never given
+    arguments.
     """
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, build: Path | None = None) -> None:
+        from tiptrends.report import processes
+
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log
         self._out = open(log, "wb")
@@ -653,6 +660,16 @@ class SphinxProcess:
             env=env,
             start_new_session=True,
         )
+        # registered: the next holder of the build lock stops the group if this run is killed
+        self._build = build
+        if build is not None:
+            processes.register(build, self.proc.pid, group=True, role="sphinx")
+
+    def _forget(self) -> None:
+        from tiptrends.report import processes
+
+        if self._build is not None:
+            processes.unregister(self._build, self.proc.pid)
 
     def run(self, argv: Sequence[str], timeout: float) -> int:
         """Build with ``argv`` (``sphinx-build`` arguments); return Sphinx's exit status."""
@@ -666,6 +683,7 @@ class SphinxProcess:
             raise
         finally:
             self._out.close()
+            self._forget()
 
     def close(self) -> None:
         """Stop the process if it is still waiting (nothing is built)."""
@@ -677,11 +695,12 @@ class SphinxProcess:
             except (OSError, subprocess.TimeoutExpired):
                 _kill_group(self.proc)
         self._out.close()
+        self._forget()
 
 
 def start_sphinx(build: Path) -> SphinxProcess:
     """Start the book's Sphinx process now, to build later with :func:`build_book`."""
-    return SphinxProcess(build / "logs" / "sphinx.log")
+    return SphinxProcess(build / "logs" / "sphinx.log", build)
 
 
 def build_book(
@@ -819,6 +838,7 @@ def add_profiles_to_site(
     before = {p.relative_to(src) for p in (src / "profiles").glob("*.ipynb")}
     images: dict[str, bytes] = {}
     profiles, _ = stage_profiles(src, build, {}, images)
+    explorer.stage_explorer(src, build, [p.stem for p in profiles])  # links to the new pages
     for name, data in images.items():
         _write_if_changed(src / "_extra" / name, data)
     _stage_figures(build, src / "_extra", profile_figure_stems(build))

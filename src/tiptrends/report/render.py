@@ -857,7 +857,9 @@ def _worker_init() -> None:
     skip_here_and_in_children()  # the worker and the kernel it starts
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
-    die_with_parent(signal.SIGTERM)  # the render killed (even by kill -9): stop the kernel, exit
+    # the render killed (even by kill -9): the system kills the worker (SIGKILL: a handler could
+    # wait behind a blocked main thread), and its kernel, polling its parent, follows it
+    die_with_parent(signal.SIGKILL)
 
 
 def job_environment(work: Path, notebook_name: str) -> dict[str, str]:
@@ -1300,13 +1302,19 @@ def explain(
     if unknown:
         raise ValueError(f"not in {nb_dir}: {', '.join(unknown)}")
     plans = plan_render(
-        selected, nb_dir, build, kernel_name=kernel_name, force=force, collection=all_nbs
+        selected,
+        nb_dir,
+        build,
+        kernel_name=kernel_name,
+        force=force,
+        collection=all_nbs,
+        profiles=[] if notebooks else requested_profiles(build),
     )
     for plan in plans:
         if plan.reason:
-            say(f"{plan.notebook.name}: re-run, {plan.why(limit=None)}")
+            say(f"{plan.name}: re-run, {plan.why(limit=None)}")
         else:
-            say(f"{plan.notebook.name}: cached")
+            say(f"{plan.name}: cached")
     return plans
 
 
