@@ -264,13 +264,18 @@ def data_bases(*, exclusions: bool = False, vintage: bool = True, repair: bool =
     ``exclusions`` and ``vintage`` are the reproduction's rules; the re-analysis is always
     the current release with the exclusions (``repair`` applies to both).
     """
+    from tiptrends.methods import derived_tables
     from tiptrends.methods import vintage as v
 
-    rep, old, flags, _ = _processed(exclusions, vintage, repair)
-    cur, _, _, report = _processed(True, False, repair)
-    return v.DataBases(
-        report_basis=rep, current_release=cur, earlier=old, flags=flags, exclusions=report
-    )
+    def build() -> Any:
+        rep, old, flags, _ = _processed(exclusions, vintage, repair)
+        cur, _, _, report = _processed(True, False, repair)
+        return v.DataBases(
+            report_basis=rep, current_release=cur, earlier=old, flags=flags, exclusions=report
+        )
+
+    # a data product of `tiptrends data build`, read when its inputs and code are unchanged
+    return derived_tables.data_bases(build, exclusions=exclusions, vintage=vintage, repair=repair)
 
 
 @functools.cache
