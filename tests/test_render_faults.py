@@ -7,6 +7,7 @@ failed write; a killed render leaves no process behind and the next render proce
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -250,7 +251,14 @@ def test_kill_9_during_the_book_build_stops_sphinx(scratch_root, tmp_path) -> No
     nb_dir, build = tmp_path / "nbs", tmp_path / "_build"
     nb_dir.mkdir()
     good_a(nb_dir)
+    slow = tmp_path / "slow-sphinx"  # while it exists, Sphinx takes a minute to read conf.py
+    slow.write_text("")
+    (nb_dir / "conf.py").write_text(
+        "import os, time\nfrom tiptrends.report.book_conf import *  # noqa: F403\n"
+        f"if os.path.exists({str(slow)!r}):\n    time.sleep(60)\n"
+    )
     proc = _render_process(nb_dir, build, book=True)
+    group = None
     try:
         root = psutil.Process(proc.pid)
         _wait_for(lambda: _sphinx(root), 240, "the Sphinx process")
@@ -261,6 +269,10 @@ def test_kill_9_during_the_book_build_stops_sphinx(scratch_root, tmp_path) -> No
     finally:
         if proc.poll() is None:
             proc.kill()
+        if group is not None:  # whatever the outcome, this test leaves no Sphinx behind
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+    slow.unlink()
     again = _render_process(nb_dir, build, book=True)
     assert again.wait(240) == 0
     assert (build / "html" / "01_a.html").exists()
