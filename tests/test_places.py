@@ -188,7 +188,7 @@ def test_cli_bad_input_is_one_line(argv, capsys, glotip_2025) -> None:
 
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("tiptrends profile: ")
+    assert len(err) == 1 and err[0].startswith("tiptrends: error: ")
     # the kernel started ahead of the place's resolution has been stopped
     alive = [p for p in psutil.Process().children(recursive=True) if p.is_running()]
     assert not [p for p in alive if "ipykernel" in " ".join(p.cmdline())]

@@ -244,13 +244,13 @@ def label(key: str) -> str:
     return figures.figure(key).label
 
 
-def curve_figure(r: Results, group: str, columns: int = 3) -> Figure:
+def curve_figure(r: Results, group: str, columns: int = 2) -> Figure:
     """Specification curves of the figures of ``group``: values sorted, the published
     figure (line) and its tolerance band (shaded), the pre-specified value (ring), and
     beneath each curve the dot matrix of the choices of each specification."""
     ks = GROUPS[group]
     rows = -(-len(ks) // columns)
-    fig = plt.figure(figsize=(4.2 * columns, 4.4 * rows))
+    fig = plt.figure(figsize=(3.6 * columns, 4.2 * rows))  # page width: text legible as shown
     outer = fig.add_gridspec(rows, columns, hspace=0.55, wspace=0.45)
     for i, key in enumerate(ks):
         _curve(fig, outer[i // columns, i % columns], r, key)
@@ -274,9 +274,9 @@ def _curve(fig: Figure, cell: Any, r: Results, key: str) -> None:
     top.scatter(x, g["value"], s=4, c=np.where(g["within"], "#1b7837", "#762a83"), lw=0)
     pre = g.index[g["prespecified"]]
     top.scatter(pre, g.loc[pre, "value"], s=40, facecolors="none", edgecolors="black", lw=1)
-    top.set_title(_wrap(label(key)), fontsize=8)
+    top.set_title(_wrap(label(key), 30), fontsize=9)
     top.set_xticks([])
-    top.tick_params(labelsize=7)
+    top.tick_params(labelsize=8)
     _matrix(bottom, g, read)
 
 
@@ -294,10 +294,10 @@ def _matrix(ax: Any, g: pd.DataFrame, read: Sequence[mv.Axis]) -> None:
             vmin=0,
             vmax=1,
         )
-    ax.set_yticks(range(len(read)), [a.name for a in read], fontsize=6)
+    ax.set_yticks(range(len(read)), [a.name for a in read], fontsize=8)
     ax.set_ylim(len(read) - 0.5, -0.5)
     ax.set_xticks([])
-    ax.set_xlabel("specifications, sorted by value", fontsize=6)
+    ax.set_xlabel("specifications, sorted by value", fontsize=8)
 
 
 def _wrap(text: str, width: int = 42) -> str:

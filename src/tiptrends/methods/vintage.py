@@ -8,7 +8,7 @@ writes down, once, a rule that separates such post-report restatements from the 
 report could have counted, and checks the rule on published figures it never used.
 
 The rule (written on 29 November 2026, after published figures had been compared)
--------------------------------------------------------------------------------
+---------------------------------------------------------------------------------
 Compare the country totals of detected victims (dimension, category, sex and age all
 "Total") of the *current* release with those of the *earlier* release, country-year by
 country-year. A "<5" cell is the interval [1, 4]; comparisons use the reading of both
