@@ -392,9 +392,12 @@ def value(
     **options
         Options of :class:`Options`, e.g. ``method="mean"``, ``panel="matched"``.
     """
+    fig = figure(key)
     b = basis_name(basis)
+    if b == "report" and fig.report_data == "current":
+        b = "current"  # a figure that reproduces nothing: today's data on both bases
     ex, vi = _rules(b, exclusions, vintage)
-    return evaluate(key, _inputs(b, ex, vi, bool(repair), figure(key).report_data), **options)
+    return evaluate(key, _inputs(b, ex, vi, bool(repair), fig.report_data), **options)
 
 
 def values(keys: Iterable[str], basis: Basis = "report", **options: Any) -> dict[str, float]:
