@@ -65,6 +65,7 @@ EXPECTED_KEYS = {
     ],
     "10_revisions_between_releases.ipynb": [],
     "11_press_release_claims.ipynb": ["victims_total_2021_pooled_all"],
+    "12_specification_curve.ipynb": ["multiverse_specifications"],
 }
 
 

@@ -105,10 +105,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         )
     if not args.sources:  # the derived tables the chapters read (data bases), once
         from tiptrends.io import derived
-        from tiptrends.methods import derived_tables
+        from tiptrends.methods import derived_tables, figures
 
         before = derived_tables.product_status()
-        for name, load in derived_tables.products().items():
+        for name, load in derived_tables.products(figures.data_bases).items():
             started = time.perf_counter()
             load()
             state = "current" if before[name][0] == "current" else "built"

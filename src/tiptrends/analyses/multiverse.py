@@ -151,8 +151,7 @@ def axes_table(space: mv.Space) -> pd.DataFrame:
 def codebook(space: mv.Space) -> pd.DataFrame:
     """Columns of the downloadable grid and what they hold."""
     rows = {
-        "figure": "Results key of the figure (see Headline numbers)",
-        "label": "The figure's label",
+        "label": "The figure (its label on Headline numbers)",
         "spec": "Number of the specification within the figure (0 = the first declared)",
         **{
             a.name: f"{a.label}: {', '.join(str(v.value) for v in a.values)}; "

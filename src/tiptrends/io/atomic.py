@@ -136,3 +136,9 @@ def remove_stale_temporaries(
             continue
         removed.append(candidate)
     return removed
+
+
+def rename_into_place(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+    """Rename ``src`` over ``dst`` in one step (both on one file system): the swap of a
+    prepared file or folder, used where several outputs are put in place together."""
+    os.replace(src, dst)

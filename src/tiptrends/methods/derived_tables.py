@@ -59,13 +59,17 @@ BASES_SWITCHES: tuple[dict[str, Any], ...] = (
 product that ``tiptrends data build`` writes)."""
 
 
-def products() -> dict[str, Callable[[], Any]]:
-    """Every product the chapters read, by name, with the call that loads or builds it."""
-    from tiptrends.methods import figures
+def products(data_bases: Callable[..., Any] | None = None) -> dict[str, Callable[[], Any]]:
+    """Every product the chapters read, by name, with the call that loads or builds it.
 
+    ``data_bases``: :func:`tiptrends.methods.figures.data_bases` (passed by the caller, so that
+    this module, which the registry imports, does not import the registry).
+    """
     stem = f"data_bases_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
     return {
-        product_name(stem, **switches): (lambda switches=switches: figures.data_bases(**switches))
+        product_name(stem, **switches): (
+            (lambda switches=switches: data_bases(**switches)) if data_bases else (lambda: None)
+        )
         for switches in BASES_SWITCHES
     }
 

@@ -57,7 +57,7 @@ PAGES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     (
         "core",
         "Paths, vocabulary, errors and the command line",
-        ("tiptrends.paths", "tiptrends.vocab", "tiptrends.errors", "tiptrends.cli"),
+        ("tiptrends.paths", "tiptrends.vocab", "tiptrends.settings", "tiptrends.errors", "tiptrends.cli"),
         "The leaves every layer may import, and the command line over all layers.",
     ),
 )

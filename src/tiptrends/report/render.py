@@ -58,6 +58,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tiptrends import paths
+from tiptrends.io.atomic import rename_into_place
 from tiptrends.report.nbclean import KERNELSPEC
 from tiptrends.report.notebook_text import notebook_summary, plain_text
 from tiptrends.report.processes import build_lock, register, unregister
@@ -1056,14 +1057,14 @@ def _swap_in(pairs: Sequence[tuple[Path, Path]]) -> None:
                 try:
                     os.link(target, backup)  # the target stays in place meanwhile
                 except OSError:
-                    os.replace(target, backup)
+                    rename_into_place(target, backup)
                     moved = True
             try:
-                os.replace(staged, target)
+                rename_into_place(staged, target)
             except OSError as exc:
                 if backup is not None:
                     if moved:
-                        os.replace(backup, target)
+                        rename_into_place(backup, target)
                     else:
                         backup.unlink(missing_ok=True)
                 raise _named(exc, target) from None
@@ -1074,7 +1075,7 @@ def _swap_in(pairs: Sequence[tuple[Path, Path]]) -> None:
                 if backup is None:
                     target.unlink()
                 else:
-                    os.replace(backup, target)
+                    rename_into_place(backup, target)
         for staged, _ in pairs:
             staged.unlink(missing_ok=True)
         raise
