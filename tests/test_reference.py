@@ -26,7 +26,7 @@ def test_every_public_module_has_a_section_and_its_users() -> None:
             continue
         assert f".. automodule:: {module}\n" in text, module
     assert "profiles/place_profile" in usage["tiptrends.analyses.places"]
-    assert "02_forced_labour" in usage["tiptrends.methods.aggregate"]
+    assert "02_forced_labour" in usage["tiptrends.analyses.forms"]
 
 
 def test_usage_is_read_from_imports(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ QUANTITIES = [
     Quantity(
         "EU-27 detected victims 2021",
         rows=(r"^Detected victims, EU-27, 2021$",),
-        prose=(r"(?P<v>\d{1,3},\d{3}) on the reproduction,",),
+        prose=(r"(?P<v>\d{1,3},\d{3}) on the report basis, where Finland",),
     ),
     Quantity(
         "EU-27 persons convicted 2022",
@@ -201,17 +201,16 @@ QUANTITIES = [
             r"^Detected victims of known sex and age, 2022",
             r"^victims of known sex and age, 2022$",
         ),
-        prose=(r"Victims of known sex and age: (?P<v>\d{1,3},\d{3}) on the (?:report basis|reproduction)",),
+        prose=(r"Victims of known sex and age: (?P<v>\d{1,3},\d{3}) on the report basis",),
     ),
     Quantity(
         "victims 2021 claim: verdict",
-        # one basis per quantity: the re-analysis rows carry their own verdict
-        rows=(r"^(?!.*(?:current release|re-analysis)).*more than fifty thousand victims",),
+        rows=(r"more than fifty thousand victims",),
         published=r"^50,000 persons",
     ),
     Quantity(
         "EU forced-labour claim: verdict",
-        rows=(r"^(?!.*(?:current release|re-analysis))In the EU, a little over a third",),
+        rows=(r"^In the EU, a little over a third",),
         published=r"^37\.0%",
     ),
 ]
