@@ -170,14 +170,16 @@ def load_profile_data(release: str = "2025", previous: str = "2023") -> ProfileD
     -------
     ProfileData
     """
-    raw, earlier = data.load_glotip(release=release), data.load_glotip(release=previous)
     entries = ex.load_exclusions()
     if release == settings.CURRENT_RELEASE and previous == settings.EARLIER_RELEASE:
+        # the releases as the figure registry loaded them (one load per process)
+        raw, earlier = figures.glotip(release), figures.glotip(previous)
         # the re-analysis of the figure registry: the table every chapter's current-release
         # figure reads, so a profile of the EU-27 or a region states the chapters' numbers
         bases = figures.data_bases()
         filtered, report = bases.current_release, bases.exclusions
     else:
+        raw, earlier = data.load_glotip(release=release), data.load_glotip(release=previous)
         filtered, report = ex.apply_exclusions(raw, entries)
     return ProfileData(
         raw=raw,
