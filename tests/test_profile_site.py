@@ -156,3 +156,25 @@ def test_kernels_listen_on_private_sockets_removed_afterwards(tmp_path: Path) ->
     assert not list(tmp_path.glob("kernel-ipc*"))  # nothing in the working directory
     leftovers = set(os.listdir(os.environ.get("TMPDIR", "/tmp"))) - before
     assert not [f for f in leftovers if f.startswith("tiptrends-kernel-")]
+
+
+def test_places_part_lists_regions_first_then_countries_by_name() -> None:
+    from tiptrends.report.site_pages import Chapter, places_markdown
+
+    profiles = [
+        Chapter("profiles/rou", "Romania: place profile"),
+        Chapter("profiles/region-south-asia", "South Asia: place profile"),
+        Chapter("profiles/arg", "Argentina: place profile"),
+        Chapter("profiles/eu27", "EU-27: place profile"),
+        Chapter("profiles/region-central-america-and-the-caribbean", "Central America: place profile"),
+    ]
+    text = places_markdown({}, profiles, intro="profiles/render_any_place")
+    stems = [line.rsplit("<", 1)[-1].rstrip(">") for line in text.splitlines() if "<" in line]
+    assert stems == [
+        "profiles/region-central-america-and-the-caribbean",
+        "profiles/eu27",
+        "profiles/region-south-asia",
+        "profiles/arg",
+        "profiles/rou",
+    ]
+    assert text.index("profiles/render_any_place") < text.index("Central America")

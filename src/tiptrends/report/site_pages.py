@@ -464,9 +464,17 @@ def places_markdown(
 ) -> str:
     """The "Places" part: a toctree of the place profiles (``_build/executed/profiles/``).
 
-    ``intro`` names a page shown first (how to render any place).
+    ``intro`` names a page shown first (how to render any place). Profiles are listed by
+    title, regions (the EU-27 and the regions) before countries.
     """
-    entries = ([intro] if intro else []) + [f"{p.title} <{p.stem}>" for p in profiles]
+
+    def order(profile: Chapter) -> tuple[bool, str]:
+        page = profile.stem.rsplit("/", 1)[-1]
+        is_region = page == "eu27" or page.startswith("region-")
+        return (not is_region, profile.title.casefold())
+
+    ordered = sorted(profiles, key=order)
+    entries = ([intro] if intro else []) + [f"{p.title} <{p.stem}>" for p in ordered]
     text = "" if profiles else "No place profile has been rendered yet (`tiptrends profile`).\n\n"
     if entries:
         text += "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(entries) + "\n```\n"
