@@ -352,6 +352,165 @@ def markdown_table(
 
 HEADLINE_COLUMNS = ("What", "Our value", "Published", "Verdict", "Chapter")
 
+REPRODUCTION = "Reproduction (report's data)"
+REANALYSIS = "Re-analysis (current data)"
+FIGURE_COLUMNS = ("Figure", "Published", REPRODUCTION, REANALYSIS, "Gap", "Verdict", "Chapter")
+"""Columns of the one-row-per-figure tables (verdict and gap: the reproduction's)."""
+
+
+def published_source(key: str, record: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The row of ``data/published/figures.csv`` a record is set against (None if none)."""
+    from tiptrends.io import published
+
+    fig = figures.FIGURES.get(key.removesuffix(figures.CURRENT_SUFFIX))
+    fid = fig.published_id if fig is not None else None
+    if not fid and isinstance(record.get("published"), int | float):
+        fid = published_ids().get((round(float(record["published"]), 6), str(record.get("source"))))
+    if not fid:
+        return None
+    try:
+        return published.published_row(fid).to_dict()
+    except (KeyError, LookupError):
+        return None
+
+
+def source_markdown(row: Mapping[str, Any] | None, fallback: str | None = None) -> str:
+    """The citation of a published figure: ``primary: [UNODC, Title](url)`` or
+    ``reported by [KOK e.V.](url)`` (a secondary outlet); the record's source if no row."""
+    if row is None:
+        text, url = split_citation(fallback)
+        return f"[source]({url})" if url else text
+    outlet = str(row.get("publisher") or "")
+    title = str(row.get("source_title") or "").strip("[]")
+    url = str(row.get("url") or "")
+    if str(row.get("primary_or_secondary")) == "primary":
+        name = f"{outlet}, {title}" if title else outlet
+        return f"primary: [{name}]({url})" if url else f"primary: {name}"
+    return f"reported by [{outlet}]({url})" if url else f"reported by {outlet}"
+
+
+def gap_in_unit(value: float, published: verdicts.Published, unit: str | None) -> str:
+    """Reproduction minus published, in the figure's unit: ``+6.1 points`` for shares and
+    changes in per cent, ``+2,509 persons`` for counts ("-" for a "one in N")."""
+    if published.kind == "one_in_n":
+        return "-"
+    gap = float(value) - published.value
+    kind, text = value_kind(unit)
+    if kind in ("pct", "change_pct", "pp"):
+        shown = f"{gap:+.1f} points"
+    elif kind == "ratio":
+        shown = f"{gap:+.2f}"
+    elif float(value).is_integer() and published.value == int(published.value):
+        shown = f"{gap:+,.0f} {text}".strip()
+    else:
+        shown = f"{gap:+,.1f} {text}".strip()
+    return shown.replace("+0.0 ", "0.0 ").replace("-0.0 ", "0.0 ")
+
+
+def format_published(value: float, unit: str | None, key: str = "") -> str:
+    """A published figure as it was printed: a whole number keeps no decimals
+    (``42%``, ``+25%``), others as :func:`format_result`."""
+    kind, _ = value_kind(unit, key)
+    if float(value).is_integer() and kind in ("pct", "change_pct"):
+        return f"{value:+.0f}%" if kind == "change_pct" else f"{value:.0f}%"
+    return format_result(value, unit, key)
+
+
+def _base_keys(
+    results: Mapping[str, Mapping[str, Any]], chapters: Mapping[str, Chapter]
+) -> list[str]:
+    order = {stem: i for i, stem in enumerate(chapters)}
+    bases = dict.fromkeys(k.removesuffix(figures.CURRENT_SUFFIX) for k in results)
+
+    def chapter_of(base: str) -> int:
+        rec = results.get(base) or results.get(base + figures.CURRENT_SUFFIX) or {}
+        return order.get(Path(str(rec.get("notebook"))).stem, 999)
+
+    return sorted(bases, key=lambda b: (chapter_of(b), b))
+
+
+def figure_rows(
+    results: Mapping[str, Mapping[str, Any]],
+    chapters: Mapping[str, Chapter],
+    *,
+    only_published: bool = False,
+) -> list[dict[str, str]]:
+    """One row per figure (its two bases side by side): :data:`FIGURE_COLUMNS`, plus
+    ``_verdict`` (the verdict's word) and ``_key``, which no table shows.
+
+    The verdict and the gap are the reproduction's: it asks whether the published figure
+    can be rebuilt from the data the report could see. A number recorded on one basis only
+    shows "-" in the other column.
+    """
+    indicators = published_indicators()
+    rows = []
+    for base in _base_keys(results, chapters):
+        rep, cur = results.get(base), results.get(base + figures.CURRENT_SUFFIX)
+        main = rep or cur or {}
+        has_published = isinstance(main.get("published"), int | float) and not str(
+            main.get("note") or ""
+        ).lower().startswith("alternative")
+        if only_published and not has_published:
+            continue
+        fig = figures.FIGURES.get(base)
+        unit = fig.unit if fig is not None else main.get("unit")
+        judged = verdict(rep, base) if rep else NO_FIGURE
+        published = published_for(base, main) if has_published else None
+        published_text, gap = "-", "-"
+        if published is not None:
+            shown = format_published(float(main["published"]), unit, base)
+            if published.kind == "bound" and published.qualifier in ("over", "under"):
+                shown = f"{published.qualifier} {shown}"
+            cite = source_markdown(published_source(base, main), main.get("source"))
+            published_text = f"{shown}, {cite}" if cite else shown
+            if rep and isinstance(rep.get("value"), int | float) and judged != NO_FIGURE:
+                if not judged.startswith(verdicts.NOT_COMPARABLE):
+                    gap = gap_in_unit(float(rep["value"]), published, unit)
+        word = judged.split(" (")[0]
+        shown_verdict = judged if word == verdicts.NOT_COMPARABLE else word
+        rows.append(
+            {
+                "Figure": _cell(describe(base, main, indicators)),
+                "Published": _cell(published_text),
+                REPRODUCTION: format_result(rep.get("value"), unit, base) if rep else "-",
+                REANALYSIS: format_result(cur.get("value"), unit, base) if cur else "-",
+                "Gap": gap,
+                "Verdict": verdict_html(shown_verdict),
+                "Chapter": _chapter_for(main, chapters),
+                "_verdict": word,
+                "_key": base,
+            }
+        )
+    return rows
+
+
+CITE_COLUMNS = ("Figure", "Value to cite", "Basis", "Year", "Chapter")
+
+
+def cite_rows(
+    results: Mapping[str, Mapping[str, Any]], chapters: Mapping[str, Chapter]
+) -> list[dict[str, str]]:
+    """One value to cite per headline (a registered figure with a published counterpart,
+    not an alternative computation): the re-analysis, the value that holds on today's data."""
+    rows = []
+    for base in _base_keys(results, chapters):
+        fig = figures.FIGURES.get(base)
+        cur = results.get(base + figures.CURRENT_SUFFIX)
+        if fig is None or not fig.published_id or cur is None:
+            continue
+        if str((results.get(base) or {}).get("note") or "").lower().startswith("alternative"):
+            continue
+        rows.append(
+            {
+                "Figure": _cell(fig.label),
+                "Value to cite": format_result(cur.get("value"), fig.unit, base),
+                "Basis": "re-analysis (current data)",
+                "Year": "-".join(str(y) for y in dict.fromkeys((fig.years[0], fig.years[-1]))),
+                "Chapter": _chapter_for(cur, chapters),
+            }
+        )
+    return rows
+
 
 def claims_rows(
     claims: Sequence[Mapping[str, Any]], chapters: Mapping[str, Chapter]
@@ -389,10 +548,13 @@ def landing_markdown(
     headline_page: bool = True,
     claims_source: str = "",
 ) -> str:
-    """The generated part of the landing page: claims, headline numbers, failures.
+    """The generated part of the landing page: the answer, key findings, the headline chart,
+    where the numbers come from, the values to cite, the claims ledger (and failures).
 
     ``headline_page``: link to the "Headline numbers" page (``headline_numbers.md``).
     """
+    from tiptrends.report import landing
+
     out: list[str] = []
     failed = [chapters[s] for s in failed if s in chapters]
     if failed:
@@ -401,13 +563,55 @@ def landing_markdown(
             ":::{error}\nThese chapters failed in the last build and their numbers are left out "
             f"of this page: {links}.\n:::\n"
         )
+    sentence = landing.answer(results)
+    if sentence:
+        out.append(sentence + "\n")
+    matched = landing.matched_convictions(results)
+    found = landing.findings(results, matched)
+    if found:
+        out.append("## Key findings\n")
+        out.append("".join(f"* {f}\n" for f in found))
+    chart = landing.chart_html(landing.chart_png(results))
+    if chart:
+        out.append(chart)
+    rows = figure_rows(results, chapters, only_published=True)
+    if rows:
+        tally: dict[str, int] = {}
+        for row in rows:
+            tally[row["_verdict"]] = tally.get(row["_verdict"], 0) + 1
+        counts = ", ".join(
+            f"{tally[v]} {v}" for v in (*verdicts.VERDICTS, verdicts.NOT_COMPARABLE) if tally.get(v)
+        )
+        where = (
+            " The [Headline numbers](headline_numbers.md) page lists them all."
+            if headline_page
+            else ""
+        )
+        out.append(
+            "Every number here is computed from public data when the book is built; none is "
+            "typed in. Each published figure is set against two computations: the "
+            "{term}`reproduction` uses the data the report could see, the {term}`re-analysis` "
+            f"today's data with the book's quality rules. Of {len(rows)} published figures, "
+            f"the reproduction gives {counts}.{where}\n"
+        )
+    cite = cite_rows(results, chapters)
+    if cite:
+        out.append("## Values to cite\n")
+        out.append(
+            "One value per headline: the re-analysis, which holds on today's data. The "
+            "chapters give the reproduction and the reasons for each gap.\n"
+        )
+        out.append(markdown_table(cite, CITE_COLUMNS, stack=True))
+        note = landing.convictions_note(results, matched)
+        if note:
+            out.append(note + "\n")
     claims_chapter = next((c for c in chapters.values() if "claim" in c.stem), None)
     out.append("## The press release's claims, checked\n")
     if claims:
-        counts: dict[str, int] = {}
+        tallied: dict[str, int] = {}
         for c in claims:
-            counts[str(c.get("verdict"))] = counts.get(str(c.get("verdict")), 0) + 1
-        summary = ", ".join(f"{n} {v}" for v, n in counts.items())
+            tallied[str(c.get("verdict"))] = tallied.get(str(c.get("verdict")), 0) + 1
+        summary = ", ".join(f"{n} {v}" for v, n in tallied.items())
         where = f" ({claims_chapter.link('the full ledger')})" if claims_chapter else ""
         out.append(
             f"The press release made {len(claims)} quantitative claims. Our verdicts: "
@@ -422,38 +626,35 @@ def landing_markdown(
         out.append(
             f"The claims ledger was not recorded in this build; the chapter {where} holds it.\n"
         )
-    rows = headline_rows(results, chapters, only_published=True)
-    out.append("## Headline numbers\n")
-    tally: dict[str, int] = {}
-    for row in rows:
-        tally[row["_verdict"]] = tally.get(row["_verdict"], 0) + 1
-    counts = ", ".join(
-        f"{tally[v]} {v}" for v in (*verdicts.VERDICTS, verdicts.NOT_COMPARABLE) if tally.get(v)
-    )
-    out.append(
-        f"{len(rows)} published figures set against what the public data give"
-        f"{': ' + counts if counts else ''}. The chapters explain every gap."
-        + (
-            " All recorded numbers, with those that have no published counterpart, are on "
-            "the [Headline numbers](headline_numbers.md) page.\n"
-            if headline_page
-            else "\n"
-        )
-    )
-    out.append(
-        markdown_table(rows, HEADLINE_COLUMNS, stack=True) or "No headline numbers were recorded.\n"
-    )
     return "\n".join(out)
 
 
 def headline_markdown(
     results: Mapping[str, Mapping[str, Any]], chapters: Mapping[str, Chapter]
 ) -> str:
-    """Every recorded number (the "Headline numbers" page)."""
-    rows = headline_rows(results, chapters)
+    """Every recorded figure, one row each with both bases (the "Headline numbers" page)."""
+    from tiptrends.report import landing
+
+    rows = figure_rows(results, chapters)
     if not rows:
         return "No numbers were recorded in this build.\n"
-    return f"{len(rows)} numbers.\n\n" + markdown_table(rows, HEADLINE_COLUMNS, stack=True)
+    published = [r for r in rows if r["Published"] != "-"]
+    others = [r for r in rows if r["Published"] == "-"]
+    out = [
+        f"{len(rows)} figures, {len(published)} of them with a published counterpart.\n",
+        "## Figures with a published counterpart\n",
+        markdown_table(published, FIGURE_COLUMNS, stack=True),
+    ]
+    note = landing.convictions_note(results, landing.matched_convictions(results))
+    if note and any(r["_key"] == landing.CONVICTIONS for r in published):
+        out.append(note + "\n")
+    if others:
+        columns = ("Figure", REPRODUCTION, REANALYSIS, "Chapter")
+        out += [
+            "## Other recorded figures\n",
+            markdown_table(others, columns, stack=True),
+        ]
+    return "\n".join(out)
 
 
 def places_markdown(
