@@ -164,8 +164,10 @@ def split_citation(source: str | None) -> tuple[str, str | None]:
 
 
 def _first_clause(note: str) -> str:
-    text = note.strip()
-    for sep in (". ", "; ", " ("):
+    """The note's first clause, without bracketed asides: ``"share of victims (by
+    citizenship) whose ...; rest"`` -> ``"Share of victims whose ..."``."""
+    text = re.sub(r"\s*\([^()]*\)", "", note.strip())
+    for sep in (". ", "; "):
         if sep in text:
             text = text.split(sep, 1)[0]
     text = text.rstrip(".")
@@ -213,14 +215,40 @@ def published_indicators() -> dict[tuple[float, str], str]:
     return out
 
 
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_KEY_RE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+){2,}\b")
+
+
+def _with_years(text: str, key: str) -> str:
+    """``text`` with the years of ``key`` appended when it names none (``, 2019`` or
+    ``, 2019 to 2022``)."""
+    years = list(dict.fromkeys(_YEAR_RE.findall(key)))
+    if not years or all(y in text for y in years):
+        return text
+    return f"{text}, {' to '.join(years[:2]) if len(years) > 1 else years[0]}"
+
+
+_VARIANTS = r"(without|open|matched|balanced)(_|$)"
+
+
+def _stem(key: str) -> str:
+    return re.sub(r"_(pct|pp|pct_points)$", "", key.removesuffix(figures.CURRENT_SUFFIX))
+
+
 def describe(
-    key: str, record: Mapping[str, Any], indicators: Mapping[tuple[float, str], str]
+    key: str,
+    record: Mapping[str, Any],
+    indicators: Mapping[tuple[float, str], str],
+    results: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
     """A description of a recorded number for people (never the raw key when avoidable).
 
     In order: a registered figure's label (its current-release value says so); the record's
     own ``description``; the indicator of the published figure it is set against (when it is
-    not an alternative reading); the first clause of its note; the key in words.
+    not an alternative reading); a variant of another figure (its key extends a registered
+    or recorded key, or its note starts "as <key>, ..."), described as that figure followed
+    by the variant's note; the first clause of its note; the key in words. Years of the key
+    that the description does not name are appended.
     """
     fig = figures.FIGURES.get(key.removesuffix(figures.CURRENT_SUFFIX))
     if fig is not None:
@@ -234,16 +262,43 @@ def describe(
         indicator = indicators.get((round(float(published), 6), str(source)))
         if indicator:
             return indicator
+    variant = _variant_of(key, note, results or {}, indicators)
+    if variant:
+        return variant
     if note:
         # a note that names another result ("as tier_rate_du, ...") names it in words
-        first = re.sub(
-            r"\b[a-z0-9]+(?:_[a-z0-9]+){2,}\b",
-            lambda m: _humanised_key(m.group(0)).lower(),
-            _first_clause(note),
-        )
-        if len(first) >= 12 and not re.match(r"^(miss|close|match|not like)", first.lower()):
-            return first
+        first = _KEY_RE.sub(lambda m: _humanised_key(m.group(0)).lower(), _first_clause(note))
+        if len(first) >= 12 and not re.match(
+            r"^(miss|close|match\b|matches|not like)", first.lower()
+        ):
+            return _with_years(first, key)
     return _humanised_key(key)
+
+
+def _variant_of(
+    key: str,
+    note: str,
+    results: Mapping[str, Mapping[str, Any]],
+    indicators: Mapping[tuple[float, str], str],
+) -> str:
+    """ "<other figure's description>, <this note's first clause>" for a variant of another
+    figure, "" if ``key`` is none."""
+    clause = _first_clause(note)
+    named = re.match(r"^[Aa]s ([a-z0-9_]+),?\s*(.*)$", clause)
+    if named and named.group(1) in results:
+        other = named.group(1)
+        base = describe(other, results[other], indicators, None)
+        return f"{base}, {named.group(2)}" if named.group(2) else base
+    stem = _stem(key)
+    candidates = [k for k in (*figures.FIGURES, *results) if k != key and _stem(k) != stem]
+    # a variant names what it leaves out or which country set it uses
+    parents = [k for k in candidates if re.match(rf"{re.escape(_stem(k))}_{_VARIANTS}", stem)]
+    if not parents or not clause:
+        return ""
+    parent = max(parents, key=lambda k: len(_stem(k)))
+    record = results.get(parent, {})
+    base = describe(parent, record, indicators, None)
+    return f"{base}: {clause[:1].lower()}{clause[1:]}"
 
 
 # --------------------------------------------------------------------------- tables
@@ -470,7 +525,7 @@ def figure_rows(
         shown_verdict = judged if word == verdicts.NOT_COMPARABLE else word
         rows.append(
             {
-                "Figure": _cell(describe(base, main, indicators)),
+                "Figure": _cell(describe(base, main, indicators, results)),
                 "Published": _cell(published_text),
                 REPRODUCTION: format_result(rep.get("value"), unit, base) if rep else "-",
                 REANALYSIS: format_result(cur.get("value"), unit, base) if cur else "-",
