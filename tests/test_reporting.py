@@ -73,7 +73,8 @@ def test_record_bases_records_both_keys(tmp_path, monkeypatch):
     )
     assert row.basis.reproduced == 48589.0 and row.current_release == 75128.0
     table = reporting.bases_table([row])
-    assert table.loc[0, "report basis"] == 48589.0 and table.loc[0, "current release"] == 75128.0
+    assert table.loc[0, reporting.REPRODUCTION] == "48,589 persons"
+    assert table.loc[0, reporting.REANALYSIS] == "75,128 persons"
     assert "victims_total_2022" not in " ".join(map(str, table.columns))
     data = json.loads(out.read_text())
     assert data["victims_total_2022"]["value"] == 48589.0

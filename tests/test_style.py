@@ -283,7 +283,7 @@ def test_figure_rules_catch_planted_problems() -> None:
     fig, ax = plt.subplots(figsize=(14, 4))  # a wide figure shrinks its text at page width
     ax.plot([1, 2], [1, 2])
     ax.set_xlabel("Value", fontsize=10)
-    assert any("pt at page width" in p for p in style.figure_problems(fig))
+    assert any("px as displayed" in p for p in style.figure_problems(fig))
     plt.close(fig)
 
 

@@ -200,7 +200,13 @@ def chapter_links(markdown: str, prefix: str = "") -> str:
 def _figure_html(
     png_b64: str, meta: Mapping[str, Any], images: dict[str, bytes], prefix: str = ""
 ) -> str:
-    """An ``<img>`` for a figure output, its PNG stored as a file, with alt text and links."""
+    """An ``<img>`` for a figure output, its PNG stored as a file, with alt text and links.
+
+    A saved figure (``tiptrends_figure`` in its metadata) is shown at the one page-figure
+    width (the stylesheet's ``img.tt-figure``), links to its full-size SVG (a phone reader
+    taps to enlarge), sits in a block whose id, ``figure-<stem>``, is a stable anchor, and
+    has its downloads and a link to that anchor under it.
+    """
     import base64
     import html
 
@@ -209,17 +215,23 @@ def _figure_html(
     images[name] = data
     alt = html.escape(str(meta.get("alt", "")), quote=True)
     width = f' width="{int(meta["width"])}"' if str(meta.get("width", "")).isdigit() else ""
-    tag = f'<img src="{prefix}{name}" alt="{alt}"{width} loading="lazy" class="tt-figure">'
     figure = meta.get("tiptrends_figure")
-    if figure:
-        stem = html.escape(str(figure), quote=True)
-        tag += (
-            f'<p class="tt-figure-data">Download: <a href="{prefix}figures/{stem}.png">PNG</a> · '
-            f'<a href="{prefix}figures/{stem}.svg">SVG</a>'
-            + (f' · <a href="{prefix}figures/{stem}.csv">data (CSV)</a>' if meta.get("csv") else "")
-            + "</p>"
-        )
-    return tag
+    if not figure:
+        return f'<img src="{prefix}{name}" alt="{alt}"{width} loading="lazy" class="tt-figure">'
+    stem = html.escape(str(figure), quote=True)
+    anchor = "figure-" + re.sub(r"[^A-Za-z0-9-]+", "-", str(figure)).strip("-").lower()
+    svg = f"{prefix}figures/{stem}.svg"
+    return (
+        f'<div class="tt-figure-block" id="{anchor}">'
+        f'<a class="tt-figure-link" href="{svg}" title="Open the full-size figure (SVG)">'
+        f'<img src="{prefix}{name}" alt="{alt}"{width} loading="lazy" class="tt-figure"'
+        f' data-figure="{stem}"></a>'
+        f'<p class="tt-figure-data">Download: <a href="{prefix}figures/{stem}.png">PNG</a> · '
+        f'<a href="{svg}">SVG</a>'
+        + (f' · <a href="{prefix}figures/{stem}.csv">data (CSV)</a>' if meta.get("csv") else "")
+        + f' · <a class="tt-figure-anchor" href="#{anchor}" title="Link to this figure">link to this figure</a>'
+        "</p></div>"
+    )
 
 
 def _figures_as_files(

@@ -19,6 +19,7 @@ import pandas as pd
 from tiptrends.io import published as _published
 from tiptrends.methods import figures
 from tiptrends.report.results import record
+from tiptrends.report.tables import CARDS_ATTR
 
 
 @dataclass(frozen=True)
@@ -217,21 +218,136 @@ def record_figure(key: str, *, reason: str, difference: str) -> BasisComparison:
     )
 
 
-def bases_table(rows: list[BasisComparison]) -> pd.DataFrame:
-    """Published, report basis and current release side by side, with both explanations.
+#: Column labels of the two data bases, the same on every page of the book.
+REPRODUCTION = "Reproduction (report's data)"
+REANALYSIS = "Re-analysis (current data)"
 
-    Columns: figure, published, report basis, gap (report basis - published), current
-    release, reason for the gap, why the current release differs, source. No key names.
+_PERCENT_UNITS = ("percent", "percent change", "%")
+_COUNT_UNITS = ("persons", "count", "countries", "victims")
+
+
+def _decimals(row: BasisComparison) -> int:
+    """Decimals shown: the registered figure's precision, else 1 (0 for whole counts)."""
+    registered = figures.FIGURES.get(row.key)
+    if registered is not None:
+        return registered.precision
+    if row.basis.unit in _COUNT_UNITS:
+        return 0
+    return 1
+
+
+def format_value(value: float, unit: str, decimals: int) -> str:
+    """A value with its unit: ``"25.7%"``, ``"69,627 persons"``, ``"49.6 million persons"``.
+
+    Examples
+    --------
+    >>> format_value(25.66, "percent", 1), format_value(69627, "persons", 0)
+    ('25.7%', '69,627 persons')
     """
-    return pd.DataFrame(
-        {
-            "figure": [r.basis.indicator for r in rows],
-            "published": [r.basis.published for r in rows],
-            "report basis": [round(r.basis.reproduced, 1) for r in rows],
-            "gap": [round(r.basis.gap, 1) for r in rows],
-            "current release": [round(r.current_release, 1) for r in rows],
-            "reason for the gap": [r.basis.reason for r in rows],
-            "why the current release differs": [r.difference for r in rows],
-            "source": [r.basis.citation for r in rows],
-        }
-    )
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    number = f"{value:,.{decimals}f}"
+    if number.lstrip("-").strip("0.,") == "":  # no "-0.0"
+        number = number.lstrip("-")
+    if unit in _PERCENT_UNITS:
+        return f"{number}%"
+    if unit in ("count", "one in N", "ratio"):
+        return f"one in {number}" if unit == "one in N" else number
+    return f"{number} {unit}"
+
+
+def format_gap(gap: float, unit: str, decimals: int) -> str:
+    """A gap with its own unit: percentage points for shares, persons for counts.
+
+    Examples
+    --------
+    >>> format_gap(-13.27, "percent", 1), format_gap(5501, "persons", 0), format_gap(0.01, "percent", 1)
+    ('-13.3 percentage points', '+5,501 persons', 'none')
+    """
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return "-"
+    if round(gap, decimals) == 0:
+        return "none"
+    number = f"{gap:+,.{decimals}f}"
+    if unit in _PERCENT_UNITS:
+        return f"{number} percentage points"
+    if unit in ("count", "ratio"):
+        return number
+    return f"{number} {unit}"
+
+
+def _with_year(label: str, year: object) -> str:
+    """The label with its year when the label does not say it (``"..., 2022"``)."""
+    try:
+        text = str(int(float(str(year))))
+    except ValueError:
+        return label
+    return label if text in label else f"{label}, {text}"
+
+
+def bases_table(rows: list[BasisComparison]) -> pd.DataFrame:
+    """Published figure, reproduction and re-analysis side by side, with both explanations.
+
+    One row per figure, every cell text with its unit (a gap in percentage points is never in
+    one column with a gap in persons unlabelled). The published source is linked and marked
+    as the primary document or as the outlet that reported it. Shown with
+    :func:`tiptrends.report.tables.people_table`, the table becomes one card per figure
+    (the reasons at full width, the cards stacking on a phone).
+
+    Columns: Figure, Published, Source, Source link, Reproduction (report's data), Gap
+    (reproduction), Re-analysis (current data), Gap (re-analysis), Reason for the gap, Why
+    the current data differ.
+    """
+    records = []
+    for r in rows:
+        c = r.basis
+        d = _decimals(r)
+        published = format_value(c.published, c.unit, d)
+        if c.published_low is not None and c.published_high is not None:
+            low = format_value(c.published_low, c.unit, d)
+            published += f" (range {low} to {format_value(c.published_high, c.unit, d)})"
+        source = _published.published_row(c.figure_id)
+        kind = str(source.get("primary_or_secondary", ""))
+        outlet = f"{source['publisher']}, {source['source_title']}"
+        records.append(
+            {
+                "Figure": _with_year(c.indicator, source.get("year")),
+                "Published": published,
+                "Source": ("primary: " if kind == "primary" else "reported by ") + outlet,
+                "Source link": str(source.get("url", "")),
+                REPRODUCTION: format_value(c.reproduced, c.unit, d),
+                "Gap (reproduction)": "gap to published: " + format_gap(c.gap, c.unit, d),
+                REANALYSIS: format_value(r.current_release, c.unit, d),
+                "Gap (re-analysis)": "gap to published: "
+                + format_gap(r.current_release - c.published, c.unit, d),
+                "Reason for the gap": c.reason,
+                "Why the current data differ": r.difference,
+            }
+        )
+    table = pd.DataFrame(records, columns=BASES_COLUMNS)
+    table.attrs[CARDS_ATTR] = {
+        "title": "Figure",
+        "values": [
+            ("Published", ["Source"]),
+            (REPRODUCTION, ["Gap (reproduction)"]),
+            (REANALYSIS, ["Gap (re-analysis)"]),
+        ],
+        "notes": ["Reason for the gap", "Why the current data differ"],
+        "links": {"Source": "Source link"},
+    }
+    return table
+
+
+BASES_COLUMNS = [
+    "Figure",
+    "Published",
+    "Source",
+    "Source link",
+    REPRODUCTION,
+    "Gap (reproduction)",
+    REANALYSIS,
+    "Gap (re-analysis)",
+    "Reason for the gap",
+    "Why the current data differ",
+]
+"""Columns of :func:`bases_table`."""

@@ -94,6 +94,32 @@ REGION_COLOURS: dict[str, str] = dict(
     )
 )
 
+#: Fixed colours of the stages of the criminal justice process (chapter 05 and the profiles).
+JUSTICE_COLOURS: dict[str, str] = {
+    "Brought into formal contact": OKABE_ITO["blue"],
+    "Prosecuted": OKABE_ITO["orange"],
+    "Convicted": OKABE_ITO["bluish_green"],
+    "Detected victims": OKABE_ITO["vermillion"],
+}
+
+#: Fixed colours of the published figure and the two data bases.
+BASIS_COLOURS: dict[str, str] = {
+    "Published": OKABE_ITO["black"],
+    "Published range": OKABE_ITO["sky_blue"],
+    "Reproduced": OKABE_ITO["vermillion"],
+    "Reproduction (report's data)": OKABE_ITO["vermillion"],
+    "Re-analysis (current data)": OKABE_ITO["blue"],
+}
+
+#: The one series -> colour mapping of the book: every chart helper (and :func:`colour_for`,
+#: :func:`palette`, the seaborn theme's named palette) takes a named series' colour from here,
+#: so a series has the same colour in every figure. Later tables do not override earlier ones.
+SERIES_COLOURS: dict[str, str] = {}
+for _table in (FORM_COLOURS, SEX_AGE_COLOURS, REGION_COLOURS, JUSTICE_COLOURS, BASIS_COLOURS):
+    for _label, _colour in _table.items():
+        SERIES_COLOURS.setdefault(_label, _colour)
+_SERIES_BY_LOWER: dict[str, str] = {k.lower(): v for k, v in SERIES_COLOURS.items()}
+
 SOURCE_COLOUR = "#555555"
 PNG_DPI = 150
 
@@ -166,13 +192,15 @@ def use_house_style() -> None:
 
 
 def colour_for(label: str) -> str:
-    """Return the fixed colour of a form, sex x age group, region or "Total".
+    """Return the fixed colour of a named series (:data:`SERIES_COLOURS`).
 
     Parameters
     ----------
     label : str
         A form of exploitation (``vocab.FORMS``, "Forced criminality", "Total"), a
-        sex x age group ("women", "men", "girls", "boys") or a UNODC region.
+        sex x age group ("women", "men", "girls", "boys"), a UNODC region, a stage of
+        the justice process ("Prosecuted", "Convicted", ...) or a data basis
+        ("Published", "Reproduction (report's data)", ...); case does not matter.
 
     Returns
     -------
@@ -184,13 +212,44 @@ def colour_for(label: str) -> str:
     KeyError
         If the label has no fixed colour.
     """
-    for table in (FORM_COLOURS, SEX_AGE_COLOURS, REGION_COLOURS):
-        if label in table:
-            return table[label]
-    lowered = label.lower()
-    if lowered in SEX_AGE_COLOURS:
-        return SEX_AGE_COLOURS[lowered]
+    if label in SERIES_COLOURS:
+        return SERIES_COLOURS[label]
+    lowered = str(label).strip().lower()
+    if lowered in _SERIES_BY_LOWER:
+        return _SERIES_BY_LOWER[lowered]
     raise KeyError(f"no house colour for {label!r}; pass colours explicitly")
+
+
+def palette(labels: Iterable[str], colours: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Colour per label: the house colour of a named series, the cycle for the others.
+
+    Pass it as seaborn's ``palette=`` (``hue`` levels) or to matplotlib's ``color=``. An
+    explicit colour in ``colours`` for a series that has a house colour is refused with a
+    :class:`FigureRuleWarning` (the house colour is kept), so a series never changes
+    colour between figures.
+
+    Examples
+    --------
+    >>> palette(["Convicted", "Prosecuted"]) == {"Convicted": colour_for("Convicted"),
+    ...                                          "Prosecuted": colour_for("Prosecuted")}
+    True
+    """
+    labels = list(dict.fromkeys(labels))
+    own: dict[str, str] = {}
+    for label, colour in (colours or {}).items():
+        try:
+            house = colour_for(str(label))
+        except KeyError:
+            own[label] = colour
+            continue
+        if mpl.colors.to_hex(colour).lower() != house.lower():
+            warnings.warn(
+                f"{label!r} keeps its house colour {house} (asked for {colour}): a series has "
+                "one colour in every figure",
+                FigureRuleWarning,
+                stacklevel=3,
+            )
+    return {**_colours(labels), **{k: v for k, v in own.items() if k in labels}}
 
 
 def _colours(labels: Sequence[str]) -> dict[str, str]:
@@ -255,17 +314,97 @@ def source_note(ax: Axes, source: str, release: str | None = None, note: str | N
 
 
 def _record_alt(directory: Path, name: str, alt: str) -> None:
+    _record(directory, "alt_text.json", name, alt)
+
+
+def _record(directory: Path, file: str, name: str, value: Any) -> None:
+    """Set ``name`` to ``value`` in the JSON index ``file`` of ``directory`` (locked)."""
     from filelock import FileLock
 
-    index = directory / "alt_text.json"
-    with FileLock(str(directory / ".alt_text.json.lock")):
+    index = directory / file
+    with FileLock(str(directory / f".{file}.lock")):
         try:
             table = json.loads(index.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             table = {}
-        table[name] = alt
+        table[name] = value
         text = json.dumps(dict(sorted(table.items())), indent=1, ensure_ascii=False)
         write_bytes_atomic(index, (text + "\n").encode("utf-8"))
+
+
+#: Index of the legend colours of every saved figure (figure -> series label -> colour).
+SERIES_INDEX = "series_colours.json"
+
+
+def _record_series(directory: Path, name: str, colours: Mapping[str, str]) -> None:
+    _record(directory, SERIES_INDEX, name, dict(colours))
+
+
+def _handle_colour(handle: Any) -> str | None:
+    """Hex colour of a legend handle (line, patch or marker collection), if it has one."""
+    from matplotlib import colors
+
+    for getter in ("get_color", "get_facecolor", "get_edgecolor"):
+        method = getattr(handle, getter, None)
+        if method is None:
+            continue
+        value = method()
+        if isinstance(value, str):
+            return colors.to_hex(value)
+        try:
+            array = list(value)
+        except TypeError:
+            continue
+        if len(array) and not isinstance(array[0], (float, int)):  # one RGBA per item
+            array = list(array[0])
+        if len(array) >= 3 and (len(array) < 4 or array[3] > 0):
+            return colors.to_hex(array)
+    return None
+
+
+def series_colours(fig: Figure) -> dict[str, str]:
+    """Colour of each series named in the figure's legends (label -> hex colour).
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2], [1, 2], color="#0072B2", label="Forced labour")
+    >>> _ = ax.legend()
+    >>> series_colours(fig)
+    {'Forced labour': '#0072b2'}
+    >>> plt.close(fig)
+    """
+    found: dict[str, str] = {}
+    legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
+    for legend in [lg for lg in legends if lg is not None]:
+        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=False):
+            colour = _handle_colour(handle)
+            label = text.get_text().strip()
+            if colour and label:
+                found.setdefault(label, colour)
+    return found
+
+
+def colour_conflicts(index: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[str]]]:
+    """Series drawn in more than one colour across figures: label -> colour -> figures.
+
+    ``index``: figure name -> :func:`series_colours` (the saved ``series_colours.json``).
+
+    Examples
+    --------
+    >>> colour_conflicts({"5.1": {"Convicted": "#009e73"}, "5.4": {"Convicted": "#e69f00"}})
+    {'Convicted': {'#009e73': ['5.1'], '#e69f00': ['5.4']}}
+    """
+    seen: dict[str, dict[str, list[str]]] = {}
+    for figure, colours in sorted(index.items()):
+        for label, colour in colours.items():
+            seen.setdefault(label, {}).setdefault(colour.lower(), []).append(figure)
+    return {label: found for label, found in seen.items() if len(found) > 1}
+
+
+def _png_width(png: bytes) -> int:
+    """Pixel width of a PNG (from its header)."""
+    return int.from_bytes(png[16:20], "big")
 
 
 def _in_kernel() -> bool:
@@ -380,6 +519,7 @@ def save_figure(
             f"save_figure({name!r}): the figure has no source note (call style.source_note first)"
         )
     alt = alt.strip()
+    fit_to_page(fig)
     for problem in figure_problems(fig):
         warnings.warn(f"save_figure({name!r}): {problem}", FigureRuleWarning, stacklevel=2)
     out = Path(directory) if directory is not None else default_figures_dir()
@@ -401,12 +541,13 @@ def save_figure(
         index = not isinstance(frame.index, pd.RangeIndex)
         write_bytes_atomic(out / f"{name}.csv", frame.to_csv(index=index).encode("utf-8"))
     _record_alt(out, name, alt)
+    _record_series(out, name, series_colours(fig))
     fig.alt_text = alt  # type: ignore[attr-defined]
 
     if _in_kernel():
         from IPython.display import display
 
-        width = round(fig.get_figwidth() * 100)
+        width = round(_png_width(png) * 100 / PNG_DPI)  # natural size at 100 px per inch
         bundle, md = figure_bundle(png, alt, width=width, name=name, csv=data is not None)
         display(bundle, raw=True, metadata=md)
     plt.close(fig)
@@ -414,6 +555,41 @@ def save_figure(
 
 
 # --------------------------------------------------------------------------- charts
+
+
+def _all_steps(values: pd.Series) -> list[Any] | None:
+    """Every whole step from the first to the last value when ``values`` are whole numbers
+    (years), else None (no gaps to mark)."""
+    shown = pd.to_numeric(values, errors="coerce").dropna()
+    if shown.empty or not (shown % 1 == 0).all():
+        return None
+    return list(range(int(shown.min()), int(shown.max()) + 1))
+
+
+def with_gaps(part: pd.DataFrame, x: str, steps: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Rows of ``part`` sorted by ``x``, with a row of NaN for every year without data.
+
+    matplotlib breaks a line at NaN, so a series is not drawn across a year it has no value
+    for (an interpolated line would claim one). ``steps``: the years to cover (default every
+    whole year from the first to the last of ``part``).
+
+    Examples
+    --------
+    >>> t = with_gaps(pd.DataFrame({"year": [2019, 2021], "v": [1.0, 3.0]}), "year")
+    >>> t["year"].tolist(), t["v"].isna().tolist()
+    ([2019, 2020, 2021], [False, True, False])
+    """
+    part = part.sort_values(x)
+    steps = _all_steps(part[x]) if steps is None else steps
+    if steps is None or part[x].duplicated().any():
+        return part
+    present = set(pd.to_numeric(part[x]).astype(int))
+    low, high = min(present), max(present)
+    missing = [s for s in steps if low <= s <= high and s not in present]
+    if not missing:
+        return part
+    gaps = pd.DataFrame({x: missing}).astype({x: part[x].dtype})
+    return pd.concat([part, gaps], ignore_index=True).sort_values(x, ignore_index=True)
 
 
 def _integer_ticks(axes: Iterable[Axes], values: pd.Series, nbins: int | str = "auto") -> None:
@@ -503,10 +679,11 @@ def plot_shares_over_time(
     else:
         fig = ax.figure
     groups = list(pd.unique(df[group]))
-    palette = {**_colours(groups), **(colours or {})}
+    colour_of = palette(groups, colours)
+    years = _all_steps(df[x])
     for g in groups:
-        part = df[df[group] == g].sort_values(x)
-        colour = palette[g]
+        part = with_gaps(df[df[group] == g], x, years)
+        colour = colour_of[g]
         ax.plot(part[x], part[y], color=colour, label=str(g), marker="o", markersize=3)
         if lower is not None and upper is not None:
             ax.fill_between(part[x], part[lower], part[upper], color=colour, alpha=0.18, lw=0)
@@ -517,73 +694,151 @@ def plot_shares_over_time(
     return fig, ax
 
 
+_UNIT_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<unit>[^()]+)\)\s*$")
+_UNIT_WORDS = re.compile(
+    r"^(%|percent|percentage points|thousands?|hundreds?|millions?|persons|people|victims"
+    r"|counts?|number|countries|years|per .+)$",
+    re.IGNORECASE,
+)
+
+
+def split_units(labels: Sequence[str], units: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(label, unit) per row: from ``units`` or from a trailing "(unit)" of the label.
+
+    A trailing parenthesis counts as a unit when it reads as one ("%", "thousands",
+    "per million", ...). When some labels name a unit, a label that names none keeps its
+    whole text as its own unit, so two quantities never share an axis unless they say they
+    share a unit; when no label names one, every row gets the unit "" (one axis).
+
+    Examples
+    --------
+    >>> split_units(["Victims 2022 (thousands)", "Children 2022 (%)", "Victims per million"])
+    [('Victims 2022', 'thousands'), ('Children 2022', '%'), ('Victims per million', 'Victims per million')]
+    """
+    if units is not None:
+        return [(str(a), str(u)) for a, u in zip(labels, units, strict=True)]
+    found = []
+    for label in map(str, labels):
+        match = _UNIT_RE.match(label)
+        unit = match["unit"].strip() if match else ""
+        found.append((match["label"], unit) if unit and _UNIT_WORDS.match(unit) else (label, ""))
+    if not any(unit for _, unit in found):
+        return found
+    return [(label, unit or label) for label, unit in found]
+
+
+def _unit_label(unit: str) -> str:
+    """Axis label of a panel from its unit ("%" -> "Percent")."""
+    return "Percent" if unit.strip() == "%" else unit[:1].upper() + unit[1:]
+
+
+def _wrap(label: str, width: int = 30) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
 def plot_published_vs_reproduced(
     table: pd.DataFrame,
     *,
-    xlabel: str,
-    ylabel: str = "Figure",
+    xlabel: str | Mapping[str, str],
+    ylabel: str = "",
     title: str | None = None,
     source: str | None = None,
     release: str | None = None,
     note: str | None = None,
-) -> tuple[Figure, Axes]:
-    """Dot plot comparing published figures with their reproduction.
+) -> tuple[Figure, Any]:
+    """Dot plot comparing published figures with their reproduction, one panel per unit.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns ``label``, ``published``, ``reproduced``; optionally
-        ``published_low`` and ``published_high`` (published range, drawn as a bar).
-    xlabel : str
-        Value axis label with units.
+        Columns ``label``, ``published``, ``reproduced``; optionally ``published_low`` and
+        ``published_high`` (published range, drawn as a bar) and ``unit``.
+    xlabel : str or mapping
+        Value axis label with units; with several units, a mapping unit -> axis label
+        (a unit without one is labelled by the unit itself).
     ylabel : str
-        Label of the category axis.
+        Label of the category axis (none by default: the rows name themselves).
     title, source, release, note : str, optional
         Title and source note.
 
     Returns
     -------
-    (Figure, Axes)
+    (Figure, Axes) or (Figure, list of Axes)
+        One Axes when every row has the same unit; else one panel per unit, stacked, in the
+        order the units first appear (the axes' own unit in each x label). Without a
+        ``unit`` column the unit is read from a trailing "(unit)" of each label when the
+        labels carry different ones (:func:`split_units`).
     """
     missing = {"label", "published", "reproduced"} - set(table.columns)
     if missing:
         raise ValueError(f"table lacks columns {sorted(missing)}")
-    n = len(table)
-    fig, ax = plt.subplots(figsize=(7.0, max(2.0, 0.45 * n + 1.2)))
-    pos = list(range(n))[::-1]
-    if {"published_low", "published_high"} <= set(table.columns):
-        ax.hlines(
+    if not xlabel:
+        raise ValueError("axis labels (with units) are required")
+    pairs = split_units(
+        table["label"].tolist(), table["unit"].tolist() if "unit" in table.columns else None
+    )
+    units = list(dict.fromkeys(u for _, u in pairs))
+    if len(units) == 1:  # one unit: labels as given
+        pairs = [(str(v), units[0]) for v in table["label"]]
+    table = table.assign(_label=[a for a, _ in pairs], _unit=[u for _, u in pairs])
+    sizes = [int((table["_unit"] == u).sum()) for u in units]
+    height = sum(0.42 * n + 0.75 for n in sizes) + 0.9
+    fig, axes = plt.subplots(
+        len(units),
+        1,
+        figsize=(PAGE_WIDTH_IN, max(2.2, height)),
+        gridspec_kw={"height_ratios": [n + 1 for n in sizes]},
+        squeeze=False,
+        layout="constrained",
+    )
+    axes = list(axes[:, 0])
+    ranged = {"published_low", "published_high"} <= set(table.columns)
+    for ax, unit in zip(axes, units, strict=True):
+        part = table[table["_unit"] == unit]
+        pos = list(range(len(part)))[::-1]
+        if ranged:
+            ax.hlines(
+                pos,
+                part["published_low"],
+                part["published_high"],
+                color=colour_for("Published range"),
+                lw=6,
+                alpha=0.5,
+                label="Published range",
+            )
+        ax.scatter(
+            part["published"],
             pos,
-            table["published_low"],
-            table["published_high"],
-            color=OKABE_ITO["sky_blue"],
-            lw=6,
-            alpha=0.5,
-            label="Published range",
+            s=60,
+            facecolors="white",
+            edgecolors=colour_for("Published"),
+            linewidths=1.5,
+            zorder=3,
+            label="Published",
         )
-    ax.scatter(
-        table["published"],
-        pos,
-        s=60,
-        facecolors="white",
-        edgecolors=OKABE_ITO["black"],
-        linewidths=1.5,
-        zorder=3,
-        label="Published",
-    )
-    ax.scatter(
-        table["reproduced"],
-        pos,
-        s=28,
-        color=OKABE_ITO["vermillion"],
-        zorder=4,
-        label="Reproduced",
-    )
-    ax.set_yticks(pos, [str(v) for v in table["label"]])
-    ax.grid(axis="y", visible=False)
-    legend_outside(ax)
-    _finish(ax, xlabel, ylabel, title, source, release, note)
-    return fig, ax
+        ax.scatter(
+            part["reproduced"], pos, s=28, color=colour_for("Reproduced"), zorder=4,
+            label="Reproduced",
+        )
+        ax.set_yticks(pos, [_wrap(v) for v in part["_label"]])
+        ax.set_ylim(-0.6, len(part) - 0.4)
+        ax.grid(axis="y", visible=False)
+        if isinstance(xlabel, Mapping):
+            ax.set_xlabel(xlabel.get(unit, unit))
+        else:
+            ax.set_xlabel(xlabel if len(units) == 1 else _unit_label(unit))
+        if ylabel:
+            ax.set_ylabel(ylabel)
+    legend_outside(axes[0])
+    if title and len(axes) == 1:
+        axes[0].set_title(title)
+    elif title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    if source:
+        source_note(axes[-1], source, release, note)
+    return fig, (axes[0] if len(axes) == 1 else axes)
 
 
 def plot_country_ranking(
@@ -674,12 +929,13 @@ def small_multiples(
         sharey=sharey,
         squeeze=False,
     )
-    palette = _colours(list(pd.unique(df[group])))
+    colour_of = palette(pd.unique(df[group]))
+    years = _all_steps(df[x])
     for i, (value, ax) in enumerate(zip(facets, axes.flat, strict=False)):
         part = df[df[facet] == value]
         for g, sub in part.groupby(group, sort=False):
-            sub = sub.sort_values(x)
-            ax.plot(sub[x], sub[y], color=palette[g], label=str(g), lw=1.6)
+            sub = with_gaps(sub, x, years)
+            ax.plot(sub[x], sub[y], color=colour_of[g], label=str(g), lw=1.6, marker="o", ms=2)
         ax.set_title(fit_title(ax, str(value), fontsize=10), fontsize=10)
         if i % ncols == 0:
             ax.set_ylabel(ylabel)
@@ -740,10 +996,49 @@ def _legend_above_panels(fig: Figure, legend: Any, title_text: Any = None) -> No
 # overlap, legends that do not cover data, panel titles that fit their panel, and text
 # legible at the book's page width.
 
-#: Width of the book's text column (inches at 100 dpi: about 700 px).
+#: Width of a page figure (inches; at 100 px per inch its natural size, about the book's
+#: text column at 1280 px).
 PAGE_WIDTH_IN = 7.0
-#: Smallest font size, in points at page width, that stays legible.
-MIN_FONT_PT = 7.0
+#: Width, in CSS pixels, at which the book shows every page figure at 1280 px (the text
+#: column of the theme; the stylesheet gives every figure this one width).
+PAGE_WIDTH_PX = 676
+#: Smallest text, in CSS pixels as displayed at 1280 px, that stays legible.
+MIN_TEXT_PX = 9.0
+#: Smallest font size, in points in a figure of page width, that stays legible.
+MIN_FONT_PT = MIN_TEXT_PX * PAGE_WIDTH_IN * 72 / PAGE_WIDTH_PX
+#: Padding ``savefig(bbox_inches="tight")`` adds on each side (inches).
+_PAD_IN = 0.1
+
+
+def saved_width(fig: Figure) -> float:
+    """Width, in inches, of the image ``save_figure`` writes (tight box plus padding)."""
+    fig.canvas.draw()
+    return float(fig.get_tightbbox(fig.canvas.get_renderer()).width) + 2 * _PAD_IN
+
+
+def displayed_text_px(fig: Figure, font_pt: float) -> float:
+    """CSS pixels of ``font_pt`` text once the saved figure is shown at the page width."""
+    return font_pt * PAGE_WIDTH_PX / (saved_width(fig) * 72)
+
+
+def fit_to_page(fig: Figure, width: float = PAGE_WIDTH_IN) -> float:
+    """Narrow a figure whose saved image would be wider than the page; return its width.
+
+    Text, legends and labels outside the axes keep their size: the data area gives way.
+    A figure that cannot narrow (the axes would lose more than half their width) is left
+    as it is, and :func:`figure_problems` reports its small text.
+    """
+    start = fig.get_figwidth()
+    for _ in range(4):
+        excess = saved_width(fig) - width
+        if excess <= 0.02 * width:
+            break
+        new = fig.get_figwidth() - excess
+        if new < 0.5 * start:
+            fig.set_figwidth(start)
+            break
+        fig.set_figwidth(new)
+    return saved_width(fig)
 
 
 def legend_outside(ax: Axes, **kwargs: Any) -> Any:
@@ -789,13 +1084,14 @@ def figure_problems(fig: Figure) -> list[str]:
 
     Checks, after drawing: fractional tick labels on an axis labelled as years; overlapping
     tick labels; a legend inside an axes that covers a data point; a figure legend over a
-    panel or a panel title; a panel title wider than its panel; text smaller than :data:`MIN_FONT_PT` once the figure is scaled to the page
-    width.
+    panel or a panel title; a panel title wider than its panel; text smaller than
+    :data:`MIN_TEXT_PX` CSS pixels once the saved image is shown at the page-figure width
+    (:data:`PAGE_WIDTH_PX`; a narrower figure is not counted as enlarged).
     """
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     problems: list[str] = []
-    scale = min(1.0, PAGE_WIDTH_IN / fig.get_figwidth())
+    px_per_pt = PAGE_WIDTH_PX / (max(saved_width(fig), PAGE_WIDTH_IN) * 72)
     for i, ax in enumerate(fig.axes):
         if not ax.get_visible():
             continue
@@ -835,6 +1131,9 @@ def figure_problems(fig: Figure) -> list[str]:
             name = ax.get_title("left") or ax.get_title() or f"axes {i}"
             covered = [ax.get_window_extent(renderer)]
             covered += [t.get_window_extent(renderer) for t in _titles(ax)]
+            suptitle = fig._suptitle  # the figure title too
+            if suptitle is not None and suptitle.get_text():
+                covered.append(suptitle.get_window_extent(renderer))
             if any(_overlap(box, other) for other in covered):
                 problems.append(f"{name}: the figure legend overlaps the panel or its title")
                 break
@@ -842,10 +1141,12 @@ def figure_problems(fig: Figure) -> list[str]:
         if (
             text.get_visible()
             and text.get_text().strip()
-            and text.get_fontsize() * scale < MIN_FONT_PT
+            and text.get_fontsize() * px_per_pt < MIN_TEXT_PX
         ):
+            shown = text.get_fontsize() * px_per_pt
             problems.append(
-                f"text {text.get_text()[:30]!r} is {text.get_fontsize() * scale:.1f} pt at page width"
+                f"text {text.get_text()[:30]!r} is {shown:.1f} px as displayed at page width"
+                f" (at least {MIN_TEXT_PX:.0f} px)"
             )
             break
     return problems

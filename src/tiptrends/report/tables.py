@@ -3,12 +3,16 @@
 Chapters show tables through :func:`people_table`, which returns a pandas ``Styler``: counts
 as integers with separators, shares and percentages with one decimal, missing values as "-",
 the index hidden unless it carries names, and long tables cut to ``max_rows`` with a note of
-how many rows are left out (the full table goes to a download).
+how many rows are left out (the full table goes to a download). A table that says it reads
+better as cards (``frame.attrs["tiptrends_cards"]``, see :func:`card_table`) comes back as
+:class:`CardTable`: one card per row, its long texts at full width, stacking on a phone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -88,6 +92,113 @@ def _index_label(value: object) -> object:
     return value
 
 
+CARDS_ATTR = "tiptrends_cards"
+"""Key of ``DataFrame.attrs`` holding a card layout (the keyword arguments of :func:`card_table`)."""
+
+
+@dataclass(frozen=True)
+class CardTable:
+    """Rows shown as cards: a title, a row of labelled values, full-width notes.
+
+    Made by :func:`card_table`; displays as HTML in a notebook and in the book
+    (``_repr_html_``), as plain text elsewhere.
+    """
+
+    frame: pd.DataFrame
+    title: str
+    values: Sequence[tuple[str, Sequence[str]]]
+    notes: Sequence[str] = ()
+    links: Mapping[str, str] = field(default_factory=dict)
+    caption: str | None = None
+
+    def _cell(self, row: pd.Series, column: str) -> str:
+        value = row.get(column)
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+            return ""
+        text = html.escape(str(value))
+        url = row.get(self.links[column]) if column in self.links else None
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+        return text
+
+    def to_html(self) -> str:
+        """The cards as one HTML block (class ``tt-cards``)."""
+        parts = ['<div class="tt-cards">']
+        if self.caption:
+            parts.append(f'<p class="tt-cards-caption">{self.caption}</p>')
+        for _, row in self.frame.iterrows():
+            parts.append('<section class="tt-card">')
+            parts.append(f'<p class="tt-card-title">{self._cell(row, self.title)}</p>')
+            parts.append('<dl class="tt-card-values">')
+            for column, details in self.values:
+                extra = "".join(
+                    f'<span class="tt-card-detail">{cell}</span>'
+                    for cell in (self._cell(row, d) for d in details)
+                    if cell
+                )
+                parts.append(
+                    f"<div><dt>{html.escape(column)}</dt>"
+                    f'<dd><span class="tt-card-value">{self._cell(row, column) or MISSING}</span>'
+                    f"{extra}</dd></div>"
+                )
+            parts.append("</dl>")
+            for column in self.notes:
+                cell = self._cell(row, column)
+                if cell:
+                    parts.append(
+                        f'<p class="tt-card-note"><strong>{html.escape(column)}:</strong> {cell}</p>'
+                    )
+            parts.append("</section>")
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        lines = []
+        for _, row in self.frame.iterrows():
+            lines.append(str(row.get(self.title, "")))
+            for column, details in self.values:
+                more = "; ".join(str(row[d]) for d in details if str(row.get(d, "") or ""))
+                lines.append(f"  {column}: {row.get(column, MISSING)}" + (f" ({more})" if more else ""))
+            lines += [f"  {c}: {row[c]}" for c in self.notes if str(row.get(c, "") or "")]
+        return "\n".join(lines)
+
+
+def card_table(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    values: Sequence[tuple[str, Sequence[str]]],
+    notes: Sequence[str] = (),
+    links: Mapping[str, str] | None = None,
+    caption: str | None = None,
+) -> CardTable:
+    """Show each row of ``frame`` as a card (for tables too wide to read as columns).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per card; cells already formatted as text (with their units).
+    title : str
+        Column shown as the card's heading.
+    values : sequence of (column, detail columns)
+        Labelled values side by side (stacked on a phone); each with smaller lines under it.
+    notes : sequence of str
+        Columns shown at full width under the values, each headed by its column name.
+    links : mapping, optional
+        Column -> column holding the URL that the cell links to.
+    caption : str, optional
+        HTML shown above the cards.
+    """
+    missing = {title, *(c for c, _ in values), *(d for _, ds in values for d in ds), *notes}
+    missing -= set(frame.columns)
+    if missing:
+        raise ValueError(f"card_table: no columns {sorted(missing)}")
+    return CardTable(frame, title, tuple(values), tuple(notes), dict(links or {}), caption)
+
+
 def people_table(
     df: pd.DataFrame | pd.Series,
     *,
@@ -97,7 +208,7 @@ def people_table(
     caption: str | None = None,
     hide_index: bool | None = None,
     download: str | None = None,
-) -> Styler:
+) -> Styler | CardTable:
     """A table ready to show to a reader.
 
     Parameters
@@ -118,14 +229,24 @@ def people_table(
         File stem: the *whole* table is written to ``<figures dir>/<download>.csv`` and the
         caption links it ("full table, CSV"), so a cut table never hides data. The book offers
         the figures folder at ``figures/``.
+
+    Returns
+    -------
+    Styler or CardTable
+        A :class:`CardTable` (every row, no cut) when the frame carries a card layout in
+        ``attrs["tiptrends_cards"]`` (:func:`tiptrends.report.reporting.bases_table` does).
     """
     frame = df.to_frame() if isinstance(df, pd.Series) else df
     n = len(frame)
-    shown = frame.head(max_rows)
-    note = f"first {max_rows} of {n:,} rows" if n > max_rows else None
     link = None
     if download is not None:
         link = _write_download(frame, download)
+    layout = frame.attrs.get(CARDS_ATTR)
+    if layout:
+        text = "; ".join(html.escape(t) if t == caption else t for t in (caption, link) if t)
+        return card_table(frame, **layout, caption=text or None)
+    shown = frame.head(max_rows)
+    note = f"first {max_rows} of {n:,} rows" if n > max_rows else None
     text = "; ".join(t for t in (caption, note, link) if t)
     styler = shown.style.format(
         column_formats(shown, counts=counts, decimals=decimals), na_rep=MISSING, escape="html"
@@ -142,7 +263,6 @@ def people_table(
 
 def _write_download(frame: pd.DataFrame, name: str) -> str:
     """Write the whole table as CSV beside the figures; return the caption's link."""
-    import html
     import re
 
     from tiptrends import paths
