@@ -403,6 +403,10 @@ def test_a_figure_row_must_show_both_registry_values() -> None:
         "h: Label A: 11.8 (registry 12.0)"
     ]
     assert statements(html, Quantity("a", rows=(r"^Label A$",))) == ["41.7"]
+    cite = _claims("Label A", "12.0%", column="Value to cite").replace("Claim", "Figure")
+    assert registered_mismatches({"i": cite}, {"Label A": ("41.7", "11.8")}) == [
+        "i: Label A: 12 (registry 11.8)"
+    ]
 
 
 def registered_mismatches(pages: dict[str, str], expected: dict[str, tuple[str, str]]) -> list[str]:
@@ -417,7 +421,11 @@ def registered_mismatches(pages: dict[str, str], expected: dict[str, tuple[str, 
                 base = label.removesuffix(", current release")
                 if base not in expected:
                     continue
-                checks = [(REPRODUCTION, expected[base][0]), (REANALYSIS, expected[base][1])]
+                checks = [
+                    (REPRODUCTION, expected[base][0]),
+                    (REANALYSIS, expected[base][1]),
+                    ("Value to cite", expected[base][1]),
+                ]
                 if not any(row.get(col) for col, _ in checks):
                     want = expected[base][label != base]
                     col = next((c for c in ("Our value", "all rules (main)") if row.get(c)), None)
