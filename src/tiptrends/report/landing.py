@@ -85,6 +85,16 @@ def _cache_dir() -> Path:
     return paths.build_dir() / "cache" / "landing"
 
 
+def _keep(path: Path, data: bytes) -> None:
+    """Write a cache file, removing the same kind of file of earlier results."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kind = path.name.split("_", 1)[0]
+    for old in path.parent.glob(f"{kind}_*{path.suffix}"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    path.write_bytes(data)
+
+
 def _stamp(results: Mapping[str, Any]) -> str:
     text = json.dumps(results, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -103,8 +113,7 @@ def matched_convictions(results: Mapping[str, Mapping[str, Any]]) -> dict[str, f
     except Exception as exc:  # no curated data (scratch collections): the finding says less
         log.warning("matched-set convictions not computed: %s", exc)
         return {}
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(out))
+    _keep(cache, json.dumps(out).encode())
     return out
 
 
@@ -135,8 +144,7 @@ def chart_png(results: Mapping[str, Mapping[str, Any]]) -> bytes | None:
     except Exception as exc:  # no curated data (scratch collections): no chart
         log.warning("landing chart not drawn: %s", exc)
         return None
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(png)
+    _keep(cache, png)
     return png
 
 
