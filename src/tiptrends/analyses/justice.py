@@ -840,6 +840,17 @@ def _release(name: str) -> str:
     return str(figures.glotip(name)["release"].iloc[0])
 
 
+def per_100(value: float) -> str:
+    """A ratio per 100 as prose shows it: one decimal, the precision of the recorded ratio.
+
+    Examples
+    --------
+    >>> per_100(6.0349)
+    '6.0'
+    """
+    return f"{value:.{figures.figure(PER100_KEY).precision}f}"
+
+
 def _ratios(jc: pd.DataFrame, g: dict) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Convictions per victim (current release) and the attrition ratios; their glue."""
     per_victim = matched_ratio(jc, "convicted", "victims")
@@ -849,10 +860,17 @@ def _ratios(jc: pd.DataFrame, g: dict) -> tuple[pd.DataFrame, dict[str, pd.DataF
         "Prosecuted per 100 in formal contact": matched_ratio(jc, "prosecuted", "formal_contact"),
     }
     latest = attrition["Convicted per 100 prosecuted"].set_index("year").loc[LATEST_YEAR]
-    g["ratio"] |= {
-        "per100": figures.value(PER100_KEY, "current"),
-        "per100_median": per_victim.set_index("year").loc[LATEST_YEAR, "median_country_ratio"],
-        "top_without": top["estimate_without"],
+    # ratios per 100 at the recorded figure's precision (one decimal), as text
+    g["text"] |= {
+        name: per_100(value)
+        for name, value in (
+            ("per100", figures.value(PER100_KEY, "current")),
+            (
+                "per100_median",
+                per_victim.set_index("year").loc[LATEST_YEAR, "median_country_ratio"],
+            ),
+            ("top_without", top["estimate_without"]),
+        )
     }
     g["count"] |= {
         "n_matched": len(matched_rows(jc, "convicted", "victims", LATEST_YEAR)),
@@ -967,8 +985,8 @@ def _published_rows(
         ),
         PER100_KEY: (
             f"Pooled over the countries reporting convictions and victims in {LATEST_YEAR} on the "
-            "report basis (Pakistan's restated victims out); no published counterpart.",
-            f"Pooled over the {ratio_n} countries reporting both in the current release, Pakistan's "
+            "reproduction (Pakistan's restated victims out); no published counterpart.",
+            f"Pooled over the {ratio_n} countries reporting both in the re-analysis, Pakistan's "
             "restated victims in the denominator.",
         ),
     }
@@ -980,7 +998,7 @@ def _published_rows(
             "convictions_change_2019_2020_pct",
             ch_19["pct_change"],
             "glotip2022_convictions_change_2019_2020_pct",
-            f"Trend panel ({int(ch_19['n_countries'])} countries); with '<5' imputed "
+            f'Trend panel ({int(ch_19["n_countries"])} countries); with "<5" imputed '
             f"{imp_19['pct_change']:+.1f}% ({int(imp_19['n_countries'])} countries). Not recorded.",
         ),
         (
