@@ -363,6 +363,15 @@ FORM_YEARS = range(2012, YEAR + 1)
 """Years of the profiles by form of exploitation."""
 
 ALTERNATIVE_METHODS: tuple[str, ...] = ("pooled", "mean", "two_stage")
+
+METHOD_LABELS: dict[str, str] = {
+    "pooled": "Pooled share",
+    "mean": "Country mean",
+    "two_stage": "Two-stage share",
+    "weighted": "Population-weighted share",
+    "two_stage_population": "Two-stage, regions weighted by population",
+}
+"""Plain names of the aggregation methods for table headers (the book's glossary terms)."""
 """Aggregation methods shown for every denominator (population methods only for the main)."""
 
 PUBLISHED_SHARE_IDS: dict[str, str] = {g: f"glotip2024_{g}_share_2022_pct" for g in SHARES}
@@ -419,6 +428,7 @@ def child_change_variants(
     y1: int,
     leave_out: str,
     *,
+    leave_out_name: str | None = None,
     suppressed: ag.Policy = "exclude",
 ) -> pd.DataFrame:
     """The change in child victims y0 -> y1 under each definition and country set.
@@ -433,6 +443,8 @@ def child_change_variants(
         Base and end year.
     leave_out : str
         ISO3 code of the country left out in the influence check.
+    leave_out_name : str, optional
+        Its name in the definition label (default: the ISO3 code).
     suppressed : str
         Suppression policy.
 
@@ -455,7 +467,7 @@ def child_change_variants(
             child_victim_counts(raw, suppressed=suppressed),
             CHILD_GROUPS,
         ),
-        f"girls + boys, influence check without {leave_out}": (
+        f"girls + boys, influence check without {leave_out_name or leave_out}": (
             kids[kids["iso3"] != leave_out],
             CHILD_GROUPS,
         ),
@@ -702,19 +714,32 @@ def _profile_section(glotip: pd.DataFrame, counts: pd.DataFrame, g: dict) -> pd.
         "child_with_top": top["estimate_all"],
         "child_without_top": top["estimate_without"],
     }
-    g["pp"]["sup_spread"] = max(bounds) - min(bounds)
+    g["text"]["sup_spread"] = _spread(max(bounds) - min(bounds))
     g["text"] |= {"top_name": top["country"], "missing_name": missing["country"]}
     return pd.concat([top, pd.Series({"missing_victims": missing["victims"]})])
 
 
-def _alternatives_section(counts: pd.DataFrame, top: str, g: dict) -> tuple[pd.DataFrame, ...]:
+def _spread(value: float) -> str:
+    """A spread (largest minus smallest share) in prose: unsigned, one decimal.
+
+    Examples
+    --------
+    >>> _spread(3.54)
+    '3.5 percentage points'
+    """
+    return f"{abs(value):.1f} percentage points"
+
+
+def _alternatives_section(
+    counts: pd.DataFrame, top: str, g: dict, top_name: str | None = None
+) -> tuple[pd.DataFrame, ...]:
     """The 2022 child share under each denominator, method and data version (current
     release); distances of each method's profile to the published one."""
     population, region_pop = figures.gsi_population(), figures_core.region_population()
     frames = {
         "with exclusions (main)": counts,
         "without exclusions": sex_age_counts(figures.glotip(RELEASE)),
-        f"influence check: without {top}": counts[counts["iso3"] != top],
+        f"influence check: without {top_name or top}": counts[counts["iso3"] != top],
     }
     alternatives = pd.concat(
         [
@@ -743,15 +768,16 @@ def _alternatives_section(counts: pd.DataFrame, top: str, g: dict) -> tuple[pd.D
         "children_two_stage_pop": figures.value(key, "current", method="two_stage_population"),
         "asia_weight": 100 * region_pop["Asia"] / region_pop.sum(),
     }
-    g["pp"] |= {
-        "den_spread": pooled["children"].max() - pooled["children"].min(),
-        "method_spread": known["children"].max() - known["children"].min(),
+    g["text"] |= {
+        "den_spread": _spread(pooled["children"].max() - pooled["children"].min()),
+        "method_spread": _spread(known["children"].max() - known["children"].min()),
     }
+    names = counts.drop_duplicates("iso3").set_index("iso3")["country"]
     g["text"] |= {
         "closer_weighted": closer_groups(gaps, "weighted"),
         "closer_two_stage_pop": closer_groups(gaps, "two_stage_population"),
         "largest_weights": ", ".join(f"{c} {v:.0f}%" for c, v in weights.head(3).items()),
-        "no_population": ", ".join(no_population) or "none",
+        "no_population": ", ".join(str(names.get(c, c)) for c in no_population) or "none",
     }
     return alternatives_table(alternatives), distances.loc[list(ag.METHODS), list(SHARES)]
 
@@ -781,7 +807,14 @@ def _changes_section(glotip: pd.DataFrame, top: pd.Series, g: dict) -> tuple:
     """Change in children 2019-2022 on the current release: variants, matched countries,
     largest movers."""
     y0 = CHANGE_START
-    changes = child_change_variants(glotip, figures.glotip(RELEASE), y0, YEAR, str(top["iso3"]))
+    changes = child_change_variants(
+        glotip,
+        figures.glotip(RELEASE),
+        y0,
+        YEAR,
+        str(top["iso3"]),
+        leave_out_name=str(top["country"]),
+    )
     kids = child_victim_counts(glotip)
     matched = {grp: panels.pct_change(kids, y0, YEAR, value=grp) for grp in CHILD_GROUPS}
     movers = largest_changes(kids, y0, YEAR).droplevel("iso3")
@@ -811,16 +844,16 @@ def _reasons(bases, top: pd.Series, movers: pd.DataFrame) -> dict[str, tuple[str
         panels.measure_counts(report, "children"), CHANGE_START, YEAR, "value"
     ).n_countries
     n_pop = len(population_weights(sex_age_counts(report), YEAR, figures.gsi_population())[0])
-    raw_2020 = figures.evaluate(SHARE_2020_KEY, figures.glotip(EARLIER))
+    with_exclusions_2020 = figures.value(SHARE_2020_KEY, exclusions=True)
     profile = (
         (
-            f"Pooled over {int(n_profile)} countries of the report basis (Pakistan's restated series "
+            f"Pooled over {int(n_profile)} countries of the reproduction (Pakistan's restated series "
             f"out; the United Kingdom's {top['missing_victims']:,.0f} victims of known sex and age "
             "from its form cells). UNODC's country set or weighting for the profile is not "
             "published; no pooling we tried matches all four shares."
         ),
         (
-            f"The current release adds Pakistan 2022, {top['share_of_known_pct']:.0f}% of the 2022 "
+            f"The re-analysis adds Pakistan 2022, {top['share_of_known_pct']:.0f}% of the 2022 "
             f"victims of known sex and age ({top['women_pct']:.0f}% women)."
         ),
     )
@@ -828,13 +861,13 @@ def _reasons(bases, top: pd.Series, movers: pd.DataFrame) -> dict[str, tuple[str
     return {
         **dict.fromkeys(SHARE_KEYS.values(), profile),
         SHARE_2020_KEY: (
-            f"Reproduced on release {release_label(EARLIER)}, the data behind GLOTIP 2022 (its report basis), "
-            f"same pooling; without the project's exclusions {raw_2020:.1f}%.",
+            f"Reproduced on release {release_label(EARLIER)}, the data behind GLOTIP 2022, "
+            f"same pooling; with the collection's exclusions {with_exclusions_2020:.1f}%.",
             "The 2025 release revised and added 2020 country data, among them Pakistan's "
             "restatement (22 -> 20,045 victims).",
         ),
         CHANGE_KEY: (
-            f"Girls + boys on the trend panel of {n_trend} countries, report basis, with the form "
+            f"Girls + boys on the trend panel of {n_trend} countries, reproduction, with the form "
             "fallback. GLOTIP does not publish its country set; the other country sets are in "
             "the sensitivity table.",
             f"Pakistan's restated 2019 children ({pakistan_2019:,.0f}) sit in the base.",
@@ -842,9 +875,9 @@ def _reasons(bases, top: pd.Series, movers: pd.DataFrame) -> dict[str, tuple[str
         POPWEIGHTED_KEY: (
             "Alternative, not the main figure: mean of the 2022 country shares of children "
             "weighted by population (Walk Free GSI 2023, 2020 population), "
-            f"{n_pop} countries of the report basis.",
+            f"{n_pop} countries of the reproduction.",
             "Pakistan, a populous country with few children among its victims, is back in the "
-            "current release.",
+            "re-analysis.",
         ),
     }
 
@@ -885,7 +918,9 @@ def results() -> ChildVictims:
     g["count"]["n_countries_profile"] = sex_age_profile(
         sex_age_counts(bases.report_basis), [YEAR]
     ).iloc[0]["n_countries"]
-    alternatives, distances = _alternatives_section(counts, str(top["iso3"]), g)
+    alternatives, distances = _alternatives_section(
+        counts, str(top["iso3"]), g, top_name=str(top["country"])
+    )
     regions, by_form = _forms_and_regions(glotip, counts, g)
     changes, totals, n_matched, movers = _changes_section(glotip, top, g)
     g = _recorded_glue(bases, g)
@@ -933,7 +968,7 @@ def _recorded_glue(bases, g: dict) -> dict:
         "c2020_old": v(SHARE_2020_KEY),
         "c2020_basis": v(SHARE_2020_KEY),
         "c2020_new": v(SHARE_2020_KEY, "current"),
-        "c2020_raw": figures.evaluate(SHARE_2020_KEY, figures.glotip(EARLIER)),
+        "c2020_raw": v(SHARE_2020_KEY, exclusions=True),
     }
     bounds = [v(SHARE_2020_KEY, suppressed=p) for p in ("lower", "upper")]
     g["pct"] |= {"c2020_low": min(bounds), "c2020_high": max(bounds)}
