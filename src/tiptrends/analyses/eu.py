@@ -301,6 +301,53 @@ def side_by_side(
     return out
 
 
+def _years(years: Sequence[int]) -> str:
+    """Years in prose: ``2020``, ``2020 and 2022``, ``2020, 2021 and 2022``."""
+    words = [str(y) for y in years]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def higher_years(gaps: pd.DataFrame) -> str:
+    """Say in which years both sources cover the second source's count is the higher one.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        :func:`side_by_side` output (``gap`` is the first source minus the second).
+
+    Returns
+    -------
+    str
+        A sentence true for every year shown, e.g. "Eurostat's count is the higher in 2020
+        and 2022 and the lower in 2021." (the second source's name is Eurostat's).
+
+    Examples
+    --------
+    >>> t = side_by_side(pd.Series({2020: 1.0, 2021: 9.0}), pd.Series({2020: 5.0, 2021: 5.0}))
+    >>> higher_years(t)
+    "Eurostat's count is the higher in 2020 and the lower in 2021."
+    >>> higher_years(t.loc[[2020]])
+    "Eurostat's count is the higher in every year both sources cover (2020)."
+    """
+    both = gaps["gap"].dropna()
+    higher = [int(y) for y in both.index[both < 0]]
+    lower = [int(y) for y in both.index[both > 0]]
+    if not lower:
+        return f"Eurostat's count is the higher in every year both sources cover ({_years(higher)})."
+    if not higher:
+        return f"Eurostat's count is the lower in every year both sources cover ({_years(lower)})."
+    return f"Eurostat's count is the higher in {_years(higher)} and the lower in {_years(lower)}."
+
+
+SHARE_SCALES = {
+    "eu_children_share_2022_pct": ("Children 2022", 1),
+    "eu_forced_labour_share_2021_pct": ("Forced labour 2021", 1),
+    "eu_women_girls_share_2022_pct": ("Women and girls 2022", 1),
+    "eu_citizens_share_2022_pct": ("EU citizens 2022", 1),
+}
+"""The shares (%) of the published-vs-reproduced figure: one unit on its axis."""
+
+
 # --------------------------------------------------------------------------- chapter tables
 def victims_series(glotip: pd.DataFrame, eu_rows: pd.DataFrame) -> pd.DataFrame:
     """EU-27 sum of detected victims per year under three treatments of short totals.
@@ -719,7 +766,7 @@ def results() -> Results:
     reasons = {
         "eu_victims_2022": (
             f"Different counts: UNODC detected victims summed over the {n22} member states with a "
-            "published 2022 total (Czechia missing, Germany '<5' although its breakdowns count over "
+            "published 2022 total (Czechia missing, Germany \"<5\" although its breakdowns count over "
             "a thousand); Eurostat registered victims (identified and presumed) of all member "
             f"states. Completed totals (breakdowns where the total is short) give "
             f"{series.at[latest, 'completed']:,.0f}.",
@@ -774,6 +821,7 @@ def results() -> Results:
             "eu_release": str(raw["release"].iloc[0]),
             "eu_suppressed_2022": names[SUPPRESSED],
             "eu_missing_2022": names[MISSING],
+            "eu_fig1_higher": higher_years(sbs.loc[: latest]),
         },
         "count": {
             "eu_n_figures": len(eu_ids),
