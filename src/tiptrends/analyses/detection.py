@@ -326,9 +326,9 @@ def measures_under_choices(
     """
     years = list(years)
     rows = {
-        "main: exclusions, '<5' left out": headline_measures(glotip, gsi, years),
+        'main: exclusions, "<5" left out': headline_measures(glotip, gsi, years),
         "no exclusions": headline_measures(raw, gsi, years),
-        "exclusions, '<5' = 2.5": headline_measures(
+        'exclusions, "<5" = 2.5': headline_measures(
             glotip, gsi, years, suppressed=SUPPRESSION_ALTERNATIVE
         ),
     }
@@ -387,6 +387,17 @@ class Results:
     glue: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
+GEMS_INDICATORS = {
+    "People in modern slavery, 'one in N' of world population": (
+        "World population per person in modern slavery"
+    ),
+}
+"""Published indicator names reworded for the chapter's table (no quoted placeholders)."""
+
+GEMS_UNITS = {"one in N": "persons"}
+"""Published units reworded for the chapter's table."""
+
+
 def results() -> Results:
     """Chapter 07 on the re-analysis (the current release, the collection's exclusions applied)."""
     from tiptrends.io import published
@@ -419,15 +430,15 @@ def results() -> Results:
         RECORDED[
             0
         ]: f"Median across the {spread['countries']} countries with a published 2021 UNODC total "
-        "and a Walk Free population (WPP 2019, 2020 figures); '<5' totals left out; current release, "
+        'and a Walk Free population (WPP 2019, 2020 figures); "<5" totals left out; re-analysis, '
         "collection exclusions applied (an excluded country-year is dropped).",
         RECORDED[
             1
         ]: f"2021 UNODC detected victims / Walk Free 2021 estimated number in modern slavery, "
         f"summed over the {r21.n_countries} countries with both; excluded: countries without an estimate "
-        f"({', '.join(r21.no_estimate)}), the {len(r21.no_victims)} without a 2021 total, '<5' totals, "
-        f"and the collection's exclusions of 2021 totals ({', '.join(excluded[BASE_YEAR])}); current "
-        "release (Pakistan's restated total counted).",
+        f'({", ".join(r21.no_estimate)}), the {len(r21.no_victims)} without a 2021 total, "<5" totals, '
+        f"and the collection's exclusions of 2021 totals ({', '.join(excluded[BASE_YEAR])}); "
+        "re-analysis (Pakistan's restated total counted).",
     }
     glue = {
         "text": {
@@ -437,6 +448,18 @@ def results() -> Results:
             ),
             "dg_no_estimate": ", ".join(country_names(r21.no_estimate, gsi)),
             "dg_resp_p": f"{a.spearman_p:.1g}",
+            # millions and fold changes with one decimal, as the published estimates give them
+            "dg_ms_millions": f"{ms / 1e6:.1f}",
+            "dg_fl_millions": f"{fl / 1e6:.1f}",
+            "dg_ratio_estimated_millions": f"{r21.denominator / 1e6:.1f}",
+            **{
+                f"dg_resp_{k}": f"{10 ** (10 * s):.1f}"
+                for k, s in (
+                    ("fold", a.slope),
+                    ("fold_low", a.slope_low),
+                    ("fold_high", a.slope_high),
+                )
+            },
             "dg_region_low_name": walk_free.idxmin(),
             "dg_region_high_name": walk_free.idxmax(),
         },
@@ -455,35 +478,24 @@ def results() -> Results:
             "dg_one_in": 1e3 / value(RECORDED[1]),
         },
         "ratio": {
-            "dg_ms_millions": ms / 1e6,
-            "dg_fl_millions": fl / 1e6,
             **{f"dg_rate_{k}": v for k, v in spread.items() if k != "countries"},
             "dg_rate_median": value(RECORDED[0]),
             "dg_ratio_2021": value(RECORDED[1]),
-            "dg_ratio_estimated_millions": r21.denominator / 1e6,
             "dg_ratio_2022": ratio[2022].value,
             "dg_region_low": walk_free.min(),
             "dg_region_high": walk_free.max(),
             "dg_prev_rho": a_prev.spearman_rho,
             "dg_resp_rho": a.spearman_rho,
             "dg_resp_rate_rho": a_rate.spearman_rho,
-            **{
-                f"dg_resp_{k}": 10 ** (10 * s)
-                for k, s in (
-                    ("fold", a.slope),
-                    ("fold_low", a.slope_low),
-                    ("fold_high", a.slope_high),
-                )
-            },
             "dg_ratio_2021_basis": on_report[f"world per 1,000 estimated, {BASE_YEAR}"],
             "dg_median_2021_basis": on_report[f"median per 100k, {BASE_YEAR}"],
         },
     }
     return Results(
         release=str(raw["release"].iloc[0]),
-        gems=gems[["indicator", "year", "value", "unit", "citation"]].rename(
-            columns=str.capitalize
-        ),
+        gems=gems[["indicator", "year", "value", "unit", "citation"]]
+        .replace({"indicator": GEMS_INDICATORS, "unit": GEMS_UNITS})
+        .rename(columns=str.capitalize),
         world_gap=world_gap(country_year_counts(glotip), YEARS, ms, fl).rename_axis("Year"),
         joined=joined,
         base=joined[joined["year"] == BASE_YEAR].set_index("country"),
