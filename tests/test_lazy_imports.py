@@ -15,3 +15,15 @@ def test_methods_and_chapter_modules_do_not_import_statsmodels():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_published_figures_module_imports_pandera_only_to_validate():
+    code = (
+        "import sys\n"
+        "from tiptrends.io import published\n"
+        "before = 'pandera' in sys.modules\n"
+        "published.load_published()\n"
+        "print(before, 'pandera' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

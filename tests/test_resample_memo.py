@@ -102,3 +102,24 @@ def test_bootstrap_computes_each_country_once(year_table, monkeypatch):
     plain = M.bootstrap_countries(year_table, share, n_boot=40, seed=3)
     assert np.array_equal(b.draws, plain.draws)
     assert (b.estimate, b.lower, b.upper) == (plain.estimate, plain.lower, plain.upper)
+
+
+def test_shared_table_counts_are_computed_once_and_equal_the_plain_ones(year_table, monkeypatch):
+    shared = A.share_table(year_table.copy())
+    calls = []
+    real = A._country_year_counts
+
+    def counting(*args: object) -> pd.DataFrame:
+        calls.append(args[1:])
+        return real(*args)
+
+    monkeypatch.setattr(A, "_country_year_counts", counting)
+    for kw in CALLS:
+        first = A.country_year_counts(shared, **kw)
+        first.iloc[:, -1] = -1.0  # a caller changing its copy changes nothing for the next
+        again = A.country_year_counts(shared, **kw)
+        pd.testing.assert_frame_equal(again, real(year_table, *_key(**kw)), check_exact=True)
+    assert len(calls) == len(CALLS), "each call computed once on a shared table"
+    # another table with the same values is not the shared one: computed as usual
+    A.country_year_counts(year_table.copy(), **CALLS[0])
+    assert len(calls) == len(CALLS) + 1

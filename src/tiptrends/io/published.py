@@ -13,12 +13,15 @@ import difflib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends import paths
 from tiptrends.errors import DataError
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 COLUMNS = (
     "figure_id",
@@ -69,6 +72,8 @@ _URL_PATTERN = r"^https?://\S+$"
 
 def _text(**kwargs: object) -> pa.Column:
     """Return a required, non-blank string column."""
+    import pandera.pandas as pa
+
     return pa.Column(str, checks=pa.Check.str_length(min_value=1), nullable=False, **kwargs)
 
 
@@ -93,34 +98,47 @@ def _qualifier_bounds_ok(df: pd.DataFrame) -> pd.Series:
     )
 
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "figure_id": pa.Column(
-            str, checks=pa.Check.str_matches(_ID_PATTERN), unique=True, nullable=False
-        ),
-        "indicator": _text(),
-        "scope": _text(),
-        "year": pa.Column(str, checks=pa.Check.str_matches(_YEAR_PATTERN), nullable=True),
-        "value": pa.Column(float, nullable=False, coerce=True),
-        "value_low": pa.Column(float, nullable=True, coerce=True),
-        "value_high": pa.Column(float, nullable=True, coerce=True),
-        "qualifier": pa.Column(str, checks=pa.Check.isin(QUALIFIERS), nullable=False),
-        "unit": pa.Column(str, checks=pa.Check.isin(UNITS), nullable=False),
-        "source_title": _text(),
-        "url": pa.Column(str, checks=pa.Check.str_matches(_URL_PATTERN), nullable=False),
-        "publisher": _text(),
-        "edition": _text(),
-        "primary_or_secondary": pa.Column(str, checks=pa.Check.isin(SOURCE_KINDS), nullable=False),
-        "note": pa.Column(str, nullable=True),
-    },
-    checks=[
-        pa.Check(_bounds_ok, name="value_low <= value <= value_high"),
-        pa.Check(_qualifier_bounds_ok, name="range/over/under qualifier has its bound(s)"),
-    ],
-    strict=True,
-    ordered=True,
-    name="published_figures",
-)
+@lru_cache(maxsize=1)
+def schema() -> pa.DataFrameSchema:
+    """The schema of the published-figures table (pandera is imported on first use)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "figure_id": pa.Column(
+                str, checks=pa.Check.str_matches(_ID_PATTERN), unique=True, nullable=False
+            ),
+            "indicator": _text(),
+            "scope": _text(),
+            "year": pa.Column(str, checks=pa.Check.str_matches(_YEAR_PATTERN), nullable=True),
+            "value": pa.Column(float, nullable=False, coerce=True),
+            "value_low": pa.Column(float, nullable=True, coerce=True),
+            "value_high": pa.Column(float, nullable=True, coerce=True),
+            "qualifier": pa.Column(str, checks=pa.Check.isin(QUALIFIERS), nullable=False),
+            "unit": pa.Column(str, checks=pa.Check.isin(UNITS), nullable=False),
+            "source_title": _text(),
+            "url": pa.Column(str, checks=pa.Check.str_matches(_URL_PATTERN), nullable=False),
+            "publisher": _text(),
+            "edition": _text(),
+            "primary_or_secondary": pa.Column(
+                str, checks=pa.Check.isin(SOURCE_KINDS), nullable=False
+            ),
+            "note": pa.Column(str, nullable=True),
+        },
+        checks=[
+            pa.Check(_bounds_ok, name="value_low <= value <= value_high"),
+            pa.Check(_qualifier_bounds_ok, name="range/over/under qualifier has its bound(s)"),
+        ],
+        strict=True,
+        ordered=True,
+        name="published_figures",
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SCHEMA":  # the schema as a module attribute, built on first use
+        return schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_path() -> Path:
@@ -155,9 +173,11 @@ def _load_cached(path: Path, mtime_ns: int) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(path, f"cannot parse CSV: {str(exc).splitlines()[0]}") from exc
+    from pandera.errors import SchemaErrors
+
     try:
-        return SCHEMA.validate(raw, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+        return schema().validate(raw, lazy=True)
+    except SchemaErrors as exc:
         raise DataError(path, _summarise(exc, raw)) from exc
 
 

@@ -250,6 +250,26 @@ _READ_COLUMNS = (
     "suppressed",
 )
 _RESAMPLES: dict[int, ResampleMemo] = {}
+_SHARED: dict[int, tuple[pd.DataFrame, dict[tuple[Any, ...], pd.DataFrame]]] = {}
+
+
+def share_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Mark ``df`` as a shared, read-only table: :func:`country_year_counts` on it is memoised.
+
+    The figure registry's data bases are built once per process and read by every figure
+    under every option; on them the same counts are asked for again and again (a
+    specification curve asks for each of them hundreds of times). The memo is keyed by the
+    table object itself (held here, so its identity cannot be reused) and the call's
+    arguments; each call gets its own copy of the counts. A table marked here must not be
+    modified in place (the registry's tables never are).
+    """
+    _SHARED.setdefault(id(df), (df, {}))
+    return df
+
+
+def shared_tables() -> int:
+    """Number of tables marked by :func:`share_table` in this process."""
+    return len(_SHARED)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -440,6 +460,12 @@ def country_year_counts(
         wide,
         require_published,
     )
+    shared = _SHARED.get(id(df))
+    if shared is not None and shared[0] is df:
+        counts = shared[1].get(key)
+        if counts is None:
+            counts = shared[1][key] = _country_year_counts(df, *key)
+        return counts.copy()
     memo = _RESAMPLES.get(df.attrs.get(RESAMPLE_ATTR, -1))  # type: ignore[arg-type]
     if memo is not None:
         out = memo.lookup(df, key)

@@ -24,9 +24,8 @@ def profile_year(groups: Sequence[str], year: int, inputs: Inputs, o: Options):
     """Row of :func:`~tiptrends.methods.headline.children_share_by_year` for ``groups``:
     ``share_pct``, ``n_countries``, ``n_victims`` (NaN share where no country reports)."""
     method, weights = inputs.method(o)
-    t = inputs.table
     t = headline.children_share_by_year(
-        t[t["year"] == year],
+        inputs.rows(year),
         groups=groups,
         suppressed=o.suppressed,  # type: ignore[arg-type]
         countries=o.countries,

@@ -119,11 +119,33 @@ class Inputs:
         Curated GLOTIP table with the basis's rules applied.
     basis : str
         Name of the basis (for messages), or ``"custom"`` for a table passed by the caller.
+    shared : bool
+        The table is one of the registry's data bases, built once per process and never
+        modified: the counts read from it (and from its :meth:`rows`) are memoised
+        (:func:`tiptrends.methods.aggregate.share_table`).
     """
 
-    def __init__(self, table: pd.DataFrame, basis: str = "custom") -> None:
+    def __init__(self, table: pd.DataFrame, basis: str = "custom", *, shared: bool = False) -> None:
         self.table = table
         self.basis = basis
+        self.shared = shared
+        self._rows: dict[tuple[int, ...], pd.DataFrame] = {}
+        if shared:
+            from tiptrends.methods import aggregate
+
+            aggregate.share_table(table)
+
+    def rows(self, *years: int) -> pd.DataFrame:
+        """Rows of the table in ``years``, selected once per :class:`Inputs` (do not modify)."""
+        key = tuple(sorted(set(years)))
+        if key not in self._rows:
+            t = self.table[self.table["year"].isin(key)]
+            if self.shared:
+                from tiptrends.methods import aggregate
+
+                aggregate.share_table(t)
+            self._rows[key] = t
+        return self._rows[key]
 
     @functools.cached_property
     def population(self) -> pd.Series:
@@ -333,10 +355,10 @@ def _inputs(
 ) -> Inputs:
     if basis == "report" and report_data == "earlier":
         # a GLOTIP 2022 figure: the earlier release, processed as the basis says
-        return Inputs(_processed(exclusions, vintage, repair)[1], "earlier")
+        return Inputs(_processed(exclusions, vintage, repair)[1], "earlier", shared=True)
     if basis == "report" and report_data == "current":
         basis = "current"
-    return Inputs(_processed(exclusions, vintage, repair)[0], basis)
+    return Inputs(_processed(exclusions, vintage, repair)[0], basis, shared=True)
 
 
 # ----------------------------------------------------------------------------- values

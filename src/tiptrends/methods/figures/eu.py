@@ -60,8 +60,7 @@ def total(indicator: str, year: int, column: str = "total"):
     """``compute`` of a total (``column="total"``) or of its number of countries."""
 
     def compute(inputs: Inputs, o: Options) -> float:
-        t = inputs.table
-        sums = totals_by_year(t[t["year"] == year], indicator, o.countries or EU27, o.suppressed)
+        sums = totals_by_year(inputs.rows(year), indicator, o.countries or EU27, o.suppressed)
         return float(sums[column].get(year, float("nan")))
 
     return compute

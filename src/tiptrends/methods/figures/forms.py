@@ -22,7 +22,7 @@ def form_share(form: str, year: int, inputs: Inputs, o: Options) -> float:
     """Share (%) of detected victims of ``form`` in ``year`` under the options ``o``."""
     method, weights = inputs.method(o)
     t = headline.form_share_by_year(
-        inputs.table[inputs.table["year"] == year],
+        inputs.rows(year),
         form,
         suppressed=o.suppressed,  # type: ignore[arg-type]
         denominator=o.denominator,  # type: ignore[arg-type]
@@ -144,7 +144,7 @@ register(
 
 def form_share_change(inputs: Inputs, o: Options) -> decomposition.ShiftShareResult:
     """Shift-share of the 2019-2022 change in the pooled forced-labour share (known form)."""
-    t = inputs.table[inputs.table["year"].isin([BASE, YEAR])]
+    t = inputs.rows(BASE, YEAR)
     counts = headline.form_counts(t, suppressed=o.suppressed)  # type: ignore[arg-type]
     if o.countries is not None:
         counts = counts[counts["iso3"].isin(o.countries)]

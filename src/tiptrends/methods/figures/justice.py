@@ -38,7 +38,7 @@ def convictions_filled_share(inputs: Inputs, o: Options) -> float:
 def convictions_per_100_victims(inputs: Inputs, o: Options, year: int = YEAR) -> float:
     """Persons convicted per 100 detected victims in ``year``, pooled over the countries
     reporting both (a detected-victims total above 0)."""
-    t = inputs.table[inputs.table["year"] == year]
+    t = inputs.rows(year)
     kw = {"suppressed": o.suppressed}
     both = pd.merge(
         aggregate.country_year_counts(t, CONVICTED, **kw)[["iso3", TOTAL]],
