@@ -256,3 +256,12 @@ def test_country_scatter_draws_groups_and_line():
     (line,) = ax.lines
     assert line.get_ydata()[-1] == pytest.approx(10 ** (0.5 * 4.0))
     plt.close(fig)
+
+
+def test_choice_labels_and_published_rows_have_no_quoted_strings():
+    # labels are shown as table rows: no Python-style quotes ('<5'), no "one in N" placeholder
+    g = _curated([("AAA", 2021, 100), ("BBB", 2021, 20)])
+    t = D.measures_under_choices(g, g, gsi_table(), [2021])
+    assert not [label for label in t.index if "'" in label]
+    assert all("'" not in k or "'" not in v for k, v in D.GEMS_INDICATORS.items())
+    assert "one in N" not in D.GEMS_UNITS.values()

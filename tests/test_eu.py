@@ -128,6 +128,28 @@ def test_side_by_side_gap():
     assert list(out.index) == [2021, 2022, 2023]
 
 
+def test_higher_years_is_true_for_every_year():
+    # Figure 6.1's caption: Eurostat higher in 2020 and 2022, lower in 2021 (as in the data)
+    gaps = eu.side_by_side(
+        pd.Series({2020: 6.0, 2021: 7346.0, 2022: 8.0}),
+        pd.Series({2020: 9.0, 2021: 7155.0, 2022: 9.0, 2023: 5.0}),
+    )
+    assert eu.higher_years(gaps) == (
+        "Eurostat's count is the higher in 2020 and 2022 and the lower in 2021."
+    )
+    # years only one source covers (2023) are not claimed either way
+    assert eu.higher_years(gaps.loc[[2020, 2022, 2023]]) == (
+        "Eurostat's count is the higher in every year both sources cover (2020 and 2022)."
+    )
+
+
+def test_share_scales_have_one_unit():
+    # Figure 6.5 has one axis: only shares (factor 1), a subset of the comparison scales
+    assert set(eu.SHARE_SCALES) <= set(eu.COMPARISON_SCALES)
+    assert all(f == 1 for _, f in eu.SHARE_SCALES.values())
+    assert all(k.endswith("_pct") for k in eu.SHARE_SCALES)
+
+
 # --------------------------------------------------------------------------- real data
 def test_real_eu_2022_status_and_sum(glotip_2025):
     st = eu.member_state_status(glotip_2025, [2022])

@@ -331,3 +331,10 @@ def test_chapter_has_no_figure_registry():
     assert set(j.SWITCHES["all rules (main)"]) == set()
     t = figures.switch_table([CHANGE, PER100], {"matched": {"panel": "matched"}}, labels=False)
     assert t.loc[PER100, "matched"] == figures.NO_EFFECT
+
+
+def test_per_100_has_the_recorded_precision():
+    # prose shows a ratio per 100 with the recorded figure's decimals, never two ("6.03")
+    assert j.per_100(6.0349) == "6.0"
+    assert j.per_100(32.02) == "32.0"
+    assert figures.figure(j.PER100_KEY).precision == 1
