@@ -254,6 +254,8 @@ def test_eurostat_shares_and_short_totals():
     out = eu.short_totals(checks, 2019)
     assert out["country"].tolist() == ["Germany"] and out["year"].tolist() == ["2022"]
     assert "Member state" in eu.readable(out).columns
+    # the check is named in words, not by its code name
+    assert out["check"].tolist() == ["Forms add up to more than the total"]
 
 
 def test_member_names():

@@ -611,11 +611,20 @@ def short_totals(checks: pd.DataFrame, first_year: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``country, year`` (as text), ``check``, ``breakdown_sum``, ``total``, ``excess``.
+        ``country, year`` (as text), ``check`` (in words, :data:`CHECK_LABELS`),
+        ``breakdown_sum``, ``total``, ``excess``.
     """
     recent = checks[checks["year"] >= first_year]
     cols = ["country", "year", "check", "breakdown_sum", "total", "excess"]
-    return recent[cols].astype({"year": str}).reset_index(drop=True)
+    out = recent[cols].astype({"year": str}).reset_index(drop=True)
+    return out.assign(check=out["check"].map(lambda c: CHECK_LABELS.get(c, c)))
+
+
+CHECK_LABELS = {
+    "form_sum_exceeds_total": "Forms add up to more than the total",
+    "sex_age_sum_exceeds_total": "Sex and age groups add up to more than the total",
+}
+"""Consistency checks in words (the table's ``check`` column)."""
 
 
 def member_names(iso3: Iterable[str]) -> list[str]:
