@@ -794,3 +794,123 @@ def test_validation_table_and_gaps():
     )
     assert C.mean_abs_gaps(ch)["trend"] == pytest.approx(4.0)
     assert C.mean_abs_gaps(ch)["open"] == pytest.approx(11.5)
+
+
+# --- prose helpers: numbers in words that agree with the computed values -------------------
+
+
+def test_count_phrase_and_number_words_agree_with_the_count() -> None:
+    assert C.count_phrase(1, "threshold pair") == "1 threshold pair"
+    assert C.count_phrase(16, "threshold pair") == "16 threshold pairs"
+    assert C.count_phrase(2, "country", "countries") == "2 countries"
+    assert C.number_word(4) == "four" and C.number_word(12) == "12"
+
+
+def test_points_are_unsigned_and_never_negative_zero() -> None:
+    assert C.points(12.04) == "12.0 percentage points"
+    assert C.points(-5.06) == "5.1 percentage points"
+    assert C.points(-0.01) == "0.0 percentage points"
+
+
+def test_join_words_and_move_and_position_phrases() -> None:
+    assert C.join_words(["a"]) == "a"
+    assert C.join_words(["a", "b"], "or") == "a or b"
+    assert C.join_words(["a", "b", "c"]) == "a, b and c"
+    assert C.move_phrase(-8.71) == "a fall of 8.7%"
+    assert C.move_phrase(3.05) == "a rise of 3.0%" or C.move_phrase(3.05) == "a rise of 3.1%"
+    assert C.position_phrase(69_627, [72_136, 97_763]) == "below both"
+    assert C.position_phrase(80_000, [72_136, 97_763]) == "between the two"
+    assert C.position_phrase(99_000, [72_136, 97_763]) == "above both"
+
+
+def test_closest_sets_sentence_follows_the_gaps() -> None:
+    ch = pd.DataFrame(
+        {
+            "y0": [2019, 2019, 2017],
+            "published": [-11.0, -24.0, -44.0],
+            "trend": [-9.0, -30.0, -8.0],
+            "open": [-4.0, -40.0, -70.0],
+            "matched": [-10.0, -36.0, -41.0],
+            "balanced": [-10.0, -36.0, -43.0],
+        }
+    )
+    text = C.closest_sets_sentence(ch)
+    # from 2019: trend (2 + 6) / 2 = 4.0 beats matched (1 + 12) / 2 = 6.5; over all three the
+    # balanced panel (1 + 12 + 1) / 3 = 4.7 beats the trend panel (2 + 6 + 36) / 3 = 14.7
+    assert text.startswith("On the two changes from 2019 the trend panel has the smallest")
+    assert "4.0 percentage points" in text
+    assert "on all three the balanced panel has the smallest mean gap, 4.7" in text
+    assert "(trend panel 14.7 percentage points)" in text
+
+
+def test_form_lead_sentence_names_the_methods_that_hold() -> None:
+    v = pd.DataFrame(
+        {
+            "statement": [
+                f"forced_labour_main_form_2022_{m}" for m in ("pooled", "mean", "two_stage")
+            ]
+            * 2,
+            "data": ["report_basis"] * 3 + ["current"] * 3,
+            "consistent": [True, False, True, False, False, False],
+        }
+    )
+    assert C.form_lead_sentence(v, "report_basis") == (
+        "with pooled shares and two-stage shares (regions equally weighted), "
+        "not with the country mean"
+    )
+    assert C.form_lead_sentence(v, "current") == "under none of the three share methods"
+
+
+def test_excluded_flags_sentence_names_only_the_excluded_country_years() -> None:
+    flags = pd.DataFrame(
+        {
+            "iso3": ["NPL", "NPL", "UKR", "PAK"],
+            "country": ["Nepal", "Nepal", "Ukraine", "Pakistan"],
+            "year": [2020, 2021, 2020, 2019],
+            "direction": ["down", "down", "down", "up"],
+        }
+    )
+    report = pd.DataFrame({"iso3": ["NPL", "UKR", "PAK"], "years": ["2020", "2019", "all"]})
+    assert C.excluded_flags_sentence(flags, report) == (
+        "Of the downward ones only Nepal 2020 is also an exclusion entry"
+    )
+    report.loc[1, "years"] = "2020, 2022"
+    assert C.excluded_flags_sentence(flags, report).endswith(
+        "Nepal 2020 and Ukraine 2020 are also exclusion entries"
+    )
+    assert C.excluded_flags_sentence(flags, report.iloc[2:]).startswith("None of the downward")
+
+
+def test_switch_table_is_text_with_the_books_basis_names() -> None:
+    t = pd.DataFrame(
+        {"all rules (main)": [69417.0, 38.2], "matched countries": ["no effect", -0.04]},
+        index=pd.Index(["total", "change"], name="figure"),
+    )
+    out = C.format_switch_table(t, [True, False])
+    assert out.columns.tolist() == ["Reproduction (report's data)", "matched countries"]
+    assert out.to_numpy().tolist() == [["69,417", "no effect"], ["+38.2", "+0.0"]]
+
+
+def test_readable_writes_relative_revisions_as_whole_percentages() -> None:
+    t = pd.DataFrame({"country": ["P", "I"], "rel_revision": [910.136, -0.003]})
+    out = C.readable(t)
+    assert out.columns.tolist() == ["country", "revision (%)"]
+    assert out["revision (%)"].tolist() == [91014.0, 0.0]
+    assert str(out["revision (%)"].iloc[1]) == "0.0"  # not "-0.0"
+
+
+def test_validation_table_names_the_unit_of_each_value() -> None:
+    v = pd.DataFrame(
+        {
+            "statement": [
+                "victims_total_2022",
+                "forced_labour_main_form_2022_pooled",
+                "glotip2022_change_2019_2020",
+            ],
+            "data": ["current", "report_basis", "earlier"],
+            "value": [75128.0, -2.7, -4.3],
+            "consistent": [True, False, False],
+        }
+    )
+    t = C.validation_table({"rule": v})
+    assert t["unit"].tolist() == ["victims", "percentage points", "%"]

@@ -1175,11 +1175,11 @@ COLUMN_LABELS: dict[str, str] = {
     "breakdown_sum": "breakdown sum",
     "total": "total",
     "excess": "excess",
-    "rel_excess": "excess (share of total)",
+    "rel_excess": "excess (% of total)",
     "total_old": "total, 2023 release",
     "total_new": "total, 2025 release",
-    "abs_revision": "revision",
-    "rel_revision": "revision (share)",
+    "abs_revision": "revision (victims)",
+    "rel_revision": "revision (%)",
     "prev_year": "previous year",
     "prev_value": "previous value",
     "value": "value",
@@ -1207,6 +1207,9 @@ def readable(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
     out = table[cols].reset_index(drop=True)
     if "check" in out.columns:
         out["check"] = out["check"].str.replace("_", " ")
+    for col in ("rel_excess", "rel_revision"):  # shares of 1 shown as whole percentages
+        if col in out.columns:
+            out[col] = (100 * out[col]).round(0) + 0.0  # + 0.0: no "-0"
     for col in ("year", "prev_year"):  # years are labels, not counts to format
         if col in out.columns:
             out[col] = out[col].astype("Int64").astype(str)
@@ -1579,8 +1582,8 @@ def threshold_table(grid: pd.DataFrame) -> pd.DataFrame:
         {
             "ratio at least": grid["ratio"].map(lambda r: f"{r:g}x"),
             "difference at least": grid["min_victims"].map(lambda m: f"{m:,.0f}"),
-            "country-years flagged": grid["n_flagged"],
-            "flagged": grid["flagged"],
+            "how many": grid["n_flagged"],
+            "country-years flagged": grid["flagged"],
             "same as the rule": grid["same_as_default"].map({True: "yes", False: "no"}),
         }
     )
@@ -1609,12 +1612,20 @@ def validation_table(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                 {
                     "statement": v["statement"].map(VALIDATION_LABELS),
                     "data": v["data"].map(DATA_LABELS),
+                    "unit": v["statement"].map(validation_unit),
                     f"value ({label})": v["value"].round(1),
                     f"consistent ({label})": v["consistent"].map({True: "yes", False: "no"}),
                 }
-            ).set_index(["statement", "data"])
+            ).set_index(["statement", "data", "unit"])
         )
     return pd.concat(parts, axis=1).reset_index()
+
+
+def validation_unit(statement: str) -> str:
+    """Unit of a ``vintage_validation`` value: victims, percentage points or percent."""
+    if statement.startswith("forced_labour_main_form"):
+        return "percentage points"
+    return "%" if "change" in statement else "victims"
 
 
 def validation_value(validation: pd.DataFrame, statement: str, data: str) -> float:
@@ -1665,6 +1676,129 @@ def published_changes_by_data(changes: Mapping[str, pd.DataFrame]) -> pd.DataFra
 
 
 # --- Chapter 10: results ---
+
+
+def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` and a noun that agrees with it ("1 entry", "3 entries").
+
+    Examples
+    --------
+    >>> count_phrase(1, "threshold pair"), count_phrase(16, "country", "countries")
+    ('1 threshold pair', '16 countries')
+    """
+    noun = singular if n == 1 else (plural or singular + "s")
+    return f"{n:,} {noun}"
+
+
+def points(x: float) -> str:
+    """The size of a gap in percentage points, unsigned, to one decimal.
+
+    Examples
+    --------
+    >>> points(-12.04)
+    '12.0 percentage points'
+    """
+    return f"{abs(x) + 0.0:.1f} percentage points"
+
+
+def join_words(words: Sequence[str], conjunction: str = "and") -> str:
+    """Words joined as a list in prose: "a", "a and b", "a, b and c"."""
+    words = list(words)
+    last = f" {conjunction} "
+    return last.join(words) if len(words) < 3 else ", ".join(words[:-1]) + last + words[-1]
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+"""Small counts as words in prose."""
+
+
+def number_word(n: int) -> str:
+    """``n`` as a word up to nine ("four"), else in digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def closest_sets_sentence(changes: pd.DataFrame) -> str:
+    """Which country set is closest to GLOTIP 2022's changes from 2019, and over all of them.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        :func:`tiptrends.methods.panels.changes_against_published` (``y0``, ``published`` and
+        one column per set of :data:`PANEL_SET_LABELS`).
+    """
+    short = changes[changes["y0"] == changes["y0"].max()]
+    parts = []
+    for rows, what in (
+        (short, f"the {number_word(len(short))} changes from {int(short['y0'].iloc[0])}"),
+        (changes, f"all {number_word(len(changes))}"),
+    ):
+        gaps = mean_abs_gaps(rows)
+        best = gaps.idxmin()
+        trend = "" if best == "trend" else f" (trend panel {points(gaps['trend'])})"
+        parts.append(
+            f"on {what} the {PANEL_SET_LABELS[best]} has the smallest mean gap, "
+            f"{points(gaps[best])}{trend}"
+        )
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+FORM_LEAD_METHODS: dict[str, str] = {
+    "pooled": "pooled shares",
+    "mean": "the country mean",
+    "two_stage": "two-stage shares (regions equally weighted)",
+}
+"""Plain words for the share methods of the forced-labour-lead statements."""
+
+
+def form_lead_sentence(validation: pd.DataFrame, data: str) -> str:
+    """Under which share methods forced labour leads sexual exploitation in 2022 on ``data``.
+
+    Parameters
+    ----------
+    validation : DataFrame
+        :func:`tiptrends.methods.vintage.vintage_validation` (``statement``, ``data``,
+        ``consistent``).
+    data : str
+        ``"current"``, ``"report_basis"`` or ``"earlier"``.
+    """
+    stem = "forced_labour_main_form_2022_"
+    rows = validation[validation["statement"].str.startswith(stem) & (validation["data"] == data)]
+    holds = dict(zip(rows["statement"].str.removeprefix(stem), rows["consistent"], strict=True))
+    yes = [FORM_LEAD_METHODS[m] for m, ok in holds.items() if ok]
+    no = [FORM_LEAD_METHODS[m] for m, ok in holds.items() if not ok]
+    if not yes:
+        return "under none of the three share methods"
+    if not no:
+        return "under all three share methods"
+    return f"with {join_words(yes)}, not with {join_words(no, 'or')}"
+
+
+def excluded_flags_sentence(flags: pd.DataFrame, report: pd.DataFrame) -> str:
+    """Which of the vintage rule's downward flags are also exclusion entries.
+
+    Parameters
+    ----------
+    flags : DataFrame
+        Flagged country-years (``iso3``, ``country``, ``year``, ``direction``).
+    report : DataFrame
+        The exclusions applied to the same release (``iso3``, ``years``).
+    """
+    down = flags[flags["direction"] == "down"]
+    covered = {
+        (r.iso3, y)
+        for r in report.itertuples()
+        for y in (_years_of(r.years) or down["year"].tolist())
+    }
+    mask = [(i, y) in covered for i, y in zip(down["iso3"], down["year"], strict=True)]
+    hit = down[mask]
+    named = [f"{c} {y}" for c, y in zip(hit["country"], hit["year"], strict=True)]
+    if not named:
+        return "None of the downward ones is an exclusion entry"
+    if len(named) == 1:
+        return f"Of the downward ones only {named[0]} is also an exclusion entry"
+    return f"Of the downward ones only {join_words(named)} are also exclusion entries"
+
 
 Glue = dict[str, dict[str, object]]
 """Numbers a chapter glues, by format kind (:func:`tiptrends.report.prose.format_value`)."""
@@ -1770,6 +1904,7 @@ def revision_results() -> RevisionResults:
     breakdowns = breakdowns.assign(
         country=breakdowns["iso3"].map(country_names(new)), year=breakdowns["year"].astype(str)
     )[["country", "year", "breakdown", "group", "value_old", "value_new", "revision"]]
+    level = {b: figures.value("victims_total_2022", b) for b in figures.BASES}
     records: Records = {
         "revised_country_years_2019_2021": (
             int(recent["revised"]),
@@ -1825,12 +1960,35 @@ def revision_results() -> RevisionResults:
             "n_only_old": (common["status"] == "only_old").sum(),
             "n_large": common["large"].sum(),
             "n_flagged": len(bases.flags),
-            "grid_same": int(grid["same_as_default"].sum()),
-            "grid_size": len(grid),
             **value,
+            **{f"total22_panel_{b}": v for b, v in level.items()},
+            "total22_fallback_sum": figures.value("victims_total_2022_fallback_sum"),
+            "published_total22": published_value(
+                figures.figure("victims_total_2022").published_id or ""
+            ),
         },
-        "text": {"top_contributor": contributions["country"].iloc[0]},
-        "pct": {"top_contribution": contributions["share of net change (%)"].iloc[0]},
+        "text": {
+            "top_contributor": contributions["country"].iloc[0],
+            "grid_pairs": f"{int(grid['same_as_default'].sum())} of the "
+            f"{count_phrase(len(grid), 'threshold pair')}",
+            "grid_verb": "gives" if int(grid["same_as_default"].sum()) == 1 else "give",
+            "closest_sets": closest_sets_sentence(check_2022),
+            "excluded_flags": excluded_flags_sentence(bases.flags, bases.exclusions),
+            **{
+                f"fl_methods_{d}": form_lead_sentence(validation["rule"], d)
+                for d in ("report_basis", "current")
+            },
+            **{f"gap2022_{s}": points(g) for s, g in mean_abs_gaps(check_2022).items()},
+            **{
+                f"gap2024_basis_{s}": points(g)
+                for s, g in mean_abs_gaps(check_2024["report"]).items()
+            },
+            "gap2024_current_trend": points(mean_abs_gaps(check_2024["current"])["trend"]),
+        },
+        "pct": {
+            "top_contribution": contributions["share of net change (%)"].iloc[0],
+            "total22_filled": figures.value("victims_total_2022_filled_share_pct"),
+        },
         "change_pct": {
             **{
                 f"total_revision_{y}": moves.loc[y, "victims_total_revision_pct"]
@@ -1846,9 +2004,6 @@ def revision_results() -> RevisionResults:
                 for short, col in (("fl", "forced_labour"), ("children", "children"))
             },
             **leads,
-            **{f"gap2022_{s}": g for s, g in mean_abs_gaps(check_2022).items()},
-            **{f"gap2024_basis_{s}": g for s, g in mean_abs_gaps(check_2024["report"]).items()},
-            "gap2024_current_trend": mean_abs_gaps(check_2024["current"])["trend"],
         },
     }
     return RevisionResults(
@@ -1871,7 +2026,7 @@ def revision_results() -> RevisionResults:
         validation=validation_table(validation),
         published_2022=published_changes_table(check_2022),
         published_2024=published_changes_by_data(
-            {"report basis": check_2024["report"], "current release": check_2024["current"]}
+            {"reproduction": check_2024["report"], "re-analysis": check_2024["current"]}
         ),
         records=records,
         glue=glue,
@@ -1898,6 +2053,52 @@ SWITCHES: dict[str, dict[str, object]] = {
 
 def _gap(value: float, published: float) -> str:
     return f"{100 * (value / published - 1):+.1f}%"
+
+
+def move_phrase(change: float) -> str:
+    """A percent change as "a rise of 3.1%" or "a fall of 8.7%"."""
+    return f"a {'fall' if change < 0 else 'rise'} of {abs(change):.1f}%"
+
+
+def position_phrase(published: float, values: Iterable[float]) -> str:
+    """Where a published figure lies against two or more computed values, in words."""
+    vals = sorted(values)
+    if published < vals[0]:
+        return "below both"
+    if published > vals[-1]:
+        return "above both"
+    return "between the two"
+
+
+SWITCH_COLUMN_LABELS: dict[str, str] = {
+    "all rules (main)": "Reproduction (report's data)",
+    "exclusions on": "reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
+    "re-analysis, vintage rule on": "re-analysis with the vintage rule",
+}
+"""People's names for the data columns of the rule-switch table."""
+
+
+def format_switch_table(table: pd.DataFrame, counts: Sequence[bool]) -> pd.DataFrame:
+    """Rule-switch table as text: counts with thousands separators, changes to one decimal.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`tiptrends.methods.figures.switch_table` (figures x switches; a cell is a
+        number or the no-effect text).
+    counts : sequence of bool
+        Per row, whether its figure is a count (else a percent change).
+    """
+
+    def cell(v: object, count: bool) -> object:
+        if not isinstance(v, int | float):
+            return v
+        return f"{v:,.0f}" if count else f"{round(float(v), 1) + 0.0:+.1f}"  # + 0.0: no "-0.0"
+
+    rows = [[cell(v, c) for v in row] for row, c in zip(table.to_numpy(), counts, strict=True)]
+    out = pd.DataFrame(rows, index=table.index, columns=table.columns)
+    return out.rename(columns=SWITCH_COLUMN_LABELS)
 
 
 @dataclass(frozen=True)
@@ -1951,6 +2152,15 @@ def victims_results() -> VictimsResults:
     )
     removed = float(bases.flags.query("year == @END_YEAR and iso3 == @pak")["value_current"].sum())
     pak_2019 = float(infl.set_index("iso3").loc[pak, "value_y0"])
+    # the balanced panel without Pakistan: the same set as Pakistan's leave-one-out effect
+    without_pak_balanced = {
+        y: float(
+            change_influence(counts, y, y1, HEADLINE_PANEL)
+            .set_index("iso3")
+            .loc[pak, "change_without"]
+        )
+        for y in BASE_YEARS
+    }
     open_all = figures.evaluate("victims_change_2019_2022_pct", new, panel="open")
     without_pak = float(sens.loc[f"matched, without {country_names(counts)[pak]}", y0])
     best, plain = ({b: value[(k, b)] for b in figures.BASES} for k in VICTIMS_KEYS[:2])
@@ -2024,13 +2234,24 @@ def victims_results() -> VictimsResults:
         ),
     }
     n_all = defs.loc[("nothing excluded", "country_totals")]
+    sens = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    y0: [c19["report"], c19["current"]],
+                    BASE_YEARS[1]: [c20["report"], c20["current"]],
+                },
+                index=["trend panel, reproduction (headline)", "trend panel, re-analysis"],
+            ),
+            sens,
+        ]
+    )
     glue: Glue = {
         "count": {
             "victims_dropped": bases.exclusions["victims_dropped"].sum(),
             "plain_2022": n_all["value"],
             "n_countries_2022": n_all["n_countries"],
             "plain_2022_excl": plain["current"],
-            "best_2022": best["current"],
             "published_total": p_total,
             "published_alt": p_alt,
             "best_gap": best["current"] - p_total,
@@ -2040,19 +2261,27 @@ def victims_results() -> VictimsResults:
             "total_new_2022": split.iloc[3],
             "largest_gone_value": gone["value"],
             "pak_2022_removed": removed,
+            "fallback_sum": fsum,
             **{f"best_{b}": v for b, v in best.items()},
             **{f"plain_{b}": v for b, v in plain.items()},
             "pak_2020_old": pak_series.loc[2020, "2023"],
             "pak_2020_new": pak_series.loc[2020, "2025"],
             "pak_2022": pak_series.loc[2022, "2025"],
         },
-        "text": {"largest_gone": gone["country"]},
+        "text": {
+            "largest_gone": gone["country"],
+            "gap_alt_pct": f"{abs(100 * (n_all['value'] / p_alt - 1)):.1f}%",
+            "published_position": position_phrase(p_total, best.values()),
+            "open_2019_plain_move": move_phrase(changes.loc[("nothing excluded", "open"), y0]),
+            **{
+                f"{iso3.lower()}_effect_{y0}_abs": points(effects.loc[iso3, y0])
+                for iso3 in LARGEST_REPORTERS
+            },
+        },
         "change_pct": {
-            "gap_alt_pct": 100 * (n_all["value"] / p_alt - 1),
+            **{f"balanced_without_pak_{y}": v for y, v in without_pak_balanced.items()},
             "best_gap_pct": 100 * (best["current"] / p_total - 1),
             **{f"{p}_2019": changes.loc[("with exclusions", p), y0] for p in ("open", "balanced")},
-            "without_pak_2019": without_pak,
-            "without_pak_2020": sens.loc[f"matched, without {country_names(counts)[pak]}", 2020],
             "old_base_2019": sens.loc[OLD_BASE, y0],
             "old_base_2020": sens.loc[OLD_BASE, BASE_YEARS[1]],
             "old_base_2020_no_pak": sens.loc[f"{OLD_BASE}, without Pakistan", BASE_YEARS[1]],
@@ -2062,7 +2291,6 @@ def victims_results() -> VictimsResults:
             "change_2020_current": c20["current"],
             "published_2019": p19,
             "published_2020": p20,
-            "open_2019_all": open_all,
         },
         "pp": {
             f"{iso3.lower()}_effect_{year}": v
@@ -2070,7 +2298,10 @@ def victims_results() -> VictimsResults:
             .stack()
             .items()
         },
-        "pct": {"two_share_2022": effects["share of end-year total (%)"].sum()},
+        "pct": {
+            "two_share_2022": effects["share of end-year total (%)"].sum(),
+            **{f"filled_{b}": v for b, v in filled.items()},
+        },
     }
     m49 = region_totals(counts, "m49_region")
     return VictimsResults(
@@ -2086,19 +2317,24 @@ def victims_results() -> VictimsResults:
                 "alt": f"gap to {p_alt:,.0f} (%)",
             }
         ),
-        changes=changes.rename(index=PANEL_LABELS).rename(
-            columns=lambda c: f"{c} → {END_YEAR} (%)" if isinstance(c, int) else c
-        ),
+        changes=changes.rename(index=PANEL_LABELS)
+        .rename(index={"with exclusions": "re-analysis", "nothing excluded": "current release"})
+        .rename(columns=lambda c: f"{c} → {END_YEAR} (%)" if isinstance(c, int) else c),
         index=index.rename(columns=lambda k: f"{k} ({sizes[k]} countries)")
         .reset_index()
         .melt(id_vars="year", var_name="country set", value_name="index"),
         influence=infl,
         sensitivity=sens.rename(columns=lambda y: f"{y} → {END_YEAR} (%)").rename(
-            index=lambda r: r.replace("earlier release", "2023 release")
+            index=lambda r: (
+                r.replace("earlier release", "2023 release")
+                .replace("with exclusions", "re-analysis")
+                .replace("nothing excluded", "current release, nothing excluded")
+            )
         ),
-        switches=figures.switch_table(VICTIMS_KEYS, SWITCHES)
-        .map(lambda v: round(v, 1) if isinstance(v, float) else v)
-        .reset_index(),
+        switches=format_switch_table(
+            figures.switch_table(VICTIMS_KEYS, SWITCHES),
+            [k in VICTIMS_KEYS[:2] for k in VICTIMS_KEYS],
+        ).reset_index(),
         published={y0: p19, BASE_YEARS[1]: p20},
         reasons=reasons,
         records=records,
@@ -2107,6 +2343,14 @@ def victims_results() -> VictimsResults:
 
 
 # --- Chapter 00: results ---
+
+BASIS_TABLE_COLUMNS: dict[str, str] = {
+    "report basis": "Reproduction (report's data)",
+    "current release": "Re-analysis (current data)",
+    "why the current release differs": "why the re-analysis differs",
+}
+"""The book's column headers for the published-vs-reproduced table of
+:func:`tiptrends.report.reporting.bases_table` (columns it already names so are kept)."""
 
 COVERAGE_KEYS: tuple[str, ...] = (
     "countries_with_data_2019_2022",
@@ -2164,10 +2408,12 @@ def coverage_results() -> CoverageResults:
     cit = diagnostics.citizenship_consistency(new)
     recent = cons[cons["year"] >= DIAGNOSTICS_FROM]
     evidence = exclusion_evidence_by_release(exclusions.exclusions_table(), tables)
-    filtered, dropped = exclusions.apply_exclusions(new, earlier=old)
+    # as in the re-analysis: excluded country-years dropped, nothing repaired
+    filtered, dropped = exclusions.apply_exclusions(new)
     effect = exclusion_effect(
         aggregate.country_year_counts(new), aggregate.country_year_counts(filtered), 2015
     )
+    big = int(effect["change (%)"].abs().idxmax())  # the year the exclusions move most
     basis = window_coverage(reporting_units(figures.table("report")), pop)
     why = (
         "Published: countries with any data 2019-2023, incl. preliminary 2023 data (not in the "
@@ -2203,19 +2449,26 @@ def coverage_results() -> CoverageResults:
             "n_cit_victims": (cit["indicator"] == VICTIMS).sum(),
             "n_cit_convicted": (cit["indicator"] != VICTIMS).sum(),
             "n_entries": len(evidence),
-            "n_flagged": evidence["flagged"].sum(),
             "n_entries_new": (evidence["release"] == r_new).sum(),
             "n_entries_old": (evidence["release"] == r_old).sum(),
             "rows_dropped": dropped["rows_dropped"].sum(),
-            "n_repaired": int(dropped["repaired_total"].notna().sum()),
+            "victims_dropped_excl": dropped["victims_dropped"].sum(),
             "n_number": figures.value(COVERAGE_KEYS[0]),
             f"published_{COVERAGE_KEYS[0]}": pub[COVERAGE_KEYS[0]],
         },
         "text": {
             "years_new": summary.loc[r_new, "years"],
             "release_new": r_new,
-            "no_population": ", ".join(sorted(set(units["iso3"]) - set(pop.index))),
+            "no_population": "; ".join(  # semicolons: some names hold a comma
+                sorted(country_names(new).get(c, c) for c in set(units["iso3"]) - set(pop.index))
+            ),
+            "flag_check": (
+                f"All {len(evidence)} entries are"
+                if evidence["flagged"].all()
+                else f"{int(evidence['flagged'].sum())} of the {len(evidence)} entries are"
+            ),
             "two_largest": " and ".join(infl["country"].head(2)),
+            "effect_year": str(big),
         },
         "ratio": {"pop_billion": pop.sum() / 1e9},
         "pct": {
@@ -2227,7 +2480,7 @@ def coverage_results() -> CoverageResults:
             "pop_number": figures.value(COVERAGE_KEYS[1]),
             f"published_{COVERAGE_KEYS[1]}": pub[COVERAGE_KEYS[1]],
         },
-        "change_pct": {"effect_2019": effect.loc[2019, "change (%)"]},
+        "change_pct": {"effect_largest": effect.loc[big, "change (%)"]},
     }
     records: Records = {
         "countries_reporting_total_2022": (
