@@ -116,6 +116,14 @@ PERPETRATOR_SEX_COLUMNS = {
 }
 """Readable columns of :func:`ctdc_perpetrator_sex`."""
 
+SUPPRESSION_LABELS = {
+    "exclude": "left out",
+    "impute": "imputed as 2.5",
+    "lower": "set to 1",
+    "upper": "set to 4",
+}
+"""Treatments of suppressed ``"<5"`` cells in words (the tables' "suppressed cells" column)."""
+
 CHANGE_INDEX_LABELS = {"window": "window", "release": "release", "suppressed": "suppressed cells"}
 """Readable names of the index levels of :func:`change_table`."""
 
