@@ -819,14 +819,18 @@ def plot_published_vs_reproduced(
             label="Published",
         )
         ax.scatter(
-            part["reproduced"], pos, s=28, color=colour_for("Reproduced"), zorder=4,
+            part["reproduced"],
+            pos,
+            s=28,
+            color=colour_for("Reproduced"),
+            zorder=4,
             label="Reproduced",
         )
         ax.set_yticks(pos, [_wrap(v) for v in part["_label"]])
         ax.set_ylim(-0.6, len(part) - 0.4)
         ax.grid(axis="y", visible=False)
         if isinstance(xlabel, Mapping):
-            ax.set_xlabel(xlabel.get(unit, unit))
+            ax.set_xlabel(xlabel.get(unit, _unit_label(unit)))
         else:
             ax.set_xlabel(xlabel if len(units) == 1 else _unit_label(unit))
         if ylabel:
@@ -1022,22 +1026,37 @@ def displayed_text_px(fig: Figure, font_pt: float) -> float:
 
 
 def fit_to_page(fig: Figure, width: float = PAGE_WIDTH_IN) -> float:
-    """Narrow a figure whose saved image would be wider than the page; return its width.
+    """Make a figure whose saved image would be wider than the page fit it; return the width.
 
-    Text, legends and labels outside the axes keep their size: the data area gives way.
-    A figure that cannot narrow (the axes would lose more than half their width) is left
-    as it is, and :func:`figure_problems` reports its small text.
+    Text, legends and labels outside the axes keep their size: the data area gives way. A
+    figure wider than ``width`` is set to ``width``; then, without a layout engine, its axes
+    are moved and narrowed (in proportion) until what sticks out of them fits too. A figure
+    whose axes would keep less than a third of the page is left as it is, and
+    :func:`figure_problems` reports its small text.
     """
-    start = fig.get_figwidth()
-    for _ in range(4):
-        excess = saved_width(fig) - width
-        if excess <= 0.02 * width:
-            break
-        new = fig.get_figwidth() - excess
-        if new < 0.5 * start:
-            fig.set_figwidth(start)
-            break
-        fig.set_figwidth(new)
+    if saved_width(fig) <= width * 1.02:
+        return saved_width(fig)
+    if fig.get_figwidth() > width:
+        fig.set_figwidth(width)
+    if fig.get_layout_engine() is None:
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        for _ in range(3):
+            fig.canvas.draw()
+            box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+            figure_width = fig.get_figwidth()
+            if box.width + 2 * _PAD_IN <= width * 1.02 or not axes:
+                break
+            a0 = min(ax.get_position().x0 for ax in axes) * figure_width
+            a1 = max(ax.get_position().x1 for ax in axes) * figure_width
+            left, right = a0 - box.x0, box.x1 - a1  # what sticks out, inches
+            new0, new1 = max(left, 0.0), min(figure_width - right, figure_width)
+            if new1 - new0 < width / 3 or a1 <= a0:
+                break
+            scale = (new1 - new0) / (a1 - a0)
+            for ax in axes:
+                pos = ax.get_position()
+                x0 = (new0 + (pos.x0 * figure_width - a0) * scale) / figure_width
+                ax.set_position([x0, pos.y0, pos.width * scale, pos.height])
     return saved_width(fig)
 
 

@@ -161,7 +161,9 @@ class CardTable:
             lines.append(str(row.get(self.title, "")))
             for column, details in self.values:
                 more = "; ".join(str(row[d]) for d in details if str(row.get(d, "") or ""))
-                lines.append(f"  {column}: {row.get(column, MISSING)}" + (f" ({more})" if more else ""))
+                lines.append(
+                    f"  {column}: {row.get(column, MISSING)}" + (f" ({more})" if more else "")
+                )
             lines += [f"  {c}: {row[c]}" for c in self.notes if str(row.get(c, "") or "")]
         return "\n".join(lines)
 
