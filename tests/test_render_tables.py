@@ -33,3 +33,16 @@ def test_download_name_must_be_a_file_stem(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="plain file stem"):
         people_table(pd.DataFrame({"a": [1]}), download="../x")
+
+
+def test_web_addresses_are_links_and_long_texts_keep_a_line_length() -> None:
+    df = pd.DataFrame(
+        {
+            "figure": ["Victims"],
+            "reason for the gap": ["The report's data leave out the restated series " * 2],
+            "source": ["Reuters, Trafficking rises, GLOTIP 2024. https://example.org/a?b=1&c=2"],
+        }
+    )
+    page = people_table(df).to_html()
+    assert '<a href="https://example.org/a?b=1&amp;c=2">Reuters, Trafficking rises' in page
+    assert "min-width: 16em" in page

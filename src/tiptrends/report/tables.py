@@ -11,8 +11,10 @@ better as cards (``frame.attrs["tiptrends_cards"]``, see :func:`card_table`) com
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -250,9 +252,16 @@ def people_table(
     shown = frame.head(max_rows)
     note = f"first {max_rows} of {n:,} rows" if n > max_rows else None
     text = "; ".join(t for t in (caption, note, link) if t)
-    styler = shown.style.format(
-        column_formats(shown, counts=counts, decimals=decimals), na_rep=MISSING, escape="html"
-    )
+    formats: dict[str, str | Callable[[Any], str]] = {
+        **column_formats(shown, counts=counts, decimals=decimals),
+        **{c: _link_urls for c in _url_columns(shown)},
+    }
+    styler = shown.style.format(formats, na_rep=MISSING, escape="html")
+    wide = _long_text_columns(shown)
+    if wide:  # long texts (reasons, sources) keep a readable line length; the table scrolls
+        styler = styler.set_table_styles(
+            {c: [{"selector": "td", "props": "min-width: 16em;"}] for c in wide}, overwrite=False
+        )
     styler = styler.format_index(_index_label, na_rep=MISSING, escape="html")
     if hide_index is None:
         hide_index = isinstance(shown.index, pd.RangeIndex)
@@ -263,9 +272,52 @@ def people_table(
     return styler
 
 
+_URL_RE = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _url_columns(frame: pd.DataFrame) -> list[Any]:
+    """Text columns with a web address in some cell."""
+    return [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object
+        and frame[c].map(lambda v: isinstance(v, str) and bool(_URL_RE.search(v))).any()
+    ]
+
+
+def _long_text_columns(frame: pd.DataFrame, length: int = 60) -> list[Any]:
+    """Text columns whose longest cell has more than ``length`` characters."""
+    return [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object
+        and frame[c].map(lambda v: len(v) if isinstance(v, str) else 0).max() > length
+    ]
+
+
+def _link_urls(value: Any) -> str:
+    """A cell (already HTML-escaped) whose web address becomes a link.
+
+    A citation ending with its address ("Publisher, Title. https://...") links the text
+    before the address; any other address links itself.
+
+    Examples
+    --------
+    >>> _link_urls("UNODC, GLOTIP 2024. https://unodc.org/x")
+    '<a href="https://unodc.org/x">UNODC, GLOTIP 2024.</a>'
+    """
+    text = str(value)
+    match = _URL_RE.search(text)
+    if match is None:
+        return text
+    before, url = text[: match.start()].strip(), match.group(0).rstrip(".,;)")
+    if before and text[match.end() :].strip(" .") == "":
+        return f'<a href="{url}">{before}</a>'
+    return _URL_RE.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', text)
+
+
 def _write_download(frame: pd.DataFrame, name: str) -> str:
     """Write the whole table as CSV beside the figures; return the caption's link."""
-    import re
 
     from tiptrends import paths
     from tiptrends.report.results import write_bytes_atomic
