@@ -643,3 +643,94 @@ def test_share_change_is_recorded_on_both_bases(glotip_2025, glotip_2023):
     assert out.unpublished[key][0] == figures.value(key)
     assert out.unpublished[key + figures.CURRENT_SUFFIX][0] == pytest.approx(old, abs=1e-12)
     assert abs(out.unpublished[key][0] - old) > 1.0
+
+
+# --------------------------------------------------------------------------- prose helpers
+def test_count_noun_agrees_with_the_count():
+    assert F.count_noun(1, "reporting country", "reporting countries") == "1 reporting country"
+    assert F.count_noun(2, "reporting country", "reporting countries") == "2 reporting countries"
+    assert F.count_noun(0, "country", "countries") == "0 countries"
+
+
+def test_points_and_spread_never_read_zero():
+    assert F.points_text(0.2796) == "0.3 points"
+    assert F.points_text(-7.8951) == "7.9 points"
+    assert F.points_text(0.04) == "less than 0.1 points"
+    assert F.spread_text(0.1969) == "by at most 0.2 points"
+    assert F.spread_text(0.0) == "by less than 0.1 points"
+
+
+def test_no_negative_zero_in_text_or_tables():
+    assert F.fixed(-0.04) == "0.0"
+    assert F.fixed(-0.05) == "-0.1"
+    assert F.fixed(-0.004, 2) == "0.00"
+    assert F.fixed(5.53, 1) == "5.5"
+    table = pd.DataFrame({"country": ["A", "B"], "within (pp)": [-0.04, -0.2]})
+    shown = F.no_negative_zero(table)
+    assert [f"{v:.1f}" for v in shown["within (pp)"]] == ["0.0", "-0.2"]
+    assert shown["country"].tolist() == ["A", "B"]
+
+
+def test_basis_columns_use_the_books_names():
+    table = pd.DataFrame(
+        columns=[
+            "figure",
+            "published",
+            "report basis",
+            "gap",
+            "current release",
+            "why the current release differs",
+        ]
+    )
+    assert list(F.basis_columns(table).columns) == [
+        "figure",
+        "published",
+        "Reproduction (report's data)",
+        "gap",
+        "Re-analysis (current data)",
+        "why the re-analysis differs",
+    ]
+    # the rule-switch rows name the two bases too
+    assert F.SWITCH_LABELS["all rules (main)"].startswith("reproduction")
+    assert F.SWITCH_LABELS["re-analysis (current release, exclusions)"] == "re-analysis"
+
+
+def test_context_table_names_the_datas_figure_apart_from_the_published_one():
+    from types import SimpleNamespace
+
+    row = SimpleNamespace(
+        key="fc",
+        indicator="Share trafficked for forced criminality",
+        published=8,
+        reproduced=18.234,
+        reason="Upper bound only.",
+        citation="Dawn",
+    )
+    t = F.context_table([row], {"fc": '"Other forms" share: not forced criminality'})
+    assert list(t.columns) == list(F.CONTEXT_COLUMNS.values())
+    assert t.loc[0, "figure in the data"].endswith("not forced criminality")
+    assert t.loc[0, "data (%)"] == 18.2 and t.loc[0, "published (%)"] == 8.0
+    assert "gap" not in " ".join(t.columns)
+
+
+def test_published_plot_shows_shares_only():
+    # one unit on the axis: the 2019-2022 change (percent change) is not plotted
+    assert F.FL_CHANGE not in F.PUBLISHED_PLOT_LABELS
+    assert set(F.PUBLISHED_PLOT_LABELS) == {F.FL_SHARE, F.SE_SHARE, F.EU_FL_SHARE}
+
+
+def test_leading_form_sentence_is_true_for_every_year():
+    shares = pd.DataFrame(
+        {
+            "year": [2019, 2019, 2020, 2020, 2021, 2021, 2022, 2022],
+            "category": [SEXUAL, FORCED_LABOUR] * 4,
+            "share": [0.6, 0.4, 0.3, 0.7, 0.45, 0.55, 0.8, 0.2],
+        }
+    )
+    assert F.leading_form_sentence(shares) == (
+        "Sexual exploitation has the largest share in every year except 2020 and 2021, "
+        "when forced labour leads."
+    )
+    assert F.leading_form_sentence(shares[shares["year"] != 2020].query("year != 2021")) == (
+        "Sexual exploitation has the largest share in every year."
+    )

@@ -186,6 +186,95 @@ FALLBACK_SWITCH: dict[str, dict[str, object]] = {"no form fallback": {"form_fall
 """Rule switch of the sex-and-age split taken from form x sex x age cells."""
 
 
+# --------------------------------------------------------------------------- prose helpers
+BASIS_LABELS: dict[str, str] = {
+    "report basis": "Reproduction (report's data)",
+    "current release": "Re-analysis (current data)",
+    "why the current release differs": "why the re-analysis differs",
+    "reproduced": "ours",
+}
+"""Readers' names of the data bases in tables (the book's fixed vocabulary)."""
+
+SWITCH_LABELS: dict[str, str] = {
+    "all rules (main)": "reproduction (all rules)",
+    "exclusions on": "reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "re-analysis",
+    "re-analysis, vintage rule on": "re-analysis with the vintage rule",
+}
+"""Readers' names of the data rows of the rule-switch tables."""
+
+
+def basis_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the data bases named as the book names them (:data:`BASIS_LABELS`)."""
+    return table.rename(columns=BASIS_LABELS)
+
+
+def count_noun(n: int, singular: str, plural: str) -> str:
+    """``n`` followed by the noun that agrees with it (``"1 country"``, ``"2 countries"``)."""
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+def points_text(value: float) -> str:
+    """A distance in percentage points for prose, to one decimal (``"2.9 points"``); one
+    that rounds to zero reads ``"less than 0.1 points"``."""
+    distance = abs(float(value))
+    if round(distance, 1) == 0:
+        return "less than 0.1 points"
+    return f"{distance:.1f} points"
+
+
+def spread_text(value: float) -> str:
+    """How far a set of scenarios moves a figure: ``"by at most 0.2 points"``, or ``"by less
+    than 0.1 points"`` when the spread rounds to zero."""
+    text = points_text(value)
+    return f"by {text}" if text.startswith("less") else f"by at most {text}"
+
+
+def fixed(value: float, decimals: int = 1) -> str:
+    """``value`` with ``decimals`` decimals, never ``"-0.0"`` (a value that rounds to zero
+    has no sign)."""
+    text = f"{value:.{decimals}f}"
+    return f"{0.0:.{decimals}f}" if float(text) == 0 else text
+
+
+def leading_form_sentence(shares: pd.DataFrame) -> str:
+    """Which form has the largest share in which years, as a sentence true for every year.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        ``year, category, share`` (:func:`tiptrends.methods.aggregate.shares_by_year`).
+
+    Returns
+    -------
+    str
+        ``"Sexual exploitation has the largest share in every year except 2020 and 2021,
+        when forced labour leads."`` (the form leading most years first).
+    """
+    wide = shares.pivot(index="year", columns="category", values="share")
+    leader = wide.idxmax(axis=1)
+    main = leader.value_counts().index[0]
+    others = leader[leader != main]
+    text = f"{main[0].upper()}{main[1:].lower()} has the largest share in every year"
+    if others.empty:
+        return text + "."
+    parts = []
+    for form, years in others.groupby(others, sort=False):
+        listed = [str(y) for y in years.index]
+        joined = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+        parts.append(f"{joined}, when {form.lower()} leads")
+    return text + " except " + "; ".join(parts) + "."
+
+
+def no_negative_zero(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """``table`` with the numbers that would show as ``-0.0`` at ``decimals`` set to 0."""
+    numbers = table.select_dtypes("number").columns
+    out = table.copy()
+    tiny = out[numbers].abs() < 0.5 * 10**-decimals
+    out[numbers] = out[numbers].mask(tiny, 0.0)
+    return out
+
+
 # --------------------------------------------------------------------------- headline figures
 def alternatives(
     basis: figures.Basis = "report",
@@ -585,13 +674,13 @@ def trend_verdict(result: TrendResult) -> str:
     return "a statistically clear trend" if clear else "no statistically clear trend"
 
 
-PUBLISHED_PLOT_LABELS = (
-    "Forced labour 2022 (%)",
-    "Sexual exploitation 2022 (%)",
-    "Forced-labour victims 2019-22 (% change)",
-    "EU forced labour (%)",
-)
-"""Labels of chapter 02's published-vs-reproduced figure, in the order of its comparisons."""
+PUBLISHED_PLOT_LABELS: dict[str, str] = {
+    FL_SHARE: "Forced labour, world, 2022",
+    SE_SHARE: "Sexual exploitation, world, 2022",
+    EU_FL_SHARE: "Forced labour, EU-27 (published: 2024)",
+}
+"""Figures of chapter 02's published-vs-reproduced chart (shares only: one unit on the axis)
+and their labels."""
 
 
 def published_plot_table(
@@ -623,6 +712,47 @@ def published_plot_table(
     for end in ("published_low", "published_high"):
         table[end] = table[end].fillna(table["published"])
     return table.assign(label=list(labels))
+
+
+CONTEXT_COLUMNS: dict[str, str] = {
+    "indicator": "published figure",
+    "published": "published (%)",
+    "ours": "figure in the data",
+    "reproduced": "data (%)",
+    "reason": "why they differ",
+    "citation": "source",
+}
+"""Columns of :func:`context_table`."""
+
+
+def context_table(rows: Sequence[Any], ours: Mapping[str, str]) -> pd.DataFrame:
+    """Published figures shown for context beside the figure of the data they are set against.
+
+    Parameters
+    ----------
+    rows : sequence of Comparison
+        ``tiptrends.report.reporting.compare`` results (``key, indicator, published,
+        reproduced, reason, citation``), all in percent.
+    ours : mapping of str to str
+        Comparison key -> what the data's figure is (it may not measure what the published
+        figure measures, so it is named apart from it).
+
+    Returns
+    -------
+    DataFrame
+        One row per comparison, columns of :data:`CONTEXT_COLUMNS`; values to one decimal.
+    """
+    table = pd.DataFrame(
+        {
+            "indicator": [r.indicator for r in rows],
+            "published": [float(r.published) for r in rows],
+            "ours": [ours[r.key] for r in rows],
+            "reproduced": [round(float(r.reproduced), 1) for r in rows],
+            "reason": [r.reason for r in rows],
+            "citation": [r.citation for r in rows],
+        }
+    )
+    return table.rename(columns=CONTEXT_COLUMNS)
 
 
 def bootstrap_table(
@@ -1044,6 +1174,7 @@ def largest_contributions(
     t = result.by_country.head(top).copy()
     t[["s0", "s1", "w0", "w1", "within", "composition", "total"]] *= 100
     t["country"] = t["iso3"].map(names)
+    t = no_negative_zero(t)
     return t[
         ["country", "status", "s0", "s1", "w0", "w1", "within", "composition", "total"]
     ].rename(
@@ -1315,7 +1446,7 @@ def _sensitivity(out: ChapterResults, keys: Sequence[str], years: Iterable[int])
     functions = figures.policy_functions(keys)
     sens = sensitivity.sensitivity_table(raw, functions, exclusions.load_exclusions(), years=years)
     out.add(n_no_effect=len(sens.attrs["no_effect"]))
-    out.tables["sensitivity"] = sens.T.rename_axis("scenario")
+    out.tables["sensitivity"] = no_negative_zero(sens.T.rename_axis("scenario"))
     return sens
 
 
@@ -1325,9 +1456,9 @@ def _switches(
     """Rule switches (:func:`figures.switch_table`) of ``keys``, by key; shown by label, as text
     (a column of numbers and "no effect" is not rounded by the table's formatter)."""
     table = figures.switch_table(keys, switches, labels=False)
-    shown = table.map(lambda v: f"{v:.{decimals}f}" if isinstance(v, float) else v)
+    shown = table.map(lambda v: fixed(v, decimals) if isinstance(v, float) else v)
     shown = shown.rename(index={k: figures.figure(k).label for k in keys})
-    out.tables["switches"] = shown.T.rename_axis("rules")
+    out.tables["switches"] = shown.T.rename(index=SWITCH_LABELS).rename_axis("rules")
     return table
 
 
@@ -1342,6 +1473,7 @@ def forced_labour_results() -> ChapterResults:
         n_countries_first=world_table["countries"].iloc[0],
         n_countries_latest=world_table.loc[LATEST_YEAR, "countries"],
     )
+    out.add("text", leading_form=leading_form_sentence(world))
     fl_by_year = out.tables["fl_by_year"] = victims_by_year(
         headline.form_victims(counts, FORCED_LABOUR), FORCED_LABOUR
     )
@@ -1373,10 +1505,14 @@ def forced_labour_results() -> ChapterResults:
     sens = _sensitivity(out, CHAPTER_KEYS["02"], SENSITIVITY_YEARS)
     policies = sens[list(sensitivity.POLICY_LABELS.values())]
     out.add(
-        "count",
-        "points",
-        policy_spread=sensitivity.spread(policies).max(),
-        max_spread=sensitivity.spread(sens).max(),
+        "text",
+        policy_spread=spread_text(sensitivity.spread(policies).max()),
+        max_spread=points_text(sensitivity.spread(sens).max()),
+    )
+    first = sens.iloc[:, 0]
+    out.add(
+        "change_pct",
+        sens_change_first=first[figures.figure(FL_CHANGE).label],
     )
     switches = _switches(
         out,
@@ -1416,8 +1552,8 @@ def _eu(out: ChapterResults, glotip: pd.DataFrame) -> None:
 
 def _alternatives(out: ChapterResults, counts_basis: pd.DataFrame) -> None:
     """The method x denominator table, the population weights and the ranking of forms."""
-    by_basis = {"report basis": alternatives("report"), "current release": alternatives("current")}
-    alt = by_basis["report basis"]
+    by_basis = {"reproduction": alternatives("report"), "re-analysis": alternatives("current")}
+    alt = by_basis["reproduction"]
     known = out.objects["known_alt"] = alt[alt["denominator"] == "known"].set_index("method")
     gaps = method_gaps(alt, published_shares())
     out.tables["alternatives"] = alternatives_table(alt, gaps)
@@ -1432,24 +1568,26 @@ def _alternatives(out: ChapterResults, counts_basis: pd.DataFrame) -> None:
     weights = out.tables["weights"] = population_weights(
         counts_basis, figures.gsi_population(), figures_core.region_population()
     )
-    out.add(n_without_population=len(weights.attrs["without_population"]))
+    n_missing = len(weights.attrs["without_population"])
+    out.add(
+        "text",
+        n_without_population=count_noun(n_missing, "reporting country", "reporting countries"),
+    )
     g = out.objects["gaps"] = gaps.set_index(["figure", "method"])
     for slug, form in (("fl", FORCED_LABOUR), ("se", SEXUAL)):
         out.add(
-            "count", "points", **{f"{slug}_pooled_distance": g.loc[(form, "pooled"), "distance"]}
+            "text", **{f"{slug}_pooled_distance": points_text(g.loc[(form, "pooled"), "distance"])}
         )
         for short, method in (("weighted", "weighted"), ("two_stage_pop", "two_stage_population")):
             row = g.loc[(form, method)]
             out.add("pct", **{f"{slug}_{short}": row["value"]})
-            out.add("count", "points", **{f"{slug}_{short}_distance": row["distance"]})
+            out.add("text", **{f"{slug}_{short}_distance": points_text(row["distance"])})
             out.add("text", **{f"{slug}_{short}_closer": closer_label(row["closer_than_main"])})
     ranking = form_ranking(by_basis)
     first = ranking.groupby("data", sort=False)["forced labour first"].sum()
-    out.add(
-        n_fl_first_basis=first["report basis"],
-        n_fl_first_current=first["current release"],
-        n_methods=len(RANK_METHODS),
-    )
+    out.add(n_fl_first_basis=first["reproduction"], n_methods=len(RANK_METHODS))
+    n_current = int(first["re-analysis"])
+    out.add("text", n_fl_first_current=f"{n_current}" if n_current else "none")
     out.tables["ranking"] = ranking.drop(columns="forced labour first")
 
 
@@ -1463,6 +1601,9 @@ def _forced_labour_trend(out: ChapterResults, counts: pd.DataFrame) -> None:
         or_fe=trend_fe.odds_ratio,
         or_fe_low=trend_fe.or_lower,
         or_fe_high=trend_fe.or_upper,
+    )
+    # an effective number of countries is read as a whole number
+    out.add(
         g_star=recent.effective_clusters,
         g_herfindahl=recent.effective_clusters_herfindahl,
     )
@@ -1481,7 +1622,7 @@ def _forced_labour_records(
 ) -> None:
     """Reasons of chapter 02's recorded figures, and the numbers glued beside them."""
     known, g = out.objects["known_alt"], out.objects["gaps"]
-    top = f"{influence_table.index[0]} ({influence_table['effect'].iloc[0]:+.1f} pp)"
+    top = f"{influence_table.index[0]} ({influence_table['effect'].iloc[0]:+.1f} points)"
     mean, two = known.loc["mean"], known.loc["two_stage"]
     pak_se = counts.set_index(["iso3", "year"]).loc[("PAK", LATEST_YEAR), SEXUAL]
     change = switches.loc[FL_CHANGE]
@@ -1494,7 +1635,7 @@ def _forced_labour_records(
     pop_difference = "Pakistan 2019-2022 is in the current release only (a populous country)."
     out.records = {
         FL_SHARE: (
-            f"Miss. Pooled over victims with known form; the largest single effect is {top}. "
+            f"Pooled over victims with known form; the largest single effect is {top}. "
             f"Mean of country shares {mean[FORCED_LABOUR]:.1f}%, two-stage regional "
             f"{two[FORCED_LABOUR]:.1f}%. The published figure is secondary; its panel and "
             "aggregation are not documented.",
@@ -1507,7 +1648,7 @@ def _forced_labour_records(
             f"{PAKISTAN}; it adds {pak_se:,.0f} sexual-exploitation victims.",
         ),
         FL_CHANGE: (
-            "Miss. Trend panel (countries reporting forms in 2019-2022, gaps filled); matched "
+            "Trend panel (countries reporting forms in 2019-2022, gaps filled); matched "
             f"set {change['matched countries']:.1f}%, balanced {change['balanced panel']:.1f}%. "
             "UNODC's panel is not published.",
             f"{PAKISTAN}: it restates the 2019 base and the 2022 end.",
@@ -1600,7 +1741,7 @@ def forced_criminality_results() -> ChapterResults:
     )
     fc_id, boys_reason = (
         FORCED_CRIMINALITY_IDS[-1],
-        "Countries reporting forms for boys; pooled, current release.",
+        "Countries reporting forms for boys; pooled, re-analysis.",
     )
     out.context = [
         (
@@ -1622,6 +1763,13 @@ def forced_criminality_results() -> ChapterResults:
             boys_reason,
         ),
     ]
+    out.objects["context_labels"] = {
+        "forced_criminality_2022_upper_bound": (
+            '"Other forms" share, 2022: not forced criminality, an upper bound on it'
+        ),
+        "boys_other_forms_share_2022": '"Other forms" share of boys, 2022',
+        "boys_forced_labour_share_2022": "Forced-labour share of boys, 2022",
+    }
     out.add(
         "pct",
         of_2022=of_2022,
@@ -1696,9 +1844,8 @@ def _balanced_and_trends(out: ChapterResults, form_c: pd.DataFrame, sa_c: pd.Dat
     out.tables["balanced"] = balanced_table(panel)
     out.tables["trends"], fits = share_trends(composition_trend_specs(form_c, sa_c))
     first = next(iter(fits.values()))
-    out.add(trend_n=first.n_countries)
     out.add(
-        "ratio",
+        trend_n=first.n_countries,
         trend_g_star=first.effective_clusters,
         trend_g_h=first.effective_clusters_herfindahl,
     )
@@ -1710,10 +1857,19 @@ def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
     for slug, b in zip(("boot_fl", "boot_se", "boot_ch", "boot_flpw"), boot.values(), strict=True):
         out.add("text", **{slug: f"{b.estimate:.1f}% ({b.lower:.1f}-{b.upper:.1f}%)"})
     sens = _sensitivity(out, CHAPTER_KEYS["08"], SENSITIVITY_YEARS)
-    out.add("ratio", max_spread=sensitivity.spread(sens).max())
-    switches = _switches(
-        out, CHAPTER_KEYS["08"], DATA_SWITCHES | PANEL_SWITCHES | FALLBACK_SWITCH, decimals=2
+    spread = sensitivity.spread(sens)  # by figure label
+    widest = str(spread.idxmax())
+    out.add(
+        "text",
+        max_spread=points_text(spread.max()),
+        max_spread_figure=widest[0].lower() + widest[1:],
     )
+    out.add(
+        "change_pct",
+        sens_change_first=sens.iloc[:, 0][figures.figure(FL_CHANGE).label],
+        fl_change_current=figures.value(FL_CHANGE, "current"),
+    )
+    switches = _switches(out, CHAPTER_KEYS["08"], DATA_SWITCHES | PANEL_SWITCHES | FALLBACK_SWITCH)
     out.add(
         "pct",
         sw_ch_main=switches.loc[CHILDREN_SHARE, "all rules (main)"],
@@ -1725,7 +1881,7 @@ def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
         sw_flpp_basis=total["all rules (main)"],
         sw_flpp_current=total["re-analysis (current release, exclusions)"],
     )
-    reason = "Pooled, current release; see chapter 02 for the gap and the report basis."
+    reason = "Pooled, re-analysis; chapter 02 gives the reproduction and its gap."
     out.context = [
         ("forced_labour_share_2022_boot", boot[FL_SHARE].estimate, _id(FL_SHARE), reason),
         ("sexual_exploitation_share_2022_boot", boot[SE_SHARE].estimate, _id(SE_SHARE), reason),
@@ -1733,17 +1889,25 @@ def _uncertainty(out: ChapterResults, glotip: pd.DataFrame) -> None:
             "children_share_2022_boot",
             boot[CHILDREN_SHARE].estimate,
             "glotip2024_children_share_2022_pct",
-            "Pooled over known sex and age, current release; Pakistan's mostly adult victims weigh "
+            "Pooled over known sex and age, re-analysis; Pakistan's mostly adult victims weigh "
             "heavily.",
         ),
         (
             "forced_labour_share_2022_popweighted_boot",
             boot[FL_POPWEIGHTED].estimate,
             _id(FL_SHARE),
-            "Population-weighted mean of country shares, current release; an "
+            "Population-weighted mean of country shares, re-analysis; an "
             "alternative, see chapter 02.",
         ),
     ]
+    out.objects["context_labels"] = {
+        "forced_labour_share_2022_boot": "Forced-labour share, 2022, pooled",
+        "sexual_exploitation_share_2022_boot": "Sexual-exploitation share, 2022, pooled",
+        "children_share_2022_boot": "Children's share, 2022, pooled",
+        "forced_labour_share_2022_popweighted_boot": (
+            "Forced-labour share, 2022, population-weighted"
+        ),
+    }
     labelled = {BOOTSTRAP_LABELS[k]: b for k, b in boot.items()}
     out.tables["intervals"] = bootstrap_table(
         labelled, [published.published_value(c[2]) for c in out.context]
