@@ -61,7 +61,8 @@ class _Tables(HTMLParser):
         if self._skip and tag in ("script", "style", "span"):
             self._skip -= 1
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join(" ".join(self._cell).split()))
+            # Sphinx writes typographic apostrophes ("report’s"); read them as typed
+            self._row.append(" ".join(" ".join(self._cell).split()).replace("\u2019", "'"))
             self._cell = None
         elif tag == "tr" and self._row is not None:
             if self._in_head or not self._header:

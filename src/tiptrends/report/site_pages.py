@@ -603,7 +603,7 @@ def landing_markdown(
     headline_page: bool = True,
     claims_source: str = "",
 ) -> str:
-    """The generated part of the landing page: the answer, key findings, the headline chart,
+    """The generated part of the landing page: the answer, the headline chart, key findings,
     where the numbers come from, the values to cite, the claims ledger (and failures).
 
     ``headline_page``: link to the "Headline numbers" page (``headline_numbers.md``).
@@ -621,14 +621,14 @@ def landing_markdown(
     sentence = landing.answer(results)
     if sentence:
         out.append(sentence + "\n")
+    chart = landing.chart_html(landing.chart_png(results))
+    if chart:
+        out.append(chart)
     matched = landing.matched_convictions(results)
     found = landing.findings(results, matched)
     if found:
         out.append("## Key findings\n")
         out.append("".join(f"* {f}\n" for f in found))
-    chart = landing.chart_html(landing.chart_png(results))
-    if chart:
-        out.append(chart)
     rows = figure_rows(results, chapters, only_published=True)
     if rows:
         tally: dict[str, int] = {}
