@@ -1038,6 +1038,39 @@ def fit_to_page(fig: Figure, width: float = PAGE_WIDTH_IN) -> float:
         return saved_width(fig)
     if fig.get_figwidth() > width:
         fig.set_figwidth(width)
+    _move_axes_into_page(fig, width)
+    if _wrap_long_texts(fig, width):  # a long source note or title wraps to the page
+        _move_axes_into_page(fig, width)
+    return saved_width(fig)
+
+
+def _wrap_long_texts(fig: Figure, width: float) -> bool:
+    """Wrap source notes and titles that run past the page's right edge; True if any did."""
+    import textwrap
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    left = fig.get_tightbbox(renderer).x0  # inches; the saved image starts here
+    edge = (left + width - 2 * _PAD_IN) * fig.dpi  # display pixels
+    texts = fig.findobj(lambda a: a.get_gid() == SOURCE_NOTE_GID)
+    texts += [t for ax in fig.axes for t in _titles(ax)]
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        texts.append(fig._suptitle)
+    wrapped = False
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        if box.x1 <= edge or box.width <= 0:
+            continue
+        lines = text.get_text().split("\n")
+        longest = max(len(line) for line in lines)
+        chars = max(20, int(longest * (edge - box.x0) / box.width) - 2)
+        text.set_text("\n".join(textwrap.fill(line, chars) for line in lines))
+        wrapped = True
+    return wrapped
+
+
+def _move_axes_into_page(fig: Figure, width: float) -> None:
+    """Without a layout engine: narrow and move the axes so that what sticks out fits."""
     if fig.get_layout_engine() is None:
         axes = [ax for ax in fig.axes if ax.get_visible()]
         for _ in range(3):
@@ -1057,7 +1090,6 @@ def fit_to_page(fig: Figure, width: float = PAGE_WIDTH_IN) -> float:
                 pos = ax.get_position()
                 x0 = (new0 + (pos.x0 * figure_width - a0) * scale) / figure_width
                 ax.set_position([x0, pos.y0, pos.width * scale, pos.height])
-    return saved_width(fig)
 
 
 def legend_outside(ax: Axes, **kwargs: Any) -> Any:
