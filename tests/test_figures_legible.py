@@ -185,3 +185,16 @@ def test_saved_figures_record_their_series_colours_and_conflicts_are_found(tmp_p
     index = json.loads((tmp_path / style.SERIES_INDEX).read_text())
     assert index["5_1"] == {"Convicted": "#009e73", "Prosecuted": "#0072b2"}
     assert style.colour_conflicts(index) == {"Convicted": {"#009e73": ["5_1"], "#e69f00": ["5_4"]}}
+
+
+def test_a_long_source_note_wraps_to_the_page(tmp_path) -> None:
+    fig, ax = plt.subplots(figsize=(style.PAGE_WIDTH_IN, 3))
+    ax.plot([1, 2], [1, 2])
+    ax.set_xlabel("Value")
+    ax.set_ylabel("Value")
+    style.source_note(ax, "UNODC", note="A note that goes on and on about the data " * 4)
+    assert style.saved_width(fig) > 1.2 * style.PAGE_WIDTH_IN
+    style.save_figure(fig, "long_note", alt="Long note", directory=tmp_path)
+    svg = (tmp_path / "long_note.svg").read_text()
+    width_in = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1)) / 72
+    assert width_in <= style.PAGE_WIDTH_IN * 1.03
