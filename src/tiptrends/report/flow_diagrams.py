@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import MaxNLocator
 
 from tiptrends.io.countries import country_table
 from tiptrends.report.style import (
@@ -368,6 +369,7 @@ def plot_status_counts(
     for status, colour in ORIGIN_COLOURS.items():
         ax.bar(by_year.index, by_year[status], bottom=bottom, color=colour, label=status)
         bottom += by_year[status]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole years, no 2012.5
     ax.set_xlabel("Year")
     ax.set_ylabel("Detected victims (persons)")
     legend_outside(ax, title="Citizenship status")

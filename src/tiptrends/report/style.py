@@ -156,7 +156,9 @@ def seaborn_theme() -> dict[str, Any]:
 
     The axes style and the plotting context are matplotlib's defaults with :data:`HOUSE_RC`
     over them, the palette is :data:`CYCLE`: ``sns.set_theme(**seaborn_theme())`` gives the
-    house style whatever theme was set before (seaborn's own ``darkgrid`` included).
+    house style whatever theme was set before (seaborn's own ``darkgrid`` included). For
+    named series (``hue`` levels) pass ``palette=palette(levels)`` so that a series has its
+    house colour (:data:`SERIES_COLOURS`) rather than the colour of its position.
 
     Returns
     -------
