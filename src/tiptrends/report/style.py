@@ -1036,8 +1036,9 @@ def fit_to_page(fig: Figure, width: float = PAGE_WIDTH_IN) -> float:
     whose axes would keep less than a third of the page is left as it is, and
     :func:`figure_problems` reports its small text.
     """
-    if saved_width(fig) <= width * 1.02:
-        return saved_width(fig)
+    current = saved_width(fig)
+    if current <= width * 1.02:
+        return current
     if fig.get_figwidth() > width:
         fig.set_figwidth(width)
     _move_axes_into_page(fig, width)
