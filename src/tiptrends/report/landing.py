@@ -44,6 +44,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
 }
 
 CHART_NAME = "landing_forms_over_time"
+#: Short names of the forms at the line ends of the chart.
+SHORT = {"Sexual exploitation": "Sexual exploitation", "Other forms of exploitation": "Other forms"}
 CHART_ALT = (
     "Line chart of the shares of sexual exploitation, forced labour and other forms among "
     "detected victims with a known form, worldwide, each year the data hold, on the current "
@@ -173,9 +175,24 @@ def _draw_chart() -> bytes:
         source="UNODC GLOTIP data portal",
         release=release,
         note="Re-analysis (current data), pooled over reporting countries. "
-        "Diamonds: the 2022 shares reported from the Global Report 2024.",
+        "Hollow diamonds: the 2022 shares reported from the Global Report 2024.",
         colours=style.FORM_COLOURS,
     )
+    # direct labels at the line ends instead of a legend: legible when the page shrinks it
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    last = shares[shares["year"] == shares["year"].max()]
+    for row in last.itertuples(index=False):
+        ax.annotate(
+            SHORT.get(str(row.category), str(row.category)),
+            (float(row.year), float(row.share_pct)),
+            xytext=(10, 0),
+            textcoords="offset points",
+            va="center",
+            color=style.FORM_COLOURS[str(row.category)],
+            fontweight="bold",
+        )
     for form, (year, value) in _published_points().items():
         ax.plot(
             [year],
@@ -186,10 +203,8 @@ def _draw_chart() -> bytes:
             markeredgewidth=2,
             color=style.FORM_COLOURS[form],
             linestyle="none",
-            label=f"{form}, published",
             zorder=5,
         )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     out = style.save_figure(
         fig,
         CHART_NAME,
