@@ -121,7 +121,8 @@ def test_ledger_table():
     }
     t = C.ledger(ev, pub)
     assert list(t.index) == [c.claim_id for c in C.PRESS_RELEASE_2025_CLAIMS]
-    assert t.loc["victims_2021", "claimed"].startswith("over 50000")
+    assert t.loc["victims_2021", "claimed"] == "over 50,000 people"
+    assert t.loc["children_share_2021", "claimed"] == "one in three"
     assert "same as globalchain2025_arrests (158)" in t.loc["operation_arrests", "source"]
     assert t.loc["forced_criminality_growth", "source"].startswith("cf. ")
     assert '<a href="04_child_victims.html">' in t.loc["children_share_2021", "see"]
@@ -225,13 +226,14 @@ def test_not_reproduced_is_the_label_of_a_miss():
 def test_readings_and_ledger_for_people():
     table = C.record_readings_table({"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)})
     people = C.readings_for_people(table)
-    assert people.loc["r", "Claim holds"] == "yes" and people.loc["r", "Highest in"] == "2022"
+    assert people.loc["r", "Holds (reproduction)"] == "Yes"
+    assert people.loc["r", "Highest in"] == "2022"
     both = C.readings_on_both_bases(
         {"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)},
         {"r": (pd.Series({2021: 3.0, 2022: 2.0}), 2022)},
     )
     shown_both = C.readings_for_people(both)
-    assert shown_both.loc["r", "Holds on the current release"] == "no"
+    assert shown_both.loc["r", "Holds (re-analysis)"] == "No"
     record = C.forced_labour_record({"r": (pd.Series({2021: 1.0, 2022: 2.0}), 2022)})
     assert record.verdict == C.REPRODUCED and record.shown.startswith("holds in 1 of 1")
     from tiptrends.io.published import load_published
@@ -246,9 +248,10 @@ def test_readings_and_ledger_for_people():
     )
     shown = C.ledger_for_people(C.ledger(ev, load_published()))
     assert list(shown.columns) == list(C.LEDGER_FOR_PEOPLE.values())
-    assert shown.loc[0, "Current release"] == "-"  # no current-release reading: a dash
+    assert shown.loc[0, C.REANALYSIS] == "-"  # no re-analysis reading: a dash
     victims_row = [c.claim_id for c in C.PRESS_RELEASE_2025_CLAIMS].index("victims_2021")
-    assert shown.loc[victims_row, "Current release"] == "76,000"
+    assert shown.loc[victims_row, C.REANALYSIS] == "76,000"
+    assert shown.loc[victims_row, "See"] == "chapters 01, 00"
     assert isinstance(shown.index, pd.RangeIndex)
 
 
@@ -292,3 +295,117 @@ def test_claims_export_writes_the_ledger(tmp_path):
     assert bare["main"] is None and bare["current_release"] is None
     with pytest.raises(ValueError, match="lacks columns"):
         claims_records(ledger.drop(columns="verdict"))
+
+
+# --------------------------------------------------------------------------- words for readers
+def test_claimed_numbers_read_as_words():
+    assert C.claimed_words({"value": 3.0, "unit": "one in N", "qualifier": "exact"}) == (
+        "one in three"
+    )
+    assert C.claimed_words({"value": 180.0, "unit": "countries", "qualifier": "over"}) == (
+        "over 180 countries"
+    )
+    assert C.claimed_words({"value": 74.0, "unit": "percent", "qualifier": "exact"}) == "74%"
+    assert C.chapter_refs(["06_european_union"]) == "chapter 06"
+    assert C.chapter_refs([]) == ""
+
+
+def test_bound_words_follow_the_verdict():
+    bound = 50_000
+    for total in (48_000, 50_000, 54_127, 55_000, 60_000, 75_504):
+        judged = C.verdict(total, OVER)
+        words = C.bound_words(total, bound, judged)
+        assert words.endswith(f"so {judged}")
+        # a tight bound is never called loose, a loose one never within the rule
+        assert ("loosely" in words) == (judged == C.CONSISTENT), (total, words)
+        assert ("within" in words) == (judged == C.REPRODUCED), (total, words)
+        assert ("below" in words) == (total < bound), (total, words)
+
+
+def test_counts_words_agree_with_the_counts():
+    counts = pd.Series({C.REPRODUCED: 1, C.CONSISTENT: 0, C.NOT_TESTABLE: 7, C.CONTRADICTED: 2})
+    assert C.counts_words(counts) == (
+        "1 reproduced, 7 not testable with these data and 2 not reproduced"
+    )
+
+
+def test_switches_for_people_use_each_figures_precision():
+    keys = ["victims_total_2021_pooled_all", "children_share_2020_pct"]
+    table = pd.DataFrame(
+        {"all rules (main)": [54127.0, 34.874336], "no form fallback": ["no effect", 34.874336]},
+        index=keys,
+    )
+    shown = C.switches_for_people(table)
+    assert shown.to_numpy().tolist() == [["54,127", "no effect"], ["34.9", "34.9"]]
+    assert list(shown.columns) == ["Reproduction", "Reproduction without the form fallback"]
+
+
+def test_convictions_table_shows_the_carried_share():
+    c = {"trend": -7.6, "filled": 69.09, "matched": -41.35}
+    c |= {k + "_now": v for k, v in c.items()}
+    shown = C.convictions_table(c)
+    assert shown[C.REPRODUCTION].tolist() == ["-7.6%", "69.1%", "-41.4%"]
+
+
+# --------------------------------------------------------------------------- the built page
+PAGE = "11_press_release_claims.html"
+STALE = (
+    "the one reading under which",  # Pakistan's 2022 fits only the larger 2022 total
+    "looser than the rule",  # said of a bound the rule calls tight
+    "3 one in N",
+    "report basis",
+    "Current release",
+)
+
+
+def page_problems(text: str, results: dict) -> list[str]:
+    """What chapter 11's visible text gets wrong against the recorded numbers."""
+    problems = [f"stale or garbled text: {s!r}" for s in STALE if s in text]
+    victims = results["victims_total_2021_pooled_all"]
+    judged = V.verdict(victims["value"], V.published_figure("pr2025_victims_total_2021"))
+    expected = C.bound_words(victims["value"], victims["published"], judged)
+    if expected not in text:
+        problems.append(f"the 2021 victims sentence does not say {expected!r}")
+    total_2022 = results["victims_total_2022_pooled_all"]
+    sentence = f"Only the larger published 2022 total, {total_2022['published']:,.0f}, needs"
+    if sentence not in text:
+        problems.append(f"missing: {sentence!r}")
+    filled = results["convictions_change_2017_2020_filled_share_pct"]["value"]
+    trend = results["convictions_change_2017_2020_pct"]["value"]
+    for shown in (f"{filled:.1f}% of its 2020 total", f"gives {trend:+.1f}% on the reproduction"):
+        if shown not in text:
+            problems.append(f"the convictions finding lacks {shown!r}")
+    return problems
+
+
+def test_page_check_finds_the_old_sentences():
+    results = {
+        "victims_total_2021_pooled_all": {"value": 54127.0, "published": 50000.0},
+        "victims_total_2022_pooled_all": {"value": 48523.0, "published": 74785.0},
+        "convictions_change_2017_2020_filled_share_pct": {"value": 69.09},
+        "convictions_change_2017_2020_pct": {"value": -7.6},
+    }
+    old = (
+        "On the reproduction the 107 countries sum to 54,127, 8.3% above the release's bound: "
+        "the bound holds, but it is looser than the rule's 10% for \"reproduced\". (Pakistan's "
+        "2022 kept, the one reading under which the larger published 2022 total, 74,785, fits)"
+    )
+    assert len(page_problems(old, results)) == 6
+    new = (
+        "54,127, 8.3% above the claimed 50,000: within the 10% the rule allows, so reproduced. "
+        "Only the larger published 2022 total, 74,785, needs Pakistan's 2022. The trend panel "
+        "gives -7.6% on the reproduction, but 69.1% of its 2020 total are carried values"
+    )
+    assert page_problems(new, results) == []
+
+
+def test_built_page_states_the_recorded_numbers(site_render):
+    import json
+
+    from tests.site import read_page
+    from tiptrends import paths
+
+    build = paths.build_dir()
+    results = json.loads((build / "results.json").read_text(encoding="utf-8"))
+    text = read_page(build / "html" / PAGE).text
+    assert page_problems(text, results) == []

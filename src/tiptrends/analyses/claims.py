@@ -30,12 +30,13 @@ which return one of :data:`VERDICTS`:
 
 Two data bases
 --------------
-The verdict is reached on the *report basis* (the current release without the country-years
-restated after the report, :func:`tiptrends.methods.vintage.data_bases`), because the
-release restates figures of reports written from the data UNODC held then. The same
-computation on the *current release* is carried beside it (:func:`on_both_bases`:
-``current``, ``current_shown``, ``current_verdict``): it is what the data say today, not
-what the claim was made from.
+The verdict is reached on the *reproduction* (``basis="report"``: the current release
+without the country-years restated after the report and without the collection's
+exclusions, :func:`tiptrends.methods.vintage.data_bases`), because the release restates
+figures of reports written from the data UNODC held then. The same computation on the
+*re-analysis* (``basis="current"``: the current release with the exclusions) is carried
+beside it (:func:`on_both_bases`: ``current``, ``current_shown``, ``current_verdict``): it is
+what the data say today, not what the claim was made from.
 
 The rule is mechanical on purpose: the notebook shows the numbers and says why a claim that
 is not reproduced fails (usually definitions, not arithmetic).
@@ -44,6 +45,7 @@ is not reproduced fails (usually definitions, not arithmetic).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -56,6 +58,7 @@ from tiptrends.methods import aggregate, figures, headline, vintage
 from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
 from tiptrends.methods.sensitivity import BASIS_SWITCHES
 from tiptrends.methods.verdicts import (
+    BOUND_TOLERANCE,
     CONSISTENT,
     CONTRADICTED,
     KINDS,
@@ -263,6 +266,13 @@ PRESS_RELEASE_2025_CLAIMS: tuple[Claim, ...] = (
         "pr2025_legislation_countries",
         "untestable",
     ),
+    Claim(
+        "prosecutors_forum_countries",
+        "Prosecutors from more than sixty countries met at UNODC's first forum on trafficking "
+        "and smuggling.",
+        "pr2025_prosecutors_forum_countries",
+        "untestable",
+    ),
 )
 
 
@@ -334,6 +344,49 @@ def _link(stem: str) -> str:
     return f'<a href="{stem}.html">{stem}</a>'
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten"}
+"""Small numbers written as words ("one in three")."""
+
+UNIT_WORDS = {"persons": "people", "percent": "%", "countries": "countries"}
+"""How the published table's units read after a number."""
+
+
+def claimed_words(row: Mapping[str, Any]) -> str:
+    """The claimed number as a reader says it: "over 50,000 people", "42%", "one in three".
+
+    Parameters
+    ----------
+    row : mapping
+        A row of the published-figures table (``value``, ``unit``, ``qualifier``).
+
+    Examples
+    --------
+    >>> claimed_words({"value": 3.0, "unit": "one in N", "qualifier": "exact"})
+    'one in three'
+    >>> claimed_words({"value": 50000.0, "unit": "persons", "qualifier": "over"})
+    'over 50,000 people'
+    >>> claimed_words({"value": 42.0, "unit": "percent", "qualifier": "exact"})
+    '42%'
+    """
+    value, unit = float(row["value"]), str(row["unit"])
+    if unit == "one in N":
+        n = round(value)
+        return f"one in {NUMBER_WORDS.get(n, str(n))}"
+    q = {"over": "over ", "under": "under ", "about": "about "}.get(str(row["qualifier"]), "")
+    words = UNIT_WORDS.get(unit, unit)
+    number = f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
+    return f"{q}{number}%" if words == "%" else f"{q}{number} {words}"
+
+
+def chapter_refs(stems: Sequence[str]) -> str:
+    """Chapters as a reader names them: ``("06_european_union", "02_forced_labour")`` ->
+    ``"chapters 06, 02"``; empty for none."""
+    numbers = [s.split("_", 1)[0] for s in stems]
+    if not numbers:
+        return ""
+    return ("chapter " if len(numbers) == 1 else "chapters ") + ", ".join(numbers)
+
+
 def ledger(
     evidence: Mapping[str, Evidence],
     published: pd.DataFrame,
@@ -375,9 +428,7 @@ def ledger(
         if c.claimed_text is not None:
             claimed = c.claimed_text
         else:
-            r = table.loc[c.figure_id]
-            q = {"over": "over ", "under": "under ", "about": "about "}.get(str(r["qualifier"]), "")
-            claimed = f"{q}{float(r['value']):g} {r['unit']}"
+            claimed = claimed_words(table.loc[c.figure_id])
         ev = evidence[c.claim_id]
         links = [(_link(s) if html_links else f"{s}.html") for s in c.notebooks]
         rows.append(
@@ -437,7 +488,7 @@ VICTIMS_2021 = "victims_total_2021_pooled_all"
 
 
 def victims_2021(
-    data: pd.DataFrame, raw: pd.DataFrame, raw23: pd.DataFrame, basis: str = "report basis"
+    data: pd.DataFrame, raw: pd.DataFrame, raw23: pd.DataFrame, basis: str = "reproduction"
 ) -> tuple[Evidence, dict]:
     """Evidence for "over X victims detected in 2021": plain sums of the 2021 country totals.
 
@@ -487,6 +538,28 @@ def victims_2021(
     }
 
 
+def bound_words(total: float, bound: float, judged: str) -> str:
+    """Why an "over X" claim gets its verdict, in words, from the verdict itself.
+
+    Examples
+    --------
+    >>> bound_words(54_127, 50_000, REPRODUCED)
+    '8.3% above the claimed 50,000: within the 10% the rule allows, so reproduced'
+    >>> bound_words(75_504, 50_000, CONSISTENT)
+    '51.0% above the claimed 50,000: the bound holds but loosely (more than 10% above), so consistent'
+    """
+    over = 100 * (total / bound - 1)
+    allowed = f"{100 * BOUND_TOLERANCE:.0f}%"
+    if over < 0:
+        return f"{-over:.1f}% below the claimed {bound:,.0f}, so {judged}"
+    if judged == REPRODUCED:
+        return f"{over:.1f}% above the claimed {bound:,.0f}: within the {allowed} the rule allows, so {judged}"
+    return (
+        f"{over:.1f}% above the claimed {bound:,.0f}: the bound holds but loosely "
+        f"(more than {allowed} above), so {judged}"
+    )
+
+
 def children_2021(glotip: pd.DataFrame, raw: pd.DataFrame) -> Evidence:
     """Evidence for "one in N victims detected in 2021 is a child".
 
@@ -503,8 +576,8 @@ def children_2021(glotip: pd.DataFrame, raw: pd.DataFrame) -> Evidence:
     low, high = one_in_n_band(n)
     shown = (
         f"children {main:.1f}% of 2021 victims with known sex and age (alternatives "
-        f"{min(alts.values()):.1f}-{max(alts.values()):.1f}%); 'one in {n:.0f}' spans "
-        f"{low:.1f}-{high:.1f}%"
+        f"{min(alts.values()):.1f}-{max(alts.values()):.1f}%); "
+        f"“one in {NUMBER_WORDS.get(round(n), f'{n:.0f}')}” spans {low:.1f}-{high:.1f}%"
     )
     judged = verdict(main, published_figure("pr2025_children_share_2021_one_in_n"), alts)
     return Evidence("children_share_2021", shown, judged, main, alts)
@@ -652,15 +725,16 @@ def untestable(glotip: pd.DataFrame, raw: pd.DataFrame) -> dict[str, Evidence]:
     other = other.set_index("year")["share"] * 100
     shown = {
         "forced_criminality_growth": (
-            f"the country data fold forced criminality into 'other forms' ({other[2012]:.0f}% in "
-            f"2012, {other[2022]:.0f}% in 2022); GLOTIP 2024 reports {fc[2016]:.0f}% (2016) and "
-            f"{fc[2022]:.0f}% (2022), a rise by a factor of {fc[2022] / fc[2016]:.0f}"
+            f"the country data fold forced criminality into “other forms” ({other[2012]:.0f}% "
+            f"in 2012, {other[2022]:.0f}% in 2022); GLOTIP 2024 reports {fc[2016]:.0f}% (2016) "
+            f"and {fc[2022]:.0f}% (2022), {fc[2022] / fc[2016]:.0f} times as much"
         ),
         "organised_crime_share": "comes from UNODC's coding of court cases; the country data "
         "hold no case or offender detail",
         "legislation_countries": f"no legislation data here; "
         f"{raw.loc[~raw['is_aggregate'], 'iso3'].nunique()} countries appear in the UNODC data, "
         "which says nothing about their laws",
+        "prosecutors_forum_countries": "a meeting of prosecutors, not in any data set here",
     }
     for key, fid in UNTESTABLE_OPERATION.items():
         shown[key] = (
@@ -670,14 +744,31 @@ def untestable(glotip: pd.DataFrame, raw: pd.DataFrame) -> dict[str, Evidence]:
     return {key: Evidence(key, text, NOT_TESTABLE) for key, text in shown.items()}
 
 
+RULES_FOR_PEOPLE = {
+    "A share or a count": "Reproduced if the main computation is within 1 percentage point of a "
+    "share (0.5 of a change in points, 2% of a count). Consistent if an alternative comes that "
+    "close. Otherwise not reproduced.",
+    "“Over X”": f"Reproduced if the main computation is at least X and at most "
+    f"{100 * BOUND_TOLERANCE:.0f}% above it. Consistent if it is further above, or if only an "
+    "alternative reaches X. Otherwise not reproduced.",
+    "“One in N”": "Reproduced if the main share rounds to one in N (one in three: "
+    f"{one_in_n_band(3)[0]:.1f}% to {one_in_n_band(3)[1]:.1f}%). Consistent if an alternative "
+    "does. Otherwise not reproduced.",
+    "“Highest on record”": "Reproduced if the claimed year is the highest in every series read. "
+    "Consistent if it is in at least one. Otherwise not reproduced.",
+    "No series here measures it": "Not testable with these data.",
+}
+"""The verdict rule of :data:`RULES`, one plain sentence per kind of claim."""
+
+
 READING_COLUMNS = {
     "claimed_period": "Claimed period",
     "value": "Share then (%)",
     "max_period": "Highest in",
     "max_value": "Highest share (%)",
     "n_periods": "Periods",
-    "holds": "Claim holds",
-    "holds_current": "Holds on the current release",
+    "holds": "Holds (reproduction)",
+    "holds_current": "Holds (re-analysis)",
 }
 """Readable column names of :func:`record_readings_table`."""
 
@@ -686,32 +777,69 @@ def readings_for_people(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`record_readings_table` with readable columns, periods as text, yes / no."""
     out = table.astype({"claimed_period": str, "max_period": str})
     for col in {"holds", "holds_current"} & set(out.columns):
-        out[col] = out[col].map({True: "yes", False: "no"})
+        out[col] = out[col].map({True: "Yes", False: "No"})
     return out.rename(columns=READING_COLUMNS).rename_axis("Reading")
 
 
+REPRODUCTION = "Reproduction (report's data)"
+REANALYSIS = "Re-analysis (current data)"
+"""Column headers of the two data bases, as in every chapter of the book."""
+
+
 def ledger_for_people(ledger_table: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as a reader sees it (:data:`LEDGER_FOR_PEOPLE`): claim, claimed, what the
-    data show on the report basis, the verdict, what the current release says and its
-    verdict, see.
+    """The ledger as a reader sees it (:data:`LEDGER_FOR_PEOPLE`): claim, published, what
+    the data show on the reproduction, its verdict, the same on the re-analysis, see.
 
     The claim ids, the rule (shown once in its own table) and the figure ids of the
     ``source`` column are left out.
     """
     out = ledger_table[list(LEDGER_FOR_PEOPLE)].replace("", "-")
+    out["see"] = [chapter_refs(_STEM.findall(v)) or "-" for v in out["see"]]
     return out.rename(columns=LEDGER_FOR_PEOPLE).reset_index(drop=True)
+
+
+_STEM = re.compile(r"(\d\d_[a-z0-9_]+)\.html")
 
 
 LEDGER_FOR_PEOPLE = {
     "claim": "Claim",
-    "claimed": "Claimed",
-    "what the data show": "Report basis",
-    "verdict": "Verdict (report basis)",
-    "current release": "Current release",
-    "verdict on the current release": "Verdict on the current release",
+    "claimed": "Published",
+    "what the data show": REPRODUCTION,
+    "verdict": "Verdict (reproduction)",
+    "current release": REANALYSIS,
+    "verdict on the current release": "Verdict (re-analysis)",
     "see": "See",
 }
 """Ledger columns a reader sees, with their headings."""
+
+
+def counts_words(counts: pd.Series) -> str:
+    """Verdict counts as a list: "2 reproduced, 2 consistent, ... and 1 not reproduced"
+    (verdicts without a claim left out).
+
+    Examples
+    --------
+    >>> counts_words(pd.Series({REPRODUCED: 2, CONSISTENT: 0, CONTRADICTED: 1}))
+    '2 reproduced and 1 not reproduced'
+    """
+    parts = [f"{int(n)} {v}" for v, n in counts.items() if n]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def convictions_table(c: Mapping[str, float]) -> pd.DataFrame:
+    """The change in convictions 2017-2020 (:func:`convictions`) on both bases, as shown."""
+    rows = {
+        "Change, trend panel": ("trend", "{:+.1f}%"),
+        "Part of the 2020 total carried from an earlier year": ("filled", "{:.1f}%"),
+        "Change, matched set (countries reporting both years)": ("matched", "{:+.1f}%"),
+    }
+    return pd.DataFrame(
+        {
+            REPRODUCTION: [fmt.format(c[k]) for k, fmt in rows.values()],
+            REANALYSIS: [fmt.format(c[k + "_now"]) for k, fmt in rows.values()],
+        },
+        index=pd.Index(list(rows), name="Convictions, 2017 to 2020"),
+    )
 
 
 def computations_table(
@@ -729,8 +857,8 @@ def computations_table(
     Returns
     -------
     DataFrame
-        Index "Computation"; columns "Report basis", "Current release" (NaN where the
-        current release has no such alternative).
+        Index "Computation"; columns :data:`REPRODUCTION`, :data:`REANALYSIS` (NaN where the
+        re-analysis has no such alternative).
 
     Examples
     --------
@@ -742,14 +870,13 @@ def computations_table(
     rows = {main_label: (report_basis.main, current_release.main)}
     for label, value in report_basis.alternatives.items():
         rows[label] = (value, current_release.alternatives.get(label, math.nan))
-    table = pd.DataFrame.from_dict(
-        rows, orient="index", columns=["Report basis", "Current release"]
-    )
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=[REPRODUCTION, REANALYSIS])
     return table.astype(float).rename_axis("Computation")
 
 
 SWITCH_KEYS = (
     "victims_total_2021_pooled_all",
+    "victims_total_2022_pooled_all",
     "children_share_2020_pct",
     "children_share_2022_pct",
     WORLD_SHARE,
@@ -763,19 +890,59 @@ SWITCHES = {
 }
 """Columns of the rule-switch table (label -> :func:`tiptrends.methods.figures.value` kwargs)."""
 
+COVERED = "vintage rule, years after 2021 kept"
+"""Column of the rule-switch table: the reproduction keeping Pakistan's 2022."""
 
-def rule_switch_table(covered: pd.DataFrame) -> pd.DataFrame:
-    """The chapter's figures with one rule switched off at a time.
+SWITCH_COLUMNS = {
+    "all rules (main)": "Reproduction",
+    "exclusions on": "Reproduction with the exclusions",
+    COVERED: "Reproduction keeping Pakistan's 2022",
+    "re-analysis (current release, exclusions)": "Re-analysis",
+    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    "no form fallback": "Reproduction without the form fallback",
+}
+"""Readable headings of the rule-switch table's columns."""
 
-    ``covered`` is the report basis with the vintage rule stopped after 2021
-    (``continuation="covered"``: Pakistan 2022 kept), shown as its own column.
+
+def rule_switch_table(covered: vintage.DataBases) -> pd.DataFrame:
+    """The chapter's figures with one rule switched off at a time (index: figure keys).
+
+    ``covered`` are the data bases with the vintage rule stopped after 2021
+    (``continuation="covered"``: Pakistan 2022 kept); its reproduction is shown as its own
+    column, read from the earlier release for a figure the report took from it, as the main
+    column is.
     """
     keys = [k for k in SWITCH_KEYS if k in figures.FIGURES]
-    table = figures.switch_table(keys, SWITCHES)
-    table.insert(
-        3, "vintage rule, years after 2021 kept", [figures.evaluate(k, covered) for k in keys]
-    )
+    table = figures.switch_table(keys, SWITCHES, labels=False)
+    kept = [
+        figures.evaluate(
+            k,
+            covered.earlier
+            if figures.FIGURES[k].report_data == "earlier"
+            else covered.report_basis,
+        )
+        for k in keys
+    ]
+    table.insert(2, COVERED, kept)
     return table
+
+
+def switches_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rule_switch_table` as shown: figure labels, readable headings, each value
+    written with its figure's precision ("no effect" where a rule cannot change it)."""
+
+    def cell(key: str, v: object) -> str:
+        if isinstance(v, str):
+            return v
+        fig = figures.FIGURES[key]
+        digits = 0 if fig.unit == "persons" else fig.precision
+        return f"{float(v):,.{digits}f}"
+
+    out = pd.DataFrame(
+        {col: [cell(k, v) for k, v in table[col].items()] for col in table.columns},
+        index=[figures.FIGURES[k].label for k in table.index],
+    )
+    return out.rename(columns=SWITCH_COLUMNS).rename_axis("Figure")
 
 
 @dataclass
@@ -797,8 +964,10 @@ class Results:
     counts: pd.Series
     release: str
     release_2023: str
+    convictions: dict[str, float] = field(default_factory=dict)
     numbers: dict[str, float] = field(default_factory=dict)
     shares: dict[str, float] = field(default_factory=dict)
+    changes: dict[str, float] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
 
 
@@ -810,7 +979,7 @@ def results(published: pd.DataFrame | None = None) -> Results:
     basis, current = bases.report_basis, bases.current_release
     unexcluded = vintage.report_basis(raw, raw23)
     v_basis, victims = victims_2021(basis, raw, raw23)
-    v_now, victims_now = victims_2021(current, raw, raw23, basis="current release")
+    v_now, victims_now = victims_2021(current, raw, raw23, basis="re-analysis")
     children = children_2021(basis, unexcluded), children_2021(current, raw)
     world = forced_labour_world(basis, unexcluded), forced_labour_world(current, raw)
     eurostat, unodc_eu = eu_forced_labour_series(basis, pub)
@@ -832,7 +1001,7 @@ def results(published: pd.DataFrame | None = None) -> Results:
         ev["forced_criminality_growth"], untestable(current, raw)["forced_criminality_growth"]
     )
     table = ledger(ev, pub, html_links=False)
-    covered = vintage.data_bases(raw, raw23, continuation="covered").report_basis
+    covered = vintage.data_bases(raw, raw23, continuation="covered")
     out = Results(
         ev,
         victims,
@@ -850,7 +1019,41 @@ def results(published: pd.DataFrame | None = None) -> Results:
         str(raw["release"].iloc[0]),
         str(raw23["release"].iloc[0]),
     )
+    out.convictions = convictions()
     _glued(out, pub)
+    return out
+
+
+TOTAL_2022 = "victims_total_2022_pooled_all"
+"""The plain sum of 2022 totals (set against the larger published 2022 total)."""
+
+PANEL_2022 = "victims_total_2022"
+"""The trend panel's 2022 level (set against the smaller published 2022 total)."""
+
+CONVICTIONS = "convictions_change_2017_2020_pct"
+"""The published change in convictions set beside the release's "convictions are limited"."""
+
+CONVICTIONS_FILLED = "convictions_change_2017_2020_filled_share_pct"
+"""Share of the 2020 convictions on the trend panel carried from an earlier year."""
+
+
+def convictions() -> dict[str, float]:
+    """The change in convictions 2017-2020 on both bases: trend panel, matched set, and the
+    share of the trend panel's 2020 total carried from an earlier year.
+
+    Returns
+    -------
+    dict
+        ``published``, then ``trend``, ``matched``, ``filled`` (reproduction) and the same
+        with the suffix ``_now`` (re-analysis).
+    """
+    out = {
+        "published": published_figures.published_value(figures.FIGURES[CONVICTIONS].published_id)
+    }
+    for basis, suffix in (("report", ""), ("current", "_now")):
+        out["trend" + suffix] = figures.value(CONVICTIONS, basis)
+        out["matched" + suffix] = figures.value(CONVICTIONS, basis, panel="matched")
+        out["filled" + suffix] = figures.value(CONVICTIONS_FILLED, basis)
     return out
 
 
@@ -863,7 +1066,14 @@ def _glued(r: Results, pub: pd.DataFrame) -> None:
     names = dict(
         zip(VERDICTS, ("reproduced", "consistent", "not_testable", "not_reproduced"), strict=True)
     )
+    total_2022 = r.switches.loc[TOTAL_2022]
     r.numbers = {
+        "cl_total_2022": total_2022["all rules (main)"],
+        "cl_total_2022_covered": total_2022[COVERED],
+        "cl_total_2022_published": value[figures.FIGURES[TOTAL_2022].published_id],
+        "cl_total_2022_panel_published": value[figures.FIGURES[PANEL_2022].published_id],
+        "cl_record_held": int(record_readings_table(r.readings[0])["holds"].sum()),
+        "cl_record_readings": len(r.readings[0]),
         "cl_victims_2021": r.victims["total"],
         "cl_victims_countries": r.victims["countries"],
         "cl_victims_2021_now": r.victims_now["total"],
@@ -885,11 +1095,33 @@ def _glued(r: Results, pub: pd.DataFrame) -> None:
         "cl_fl_world_max": max(world.alternatives.values()),
         "cl_fl_world_now_max": max(world_now.alternatives.values()),
         "cl_fl_world_min": min(world.main, *world.alternatives.values()),
-        "cl_fl_world_claimed": value["pr2025_forced_labour_share_world_pct"],
-        "cl_fl_eu_claimed": value["pr2025_forced_labour_share_eu_pct"],
         **{f"cl_fl_eurostat_{y}": float(r.eurostat[y]) for y in (2022, 2024)},
+        "cl_conv_filled": r.convictions["filled"],
+        "cl_conv_filled_now": r.convictions["filled_now"],
     }
+    r.changes = {
+        f"cl_conv_{k}": r.convictions[k] for k in ("trend", "matched", "trend_now", "matched_now")
+    }
+    victims_ev = r.evidence["victims_2021"]
+    now_counts = now.value_counts().reindex(list(VERDICTS), fill_value=0)
     r.texts = {
+        "cl_counts": counts_words(r.counts),
+        "cl_counts_now": counts_words(now_counts),
+        "cl_fl_eu_unodc_2022": f"{r.unodc_eu[0][2022]:.1f}%",
+        "cl_fl_eu_unodc_2022_now": f"{r.unodc_eu[1][2022]:.1f}%",
+        "cl_victims_verdict": victims_ev.verdict,
+        "cl_victims_verdict_now": str(victims_ev.current_verdict),
+        "cl_victims_2021_reason": bound_words(r.victims["total"], bound, victims_ev.verdict),
+        "cl_victims_2021_reason_now": bound_words(
+            r.victims_now["total"], bound, str(victims_ev.current_verdict)
+        ),
+        "cl_fl_world_verdict": world.verdict,
+        "cl_fl_world_verdict_now": str(r.evidence["forced_labour_share_world"].current_verdict),
+        "cl_fl_eu_verdict": r.eu.verdict,
+        "cl_record_verdict": r.evidence["forced_labour_record"].verdict,
+        "cl_fl_world_claimed": f"{value['pr2025_forced_labour_share_world_pct']:.0f}%",
+        "cl_fl_eu_claimed": f"{value['pr2025_forced_labour_share_eu_pct']:.0f}%",
+        "cl_conv_published": f"{r.convictions['published']:+.0f}%",
         "cl_children_verdict": r.children[0].verdict,
         "cl_children_verdict_now": r.children[1].verdict,
         "cl_fl_world_max_label": max(world.alternatives, key=world.alternatives.__getitem__),
@@ -905,9 +1137,9 @@ def plot_record(r: Results, style: Any) -> Any:
     readings, readings_now = r.readings
     world, reports, eurostat = (s for s, _ in list(readings.values())[0:5:2])
     lines = {
-        "World, report basis (pooled)": world,
-        "World, current release (pooled)": next(iter(readings_now.values()))[0],
-        "EU-27, UNODC data (pooled)": r.unodc_eu[0],
+        "World, reproduction": world,
+        "World, re-analysis": next(iter(readings_now.values()))[0],
+        "EU-27, UNODC data (reproduction)": r.unodc_eu[0],
     }
     series = pd.concat([s.rename("v").reset_index().assign(series=k) for k, s in lines.items()])
     fig, ax = style.plot_shares_over_time(
@@ -916,8 +1148,8 @@ def plot_record(r: Results, style: Any) -> Any:
         "v",
         "series",
         xlabel="Year",
-        ylabel="Forced labour, share of victims (%)",
-        title="Forced-labour share: is 2022 (world) / 2024 (EU) the highest?",
+        ylabel="Share of detected victims (%)",
+        title="Forced labour's share of detected victims",
     )
     ax.plot(
         reports.index,
@@ -933,6 +1165,8 @@ def plot_record(r: Results, style: Any) -> Any:
         color=style.OKABE_ITO["vermillion"],
         label="EU, Eurostat",
     )
-    ax.legend(fontsize=9)
-    ax.set_ylim(0, 60)
+    # in a band above every share, off the last years the claim is about
+    ax.legend(loc="upper left", ncol=3, frameon=False, fontsize=9)
+    ax.set_ylim(0, 72)
+    ax.set_yticks(range(0, 61, 10))
     return fig, ax
