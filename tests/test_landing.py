@@ -99,6 +99,10 @@ def test_secondary_sources_say_reported_by() -> None:
     )
     primary = site_pages.source_markdown({**row, "primary_or_secondary": "primary"})
     assert primary == "primary: [KOK e.V., X](https://e.org)"
+    noted = {**row, "primary_or_secondary": "primary", "note": "Reported by Dawn: https://d.pk."}
+    assert site_pages.source_markdown(noted) == (
+        "primary: [KOK e.V., X](https://e.org); reported by [Dawn](https://d.pk)"
+    )
 
 
 # --------------------------------------------------------------------------- the built book

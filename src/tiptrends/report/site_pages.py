@@ -440,7 +440,11 @@ def source_markdown(row: Mapping[str, Any] | None, fallback: str | None = None) 
     url = str(row.get("url") or "")
     if str(row.get("primary_or_secondary")) == "primary":
         name = f"{outlet}, {title}" if title else outlet
-        return f"primary: [{name}]({url})" if url else f"primary: {name}"
+        text = f"primary: [{name}]({url})" if url else f"primary: {name}"
+        also = re.search(
+            r"Reported by ([^:]+): (https?://\S+?)\.?(?:\s|$)", str(row.get("note") or "")
+        )
+        return text + (f"; reported by [{also.group(1)}]({also.group(2)})" if also else "")
     return f"reported by [{outlet}]({url})" if url else f"reported by {outlet}"
 
 
