@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 import warnings
 
@@ -182,7 +181,7 @@ def test_saved_figures_record_their_series_colours_and_conflicts_are_found(tmp_p
         style.legend_outside(ax)
         style.source_note(ax, "UNODC")
         style.save_figure(fig, name, alt="Convictions", directory=tmp_path)
-    index = json.loads((tmp_path / style.SERIES_INDEX).read_text())
+    index = style.saved_series_colours(tmp_path)
     assert index["5_1"] == {"Convicted": "#009e73", "Prosecuted": "#0072b2"}
     assert style.colour_conflicts(index) == {"Convicted": {"#009e73": ["5_1"], "#e69f00": ["5_4"]}}
 

@@ -29,7 +29,8 @@ _FIGURE_RE = re.compile(
 
 def series_conflicts(figures: Path) -> dict[str, dict[str, list[str]]]:
     """Series labels drawn in two colours among the saved figures of a build."""
-    index = json.loads((figures / style.SERIES_INDEX).read_text(encoding="utf-8"))
+    index = style.saved_series_colours(figures)
+    assert index, f"no figure in {figures} records its series colours"
     return style.colour_conflicts(index)
 
 

@@ -334,12 +334,22 @@ def _record(directory: Path, file: str, name: str, value: Any) -> None:
         write_bytes_atomic(index, (text + "\n").encode("utf-8"))
 
 
-#: Index of the legend colours of every saved figure (figure -> series label -> colour).
-SERIES_INDEX = "series_colours.json"
+#: Key of the PNG text chunk in which :func:`save_figure` stores the figure's legend colours
+#: (series label -> colour, JSON), so the build can check colours across figures.
+SERIES_KEY = "Series colours"
 
 
-def _record_series(directory: Path, name: str, colours: Mapping[str, str]) -> None:
-    _record(directory, SERIES_INDEX, name, dict(colours))
+def saved_series_colours(directory: str | Path) -> dict[str, dict[str, str]]:
+    """Legend colours of every figure saved in ``directory``: figure -> label -> colour."""
+    from PIL import Image
+
+    found = {}
+    for png in sorted(Path(directory).glob("*.png")):
+        with Image.open(png) as image:
+            text = getattr(image, "text", {}).get(SERIES_KEY)
+        if text:
+            found[png.stem] = json.loads(text)
+    return found
 
 
 def _handle_colour(handle: Any) -> str | None:
@@ -390,7 +400,7 @@ def series_colours(fig: Figure) -> dict[str, str]:
 def colour_conflicts(index: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[str]]]:
     """Series drawn in more than one colour across figures: label -> colour -> figures.
 
-    ``index``: figure name -> :func:`series_colours` (the saved ``series_colours.json``).
+    ``index``: figure name -> :func:`series_colours` (:func:`saved_series_colours`).
 
     Examples
     --------
@@ -530,8 +540,9 @@ def save_figure(
     import io
 
     meta = {"Title": name, "Description": alt}
+    series = json.dumps(series_colours(fig), ensure_ascii=False, sort_keys=True)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI, metadata=meta)
+    fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={**meta, SERIES_KEY: series})
     png = buf.getvalue()
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", metadata=meta)
@@ -543,7 +554,6 @@ def save_figure(
         index = not isinstance(frame.index, pd.RangeIndex)
         write_bytes_atomic(out / f"{name}.csv", frame.to_csv(index=index).encode("utf-8"))
     _record_alt(out, name, alt)
-    _record_series(out, name, series_colours(fig))
     fig.alt_text = alt  # type: ignore[attr-defined]
 
     if _in_kernel():
