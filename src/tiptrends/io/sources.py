@@ -49,6 +49,8 @@ class Source:
     sha256: str
     reader: str
     url_note: str = ""
+    redistribute: bool = True
+    """Whether the book may offer the file and its curated table for download (licence)."""
 
     @property
     def raw_path(self) -> Path:
@@ -106,7 +108,9 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
     return out
 
 
-_FIELDS = frozenset(_REQUIRED) | {"url_note"}
+_FIELDS = frozenset(_REQUIRED) | {"url_note", "redistribute"}
+#: Fields that hold a boolean rather than text.
+_FLAGS = frozenset({"redistribute"})
 
 
 def _source(path: Path, sid: str, entry: object, before: dict[str, Source]) -> Source:
@@ -116,10 +120,14 @@ def _source(path: Path, sid: str, entry: object, before: dict[str, Source]) -> S
     unknown = sorted(set(entry) - _FIELDS)
     if unknown:
         raise DataError(path, f"source {sid!r}: unknown key(s) {', '.join(unknown)}")
-    not_text = [k for k, v in entry.items() if not isinstance(v, str)]
+    not_text = [k for k, v in entry.items() if k not in _FLAGS and not isinstance(v, str)]
     if not_text:
         k = not_text[0]
         raise DataError(path, f"source {sid!r}: {k} must be a string, got {entry[k]!r}")
+    not_flag = [k for k in _FLAGS & set(entry) if not isinstance(entry[k], bool)]
+    if not_flag:
+        k = not_flag[0]
+        raise DataError(path, f"source {sid!r}: {k} must be true or false, got {entry[k]!r}")
     missing = [k for k in _REQUIRED if not entry.get(k, "").strip()]
     if missing:
         raise DataError(path, f"source {sid!r} lacks {', '.join(missing)}")

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tiptrends import paths
+from tiptrends.errors import DataError
 from tiptrends.io.atomic import write_atomic
 from tiptrends.report import explorer
 from tiptrends.report.notebook_text import notebook_summary, plain_text
@@ -489,10 +490,23 @@ def prepare_downloads(build: Path) -> None:
     from tiptrends.report import site_pages
 
     site_pages.published_indicators()
-    curated = paths.curated_dir()
     folder = build / "book" / "_extra" / "downloads" / "curated"
-    for parquet in sorted(curated.glob("*.parquet")) if curated.is_dir() else []:
+    for parquet in offered_tables():
         curated_csv(parquet, folder)
+
+
+def offered_tables() -> list[Path]:
+    """Curated tables the book may offer: those whose source's licence allows redistribution
+    (``redistribute = false`` in ``data/sources.toml`` keeps a table off the site)."""
+    from tiptrends.io import sources
+
+    curated = paths.curated_dir()
+    try:
+        offered = {sid for sid, s in sources.load_manifest().items() if s.redistribute}
+    except DataError:  # no manifest to say what may be shared: share no table
+        return []
+    tables = sorted(curated.glob("*.parquet")) if curated.is_dir() else []
+    return [t for t in tables if t.stem in offered]
 
 
 def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tuple[str, str, int]]:
@@ -510,8 +524,15 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
             expected.add(target)
             files.append((f"downloads/{name}", description, target.stat().st_size))
 
-    curated = paths.curated_dir()
-    for parquet in sorted(curated.glob("*.parquet")) if curated.is_dir() else []:
+    codebook = paths.data_dir() / "codebook.csv"
+    if codebook.exists():
+        target = extra / "downloads" / "codebook.csv"
+        _link_or_copy_if_changed(codebook, target)
+        expected.add(target)
+        files.append(("downloads/codebook.csv", "what each column of these files means",
+                      target.stat().st_size))
+
+    for parquet in offered_tables():
         target = extra / "downloads" / "curated" / parquet.name
         _link_or_copy_if_changed(parquet, target)
         expected.add(target)
@@ -603,7 +624,8 @@ def inputs_stamp(
     """
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    _add_file_stats(h, [here / "book.py", here / "site_pages.py", here / "book_conf.py"])
+    _add_file_stats(h, [here / "book.py", here / "site_pages.py", here / "book_conf.py",
+                        here / "codebook.py"])
     _add_file_stats(h, [here / "explorer.py", build / explorer.EXPLORER_JSON])
     _add_file_stats(h, sorted((here / "templates" / "book").rglob("*")))
     _add_file_stats(h, book_files(nb_dir))
@@ -615,7 +637,8 @@ def inputs_stamp(
     h.update(json.dumps(results, sort_keys=True).encode())
     for folder in (build / "figures", paths.curated_dir(), build / "executed" / "profiles"):
         _add_file_stats(h, sorted(folder.iterdir()) if folder.is_dir() else [])
-    _add_file_stats(h, [paths.manifest_path(), paths.published_dir() / "figures.csv"])
+    _add_file_stats(h, [paths.manifest_path(), paths.published_dir() / "figures.csv",
+                        paths.data_dir() / "codebook.csv", paths.project_root() / "CITATION.cff"])
     return h.hexdigest()
 
 

@@ -10,7 +10,14 @@ that nothing was written. Under
 ``tiptrends render`` the renderer sets ``TIPTRENDS_RESULTS_FILE`` (a per-notebook
 JSON file) and ``TIPTRENDS_NOTEBOOK`` for the kernel; :func:`record` updates that
 file atomically and the renderer merges all of them into ``_build/results.json`` as
-``{key: {"value", "notebook", "published", "source", "unit", "note"}}``.
+``{key: {"value", "notebook", "published", "source", "unit", "note", "basis", "year"}}``.
+
+``basis`` is ``"reproduction"`` (the data the report could see, processed as the report
+would), ``"re-analysis"`` (the current release with the collection's quality rules; keys
+ending in ``_current_release``) or null for a number with one basis only; ``year`` is the year
+or period the number describes (``"2022"``, ``"2019-2022"``) or null. Both are inferred when
+not given: from the figure registry for a registered figure, else from the key. ``unit`` has
+one spelling per unit (:data:`UNIT_SPELLINGS`).
 
 Conventions: keys are snake_case; keys ending in ``_pct`` hold percentages on the
 0-100 scale (25.0 means 25 %, never 0.25); values are finite numbers.
@@ -43,6 +50,59 @@ NOTEBOOK_ENV = "TIPTRENDS_NOTEBOOK"
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
+CURRENT_SUFFIX = "_current_release"
+"""Key suffix of a number's re-analysis (the current release)."""
+REPRODUCTION, REANALYSIS = "reproduction", "re-analysis"
+"""The two data bases, as ``results.json`` names them."""
+
+#: Unit spellings -> the one spelling results.json uses.
+UNIT_SPELLINGS = {
+    "%": "percent",
+    "pct": "percent",
+    "per cent": "percent",
+    "pp": "percentage points",
+    "percentage point": "percentage points",
+    "victims": "persons",
+    "people": "persons",
+}
+
+
+def canonical_unit(unit: str | None) -> str | None:
+    """The one spelling of a unit.
+
+    Examples
+    --------
+    >>> canonical_unit("%"), canonical_unit("victims"), canonical_unit("countries")
+    ('percent', 'persons', 'countries')
+    """
+    return None if unit is None else UNIT_SPELLINGS.get(unit.strip(), unit.strip())
+
+
+def period_of(key: str, years: tuple[int, ...] | None = None) -> str | None:
+    """The year or period a number describes: its figure's years, else the years in its key.
+
+    Examples
+    --------
+    >>> period_of("victims_change_2019_2022_pct"), period_of("fl_share_2022_pct")
+    ('2019-2022', '2022')
+    >>> period_of("n_countries"), period_of("x", (2017, 2020))
+    (None, '2017-2020')
+    """
+    found = sorted(set(years or ())) or sorted(
+        {int(y) for y in re.findall(r"(?<![0-9])(19[89][0-9]|20[0-4][0-9])(?![0-9])", key)}
+    )
+    if not found:
+        return None
+    return str(found[0]) if len(found) == 1 else f"{found[0]}-{found[-1]}"
+
+
+def _registered(base: str) -> tuple[int, ...] | None:
+    """The years of registered figure ``base``, or None when it is not registered."""
+    from tiptrends.methods import figures
+
+    fig = figures.FIGURES.get(base)
+    return None if fig is None else tuple(fig.years)
+
 
 def _number(value: Any, what: str) -> int | float:
     """Return ``value`` as a plain finite int or float (numpy scalars converted)."""
@@ -69,6 +129,8 @@ def record(
     source: str | None = None,
     unit: str | None = None,
     note: str | None = None,
+    basis: str | None = None,
+    year: str | None = None,
 ) -> Any:
     """Record a headline number and return ``value`` unchanged.
 
@@ -87,6 +149,10 @@ def record(
         Unit, e.g. ``"victims"`` or ``"%"``.
     note : str, optional
         Anything a reader of the number must know.
+    basis : {"reproduction", "re-analysis"}, optional
+        Data basis; inferred when omitted (module docstring).
+    year : str, optional
+        Year or period the number describes; inferred when omitted (:func:`period_of`).
 
     Returns
     -------
@@ -113,20 +179,41 @@ def record(
         raise ValueError(f"result key {key!r} must be snake_case (a-z, 0-9, single '_')")
     plain = _number(value, f"result {key!r}")
     plain_published = None if published is None else _number(published, f"published {key!r}")
+    if basis not in (None, REPRODUCTION, REANALYSIS):
+        raise ValueError(f"result {key!r}: basis must be {REPRODUCTION!r} or {REANALYSIS!r}")
     target = os.environ.get(RESULTS_FILE_ENV)
     if not target:
         _say_not_recorded(key)
         return value
+    base = key.removesuffix(CURRENT_SUFFIX)
+    years = _registered(base)
+    if basis is None:
+        basis = REANALYSIS if key != base else (REPRODUCTION if years is not None else None)
     entry = {
         "value": plain,
         "notebook": os.environ.get(NOTEBOOK_ENV),
         "published": plain_published,
         "source": source,
-        "unit": unit,
+        "unit": canonical_unit(unit),
         "note": note,
+        "basis": basis,
+        "year": year if year is not None else period_of(base, years),
     }
     set_json_entry(Path(target), key, entry)
+    if key != base:
+        _mark_reproduction(Path(target), base)
     return value
+
+
+def _mark_reproduction(path: Path, base: str) -> None:
+    """A number recorded with a re-analysis twin is the reproduction of the pair."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    entry = table.get(base)
+    if isinstance(entry, dict) and entry.get("basis") is None:
+        set_json_entry(path, base, {**entry, "basis": REPRODUCTION})
 
 
 def set_json_entry(path: Path, name: str, entry: Any) -> None:

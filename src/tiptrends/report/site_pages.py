@@ -753,16 +753,25 @@ def sources_markdown(manifest_path: Path | None = None) -> str:
         title = str(src.get("title", ""))
         home = src.get("homepage")
         heading = f"[{title}]({home})" if home else title
+        offered = (
+            "Not offered for download here (get it from the publisher)."
+            if src.get("redistribute") is False
+            else "Its curated table is offered on the downloads page."
+        )
         out.append(
             f"{heading}\n: {src.get('publisher', '')}. Release {src.get('release', '')}"
             f"{', data ' + str(src['period']) if src.get('period') else ''}. "
-            f"Licence: {src.get('licence', '')}.\n\n  *Cite as:* {src.get('citation', '')}\n"
+            f"Licence: {src.get('licence', '')}. {offered}\n\n"
+            f"  *Cite as:* {src.get('citation', '')}\n"
         )
     return "\n".join(out)
 
 
-def downloads_markdown(files: Sequence[tuple[str, str, int]]) -> str:
-    """Download list: ``(relative URL, description, size in bytes)`` per file."""
+def downloads_markdown(
+    files: Sequence[tuple[str, str, int]], citation: Path | None = None
+) -> str:
+    """Download list: ``(relative URL, description, size in bytes)`` per file, then the
+    codebook of every offered table and the "cite this book" block (from ``CITATION.cff``)."""
     if not files:
         return "Nothing to download in this build.\n"
     lines = []
@@ -772,7 +781,86 @@ def downloads_markdown(files: Sequence[tuple[str, str, int]]) -> str:
             f'* <a href="{html.escape(url)}" download>{html.escape(name)}</a>: '
             f"{html.escape(what)} ({_size(size)})"
         )
-    return "\n".join(lines) + "\n"
+    out = "\n".join(lines) + "\n"
+    tables = dict.fromkeys(_table_of(url) for url, _, _ in files)
+    book = codebook_html([t for t in tables if t])
+    if book:
+        out += (
+            "\n## Codebook\n\nWhat each column means, for every file above "
+            '(also as <a href="downloads/codebook.csv" download>codebook.csv</a>).\n\n'
+            + book
+        )
+    cite = cite_markdown(citation)
+    if cite:
+        out += "\n## Cite this book\n\n" + cite
+    return out
+
+
+def _table_of(url: str) -> str | None:
+    """The codebook table of a download URL (``curated/glotip_2025.csv`` -> ``glotip_2025``)."""
+    name = url.rsplit("/", 1)[-1]
+    if name in ("results.json", "claims.json"):
+        return name
+    if "/curated/" in url:
+        return name.rsplit(".", 1)[0]
+    return None
+
+
+def codebook_html(tables: Sequence[str]) -> str:
+    """One collapsed table of columns (name, type, meaning) per offered table."""
+    from tiptrends.report import codebook
+
+    entries = codebook.load_codebook()
+    out = []
+    for table in tables:
+        rows = codebook.describe_table(table, entries)
+        if not rows:
+            continue
+        body = "".join(
+            f"<tr><td><code>{html.escape(e.column)}</code></td><td>{html.escape(e.type)}</td>"
+            f"<td>{html.escape(e.description)}</td></tr>"
+            for e in rows
+        )
+        out.append(
+            f'<details class="tt-codebook"><summary>{html.escape(table)} '
+            f"({len(rows)} column{'s' if len(rows) != 1 else ''})</summary>\n"
+            f"<table><thead><tr><th>Column</th><th>Type</th><th>Meaning</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>\n</details>\n"
+        )
+    return "\n".join(out)
+
+
+def citation_fields(path: Path | None = None) -> dict[str, str]:
+    """Title, version, date, authors and message of ``CITATION.cff`` (its flat fields)."""
+    path = path or paths.project_root() / "CITATION.cff"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    fields = {}
+    for key in ("title", "version", "date-released", "message", "license"):
+        match = re.search(rf"^{re.escape(key)}:\s*\"?(.*?)\"?\s*$", text, re.MULTILINE)
+        if match:
+            fields[key] = match.group(1)
+    fields["authors"] = ", ".join(re.findall(r"^\s+- name:\s*\"?(.*?)\"?\s*$", text, re.MULTILINE))
+    return fields
+
+
+def cite_markdown(path: Path | None = None) -> str:
+    """The "cite this book" block: one line to paste, and where the machine-readable one is."""
+    f = citation_fields(path)
+    if not f.get("title"):
+        return ""
+    year = f.get("date-released", "")[:4]
+    line = (
+        f"{f.get('authors', '')} ({year}). *{f['title']}*. Version {f.get('version', '')}"
+        f"{', ' + f['date-released'] if f.get('date-released') else ''}."
+    )
+    return (
+        f"{f.get('message', '')}\n\n> {line}\n\n"
+        "The same citation, machine-readable, is the file `CITATION.cff` of the project's "
+        "repository (Citation File Format); reference managers and GitHub read it.\n"
+    )
 
 
 def _size(size: int) -> str:
