@@ -23,7 +23,9 @@ author = "tiptrends contributors"
 copyright = "tiptrends contributors"
 
 # autodoc + napoleon: the API reference pages (notebooks/reference/, numpydoc docstrings)
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+# search_terms: US spellings as search keywords (British English book; "forced labor" finds it)
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon",
+              "tiptrends.report.search_terms"]
 napoleon_google_docstring = False
 napoleon_use_ivar = True
 autodoc_typehints = "description"
@@ -54,6 +56,8 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 html_theme = "sphinx_book_theme"
 html_static_path = [str(_HERE / "templates" / "book"), "_static"]
 html_css_files = ["tiptrends.css"]
+# chapters before API functions in search results (reference pages score lower)
+html_search_scorer = str(_HERE / "templates" / "book" / "search_scorer.js")
 html_extra_path = ["_extra"]
 html_copy_source = False
 html_show_sourcelink = False
