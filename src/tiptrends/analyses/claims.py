@@ -1107,7 +1107,6 @@ def _glued(r: Results, pub: pd.DataFrame) -> None:
     r.texts = {
         "cl_counts": counts_words(r.counts),
         "cl_counts_now": counts_words(now_counts),
-        "cl_fl_eu_unodc_2022": f"{r.unodc_eu[0][2022]:.1f}%",
         "cl_fl_eu_unodc_2022_now": f"{r.unodc_eu[1][2022]:.1f}%",
         "cl_victims_verdict": victims_ev.verdict,
         "cl_victims_verdict_now": str(victims_ev.current_verdict),
