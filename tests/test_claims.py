@@ -249,8 +249,11 @@ def test_readings_and_ledger_for_people():
     shown = C.ledger_for_people(C.ledger(ev, load_published()))
     assert list(shown.columns) == list(C.LEDGER_FOR_PEOPLE.values())
     assert shown.loc[0, C.REANALYSIS] == "-"  # no re-analysis reading: a dash
+    # the basis columns hold the verdicts, the evidence is beside them
+    assert shown.loc[0, C.REPRODUCTION] == C.NOT_TESTABLE
     victims_row = [c.claim_id for c in C.PRESS_RELEASE_2025_CLAIMS].index("victims_2021")
-    assert shown.loc[victims_row, C.REANALYSIS] == "76,000"
+    assert shown.loc[victims_row, C.REANALYSIS] == C.CONSISTENT
+    assert shown.loc[victims_row, "What the re-analysis shows"] == "76,000"
     assert shown.loc[victims_row, "See"] == "chapters 01, 00"
     assert isinstance(shown.index, pd.RangeIndex)
 

@@ -787,8 +787,8 @@ REANALYSIS = "Re-analysis (current data)"
 
 
 def ledger_for_people(ledger_table: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as a reader sees it (:data:`LEDGER_FOR_PEOPLE`): claim, published, what
-    the data show on the reproduction, its verdict, the same on the re-analysis, see.
+    """The ledger as a reader sees it (:data:`LEDGER_FOR_PEOPLE`): claim, published, the
+    verdict on the reproduction and on the re-analysis, what each shows, see.
 
     The claim ids, the rule (shown once in its own table) and the figure ids of the
     ``source`` column are left out.
@@ -804,10 +804,10 @@ _STEM = re.compile(r"(\d\d_[a-z0-9_]+)\.html")
 LEDGER_FOR_PEOPLE = {
     "claim": "Claim",
     "claimed": "Published",
-    "what the data show": REPRODUCTION,
-    "verdict": "Verdict (reproduction)",
-    "current release": REANALYSIS,
-    "verdict on the current release": "Verdict (re-analysis)",
+    "verdict": REPRODUCTION,
+    "verdict on the current release": REANALYSIS,
+    "what the data show": "What the reproduction shows",
+    "current release": "What the re-analysis shows",
     "see": "See",
 }
 """Ledger columns a reader sees, with their headings."""
