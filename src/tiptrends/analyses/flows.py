@@ -128,6 +128,49 @@ COLUMN_NAMES = {
 }
 """Readable column names for the tables a reader sees."""
 
+SWITCH_LABELS = {
+    "all rules (main)": "Reproduction (report's data)",
+    "exclusions on": "Reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
+    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    "matched countries": "Matched countries",
+    "open countries": "Open panel",
+    "balanced countries": "Balanced panel",
+}
+"""Plain column names of the rule-switch table (:data:`SWITCHES` labels -> words)."""
+
+BASES_COLUMNS = {
+    "report basis": "Reproduction (report's data)",
+    "current release": "Re-analysis (current data)",
+    "why the current release differs": "Why the re-analysis differs",
+    "figure": "Figure",
+    "published": "Published",
+    "gap": "Gap",
+    "reason for the gap": "Reason for the gap",
+    "source": "Source",
+}
+"""Plain column names of the published-vs-reproduced table of both data bases."""
+
+OVERLAP_COLUMNS = {
+    "in both top n": "In both top lists",
+    "overlap %": "Overlap (%)",
+    "Jaccard": "Jaccard index",
+    "named anywhere by TIP %": "Named by TIP at least once (%)",
+    "rho (all corridors)": "Spearman's rho (all corridors)",
+    "corridors": "UNODC corridors",
+}
+"""Plain column names of the corridor agreement table."""
+
+ASSOCIATION_COLUMNS = {
+    "report years": "Report years",
+    "country-years": "Country-years",
+    "countries": "Countries",
+    "Spearman rho": "Spearman's rho",
+    "p": "p-value",
+    "rho, same-year match": "Spearman's rho, same-year match",
+}
+"""Plain column names of the tier-rate association table."""
+
 
 # --------------------------------------------------------------------------- citizenship
 def country_origin_shares(rows: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -605,6 +648,71 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=COLUMN_NAMES)
 
 
+def choice_label(choice: str) -> str:
+    """A row label of :func:`domestic_share_alternatives` in words.
+
+    Examples
+    --------
+    >>> choice_label("pooled, <5 as upper")
+    'Pooled, "<5" cells set to 4'
+    >>> choice_label("pooled, without Pakistan (largest)")
+    'Pooled, without Pakistan (the largest reporter)'
+    """
+    words = {
+        "pooled, <5 excluded (main)": 'Pooled, "<5" cells left out (main)',
+        "pooled, <5 as impute": 'Pooled, "<5" cells set to 2.5',
+        "pooled, <5 as lower": 'Pooled, "<5" cells set to 1',
+        "pooled, <5 as upper": 'Pooled, "<5" cells set to 4',
+        "mean of country shares": "Mean of country shares",
+        "pooled, marked categories kept": "Pooled, marked categories kept",
+    }
+    if choice in words:
+        return words[choice]
+    text = choice.replace("(largest)", "(the largest reporter)")
+    return text[:1].upper() + text[1:]
+
+
+def agree(n: int, singular: str, plural: str) -> str:
+    """``singular`` when ``n`` is 1, else ``plural`` (a verb or noun after a glued count)."""
+    return singular if n == 1 else plural
+
+
+def switches_for_readers(table: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
+    """The rule-switch table as text: each row at its figure's precision (at most one
+    decimal for a percentage), "no effect" kept, plain column names, a unit column.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`tiptrends.methods.figures.switch_table` of ``keys``, one row per figure.
+    keys : iterable of str
+        The figures' keys, in the order of the rows.
+    """
+    from tiptrends.methods import figures
+
+    rows = []
+    for key, (_, row) in zip(keys, table.iterrows(), strict=True):
+        fig = figures.FIGURES[key]
+        decimals = min(int(fig.precision), 1) if fig.unit == "%" else int(fig.precision)
+
+        def text(v: object, decimals: int = decimals) -> str:
+            if isinstance(v, str):
+                return v
+            if v is None or pd.isna(v):
+                return "-"
+            shown = f"{float(v):,.{decimals}f}"
+            return (
+                shown[1:] if shown.startswith("-") and float(shown.replace(",", "")) == 0 else shown
+            )
+
+        rows.append([text(v) for v in row])
+    out = pd.DataFrame(rows, index=table.index, columns=table.columns)
+    out = out.rename(columns=SWITCH_LABELS)
+    units = [figures.FIGURES[k].unit for k in keys]
+    out.insert(0, "Unit", units)
+    return out
+
+
 def citizenship_group_table(rows: pd.DataFrame, rows_kept: pd.DataFrame) -> pd.DataFrame:
     """Victims by citizenship group, under the main choices and with marked categories kept.
 
@@ -858,7 +966,6 @@ SWITCHES = {
 """The rule switches of the chapter's switch table."""
 
 
-
 @dataclass
 class Results:
     """Everything chapter 09 shows: tables, series, corridors, tiers and the numbers it glues."""
@@ -1009,7 +1116,7 @@ def results() -> Results:
             figures.basis_difference(RECORDED[0]),
         ),
         RECORDED[1]: (
-            f"Close. Report basis = the 2023 release (GLOTIP 2022's own data), trend panel of {n_earlier} countries "
+            f"Close. The reproduction reads the 2023 release (GLOTIP 2022's own data), trend panel of {n_earlier} countries "
             f"reporting a known status in 2019 or 2020; on the {n_matched} countries reporting in both: {fc_matched:+.1f}%.",
             f"The 2025 release fills in more countries ({n_now} on the trend panel) and revises 2019-2020.",
         ),
@@ -1073,6 +1180,10 @@ def results() -> Results:
             },
         },
         "text": {
+            "fl_o20_are": agree(int(o20["n_common"]), "is", "are"),
+            "fl_top_to_gbr_end": agree(
+                int((corr["destination_iso3"].head(TOP_N) == "GBR").sum()), "ends", "end"
+            ),
             "fl_largest": top_c["country"].iloc[0],
             "fl_top_origin": top["origin"].iloc[0],
             "fl_top_destination": top["destination"].iloc[0],
@@ -1100,7 +1211,7 @@ def results() -> Results:
     named_du = with_country_names(du, TOP_N).drop(columns=["first_year", "last_year"])
     tables = {
         "groups": citizenship_group_table(rows, rows_kept),
-        "alternatives": readable(alt).rename_axis("Choice"),
+        "alternatives": readable(alt).rename(index=choice_label).rename_axis("Choice"),
         "largest": readable(top_c),
         "regions": region_share_table(by_region, latest),
         "glotip_regions": readable(glotip_region_counts(rows, latest)),
@@ -1109,9 +1220,10 @@ def results() -> Results:
         .join(readable(origins[1]), rsuffix=" (suppressed cells as 4)")
         .rename_axis("Region of citizenship"),
         "du": readable(named_du),
-        "overlap": overlap,
+        "overlap": overlap.rename(columns=OVERLAP_COLUMNS).rename_axis(["UNODC years", "Top n"]),
+        "association": assoc.rename(columns=ASSOCIATION_COLUMNS).rename_axis("Tier coding"),
         "compared": readable(with_country_names(compare_corridors(corr, du, TOP_N))),
-        "tiers": readable(tier_table),
+        "tiers": readable(tier_table).rename_axis(["Tier coding", "Tier"]),
     }
     return Results(
         release=release,
