@@ -578,3 +578,33 @@ def test_registered_figures_read_the_table_and_the_panel(glotip):
     )
     assert figures.reads_option("foreign_victims_change_2019_2020_pct", "panel")
     assert not figures.reads_option(key, "panel")
+
+
+def test_switch_table_for_readers_rounds_to_precision_and_names_columns() -> None:
+    keys = F.RECORDED
+    table = pd.DataFrame(
+        {
+            "all rules (main)": [26.2612, -18.99, 131.0],
+            "exclusions on": [27.43, -0.001, 130.0],
+            "matched countries": ["no effect", -21.29, "no effect"],
+        },
+        index=["a", "b", "c"],
+    )
+    shown = F.switches_for_readers(table, keys)
+    assert list(shown.columns) == [
+        "Unit",
+        "Reproduction (report's data)",
+        "Reproduction with the exclusions",
+        "Matched countries",
+    ]
+    assert shown.iloc[:, 1].tolist() == ["26.3", "-19.0", "131"]
+    assert shown.iloc[1, 2] == "0.0"  # never "-0.0"
+    assert shown.iloc[1, 3] == "-21.3" and shown.iloc[0, 3] == "no effect"
+
+
+def test_alternative_labels_and_agreement_are_plain_words() -> None:
+    assert F.choice_label("pooled, <5 as impute") == 'Pooled, "<5" cells set to 2.5'
+    assert F.choice_label("pooled, without Pakistan (largest)") == (
+        "Pooled, without Pakistan (the largest reporter)"
+    )
+    assert [F.agree(n, "is", "are") for n in (0, 1, 2)] == ["are", "is", "are"]
