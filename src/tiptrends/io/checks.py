@@ -58,3 +58,29 @@ def require_columns(
                 raise ValueError(
                     f"{what}: {n} row(s) with a missing {column}; drop or fill them first"
                 )
+
+
+#: Columns of a curated GLOTIP table that the methods read.
+GLOTIP_COLUMNS = (
+    "iso3", "indicator", "dimension", "category", "sex", "age", "year", "value", "suppressed",
+)
+#: Columns of a counts table (one row per country-year, a value column beside them).
+COUNTS_COLUMNS = ("iso3", "year")
+
+
+def require_glotip(df: object, what: str) -> None:
+    """Check that ``df`` is a curated GLOTIP table with a year on every row.
+
+    Examples
+    --------
+    >>> require_glotip(pd.DataFrame({"iso3": ["NGA"]}), "form_counts: df")
+    Traceback (most recent call last):
+    ...
+    ValueError: form_counts: df lacks column(s) indicator, dimension, category, sex, age, year, value, suppressed (it has: iso3); pass a curated table such as tiptrends.io.data.load_glotip()
+    """
+    require_columns(df, GLOTIP_COLUMNS, what=what, complete=("year",))
+
+
+def require_counts(df: object, what: str) -> None:
+    """Check that ``df`` is a counts table (``iso3``, ``year``) with a year on every row."""
+    require_columns(df, COUNTS_COLUMNS, what=what, complete=("year",))

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tiptrends.io.checks import require_counts
 from tiptrends.methods.aggregate import share_inputs
 
 
@@ -189,6 +190,7 @@ def pooled_share_change(
     known : sequence of str, optional
         Denominator categories (default: the known categories of ``counts``).
     """
+    require_counts(counts, "pooled_share_change: counts")
     num = [numerator] if isinstance(numerator, str) else list(numerator)
     units = share_inputs(counts[counts["year"].isin([y0, y1])], num, "known", known)
     a = units[units["year"] == y0].set_index("iso3")

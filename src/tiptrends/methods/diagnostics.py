@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from tiptrends.io.checks import require_counts, require_glotip
 from tiptrends.methods.aggregate import SEX_AGE, TOTAL_COLUMN, _value_column, country_year_counts
 from tiptrends.vocab import CONVICTED, DIM_CITIZENSHIP, DIM_FORM, FORMS, SEX_AGE_GROUPS, VICTIMS
 
@@ -46,6 +47,7 @@ def consistency_checks(df: pd.DataFrame, indicator: str = VICTIMS) -> pd.DataFra
         ``iso3, country, year, check, breakdown_sum, total, excess, rel_excess`` sorted by
         descending ``excess`` (``excess`` NaN for the "without total" checks).
     """
+    require_glotip(df, "consistency_checks: df")
     total = country_year_counts(df, indicator, suppressed="upper")[
         ["iso3", "country", "year", TOTAL_COLUMN]
     ]
@@ -113,6 +115,7 @@ def citizenship_consistency(
         ``indicator, iso3, country, year, breakdown_sum, total, excess, rel_excess, largest_category,
         largest_value``, largest excess first.
     """
+    require_glotip(df, "citizenship_consistency: df")
     frames = []
     for indicator in indicators:
         cells = country_year_counts(
@@ -183,6 +186,8 @@ def revisions(
         large``; ``status`` is ``"both"``, ``"only_old"`` (dropped) or ``"only_new"``
         (added). Suppressed totals count as missing. Sorted by descending absolute revision.
     """
+    require_glotip(df_old, "revisions: df_old")
+    require_glotip(df_new, "revisions: df_new")
     cols = ["iso3", "country", "year", TOTAL_COLUMN]
     old = country_year_counts(df_old, indicator)[cols].dropna(subset=[TOTAL_COLUMN])
     new = country_year_counts(df_new, indicator)[cols].dropna(subset=[TOTAL_COLUMN])
@@ -249,6 +254,7 @@ def jumps(
         ``iso3, year, prev_year, value, prev_value, log_change, robust_z, flag`` for every
         consecutive pair of reports; sorted by descending ``|robust_z|``.
     """
+    require_counts(counts, "jumps: counts")
     col = _value_column(counts, value)
     obs = counts[["iso3", "year", col]].rename(columns={col: "value"})
     obs = obs[obs["value"].notna() & (obs["value"] > 0)].sort_values(["iso3", "year"])

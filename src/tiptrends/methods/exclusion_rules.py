@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from tiptrends.io.checks import require_glotip
 from tiptrends.io.exclusions import Exclusion, ExclusionRules
 from tiptrends.methods import aggregate
 from tiptrends.methods.diagnostics import citizenship_consistency, consistency_checks, revisions
@@ -67,6 +68,7 @@ def derive_exclusions(
         (the earlier release's ``release`` value where the repair rule holds, else None)
         and ``earlier_total``.
     """
+    require_glotip(release, "derive_exclusions: release")
     cons = consistency_checks(release)
     sa = _exceeds(cons[cons["check"] == "sex_age_sum_exceeds_total"], rules)
     fm = _exceeds(cons[cons["check"] == "form_sum_exceeds_total"], rules)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from tiptrends.io.checks import require_counts, require_glotip
 from tiptrends.methods.aggregate import (
     Denominator,
     Method,
@@ -69,6 +70,7 @@ def form_counts(
     DataFrame
         ``iso3, country, region, subregion, year``, the three forms and ``"Total"``.
     """
+    require_glotip(df, "form_counts: df")
     # country_year_counts already blanks breakdowns made only of "<5" rows (require_published),
     # so a country-year with any form value is one with a published form count.
     counts = country_year_counts(df, dimension=DIM_FORM, sex=sex, age=age, suppressed=suppressed)
@@ -93,6 +95,7 @@ def form_victims(counts: pd.DataFrame, form: str) -> pd.DataFrame:
     DataFrame
         ``iso3, country, region, subregion, year, <form>``.
     """
+    require_counts(counts, "form_victims: counts")
     reported = counts[list(FORMS)].notna().any(axis=1)
     out = counts.loc[reported, ["iso3", "country", "region", "subregion", "year", form]].copy()
     out[form] = out[form].fillna(0.0)
@@ -139,6 +142,7 @@ def form_share_pct(
     float
         Percentage (NaN if no country enters).
     """
+    require_glotip(df, "form_share_pct: df")
     t = form_share_by_year(
         df[df["year"] == year],
         category,
@@ -148,6 +152,12 @@ def form_share_pct(
         countries=countries,
     )
     return float(t["share_pct"].iloc[0]) if len(t) else float("nan")
+
+
+def _require_table(df: pd.DataFrame, what: str) -> None:
+    """A curated GLOTIP table, or a wide sex x age counts table (``iso3``, ``year``)."""
+    wide = isinstance(df, pd.DataFrame) and "indicator" not in df.columns
+    (require_counts if wide else require_glotip)(df, what)
 
 
 def children_share_by_year(
@@ -194,6 +204,7 @@ def children_share_by_year(
         ``year, share_pct, n_countries, n_victims`` over the countries reporting a
         sex x age breakdown that year.
     """
+    _require_table(df, "children_share_by_year: df")
     counts = sex_age_counts(df, suppressed=suppressed, form_fallback=form_fallback)
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
@@ -243,6 +254,7 @@ def children_share_pct(
     float
         Pooled percentage over women + men + girls + boys (NaN if no country reports).
     """
+    _require_table(df, "children_share_pct: df")
     t = children_share_by_year(
         df[df["year"] == year],
         groups=groups,
@@ -302,6 +314,7 @@ def form_share_by_year(
         ``year, share_pct, n_countries, n_victims`` over the countries reporting the form
         breakdown that year.
     """
+    require_glotip(df, "form_share_by_year: df")
     counts = form_counts(df, suppressed=suppressed)
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
@@ -343,6 +356,7 @@ def form_change_pct(
     float
         Percentage change.
     """
+    require_glotip(df, "form_change_pct: df")
     counts = form_counts(df[df["year"].between(y0, y1)], suppressed=suppressed)
     v = _restrict(form_victims(counts, form), countries)
     return change_pct(v, y0, y1, value=form, panel=panel)

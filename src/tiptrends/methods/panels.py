@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from tiptrends.io.checks import require_counts, require_glotip
 from tiptrends.io.published import published_value
 from tiptrends.methods import aggregate
 from tiptrends.methods.aggregate import _value_column
@@ -145,6 +146,7 @@ def country_set(
     >>> len(panel.countries), panel.coverage["share_of_victims"].round(2).tolist()
     (73, [0.81, 0.72, 0.74, 0.97])
     """
+    require_counts(counts, "country_set: counts")
     window = tuple(sorted({int(y) for y in years}))
     if not window:
         raise ValueError("years is empty")
@@ -268,6 +270,7 @@ def pct_change(
     >>> round(change.pct_change, 1), change.n_countries, round(change.unmatched_pct_change, 1)
     (10.6, 83, -6.8)
     """
+    require_counts(counts, "pct_change: counts")
     obs = _observed(counts, value)
     a = obs[obs["year"] == y0].set_index("iso3")["value"]
     b = obs[obs["year"] == y1].set_index("iso3")["value"]
@@ -324,6 +327,7 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
         ``"interpolated"`` (needs both endpoints, so its endpoint change equals the matched
         one; it differs only for the inner years).
     """
+    require_counts(counts, "panel_changes: counts")
     ch = pct_change(counts, y0, y1, matched=True, value=value)
     tr = trend_change(counts, y0, y1, value)
     rows = {
@@ -382,6 +386,7 @@ def panel_series(
         Index ``year``; columns ``open``, ``balanced``, ``interpolated`` (pooled totals) and
         ``n_open``, ``n_balanced``, ``n_interpolated`` (countries with a value or fill).
     """
+    require_counts(counts, "panel_series: counts")
     window = sorted({int(y) for y in years})
     out = pd.DataFrame(index=pd.Index(window, name="year"))
     for kind in ("open", "balanced", "interpolated"):
@@ -439,6 +444,7 @@ def trend_change(counts: pd.DataFrame, y0: int, y1: int, value: str | None = Non
     -------
     TrendChange
     """
+    require_counts(counts, "trend_change: counts")
     if not y0 < y1:
         raise ValueError(f"need y0 < y1, got {y0} and {y1}")
     panel = country_set(counts, range(y0, y1 + 1), "trend", value)
@@ -488,6 +494,7 @@ def fallback_totals(
         ``iso3, country, region, subregion, year, value, source`` (``source``: ``"total"``,
         ``"sex_age"`` or ``"forms"``), country-years with a value.
     """
+    require_glotip(df, "fallback_totals: df")
     c = aggregate.country_year_counts(df, suppressed=suppressed)
     out = c[list(aggregate.ID_COLUMNS)].assign(value=c[TOTAL].to_numpy(), source="total")
     out = out[out["value"].notna()]
@@ -562,6 +569,7 @@ def measure_counts(
     DataFrame
         ``iso3, country, region, subregion, year, value`` (only country-years with a value).
     """
+    require_glotip(df, "measure_counts: df")
     if measure == "victims":
         return fallback_totals(df, suppressed=suppressed, fallback=form_fallback).drop(
             columns="source"

@@ -55,6 +55,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from tiptrends.io.checks import require_glotip
 from tiptrends.io.exclusions import apply_exclusions
 from tiptrends.io.published import published_value
 from tiptrends.methods import aggregate
@@ -143,6 +144,8 @@ def flagged_restatements(
         ``"continuation"`` (or ``"added"``), ``ratio`` and ``difference`` (the certain
         ones, from the interval readings; NaN for continuations). Sorted by iso3, year.
     """
+    require_glotip(current, "flagged_restatements: current")
+    require_glotip(earlier, "flagged_restatements: earlier")
     if not ratio > 1:
         raise ValueError(f"ratio must exceed 1, got {ratio}")
     if min_victims < 0:
@@ -241,6 +244,8 @@ def report_basis(
         A curated table (same columns as ``current``; rows taken from ``earlier`` keep
         their ``release`` value, so release-specific exclusions still apply to them).
     """
+    require_glotip(current, "report_basis: current")
+    require_glotip(earlier, "report_basis: earlier")
     if replace not in REPLACE_OPTIONS:
         raise ValueError(f"replace must be one of {REPLACE_OPTIONS}, got {replace!r}")
     if replace == "keep":
@@ -296,6 +301,8 @@ def threshold_sensitivity(
         items joined by ", ") and ``same_as_default`` (the list equals the one of the
         default thresholds).
     """
+    require_glotip(current, "threshold_sensitivity: current")
+    require_glotip(earlier, "threshold_sensitivity: earlier")
     default = flagged_restatements(current, earlier, indicator=indicator)
     ref = ", ".join(f"{i} {y}" for i, y in zip(default["iso3"], default["year"], strict=True))
     rows = []
@@ -377,6 +384,8 @@ def vintage_validation(
         ``statement, data, value, lower, upper, consistent`` (``lower``/``upper``: the
         interval the statement allows; NaN: open).
     """
+    require_glotip(current, "vintage_validation: current")
+    require_glotip(earlier, "vintage_validation: earlier")
     pub = {
         "four_year_total": published_value("glotip2024_victims_total_2020_2023"),
         "victims_2021_over": published_value("pr2025_victims_total_2021"),
@@ -501,6 +510,8 @@ def processed(
     current, earlier, flags, exclusions report : DataFrame
         Every country series of a returned table comes from one release.
     """
+    require_glotip(current, "processed: current")
+    require_glotip(earlier, "processed: earlier")
     if exclusions:
         old, _ = apply_exclusions(earlier)
         cur, report = apply_exclusions(current, earlier=old if repair else None)
@@ -547,6 +558,8 @@ def data_bases(
     -------
     DataBases
     """
+    require_glotip(current, "data_bases: current")
+    require_glotip(earlier, "data_bases: earlier")
     rep, old, flags, _ = processed(
         current,
         earlier,
