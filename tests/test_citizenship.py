@@ -141,3 +141,25 @@ def test_suggest_mapping_drafts():
     draft = Z.suggest_mapping(["Germans", "Swedesh", "USA", "Nationals", "Atlantisians"])
     assert draft["iso3"].tolist()[:3] == ["DEU", "SWE", "USA"]
     assert draft["group"].tolist()[3:] == ["nationals", "other"]
+
+
+def test_placeholders_name_no_origin_while_countries_and_regions_do():
+    rows = pd.DataFrame(
+        {
+            "iso3": ["ARG", "ARG", "NGA", "DEU", "NGA", "ARG"],
+            "category": [
+                "(especifique otras nacionalidades)",
+                "OTROS",
+                "Benin",
+                "Africa others",
+                "Nationals",
+                "Bolivia",
+            ],
+        }
+    )
+    key = Z.origin_key(Z.map_citizenship(rows))
+    assert key.isna().tolist() == [True, True, False, False, True, False]
+    assert key.iloc[2] == "BEN" and key.iloc[5] == "BOL"
+    assert key.iloc[3] == "Africa"  # a region is an origin, named by its region
+    # the placeholders still count as foreign victims in the shares
+    assert Z.classify_domestic(Z.map_citizenship(rows)).iloc[:2].tolist() == ["foreign", "foreign"]

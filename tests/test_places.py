@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -218,3 +219,104 @@ def test_cli_profiles_three_contrasting_places(site_render) -> None:
     germany = nbformat.read(build / "executed" / "profiles" / "deu.ipynb", 4)
     assert germany.cells[0].source.startswith("# Germany: place profile")
     assert "excluded" in json.dumps(germany)
+
+
+# --------------------------------------------------------------------------- for readers
+CODE_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")  # per_100_victims, abs_revision, only_new
+
+
+def _placeholder_data(small: places.ProfileData) -> places.ProfileData:
+    """``small`` with a questionnaire placeholder and a zero count among Nigeria's citizenships."""
+    extra = pd.DataFrame(
+        [
+            _row(
+                "NGA",
+                2010,
+                15,
+                dimension=vocab.DIM_CITIZENSHIP,
+                category="(especifique otras nacionalidades)",
+            ),
+            _row("NGA", 2010, 0, dimension=vocab.DIM_CITIZENSHIP, category="Ghana"),
+        ],
+        index=[900, 901],
+    )
+    return places.ProfileData(
+        pd.concat([small.raw, extra]),
+        pd.concat([small.glotip, extra]),
+        small.previous,
+        small.exclusions,
+        small.excluded_rows,
+        small.gsi,
+        small.release,
+    )
+
+
+def test_top_origins_drop_placeholders_and_zero_rows(small) -> None:
+    pdata = _placeholder_data(small)
+    place = places.resolve_place("NGA", glotip=pdata.glotip)
+    origins = places.top_origins(pdata, place)
+    # Benin only; its share is of all 35 foreign victims (the placeholder's 15 included)
+    assert origins["citizenship"].tolist() == ["Benin"]
+    assert origins["share_of_foreign_pct"].tolist() == [pytest.approx(100 * 20 / 35)]
+    shown = places.origins_for_readers(pdata, place)
+    assert "especifique" not in shown.to_string() and (shown["Victims"] > 0).all()
+
+
+def test_reader_tables_have_plain_headers_and_no_booleans(small) -> None:
+    pdata = _placeholder_data(small)
+    for place in (
+        places.resolve_place("NGA", glotip=pdata.glotip),
+        places.resolve_place(region="Sub-Saharan Africa", glotip=pdata.glotip),
+    ):
+        flags = places.quality_flags(pdata, place)
+        tables = [
+            places.victims_for_readers(places.victim_status(pdata, place)),
+            places.shares_for_readers(
+                places.form_shares(pdata, place), "known form", single_country=place.is_country
+            ),
+            places.convictions_for_readers(pdata, place),
+            places.citizenship_for_readers(pdata, place),
+            places.origins_for_readers(pdata, place),
+            places.revisions_for_readers(pdata, place),
+            places.flags_summary(flags),
+            places.flags_for_readers(pdata, flags),
+            places.prevalence_for_readers(pdata, place),
+        ]
+        for table in tables:
+            names = [*map(str, table.columns), str(table.index.name or "")]
+            assert not [n for n in names if CODE_NAME.match(n)], names
+            assert not any(table[c].dtype == bool for c in table.columns), names
+    listed = places.flags_for_readers(pdata, places.quality_flags(pdata, place))
+    assert set(listed["Excluded from the figures"]) <= {"Yes", "No"}
+    assert "Excluded (all)" in set(listed["Flag"])
+
+
+def test_comparison_difference_is_that_of_the_rounded_values(small, monkeypatch) -> None:
+    place = places.resolve_place("NGA", glotip=small.glotip)
+    raw = pd.DataFrame(
+        {place.name: [41.86, 1.04], place.comparison: [28.54, 1.06]},
+        index=pd.Index(["a", "b"], name="measure (2012)"),
+    )
+    raw["difference"] = raw[place.name] - raw[place.comparison]  # 13.32: shown 13.3
+    monkeypatch.setattr(places, "compare_with_region", lambda *a, **k: raw)
+    shown = places.comparison_for_readers(small, place, 2012)
+    # 41.9 - 28.5 = 13.4 on the page; 1.0 - 1.1 = -0.1 (and never "-0.0")
+    assert shown["Difference"].tolist() == [pytest.approx(13.4), pytest.approx(-0.1)]
+    assert shown.index.name == "Measure (2012)"
+
+
+def test_revision_change_in_words() -> None:
+    assert places._change_text(100, 91_010) == "x910"
+    assert places._change_text(508, 505) == "-0.6%"
+    assert places._change_text(20_000, 20_001) == "under 0.1%"
+    assert places._change_text(float("nan"), 5) == "-"
+
+
+def test_summary_card_has_three_lines(small) -> None:
+    place = places.resolve_place("NGA", glotip=small.glotip)
+    lines = places.summary_lines(small, place)
+    assert len(lines) == 3
+    assert lines[0].startswith("**400 detected victims in 2012**")
+    flags = places.quality_flags(small, place)
+    n, excluded = len(flags), int(flags["excluded"].sum())
+    assert lines[2].startswith(f"{n} data-quality flag{'' if n == 1 else 's'}, {excluded} of them")

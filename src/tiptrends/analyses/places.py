@@ -63,7 +63,7 @@ STATUSES = ("reported", "suppressed", "excluded", "interpolated", "not reported"
 STATUS_MEANING: dict[str, str] = {
     "reported": "published count",
     "suppressed": "published as '<5' (a count of 1 to 4), left out of sums",
-    "excluded": "dropped by an entry of data/exclusions.toml (implausible series)",
+    "excluded": "dropped by one of the book's exclusions of implausible series",
     "interpolated": "no report: filled by log-linear interpolation between two reports",
     "not reported": "no report, before the first or after the last one: left empty",
 }
@@ -803,7 +803,9 @@ def top_origins(
     -------
     DataFrame
         ``citizenship, iso3, victims, share_of_foreign_pct, years_reported`` (published
-        counts only; "<5" cells left out).
+        counts only; "<5" cells left out). Only citizenships that name an origin (a country
+        or a region: :func:`tiptrends.io.citizenship.origin_key`) with at least one victim
+        are listed; the share is of all foreign victims, those not itemised included.
     """
     rows = _citizenship_rows(pdata, place)
     last = pdata.years[1]
@@ -811,7 +813,11 @@ def top_origins(
     cols = ["citizenship", "iso3", "victims", "share_of_foreign_pct", "years_reported"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
-    key = rows["citizenship_iso3"].fillna(rows["category"])
+    all_foreign = float(rows["value"].sum())
+    key = citizenship.origin_key(rows)
+    rows, key = rows[key.notna()], key[key.notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
     g = rows.groupby(key)
     out = pd.DataFrame(
         {
@@ -824,8 +830,12 @@ def top_origins(
     out = out.reset_index()
     out["iso3"] = out["key"].where(out["key"].str.fullmatch(r"[A-Z]{3}"), "")
     names = _data_countries(pdata.raw).set_index("iso3")["country"]
-    out["citizenship"] = out["iso3"].map(names).fillna(out["citizenship"])
-    out["share_of_foreign_pct"] = 100 * out["victims"] / out["victims"].sum()
+    named = out["iso3"].map(names)
+    # a country by its name in the data, a region by its own name, else the text as published
+    fallback = np.where(out["iso3"] == "", out["key"] + " (region)", out["citizenship"])
+    out["citizenship"] = np.where(named.notna(), named, fallback)
+    out["share_of_foreign_pct"] = 100 * out["victims"] / all_foreign
+    out = out[out["victims"] > 0]
     out = out.sort_values(["victims", "citizenship"], ascending=[False, True], kind="stable")
     return out[cols].head(n).reset_index(drop=True)
 
@@ -991,18 +1001,18 @@ def _measures(pdata: ProfileData, members: tuple[str, ...], year: int) -> dict[s
     forms = form_shares(pdata, group)
     sexage = sex_age_shares(pdata, group)
     for label, table, category in (
-        ("forced labour, % of known form", forms, vocab.FORCED_LABOUR),
-        ("sexual exploitation, % of known form", forms, vocab.SEXUAL),
-        ("children, % of known sex and age", sexage, ag.CHILDREN),
+        ("Forced labour (% of victims of known form)", forms, vocab.FORCED_LABOUR),
+        ("Sexual exploitation (% of victims of known form)", forms, vocab.SEXUAL),
+        ("Children (% of victims of known sex and age)", sexage, ag.CHILDREN),
     ):
         hit = table[(table["year"] == year) & (table["category"] == category)]
         out[label] = float(hit["share_pct"].iloc[0]) if len(hit) else np.nan
     justice = convictions_per_victim(pdata, group)
-    out["convicted per 100 victims"] = (
+    out["Persons convicted per 100 detected victims"] = (
         float(justice.loc[year, "per_100_victims"]) if year in justice.index else np.nan
     )
     cit = citizenship_by_year(pdata, group)
-    out["domestic, % of known citizenship"] = (
+    out["Domestic victims (% of known citizenship)"] = (
         float(cit.loc[year, "domestic_pct"]) if year in cit.index else np.nan
     )
     totals = _totals(_members(pdata.glotip, members))
@@ -1010,7 +1020,7 @@ def _measures(pdata: ProfileData, members: tuple[str, ...], year: int) -> dict[s
     pop = pdata.gsi.set_index("iso3")["population"].astype(float)
     pop = totals["iso3"].map(pop)
     ok = pop.notna()
-    out["detected victims per 100,000 inhabitants"] = (
+    out["Detected victims per 100,000 inhabitants"] = (
         1e5 * totals.loc[ok, "value"].sum() / pop[ok].sum() if ok.any() else np.nan
     )
     return out
@@ -1043,3 +1053,414 @@ def compare_with_region(pdata: ProfileData, place: Place, year: int | None = Non
     out["difference"] = out[place.name] - out[place.comparison]
     out.index.name = f"measure ({year})"
     return out
+
+
+# --------------------------------------------------------------------------- for readers
+# The functions below turn the tables above into what a profile page shows: plain column
+# names, Yes / No instead of True / False, percentages named as such, no code names.
+
+#: What each data-quality check flags, in words.
+FLAG_LABELS: dict[str, str] = {
+    "form_sum_exceeds_total": "Forms add up to more than the total",
+    "sex_age_sum_exceeds_total": "Sex and age add up to more than the total",
+    "form_breakdown_without_total": "Forms published without a total",
+    "sex_age_breakdown_without_total": "Sex and age published without a total",
+    "citizenship_sum_exceeds_total": "Citizenships add up to more than the total",
+    "jump": "Jump far outside the country's own history",
+    "large_revision": "Large revision between releases",
+}
+
+#: What each revision status of :func:`tiptrends.methods.diagnostics.revisions` means.
+REVISION_STATUS: dict[str, str] = {
+    "both": "revised",
+    "only_new": "new in this release",
+    "only_old": "dropped from this release",
+}
+
+#: Plain labels of the categories of :func:`sex_age_shares`.
+CATEGORY_LABELS: dict[str, str] = {
+    "women": "Women",
+    "men": "Men",
+    "girls": "Girls",
+    "boys": "Boys",
+    "children": "Children",
+}
+
+
+def flag_label(flag: str) -> str:
+    """The flag of :func:`quality_flags` in words (``"exclusion (form)"`` -> ``"Excluded (form)"``)."""
+    if flag.startswith("exclusion"):
+        scope = flag.partition("(")[2].rstrip(")")
+        return f"Excluded ({scope.replace('_', ' ')})" if scope else "Excluded"
+    return FLAG_LABELS.get(flag, flag.replace("_", " ").capitalize())
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    return values.map({True: "Yes", False: "No"})
+
+
+def _country_names(pdata: ProfileData) -> pd.Series:
+    return _data_countries(pdata.raw).set_index("iso3")["country"]
+
+
+def victims_for_readers(status: pd.DataFrame) -> pd.DataFrame:
+    """:func:`victims_table` with plain column names (a region: countries per status)."""
+    table = victims_table(status)
+    if status["iso3"].nunique() == 1:
+        names = {"year": "Year", "victims": "Detected victims", "status": "Status"}
+        names["interpolated"] = "Interpolated estimate"
+        if table["interpolated"].isna().all():
+            table = table.drop(columns="interpolated")
+        return table.rename(columns=names)
+    names = {
+        "year": "Year",
+        "victims": "Detected victims",
+        "with interpolated": "With interpolated estimates",
+        "reported": "Countries reporting",
+        "suppressed": 'Countries "<5"',
+        "excluded": "Countries excluded",
+        "interpolated": "Countries interpolated",
+        "not reported": "Countries not reporting",
+    }
+    return table.rename(columns=names)
+
+
+def shares_for_readers(
+    shares: pd.DataFrame, known: str, *, single_country: bool, last: int = 8
+) -> pd.DataFrame:
+    """:func:`share_table` for a page: categories as shares (%), plain denominators.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`form_shares` or :func:`sex_age_shares`.
+    known : str
+        What the denominator counts, e.g. ``"known form"``.
+    single_country : bool
+        Leave out the number of countries (always one).
+    last : int
+        Years shown.
+    """
+    table = share_table(shares, last)
+    if table.empty:
+        return table
+    categories = [c for c in table.columns if c in set(shares["category"])]
+    table = table.rename(columns={c: f"{CATEGORY_LABELS.get(c, c)} (%)" for c in categories})
+    table = table.rename(
+        columns={
+            "countries": "Countries",
+            "denominator": f"Victims of {known}",
+            '"<5" cells left out': 'Cells "<5" left out',
+            "countries excluded": "Countries excluded",
+        }
+    )
+    if single_country:
+        table = table.drop(columns=["Countries", "Countries excluded"])
+    table.index.name = "Year"
+    return table
+
+
+def convictions_for_readers(pdata: ProfileData, place: Place, last: int = 10) -> pd.DataFrame:
+    """:func:`convictions_per_victim` for a page, last ``last`` years.
+
+    A country shows persons convicted, detected victims and convicted per 100 victims; a
+    region also the countries behind each number.
+    """
+    table = convictions_per_victim(pdata, place).tail(last)
+    if place.is_country:
+        out = pd.DataFrame(
+            {
+                "Persons convicted": table["convicted"],
+                "Detected victims": table["victims"],
+                "Convicted per 100 victims": table["per_100_victims"],
+            }
+        )
+    else:
+        out = table.rename(
+            columns={
+                "convicted": "Persons convicted",
+                "countries convicting": "Countries publishing convictions",
+                "convicted, with victims": "Convicted, countries with both counts",
+                "victims": "Detected victims, same countries",
+                "per_100_victims": "Convicted per 100 victims",
+                "n_countries": "Countries with both counts",
+                "suppressed": 'Countries with a "<5" count',
+                "excluded": "Countries excluded",
+            }
+        )
+    out.index.name = "Year"
+    return out
+
+
+def citizenship_for_readers(pdata: ProfileData, place: Place, last: int = 10) -> pd.DataFrame:
+    """:func:`citizenship_by_year` for a page, last ``last`` years."""
+    table = citizenship_by_year(pdata, place).tail(last)
+    out = table.rename(
+        columns={
+            "domestic": "Domestic",
+            "foreign": "Foreign",
+            "unknown": "Unknown",
+            "domestic_pct": "Domestic (% of known)",
+            "n_countries": "Countries",
+            "suppressed_cells": 'Cells "<5" left out',
+            "excluded_countries": "Countries excluded",
+        }
+    )
+    if place.is_country:
+        out = out.drop(columns=["Countries", "Countries excluded"])
+    out.index.name = "Year"
+    return out
+
+
+def origins_for_readers(pdata: ProfileData, place: Place) -> pd.DataFrame:
+    """:func:`top_origins` for a page (no zero rows, no placeholders, plain names)."""
+    table = top_origins(pdata, place)
+    return table.drop(columns="iso3").rename(
+        columns={
+            "citizenship": "Citizenship",
+            "victims": "Victims",
+            "share_of_foreign_pct": "Share of foreign victims (%)",
+            "years_reported": "Years with a count",
+        }
+    )
+
+
+def _change_text(old: float, new: float) -> str:
+    """A relative revision in words: ``+40.0%``, ``under 0.1%``, ``x910`` (10-fold or more)."""
+    if pd.isna(old) or pd.isna(new) or old == 0:
+        return "-"
+    if new / old >= 10:
+        return f"x{new / old:,.0f}"
+    pct = 100 * (new - old) / old
+    if abs(pct) < 0.05:
+        return "under 0.1%"
+    return f"{pct:+.1f}%"
+
+
+def revisions_for_readers(pdata: ProfileData, place: Place) -> pd.DataFrame:
+    """:func:`release_revisions` for a page: the two releases' totals and the change."""
+    rev = release_revisions(pdata, place)
+    old, new = _release_label(pdata.previous), _release_label(pdata.raw)
+    out = pd.DataFrame(
+        {
+            "Country": rev["country"],
+            "Year": rev["year"],
+            f"Release of {old}": rev["total_old"],
+            f"Release of {new}": rev["total_new"],
+            "Change": [
+                _change_text(o, n) for o, n in zip(rev["total_old"], rev["total_new"], strict=True)
+            ],
+            "What changed": rev["status"].map(REVISION_STATUS).fillna(rev["status"]),
+            "Large revision": _yes_no(rev["large"].astype(bool)),
+        }
+    )
+    return out.drop(columns="Country") if place.is_country else out
+
+
+def _release_label(table: pd.DataFrame) -> str:
+    """``"30 May 2023"`` from a table's ``release`` column."""
+    when = pd.Timestamp(str(table["release"].iloc[0])) if len(table) else None
+    return f"{when.day} {when:%B %Y}" if when is not None else "unknown date"
+
+
+def flags_summary(flags: pd.DataFrame) -> pd.DataFrame:
+    """One row per kind of flag: how many country-years, countries, years, excluded."""
+    cols = ["Flag", "Country-years", "Countries", "Years", "Excluded from the figures"]
+    if flags.empty:
+        return pd.DataFrame(columns=cols)
+    f = flags.assign(label=flags["flag"].map(flag_label))
+    rows = []
+    for label, g in f.groupby("label", sort=False):
+        years = g.loc[g["year"] > 0, "year"]
+        span = (
+            "every year"
+            if years.empty
+            else (
+                str(years.min()) if years.min() == years.max() else f"{years.min()}-{years.max()}"
+            )
+        )
+        rows.append([label, len(g), g["iso3"].nunique(), span, int(g["excluded"].sum())])
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["Country-years", "Flag"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def flags_for_readers(pdata: ProfileData, flags: pd.DataFrame) -> pd.DataFrame:
+    """Every flag of :func:`quality_flags`, in words: country, year, flag, detail, excluded.
+
+    Flags on country-years the figures leave out come first (then by country and year), so a
+    list cut short keeps those.
+    """
+    flags = flags.sort_values("excluded", ascending=False, kind="stable")
+    return pd.DataFrame(
+        {
+            "Country": flags["iso3"].map(_country_names(pdata)).fillna(flags["iso3"]),
+            "Year": flags["year"].map(lambda y: "every year" if y == 0 else str(y)),
+            "Flag": flags["flag"].map(flag_label),
+            "Detail": flags["detail"],
+            "Excluded from the figures": _yes_no(flags["excluded"].astype(bool)),
+        }
+    ).reset_index(drop=True)
+
+
+def prevalence_for_readers(pdata: ProfileData, place: Place) -> pd.DataFrame:
+    """:func:`prevalence` as rows of measure and value (formatted text; empty if no estimate)."""
+    table = prevalence(pdata, place)
+    if table.empty:
+        return pd.DataFrame(columns=["Measure", "Value"])
+    r = table.iloc[0]
+    rows = [
+        ("Population (2020)", f"{r['population']:,.0f}"),
+        ("Estimated people in modern slavery (2021)", f"{r['estimated_in_modern_slavery']:,.0f}"),
+        ("Estimated per 1,000 inhabitants", f"{r['prevalence_per_1000']:.1f}"),
+        (
+            "Detected victims (2021)",
+            "-" if pd.isna(r["detected_victims_2021"]) else f"{r['detected_victims_2021']:,.0f}",
+        ),
+        (
+            "Detected per 1,000 estimated",
+            "-"
+            if pd.isna(r["detected_per_1000_estimated"])
+            else f"{r['detected_per_1000_estimated']:.1f}",
+        ),
+    ]
+    if not place.is_country:
+        rows.insert(0, ("Countries with an estimate", f"{r['countries_with_estimate']:,.0f}"))
+    return pd.DataFrame(rows, columns=["Measure", "Value"])
+
+
+def comparison_for_readers(
+    pdata: ProfileData, place: Place, year: int | None = None, decimals: int = 1
+) -> pd.DataFrame:
+    """:func:`compare_with_region` rounded as shown, the difference of the rounded values.
+
+    So that the three columns add up on the page (41.9 - 28.5 = 13.4, not 13.3).
+    """
+    table = compare_with_region(pdata, place, year)
+    if table.empty:
+        return table
+    shown = table[[place.name, place.comparison]].round(decimals)
+    # + 0.0 turns a difference of -0.0 into 0.0
+    shown["Difference"] = (shown[place.name] - shown[place.comparison]).round(decimals) + 0.0
+    shown.index.name = table.index.name.replace("measure", "Measure")
+    return shown
+
+
+def summary_lines(pdata: ProfileData, place: Place) -> list[str]:
+    """Three lines for the top of a profile: victims, who they are, how far to trust them.
+
+    Returns
+    -------
+    list of str
+        Markdown lines, each a sentence with its year.
+    """
+    status = victim_status(pdata, place)
+    by_year = victims_by_year(status)
+    year = latest_year(status)
+    if year is None:
+        return [
+            f"{place.name}: no published count of detected victims in this release.",
+            "",
+            "",
+        ]
+    n_years = int((by_year["reported"] > 0).sum())
+    first, last = pdata.years
+    span = last - first + 1
+    victims = by_year.loc[year, "victims"]
+    lines = [
+        f"**{victims:,.0f} detected victims in {year}**, the last year with a published count; "
+        f"counts for {n_years} of the {span} years {first}-{last}."
+    ]
+    forms = form_shares(pdata, place)
+    forms = forms[forms["year"] == forms["year"].max()] if len(forms) else forms
+    sexage = sex_age_shares(pdata, place)
+    sexage = sexage[sexage["year"] == sexage["year"].max()] if len(sexage) else sexage
+    parts = []
+    if len(forms):
+        top = forms.sort_values("share_pct", ascending=False).iloc[0]
+        parts.append(
+            f"{top['category'].capitalize()} is the most common form "
+            f"({top['share_pct']:.1f}% of victims of known form, {int(top['year'])})"
+        )
+    if len(sexage):
+        kids = sexage[sexage["category"] == ag.CHILDREN]
+        if len(kids):
+            k = kids.iloc[0]
+            parts.append(
+                f"children are {k['share_pct']:.1f}% of victims of known sex and age "
+                f"({int(k['year'])})"
+            )
+    lines.append(
+        ("; ".join(parts) + ".")
+        if parts
+        else "No breakdown by form or by sex and age is published."
+    )
+    flags = quality_flags(pdata, place)
+    n_flags, n_excl = len(flags), int(flags["excluded"].sum()) if len(flags) else 0
+    flag_word = "flag" if n_flags == 1 else "flags"
+    if n_flags == 0:
+        quality = "No data-quality flag or exclusion touches the data."
+    elif n_excl == 0:
+        quality = (
+            f"{n_flags:,} data-quality {flag_word}, none on a country-year the figures leave out."
+        )
+    else:
+        quality = (
+            f"{n_flags:,} data-quality {flag_word}, {n_excl:,} of them on country-years "
+            "the figures leave out (see the flags below)."
+        )
+    lines.append(quality)
+    return lines
+
+
+def with_year_gaps(shares: pd.DataFrame) -> pd.DataFrame:
+    """Shares with a NaN row for every category in a year without a breakdown.
+
+    A line chart then breaks at a missing year instead of drawing across it.
+    """
+    if shares.empty:
+        return shares
+    years = range(int(shares["year"].min()), int(shares["year"].max()) + 1)
+    grid = pd.MultiIndex.from_product(
+        [years, list(pd.unique(shares["category"]))], names=["year", "category"]
+    ).to_frame(index=False)
+    return grid.merge(shares, on=["year", "category"], how="left")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def revisions_sentence(revisions: pd.DataFrame) -> str:
+    """One sentence counting the totals revised, added and dropped (:func:`revisions_for_readers`)."""
+    if revisions.empty:
+        return "No country total changed between the two releases."
+    what = revisions["What changed"].value_counts()
+    revised = int(what.get(REVISION_STATUS["both"], 0))
+    added = int(what.get(REVISION_STATUS["only_new"], 0))
+    dropped = int(what.get(REVISION_STATUS["only_old"], 0))
+
+    def n(k: int) -> str:
+        return "none" if k == 0 else f"{k:,}"
+
+    text = (
+        f"Between the two releases, {n(revised)} of the country totals "
+        f"{'was' if revised == 1 else 'were'} revised, {n(added)} added and {n(dropped)} dropped"
+    )
+    large = int((revisions["Large revision"] == "Yes").sum())
+    if large:
+        text += f"; {_count(large, 'revision is', 'revisions are')} large"
+    return text + "."
+
+
+def flags_sentence(flags: pd.DataFrame) -> str:
+    """One sentence counting the flags and those on country-years left out of the figures."""
+    n = len(flags)
+    if n == 0:
+        return "No flag or exclusion touches the place."
+    excluded = int(flags["excluded"].sum())
+    text = f"The place carries {_count(n, 'flag', 'flags')}"
+    if excluded == 0:
+        return text + ", none on a country-year the figures leave out."
+    return text + f", {excluded:,} of them on country-years the figures leave out."

@@ -533,3 +533,33 @@ def classify_domestic(
     same = mapped["citizenship_iso3"] == mapped[reporting_iso3_column]
     result[is_country] = np.where(same[is_country], "domestic", "foreign")
     return result.rename("citizenship_origin")
+
+
+def origin_key(df: pd.DataFrame, category_column: str = "category") -> pd.Series:
+    """Name a citizenship as an origin: the ISO3 code of a country, the name of a region.
+
+    Rows of any other group (nationals, unknown, and the ``other`` group: questionnaire
+    placeholders such as "(especifique otras nacionalidades)" or "OTROS", stateless
+    persons, cells mixing two countries, codes) name no origin and get NaN, so lists of
+    origins drop them while shares over all foreign victims still count them.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Citizenship rows (the columns added by :func:`map_citizenship` are used if present).
+    category_column : str
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``df``, named ``origin_key``.
+    """
+    mapped = df if "citizenship_group" in df else map_citizenship(df, category_column)
+    regions = load_citizenship_map().set_index("category")["region_name"]
+    cats = mapped[category_column].where(~mapped[category_column].isin(MISSING_CATEGORY_TEXT))
+    region = cats.astype(object).where(cats.notna(), None).map(regions)
+    region = region.where(region.notna() & (region != ""))
+    group = mapped["citizenship_group"]
+    key = mapped["citizenship_iso3"].where(group == "country")
+    key = key.where(group != "region", region)
+    return key.astype(object).rename("origin_key")
