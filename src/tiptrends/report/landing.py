@@ -37,7 +37,7 @@ EU_FL = "eu_forced_labour_share_2022_pct"
 #: Chapter sections the findings link to (chapter stem, heading anchor).
 SECTIONS: dict[str, tuple[str, str]] = {
     "forms": ("02_forced_labour", "share-of-detected-victims-by-form-worldwide"),
-    "change": ("01_detected_victims", "change-since-2019-and-2020-on-comparable-panels"),
+    "change": ("01_detected_victims", "victims-changes"),
     "children": ("04_child_victims", "childrens-share-over-time"),
     "convictions": ("05_traffickers_and_justice", "change-in-convictions-2017-2020-and-2019-2020"),
     "eu": ("06_european_union", "forms-of-exploitation"),
