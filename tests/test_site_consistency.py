@@ -105,13 +105,9 @@ def normalise(text: str) -> str:
 
 #: Value columns of tables: a headline table's, a rule-switch table's main column, a ledger's.
 REPRODUCTION, REANALYSIS = "Reproduction (report's data)", "Re-analysis (current data)"
-VALUE_COLUMNS = (
-    "Our value",
-    "all rules (main)",
-    REPRODUCTION,
-    "Verdict",
-    "Verdict (report basis)",
-)
+VALUE_COLUMNS = ("Our value", "all rules (main)", REPRODUCTION, "Verdict", "Verdict (report basis)")
+#: Columns that state a verdict (a claims ledger's, a headline table's), the reproduction's first.
+VERDICT_COLUMNS = ("Verdict (reproduction)", "Verdict", "Verdict (report basis)")
 
 
 @dataclass(frozen=True)
@@ -135,6 +131,7 @@ class Quantity:
     prose: tuple[str, ...] = ()
     published: str | None = None
     pages: tuple[str, ...] = field(default=())
+    verdict: bool = False
 
 
 def _label(row: dict[str, str]) -> str:
@@ -155,7 +152,7 @@ def statements(html: str, q: Quantity) -> list[str]:
             by_published = q.published and re.search(q.published, row.get("Published", ""))
             if not (by_label or by_published) or label.endswith("current release"):
                 continue
-            for col in VALUE_COLUMNS if by_label else ("Verdict",):
+            for col in VALUE_COLUMNS if by_label and not q.verdict else VERDICT_COLUMNS:
                 if row.get(col) and not row[col].startswith("not comparable"):
                     found.append(normalise(row[col]))
                     break
@@ -215,11 +212,13 @@ QUANTITIES = [
         "victims 2021 claim: verdict",
         rows=(r"more than fifty thousand victims",),
         published=r"^(?:over )?50,000 persons",
+        verdict=True,
     ),
     Quantity(
         "EU forced-labour claim: verdict",
         rows=(r"^In the EU, a little over a third",),
         published=r"^37(?:\.0)?%",
+        verdict=True,
     ),
 ]
 
