@@ -93,15 +93,15 @@ def test_gap_is_in_the_figures_unit() -> None:
 
 
 def test_secondary_sources_say_reported_by() -> None:
-    row = {"publisher": "KOK e.V.", "source_title": "X", "url": "https://e.org", "edition": ""}
+    row = {"publisher": "KOK e.V.", "source_title": "X", "url": "https://e.org", "edition": "E 1"}
     assert site_pages.source_markdown({**row, "primary_or_secondary": "secondary"}) == (
         "reported by [KOK e.V.](https://e.org)"
     )
     primary = site_pages.source_markdown({**row, "primary_or_secondary": "primary"})
-    assert primary == "primary: [KOK e.V., X](https://e.org)"
+    assert primary == "primary: [KOK e.V., E 1](https://e.org)"
     noted = {**row, "primary_or_secondary": "primary", "note": "Reported by Dawn: https://d.pk."}
     assert site_pages.source_markdown(noted) == (
-        "primary: [KOK e.V., X](https://e.org); reported by [Dawn](https://d.pk)"
+        "primary: [KOK e.V., E 1](https://e.org); reported by [Dawn](https://d.pk)"
     )
 
 

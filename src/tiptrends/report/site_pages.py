@@ -142,10 +142,12 @@ def verdict(record: Mapping[str, Any], key: str = "") -> str:
     return verdicts.verdict_text(float(value), published, years=fig.years if fig else ())
 
 
-def verdict_html(text: str, css: str | None = None) -> str:
-    """A verdict as a small coloured label (colours in ``_static/tiptrends.css``)."""
+def verdict_html(text: str, css: str | None = None, *, wrap: bool = False) -> str:
+    """A verdict as a small coloured label (colours in ``_static/tiptrends.css``);
+    ``wrap``: may break across lines (in a table with many columns)."""
     css = css or CLAIM_CLASSES.get(text.split(" (")[0], "untested")
-    return f'<span class="tt-verdict {html.escape(css)}">{html.escape(text)}</span>'
+    style = ' style="white-space:normal"' if wrap else ""
+    return f'<span class="tt-verdict {html.escape(css)}"{style}>{html.escape(text)}</span>'
 
 
 # --------------------------------------------------------------------------- descriptions
@@ -409,8 +411,9 @@ HEADLINE_COLUMNS = ("What", "Our value", "Published", "Verdict", "Chapter")
 
 REPRODUCTION = "Reproduction (report's data)"
 REANALYSIS = "Re-analysis (current data)"
-FIGURE_COLUMNS = ("Figure", "Published", REPRODUCTION, REANALYSIS, "Gap", "Verdict", "Chapter")
-"""Columns of the one-row-per-figure tables (verdict and gap: the reproduction's)."""
+FIGURE_COLUMNS = ("Figure", "Published", REPRODUCTION, REANALYSIS, "Verdict")
+"""Columns of the table of figures with a published counterpart: the verdict is the
+reproduction's, with its gap in the figure's unit in brackets; the label links its chapter."""
 
 
 def published_source(key: str, record: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -430,16 +433,17 @@ def published_source(key: str, record: Mapping[str, Any]) -> Mapping[str, Any] |
 
 
 def source_markdown(row: Mapping[str, Any] | None, fallback: str | None = None) -> str:
-    """The citation of a published figure: ``primary: [UNODC, Title](url)`` or
+    """The citation of a published figure: ``primary: [UNODC, GLOTIP 2024](url)`` or
     ``reported by [KOK e.V.](url)`` (a secondary outlet); the record's source if no row."""
     if row is None:
         text, url = split_citation(fallback)
         return f"[source]({url})" if url else text
     outlet = str(row.get("publisher") or "")
-    title = str(row.get("source_title") or "").strip("[]")
+    edition = str(row.get("edition") or "")
     url = str(row.get("url") or "")
     if str(row.get("primary_or_secondary")) == "primary":
-        name = f"{outlet}, {title}" if title else outlet
+        # the publisher and the edition; the full title is in results.json
+        name = f"{outlet}, {edition}" if edition and edition != outlet else outlet
         text = f"primary: [{name}]({url})" if url else f"primary: {name}"
         also = re.search(
             r"Reported by ([^:]+): (https?://\S+?)\.?(?:\s|$)", str(row.get("note") or "")
@@ -527,6 +531,8 @@ def figure_rows(
                     gap = gap_in_unit(float(rep["value"]), published, unit)
         word = judged.split(" (")[0]
         shown_verdict = judged if word == verdicts.NOT_COMPARABLE else word
+        if word not in (verdicts.NOT_COMPARABLE, verdicts.REPRODUCED) and gap != "-":
+            shown_verdict = f"{word} ({gap})"
         rows.append(
             {
                 "Figure": _cell(describe(base, main, indicators, results)),
@@ -534,10 +540,13 @@ def figure_rows(
                 REPRODUCTION: format_result(rep.get("value"), unit, base) if rep else "-",
                 REANALYSIS: format_result(cur.get("value"), unit, base) if cur else "-",
                 "Gap": gap,
-                "Verdict": verdict_html(shown_verdict),
+                "Verdict": verdict_html(shown_verdict, wrap=True),
                 "Chapter": _chapter_for(main, chapters),
                 "_verdict": word,
                 "_key": base,
+                "_stem": stem
+                if (stem := Path(str(main.get("notebook") or "")).stem) in chapters
+                else "",
             }
         )
     return rows
@@ -697,7 +706,11 @@ def headline_markdown(
     rows = figure_rows(results, chapters)
     if not rows:
         return "No numbers were recorded in this build.\n"
-    published = [r for r in rows if r["Published"] != "-"]
+    published = [
+        {**r, "Figure": f"[{r['Figure']}]({r['_stem']}.ipynb)" if r["_stem"] else r["Figure"]}
+        for r in rows
+        if r["Published"] != "-"
+    ]
     others = [r for r in rows if r["Published"] == "-"]
     out = [
         f"{len(rows)} figures, {len(published)} of them with a published counterpart.\n",
@@ -767,9 +780,7 @@ def sources_markdown(manifest_path: Path | None = None) -> str:
     return "\n".join(out)
 
 
-def downloads_markdown(
-    files: Sequence[tuple[str, str, int]], citation: Path | None = None
-) -> str:
+def downloads_markdown(files: Sequence[tuple[str, str, int]], citation: Path | None = None) -> str:
     """Download list: ``(relative URL, description, size in bytes)`` per file, then the
     codebook of every offered table and the "cite this book" block (from ``CITATION.cff``)."""
     if not files:
@@ -787,8 +798,7 @@ def downloads_markdown(
     if book:
         out += (
             "\n## Codebook\n\nWhat each column means, for every file above "
-            '(also as <a href="downloads/codebook.csv" download>codebook.csv</a>).\n\n'
-            + book
+            '(also as <a href="downloads/codebook.csv" download>codebook.csv</a>).\n\n' + book
         )
     cite = cite_markdown(citation)
     if cite:
