@@ -470,6 +470,16 @@ def gap_in_unit(value: float, published: verdicts.Published, unit: str | None) -
     return shown.replace("+0.0 ", "0.0 ").replace("-0.0 ", "0.0 ")
 
 
+def _unit(key: str, record: Mapping[str, Any]) -> str | None:
+    """The unit a record is written in: its own ("percent change" keeps the sign), the
+    registry's where the record only says "count" ("nationalities")."""
+    unit = record.get("unit")
+    fig = figures.FIGURES.get(key.removesuffix(figures.CURRENT_SUFFIX))
+    if fig is not None and (not unit or unit == "count"):
+        return fig.unit
+    return unit
+
+
 def format_published(value: float, unit: str | None, key: str = "") -> str:
     """A published figure as it was printed: a whole number keeps no decimals
     (``42%``, ``+25%``), others as :func:`format_result`."""
@@ -515,8 +525,7 @@ def figure_rows(
         ).lower().startswith("alternative")
         if only_published and not has_published:
             continue
-        fig = figures.FIGURES.get(base)
-        unit = fig.unit if fig is not None else main.get("unit")
+        unit = _unit(base, main)
         judged = verdict(rep, base) if rep else NO_FIGURE
         published = published_for(base, main) if has_published else None
         published_text, gap = "-", "-"
@@ -571,7 +580,7 @@ def cite_rows(
         rows.append(
             {
                 "Figure": _cell(fig.label),
-                "Value to cite": format_result(cur.get("value"), fig.unit, base),
+                "Value to cite": format_result(cur.get("value"), _unit(base, cur), base),
                 "Basis": "re-analysis (current data)",
                 "Year": "-".join(str(y) for y in dict.fromkeys((fig.years[0], fig.years[-1]))),
                 "Chapter": _chapter_for(cur, chapters),
