@@ -216,3 +216,22 @@ def test_landing_chart_in_first_screen(site: Path) -> None:
                 assert top < inner, f"the chart starts at {top:.0f} px, below the first screen"
     finally:
         driver.quit()
+
+
+def test_a_value_two_published_figures_share_describes_neither() -> None:
+    """The UNODC press release gives 38% for the children's share and for the rise in girls:
+    a number set against it must not be labelled by whichever row comes first."""
+    from tiptrends.io import published
+
+    table = published.load_published()
+    table = table[table["value"].notna()]
+    cite = table["publisher"] + ", " + table["source_title"] + ", " + table["edition"]
+    keys = list(zip(table["value"].round(6), cite + ". " + table["url"], strict=True))
+    seen: dict[tuple[float, str], set[str]] = {}
+    for key, indicator in zip(keys, table["indicator"], strict=True):
+        seen.setdefault(key, set()).add(str(indicator))
+    shared = [k for k, names in seen.items() if len(names) > 1]
+    assert shared, "no shared (value, citation) pair: the test would not test anything"
+    indicators = site_pages.published_indicators()
+    assert not [k for k in shared if k in indicators]
+    assert len(indicators) >= len(seen) - len(shared)

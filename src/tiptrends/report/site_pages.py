@@ -182,9 +182,10 @@ def _humanised_key(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@functools.cache
-def published_ids() -> dict[tuple[float, str], str]:
-    """``{(value, citation): figure_id}`` of every row of ``data/published/figures.csv``."""
+def _by_value_and_citation(column: str) -> dict[tuple[float, str], str]:
+    """``{(value, citation): row[column]}`` of ``data/published/figures.csv``, without the
+    pairs that two rows share (the UNODC press release gives 38 % twice: the children's
+    share and the rise in girls), so that a number is never described as the other."""
     from tiptrends.io import published
 
     try:
@@ -192,29 +193,30 @@ def published_ids() -> dict[tuple[float, str], str]:
     except Exception:  # no table (scratch projects): plain values
         return {}
     out: dict[tuple[float, str], str] = {}
+    shared: set[tuple[float, str]] = set()
     for row in table.itertuples(index=False):
-        if isinstance(row.value, int | float) and math.isfinite(row.value):
-            cite = f"{row.publisher}, {row.source_title}, {row.edition}. {row.url}"
-            out.setdefault((round(float(row.value), 6), cite), str(row.figure_id))
-    return out
+        value = row.value
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            continue
+        cite = f"{row.publisher}, {row.source_title}, {row.edition}. {row.url}"
+        key = (round(float(value), 6), cite)
+        if key in out and out[key] != str(getattr(row, column)):
+            shared.add(key)
+        out.setdefault(key, str(getattr(row, column)))
+    return {k: v for k, v in out.items() if k not in shared}
+
+
+@functools.cache
+def published_ids() -> dict[tuple[float, str], str]:
+    """``{(value, citation): figure_id}`` of ``data/published/figures.csv`` (pairs shared by
+    two figures left out)."""
+    return _by_value_and_citation("figure_id")
 
 
 def published_indicators() -> dict[tuple[float, str], str]:
-    """``{(value, citation): indicator}`` of every row of ``data/published/figures.csv``."""
-    from tiptrends.io import published
-
-    try:
-        table = published.load_published()
-    except Exception:  # no table (scratch projects): descriptions fall back to the notes
-        return {}
-    out: dict[tuple[float, str], str] = {}
-    for row in table.itertuples(index=False):
-        value = row.value
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue
-        cite = f"{row.publisher}, {row.source_title}, {row.edition}. {row.url}"
-        out.setdefault((round(float(value), 6), cite), str(row.indicator))
-    return out
+    """``{(value, citation): indicator}`` of ``data/published/figures.csv`` (pairs shared by
+    two indicators left out)."""
+    return _by_value_and_citation("indicator")
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
