@@ -38,3 +38,10 @@ def test_influence_check_names_the_country():
     labels = set(changes["definition"])
     assert "girls + boys, influence check without Pakistan" in labels
     assert not [label for label in labels if "PAK" in label]
+
+
+def test_switch_table_columns_have_plain_names():
+    # every rule-switch column is named in words, the reproduction and re-analysis as the book says
+    assert set(pr.SWITCH_LABELS) == set(pr.SWITCHES)
+    assert pr.SWITCH_LABELS["all rules (main)"] == "Reproduction (report's data)"
+    assert not [v for v in pr.SWITCH_LABELS.values() if "(main)" in v or "current release" in v]

@@ -288,3 +288,10 @@ def test_totals_by_basis_and_registered_figures():
     assert figures.evaluate("eu_victims_2022", current, countries=["NOR"]) == 1000.0
     ages = pd.DataFrame(sex_age_rows())
     assert figures.evaluate("eu_children_share_2022_pct", ages) == pytest.approx(100 * 25 / 200)
+
+
+def test_switch_table_columns_have_plain_names():
+    # every rule-switch column is named in words, the reproduction and re-analysis as the book says
+    assert set(eu.SWITCH_LABELS) == set(eu.SWITCHES)
+    assert eu.SWITCH_LABELS["all rules (main)"] == "Reproduction (report's data)"
+    assert not [v for v in eu.SWITCH_LABELS.values() if "(main)" in v or "current release" in v]

@@ -338,3 +338,10 @@ def test_per_100_has_the_recorded_precision():
     assert j.per_100(6.0349) == "6.0"
     assert j.per_100(32.02) == "32.0"
     assert figures.figure(j.PER100_KEY).precision == 1
+
+
+def test_switch_table_columns_have_plain_names():
+    # every rule-switch column is named in words, the reproduction and re-analysis as the book says
+    assert set(j.SWITCH_LABELS) == set(j.SWITCHES)
+    assert j.SWITCH_LABELS["all rules (main)"] == "Reproduction (report's data)"
+    assert not [v for v in j.SWITCH_LABELS.values() if "(main)" in v or "current release" in v]

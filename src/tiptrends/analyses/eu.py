@@ -706,6 +706,15 @@ SWITCHES = {
 }
 """The rule switches of the chapter's switch table."""
 
+SWITCH_LABELS = {
+    "all rules (main)": "Reproduction (report's data)",
+    "exclusions on": "Reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
+    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    "no form fallback": "No form fallback",
+}
+"""Plain names of the rule-switch table's columns (:data:`SWITCHES` labels -> words)."""
+
 
 
 @dataclass
@@ -893,7 +902,9 @@ def results() -> Results:
         citizenship_table=cit_tab,
         convicted_table=readable(conv_tab.loc[CONVICTED_FROM:]).rename_axis("Year"),
         by_basis=by_basis.rename_axis("Year"),
-        switches=figures.switch_table(RECORDED, SWITCHES).rename_axis("Figure"),
+        switches=figures.switch_table(RECORDED, SWITCHES)
+        .rename(columns=SWITCH_LABELS)
+        .rename_axis("Figure"),
         reasons=reasons,
         comparisons=comparisons,
         glue=glue,

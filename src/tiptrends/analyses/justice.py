@@ -812,6 +812,17 @@ SWITCHES: dict[str, dict[str, object]] = {
 }
 """Columns of chapter 05's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
 
+SWITCH_LABELS = {
+    "all rules (main)": "Reproduction (report's data)",
+    "exclusions on": "Reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
+    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    "matched countries": "Matched set",
+    "open countries": "Open panel",
+    "balanced countries": "Balanced panel",
+}
+"""Plain names of the rule-switch table's columns (:data:`SWITCHES` labels -> words)."""
+
 DPA_REASON = "Plain sum of all reporters (open panel); matches dpa's rounded figure."
 
 
@@ -1097,7 +1108,9 @@ def results() -> JusticeResults:
         ratio_series(attrition),
         attrition_table(attrition),
         change_table(changes).reset_index().rename(columns=CHANGE_INDEX_LABELS),
-        _rounded(figures.switch_table((CHANGE_KEY, PER100_KEY), SWITCHES)),
+        _rounded(figures.switch_table((CHANGE_KEY, PER100_KEY), SWITCHES)).rename(
+            columns=SWITCH_LABELS
+        ),
         women,
         sex_table(sex),
         roles,

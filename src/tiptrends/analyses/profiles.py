@@ -658,6 +658,18 @@ SWITCHES: dict[str, dict[str, object]] = {
 }
 """Columns of chapter 04's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
 
+SWITCH_LABELS = {
+    "all rules (main)": "Reproduction (report's data)",
+    "exclusions on": "Reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
+    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    "matched countries": "Matched set",
+    "open sets": "Open panel",
+    "balanced panel": "Balanced panel",
+    "no form fallback": "No form fallback",
+}
+"""Plain names of the rule-switch table's columns (:data:`SWITCHES` labels -> words)."""
+
 
 @dataclass
 class ChildVictims:
@@ -952,7 +964,7 @@ def results() -> ChildVictims:
         totals,
         n_matched,
         girls,
-        _rounded(figures.switch_table(SWITCH_KEYS, SWITCHES)),
+        _rounded(figures.switch_table(SWITCH_KEYS, SWITCHES)).rename(columns=SWITCH_LABELS),
         _reasons(bases, top, movers),
         g,
     )
