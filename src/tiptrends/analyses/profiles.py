@@ -51,7 +51,7 @@ from tiptrends.vocab import CHILD, DIM_FORM, DIM_TOTAL, FEMALE, FORMS, MALE, TOT
 ProfileDenominator = Literal["known_sex_age", "known_incl_other", "all_victims"]
 PROFILE_DENOMINATORS: dict[str, str] = {
     "known_sex_age": "victims of known sex (female/male) and age",
-    "known_incl_other": "victims of known age incl. sex 'Other'",
+    "known_incl_other": 'victims of known age, including sex "Other"',
     "all_victims": "all detected victims (country total)",
 }
 """Denominator names and their plain-words meaning."""
