@@ -94,3 +94,17 @@ def test_cards_sit_side_by_side_at_1280_and_stack_at_390(tmp_path) -> None:
         driver.quit()
     assert len(set(lefts[1280])) == 3, "published, reproduction, re-analysis side by side"
     assert len(set(lefts[390])) == 1, "stacked on a phone"
+
+
+def test_single_basis_comparisons_are_cards_too_and_chapter_code_keeps_working() -> None:
+    row = reporting.compare(
+        "victims_total_2022", 48589.0, "glotip2024_victims_total_2022", reason="Why <not>"
+    )
+    table = reporting.comparison_table([row]).reset_index(drop=True)
+    cards = people_table(table).format(escape="html", subset=["reason for the gap"])
+    page = cards.to_html()
+    assert "gap to published: -21,038 persons (-30.2% of published)" in page
+    assert re.search(r'<dd><span class="tt-card-value">69,627 persons</span>.*<a href="https', page)
+    assert "Why &lt;not&gt;" in page
+    renamed = table.rename(columns={"figure": "label"})
+    assert not isinstance(people_table(renamed), CardTable), "a renamed table stays a table"

@@ -11,6 +11,7 @@ and records the number with :func:`record_against` so that ``_build/results.json
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import asdict, dataclass
 
@@ -19,7 +20,7 @@ import pandas as pd
 from tiptrends.io import published as _published
 from tiptrends.methods import figures
 from tiptrends.report.results import record
-from tiptrends.report.tables import CARDS_ATTR
+from tiptrends.report.tables import CARDS_ATTR, link_urls
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
     """Published vs reproduced, one row per figure, ready to display in a notebook.
 
     Columns: figure, published, reproduced, gap, gap (% of published), unit, reason, source.
+    Shown with :func:`tiptrends.report.tables.people_table`, the table becomes one card per
+    figure: values and gaps with their units, the source linked, the reason at full width
+    (a chapter's renamed or added columns are kept: renamed, it stays a table).
     """
     table = pd.DataFrame(
         {
@@ -124,7 +128,44 @@ def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
         },
         index=pd.Index([r.key for r in rows], name="key"),
     )
+    table.attrs[CARDS_ATTR] = {
+        "title": "figure",
+        "values": [("published", ["source"]), ("reproduced", ["gap"])],
+        "notes": ["reason for the gap"],
+        "hidden": ["unit", "gap (% of published)"],
+        "labels": {
+            "published": "Published",
+            "reproduced": "Reproduced",
+            "reason for the gap": "Reason for the gap",
+        },
+        "formats": {
+            "published": lambda row: _row_value(row, "published"),
+            "reproduced": lambda row: _row_value(row, "reproduced"),
+            "gap": _row_gap,
+            "source": lambda row: link_urls(html.escape(str(row["source"]))),
+        },
+    }
     return table
+
+
+def _row_decimals(row: pd.Series) -> int:
+    return 0 if row["unit"] in _COUNT_UNITS else 1
+
+
+def _row_value(row: pd.Series, column: str) -> str:
+    """A comparison-table value with its unit (HTML-escaped)."""
+    return html.escape(format_value(row[column], str(row["unit"]), _row_decimals(row)))
+
+
+def _row_gap(row: pd.Series) -> str:
+    """The gap with its unit and, for counts, its size relative to the published figure."""
+    unit = str(row["unit"])
+    text = "gap to published: " + format_gap(row["gap"], unit, _row_decimals(row))
+    relative = row.get("gap (% of published)")
+    if unit not in _PERCENT_UNITS and relative is not None and not pd.isna(relative):
+        if round(float(relative), 1) != 0:
+            text += f" ({float(relative):+.1f}% of published)"
+    return html.escape(text)
 
 
 def as_records(rows: list[Comparison]) -> list[dict]:

@@ -112,12 +112,34 @@ class CardTable:
     notes: Sequence[str] = ()
     links: Mapping[str, str] = field(default_factory=dict)
     caption: str | None = None
+    formats: Mapping[str, Callable[[pd.Series], str]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    hidden: Sequence[str] = ()
+
+    def _label(self, column: str) -> str:
+        return html.escape(self.labels.get(column, str(column)))
+
+    def _extra(self) -> list[str]:
+        """Columns the layout does not place (a chapter's own additions): shown as values."""
+        placed = {self.title, *self.notes, *self.hidden, *self.links.values()}
+        placed |= {c for c, _ in self.values} | {d for _, ds in self.values for d in ds}
+        return [c for c in self.frame.columns if c not in placed]
+
+    def format(self, *args: Any, **kwargs: Any) -> CardTable:
+        """Accept a ``Styler.format`` call and return the cards unchanged (they are escaped
+        and formatted already), so code written for a ``Styler`` keeps working."""
+        return self
 
     def _cell(self, row: pd.Series, column: str) -> str:
+        if column in self.formats:  # the formatter returns HTML (escaped by it)
+            return self.formats[column](row)
         value = row.get(column)
         if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
             return ""
-        text = html.escape(str(value))
+        if isinstance(value, float | np.floating):
+            text = f"{value:,.0f}" if value.is_integer() and abs(value) >= 100 else f"{value:,.1f}"
+        else:
+            text = html.escape(str(value))
         url = row.get(self.links[column]) if column in self.links else None
         if isinstance(url, str) and url.startswith(("http://", "https://")):
             text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
@@ -132,14 +154,14 @@ class CardTable:
             parts.append('<section class="tt-card">')
             parts.append(f'<p class="tt-card-title">{self._cell(row, self.title)}</p>')
             parts.append('<dl class="tt-card-values">')
-            for column, details in self.values:
+            for column, details in [*self.values, *((c, ()) for c in self._extra())]:
                 extra = "".join(
                     f'<span class="tt-card-detail">{cell}</span>'
                     for cell in (self._cell(row, d) for d in details)
                     if cell
                 )
                 parts.append(
-                    f"<div><dt>{html.escape(column)}</dt>"
+                    f"<div><dt>{self._label(column)}</dt>"
                     f'<dd><span class="tt-card-value">{self._cell(row, column) or MISSING}</span>'
                     f"{extra}</dd></div>"
                 )
@@ -148,7 +170,7 @@ class CardTable:
                 cell = self._cell(row, column)
                 if cell:
                     parts.append(
-                        f'<p class="tt-card-note"><strong>{html.escape(column)}:</strong> {cell}</p>'
+                        f'<p class="tt-card-note"><strong>{self._label(column)}:</strong> {cell}</p>'
                     )
             parts.append("</section>")
         parts.append("</div>")
@@ -178,6 +200,9 @@ def card_table(
     notes: Sequence[str] = (),
     links: Mapping[str, str] | None = None,
     caption: str | None = None,
+    formats: Mapping[str, Callable[[pd.Series], str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    hidden: Sequence[str] = (),
 ) -> CardTable:
     """Show each row of ``frame`` as a card (for tables too wide to read as columns).
 
@@ -195,12 +220,29 @@ def card_table(
         Column -> column holding the URL that the cell links to.
     caption : str, optional
         HTML shown above the cards.
+    formats : mapping, optional
+        Column -> function of the row returning the cell's HTML (e.g. a value with its unit).
+    labels : mapping, optional
+        Column -> the name a reader sees.
+    hidden : sequence of str
+        Columns not shown (read by ``formats``). Any other column the layout does not place
+        is shown as one more labelled value.
     """
     missing = {title, *(c for c, _ in values), *(d for _, ds in values for d in ds), *notes}
     missing -= set(frame.columns)
     if missing:
         raise ValueError(f"card_table: no columns {sorted(missing)}")
-    return CardTable(frame, title, tuple(values), tuple(notes), dict(links or {}), caption)
+    return CardTable(
+        frame,
+        title,
+        tuple(values),
+        tuple(notes),
+        dict(links or {}),
+        caption,
+        dict(formats or {}),
+        dict(labels or {}),
+        tuple(hidden),
+    )
 
 
 def people_table(
@@ -246,7 +288,7 @@ def people_table(
     if download is not None:
         link = _write_download(frame, download)
     layout = frame.attrs.get(CARDS_ATTR)
-    if layout:
+    if layout and _has_layout_columns(frame, layout):
         text = "; ".join(html.escape(t) if t == caption else t for t in (caption, link) if t)
         return card_table(frame, **layout, caption=text or None)
     shown = frame.head(max_rows)
@@ -254,7 +296,7 @@ def people_table(
     text = "; ".join(t for t in (caption, note, link) if t)
     formats: dict[str, str | Callable[[Any], str]] = {
         **column_formats(shown, counts=counts, decimals=decimals),
-        **{c: _link_urls for c in _url_columns(shown)},
+        **{c: link_urls for c in _url_columns(shown)},
     }
     styler = shown.style.format(formats, na_rep=MISSING, escape="html")
     wide = _long_text_columns(shown)
@@ -270,6 +312,14 @@ def people_table(
     if text:
         styler = styler.set_caption(text)
     return styler
+
+
+def _has_layout_columns(frame: pd.DataFrame, layout: Mapping[str, Any]) -> bool:
+    """True when the columns a card layout places are all there (not renamed or dropped)."""
+    needed = {layout["title"], *layout.get("notes", ()), *layout.get("hidden", ())}
+    for column, details in layout["values"]:
+        needed |= {column, *details}
+    return needed <= set(frame.columns)
 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"']+")
@@ -295,7 +345,7 @@ def _long_text_columns(frame: pd.DataFrame, length: int = 60) -> list[Any]:
     ]
 
 
-def _link_urls(value: Any) -> str:
+def link_urls(value: Any) -> str:
     """A cell (already HTML-escaped) whose web address becomes a link.
 
     A citation ending with its address ("Publisher, Title. https://...") links the text
@@ -303,7 +353,7 @@ def _link_urls(value: Any) -> str:
 
     Examples
     --------
-    >>> _link_urls("UNODC, GLOTIP 2024. https://unodc.org/x")
+    >>> link_urls("UNODC, GLOTIP 2024. https://unodc.org/x")
     '<a href="https://unodc.org/x">UNODC, GLOTIP 2024.</a>'
     """
     text = str(value)
