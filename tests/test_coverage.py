@@ -914,3 +914,11 @@ def test_validation_table_names_the_unit_of_each_value() -> None:
     )
     t = C.validation_table({"rule": v})
     assert t["unit"].tolist() == ["victims", "percentage points", "%"]
+
+
+def test_moves_columns_are_plain_words_with_the_release_years() -> None:
+    names = [
+        C.moves_column(c, "2023", "2025")
+        for c in ("victims_total_old", "victims_total_revision_pct", "children_share_revision_pp")
+    ]
+    assert names == ["victims, 2023", "victims, revision (%)", "children, revision (points)"]

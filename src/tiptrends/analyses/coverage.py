@@ -1846,6 +1846,34 @@ VALIDATION_GLUE: dict[str, str] = {
 """Glue-name stem -> statement of the vintage validation that chapter 10's prose quotes."""
 
 
+MOVE_MEASURES: dict[str, str] = {
+    "victims_total": "victims",
+    "forced_labour_share": "forced labour",
+    "children_share": "children",
+}
+"""Plain names of the measures of :func:`headline_revisions`."""
+
+
+def moves_column(column: str, old: str, new: str) -> str:
+    """Header for a column of :func:`headline_revisions` ("forced labour, 2023 (%)").
+
+    Examples
+    --------
+    >>> moves_column("victims_total_revision_pct", "2023", "2025")
+    'victims, revision (%)'
+    >>> moves_column("children_share_old_pct", "2023", "2025")
+    'children, 2023 (%)'
+    """
+    for stem, name in MOVE_MEASURES.items():
+        if column.startswith(stem + "_"):
+            rest = column.removeprefix(stem + "_")
+            unit = " (%)" if rest.endswith("pct") else " (points)" if rest.endswith("pp") else ""
+            what = rest.removesuffix("_pct").removesuffix("_pp")
+            label = {"old": old, "new": new, "revision": "revision"}[what]
+            return f"{name}, {label}{unit}"
+    return column
+
+
 @dataclass(frozen=True)
 class RevisionResults:
     """Everything chapter 10 shows: tables for people, numbers to glue and to record."""
@@ -2015,11 +2043,7 @@ def revision_results() -> RevisionResults:
             columns={"value_old": f"release {r_old}", "value_new": f"release {r_new}"}
         ),
         headlines=heads,
-        moves=moves.rename(
-            columns=lambda c: (
-                c.replace("_", " ").replace(" pct", " (%)").replace(" pp", " (points)")
-            )
-        ),
+        moves=moves.rename(columns=lambda c: moves_column(c, r_old[:4], r_new[:4])),
         contributions=contributions.rename(columns={"contribution": "contribution (victims)"}),
         flags=vintage_flags_table(flag_runs),
         thresholds=threshold_table(grid),
