@@ -262,7 +262,7 @@ def findings(
         out.append(
             f"**Forms of exploitation, 2022.** On the {{term}}`re-analysis` (current data), "
             f"forced labour is {_pct(c[FL])} of detected victims with a known form and sexual "
-            f"exploitation {_pct(c[SE])}. The report's {_published(pub[FL])} for forced labour "
+            f"exploitation {_pct(c[SE])}. The published {_published(pub[FL])} for forced labour "
             f"is not reproduced: its own data give {_pct(v[FL])} ({{term}}`reproduction`). "
             f"{link('forms')}"
         )
