@@ -531,7 +531,7 @@ def save_figure(
             f"save_figure({name!r}): the figure has no source note (call style.source_note first)"
         )
     alt = alt.strip()
-    fit_to_page(fig)
+    _fit_unless_worse(fig)
     for problem in figure_problems(fig):
         warnings.warn(f"save_figure({name!r}): {problem}", FigureRuleWarning, stacklevel=2)
     out = Path(directory) if directory is not None else default_figures_dir()
@@ -1055,6 +1055,68 @@ def fit_to_page(fig: Figure, width: float = PAGE_WIDTH_IN) -> float:
     if _wrap_long_texts(fig, width):  # a long source note or title wraps to the page
         _move_axes_into_page(fig, width)
     return saved_width(fig)
+
+
+def _layout_problems(fig: Figure) -> set[str]:
+    """Rule problems other than text size (which fitting is meant to cure), plus labels of
+    one panel running into another panel (what narrowing a grid of panels can cause)."""
+    problems = {p for p in figure_problems(fig) if "as displayed" not in p}
+    renderer = fig.canvas.get_renderer()
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    for i, ax in enumerate(visible):
+        texts = [*ax.get_yticklabels(), *ax.get_xticklabels(), ax.yaxis.label, ax.xaxis.label]
+        boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+        for j, other in enumerate(visible):
+            if i != j and any(_overlap(b, other.get_window_extent(renderer)) for b in boxes):
+                problems.add(f"labels of axes {i} run into axes {j}")
+    return problems
+
+
+def _fit_unless_worse(fig: Figure) -> None:
+    """:func:`fit_to_page` without making the layout worse.
+
+    Source notes and titles that run past the page edge wrap (always kept); then, if the
+    figure is still too wide, its axes narrow, and that is undone when the narrower figure
+    breaks a rule it kept before (a title wider than its panel, labels running into a
+    neighbouring panel).
+    """
+    if saved_width(fig) <= PAGE_WIDTH_IN * 1.02:
+        return
+    before = _layout_problems(fig)
+    _wrap_long_texts(fig, PAGE_WIDTH_IN)
+    if saved_width(fig) <= PAGE_WIDTH_IN * 1.02:
+        return
+    width = fig.get_figwidth()
+    positions = [(ax, ax.get_position().frozen()) for ax in fig.axes]
+    titles = [(t, t.get_text()) for ax in fig.axes for t in _titles(ax)]
+    fit_to_page(fig)
+    _rewrap_titles(fig)
+    if _layout_problems(fig) - before:
+        fig.set_figwidth(width)
+        for ax, position in positions:
+            ax.set_position(position)
+        for text, value in titles:
+            text.set_text(value)
+
+
+def _rewrap_titles(fig: Figure) -> None:
+    """Wrap again the panel titles that the narrower panels made too wide."""
+    import textwrap
+
+    if len([ax for ax in fig.axes if ax.get_visible()]) < 2:
+        return
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        available = ax.get_window_extent(renderer).width
+        for title in _titles(ax):
+            shown = title.get_window_extent(renderer).width
+            if shown <= available * 1.02:
+                continue
+            words = " ".join(title.get_text().split())
+            longest = max(len(line) for line in title.get_text().split("\n"))
+            chars = max(8, int(longest * available / shown) - 1)
+            title.set_text("\n".join(textwrap.wrap(words, chars)) or words)
 
 
 def _wrap_long_texts(fig: Figure, width: float) -> bool:
