@@ -143,3 +143,54 @@ def test_spread_and_joint_fit_on_a_hand_made_grid() -> None:
 
 
 within = mv.within
+
+
+def test_stored_grid_round_trips_the_declared_values() -> None:
+    grid = mv.run([FL], small_space(), table=synthetic())
+    stored = mv.storable(grid)
+    assert all(stored[a.name].map(type).eq(str).all() for a in small_space().axes)
+    back = mv.restored(stored, small_space())
+    pd.testing.assert_frame_equal(back, grid, check_dtype=False)
+    assert (
+        back["form_fallback"].map(type).eq(bool).all()
+        or (back["form_fallback"] == mv.NOT_READ).all()
+    )
+
+
+def test_run_cached_reads_the_stored_grid_and_computes_what_it_lacks(monkeypatch) -> None:
+    from tiptrends.methods import derived_tables
+
+    space = mv.load_space()
+    pre = mv.Space(
+        tuple(
+            dataclasses.replace(a, values=tuple(v for v in a.values if v.value == a.default))
+            for a in space.axes
+        ),
+        space.invalid,
+    )
+    stored = mv.storable(mv.run([FL], pre))
+    stored.loc[:, "value"] = 12.5  # the stored values, whatever they are, are what is read
+    built = []
+    monkeypatch.setattr(derived_tables, "multiverse_grid", lambda build: built.append(1) or stored)
+    monkeypatch.setattr(mv, "load_space", lambda *a, **k: pre)
+    got = mv.run_cached(["eu_victims_2022", FL], pre)
+    assert got["figure"].tolist()[-1] == FL and got.loc[got["figure"] == FL, "value"].eq(12.5).all()
+    assert got.loc[got["figure"] == "eu_victims_2022", "value"].iloc[0] == pytest.approx(
+        figures.value("eu_victims_2022")
+    )
+    assert built == [1]
+
+
+def test_the_grid_is_a_data_product_of_the_data_build() -> None:
+    from tiptrends import paths
+    from tiptrends.io import derived
+    from tiptrends.methods import derived_tables
+
+    name = derived_tables.multiverse_name()
+    assert name in derived_tables.products() and name in derived_tables.product_status()
+    inputs = derived_tables.multiverse_inputs()
+    rel = {p.relative_to(paths.data_dir()).as_posix() for p in inputs}
+    assert {"multiverse/axes.toml", "exclusions.toml", "sources.toml"} <= rel
+    assert any(r.startswith("curated/glotip_") and r.endswith(".parquet") for r in rel)
+    assert not any(r.startswith("raw/") for r in rel)
+    assert not any(derived.derived_dir() in p.parents for p in inputs)

@@ -123,3 +123,22 @@ def test_shared_table_counts_are_computed_once_and_equal_the_plain_ones(year_tab
     # another table with the same values is not the shared one: computed as usual
     A.country_year_counts(year_table.copy(), **CALLS[0])
     assert len(calls) == len(CALLS) + 1
+
+
+def test_row_selections_of_a_shared_table_are_memoised_unless_changed(year_table, monkeypatch):
+    shared = A.share_table(year_table.reset_index(drop=True))
+    calls = []
+    real = A._country_year_counts
+    monkeypatch.setattr(A, "_country_year_counts", lambda *a: calls.append(1) or real(*a))
+    picked = shared[shared["year"] == 2022]
+    for _ in range(2):
+        got = A.country_year_counts(picked, **CALLS[1])
+    plain = real(_untagged(picked), *_key(**CALLS[1]))
+    pd.testing.assert_frame_equal(got, plain, check_exact=True)
+    assert len(calls) == 1  # computed once, read once from the memo
+    changed = picked.assign(value=picked["value"] * 2)  # carries the mark, not the values
+    doubled = A.country_year_counts(changed, **CALLS[1])
+    pd.testing.assert_frame_equal(
+        doubled, real(_untagged(changed), *_key(**CALLS[1])), check_exact=True
+    )
+    assert len(calls) == 2

@@ -108,6 +108,7 @@ class Results:
     codebook: pd.DataFrame
     numbers: dict[str, float]
     shares: dict[str, float]
+    texts: dict[str, str]
 
 
 def keys() -> list[str]:
@@ -120,8 +121,8 @@ def axes_table(space: mv.Space) -> pd.DataFrame:
     rows = [
         {
             "Axis": a.label,
-            "Value": str(v.value),
-            "Pre-specified": "yes" if v.value == a.default else "",
+            "Value": v.text,
+            "Pre-specified": "Yes" if v.value == a.default else "",
             "Why it is defensible": v.why,
         }
         for a in space.axes
@@ -139,13 +140,23 @@ def axes_table(space: mv.Space) -> pd.DataFrame:
     rows += [
         {
             "Axis": "invalid",
-            "Value": ", ".join(f"{k} = {'/'.join(map(str, v))}" for k, v in when.items()),
+            "Value": "; ".join(
+                f"{_axis_label(space, k)}: {' or '.join(space.text(k, x) for x in v)}"
+                for k, v in when.items()
+            ),
             "Pre-specified": "",
             "Why it is defensible": f"left out: {why}",
         }
         for when, why in space.invalid
     ]
     return pd.DataFrame(rows)
+
+
+def _axis_label(space: mv.Space, name: str) -> str:
+    try:
+        return space.axis(name).label
+    except StopIteration:
+        return name
 
 
 def codebook(space: mv.Space) -> pd.DataFrame:
@@ -159,7 +170,7 @@ def codebook(space: mv.Space) -> pd.DataFrame:
             for a in space.axes
         },
         "value": "The figure under the specification (figures.value)",
-        "prespecified": "True for the collection's pre-specified choices",
+        "prespecified": "True for the collection's pre-specified choices (the reproduction)",
         "published": "The published figure",
         "within": "True when the value holds the published figure within its tolerance",
     }
@@ -211,9 +222,33 @@ def results() -> Results:
         "mv_published_inside": int(inside.sum()),
         "mv_never_within": int((summary["within_pct"] == 0).sum()),
     }
+    fl = summary.loc[FL]
     shares = {
         "mv_fl_main_form": main_form,
         "mv_median_within": float(summary["within_pct"].median()),
+        "mv_fl_low": float(fl["low"]),
+        "mv_fl_high": float(fl["high"]),
+        "mv_fl_pre": float(fl["prespecified"]),
+        "mv_fl_published": float(fl["published"]),
+        "mv_fl_within": float(fl["within_pct"]),
+    }
+    never, ties = numbers["mv_never_within"], numbers["mv_best_count"] - 1
+    texts = {
+        **{f"mv_moves_{group}": _moves_most(spread, group, space) for group in GROUPS},
+        "mv_never_within_phrase": (
+            "no figure is"
+            if never == 0
+            else f"{never:,} figure is"
+            if never == 1
+            else f"{never:,} figures are"
+        ),
+        "mv_best_ties_phrase": (
+            "no other specification holds as many"
+            if ties == 0
+            else f"{ties:,} other specification holds as many"
+            if ties == 1
+            else f"{ties:,} other specifications hold as many"
+        ),
     }
     return Results(
         space,
@@ -226,7 +261,54 @@ def results() -> Results:
         codebook(space),
         numbers,
         shares,
+        texts,
     )
+
+
+SUMMARY_COLUMNS = {
+    "specifications": "Specifications",
+    "published": "Published figure",
+    "tolerance": "Tolerance",
+    "prespecified": "Reproduction (pre-specified)",
+    "low": "Lowest",
+    "high": "Highest",
+    "within_pct": "Within tolerance (% of specifications)",
+}
+"""Columns of the summary table as a reader sees them."""
+
+
+def summary_table(r: Results) -> pd.DataFrame:
+    """Each figure over its specifications, with readers' labels and column names."""
+    out = r.summary.rename(index=label)[list(SUMMARY_COLUMNS)].rename(columns=SUMMARY_COLUMNS)
+    return out.rename_axis("Figure")
+
+
+def spread_table(r: Results) -> pd.DataFrame:
+    """Share (%) of each figure's spread explained by each axis, axes by their labels."""
+    out = r.spread.rename(index=label).dropna(axis=1, how="all")
+    return out.rename(columns=lambda a: _axis_label(r.space, a)).rename_axis("Figure")
+
+
+def joint_table(r: Results, n: int = 10) -> pd.DataFrame:
+    """The ``n`` full specifications holding the most figures, and the pre-specified one,
+    with readers' labels of every choice."""
+    top = r.joint.head(n)
+    rows = pd.concat([top, r.joint[r.joint["prespecified"]]]).drop_duplicates()
+    axes = [c for c in rows.columns if c not in ("held", "figures", "prespecified")]
+    out = pd.DataFrame(
+        {_axis_label(r.space, a): rows[a].map(lambda v, a=a: r.space.text(a, v)) for a in axes}
+    )
+    out["Figures held"] = rows["held"].to_numpy()
+    out["Figures compared"] = rows["figures"].to_numpy()
+    out["Pre-specified"] = np.where(rows["prespecified"], "Yes", "")
+    return out.reset_index(drop=True)
+
+
+def _moves_most(spread: pd.DataFrame, group: str, space: mv.Space) -> str:
+    """The label of the choice explaining most of the spread of ``group``'s figures (the
+    highest mean share over them), quoted as the table heads it."""
+    shares = spread.loc[[k for k in GROUPS[group] if k in spread.index]].mean()
+    return f'"{_axis_label(space, str(shares.idxmax()))}"'
 
 
 def download_table(r: Results) -> pd.DataFrame:
@@ -274,6 +356,7 @@ def _curve(fig: Figure, cell: Any, r: Results, key: str) -> None:
     pre = g.index[g["prespecified"]]
     top.scatter(pre, g.loc[pre, "value"], s=40, facecolors="none", edgecolors="black", lw=1)
     top.set_title(_wrap(label(key), 30), fontsize=9)
+    top.set_ylabel(unit_label(key), fontsize=8)
     top.set_xticks([])
     top.tick_params(labelsize=8)
     _matrix(bottom, g, read)
@@ -293,10 +376,22 @@ def _matrix(ax: Any, g: pd.DataFrame, read: Sequence[mv.Axis]) -> None:
             vmin=0,
             vmax=1,
         )
-    ax.set_yticks(range(len(read)), [a.name for a in read], fontsize=8)
+    ax.set_yticks(range(len(read)), [_wrap(a.label, 22) for a in read], fontsize=7)
     ax.set_ylim(len(read) - 0.5, -0.5)
     ax.set_xticks([])
     ax.set_xlabel("specifications, sorted by value", fontsize=8)
+
+
+UNITS = {"%": "per cent"}
+"""The y-axis label of a curve by the figure's unit (other units as they are)."""
+
+
+def unit_label(key: str) -> str:
+    """The y-axis label of figure ``key``'s curve: its unit, a change said so."""
+    unit = figures.figure(key).unit
+    if key in GROUPS["changes"] and unit == "%":
+        return "change, per cent"
+    return UNITS.get(unit, unit)
 
 
 def _wrap(text: str, width: int = 42) -> str:

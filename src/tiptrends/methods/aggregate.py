@@ -22,6 +22,9 @@ Conventions used throughout (all follow from the data, and each is tested):
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -250,21 +253,64 @@ _READ_COLUMNS = (
     "suppressed",
 )
 _RESAMPLES: dict[int, ResampleMemo] = {}
-_SHARED: dict[int, tuple[pd.DataFrame, dict[tuple[Any, ...], pd.DataFrame]]] = {}
+SHARED_ATTR = "tiptrends.shared"
+"""``DataFrame.attrs`` key of a table marked by :func:`share_table` (pandas carries it into
+the row selections made from it, which the memo then recognises)."""
+
+
+class _Shared:
+    """The memo of :func:`country_year_counts` on one shared table and its row selections."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+        self.columns = [c for c in _READ_COLUMNS if c in table.columns]
+        self.values = {c: table[c].to_numpy() for c in self.columns}
+        self.unique = table.index.is_unique
+        self.counts: dict[tuple[Any, ...], pd.DataFrame] = {}
+
+    def rows_key(self, df: pd.DataFrame) -> bytes | None:
+        """Which rows of the table ``df`` holds (b"" for the table itself), or None when
+        ``df`` is not a plain selection of its rows (a column read by the counts differs,
+        a row is not the table's)."""
+        if df is self.table:
+            return b""
+        if not self.unique or set(self.columns) - set(df.columns):
+            return None
+        pos = self.table.index.get_indexer(df.index)
+        if len(pos) and pos.min() < 0:
+            return None
+        for c in self.columns:
+            if not _same(df[c].to_numpy(), self.values[c][pos]):
+                return None
+        return hashlib.blake2b(pos.astype(np.int64).tobytes(), digest_size=16).digest()
+
+
+_SHARED: dict[str, _Shared] = {}
 
 
 def share_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Mark ``df`` as a shared, read-only table: :func:`country_year_counts` on it is memoised.
+    """Mark ``df`` as a shared, read-only table: :func:`country_year_counts` on it, and on
+    selections of its rows, is memoised.
 
     The figure registry's data bases are built once per process and read by every figure
     under every option; on them the same counts are asked for again and again (a
     specification curve asks for each of them hundreds of times). The memo is keyed by the
-    table object itself (held here, so its identity cannot be reused) and the call's
-    arguments; each call gets its own copy of the counts. A table marked here must not be
-    modified in place (the registry's tables never are).
+    call's arguments and the rows the table holds: the table itself, or a selection of its
+    rows (``df[mask]``, which carries the mark in ``df.attrs``) whose every column read by
+    the counts equals the table's at the same rows; anything else is computed as usual.
+    Each call gets its own copy of the counts. A table marked here must not be modified in
+    place (the registry's tables never are).
     """
-    _SHARED.setdefault(id(df), (df, {}))
+    token = df.attrs.get(SHARED_ATTR)
+    if token in _SHARED and _SHARED[token].table is df:  # type: ignore[index]
+        return df
+    token = f"{os.getpid()}:{next(_TOKENS)}"
+    _SHARED[token] = _Shared(df)
+    df.attrs[SHARED_ATTR] = token
     return df
+
+
+_TOKENS = itertools.count()
 
 
 def shared_tables() -> int:
@@ -460,12 +506,15 @@ def country_year_counts(
         wide,
         require_published,
     )
-    shared = _SHARED.get(id(df))
-    if shared is not None and shared[0] is df:
-        counts = shared[1].get(key)
+    shared = _SHARED.get(df.attrs.get(SHARED_ATTR, ""))  # type: ignore[arg-type]
+    rows = shared.rows_key(df) if shared is not None else None
+    if shared is not None and rows is not None:
+        counts = shared.counts.get((*key, rows))
         if counts is None:
-            counts = shared[1][key] = _country_year_counts(df, *key)
-        return counts.copy()
+            counts = shared.counts[(*key, rows)] = _country_year_counts(df, *key)
+        out = counts.copy()
+        out.attrs = {}
+        return out
     memo = _RESAMPLES.get(df.attrs.get(RESAMPLE_ATTR, -1))  # type: ignore[arg-type]
     if memo is not None:
         out = memo.lookup(df, key)

@@ -66,17 +66,75 @@ def products(data_bases: Callable[..., Any] | None = None) -> dict[str, Callable
     this module, which the registry imports, does not import the registry).
     """
     stem = f"data_bases_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
-    return {
+    out: dict[str, Callable[[], Any]] = {
         product_name(stem, **switches): (
             (lambda switches=switches: data_bases(**switches)) if data_bases else (lambda: None)
         )
         for switches in BASES_SWITCHES
     }
+    # the grid last: it reads the data bases through the registry
+    out[multiverse_name()] = _stored_multiverse_grid if data_bases else (lambda: None)
+    return out
+
+
+#: Modules that compute the specification grid (with every module they import: the registry).
+MULTIVERSE_CODE = ("tiptrends.methods.multiverse",)
+
+
+def multiverse_name() -> str:
+    """File name of the specification grid of chapter 12."""
+    return f"multiverse_grid_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+
+
+def multiverse_inputs() -> list[Path]:
+    """Every data file a figure of the registry can read: all of ``data/`` but the raw files
+    (pinned by the manifest, which is included), the curated tables' stamps (their tables
+    are included by content), the derived products themselves and the README files."""
+    from tiptrends.io import derived
+
+    data, out = paths.data_dir(), []
+    skip = derived.derived_dir()
+    for p in sorted(data.rglob("*")):
+        rel = p.relative_to(data).parts
+        if not p.is_file() or rel[0] == "raw" or skip in p.parents or p.suffix == ".md":
+            continue
+        if p.parent == paths.curated_dir() and p.suffix == ".json":
+            continue
+        out.append(p)
+    return out
+
+
+def multiverse_grid(build: Callable[[], Any]) -> Any:
+    """The specification grid of chapter 12 (:func:`tiptrends.methods.multiverse.stored_grid`
+    passes its own computation as ``build``): read when its inputs and code are unchanged,
+    else built and stored, by ``tiptrends data build`` before the chapters run."""
+    from tiptrends.io import derived
+
+    return derived.load_or_build(
+        multiverse_name(), build, inputs=multiverse_inputs(), code=MULTIVERSE_CODE
+    )
+
+
+def _stored_multiverse_grid() -> Any:
+    from tiptrends.methods import multiverse
+
+    return multiverse.stored_grid()
+
+
+def _specs() -> dict[str, tuple[list[Path], tuple[str, ...]]]:
+    """Inputs and code of every product by name."""
+    stem = f"data_bases_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+    bases = glotip_inputs(settings.CURRENT_RELEASE, settings.EARLIER_RELEASE)
+    out = {product_name(stem, **sw): (bases, DATA_BASES_CODE) for sw in BASES_SWITCHES}
+    out[multiverse_name()] = (multiverse_inputs(), MULTIVERSE_CODE)
+    return out
 
 
 def product_status() -> dict[str, tuple[str, list[str]]]:
     """:func:`tiptrends.io.derived.status` of every product of :func:`products`."""
     from tiptrends.io import derived
 
-    inputs = glotip_inputs(settings.CURRENT_RELEASE, settings.EARLIER_RELEASE)
-    return {name: derived.status(name, inputs=inputs, code=DATA_BASES_CODE) for name in products()}
+    return {
+        name: derived.status(name, inputs=inputs, code=code)
+        for name, (inputs, code) in _specs().items()
+    }

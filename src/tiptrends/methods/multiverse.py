@@ -54,11 +54,18 @@ def tolerances_path() -> Path:
 
 @dataclass(frozen=True)
 class AxisValue:
-    """One value of an axis: its name, the keywords it sets and why it is defensible."""
+    """One value of an axis: its name, the keywords it sets, why it is defensible and the
+    reader's label (the value itself when none is declared)."""
 
     value: Any
     sets: Mapping[str, Any]
     why: str
+    label: str = ""
+
+    @property
+    def text(self) -> str:
+        """What a reader sees for this value."""
+        return self.label or str(self.value)
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,10 @@ class Space:
     def axis(self, name: str) -> Axis:
         """The axis called ``name``."""
         return next(a for a in self.axes if a.name == name)
+
+    def text(self, name: str, value: Any) -> str:
+        """Reader's label of ``value`` on axis ``name`` (:data:`NOT_READ` unchanged)."""
+        return next((v.text for v in self.axis(name).values if v.value == value), str(value))
 
     @property
     def prespecified(self) -> dict[str, Any]:
@@ -139,7 +150,7 @@ def load_space(path: Path | None = None, accepted: Iterable[str] | None = None) 
             if missing:
                 unavailable.append((a["name"], v["value"], f"figures.value has no {missing[0]!r}"))
             else:
-                values.append(AxisValue(v["value"], sets, v["why"]))
+                values.append(AxisValue(v["value"], sets, v["why"], v.get("label", "")))
         if values:
             default = next(
                 (v.value for v in values if all(defaults.get(k) == x for k, x in v.sets.items())),
@@ -398,50 +409,57 @@ def share_of_specs(
     return float(100 * test(wide[list(keys)]).mean())
 
 
-# ----------------------------------------------------------------------------- cache
-CACHE_INPUTS = ("methods", "io")
-"""Folders of the package whose code a figure's value depends on (with the leaf modules)."""
+# ----------------------------------------------------------------------------- stored grid
+def grid_keys() -> list[str]:
+    """The figures of the stored grid: every figure with a published tolerance."""
+    return list(load_tolerances().index)
 
 
-def inputs_digest(keys: Sequence[str], space: Space) -> str:
-    """Digest of everything a grid's values depend on: the figures and the space, the code
-    of :data:`CACHE_INPUTS` and the leaf modules, the data configuration and the curated
-    tables (by content)."""
-    import hashlib
-
-    h = hashlib.sha256(repr((list(keys), space)).encode())
-    pkg = Path(figures.__file__).resolve().parents[2]
-    files = [p for d in CACHE_INPUTS for p in sorted((pkg / d).rglob("*.py"))]
-    files += [pkg / f"{m}.py" for m in ("settings", "vocab", "paths", "errors")]
-    data = paths.data_dir()
-    files += sorted(p for p in data.rglob("*") if p.is_file() and "raw" not in p.parts)
-    files += sorted(p for p in paths.curated_dir().rglob("*") if p.is_file())
-    for p in dict.fromkeys(files):
-        if p.exists():
-            h.update(str(p.name).encode() + p.read_bytes())
-    return h.hexdigest()[:20]
+def storable(grid: pd.DataFrame) -> pd.DataFrame:
+    """``grid`` with its axis columns as text (a Parquet column holds one type; an axis
+    column mixes the declared values with :data:`NOT_READ`)."""
+    axes = [c for c in grid.columns if c not in ("figure", "spec", "value", "prespecified")]
+    return grid.astype({a: str for a in axes}).astype({"prespecified": bool})
 
 
-def cache_dir() -> Path:
-    """``_build/cache/multiverse/`` of the checkout (or the per-user folder), whatever build
-    a render writes to: the cache outlives a render's temporary build folder."""
-    root = paths.project_root() if paths.in_checkout() else paths.user_dir()
-    return root / "_build" / "cache" / "multiverse"
+def restored(stored: pd.DataFrame, space: Space) -> pd.DataFrame:
+    """The grid of :func:`storable` with each axis's declared values back (``True``, not
+    ``"True"``)."""
+    out = stored.copy()
+    for axis in space.axes:
+        values = {str(v.value): v.value for v in axis.values} | {NOT_READ: NOT_READ}
+        out[axis.name] = out[axis.name].map(values).astype(object)
+    return out
+
+
+def stored_grid() -> pd.DataFrame:
+    """:func:`run` of :func:`grid_keys` over the declared space, a derived data product.
+
+    Built by ``tiptrends data build`` (before the chapters run, so its cost is counted in
+    ``make report``) and read in well under a second afterwards; stamped with every data
+    file a figure can read and the code of this module and the registry
+    (:func:`tiptrends.methods.derived_tables.multiverse_grid`), rebuilt when either
+    changes. Returned as stored (:func:`storable`).
+    """
+    from tiptrends.methods import derived_tables
+
+    return derived_tables.multiverse_grid(lambda: storable(run(grid_keys(), load_space())))
 
 
 def run_cached(keys: Sequence[str], space: Space | None = None) -> pd.DataFrame:
-    """:func:`run` on the data bases, kept in :func:`cache_dir` by :func:`inputs_digest`:
-    a second run with the same code and data reads the file."""
-    space = space or load_space()
-    folder = cache_dir()
-    path = folder / f"grid-{inputs_digest(keys, space)}.pkl"
-    if path.exists():
-        return pd.read_pickle(path)
-    grid = run(keys, space)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("grid-*.pkl"):
-        old.unlink()
-    tmp = path.with_suffix(".tmp")
-    grid.to_pickle(tmp)
-    tmp.replace(path)
-    return grid
+    """:func:`run` of ``keys`` on the data bases over the declared space, read from
+    :func:`stored_grid` (figures it does not hold, or another space, are computed)."""
+    declared = load_space()
+    if space is not None and space != declared:
+        return run(keys, space)
+    grid = restored(stored_grid(), declared)
+    missing = [k for k in keys if k not in set(grid["figure"])]
+    parts = [grid[grid["figure"].isin(keys)]]
+    if missing:
+        parts.append(run(missing, declared))
+    out = pd.concat(parts, ignore_index=True)
+    order = {k: i for i, k in enumerate(keys)}
+    out = out.sort_values(
+        ["figure", "spec"], key=lambda c: c.map(order) if c.name == "figure" else c
+    )
+    return out.reset_index(drop=True)

@@ -126,14 +126,15 @@ class Inputs:
     """
 
     def __init__(self, table: pd.DataFrame, basis: str = "custom", *, shared: bool = False) -> None:
-        self.table = table
         self.basis = basis
         self.shared = shared
         self._rows: dict[tuple[int, ...], pd.DataFrame] = {}
         if shared:
             from tiptrends.methods import aggregate
 
-            aggregate.share_table(table)
+            # marked on a view of its own, so the registry's cached table stays unmarked
+            table = aggregate.share_table(table.copy(deep=False))
+        self.table = table
 
     def rows(self, *years: int) -> pd.DataFrame:
         """Rows of the table in ``years``, selected once per :class:`Inputs` (do not modify)."""
