@@ -339,8 +339,9 @@ def test_switches_for_people_use_each_figures_precision():
         index=keys,
     )
     shown = C.switches_for_people(table)
-    assert shown.to_numpy().tolist() == [["54,127", "no effect"], ["34.9", "34.9"]]
-    assert list(shown.columns) == ["Reproduction", "Reproduction without the form fallback"]
+    assert shown.to_numpy().tolist() == [["54,127", "34.9"], ["no effect", "34.9"]]
+    assert list(shown.index) == ["Reproduction", "Reproduction without the form fallback"]
+    assert list(shown.columns) == ["Victims 2021", "Children 2020 (%)"]
 
 
 def test_convictions_table_shows_the_carried_share():

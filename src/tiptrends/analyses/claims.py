@@ -766,7 +766,6 @@ READING_COLUMNS = {
     "value": "Share then (%)",
     "max_period": "Highest in",
     "max_value": "Highest share (%)",
-    "n_periods": "Periods",
     "holds": "Holds (reproduction)",
     "holds_current": "Holds (re-analysis)",
 }
@@ -775,7 +774,7 @@ READING_COLUMNS = {
 
 def readings_for_people(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`record_readings_table` with readable columns, periods as text, yes / no."""
-    out = table.astype({"claimed_period": str, "max_period": str})
+    out = table.drop(columns="n_periods").astype({"claimed_period": str, "max_period": str})
     for col in {"holds", "holds_current"} & set(out.columns):
         out[col] = out[col].map({True: "Yes", False: "No"})
     return out.rename(columns=READING_COLUMNS).rename_axis("Reading")
@@ -901,7 +900,17 @@ SWITCH_COLUMNS = {
     "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
     "no form fallback": "Reproduction without the form fallback",
 }
-"""Readable headings of the rule-switch table's columns."""
+"""Readable names of the rule switches (rows of the table as shown)."""
+
+SWITCH_FIGURES = {
+    "victims_total_2021_pooled_all": "Victims 2021",
+    "victims_total_2022_pooled_all": "Victims 2022",
+    "children_share_2020_pct": "Children 2020 (%)",
+    "children_share_2022_pct": "Children 2022 (%)",
+    WORLD_SHARE: "Forced labour 2022 (%)",
+    "forced_labour_share_2022_popweighted_pct": "Forced labour 2022, population-weighted (%)",
+}
+"""Short headings of the figures of the rule-switch table (its columns as shown)."""
 
 
 def rule_switch_table(covered: vintage.DataBases) -> pd.DataFrame:
@@ -928,8 +937,9 @@ def rule_switch_table(covered: vintage.DataBases) -> pd.DataFrame:
 
 
 def switches_for_people(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`rule_switch_table` as shown: figure labels, readable headings, each value
-    written with its figure's precision ("no effect" where a rule cannot change it)."""
+    """:func:`rule_switch_table` as shown: one row per rule switch, one short column per
+    figure, each value written with its figure's precision ("no effect" where a rule cannot
+    change it)."""
 
     def cell(key: str, v: object) -> str:
         if isinstance(v, str):
@@ -939,10 +949,13 @@ def switches_for_people(table: pd.DataFrame) -> pd.DataFrame:
         return f"{float(v):,.{digits}f}"
 
     out = pd.DataFrame(
-        {col: [cell(k, v) for k, v in table[col].items()] for col in table.columns},
-        index=[figures.FIGURES[k].label for k in table.index],
+        {
+            SWITCH_FIGURES.get(k, figures.FIGURES[k].label): [cell(k, v) for v in row]
+            for k, row in table.iterrows()
+        },
+        index=pd.Index([SWITCH_COLUMNS.get(c, c) for c in table.columns], name="Data and rules"),
     )
-    return out.rename(columns=SWITCH_COLUMNS).rename_axis("Figure")
+    return out
 
 
 @dataclass
