@@ -197,3 +197,25 @@ def test_a_long_source_note_wraps_to_the_page(tmp_path) -> None:
     svg = (tmp_path / "long_note.svg").read_text()
     width_in = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1)) / 72
     assert width_in <= style.PAGE_WIDTH_IN * 1.03
+
+
+def _panels() -> plt.Figure:
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3))
+    for ax in axes:
+        ax.barh([0, 1], [1, 2])
+        ax.set_yticks([0, 1], ["A long category name", "Another long name"])
+        ax.set_xlabel("Victims")
+    fig.subplots_adjust(left=0.02, right=0.98, wspace=0.8)  # labels stick out on the left
+    style.source_note(axes[0], "UNODC")
+    return fig
+
+
+def test_fitting_never_crowds_a_grid_of_panels() -> None:
+    """Narrowing these panels would push the right panel's labels into the left one."""
+    squeezed = _panels()
+    assert style._layout_problems(squeezed) == set()
+    style.fit_to_page(squeezed)
+    assert any("run into" in p for p in style._layout_problems(squeezed)), "test premise"
+    fig = _panels()
+    style._fit_unless_worse(fig)
+    assert style._layout_problems(fig) == set(), "the narrowing was undone"
