@@ -37,6 +37,7 @@ class Comparison:
     unit: str
     citation: str
     reason: str
+    year: str = ""
 
     @property
     def gap(self) -> float:
@@ -88,6 +89,7 @@ def compare(key: str, reproduced: float, figure_id: str, *, reason: str) -> Comp
         unit=str(row["unit"]),
         citation=_published.citation(figure_id),
         reason=reason,
+        year=str(row.get("year", "") or ""),
     )
 
 
@@ -110,8 +112,8 @@ def record_against(
 def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
     """Published vs reproduced, one row per figure, ready to display in a notebook.
 
-    Columns: figure, published, reproduced, gap, gap (% of published), unit, reason, source.
-    Shown with :func:`tiptrends.report.tables.people_table`, the table becomes one card per
+    Columns: figure, published, reproduced, gap, gap (% of published), unit, reason, source,
+    year (of the published figure). Shown with :func:`tiptrends.report.tables.people_table`, the table becomes one card per
     figure: values and gaps with their units, the source linked, the reason at full width
     (a chapter's renamed or added columns are kept: renamed, it stays a table).
     """
@@ -125,6 +127,7 @@ def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
             "unit": [r.unit for r in rows],
             "reason for the gap": [r.reason for r in rows],
             "source": [r.citation for r in rows],
+            "year": [r.year for r in rows],
         },
         index=pd.Index([r.key for r in rows], name="key"),
     )
@@ -132,13 +135,14 @@ def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
         "title": "figure",
         "values": [("published", ["source"]), ("reproduced", ["gap"])],
         "notes": ["reason for the gap"],
-        "hidden": ["unit", "gap (% of published)"],
+        "hidden": ["unit", "gap (% of published)", "year"],
         "labels": {
             "published": "Published",
             "reproduced": "Reproduced",
             "reason for the gap": "Reason for the gap",
         },
         "formats": {
+            "figure": lambda row: html.escape(_with_year(str(row["figure"]), row["year"])),
             "published": lambda row: _row_value(row, "published"),
             "reproduced": lambda row: _row_value(row, "reproduced"),
             "gap": _row_gap,
@@ -319,9 +323,10 @@ def format_gap(gap: float, unit: str, decimals: int) -> str:
 
 def _with_year(label: str, year: object) -> str:
     """The label with its year when the label does not say it (``"..., 2022"``)."""
-    try:
-        text = str(int(float(str(year))))
-    except ValueError:
+    text = str(year).strip()
+    if text.replace(".0", "").isdigit():
+        text = str(int(float(text)))
+    if not text or text.lower() == "nan":
         return label
     return label if text in label else f"{label}, {text}"
 
