@@ -325,13 +325,6 @@ def test_bound_words_follow_the_verdict():
         assert ("below" in words) == (total < bound), (total, words)
 
 
-def test_counts_words_agree_with_the_counts():
-    counts = pd.Series({C.REPRODUCED: 1, C.CONSISTENT: 0, C.NOT_TESTABLE: 7, C.CONTRADICTED: 2})
-    assert C.counts_words(counts) == (
-        "1 reproduced, 7 not testable with these data and 2 not reproduced"
-    )
-
-
 def test_switches_for_people_use_each_figures_precision():
     keys = ["victims_total_2021_pooled_all", "children_share_2020_pct"]
     table = pd.DataFrame(

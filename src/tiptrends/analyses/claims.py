@@ -812,19 +812,6 @@ LEDGER_FOR_PEOPLE = {
 """Ledger columns a reader sees, with their headings."""
 
 
-def counts_words(counts: pd.Series) -> str:
-    """Verdict counts as a list: "2 reproduced, 2 consistent, ... and 1 not reproduced"
-    (verdicts without a claim left out).
-
-    Examples
-    --------
-    >>> counts_words(pd.Series({REPRODUCED: 2, CONSISTENT: 0, CONTRADICTED: 1}))
-    '2 reproduced and 1 not reproduced'
-    """
-    parts = [f"{int(n)} {v}" for v, n in counts.items() if n]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def convictions_table(c: Mapping[str, float]) -> pd.DataFrame:
     """The change in convictions 2017-2020 (:func:`convictions`) on both bases, as shown."""
     rows = {
@@ -1098,7 +1085,6 @@ def _glued(r: Results, pub: pd.DataFrame) -> None:
     }
     bound = value["pr2025_victims_total_2021"]
     r.shares = {
-        "cl_victims_2021_over": 100 * (r.victims["total"] / bound - 1),
         "cl_children_2021": r.children[0].main,
         "cl_children_2021_now": r.children[1].main,
         "cl_children_band_low": low,
@@ -1116,13 +1102,8 @@ def _glued(r: Results, pub: pd.DataFrame) -> None:
         f"cl_conv_{k}": r.convictions[k] for k in ("trend", "matched", "trend_now", "matched_now")
     }
     victims_ev = r.evidence["victims_2021"]
-    now_counts = now.value_counts().reindex(list(VERDICTS), fill_value=0)
     r.texts = {
-        "cl_counts": counts_words(r.counts),
-        "cl_counts_now": counts_words(now_counts),
         "cl_fl_eu_unodc_2022_now": f"{r.unodc_eu[1][2022]:.1f}%",
-        "cl_victims_verdict": victims_ev.verdict,
-        "cl_victims_verdict_now": str(victims_ev.current_verdict),
         "cl_victims_2021_reason": bound_words(r.victims["total"], bound, victims_ev.verdict),
         "cl_victims_2021_reason_now": bound_words(
             r.victims_now["total"], bound, str(victims_ev.current_verdict)
