@@ -831,6 +831,8 @@ def codebook_html(tables: Sequence[str]) -> str:
     """One collapsed table of columns (name, type, meaning) per offered table."""
     from tiptrends.report import codebook
 
+    if not codebook.codebook_path().is_file():
+        return ""
     entries = codebook.load_codebook()
     out = []
     for table in tables:
