@@ -341,7 +341,7 @@ def curve_figure(r: Results, group: str, columns: int = 2) -> Figure:
 def _curve(fig: Figure, cell: Any, r: Results, key: str) -> None:
     g = r.grid[r.grid["figure"] == key].sort_values("value", kind="stable").reset_index(drop=True)
     read = [a for a in r.space.axes if (g[a.name] != mv.NOT_READ).any()]
-    inner = cell.subgridspec(2, 1, height_ratios=[2, max(len(read), 1) * 0.35], hspace=0.05)
+    inner = cell.subgridspec(2, 1, height_ratios=[2, max(len(read), 1) * 0.4], hspace=0.05)
     top, bottom = fig.add_subplot(inner[0]), fig.add_subplot(inner[1])
     s = r.summary.loc[key]
     x = np.arange(len(g))
@@ -373,10 +373,11 @@ def _matrix(ax: Any, g: pd.DataFrame, read: Sequence[mv.Axis]) -> None:
             cmap="viridis",
             s=3,
             lw=0,
+            rasterized=True,  # thousands of dots: an image in the SVG, not one element each
             vmin=0,
             vmax=1,
         )
-    ax.set_yticks(range(len(read)), [_wrap(a.label, 22) for a in read], fontsize=7)
+    ax.set_yticks(range(len(read)), [a.short or a.label for a in read], fontsize=7)
     ax.set_ylim(len(read) - 0.5, -0.5)
     ax.set_xticks([])
     ax.set_xlabel("specifications, sorted by value", fontsize=8)

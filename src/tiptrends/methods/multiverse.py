@@ -78,6 +78,8 @@ class Axis:
     values: tuple[AxisValue, ...]
     default: Any = None
     """The pre-specified value: the one whose keywords are :func:`figures.value`'s defaults."""
+    short: str = ""
+    """A short name for tight places (the rows of a dot matrix); the label when none."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,9 @@ def load_space(path: Path | None = None, accepted: Iterable[str] | None = None) 
                 (v.value for v in values if all(defaults.get(k) == x for k, x in v.sets.items())),
                 values[0].value,
             )
-            axes.append(Axis(a["name"], a["label"], a["switch"], tuple(values), default))
+            axes.append(
+                Axis(a["name"], a["label"], a["switch"], tuple(values), default, a.get("short", ""))
+            )
     invalid = []
     for rule in raw.get("invalid", []):
         when = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in rule["when"].items()}
