@@ -1674,11 +1674,11 @@ def _forced_labour_records(
     out.add(
         "pp",
         gap_fl=figures.value(FL_SHARE) - fl_pub,
-        gap_se=g.loc[(SEXUAL, "pooled"), "distance"],
         gap_change=figures.value(FL_CHANGE) - change_pub,
     )
     out.add(
         "text",
+        gap_se=points_text(g.loc[(SEXUAL, "pooled"), "distance"]),
         se_published_range=(f"{float(se_row['value_low']):.0f}-{float(se_row['value_high']):.0f}%"),
     )
 
