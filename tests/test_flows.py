@@ -455,10 +455,10 @@ def test_citizenship_group_table_sums_both_choices(glotip):
     )
     # countries: DEU 10 + 5 (2022) + 6 (2021), ALB 20, MEX 8 = 49; the TOTAL row (100) is
     # in the group "other" only when the marked categories are kept
-    assert table.loc["country", "Victims (main choices)"] == 49
+    assert table.loc["Country", "Victims (main choices)"] == 49
     assert (
-        table.loc["other", "Victims (marked categories kept)"]
-        == 100 + table.loc["other", "Victims (main choices)"]
+        table.loc["Other", "Victims (marked categories kept)"]
+        == 100 + table.loc["Other", "Victims (main choices)"]
     )
     assert not table.isna().any().any()
 
@@ -608,3 +608,9 @@ def test_alternative_labels_and_agreement_are_plain_words() -> None:
         "Pooled, without Pakistan (the largest reporter)"
     )
     assert [F.agree(n, "is", "are") for n in (0, 1, 2)] == ["are", "is", "are"]
+
+
+def test_country_names_read_in_a_sentence() -> None:
+    assert F.in_sentence("United Kingdom") == "the United Kingdom"
+    assert F.in_sentence("Netherlands") == "the Netherlands"
+    assert F.in_sentence("Albania") == "Albania"

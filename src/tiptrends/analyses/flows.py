@@ -672,6 +672,21 @@ def choice_label(choice: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Country names that take "the" in running text (as shortened by :func:`country_names`).
+THE_NAMES = ("United ", "Netherlands", "Philippines", "Dominican Republic", "Gambia", "Bahamas")
+
+
+def in_sentence(name: str) -> str:
+    """A country name as it reads inside a sentence: ``"the United Kingdom"``, ``"Albania"``.
+
+    Examples
+    --------
+    >>> in_sentence("United Kingdom"), in_sentence("Albania")
+    ('the United Kingdom', 'Albania')
+    """
+    return f"the {name}" if name.startswith(THE_NAMES) or "Republic of" in name else name
+
+
 def agree(n: int, singular: str, plural: str) -> str:
     """``singular`` when ``n`` is 1, else ``plural`` (a verb or noun after a glued count)."""
     return singular if n == 1 else plural
@@ -732,7 +747,7 @@ def citizenship_group_table(rows: pd.DataFrame, rows_kept: pd.DataFrame) -> pd.D
             "Victims (marked categories kept)": victims_by_citizenship_group(rows_kept),
         }
     )
-    return table.fillna(0.0).rename_axis("Citizenship group")
+    return table.fillna(0.0).rename(index=str.capitalize).rename_axis("Citizenship group")
 
 
 def domestic_share_paths(rows: pd.DataFrame, panel_years: Iterable[int]) -> pd.DataFrame:
@@ -1186,7 +1201,7 @@ def results() -> Results:
             ),
             "fl_largest": top_c["country"].iloc[0],
             "fl_top_origin": top["origin"].iloc[0],
-            "fl_top_destination": top["destination"].iloc[0],
+            "fl_top_destination": in_sentence(top["destination"].iloc[0]),
             **{
                 f"fl_region_{k}": v
                 for k, v in region_extremes(by_region, latest).items()
