@@ -320,3 +320,18 @@ def test_summary_card_has_three_lines(small) -> None:
     flags = places.quality_flags(small, place)
     n, excluded = len(flags), int(flags["excluded"].sum())
     assert lines[2].startswith(f"{n} data-quality flag{'' if n == 1 else 's'}, {excluded} of them")
+
+
+def test_victims_table_starts_at_the_first_report() -> None:
+    status = pd.DataFrame(
+        {
+            "iso3": ["NGA"] * 3,
+            "year": [2003, 2004, 2005],
+            "victims": [np.nan, 10.0, 12.0],
+            "status": ["not reported", "reported", "reported"],
+            "estimate": [np.nan, 10.0, 12.0],
+        }
+    )
+    table = places.victims_for_readers(status)
+    assert table["Year"].tolist() == [2005, 2004]
+    assert list(table.columns) == ["Year", "Detected victims", "Status"]

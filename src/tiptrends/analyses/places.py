@@ -576,7 +576,8 @@ def plot_victims(
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left")
+    # right of the axes, off the bars
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return fig, ax
 
 
@@ -1104,8 +1105,14 @@ def _country_names(pdata: ProfileData) -> pd.Series:
 
 
 def victims_for_readers(status: pd.DataFrame) -> pd.DataFrame:
-    """:func:`victims_table` with plain column names (a region: countries per status)."""
+    """:func:`victims_table` with plain column names (a region: countries per status).
+
+    The years before the first report are left out (nothing was reported in them).
+    """
     table = victims_table(status)
+    reported = status.loc[status["status"] != "not reported", "year"]
+    if len(reported):
+        table = table[table["year"] >= reported.min()]
     if status["iso3"].nunique() == 1:
         names = {"year": "Year", "victims": "Detected victims", "status": "Status"}
         names["interpolated"] = "Interpolated estimate"
