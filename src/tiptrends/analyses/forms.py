@@ -1627,10 +1627,10 @@ def _forced_labour_records(
     pak_se = counts.set_index(["iso3", "year"]).loc[("PAK", LATEST_YEAR), SEXUAL]
     change = switches.loc[FL_CHANGE]
     pop_reason = (
-        "Alternative, not the main figure: mean of the 2022 country shares (victims with known "
-        "form) weighted by population (Walk Free GSI 2023 table, 2020 population), "
-        f"{out.tables['weights'].attrs['n_weighted']} countries; reporters without a GSI "
-        "population are left out."
+        "Alternative, not the main figure: the mean of the 2022 country shares (victims with "
+        "known form) weighted by population (Walk Free GSI 2023 table, 2020 population). "
+        f"{out.tables['weights'].attrs['n_weighted']} countries have a population figure; "
+        "the others are left out."
     )
     pop_difference = "Pakistan 2019-2022 is in the current release only (a populous country)."
     out.records = {
