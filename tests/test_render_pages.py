@@ -198,4 +198,4 @@ def test_places_part_lists_the_rendered_profiles() -> None:
         intro="profiles/render_any_place",
     )
     assert text.startswith("```{toctree}")
-    assert "profiles/render_any_place\nNigeria <profiles/nga>\nEU-27 <profiles/eu27>" in text
+    assert "profiles/render_any_place\nEU-27 <profiles/eu27>\nNigeria <profiles/nga>" in text
