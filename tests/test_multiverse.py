@@ -158,8 +158,6 @@ def test_stored_grid_round_trips_the_declared_values() -> None:
 
 
 def test_run_cached_reads_the_stored_grid_and_computes_what_it_lacks(monkeypatch) -> None:
-    from tiptrends.methods import derived_tables
-
     space = mv.load_space()
     pre = mv.Space(
         tuple(
@@ -171,7 +169,7 @@ def test_run_cached_reads_the_stored_grid_and_computes_what_it_lacks(monkeypatch
     stored = mv.storable(mv.run([FL], pre))
     stored.loc[:, "value"] = 12.5  # the stored values, whatever they are, are what is read
     built = []
-    monkeypatch.setattr(derived_tables, "multiverse_grid", lambda build: built.append(1) or stored)
+    monkeypatch.setattr(mv, "stored_product", lambda build: built.append(1) or stored)
     monkeypatch.setattr(mv, "load_space", lambda *a, **k: pre)
     got = mv.run_cached(["eu_victims_2022", FL], pre)
     assert got["figure"].tolist()[-1] == FL and got.loc[got["figure"] == FL, "value"].eq(12.5).all()
@@ -188,7 +186,8 @@ def test_the_grid_is_a_data_product_of_the_data_build() -> None:
 
     name = derived_tables.multiverse_name()
     assert name in derived_tables.products() and name in derived_tables.product_status()
-    inputs = derived_tables.multiverse_inputs()
+    assert name == mv.product_name()
+    inputs = mv.product_inputs()
     rel = {p.relative_to(paths.data_dir()).as_posix() for p in inputs}
     assert {"multiverse/axes.toml", "exclusions.toml", "sources.toml"} <= rel
     assert any(r.startswith("curated/glotip_") and r.endswith(".parquet") for r in rel)

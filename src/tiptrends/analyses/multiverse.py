@@ -216,11 +216,9 @@ def results() -> Results:
         "mv_figures": len(ks),
         "mv_full_space": len(joint),
         "mv_best_held": int(joint["held"].iloc[0]),
-        "mv_best_count": int((joint["held"] == joint["held"].iloc[0]).sum()),
         "mv_pre_held": int(joint.loc[joint["prespecified"], "held"].iloc[0]),
         "mv_pre_rank": pre_rank,
         "mv_published_inside": int(inside.sum()),
-        "mv_never_within": int((summary["within_pct"] == 0).sum()),
     }
     fl = summary.loc[FL]
     shares = {
@@ -232,7 +230,8 @@ def results() -> Results:
         "mv_fl_published": float(fl["published"]),
         "mv_fl_within": float(fl["within_pct"]),
     }
-    never, ties = numbers["mv_never_within"], numbers["mv_best_count"] - 1
+    never = int((summary["within_pct"] == 0).sum())
+    ties = int((joint["held"] == joint["held"].iloc[0]).sum()) - 1
     texts = {
         **{f"mv_moves_{group}": _moves_most(spread, group, space) for group in GROUPS},
         "mv_never_within_phrase": (

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tiptrends import paths
+from tiptrends import paths, settings
 from tiptrends.methods import figures, verdicts
 
 NOT_READ = "(not read)"
@@ -436,18 +436,52 @@ def restored(stored: pd.DataFrame, space: Space) -> pd.DataFrame:
     return out
 
 
+PRODUCT_CODE = ("tiptrends.methods.multiverse",)
+"""Modules that compute the stored grid (with every module they import: the registry)."""
+
+
+def product_name() -> str:
+    """File name of the specification grid of chapter 12."""
+    return f"multiverse_grid_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+
+
+def product_inputs() -> list[Path]:
+    """Every data file a figure of the registry can read: all of ``data/`` but the raw files
+    (pinned by the manifest, which is included), the curated tables' stamps (their tables
+    are included by content), the derived products themselves and the README files."""
+    from tiptrends.io import derived
+
+    data, out = paths.data_dir(), []
+    skip = derived.derived_dir()
+    for p in sorted(data.rglob("*")):
+        rel = p.relative_to(data).parts
+        if not p.is_file() or rel[0] == "raw" or skip in p.parents or p.suffix == ".md":
+            continue
+        if p.parent == paths.curated_dir() and p.suffix == ".json":
+            continue
+        out.append(p)
+    return out
+
+
+def stored_product(build: Callable[[], Any]) -> Any:
+    """The specification grid of chapter 12, computed by ``build`` (:func:`stored_grid`
+    passes :func:`run`): read when its inputs and code are unchanged, else built and stored,
+    by ``tiptrends data build`` before the chapters run."""
+    from tiptrends.io import derived
+
+    return derived.load_or_build(product_name(), build, inputs=product_inputs(), code=PRODUCT_CODE)
+
+
 def stored_grid() -> pd.DataFrame:
     """:func:`run` of :func:`grid_keys` over the declared space, a derived data product.
 
     Built by ``tiptrends data build`` (before the chapters run, so its cost is counted in
     ``make report``) and read in well under a second afterwards; stamped with every data
     file a figure can read and the code of this module and the registry
-    (:func:`tiptrends.methods.derived_tables.multiverse_grid`), rebuilt when either
+    (:func:`stored_product`), rebuilt when either
     changes. Returned as stored (:func:`storable`).
     """
-    from tiptrends.methods import derived_tables
-
-    return derived_tables.multiverse_grid(lambda: storable(run(grid_keys(), load_space())))
+    return stored_product(lambda: storable(run(grid_keys(), load_space())))
 
 
 def run_cached(keys: Sequence[str], space: Space | None = None) -> pd.DataFrame:

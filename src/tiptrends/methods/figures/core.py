@@ -287,8 +287,8 @@ def data_bases(*, exclusions: bool = False, vintage: bool = True, repair: bool =
     ``exclusions`` and ``vintage`` are the reproduction's rules; the re-analysis is always
     the current release with the exclusions (``repair`` applies to both).
     """
-    from tiptrends.methods import derived_tables
     from tiptrends.methods import vintage as v
+    from tiptrends.methods.figures import stored
 
     def build() -> Any:
         rep, old, flags, _ = _processed(exclusions, vintage, repair)
@@ -298,7 +298,7 @@ def data_bases(*, exclusions: bool = False, vintage: bool = True, repair: bool =
         )
 
     # a data product of `tiptrends data build`, read when its inputs and code are unchanged
-    return derived_tables.data_bases(build, exclusions=exclusions, vintage=vintage, repair=repair)
+    return stored.data_bases(build, exclusions=exclusions, vintage=vintage, repair=repair)
 
 
 @functools.cache
