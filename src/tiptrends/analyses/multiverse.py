@@ -128,14 +128,15 @@ def axes_table(space: mv.Space) -> pd.DataFrame:
         for a in space.axes
         for v in a.values
     ]
+    declared = mv.declared_labels()
     rows += [
         {
-            "Axis": name,
-            "Value": str(v),
+            "Axis": declared.get(name, (name, {}))[0],
+            "Value": declared.get(name, (name, {}))[1].get(v, str(v)),
             "Pre-specified": "",
-            "Why it is defensible": f"not available: {why}",
+            "Why it is defensible": "not evaluated: no registered figure takes this choice yet",
         }
-        for name, v, why in space.unavailable
+        for name, v, _why in space.unavailable
     ]
     rows += [
         {
@@ -159,21 +160,32 @@ def _axis_label(space: mv.Space, name: str) -> str:
         return name
 
 
+#: Columns of the downloadable grid besides the axes: header -> what it holds.
+DOWNLOAD_COLUMNS = {
+    "Figure": "The figure (its label on Headline numbers)",
+    "Specification": "Number of the specification within the figure (0 = the first declared)",
+    "Value": "The figure under the specification, in the figure's unit",
+    "Unit": "The figure's unit",
+    "Pre-specified": "Yes for the collection's pre-specified choices (the reproduction)",
+    "Published": "The published figure",
+    "Within tolerance": "Yes when the value holds the published figure within its tolerance",
+}
+
+
+def _axis_header(a: mv.Axis) -> str:
+    return a.short or a.label
+
+
 def codebook(space: mv.Space) -> pd.DataFrame:
     """Columns of the downloadable grid and what they hold."""
-    rows = {
-        "label": "The figure (its label on Headline numbers)",
-        "spec": "Number of the specification within the figure (0 = the first declared)",
-        **{
-            a.name: f"{a.label}: {', '.join(str(v.value) for v in a.values)}; "
-            f"'{mv.NOT_READ}' where the figure does not read it"
-            for a in space.axes
-        },
-        "value": "The figure under the specification (figures.value)",
-        "prespecified": "True for the collection's pre-specified choices (the reproduction)",
-        "published": "The published figure",
-        "within": "True when the value holds the published figure within its tolerance",
+    axes = {
+        _axis_header(a): f"{a.label}: {', '.join(v.text for v in a.values)}; "
+        f"'{mv.NOT_READ}' where the figure does not read it"
+        for a in space.axes
     }
+    first = dict(list(DOWNLOAD_COLUMNS.items())[:2])
+    rest = dict(list(DOWNLOAD_COLUMNS.items())[2:])
+    rows = {**first, **axes, **rest}
     return pd.Series(rows, name="What it holds").rename_axis("Column").reset_index()
 
 
@@ -311,12 +323,22 @@ def _moves_most(spread: pd.DataFrame, group: str, space: mv.Space) -> str:
 
 
 def download_table(r: Results) -> pd.DataFrame:
-    """The grid as offered for download: one row per figure and specification."""
-    g = r.grid.assign(
-        label=r.grid["figure"].map(lambda k: figures.figure(k).label),
-        published=r.grid["figure"].map(r.summary["published"]),
-    )
-    return g[list(r.codebook["Column"])]
+    """The grid as offered for download: one row per figure and specification, every choice
+    a column in readers' words (the codebook says what each column holds)."""
+    g = r.grid
+    yes_no = {True: "Yes", False: "No"}
+    out = pd.DataFrame({
+        "Figure": g["figure"].map(lambda k: figures.figure(k).label),
+        "Specification": g["spec"],
+    })
+    for a in r.space.axes:
+        out[_axis_header(a)] = g[a.name].map(lambda v, name=a.name: r.space.text(name, v))
+    out["Value"] = g["value"]
+    out["Unit"] = g["figure"].map(lambda k: figures.figure(k).unit)
+    out["Pre-specified"] = g["prespecified"].map(yes_no)
+    out["Published"] = g["figure"].map(r.summary["published"])
+    out["Within tolerance"] = g["within"].map(yes_no).where(g["within"].notna(), "")
+    return out[list(r.codebook["Column"])]
 
 
 def label(key: str) -> str:

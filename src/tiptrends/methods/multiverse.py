@@ -168,6 +168,15 @@ def load_space(path: Path | None = None, accepted: Iterable[str] | None = None) 
     return Space(tuple(axes), tuple(invalid), tuple(unavailable))
 
 
+def declared_labels(path: Path | None = None) -> dict[str, tuple[str, dict[Any, str]]]:
+    """Every declared axis, available or not: name -> (label, value -> the value's label)."""
+    raw = tomllib.loads((path or axes_path()).read_text())
+    return {
+        a["name"]: (a["label"], {v["value"]: v.get("label") or str(v["value"]) for v in a["values"]})
+        for a in raw["axis"]
+    }
+
+
 def axes_read(key: str, space: Space, *, custom_table: bool = False) -> tuple[Axis, ...]:
     """Axes of ``space`` that figure ``key`` reads (the others collapse).
 
