@@ -108,17 +108,23 @@ def test_notebook_reads_like_a_chapter(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.lstrip().startswith("# ")
-    headings = [
-        line.strip().lower()
+    lines = [
+        line.strip()
         for cell in nb.cells
         if cell.cell_type == "markdown"
         for line in cell.source.splitlines()
-        if line.startswith("## ")
     ]
-    for required in ("question", "data", "findings", "caveats"):
-        assert any(required in h for h in headings), (
-            f"{path.name}: no '## {required.title()}' section"
+    sections = [line[3:].strip().lower() for line in lines if line.startswith("## ")]
+    # findings first, then the rest; caveats at the end
+    assert sections[:1] == ["key findings"], f"{path.name}: first section is {sections[:1]}"
+    assert "caveats" in sections[-1], f"{path.name}: last section is {sections[-1:]}"
+    # question, data and method are folded under the findings (### inside <details>)
+    folded = [line[4:].strip().lower() for line in lines if line.startswith("### ")]
+    for required in ("question", "data", "method"):
+        assert any(required in h for h in folded + sections), (
+            f"{path.name}: no '{required.title()}' section"
         )
+    assert any(line.startswith("<details") for line in lines), f"{path.name}: nothing folded"
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "sys.path" not in code
     assert "import tiptrends" in code or "from tiptrends" in code

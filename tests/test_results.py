@@ -43,8 +43,11 @@ def test_record_under_render_writes_json(tmp_path, monkeypatch):
         "source": None,
         "unit": None,
         "note": None,
+        "basis": None,
+        "year": "2022",
     }
     assert table["sexual_share_pct"]["value"] == 38.5
+    assert table["sexual_share_pct"]["unit"] == "percent"
     assert isinstance(table["sexual_share_pct"]["value"], float)
     assert [p.name for p in target.parent.iterdir()] == [target.name], "no temp files left"
 

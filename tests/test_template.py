@@ -19,10 +19,12 @@ KEY = "template_sexual_exploitation_share_2022_pct"
 def test_template_shape() -> None:
     nb = nbformat.read(TEMPLATE, as_version=4)
     first = nb.cells[0].source
-    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
+    lines = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()]
     assert first.startswith("# ")
-    for part in ("## Question", "## Data", "## Findings", "## Caveats"):
-        assert part in headings
+    sections = [line for line in lines if line.startswith("## ")]
+    assert sections[0] == "## Key findings" and sections[-1] == "## Caveats"
+    for part in ("### Question", "### Data", "### Method choices"):
+        assert part in lines
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert all(len(src.splitlines()) <= 15 for src in code)
     joined = "\n".join(code)

@@ -889,7 +889,7 @@ SWITCH_COLUMNS = {
 }
 """Readable names of the rule switches (rows of the table as shown)."""
 
-SWITCH_FIGURES = {
+SWITCH_HEADINGS = {
     "victims_total_2021_pooled_all": "Victims 2021",
     "victims_total_2022_pooled_all": "Victims 2022",
     "children_share_2020_pct": "Children 2020 (%)",
@@ -937,7 +937,7 @@ def switches_for_people(table: pd.DataFrame) -> pd.DataFrame:
 
     out = pd.DataFrame(
         {
-            SWITCH_FIGURES.get(k, figures.FIGURES[k].label): [cell(k, v) for v in row]
+            SWITCH_HEADINGS.get(k, figures.FIGURES[k].label): [cell(k, v) for v in row]
             for k, row in table.iterrows()
         },
         index=pd.Index([SWITCH_COLUMNS.get(c, c) for c in table.columns], name="Data and rules"),

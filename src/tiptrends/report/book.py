@@ -440,8 +440,11 @@ def stage_book(
     extra = src / "_extra"
     downloads = _stage_downloads(build, extra, expected)
     generated["downloads.md"] = site_pages.downloads_markdown(downloads)
+    has_glossary = (nb_dir / "glossary.md").is_file()
     for name, text in generated.items():
         target = src / "_generated" / name
+        if not has_glossary:  # a collection without a glossary page: the terms as plain words
+            text = plain_terms(text)
         _write_if_changed(target, text.encode("utf-8"))
         expected.add(target)
     (src / "_static").mkdir(exist_ok=True)
@@ -452,6 +455,20 @@ def stage_book(
         elif f.is_dir() and not any(f.iterdir()) and f.name != "_static":
             f.rmdir()
     return src
+
+
+_TERM_ROLE = re.compile(r"\{term\}`([^`<]+?)(?:\s*<[^`>]+>)?`")
+
+
+def plain_terms(markdown: str) -> str:
+    """Glossary links as their plain words, for a book without a glossary page.
+
+    Examples
+    --------
+    >>> plain_terms("the {term}`re-analysis` and {term}`carried values <carried value>`")
+    'the re-analysis and carried values'
+    """
+    return _TERM_ROLE.sub(r"\1", markdown)
 
 
 def curated_csv(parquet: Path, folder: Path) -> tuple[Path, Path]:
