@@ -17,8 +17,8 @@ Four pieces, all pure functions on the curated tables (:mod:`tiptrends.io.data`)
 
 Their figures are drawn by :mod:`tiptrends.report.flow_diagrams`.
 
-Conventions
------------
+Chapter conventions
+-------------------
 * Only country rows (``is_aggregate == False``) enter.
 * Citizenship categories that the mapping table marks for exclusion in its ``note``
   ("exclude": Bolivia's ``TOTAL`` category, a total of all citizenships that would double
