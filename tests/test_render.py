@@ -125,6 +125,8 @@ def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
         "source": None,
         "unit": None,
         "note": None,
+        "basis": None,
+        "year": None,
     }
     assert (build / "executed" / "01_a.ipynb").exists()
     for suffix in ("png", "svg"):
