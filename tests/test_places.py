@@ -335,3 +335,4 @@ def test_victims_table_starts_at_the_first_report() -> None:
     table = places.victims_for_readers(status)
     assert table["Year"].tolist() == [2005, 2004]
     assert list(table.columns) == ["Year", "Detected victims", "Status"]
+    assert isinstance(table.index, pd.RangeIndex), "row numbers would show on the page"

@@ -1112,7 +1112,8 @@ def victims_for_readers(status: pd.DataFrame) -> pd.DataFrame:
     table = victims_table(status)
     reported = status.loc[status["status"] != "not reported", "year"]
     if len(reported):
-        table = table[table["year"] >= reported.min()]
+        # a row number is not shown: the kept rows are numbered afresh (a RangeIndex)
+        table = table[table["year"] >= reported.min()].reset_index(drop=True)
     if status["iso3"].nunique() == 1:
         names = {"year": "Year", "victims": "Detected victims", "status": "Status"}
         names["interpolated"] = "Interpolated estimate"
