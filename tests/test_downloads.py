@@ -76,9 +76,12 @@ def test_the_downloads_page_has_a_codebook_and_a_citation(tmp_path: Path) -> Non
     assert "> Ann Author (2026). *A book*. Version 1.2, 2026-01-31." in page
 
 
-def test_the_project_citation_file_is_read() -> None:
+def test_the_project_citation_file_is_read_and_the_readme_cites_the_same() -> None:
     fields = site_pages.citation_fields()
     assert fields["title"].startswith("tiptrends") and fields["version"]
+    readme = " ".join((paths.project_root() / "README.md").read_text(encoding="utf-8").split())
+    cited = " ".join(line.lstrip("> ") for line in readme.split("## How to cite", 1)[1].split("\n"))
+    assert fields["title"] in cited.replace("> ", "") and f"Version {fields['version']}" in cited
 
 
 def test_results_json_says_basis_year_and_one_unit_spelling(tmp_path: Path, monkeypatch) -> None:
