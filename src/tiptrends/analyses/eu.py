@@ -38,7 +38,7 @@ from tiptrends.methods.eu_figures import (
     published_annual,
 )
 from tiptrends.methods.figures.eu import totals_by_year
-from tiptrends.methods.sensitivity import BASIS_SWITCHES
+from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
 from tiptrends.vocab import (
     CONVICTED,
     DIM_CITIZENSHIP,
@@ -707,10 +707,7 @@ SWITCHES = {
 """The rule switches of the chapter's switch table."""
 
 SWITCH_LABELS = {
-    "all rules (main)": "Reproduction (report's data)",
-    "exclusions on": "Reproduction with the exclusions",
-    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
-    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    **BASIS_SWITCH_LABELS,
     "no form fallback": "No form fallback",
 }
 """Plain names of the rule-switch table's columns (:data:`SWITCHES` labels -> words)."""

@@ -61,7 +61,7 @@ from tiptrends.methods.figures.flows import (  # noqa: F401  (the chapter's citi
     origin_counts,
     victim_nationalities,
 )
-from tiptrends.methods.sensitivity import BASIS_SWITCHES
+from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
 from tiptrends.vocab import TIERS
 
 LATEST_YEAR = settings.LATEST_YEAR
@@ -129,10 +129,7 @@ COLUMN_NAMES = {
 """Readable column names for the tables a reader sees."""
 
 SWITCH_LABELS = {
-    "all rules (main)": "Reproduction (report's data)",
-    "exclusions on": "Reproduction with the exclusions",
-    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
-    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    **BASIS_SWITCH_LABELS,
     "matched countries": "Matched countries",
     "open countries": "Open panel",
     "balanced countries": "Balanced panel",

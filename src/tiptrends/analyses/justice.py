@@ -26,7 +26,7 @@ from tiptrends import settings
 from tiptrends.io import data, exclusions, published
 from tiptrends.methods import aggregate as ag
 from tiptrends.methods import diagnostics, figures, panels
-from tiptrends.methods.sensitivity import BASIS_SWITCHES
+from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
 from tiptrends.vocab import (
     CONVICTED,
     DIM_TOTAL,
@@ -813,10 +813,7 @@ SWITCHES: dict[str, dict[str, object]] = {
 """Columns of chapter 05's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
 
 SWITCH_LABELS = {
-    "all rules (main)": "Reproduction (report's data)",
-    "exclusions on": "Reproduction with the exclusions",
-    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
-    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    **BASIS_SWITCH_LABELS,
     "matched countries": "Matched set",
     "open countries": "Open panel",
     "balanced countries": "Balanced panel",

@@ -659,10 +659,7 @@ SWITCHES: dict[str, dict[str, object]] = {
 """Columns of chapter 04's rule-switch table (:func:`tiptrends.methods.figures.switch_table`)."""
 
 SWITCH_LABELS = {
-    "all rules (main)": "Reproduction (report's data)",
-    "exclusions on": "Reproduction with the exclusions",
-    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
-    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+    **sensitivity.BASIS_SWITCH_LABELS,
     "matched countries": "Matched set",
     "open sets": "Open panel",
     "balanced panel": "Balanced panel",

@@ -175,6 +175,14 @@ BASIS_SWITCHES: dict[str, dict[str, object]] = {
 :func:`tiptrends.methods.figures.value`): the reproduction (main), the reproduction with the
 collection's exclusions, the re-analysis, and the re-analysis with the vintage rule."""
 
+BASIS_SWITCH_LABELS: dict[str, str] = {
+    "all rules (main)": "Reproduction (report's data)",
+    "exclusions on": "Reproduction with the exclusions",
+    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
+    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
+}
+"""Readers' names of the :data:`BASIS_SWITCHES` columns, as the rule-switch tables show them."""
+
 
 def standard_switches(
     current_release: pd.DataFrame,
