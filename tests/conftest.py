@@ -81,6 +81,18 @@ def copy_checkout(target: Path) -> None:
             shutil.copy2(root / name, target / name)
 
 
+@pytest.fixture(autouse=True)
+def _own_rcparams():
+    """Keep each test's matplotlib settings (the house style included) to that test.
+
+    Tests run in random order: a style one test applies must not decide what another sees.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context():
+        yield
+
+
 @pytest.fixture
 def scratch_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project root with the real manifest and mappings, and no raw cache.

@@ -154,6 +154,12 @@ def _draw_chart() -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
+    # the house style for this chart only: a library call leaves the caller's rcParams alone
+    with matplotlib.rc_context():
+        return _draw_chart_in_house_style()
+
+
+def _draw_chart_in_house_style() -> bytes:
     import matplotlib.pyplot as plt
 
     from tiptrends.methods import aggregate
