@@ -104,7 +104,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"{time.perf_counter() - started:5.2f} s  {path}"
         )
     if not args.sources:  # the derived tables the chapters read (data bases), once
-        from tiptrends.io import derived
+        from tiptrends.io import config, derived
+
+        # the configuration against the tables just built: an exclusion that drops nothing
+        # or a mapping row no source writes stops here (one line, exit 2), before derived data
+        _print_warnings(config.check_config())
         from tiptrends.methods import derived_tables, figures
 
         before = derived_tables.product_status()

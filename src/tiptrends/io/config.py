@@ -8,8 +8,9 @@ releases, duplicates): :func:`tiptrends.io.sources.load_manifest`,
 :func:`tiptrends.io.citizenship.load_citizenship_map` and
 :func:`tiptrends.io.published.load_published`. :func:`check_config` runs them all and then
 checks the entries against the curated tables that are current: an exclusion must drop rows
-in each of its releases and years, a citizenship category must occur in a release. A name of
-``country_names.csv`` that no source writes is reported as a warning (it changes no number).
+in each of its releases and years, a citizenship category must occur in a release, a name of
+``country_names.csv`` that maps to a code must be written by a source (a row without a code
+is a guard that keeps a name unmatched, such as a historical entity, and may stay unused).
 ``tiptrends data check`` and ``tiptrends data info --strict`` call it.
 """
 
@@ -76,10 +77,16 @@ def check_config() -> list[str]:
         for sid, table in tables.items():
             for column in named[sid]:
                 written |= {countries._clean(v) for v in table[column].dropna()}
-        unused = names.loc[~names["name"].isin(written), "name"].tolist()
-        if unused:
-            warnings.append(
-                f"{countries.COUNTRY_NAMES_FILE}: {len(unused)} name(s) that no source writes "
-                f"(unused; they change no number): {', '.join(repr(n) for n in unused)}"
+        # a row with a code that no source writes is stale (a typo, or a source since
+        # corrected); a row without a code is a guard that keeps a name unmatched whenever
+        # a source writes it (historical entities, regions) and may wait unused
+        unused = names[~names["name"].isin(written) & names["iso3"].fillna("").ne("")]
+        if len(unused):
+            first = unused.iloc[0]
+            raise DataError(
+                countries.mappings_dir() / countries.COUNTRY_NAMES_FILE,
+                f"name {first['name']!r} (line {int(unused.index[0]) + 2}) -> {first['iso3']} "
+                f"is written by no source; remove it ({len(unused)} stale "
+                f"row{'' if len(unused) == 1 else 's'} in all)",
             )
     return warnings
