@@ -28,15 +28,18 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends import vocab
 from tiptrends.errors import DataError
 from tiptrends.io.checks import require_columns
 from tiptrends.paths import mappings_dir
+
+if TYPE_CHECKING:  # pandera is imported where the mapping is validated
+    import pandera.pandas as pa
 
 CITIZENSHIP_FILE = "citizenship.csv"
 GROUPS = ("country", "nationals", "unknown", "region", "other")
@@ -308,6 +311,8 @@ def suggest_mapping(categories: Iterable[str]) -> pd.DataFrame:
 
 
 def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     from tiptrends.io.countries import valid_iso3
 
     iso_ok = valid_iso3()
@@ -371,6 +376,8 @@ def load_citizenship_map() -> pd.DataFrame:
         ISO3 present although the group is not ``country`` or missing although it
         is, ISO3 not three upper-case letters / unknown code, duplicate categories).
     """
+    import pandera.pandas as pa
+
     from tiptrends.io.countries import read_mapping_csv
 
     path = citizenship_map_path()

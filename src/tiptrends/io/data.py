@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Literal
 
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends.errors import DataError
 from tiptrends.io import countries, curate, releases, sources
@@ -35,9 +34,11 @@ def _load(source_id: str, *, validate: Validate = "quick") -> pd.DataFrame:
         schema = curate.curated_schema(source.reader)
         if schema is not None:
             sample = {"head": 1000, "tail": 1000} if validate == "quick" else {}
+            from pandera.errors import SchemaError  # loaded with the schema itself
+
             try:
                 table = schema.validate(table, **sample)
-            except pa.errors.SchemaError as exc:
+            except SchemaError as exc:
                 raise DataError(
                     curate.curated_path(source_id), f"fails its schema: {str(exc).splitlines()[0]}"
                 ) from None

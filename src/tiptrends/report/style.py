@@ -18,6 +18,7 @@ import html
 import json
 import os
 import re
+import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -184,13 +185,16 @@ def use_house_style() -> None:
     150 dpi when saved, text kept as text in SVG, and the Okabe-Ito colour cycle. Seaborn's
     plots (a researcher's own included) take the same colours, fonts and axes
     (:func:`seaborn_theme`); matplotlib's figures are the same with or without seaborn.
+
+    Seaborn is not imported for this (it takes about a second): seaborn draws with
+    matplotlib's ``rcParams`` and colour cycle, so a seaborn imported later follows the
+    house style. Only when seaborn is already loaded, and may have set a theme of its own,
+    is the house style applied as its theme as well.
     """
     mpl.rcParams.update(HOUSE_RC)
-    try:
-        import seaborn as sns
-    except ModuleNotFoundError:  # no seaborn, no seaborn plots to theme
-        return
-    sns.set_theme(**seaborn_theme())
+    sns = sys.modules.get("seaborn")
+    if sns is not None:
+        sns.set_theme(**seaborn_theme())
 
 
 def colour_for(label: str) -> str:
