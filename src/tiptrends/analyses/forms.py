@@ -1326,7 +1326,9 @@ def bootstrap_figure(
     Countries are drawn with replacement from ``table``'s rows of ``year`` (restricted to
     ``countries``, e.g. those entering the figure, in ISO3 order); each replicate is
     :func:`tiptrends.methods.figures.evaluate` on the drawn rows, with each drawn copy of a
-    country keeping its population (for the population-weighted methods).
+    country keeping its population (for the population-weighted methods). A percentage
+    that is one share of its countries' units is computed for all replicates at once from
+    those units (``share_scale`` of :func:`~tiptrends.methods.models.bootstrap_countries`).
 
     Parameters
     ----------
@@ -1354,7 +1356,13 @@ def bootstrap_figure(
         return figures.evaluate(key, inputs, **options)
 
     return bootstrap_countries(
-        t, statistic, n_boot=n_boot, seed=seed, lookups={"population": figures.gsi_population()}
+        t,
+        statistic,
+        n_boot=n_boot,
+        seed=seed,
+        lookups={"population": figures.gsi_population()},
+        # a percentage may be 100 times one pooled share: then every replicate at once
+        share_scale=100.0 if figures.figure(key).unit == "%" else None,
     )
 
 

@@ -22,10 +22,11 @@ Conventions used throughout (all follow from the data, and each is tested):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -719,6 +720,123 @@ def _combine(
     return float(share), int(units["iso3"].nunique()), float(units["den"].sum())
 
 
+def replicate_shares(
+    units: pd.DataFrame,
+    copies: np.ndarray,
+    method: Method,
+    weights: pd.Series | None = None,
+    region_weights: pd.Series | None = None,
+    region_column: str = "region",
+) -> np.ndarray:
+    """The share of :func:`aggregate_share` on many resamples of the same units, at once.
+
+    A resample holds each unit (a country-year of :func:`share_inputs`) some number of
+    times, its copies counting as distinct countries (as in a country bootstrap). Row ``k``
+    of ``copies`` says how many times; the share of resample ``k`` is the one
+    :func:`aggregate_share` gives on a table of those copies, computed for every row by one
+    matrix product: ``"pooled"`` sums numerators and denominators, ``"mean"`` and
+    ``"weighted"`` average the unit shares (weighted by ``weights`` by iso3, units without
+    a positive weight left out), ``"two_stage"`` pools within each region present and
+    averages the regions (weighted by ``region_weights``, else equally). A resample with
+    no unit has a NaN share.
+
+    Parameters
+    ----------
+    units : DataFrame
+        ``iso3``, ``num``, ``den`` (and ``region_column`` for ``"two_stage"``), e.g.
+        :class:`ShareCall` ``units``.
+    copies : ndarray (n_resamples, n_units)
+        Non-negative counts of each unit in each resample.
+    method, weights, region_weights, region_column
+        As for :func:`aggregate_share` (``region_weights`` fixed, not derived from the
+        population of each resample).
+
+    Returns
+    -------
+    ndarray (n_resamples,)
+        Shares, equal to :func:`aggregate_share`'s up to the order of summation.
+    """
+    c = np.asarray(copies, dtype=float)
+    if c.ndim != 2 or c.shape[1] != len(units):
+        raise ValueError(f"copies must have one column per unit ({len(units)}), got {c.shape}")
+    num, den = units["num"].to_numpy(float), units["den"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "pooled":
+            return (c @ num) / (c @ den)
+        if method == "mean":
+            return (c @ (num / den)) / c.sum(axis=1)
+        if method == "weighted":
+            if weights is None:
+                raise ValueError('method="weighted" needs weights (a Series indexed by iso3)')
+            w = units["iso3"].map(weights).to_numpy(float)
+            ok = ~np.isnan(w) & (w > 0)
+            return (c[:, ok] @ (w[ok] * num[ok] / den[ok])) / (c[:, ok] @ w[ok])
+        if method == "two_stage":
+            codes, regions = pd.factorize(units[region_column], sort=True)
+            member = np.zeros((len(units), len(regions)))
+            placed = codes >= 0  # a unit without a region enters no region (as in a groupby)
+            member[np.flatnonzero(placed), codes[placed]] = 1.0
+            present = (c @ member) > 0
+            rw = (
+                np.ones(len(regions))
+                if region_weights is None
+                else region_weights.reindex(regions).to_numpy(float)
+            )
+            lacking = present.any(axis=0) & np.isnan(rw)
+            if lacking.any():
+                raise ValueError(f"region_weights lacks {sorted(regions[lacking])}")
+            reg_share = (c @ (member * num[:, None])) / (c @ (member * den[:, None]))
+            reg_share = np.where(present, reg_share, 0.0)
+            rw = np.where(present, np.nan_to_num(rw), 0.0)
+            return (reg_share * rw).sum(axis=1) / rw.sum(axis=1)
+    raise ValueError(f"unknown method {method!r}")
+
+
+@dataclass(frozen=True)
+class ShareCall:
+    """One call of :func:`aggregate_share` seen by :func:`recorded_shares`.
+
+    Attributes
+    ----------
+    units : DataFrame
+        The units that entered (:func:`share_inputs`, with the region column).
+    method : str
+    weights, region_weights : Series or None
+        The weights used (``region_weights`` as given or derived from ``population``).
+    region_column : str
+    fixed_weights : bool
+        False when the region weights were derived from the table's own population (they
+        then change with the countries of the table).
+    result : ShareResult
+    """
+
+    units: pd.DataFrame
+    method: str
+    weights: pd.Series | None
+    region_weights: pd.Series | None
+    region_column: str
+    fixed_weights: bool
+    result: ShareResult
+
+
+_RECORDERS: list[list[ShareCall]] = []
+
+
+@contextlib.contextmanager
+def recorded_shares() -> Iterator[list[ShareCall]]:
+    """Record every :func:`aggregate_share` call made inside the block (as :class:`ShareCall`).
+
+    A country bootstrap uses it to learn which units a figure pools, so that it can compute
+    the figure's resamples with :func:`replicate_shares` instead of once each.
+    """
+    calls: list[ShareCall] = []
+    _RECORDERS.append(calls)
+    try:
+        yield calls
+    finally:
+        _RECORDERS.remove(calls)
+
+
 # --------------------------------------------------------------------------- methods
 POPULATION_METHODS: dict[str, str] = {
     "weighted": "mean of country shares weighted by population",
@@ -875,8 +993,10 @@ def aggregate_share(
         else tuple(numerator_categories)
     )
     units = share_inputs(counts, num_cats, denominator, known, carry=[region_column])
+    fixed_weights = True
     if method == "two_stage" and region_weights is None and population is not None:
         region_weights = region_population(counts, population, region_column)
+        fixed_weights = False
     share, n_c, n_v = _combine(units, method, weights, region_weights, region_column)
     by_year = None
     if "year" in units.columns:
@@ -885,7 +1005,12 @@ def aggregate_share(
             s, n, v = _combine(g, method, weights, region_weights, region_column)
             rows.append({"year": int(year), "share": s, "n_countries": n, "n_victims": v})
         by_year = pd.DataFrame(rows, columns=["year", "share", "n_countries", "n_victims"])
-    return ShareResult(share, n_c, n_v, by_year, method, denominator, num_cats)
+    result = ShareResult(share, n_c, n_v, by_year, method, denominator, num_cats)
+    for calls in _RECORDERS:
+        calls.append(
+            ShareCall(units, method, weights, region_weights, region_column, fixed_weights, result)
+        )
+    return result
 
 
 def aggregate_total(

@@ -26,7 +26,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tiptrends.methods.aggregate import ResampleMemo, _value_column
+from tiptrends.methods.aggregate import (
+    ResampleMemo,
+    ShareCall,
+    _value_column,
+    recorded_shares,
+    replicate_shares,
+)
 
 
 @functools.cache
@@ -551,6 +557,9 @@ class BootstrapResult:
         One value per replicate (NaN where ``func`` returned NaN).
     n_boot : int
     seed : int or None
+    vectorised : bool
+        The replicates were computed at once from the units of the figure's share
+        (``share_scale`` of :func:`bootstrap_countries`), not by calling ``func`` on each.
     """
 
     estimate: float
@@ -559,6 +568,7 @@ class BootstrapResult:
     draws: np.ndarray
     n_boot: int
     seed: int | None
+    vectorised: bool = False
 
 
 COPY_SEPARATOR = "#"
@@ -605,6 +615,7 @@ def bootstrap_countries(
     alpha: float = 0.05,
     column: str = "iso3",
     lookups: Mapping[str, pd.Series] | None = None,
+    share_scale: float | None = None,
 ) -> BootstrapResult:
     """Bootstrap a figure by resampling countries with replacement.
 
@@ -615,6 +626,17 @@ def bootstrap_countries(
     as ``lookups`` and ``func`` receives them, extended to the copies by
     :func:`relabelled_lookup`, as keyword arguments (``func(sample, population=...)``).
     A lookup captured inside ``func`` instead would miss every copy.
+
+    A figure that is a share of :func:`tiptrends.methods.aggregate.aggregate_share` (times
+    ``share_scale``, e.g. 100 for a percentage) need not be evaluated on each replicate:
+    a replicate's units are the drawn countries' units, each as often as it is drawn. With
+    ``share_scale``, ``func`` is evaluated once on ``counts`` while its share calls are
+    recorded; if it made one call, with weights that do not depend on the table, and
+    returned ``share_scale`` times that call's share, every replicate is computed from the
+    call's units at once (:func:`~tiptrends.methods.aggregate.replicate_shares`), and the
+    replicate with the most copies is checked against ``func`` on its sample (relative
+    1e-12). Otherwise ``func`` is evaluated on every replicate. The draws are the same
+    either way.
 
     Parameters
     ----------
@@ -633,6 +655,8 @@ def bootstrap_countries(
     lookups : mapping of str to Series, optional
         Values by country code passed to ``func`` as keyword arguments, extended to the
         relabelled copies of each replicate.
+    share_scale : float, optional
+        ``func`` is this multiple of a share (see above); None: evaluate every replicate.
 
     Returns
     -------
@@ -641,32 +665,110 @@ def bootstrap_countries(
     lookups = dict(lookups or {})
     rng = np.random.default_rng(seed)
     codes, units = pd.factorize(counts[column])
-    order = np.argsort(codes, kind="stable")
-    sizes = np.bincount(codes, minlength=len(units))
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    labels = np.asarray(units, dtype=object)
-    est = float(func(counts, **lookups))
-    draws = np.empty(n_boot)
-    # counts tables of the drawn countries come from a per-country memo (exact, see
-    # aggregate.ResampleMemo): the replicates differ only in which countries they repeat
-    with ResampleMemo(counts, column) as memo:
-        for k in range(n_boot):
-            pick = np.sort(rng.integers(0, len(units), len(units)))
-            copy = np.ones(len(pick), dtype=int)
-            for i in range(1, len(pick)):
-                if pick[i] == pick[i - 1]:
-                    copy[i] = copy[i - 1] + 1
-            idx = np.concatenate([order[starts[u] : starts[u] + sizes[u]] for u in pick])
-            names = [
-                labels[u] if c == 1 else f"{labels[u]}#{c}" for u, c in zip(pick, copy, strict=True)
-            ]
-            sample = counts.iloc[idx].reset_index(drop=True)
-            sample[column] = np.repeat(np.asarray(names, dtype=object), sizes[pick])
-            extended = {key: relabelled_lookup(v, sample[column]) for key, v in lookups.items()}
-            draws[k] = float(func(memo.tag(sample, idx), **extended))
+    # every replicate's countries in one matrix: row k holds the k-th of n_boot successive
+    # rng.integers(0, n, n) draws (the generator fills the matrix row by row)
+    picks = np.sort(rng.integers(0, len(units), (n_boot, len(units))), axis=1)
+    with recorded_shares() as calls:
+        est = float(func(counts, **lookups))
+    replicate = _Replicates(counts, func, column, lookups, codes, units)
+    draws = None
+    if share_scale is not None and n_boot:
+        draws = _share_draws(calls, est, share_scale, picks, units, column)
+        # checked on the replicate with the most copies (what a lookup missing them changes)
+        k = int(np.argmax((np.diff(picks, axis=1) == 0).sum(axis=1))) if len(units) else 0
+        if draws is not None and not _agree(replicate(picks[k]), draws[k]):
+            draws = None
+    vectorised = draws is not None
+    if draws is None:
+        draws = np.array([replicate(pick) for pick in picks], dtype=float)
     finite = draws[np.isfinite(draws)]
     if finite.size:
         lo, hi = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
     else:
         lo = hi = float("nan")
-    return BootstrapResult(est, float(lo), float(hi), draws, n_boot, seed)
+    return BootstrapResult(est, float(lo), float(hi), draws, n_boot, seed, vectorised)
+
+
+class _Replicates:
+    """``func`` on the sample of one replicate (its sorted country picks), as a callable.
+
+    Counts tables of the drawn countries come from a per-country memo (exact, see
+    :class:`tiptrends.methods.aggregate.ResampleMemo`): replicates differ only in which
+    countries they repeat.
+    """
+
+    def __init__(
+        self,
+        counts: pd.DataFrame,
+        func: Callable[..., float],
+        column: str,
+        lookups: Mapping[str, pd.Series],
+        codes: np.ndarray,
+        units: pd.Index,
+    ) -> None:
+        self.counts, self.func, self.column, self.lookups = counts, func, column, lookups
+        self.order = np.argsort(codes, kind="stable")
+        self.sizes = np.bincount(codes, minlength=len(units))
+        self.starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(int)
+        self.labels = np.asarray(units, dtype=object)
+        self.memo = ResampleMemo(counts, column)
+
+    def __call__(self, pick: np.ndarray) -> float:
+        copy = np.ones(len(pick), dtype=int)
+        for i in range(1, len(pick)):
+            if pick[i] == pick[i - 1]:
+                copy[i] = copy[i - 1] + 1
+        idx = np.concatenate(
+            [self.order[self.starts[u] : self.starts[u] + self.sizes[u]] for u in pick]
+        )
+        names = [
+            self.labels[u] if c == 1 else f"{self.labels[u]}{COPY_SEPARATOR}{c}"
+            for u, c in zip(pick, copy, strict=True)
+        ]
+        sample = self.counts.iloc[idx].reset_index(drop=True)
+        sample[self.column] = np.repeat(np.asarray(names, dtype=object), self.sizes[pick])
+        extended = {k: relabelled_lookup(v, sample[self.column]) for k, v in self.lookups.items()}
+        with self.memo:
+            return float(self.func(self.memo.tag(sample, idx), **extended))
+
+
+def _share_draws(
+    calls: list[ShareCall],
+    estimate: float,
+    scale: float,
+    picks: np.ndarray,
+    units: pd.Index,
+    column: str,
+) -> np.ndarray | None:
+    """Every replicate of a figure that is ``scale`` times its one recorded share, from the
+    share's units; None when the figure is not that (see :func:`bootstrap_countries`)."""
+    if len(calls) != 1 or not calls[0].fixed_weights:
+        return None
+    call = calls[0]
+    found = call.units
+    if column not in found.columns or found.get("year", pd.Series(dtype=int)).nunique() > 1:
+        return None
+    if not _agree(estimate, scale * call.result.share):
+        return None
+    country = pd.Index(units).get_indexer(found[column])
+    if (country < 0).any():
+        return None
+    n_boot, n = picks.shape
+    drawn = np.zeros((n_boot, n))
+    np.add.at(drawn, (np.repeat(np.arange(n_boot), n), picks.ravel()), 1.0)
+    shares = replicate_shares(
+        found,
+        drawn[:, country],
+        call.method,  # type: ignore[arg-type]
+        call.weights,
+        call.region_weights,
+        call.region_column,
+    )
+    return scale * shares
+
+
+def _agree(a: float, b: float, rtol: float = 1e-12) -> bool:
+    """Equal to ``rtol`` (relative), or both NaN."""
+    if np.isnan(a) or np.isnan(b):
+        return bool(np.isnan(a) and np.isnan(b))
+    return bool(abs(a - b) <= rtol * max(abs(a), abs(b)))
