@@ -333,7 +333,7 @@ def test_switches_for_people_use_each_figures_precision():
     )
     shown = C.switches_for_people(table)
     assert shown.to_numpy().tolist() == [["54,127", "34.9"], ["no effect", "34.9"]]
-    assert list(shown.index) == ["Reproduction", "Reproduction without the form fallback"]
+    assert list(shown.index) == ["Reproduction (report's data)", "Reproduction without the form fallback"]
     assert list(shown.columns) == ["Victims 2021", "Children 2020 (%)"]
 
 

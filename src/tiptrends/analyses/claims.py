@@ -56,7 +56,7 @@ from tiptrends import settings, vocab
 from tiptrends.io import published as published_figures
 from tiptrends.methods import aggregate, figures, headline, vintage
 from tiptrends.methods.eu_figures import eu_subset, eurostat_form_shares, published_annual
-from tiptrends.methods.sensitivity import BASIS_SWITCHES
+from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
 from tiptrends.methods.verdicts import (
     BOUND_TOLERANCE,
     CONSISTENT,
@@ -880,11 +880,8 @@ COVERED = "vintage rule, years after 2021 kept"
 """Column of the rule-switch table: the reproduction keeping Pakistan's 2022."""
 
 SWITCH_COLUMNS = {
-    "all rules (main)": "Reproduction",
-    "exclusions on": "Reproduction with the exclusions",
+    **BASIS_SWITCH_LABELS,
     COVERED: "Reproduction keeping Pakistan's 2022",
-    "re-analysis (current release, exclusions)": "Re-analysis",
-    "re-analysis, vintage rule on": "Re-analysis with the vintage rule",
     "no form fallback": "Reproduction without the form fallback",
 }
 """Readable names of the rule switches (rows of the table as shown)."""

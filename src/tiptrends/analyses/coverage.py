@@ -39,7 +39,7 @@ from tiptrends.methods.figures.victims import (
 )
 from tiptrends.methods.headline import CHILD_GROUPS
 from tiptrends.methods.panels import PANEL_KINDS, change_pct, panel_changes, panel_series
-from tiptrends.methods.sensitivity import BASIS_SWITCHES, SENSITIVITY_PANELS
+from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES, SENSITIVITY_PANELS
 from tiptrends.vocab import (
     DIM_FORM,
     FORCED_LABOUR,
@@ -2094,15 +2094,6 @@ def position_phrase(published: float, values: Iterable[float]) -> str:
     return "between the two"
 
 
-SWITCH_COLUMN_LABELS: dict[str, str] = {
-    "all rules (main)": "Reproduction (report's data)",
-    "exclusions on": "reproduction with the exclusions",
-    "re-analysis (current release, exclusions)": "Re-analysis (current data)",
-    "re-analysis, vintage rule on": "re-analysis with the vintage rule",
-}
-"""People's names for the data columns of the rule-switch table."""
-
-
 def format_switch_table(table: pd.DataFrame, counts: Sequence[bool]) -> pd.DataFrame:
     """Rule-switch table as text: counts with thousands separators, changes to one decimal.
 
@@ -2122,7 +2113,7 @@ def format_switch_table(table: pd.DataFrame, counts: Sequence[bool]) -> pd.DataF
 
     rows = [[cell(v, c) for v in row] for row, c in zip(table.to_numpy(), counts, strict=True)]
     out = pd.DataFrame(rows, index=table.index, columns=table.columns)
-    return out.rename(columns=SWITCH_COLUMN_LABELS)
+    return out.rename(columns=BASIS_SWITCH_LABELS)
 
 
 @dataclass(frozen=True)
