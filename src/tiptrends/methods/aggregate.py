@@ -104,18 +104,23 @@ def apply_suppression_policy(
     DataFrame
         A copy with ``value`` filled for suppressed rows (unchanged for ``"exclude"``).
     """
+    fill = _suppression_fill(policy, impute_value)
+    out = df.copy()
+    sup = out["suppressed"].astype(bool).to_numpy()
+    out.loc[sup, "value"] = np.nan if fill is None else fill
+    return out
+
+
+def _suppression_fill(policy: Policy, impute_value: float) -> float | None:
+    """Value a suppressed cell takes under ``policy`` (None: it stays missing)."""
     if policy not in SUPPRESSION_POLICIES:
         raise ValueError(f"suppressed must be one of {SUPPRESSION_POLICIES}, got {policy!r}")
-    out = df.copy()
-    fill = {
-        "exclude": np.nan,
+    return {
+        "exclude": None,
         "impute": float(impute_value),
         "lower": SUPPRESSION_BOUNDS[0],
         "upper": SUPPRESSION_BOUNDS[1],
     }[policy]
-    sup = out["suppressed"].astype(bool).to_numpy()
-    out.loc[sup, "value"] = fill
-    return out
 
 
 @dataclass(frozen=True)
@@ -168,69 +173,122 @@ def _select_rows(
     sex: str,
     age: str,
     form: str | None,
-) -> tuple[pd.DataFrame, list[str]]:
-    """Rows of one breakdown, with a ``cat`` column holding the output category label."""
-    base = df[(~df["is_aggregate"].astype(bool)) & (df["indicator"] == indicator)]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Rows of one breakdown: their positions in ``df``, their output category labels (None
+    where the row has no category) and the categories wanted as columns."""
+    # narrowed one condition at a time: each comparison reads only the rows still in
+    pos = np.flatnonzero(
+        ~df["is_aggregate"].astype(bool).to_numpy() & (df["indicator"].to_numpy() == indicator)
+    )
+
+    def keep(column: str, value: object) -> None:
+        nonlocal pos
+        pos = pos[df[column].to_numpy()[pos] == value]
+
     if dimension == SEX_AGE:
-        if form is None:
-            rows = base[(base["dimension"] == DIM_TOTAL) & (base["category"] == TOTAL)]
-        else:
-            rows = base[(base["dimension"] == DIM_FORM) & (base["category"] == form)]
+        keep("dimension", DIM_TOTAL if form is None else DIM_FORM)
+        keep("category", TOTAL if form is None else form)
         wanted = list(categories) if categories is not None else list(SEX_AGE_CATEGORIES)
         unknown = set(wanted) - set(SEX_AGE_CATEGORIES)
         if unknown:
             raise ValueError(f"unknown sex x age categories {sorted(unknown)}")
-        lookup = {v: k for k, v in SEX_AGE_CATEGORIES.items() if k in wanted}
-        keys = pd.Series(list(zip(rows["sex"], rows["age"], strict=True)), index=rows.index)
-        cat = keys.map(lookup)
-        rows = rows.assign(cat=cat)[cat.notna()]
-        return rows, wanted
-    rows = base[(base["dimension"] == dimension) & (base["sex"] == sex) & (base["age"] == age)]
+        sexes, ages = df["sex"].to_numpy()[pos], df["age"].to_numpy()[pos]
+        cat = np.full(len(pos), None, dtype=object)
+        for name, (s, a) in SEX_AGE_CATEGORIES.items():
+            if name in wanted:
+                cat[(sexes == s) & (ages == a)] = name
+        return pos, cat, wanted
+    keep("dimension", dimension)
+    keep("sex", sex)
+    keep("age", age)
     if dimension == DIM_TOTAL:
-        rows = rows[rows["category"] == TOTAL]
+        keep("category", TOTAL)
         wanted = [TOTAL]
     elif categories is not None:
         wanted = list(categories)
-        rows = rows[rows["category"].isin(wanted)]
+        pos = pos[pd.Index(df["category"].to_numpy()[pos]).isin(wanted)]
     elif dimension == DIM_FORM:
         wanted = list(FORMS)
     else:
-        wanted = sorted(rows["category"].dropna().unique())
-    return rows.assign(cat=rows["category"]), wanted
+        wanted = sorted(pd.Series(df["category"].to_numpy()[pos]).dropna().unique())
+    return pos, df["category"].to_numpy()[pos], wanted
 
 
-def _sum_cells(rows: pd.DataFrame) -> pd.DataFrame:
-    """Sum rows sharing (iso3, year, cat); value NaN when all rows of a cell are missing."""
-    g = rows.groupby(["iso3", "year", "cat"], sort=True, observed=True)
-    out = pd.DataFrame(
-        {
-            "count": g["value"].sum(min_count=1),  # vectorised; NaN when no row has a value
-            "n_rows": g["value"].size(),
-            "n_suppressed": g["suppressed"].sum().astype("int64"),
-        }
-    ).reset_index()
-    return out
+@dataclass(frozen=True)
+class _Cells:
+    """Summed cells of a breakdown, sorted by (iso3, year, category): codes into ``isos``,
+    ``years`` and ``cats`` (each sorted), and per cell the count (NaN when no row has a
+    value), the rows summed and the suppressed rows among them."""
+
+    isos: np.ndarray
+    years: np.ndarray
+    cats: np.ndarray
+    iso: np.ndarray
+    year: np.ndarray
+    cat: np.ndarray
+    count: np.ndarray
+    n_rows: np.ndarray
+    n_suppressed: np.ndarray
 
 
-def _drop_placeholder_breakdowns(cells: pd.DataFrame) -> pd.DataFrame:
-    """Set to NaN the breakdown cells of country-years whose breakdown is all "<5"."""
-    breakdown = cells["cat"] != TOTAL_COLUMN
-    all_suppressed = cells["n_suppressed"] == cells["n_rows"]
-    published = (
-        (breakdown & ~all_suppressed).groupby([cells["iso3"], cells["year"]]).transform("any")
+def _sum_cells(df: pd.DataFrame, pos: np.ndarray, cat: np.ndarray, fill: float | None) -> _Cells:
+    """Sum the rows ``pos`` of ``df`` sharing (iso3, year, category ``cat``); suppressed rows
+    take ``fill`` (None: stay missing). Rows without an iso3 or a category enter no cell."""
+    iso = df["iso3"].to_numpy()[pos]
+    ok = ~(pd.isna(iso) | pd.isna(cat))
+    pos, iso, cat = pos[ok], iso[ok], cat[ok]
+    value = df["value"].to_numpy(dtype=float)[pos]  # a copy: the fill does not reach df
+    suppressed = df["suppressed"].astype(bool).to_numpy()[pos]
+    if fill is not None:
+        value[suppressed] = fill
+    iso_code, isos = pd.factorize(iso, sort=True)
+    year_code, years = pd.factorize(df["year"].to_numpy()[pos], sort=True)
+    cat_code, cats = pd.factorize(cat, sort=True)
+    n_years, n_cats = max(len(years), 1), max(len(cats), 1)  # 1: no row, no division by 0
+    key = (iso_code.astype(np.int64) * n_years + year_code) * n_cats + cat_code
+    cell, inverse = np.unique(key, return_inverse=True)
+    has = ~np.isnan(value)
+    n_values = np.bincount(inverse, weights=has, minlength=len(cell))
+    if np.all(np.mod(value[has], 0.5) == 0):
+        # whole counts (or halves, imputed): their sums are exact in any order
+        total = np.bincount(inverse, weights=np.where(has, value, 0.0), minlength=len(cell))
+    else:  # pandas' compensated sum, as a groupby of the rows would give
+        total = pd.Series(value).groupby(inverse).sum().to_numpy()
+    n_suppressed = np.bincount(inverse, weights=suppressed, minlength=len(cell))
+    return _Cells(
+        np.asarray(isos, dtype=object),
+        np.asarray(years),
+        np.asarray(cats, dtype=object),
+        cell // n_cats // n_years,
+        cell // n_cats % n_years,
+        cell % n_cats,
+        np.where(n_values > 0, total, np.nan),
+        np.bincount(inverse, minlength=len(cell)).astype(np.int64),
+        n_suppressed.astype(np.int64),
     )
-    cells = cells.copy()
-    cells.loc[breakdown & ~published, "count"] = np.nan
-    return cells
 
 
-def _country_meta(df: pd.DataFrame) -> pd.DataFrame:
-    cols = [c for c in ("iso3", "country", "region", "subregion") if c in df.columns]
-    meta = df[~df["is_aggregate"].astype(bool)][cols].drop_duplicates("iso3")
-    for c in ("country", "region", "subregion"):
-        if c not in meta.columns:
-            meta[c] = pd.NA
-    return meta.set_index("iso3")
+def _drop_placeholder_breakdowns(cells: _Cells) -> None:
+    """Set to NaN the breakdown cells of country-years whose breakdown is all "<5"."""
+    breakdown = cells.cats[cells.cat] != TOTAL_COLUMN
+    country_year = cells.iso * max(len(cells.years), 1) + cells.year
+    shown = breakdown & (cells.n_suppressed != cells.n_rows)
+    published = np.isin(country_year, country_year[shown])
+    cells.count[breakdown & ~published] = np.nan
+
+
+def _country_meta(df: pd.DataFrame, isos: np.ndarray) -> dict[str, np.ndarray]:
+    """Country, region and subregion of each of ``isos`` (its first non-aggregate row in
+    ``df``; missing columns give ``pd.NA``)."""
+    rows = np.flatnonzero(~df["is_aggregate"].astype(bool).to_numpy())
+    codes, uniques = pd.factorize(df["iso3"].to_numpy()[rows])
+    code, index = np.unique(codes, return_index=True)  # codes number first appearances
+    first = rows[index[code >= 0]]  # -1: no iso3
+    at = first[pd.Index(uniques).get_indexer(isos)]
+    return {
+        c: df[c].to_numpy()[at] if c in df.columns else np.full(len(isos), pd.NA, dtype=object)
+        for c in ("country", "region", "subregion")
+    }
 
 
 # --------------------------------------------------------------------------- resample memo
@@ -539,37 +597,62 @@ def _country_year_counts(
     require_published: bool,
 ) -> pd.DataFrame:
     """:func:`country_year_counts` computed (arguments in its order, all given)."""
-    rows, wanted = _select_rows(df, indicator, dimension, categories, sex, age, form)
+    fill = _suppression_fill(suppressed, impute_value)
+    pos, cat, wanted = _select_rows(df, indicator, dimension, categories, sex, age, form)
     if with_total and dimension != DIM_TOTAL:
         if dimension == SEX_AGE:
-            tot_rows, _ = _select_rows(df, indicator, DIM_TOTAL, None, TOTAL, TOTAL, None)
+            tot, _, _ = _select_rows(df, indicator, DIM_TOTAL, None, TOTAL, TOTAL, None)
             if form is not None:
-                tot_rows, _ = _select_rows(df, indicator, DIM_FORM, [form], TOTAL, TOTAL, None)
+                tot, _, _ = _select_rows(df, indicator, DIM_FORM, [form], TOTAL, TOTAL, None)
         else:
-            tot_rows, _ = _select_rows(df, indicator, DIM_TOTAL, None, sex, age, None)
-        rows = pd.concat([rows, tot_rows.assign(cat=TOTAL_COLUMN)])
+            tot, _, _ = _select_rows(df, indicator, DIM_TOTAL, None, sex, age, None)
+        pos = np.concatenate([pos, tot])
+        cat = np.concatenate([cat, np.full(len(tot), TOTAL_COLUMN, dtype=object)])
         wanted = [*wanted, TOTAL_COLUMN]
-    rows = apply_suppression_policy(rows, suppressed, impute_value)
-    cells = (
-        _sum_cells(rows)
-        if len(rows)
-        else pd.DataFrame(columns=["iso3", "year", "cat", "count", "n_rows", "n_suppressed"])
-    )
-    if require_published and dimension != DIM_TOTAL and len(cells):
-        cells = _drop_placeholder_breakdowns(cells)
-    meta = _country_meta(df)
+    cells = _sum_cells(df, pos, cat, fill)
+    if require_published and dimension != DIM_TOTAL:
+        _drop_placeholder_breakdowns(cells)
     if not wide:
-        out = cells.rename(columns={"cat": "category"})
-        out = out.join(meta, on="iso3")
-        cols = [*ID_COLUMNS, "category", "count", "n_rows", "n_suppressed"]
-        return out[cols].sort_values(["iso3", "year", "category"]).reset_index(drop=True)
-    wide_t = cells.pivot(index=["iso3", "year"], columns="cat", values="count")
-    wide_t = wide_t.reindex(columns=wanted)
-    wide_t.columns.name = None
-    wide_t = wide_t.reset_index().join(meta, on="iso3")
-    wide_t["year"] = wide_t["year"].astype("int64")
-    out = wide_t[[*ID_COLUMNS, *wanted]].astype({c: "float64" for c in wanted})
-    return out.sort_values(["iso3", "year"]).reset_index(drop=True)
+        isos = cells.isos[cells.iso]
+        out = pd.DataFrame(
+            {
+                "iso3": isos,
+                **_country_meta(df, isos),
+                "year": cells.years[cells.year],
+                "category": cells.cats[cells.cat],
+                "count": cells.count,
+                "n_rows": cells.n_rows,
+                "n_suppressed": cells.n_suppressed,
+            }
+        )
+        return out if len(out) else _empty_long(df)
+    n_years = max(len(cells.years), 1)
+    rows, at = np.unique(cells.iso * n_years + cells.year, return_inverse=True)
+    block = np.full((len(rows), len(cells.cats)), np.nan)
+    block[at, cells.cat] = cells.count
+    column = {c: i for i, c in enumerate(cells.cats)}
+    isos = cells.isos[rows // n_years]
+    ids = pd.DataFrame(
+        {
+            "iso3": isos,
+            **_country_meta(df, isos),
+            "year": cells.years[rows % n_years].astype("int64"),
+        }
+    )
+    counts = pd.DataFrame(
+        {
+            i: block[:, column[c]] if c in column else np.full(len(rows), np.nan)
+            for i, c in enumerate(wanted)
+        }
+    )
+    counts.columns = pd.Index(wanted, dtype=object)
+    return pd.concat([ids, counts], axis=1)
+
+
+def _empty_long(df: pd.DataFrame) -> pd.DataFrame:
+    """The long counts table of a breakdown nobody reports (all columns of object dtype)."""
+    cols = [*ID_COLUMNS, "category", "count", "n_rows", "n_suppressed"]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
 
 
 def category_columns(counts: pd.DataFrame) -> list[str]:
