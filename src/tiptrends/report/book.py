@@ -620,7 +620,7 @@ def _sphinx_package_files() -> list[Path]:
     """Files of the package that Sphinx reads besides the staged source."""
     here = Path(__file__).resolve().parent
     templates = sorted(f for f in (here / "templates" / "book").rglob("*") if f.is_file())
-    return [here / "book_conf.py", here / "search_terms.py", *templates]
+    return [here / "book_conf.py", here / "search_terms.py", here / "_sphinx_speed.py", *templates]
 
 
 def staged_stamp(src: Path) -> str:

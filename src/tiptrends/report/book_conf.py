@@ -24,8 +24,9 @@ copyright = "tiptrends contributors"
 
 # autodoc + napoleon: the API reference pages (notebooks/reference/, numpydoc docstrings)
 # search_terms: US spellings as search keywords (British English book; "forced labor" finds it)
+# _sphinx_speed: the Python domain's searches answered once each (same pages, faster build)
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon",
-              "tiptrends.report.search_terms"]
+              "tiptrends.report.search_terms", "tiptrends.report._sphinx_speed"]
 napoleon_google_docstring = False
 napoleon_use_ivar = True
 autodoc_typehints = "description"

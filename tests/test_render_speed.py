@@ -1,0 +1,126 @@
+"""Tests of what keeps renders fast: a warm render touches nothing, an edit rebuilds its page.
+
+Throwaway notebooks of :mod:`tests.test_render` in a scratch project (kernels and Sphinx run
+for real, so the end-to-end test is one and checks several things).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.metadata import distributions
+from pathlib import Path
+
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell
+
+from tests.test_render import _no_kernel, good_a, good_b, write_nb
+from tiptrends.report import book, render
+
+
+@pytest.fixture
+def collection(scratch_root: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """Two notebooks in a scratch project; package hash pinned (colleagues edit src/)."""
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    good_a(nb_dir)
+    good_b(nb_dir)
+    monkeypatch.setattr(render, "package_fingerprint", lambda: "pinned")
+    return nb_dir, tmp_path / "_build"
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+def _forbidden(what: str):
+    def fail(*args, **kwargs):
+        raise AssertionError(f"{what} although nothing changed")
+
+    return fail
+
+
+def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, monkeypatch):
+    nb_dir, build = collection
+    events: list[str] = []
+    real_start, real_execute, real_build = render.start_sphinx, render.execute_plans, book.build_book
+
+    def start(*args, **kwargs):
+        events.append("sphinx started")
+        return real_start(*args, **kwargs)
+
+    def execute(*args, **kwargs):
+        out = real_execute(*args, **kwargs)
+        events.append("notebooks executed")
+        return out
+
+    def build_book(*args, **kwargs):
+        events.append("book with early sphinx" if kwargs.get("sphinx") else "book")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(render, "start_sphinx", start, raising=False)
+    monkeypatch.setattr(render, "execute_plans", execute)
+    monkeypatch.setattr(book, "build_book", build_book)
+    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
+    # Sphinx's imports overlap the execution, and the book build uses that process
+    assert events == ["sphinx started", "notebooks executed", "book with early sphinx"], events
+
+    site = build / "html"
+    watched = [
+        build / "results.json",
+        build / "figures" / "alt_text.json",
+        site / "index.html",
+        site / "01_a.html",
+        site / "02_b.html",
+    ]
+    before = {f: _stat(f) for f in watched}
+    staged_before = {f: _stat(f) for f in (build / "book").rglob("*") if f.is_file()}
+
+    # warm: no kernel, no staging, no Sphinx process; no file of the build is written again
+    with monkeypatch.context() as m:
+        m.setattr(render, "ensure_kernel", _no_kernel)
+        m.setattr(book, "stage_book", _forbidden("the book was staged"))
+        m.setattr(render, "start_sphinx", _forbidden("Sphinx was started"), raising=False)
+        m.setattr(book, "start_sphinx", _forbidden("Sphinx was started"))
+        warm = render.render(notebooks_dir=nb_dir, build_dir=build)
+    assert warm.exit_code == 0, warm.problems
+    assert set(warm.status().values()) == {"cached"}
+    assert warm.book_seconds is None
+    assert {f: _stat(f) for f in watched} == before, "a warm render rewrote a file"
+    assert {f: _stat(f) for f in (build / "book").rglob("*") if f.is_file()} == staged_before
+
+    # one chapter's prose edited: it runs again and its page is rebuilt, the other is not
+    cells = [new_markdown_cell("# Second notebook"), new_markdown_cell("Edited prose, 4711.")]
+    write_nb(nb_dir / "02_b.ipynb", cells + [new_code_cell("x = 1")])
+    edited = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    assert edited.exit_code == 0, edited.problems
+    assert edited.status() == {"01_a.ipynb": "cached", "02_b.ipynb": "ok"}
+    assert edited.book_seconds is not None
+    assert "Edited prose, 4711." in (site / "02_b.html").read_text(encoding="utf-8")
+    assert _stat(site / "01_a.html")[1] == before[site / "01_a.html"][1], "01_a.html rewritten"
+
+
+def test_distributions_read_from_folder_names_equal_the_metadata() -> None:
+    """The dist-info folder names give every installed distribution's name and version."""
+
+    def normalised(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    from_metadata = sorted(
+        {f"{normalised(d.metadata['Name'] or '')}=={d.version}" for d in distributions()}
+    )
+    with render._one_read_per_file():  # a fresh listing, not one kept by an earlier plan
+        assert render._distributions() == from_metadata
+
+
+def test_json_written_only_when_it_changes(tmp_path: Path) -> None:
+    target = tmp_path / "results.json"
+    assert render.write_json_if_changed(target, {"b": 1, "a": [1.5, "x"]})
+    first = _stat(target)
+    assert not render.write_json_if_changed(target, {"a": [1.5, "x"], "b": 1})
+    assert _stat(target) == first
+    assert json.loads(target.read_text()) == {"a": [1.5, "x"], "b": 1}
+    assert render.write_json_if_changed(target, {"a": 2})
+    assert json.loads(target.read_text()) == {"a": 2}
