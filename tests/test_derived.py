@@ -74,3 +74,49 @@ def test_a_table_parquet_cannot_hold_exactly_is_refused(store):
     with pytest.raises((DataError, TypeError, ValueError)):
         derived.build("odd", lambda: odd, inputs=[store])
     assert derived.read_stamp("odd") is None  # no stamp: never read as current
+
+
+def test_a_prose_edit_keeps_the_grid_current_and_a_code_edit_rebuilds_it(store, monkeypatch):
+    """The stamp covers what a module executes, not its docstrings, comments or layout."""
+    from tiptrends.methods import multiverse
+
+    module = "tiptrends.methods.figures.victims"
+    assert module in derived.code_modules(multiverse.PRODUCT_CODE)  # the grid reads it
+    copy = store.parent / "victims.py"
+    source = derived._module_file(module).read_text(encoding="utf-8")
+    copy.write_text(source, encoding="utf-8")
+    real = derived._module_file
+    monkeypatch.setattr(derived, "_module_file", lambda m: copy if m == module else real(m))
+    kw = {"inputs": [store], "code": list(multiverse.PRODUCT_CODE)}
+    calls = []
+
+    def builder():
+        calls.append(1)
+        return _pair()
+
+    derived.load_or_build("grid", builder, **kw)
+    prose = source.replace('"""Figures of detected victims', '"""Figures of the detected victims')
+    prose = prose.replace("\n\n\n", "\n\n\n# a comment, and a blank line\n\n", 1)
+    prose = prose.replace("(the precision the collection", "(the precision  the\n    collection")
+    assert prose.count("\n") > source.count("\n")
+    copy.write_text(prose, encoding="utf-8")
+    assert derived.status("grid", **kw) == ("current", [])
+    derived.load_or_build("grid", builder, **kw)
+    assert calls == [1]
+    behaviour = prose.replace('"value", panel=o.panel), 1)', '"value", panel=o.panel), 2)')
+    assert behaviour != prose  # changes computed (the rounding of a change)
+    copy.write_text(behaviour, encoding="utf-8")
+    assert derived.status("grid", **kw) == ("stale", ["code"])
+    derived.load_or_build("grid", builder, **kw)
+    assert calls == [1, 1]
+
+
+def test_code_text_drops_only_lone_strings():
+    base = "X = 1\n\n\ndef f(a):\n    if a:\n        return 'yes'\n    return X\n"
+    documented = (
+        '"""Module."""\nX = 1\n"""What X is."""\n\n\ndef f(a):\n    """Doc."""\n'
+        "    if a:\n        'a lone string'\n        return 'yes'  # comment\n    return X\n"
+    )
+    assert derived.code_text(documented) == derived.code_text(base)
+    for changed in (base.replace("'yes'", "'no'"), base.replace("X = 1", "X = 2")):
+        assert derived.code_text(changed) != derived.code_text(base)

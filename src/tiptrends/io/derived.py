@@ -8,9 +8,11 @@ writes and returns it. Every table is a Parquet file ``<name>.<table>.parquet``;
 ``<name>.json`` is written last and records:
 
 * ``inputs``: the sha256 of every input file (curated tables, configuration files);
-* ``code``: one sha256 over the source of the named modules and of every ``tiptrends``
+* ``code``: one sha256 over the code of the named modules and of every ``tiptrends``
   module they import, directly or not (found by reading their ``import`` statements), and the
-  versions of Python, pandas, numpy and pyarrow;
+  versions of Python, pandas, numpy and pyarrow. A module's code is its syntax tree without
+  docstrings, comments or layout (:func:`code_text`): editing the prose of a module leaves
+  its products current; any change to what it executes makes them stale;
 * ``tables``: each file's sha256, size, rows and column dtypes.
 
 A product is ``current`` when all three match; a changed input or module makes it
@@ -41,7 +43,7 @@ from tiptrends import paths
 from tiptrends.errors import DataError
 from tiptrends.io.atomic import write_atomic, write_text_atomic
 
-STAMP_VERSION = 1
+STAMP_VERSION = 2
 """Version of the stamp layout (part of the rebuild key)."""
 
 _PACKAGES = ("pandas", "numpy", "pyarrow")
@@ -113,14 +115,53 @@ def code_modules(modules: Iterable[str]) -> dict[str, Path]:
     return dict(sorted(seen.items()))
 
 
+class _NoDocstrings(ast.NodeTransformer):
+    """Drops every statement that is a lone string (docstrings, attribute docstrings)."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for name in ("body", "orelse", "finalbody"):
+            body = getattr(node, name, None)
+            if isinstance(body, list):
+                kept = [s for s in body if not _lone_string(s)]
+                setattr(node, name, kept or [ast.Pass()])
+        return node
+
+
+def _lone_string(statement: ast.AST) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
+
+
+def code_text(source: str) -> str:
+    r"""What a module executes, as text: its syntax tree without docstrings (the lone strings
+    of module, class and function bodies), comments, blank lines, line numbers or layout.
+
+    Two sources with the same code text compile to the same behaviour except through
+    ``__doc__`` and line numbers in tracebacks, which no product reads.
+
+    Examples
+    --------
+    >>> code_text("def f():\n    'Doc.'\n    return 1  # one") == code_text("def f(): return 1")
+    True
+    >>> code_text("def f(): return 1") == code_text("def f(): return 2")
+    False
+    """
+    return ast.dump(_NoDocstrings().visit(ast.parse(source)), include_attributes=False)
+
+
 def code_digest(modules: Iterable[str]) -> str:
-    """sha256 over the source of :func:`code_modules` and the package versions."""
+    """sha256 over the code (:func:`code_text`) of :func:`code_modules` and the package
+    versions."""
     h = hashlib.sha256(f"stamp {STAMP_VERSION} python {platform.python_version()}".encode())
     for package in _PACKAGES:
         h.update(f"{package} {metadata.version(package)}\n".encode())
     for module, file in code_modules(modules).items():
         h.update(f"{module}\n".encode())
-        h.update(file.read_bytes())
+        h.update(code_text(file.read_text(encoding="utf-8")).encode())
     return h.hexdigest()
 
 

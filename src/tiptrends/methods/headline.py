@@ -155,7 +155,7 @@ def form_share_pct(
 
 
 def _require_table(df: pd.DataFrame, what: str) -> None:
-    """A curated GLOTIP table, or a wide sex x age counts table (``iso3``, ``year``)."""
+    """A curated GLOTIP table, or a wide counts table made of one (``iso3``, ``year``)."""
     wide = isinstance(df, pd.DataFrame) and "indicator" not in df.columns
     (require_counts if wide else require_glotip)(df, what)
 
@@ -322,6 +322,22 @@ def form_share_by_year(
     return _percent_by_year(res.by_year)
 
 
+def form_change_counts(
+    df: pd.DataFrame, form: str, y0: int, y1: int, *, suppressed: Policy = "exclude"
+) -> pd.DataFrame:
+    """Victims of ``form`` per country-year from ``y0`` to ``y1``: the counts
+    :func:`form_change_pct` compares (:func:`form_victims` of :func:`form_counts`).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, country, region, subregion, year, <form>``.
+    """
+    require_glotip(df, "form_change_counts: df")
+    counts = form_counts(df[df["year"].between(y0, y1)], suppressed=suppressed)
+    return form_victims(counts, form)
+
+
 def form_change_pct(
     df: pd.DataFrame,
     form: str,
@@ -337,13 +353,14 @@ def form_change_pct(
     Parameters
     ----------
     df : DataFrame
-        Curated GLOTIP table.
+        Curated GLOTIP table, or the counts :func:`form_change_counts` made of it for
+        ``form``, ``y0``, ``y1`` (their suppression policy then holds).
     form : str
         One of ``vocab.FORMS``.
     y0, y1 : int
         Base and comparison years.
     suppressed : str
-        Suppression policy.
+        Suppression policy (of a curated table).
     panel : str
         Country set (:data:`tiptrends.methods.panels.PANEL_KINDS`): the pre-specified trend
         panel (every country reporting the form breakdown in the window, gaps filled) or a
@@ -356,10 +373,10 @@ def form_change_pct(
     float
         Percentage change.
     """
-    require_glotip(df, "form_change_pct: df")
-    counts = form_counts(df[df["year"].between(y0, y1)], suppressed=suppressed)
-    v = _restrict(form_victims(counts, form), countries)
-    return change_pct(v, y0, y1, value=form, panel=panel)
+    _require_table(df, "form_change_pct: df")
+    if "indicator" in df.columns:
+        df = form_change_counts(df, form, y0, y1, suppressed=suppressed)
+    return change_pct(_restrict(df, countries), y0, y1, value=form, panel=panel)
 
 
 def published_gap(

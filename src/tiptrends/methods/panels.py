@@ -20,8 +20,9 @@ published changes, and the open, matched and balanced sets of :func:`pct_change`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -52,17 +53,41 @@ class PanelResult:
     values : DataFrame
         Long table ``iso3, year, value, interpolated`` of the set's values in the window
         (``interpolated`` True where the value was filled).
+    observed : DataFrame
+        Long table ``iso3, year, value`` of every country's observed values in the window
+        (members or not), the base of :attr:`coverage`.
     coverage : DataFrame
         Per year: ``n_countries`` (in the set with a value), ``n_victims`` (their sum),
         ``n_reporting`` and ``victims_reporting`` (all countries reporting that year) and
-        ``share_of_victims`` (``n_victims / victims_reporting``, observed values only).
+        ``share_of_victims`` (``n_victims / victims_reporting``, observed values only);
+        computed when first read (a change needs only :attr:`values`).
     """
 
     kind: str
     years: tuple[int, ...]
     countries: tuple[str, ...]
     values: pd.DataFrame
-    coverage: pd.DataFrame
+    observed: pd.DataFrame = field(repr=False)
+
+    @functools.cached_property
+    def coverage(self) -> pd.DataFrame:
+        """Per year: the set's and all reporters' countries and victims (see the class)."""
+        mine, obs = self.values, self.observed
+        all_rep = obs.groupby("year")["value"].agg(n_reporting="count", victims_reporting="sum")
+        in_set = mine.groupby("year")["value"].agg(n_countries="count", n_victims="sum")
+        observed_in_set = mine[~mine["interpolated"]].groupby("year")["value"].sum()
+        cov = pd.DataFrame(index=pd.Index(self.years, name="year"))
+        cov = cov.join(in_set).join(all_rep)
+        cov[["n_countries", "n_reporting"]] = (
+            cov[["n_countries", "n_reporting"]].fillna(0).astype("int64")
+        )
+        cov[["n_victims", "victims_reporting"]] = cov[["n_victims", "victims_reporting"]].fillna(
+            0.0
+        )
+        obs_sum = observed_in_set.reindex(cov.index).fillna(0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cov["share_of_victims"] = obs_sum / cov["victims_reporting"].replace(0.0, np.nan)
+        return cov.reset_index()
 
 
 def _observed(counts: pd.DataFrame, value: str | None) -> pd.DataFrame:
@@ -99,6 +124,54 @@ def interpolate_log(years: np.ndarray, obs_years: np.ndarray, obs_vals: np.ndarr
         else:
             out[i] = v0 + t * (v1 - v0)
     return out
+
+
+def _fill(obs: pd.DataFrame, window: tuple[int, ...], kind: str) -> pd.DataFrame:
+    """Every member x window year of ``obs`` (sorted ``iso3, year, value``), filled.
+
+    One pass over all countries: the observed values go into a countries x years matrix,
+    each empty cell takes its country's nearest observed years before and after it, and the
+    fill is computed for all cells at once, with the arithmetic of :func:`numpy.interp`
+    (``"trend"``: linear, ends carried) or of :func:`interpolate_log` (``"interpolated"``).
+    """
+    iso, row = np.unique(obs["iso3"].to_numpy(), return_inverse=True)
+    wy = np.asarray(window, dtype=np.int64)
+    col = np.searchsorted(wy, obs["year"].to_numpy())
+    n, w = len(iso), len(wy)
+    vals = np.full((n, w), np.nan)
+    vals[row, col] = obs["value"].to_numpy(float)
+    seen = np.zeros((n, w), dtype=bool)
+    seen[row, col] = True
+    pos = np.arange(w)
+    prev = np.maximum.accumulate(np.where(seen, pos, -1), axis=1)
+    nxt = np.minimum.accumulate(np.where(seen, pos, w)[:, ::-1], axis=1)[:, ::-1]
+    rows = np.broadcast_to(np.arange(n)[:, None], (n, w))
+    # nearest observed value and year on each side (the cell's own where observed)
+    v0 = vals[rows, np.clip(prev, 0, w - 1)]
+    v1 = vals[rows, np.clip(nxt, 0, w - 1)]
+    y = np.broadcast_to(wy, (n, w))
+    y0, y1 = wy[np.clip(prev, 0, w - 1)], wy[np.clip(nxt, 0, w - 1)]
+    inner = ~seen & (prev >= 0) & (nxt < w)
+    out = np.where(seen, vals, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "trend":
+            fy, fy0, fy1 = y.astype(float), y0.astype(float), y1.astype(float)
+            slope = (v1 - v0) / (fy1 - fy0)
+            out = np.where(inner, slope * (fy - fy0) + v0, out)
+            out = np.where(~seen & (prev < 0), v1, out)  # before the first value: carried back
+            out = np.where(~seen & (nxt >= w), v0, out)  # after the last value: carried on
+        else:
+            t = (y - y0) / (y1 - y0)
+            log = np.exp(np.log(v0) + t * (np.log(v1) - np.log(v0)))
+            out = np.where(inner, np.where((v0 > 0) & (v1 > 0), log, v0 + t * (v1 - v0)), out)
+    return pd.DataFrame(
+        {
+            "iso3": np.repeat(iso.astype(object), w),
+            "year": np.tile(wy, n),
+            "value": out.ravel(),
+            "interpolated": ~seen.ravel(),
+        }
+    )
 
 
 def country_set(
@@ -150,54 +223,30 @@ def country_set(
     window = tuple(sorted({int(y) for y in years}))
     if not window:
         raise ValueError("years is empty")
+    if kind not in ("open", "balanced", "interpolated", "trend"):
+        raise ValueError(f"kind must be open, balanced, interpolated or trend, got {kind!r}")
     obs = _observed(counts, value)
     obs = obs[obs["year"].isin(window)]
-    per_country = obs.groupby("iso3")["year"].agg(["nunique", "min", "max"])
-    if kind in ("open", "trend"):
-        members = per_country.index
-    elif kind == "balanced":
-        members = per_country.index[per_country["nunique"] == len(window)]
+    # per country: years with a value (no duplicates, see _observed), first and last
+    iso, code = np.unique(obs["iso3"].to_numpy(), return_inverse=True)
+    year = obs["year"].to_numpy()
+    n_years = np.bincount(code, minlength=len(iso))
+    if kind == "balanced":
+        iso = iso[n_years == len(window)]
     elif kind == "interpolated":
-        ok = (per_country["min"] == window[0]) & (per_country["max"] == window[-1])
-        members = per_country.index[ok]
-    else:
-        raise ValueError(f"kind must be open, balanced, interpolated or trend, got {kind!r}")
-    members = sorted(members)
-    mine = obs[obs["iso3"].isin(members)].assign(interpolated=False)
+        first = np.full(len(iso), np.iinfo(np.int64).max)
+        last = np.full(len(iso), np.iinfo(np.int64).min)
+        np.minimum.at(first, code, year)
+        np.maximum.at(last, code, year)
+        iso = iso[(first == window[0]) & (last == window[-1])]
+    members = [str(i) for i in iso]
+    mine = obs if kind in ("open", "trend") else obs[obs["iso3"].isin(members)]
+    mine = mine.assign(interpolated=False)
     if kind in ("interpolated", "trend") and len(mine):
-        frames = []
-        wy = np.array(window)
-        for iso, g in mine.groupby("iso3", sort=True):
-            g = g.sort_values("year")
-            if kind == "trend":
-                vals = np.interp(wy, g["year"].to_numpy(float), g["value"].to_numpy(float))
-            else:
-                vals = interpolate_log(wy, g["year"].to_numpy(), g["value"].to_numpy(float))
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "iso3": iso,
-                        "year": wy,
-                        "value": vals,
-                        "interpolated": ~np.isin(wy, g["year"].to_numpy()),
-                    }
-                )
-            )
-        mine = pd.concat(frames, ignore_index=True)
-    mine = mine.sort_values(["iso3", "year"]).reset_index(drop=True)
-    all_rep = obs.groupby("year")["value"].agg(n_reporting="count", victims_reporting="sum")
-    in_set = mine.groupby("year")["value"].agg(n_countries="count", n_victims="sum")
-    observed_in_set = mine[~mine["interpolated"]].groupby("year")["value"].sum()
-    cov = pd.DataFrame(index=pd.Index(window, name="year"))
-    cov = cov.join(in_set).join(all_rep)
-    cov[["n_countries", "n_reporting"]] = (
-        cov[["n_countries", "n_reporting"]].fillna(0).astype("int64")
-    )
-    cov[["n_victims", "victims_reporting"]] = cov[["n_victims", "victims_reporting"]].fillna(0.0)
-    obs_sum = observed_in_set.reindex(cov.index).fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov["share_of_victims"] = obs_sum / cov["victims_reporting"].replace(0.0, np.nan)
-    return PanelResult(kind, window, tuple(members), mine, cov.reset_index())
+        mine = _fill(mine, window, kind)
+    else:
+        mine = mine.sort_values(["iso3", "year"]).reset_index(drop=True)
+    return PanelResult(kind, window, tuple(members), mine, obs)
 
 
 @dataclass(frozen=True)
@@ -329,17 +378,7 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
     """
     require_counts(counts, "panel_changes: counts")
     ch = pct_change(counts, y0, y1, matched=True, value=value)
-    tr = trend_change(counts, y0, y1, value)
-    rows = {
-        "trend": (tr.total_y0, tr.total_y1, tr.n_countries, tr.n_countries),
-        "open": (ch.unmatched_total_y0, ch.unmatched_total_y1, ch.n_y0, ch.n_y1),
-        "matched": (ch.total_y0, ch.total_y1, ch.n_countries, ch.n_countries),
-    }
-    for kind in ("balanced", "interpolated"):
-        ps = country_set(counts, range(y0, y1 + 1), kind, value=value)
-        v = ps.values.groupby("year")["value"].sum()
-        n = len(ps.countries)
-        rows[kind] = (float(v.get(y0, 0.0)), float(v.get(y1, 0.0)), n, n)
+    rows = {kind: _set_totals(counts, y0, y1, value, kind, ch) for kind in PANEL_KINDS}
     out = pd.DataFrame.from_dict(
         rows, orient="index", columns=["total_y0", "total_y1", "n_y0", "n_y1"]
     )
@@ -347,6 +386,55 @@ def panel_changes(counts: pd.DataFrame, y0: int, y1: int, value: str | None = No
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_change"] = 100.0 * (out["total_y1"] / out["total_y0"].replace(0.0, np.nan) - 1.0)
     return out
+
+
+def _set_totals(
+    counts: pd.DataFrame,
+    y0: int,
+    y1: int,
+    value: str | None,
+    panel: str,
+    matched: ChangeResult | None = None,
+) -> tuple[float, float, int, int]:
+    """``total_y0, total_y1, n_y0, n_y1`` of one country set of :func:`panel_changes`
+    (``matched``: :func:`pct_change` of the same arguments when the caller has it)."""
+    if panel == TREND_PANEL:
+        tr = trend_change(counts, y0, y1, value)
+        return tr.total_y0, tr.total_y1, tr.n_countries, tr.n_countries
+    if panel in ("open", "matched"):
+        ch = matched or pct_change(counts, y0, y1, matched=True, value=value)
+        if panel == "open":
+            return ch.unmatched_total_y0, ch.unmatched_total_y1, ch.n_y0, ch.n_y1
+        return ch.total_y0, ch.total_y1, ch.n_countries, ch.n_countries
+    ps = country_set(counts, range(y0, y1 + 1), panel, value=value)  # type: ignore[arg-type]
+    v = ps.values.groupby("year")["value"].sum()
+    n = len(ps.countries)
+    return float(v.get(y0, 0.0)), float(v.get(y1, 0.0)), n, n
+
+
+def set_change(
+    counts: pd.DataFrame, y0: int, y1: int, value: str | None = None, panel: str = TREND_PANEL
+) -> tuple[float, int]:
+    """Change (%) of the pooled count between two years on one country set, and the
+    countries of the set in ``y0`` (the row ``panel`` of :func:`panel_changes`, computed
+    alone).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"iso3": ["A", "A", "B"], "year": [2019, 2022, 2019],
+    ...                        "Total": [100.0, 150.0, 50.0]})
+    >>> set_change(counts, 2019, 2022, panel="open")
+    (0.0, 2)
+    """
+    if panel not in PANEL_KINDS:
+        raise ValueError(f"panel must be one of {PANEL_KINDS}, got {panel!r}")
+    require_counts(counts, "set_change: counts")
+    t0, t1, n0, _ = _set_totals(counts, y0, y1, value, panel)
+    # as panel_changes computes its column (a zero base gives NaN)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = 100.0 * (np.float64(t1) / (np.float64(t0) if t0 != 0.0 else np.nan) - 1.0)
+    return float(pct), n0
 
 
 def change_pct(
@@ -372,7 +460,7 @@ def change_pct(
         raise ValueError(f"panel must be one of {PANEL_KINDS}, got {panel!r}")
     if panel == TREND_PANEL:
         return trend_change(counts, y0, y1, value).pct_change
-    return float(panel_changes(counts, y0, y1, value).loc[panel, "pct_change"])
+    return set_change(counts, y0, y1, value, panel)[0]
 
 
 def panel_series(
@@ -448,13 +536,15 @@ def trend_change(counts: pd.DataFrame, y0: int, y1: int, value: str | None = Non
     if not y0 < y1:
         raise ValueError(f"need y0 < y1, got {y0} and {y1}")
     panel = country_set(counts, range(y0, y1 + 1), "trend", value)
-    v = panel.values
+    year = panel.values["year"].to_numpy()
+    val = panel.values["value"].to_numpy()
+    fill = panel.values["interpolated"].to_numpy()
     ends = {}
     for y in (y0, y1):
-        at = v[v["year"] == y]
-        total = float(at["value"].sum())
-        filled = float(at.loc[at["interpolated"], "value"].sum())
-        ends[y] = (total, int(at["interpolated"].sum()), filled / total if total > 0 else np.nan)
+        at = year == y
+        total = float(val[at].sum())
+        filled = float(val[at & fill].sum())
+        ends[y] = (total, int(fill[at].sum()), filled / total if total > 0 else np.nan)
     t0, t1 = ends[y0][0], ends[y1][0]
     return TrendChange(
         pct_change=100.0 * (t1 / t0 - 1.0) if t0 > 0 else float("nan"),

@@ -24,8 +24,17 @@ def profile_year(groups: Sequence[str], year: int, inputs: Inputs, o: Options):
     """Row of :func:`~tiptrends.methods.headline.children_share_by_year` for ``groups``:
     ``share_pct``, ``n_countries``, ``n_victims`` (NaN share where no country reports)."""
     method, weights = inputs.method(o)
+    # the sex x age counts of the year, shared by every group, method and denominator
+    counts = inputs.memo(
+        ("sex_age_counts", year, o.suppressed, o.form_fallback),
+        lambda: headline.sex_age_counts(
+            inputs.rows(year),
+            suppressed=o.suppressed,  # type: ignore[arg-type]
+            form_fallback=o.form_fallback,
+        ),
+    )
     t = headline.children_share_by_year(
-        inputs.rows(year),
+        counts,
         groups=groups,
         suppressed=o.suppressed,  # type: ignore[arg-type]
         countries=o.countries,
@@ -57,7 +66,10 @@ def _previous_edition(inputs: Inputs, o: Options) -> float:
 def children_change(group: str, inputs: Inputs, o: Options) -> float:
     """Change (%) in detected children (or girls) from 2019 to 2022 on ``o.panel``."""
     kw = {"suppressed": o.suppressed, "form_fallback": o.form_fallback}
-    counts = panels.measure_counts(inputs.table, group, **kw)  # type: ignore[arg-type]
+    counts = inputs.memo(
+        ("measure_counts", group, o.suppressed, o.form_fallback),
+        lambda: panels.measure_counts(inputs.table, group, **kw),  # type: ignore[arg-type]
+    )
     if o.countries is not None:
         counts = counts[counts["iso3"].isin(o.countries)]
     return panels.change_pct(counts, BASE, YEAR, "value", panel=o.panel)

@@ -10,13 +10,14 @@ import functools
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
 from tiptrends import settings
 
 Basis = Literal["report", "current", "reproduction", "reanalysis"]
+T = TypeVar("T")
 BASES: tuple[str, ...] = ("report", "current")
 """Data bases of :func:`value`: ``"report"``, the **reproduction** (main key: the report's
 data vintage processed as the report would, without the collection's exclusions), and
@@ -129,6 +130,7 @@ class Inputs:
         self.basis = basis
         self.shared = shared
         self._rows: dict[tuple[int, ...], pd.DataFrame] = {}
+        self._memo: dict[tuple[Any, ...], Any] = {}
         if shared:
             from tiptrends.methods import aggregate
 
@@ -147,6 +149,20 @@ class Inputs:
                 aggregate.share_table(t)
             self._rows[key] = t
         return self._rows[key]
+
+    def memo(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """``build()``, computed once per ``key`` on a shared table (each time on a caller's).
+
+        The step behind several figures and options (the counts of a change, the citizenship
+        rows) is asked for again and again under options it does not read; ``key`` names the
+        step and every argument it reads besides the table (options, years), so any two
+        calls with one key compute the same thing. The result is shared: do not modify it.
+        """
+        if not self.shared:
+            return build()
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     @functools.cached_property
     def population(self) -> pd.Series:

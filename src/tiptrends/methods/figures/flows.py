@@ -227,10 +227,10 @@ def foreign_change_pct(
         countries in the set (for ``"open"``: those reporting in ``y0``).
     """
     counts = foreign_counts(rows)
-    pct = panels.change_pct(counts, y0, y1, "foreign", panel=panel)
     if panel == panels.TREND_PANEL:
-        return pct, panels.trend_change(counts, y0, y1, "foreign").n_countries
-    return pct, int(panels.panel_changes(counts, y0, y1, "foreign").loc[panel, "n_y0"])
+        tr = panels.trend_change(counts, y0, y1, "foreign")
+        return tr.pct_change, tr.n_countries
+    return panels.set_change(counts, y0, y1, "foreign", panel)
 
 
 def victim_nationalities(rows: pd.DataFrame, year: int) -> set[str]:
@@ -323,7 +323,10 @@ def foreign_origin_shares(
 
 
 def _rows(inputs: Inputs, o: Options) -> pd.DataFrame:
-    rows = citizenship_rows(inputs.table, suppressed=o.suppressed)  # type: ignore[arg-type]
+    rows = inputs.memo(
+        ("citizenship_rows", o.suppressed),
+        lambda: citizenship_rows(inputs.table, suppressed=o.suppressed),  # type: ignore[arg-type]
+    )
     return rows if o.countries is None else rows[rows["iso3"].isin(o.countries)]
 
 

@@ -42,15 +42,18 @@ def _share(form: str, year: int = YEAR, **fixed: object):
 
 def form_change(form: str, y0: int, y1: int, inputs: Inputs, o: Options) -> float:
     """Change (%) in detected victims of ``form`` from ``y0`` to ``y1`` on ``o.panel``."""
-    return headline.form_change_pct(
-        inputs.table,
-        form,
-        y0,
-        y1,
-        suppressed=o.suppressed,  # type: ignore[arg-type]
-        panel=o.panel,
-        countries=o.countries,
+    # the form's counts of the window, shared by every panel and country set
+    counts = inputs.memo(
+        ("form_change_counts", form, y0, y1, o.suppressed),
+        lambda: headline.form_change_counts(
+            inputs.table,
+            form,
+            y0,
+            y1,
+            suppressed=o.suppressed,  # type: ignore[arg-type]
+        ),
     )
+    return headline.form_change_pct(counts, form, y0, y1, panel=o.panel, countries=o.countries)
 
 
 KNOWN_FORM = "victims with a known form"

@@ -18,21 +18,31 @@ def _restrict(counts: pd.DataFrame, o: Options) -> pd.DataFrame:
     return counts if o.countries is None else counts[counts["iso3"].isin(o.countries)]
 
 
+def convictions(inputs: Inputs, o: Options) -> pd.DataFrame:
+    """Persons convicted per country-year (:func:`tiptrends.methods.panels.measure_counts`),
+    once per basis and options it reads (do not modify)."""
+    return _restrict(
+        inputs.memo(
+            ("measure_counts", "convictions", o.suppressed),
+            lambda: panels.measure_counts(inputs.table, "convictions", suppressed=o.suppressed),  # type: ignore[arg-type]
+        ),
+        o,
+    )
+
+
 def convictions_change(inputs: Inputs, o: Options) -> float:
     """Change (%) in persons convicted, 2017 to 2020, on ``o.panel``.
 
     A GLOTIP 2022 figure: its reproduction is the 2023 release, the data that report was
     written from.
     """
-    counts = panels.measure_counts(inputs.table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
-    return panels.change_pct(_restrict(counts, o), Y0, Y1, "value", panel=o.panel)
+    return panels.change_pct(convictions(inputs, o), Y0, Y1, "value", panel=o.panel)
 
 
 def convictions_filled_share(inputs: Inputs, o: Options) -> float:
     """Share (%) of the 2020 trend-panel total of convictions carried or interpolated from
     an earlier year (countries without a 2020 value)."""
-    counts = panels.measure_counts(inputs.table, "convictions", suppressed=o.suppressed)  # type: ignore[arg-type]
-    return float(100 * panels.trend_change(_restrict(counts, o), Y0, Y1, "value").filled_share_y1)
+    return float(100 * panels.trend_change(convictions(inputs, o), Y0, Y1, "value").filled_share_y1)
 
 
 def convictions_per_100_victims(inputs: Inputs, o: Options, year: int = YEAR) -> float:

@@ -77,28 +77,39 @@ def victim_counts(table: pd.DataFrame, o: Options) -> pd.DataFrame:
     )
 
 
-def victims_change(table: pd.DataFrame, y0: int, y1: int, o: Options) -> float:
+def basis_victim_counts(inputs: Inputs, o: Options) -> pd.DataFrame:
+    """:func:`victim_counts` of a figure's data, once per basis and options it reads
+    (shared by every change and level of detected victims; do not modify)."""
+    key = ("victim_counts", o.suppressed, o.form_fallback, o.countries)
+    return inputs.memo(key, lambda: victim_counts(inputs.table, o))
+
+
+def victims_change(inputs: Inputs, y0: int, y1: int, o: Options) -> float:
     """Change (%) in detected victims from ``y0`` to ``y1`` on ``o.panel``, to one decimal
     (the precision the collection reports changes at)."""
-    return round(panels.change_pct(victim_counts(table, o), y0, y1, "value", panel=o.panel), 1)
+    counts = basis_victim_counts(inputs, o)
+    return round(panels.change_pct(counts, y0, y1, "value", panel=o.panel), 1)
 
 
-def panel_level(table: pd.DataFrame, o: Options, year: int = YEAR) -> panels.TrendChange:
+def panel_level(inputs: Inputs, o: Options, year: int = YEAR) -> panels.TrendChange:
     """The trend panel of the window ``BASE..year`` (the panel of the 2019-2022 change), whose
     end total is the level the report pairs with its change."""
-    return panels.trend_change(victim_counts(table, o), BASE, year, "value")
+    key = ("victims_panel", o.suppressed, o.form_fallback, o.countries, year)
+    return inputs.memo(
+        key, lambda: panels.trend_change(basis_victim_counts(inputs, o), BASE, year, "value")
+    )
 
 
 def _panel_total(inputs: Inputs, o: Options) -> float:
-    return float(panel_level(inputs.table, o).total_y1)
+    return float(panel_level(inputs, o).total_y1)
 
 
 def _panel_filled_share(inputs: Inputs, o: Options) -> float:
-    return float(100 * panel_level(inputs.table, o).filled_share_y1)
+    return float(100 * panel_level(inputs, o).filled_share_y1)
 
 
 def _fallback_sum(inputs: Inputs, o: Options) -> float:
-    c = victim_counts(inputs.table, o)
+    c = basis_victim_counts(inputs, o)
     return float(c.loc[c["year"] == YEAR, "value"].sum())
 
 
@@ -202,7 +213,10 @@ def window_coverage(
 
 def _coverage(item: str):
     def compute(inputs: Inputs, o: Options) -> float:
-        units = reporting_units(_restrict(inputs.table, o.countries))
+        units = inputs.memo(
+            ("reporting_units", o.countries),
+            lambda: reporting_units(_restrict(inputs.table, o.countries)),
+        )
         return float(window_coverage(units, inputs.population)[item])
 
     return compute
@@ -210,7 +224,7 @@ def _coverage(item: str):
 
 # ----------------------------------------------------------------------------- registry
 def _change(y0: int):
-    return lambda inputs, o: victims_change(inputs.table, y0, YEAR, o)
+    return lambda inputs, o: victims_change(inputs, y0, YEAR, o)
 
 
 CHANGE_OPTIONS = frozenset({"suppressed", "panel", "countries", "form_fallback"})
