@@ -1,0 +1,94 @@
+"""The book's Sphinx extension that answers each Python-domain search once: same pages.
+
+A tiny Sphinx project whose cross-references need the "fuzzy" search (a dotted name that
+only the end of a documented object's name matches) is built with and without the extension,
+and then again in the same process after the documented object was renamed: an answer
+remembered from the first build would point at the old name.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from sphinx.cmd.build import build_main
+
+MODULE = '''"""A module."""
+
+
+class {name}:
+    """A thing."""
+
+
+def use(x: {name}) -> {name}:
+    """Use a thing.
+
+    Parameters
+    ----------
+    x : {name}
+        The thing.
+    """
+    return x
+'''
+
+PAGE = """Page
+====
+
+See :py:obj:`.{name}` and :py:obj:`.use` (one role: one kind of search).
+
+.. automodule:: speedmod_{tag}
+   :members:
+"""
+
+
+def _project(root: Path, tag: str, name: str, memo: bool) -> Path:
+    src = root / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+    if memo:
+        extensions.append("tiptrends.report._sphinx_speed")
+    (src / "conf.py").write_text(f"extensions = {extensions!r}\nautodoc_typehints = 'description'\n")
+    (src / "index.rst").write_text(PAGE.format(name=name, tag=tag))
+    (root / f"speedmod_{tag}.py").write_text(MODULE.format(name=name))
+    return src
+
+
+def _build(root: Path, src: Path) -> str:
+    out = root / "html"
+    code = build_main(["-b", "html", "-q", "-d", str(root / "doctrees"), str(src), str(out)])
+    assert code == 0
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
+def _links(html: str) -> list[str]:
+    """The targets of the page's cross-references, in order (not the headings' own anchors)."""
+    import re
+
+    return re.findall(r'class="reference internal" href="(#speedmod_[^"]+)"', html)
+
+
+@pytest.fixture
+def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.syspath_prepend(str(tmp_path / "with"))
+    monkeypatch.syspath_prepend(str(tmp_path / "without"))
+    yield tmp_path
+    for name in [m for m in sys.modules if m.startswith("speedmod_")]:
+        del sys.modules[name]
+
+
+def test_same_links_with_and_without_and_after_a_rename(importable: Path) -> None:
+    with_memo = _project(importable / "with", "w", "Thing", memo=True)
+    without = _project(importable / "without", "o", "Thing", memo=False)
+    links = _links(_build(importable / "with", with_memo))
+    assert links == [
+        link.replace("speedmod_o", "speedmod_w")
+        for link in _links(_build(importable / "without", without))
+    ]
+    assert links[:2] == ["#speedmod_w.Thing", "#speedmod_w.use"], links
+
+    # renamed, rebuilt incrementally in this process: no answer kept from the first build
+    _project(importable / "with", "w", "Other", memo=True)
+    del sys.modules["speedmod_w"]
+    renamed = _links(_build(importable / "with", with_memo))
+    assert "#speedmod_w.Other" in renamed and "#speedmod_w.Thing" not in renamed
