@@ -743,24 +743,135 @@ def share_inputs(
     missing = [c for c in {*num_cats, *known} if c not in counts.columns]
     if missing:
         raise KeyError(f"counts has no column(s) {missing}")
-    block = counts[list(dict.fromkeys([*known, *num_cats]))]
-    reported = block[known].notna().any(axis=1)
-    filled = block.fillna(0.0)
-    num = filled[num_cats].sum(axis=1)
+    values = {
+        c: counts[c].to_numpy(dtype=float, na_value=np.nan)
+        for c in dict.fromkeys([*known, *num_cats])
+    }
+    reported = np.zeros(len(counts), dtype=bool)
+    for c in known:
+        reported |= ~np.isnan(values[c])
+    num = _row_sum(values, num_cats)
     if denominator == "known":
-        den = filled[known].sum(axis=1)
+        den = _row_sum(values, known)
     elif denominator == "all":
         if TOTAL_COLUMN not in counts.columns:
             raise KeyError('denominator="all" needs the country total column "Total"')
-        den = counts[TOTAL_COLUMN]
+        den = counts[TOTAL_COLUMN].to_numpy(dtype=float, na_value=np.nan)
     else:
         raise ValueError(f'denominator must be "all" or "known", got {denominator!r}')
-    keep = reported & den.notna() & (den > 0)
-    ids = [c for c in [*ID_COLUMNS, *carry] if c in counts.columns]
-    out = counts.loc[keep, list(dict.fromkeys(ids))].copy()
-    out["num"] = num[keep].astype(float)
-    out["den"] = den[keep].astype(float)
-    return out.reset_index(drop=True)
+    keep = np.flatnonzero(reported & (den > 0))  # a missing denominator is not > 0
+    ids = dict.fromkeys(c for c in [*ID_COLUMNS, *carry] if c in counts.columns)
+    out = pd.DataFrame({c: counts[c].array.take(keep) for c in ids})
+    out["num"] = num[keep]
+    out["den"] = den[keep]
+    return out
+
+
+def _row_sum(values: dict[str, np.ndarray], columns: Sequence[str]) -> np.ndarray:
+    """Sum of ``columns`` row by row, missing values as zero, added left to right."""
+    total = np.zeros(len(next(iter(values.values()))) if values else 0)
+    for c in columns:
+        total = total + np.where(np.isnan(values[c]), 0.0, values[c])
+    return total
+
+
+class _Units:
+    """Units of a share (:func:`share_inputs`) as arrays, combined over any set of rows.
+
+    :func:`aggregate_share` combines all units and those of each year; this reads the
+    columns once and sums slices of arrays (numpy's pairwise sum, the sum pandas uses on a
+    column) instead of building a frame per year.
+    """
+
+    def __init__(
+        self,
+        units: pd.DataFrame,
+        method: Method,
+        weights: pd.Series | None,
+        region_weights: pd.Series | None,
+        region_column: str,
+    ) -> None:
+        self.units, self.method, self.weights = units, method, weights
+        self.region_weights, self.region_column = region_weights, region_column
+        self.num = units["num"].to_numpy(dtype=float)
+        self.den = units["den"].to_numpy(dtype=float)
+        self.iso = pd.factorize(units["iso3"])[0]
+        self.term = self.num / self.den if method == "mean" else None
+        self.w = self.ok = None
+        if method == "two_stage":
+            self.region, self.regions = pd.factorize(units[region_column], sort=True)
+        if method == "weighted" and weights is not None:
+            self.w = units["iso3"].map(weights).to_numpy(dtype=float, na_value=np.nan)
+            self.ok = ~np.isnan(self.w) & (self.w > 0)
+            self.term = self.w * self.num / self.den
+
+    def combine(self, rows: np.ndarray) -> tuple[float, int, float]:
+        """(share, n_countries, n_victims) of the units at positions ``rows`` (ascending)."""
+        if not len(rows):
+            return float("nan"), 0, 0.0
+        if self.method == "pooled":
+            share = np.sum(self.num[rows]) / np.sum(self.den[rows])
+        elif self.method == "mean":
+            share = np.sum(self.term[rows]) / len(rows)  # type: ignore[index]
+        elif self.method == "weighted":
+            if self.w is None:
+                raise ValueError('method="weighted" needs weights (a Series indexed by iso3)')
+            rows = rows[self.ok[rows]]  # type: ignore[index]
+            if not len(rows):
+                return float("nan"), 0, 0.0
+            share = np.sum(self.term[rows]) / np.sum(self.w[rows])  # type: ignore[index]
+        elif self.method == "two_stage":
+            share = self._two_stage(rows)
+        else:
+            raise ValueError(f"unknown method {self.method!r}")
+        iso = self.iso[rows]
+        return float(share), len(np.unique(iso[iso >= 0])), float(np.sum(self.den[rows]))
+
+    def _two_stage(self, rows: np.ndarray) -> float:
+        """Pooled share within each region, then the mean of the regions weighted by
+        ``region_weights`` (equally when None)."""
+        region = self.region[rows]
+        placed = region >= 0  # units without a region enter no region (as in a groupby)
+        num, den, region = self.num[rows][placed], self.den[rows][placed], region[placed]
+        if np.all(np.mod(num, 0.5) == 0) and np.all(np.mod(den, 0.5) == 0):
+            # whole counts (or halves): their sums are exact in any order
+            n_regions = len(self.regions)
+            reg_num = np.bincount(region, weights=num, minlength=n_regions)
+            reg_den = np.bincount(region, weights=den, minlength=n_regions)
+            present = np.bincount(region, minlength=n_regions) > 0
+            reg_num, reg_den = reg_num[present], reg_den[present]
+            names = pd.Index(self.regions[present])
+        else:  # pandas' compensated sums, as a groupby of the units gives
+            reg = pd.DataFrame({"r": region, "num": num, "den": den}).groupby("r").sum()
+            reg_num, reg_den = reg["num"].to_numpy(), reg["den"].to_numpy()
+            names = pd.Index(self.regions[reg.index.to_numpy()])
+        rw = (
+            np.ones(len(names))
+            if self.region_weights is None
+            else self.region_weights.reindex(names).to_numpy(dtype=float, na_value=np.nan)
+        )
+        if np.isnan(rw).any():
+            raise ValueError(f"region_weights lacks {sorted(names[np.isnan(rw)])}")
+        return float(np.sum(reg_num / reg_den * rw) / np.sum(rw))
+
+    def by_year(self) -> pd.DataFrame:
+        """``year, share, n_countries, n_victims`` for each year of the units."""
+        columns = ["year", "share", "n_countries", "n_victims"]
+        codes, years = pd.factorize(self.units["year"], sort=True)
+        order = np.argsort(codes, kind="stable")  # rows of a year in their order
+        order = order[codes[order] >= 0]
+        if not len(order):
+            return pd.DataFrame(columns=columns)
+        parts = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+        found = [self.combine(rows) for rows in parts]
+        return pd.DataFrame(
+            {
+                "year": np.asarray([years[codes[p[0]]] for p in parts]).astype("int64"),
+                "share": np.array([f[0] for f in found], dtype=float),
+                "n_countries": np.array([f[1] for f in found], dtype="int64"),
+                "n_victims": np.array([f[2] for f in found], dtype=float),
+            }
+        )
 
 
 def _combine(
@@ -771,36 +882,9 @@ def _combine(
     region_column: str,
 ) -> tuple[float, int, float]:
     """Aggregate per-unit num/den into one share; returns (share, n_countries, n_victims)."""
-    if units.empty:
-        return float("nan"), 0, 0.0
-    if method == "pooled":
-        share = units["num"].sum() / units["den"].sum()
-    elif method == "mean":
-        share = (units["num"] / units["den"]).mean()
-    elif method == "weighted":
-        if weights is None:
-            raise ValueError('method="weighted" needs weights (a Series indexed by iso3)')
-        w = units["iso3"].map(weights)
-        ok = w.notna() & (w > 0)
-        units = units[ok]
-        if units.empty:
-            return float("nan"), 0, 0.0
-        w = w[ok]
-        share = float(np.sum(w * units["num"] / units["den"]) / np.sum(w))
-    elif method == "two_stage":
-        reg = units.groupby(region_column, sort=True)[["num", "den"]].sum()
-        reg_share = reg["num"] / reg["den"]
-        rw = (
-            pd.Series(1.0, index=reg.index)
-            if region_weights is None
-            else region_weights.reindex(reg.index).astype(float)
-        )
-        if rw.isna().any():
-            raise ValueError(f"region_weights lacks {sorted(rw.index[rw.isna()])}")
-        share = float((reg_share * rw).sum() / rw.sum())
-    else:
-        raise ValueError(f"unknown method {method!r}")
-    return float(share), int(units["iso3"].nunique()), float(units["den"].sum())
+    return _Units(units, method, weights, region_weights, region_column).combine(
+        np.arange(len(units))
+    )
 
 
 def replicate_shares(
@@ -1080,14 +1164,9 @@ def aggregate_share(
     if method == "two_stage" and region_weights is None and population is not None:
         region_weights = region_population(counts, population, region_column)
         fixed_weights = False
-    share, n_c, n_v = _combine(units, method, weights, region_weights, region_column)
-    by_year = None
-    if "year" in units.columns:
-        rows = []
-        for year, g in units.groupby("year", sort=True):
-            s, n, v = _combine(g, method, weights, region_weights, region_column)
-            rows.append({"year": int(year), "share": s, "n_countries": n, "n_victims": v})
-        by_year = pd.DataFrame(rows, columns=["year", "share", "n_countries", "n_victims"])
+    combined = _Units(units, method, weights, region_weights, region_column)
+    share, n_c, n_v = combined.combine(np.arange(len(units)))
+    by_year = combined.by_year() if "year" in units.columns else None
     result = ShareResult(share, n_c, n_v, by_year, method, denominator, num_cats)
     for calls in _RECORDERS:
         calls.append(
