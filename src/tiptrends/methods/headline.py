@@ -272,8 +272,16 @@ def _percent_by_year(by_year: pd.DataFrame | None) -> pd.DataFrame:
     columns = ["year", "share_pct", "n_countries", "n_victims"]
     if by_year is None or by_year.empty:
         return pd.DataFrame(columns=columns)
-    out = by_year.assign(share_pct=100.0 * by_year["share"])
-    return out[columns].reset_index(drop=True)
+    # built from the columns' arrays: one small frame per call, no copies of the result
+    return pd.DataFrame(
+        {
+            "year": by_year["year"].to_numpy(),
+            "share_pct": 100.0 * by_year["share"].to_numpy(),
+            "n_countries": by_year["n_countries"].to_numpy(),
+            "n_victims": by_year["n_victims"].to_numpy(),
+        },
+        columns=columns,
+    )
 
 
 def form_share_by_year(
@@ -292,7 +300,8 @@ def form_share_by_year(
     Parameters
     ----------
     df : DataFrame
-        Curated GLOTIP table.
+        Curated GLOTIP table, or the counts :func:`form_counts` made of it (their
+        suppression policy then holds).
     category : str or sequence of str
         Form(s) in the numerator.
     years : iterable of int, optional
@@ -314,8 +323,8 @@ def form_share_by_year(
         ``year, share_pct, n_countries, n_victims`` over the countries reporting the form
         breakdown that year.
     """
-    require_glotip(df, "form_share_by_year: df")
-    counts = form_counts(df, suppressed=suppressed)
+    _require_table(df, "form_share_by_year: df")
+    counts = form_counts(df, suppressed=suppressed) if "indicator" in df.columns else df
     if years is not None:
         counts = counts[counts["year"].isin([int(y) for y in years])]
     res = aggregate_share(_restrict(counts, countries), category, denominator, method, **weights)

@@ -17,8 +17,11 @@ Conventions
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +29,7 @@ import pandas as pd
 from tiptrends import settings, vocab
 from tiptrends.io.citizenship import (
     MISSING_CATEGORY_TEXT,
+    citizenship_map_path,
     classify_domestic,
     load_citizenship_map,
     map_citizenship,
@@ -76,9 +80,20 @@ def excluded_categories(mapping: pd.DataFrame | None = None) -> frozenset[str]:
     -------
     frozenset of str
     """
-    table = load_citizenship_map() if mapping is None else mapping
-    marked = table["note"].fillna("").str.contains(EXCLUDE_MARK)
-    return frozenset(table.loc[marked, "category"])
+    if mapping is None:
+        # the mapping is validated once per content of its file, not once per call
+        path = Path(citizenship_map_path())
+        if not path.is_file():
+            return excluded_categories(load_citizenship_map())  # the loader says what is wrong
+        return _excluded_in_file(hashlib.sha256(path.read_bytes()).hexdigest())
+    marked = mapping["note"].fillna("").str.contains(EXCLUDE_MARK)
+    return frozenset(mapping.loc[marked, "category"])
+
+
+@functools.cache
+def _excluded_in_file(digest: str) -> frozenset[str]:
+    """:func:`excluded_categories` of the mapping file whose sha256 is ``digest``."""
+    return excluded_categories(load_citizenship_map())
 
 
 def citizenship_rows(

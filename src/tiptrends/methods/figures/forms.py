@@ -21,10 +21,14 @@ SHARE_OPTIONS = frozenset({"suppressed", "method", "denominator", "countries", "
 def form_share(form: str, year: int, inputs: Inputs, o: Options) -> float:
     """Share (%) of detected victims of ``form`` in ``year`` under the options ``o``."""
     method, weights = inputs.method(o)
+    # the form counts of the year, shared by every form, method and denominator
+    counts = inputs.memo(
+        ("form_counts", year, o.suppressed),
+        lambda: headline.form_counts(inputs.rows(year), suppressed=o.suppressed),  # type: ignore[arg-type]
+    )
     t = headline.form_share_by_year(
-        inputs.rows(year),
+        counts,
         form,
-        suppressed=o.suppressed,  # type: ignore[arg-type]
         denominator=o.denominator,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
         countries=o.countries,
