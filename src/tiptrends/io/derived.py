@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import hashlib
 import importlib
 import json
@@ -82,9 +83,20 @@ def _module_file(module: str) -> Path | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed(file: Path, mtime_ns: int, size: int) -> ast.Module:
+    """The syntax tree of ``file`` as it is at ``mtime_ns`` and ``size`` (parsed once)."""
+    return ast.parse(file.read_text(encoding="utf-8"))
+
+
+def _tree(file: Path) -> ast.Module:
+    st = file.stat()
+    return _parsed(file, st.st_mtime_ns, st.st_size)
+
+
 def _imports(module: str, file: Path) -> set[str]:
     """``tiptrends`` modules imported anywhere in ``file`` (function-level imports too)."""
-    tree = ast.parse(file.read_text(encoding="utf-8"))
+    tree = _tree(file)
     package = module if file.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -150,7 +162,21 @@ def code_text(source: str) -> str:
     >>> code_text("def f(): return 1") == code_text("def f(): return 2")
     False
     """
-    return ast.dump(_NoDocstrings().visit(ast.parse(source)), include_attributes=False)
+    return _tree_text(ast.parse(source))
+
+
+def _tree_text(tree: ast.Module) -> str:
+    return ast.dump(_NoDocstrings().visit(tree), include_attributes=False)
+
+
+@functools.lru_cache(maxsize=512)
+def _file_code(file: Path, mtime_ns: int, size: int) -> bytes:
+    """sha256 of :func:`code_text` of ``file`` as it is at ``mtime_ns`` and ``size``.
+
+    Made from the tree :func:`_imports` read (parsed once); dropping its lone strings leaves
+    its imports as they are.
+    """
+    return hashlib.sha256(_tree_text(_parsed(file, mtime_ns, size)).encode()).digest()
 
 
 def code_digest(modules: Iterable[str]) -> str:
@@ -161,7 +187,8 @@ def code_digest(modules: Iterable[str]) -> str:
         h.update(f"{package} {metadata.version(package)}\n".encode())
     for module, file in code_modules(modules).items():
         h.update(f"{module}\n".encode())
-        h.update(code_text(file.read_text(encoding="utf-8")).encode())
+        st = file.stat()
+        h.update(_file_code(file, st.st_mtime_ns, st.st_size))
     return h.hexdigest()
 
 

@@ -22,7 +22,6 @@ import dataclasses
 import functools
 import inspect
 import itertools
-import math
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -172,7 +171,10 @@ def declared_labels(path: Path | None = None) -> dict[str, tuple[str, dict[Any, 
     """Every declared axis, available or not: name -> (label, value -> the value's label)."""
     raw = tomllib.loads((path or axes_path()).read_text())
     return {
-        a["name"]: (a["label"], {v["value"]: v.get("label") or str(v["value"]) for v in a["values"]})
+        a["name"]: (
+            a["label"],
+            {v["value"]: v.get("label") or str(v["value"]) for v in a["values"]},
+        )
         for a in raw["axis"]
     }
 
@@ -319,12 +321,16 @@ def add_within(grid: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """``grid`` restricted to figures of ``targets`` with column ``within``."""
     g = grid[grid["figure"].isin(targets.index)].copy()
     t = targets.loc[g["figure"]]
-    g["within"] = [
-        bool(within(pd.Series([v]), p, tol, kind).iloc[0]) if math.isfinite(v) else False
-        for v, p, tol, kind in zip(
-            g["value"], t["published"], t["tolerance"], t["kind"], strict=True
+    value = g["value"].to_numpy(float)
+    published, tolerance = t["published"].to_numpy(float), t["tolerance"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        # within() row by row, for all rows at once; a value that is not finite holds nothing
+        held = np.where(
+            t["kind"].to_numpy() == "bound",
+            value >= published,
+            np.abs(value - published) <= tolerance,
         )
-    ]
+    g["within"] = held & np.isfinite(value)
     return g
 
 
