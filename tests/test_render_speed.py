@@ -94,7 +94,16 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
     # one chapter's prose edited: it runs again and its page is rebuilt, the other is not
     cells = [new_markdown_cell("# Second notebook"), new_markdown_cell("Edited prose, 4711.")]
     write_nb(nb_dir / "02_b.ipynb", cells + [new_code_cell("x = 1")])
+    staged: list[str] = []
+    real_notebook = book.chapter_notebook
+
+    def chapter_notebook(state, *args, **kwargs):
+        staged.append(state.stem)
+        return real_notebook(state, *args, **kwargs)
+
+    monkeypatch.setattr(book, "chapter_notebook", chapter_notebook)
     edited = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    assert staged == ["02_b"], f"staged again: {staged}"
     assert edited.exit_code == 0, edited.problems
     assert edited.status() == {"01_a.ipynb": "cached", "02_b.ipynb": "ok"}
     assert edited.book_seconds is not None

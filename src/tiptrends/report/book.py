@@ -290,6 +290,72 @@ def chapter_notebook(state: ChapterState, images: dict[str, bytes] | None = None
     return nb
 
 
+class StagingMemo:
+    """Which notebooks were staged from which executed copy, to skip staging them again.
+
+    Staging a notebook (:func:`chapter_notebook`, then JSON) costs about 20 ms; the book has
+    some forty (chapters and place profiles), and a one-chapter edit changes one. A notebook
+    whose shown copy (executed, else source: path, size, modification time), status, failure
+    line and staging code (``book.py``) are those of the last staging, and whose staged file
+    and figure files still exist, is left as it is. ``path`` None: remember nothing.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.before: dict[str, Any] = {}
+        if path is not None:
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                self.before = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self.before = {}
+        self.now: dict[str, Any] = {}
+
+    @staticmethod
+    def signature(state: ChapterState) -> str:
+        """What the staged notebook is made of (files by path, size and modification time)."""
+        shown = state.executed if state.executed is not None else state.source
+        parts: list[Any] = [state.stem, state.status, state.failure]
+        for f in (shown, Path(__file__)):
+            try:
+                st = f.stat()
+                parts.append([str(f), st.st_size, st.st_mtime_ns])
+            except OSError:
+                parts.append([str(f), None])
+        return json.dumps(parts)
+
+    def stage(self, state: ChapterState, target: Path, images: dict[str, bytes | None]) -> None:
+        """Write ``state``'s notebook to ``target`` unless staged from the same inputs.
+
+        Its figures go into ``images`` (name -> PNG bytes; None when staged before).
+        """
+        sig = self.signature(state)
+        old = self.before.get(state.stem) if self.path is not None else None
+        extra = target.parent.joinpath(*[".."] * state.stem.count("/"), "_extra")
+        if (
+            isinstance(old, dict)
+            and old.get("signature") == sig
+            and target.is_file()
+            and all((extra / name).is_file() for name in old.get("images", []))
+        ):
+            for name in old.get("images", []):
+                images.setdefault(name, None)
+            self.now[state.stem] = old
+            return
+        own: dict[str, bytes] = {}
+        nb = chapter_notebook(state, own)
+        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
+        images.update(own)
+        self.now[state.stem] = {"signature": sig, "images": sorted(own)}
+
+    def save(self) -> None:
+        """Remember the notebooks staged by this staging (and only those)."""
+        if self.path is not None:
+            _write_if_changed(
+                self.path, json.dumps(self.now, sort_keys=True, indent=1).encode("utf-8")
+            )
+
+
 def profile_states(build: Path) -> list[ChapterState]:
     """Place profiles executed by ``tiptrends profile`` (``_build/executed/profiles/``)."""
 
@@ -327,7 +393,11 @@ def profile_figure_stems(build: Path) -> set[str]:
 
 
 def stage_profiles(
-    src: Path, build: Path, chapters: Mapping[str, Any], images: dict[str, bytes]
+    src: Path,
+    build: Path,
+    chapters: Mapping[str, Any],
+    images: dict[str, bytes | None],
+    memo: StagingMemo | None = None,
 ) -> tuple[list[ChapterState], set[Path]]:
     """Stage the executed place profiles and the "Places" part page into ``src``.
 
@@ -340,7 +410,10 @@ def stage_profiles(
     chapters : mapping
         Chapter stem -> :class:`tiptrends.report.site_pages.Chapter` (titles for links).
     images : dict
-        Collects the figures' PNG files (written by the caller into ``_extra``).
+        Collects the figures' PNG files (written by the caller into ``_extra``; None for a
+        file already staged).
+    memo : StagingMemo, optional
+        Skips the profiles staged before from the same executed copy.
 
     Returns
     -------
@@ -354,8 +427,7 @@ def stage_profiles(
     profiles = profile_states(build)
     for state in profiles:
         target = src / f"{state.stem}.ipynb"
-        nb = chapter_notebook(state, images)
-        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
+        (memo or StagingMemo(None)).stage(state, target, images)
         written.add(target)
     intro = src / "profiles" / "render_any_place.md"
     places = site_pages.places_markdown(
@@ -406,19 +478,20 @@ def stage_book(
             _write_if_changed(target, text.encode("utf-8"))
             expected.add(target)
 
-    images: dict[str, bytes] = {}
+    images: dict[str, bytes | None] = {}
+    memo = StagingMemo(build / ".sphinx" / "staged-notebooks.json")
     for state in chapters:
-        nb = chapter_notebook(state, images)
         target = src / f"{state.stem}.ipynb"
-        _write_if_changed(target, (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode())
+        memo.stage(state, target, images)
         expected.add(target)
     titles = {s.stem: site_pages.Chapter(s.stem, s.title) for s in chapters}
-    profiles, staged = stage_profiles(src, build, titles, images)
+    profiles, staged = stage_profiles(src, build, titles, images, memo)
     expected |= staged
     expected |= explorer.stage_explorer(src, build, [p.stem for p in profiles])
     for name, data in images.items():
         target = src / "_extra" / name
-        _write_if_changed(target, data)
+        if data is not None:
+            _write_if_changed(target, data)
         expected.add(target)
 
     ledger = next((s.page_data[CLAIMS_KEY] for s in chapters if CLAIMS_KEY in s.page_data), {})
@@ -454,6 +527,7 @@ def stage_book(
             f.unlink()
         elif f.is_dir() and not any(f.iterdir()) and f.name != "_static":
             f.rmdir()
+    memo.save()
     return src
 
 
@@ -888,11 +962,12 @@ def add_profiles_to_site(
         return None
     listed = navigation(src)
     before = {p.relative_to(src) for p in (src / "profiles").glob("*.ipynb")}
-    images: dict[str, bytes] = {}
+    images: dict[str, bytes | None] = {}
     profiles, _ = stage_profiles(src, build, {}, images)
     explorer.stage_explorer(src, build, [p.stem for p in profiles])  # links to the new pages
     for name, data in images.items():
-        _write_if_changed(src / "_extra" / name, data)
+        if data is not None:
+            _write_if_changed(src / "_extra" / name, data)
     _stage_figures(build, src / "_extra", profile_figure_stems(build))
     now = {Path(f"{p.stem}.ipynb") for p in profiles}
     for gone in before - now:
