@@ -8,6 +8,7 @@ boys per country-year, the counts of every change in children) and :func:`form_f
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tiptrends.methods.aggregate import (
@@ -15,6 +16,7 @@ from tiptrends.methods.aggregate import (
     SEX_AGE,
     SEX_AGE_CATEGORIES,
     Policy,
+    _country_meta,
     _is_curated,
     country_year_counts,
 )
@@ -30,11 +32,12 @@ SEX_AGE_KNOWN = tuple(SEX_AGE_GROUPS)
 
 def _victim_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Country rows of detected victims, dimensions Total and by form (speeds up extraction)."""
-    return df[
-        (df["indicator"] == VICTIMS)
-        & ~df["is_aggregate"].astype(bool)
-        & df["dimension"].isin([DIM_TOTAL, DIM_FORM])
-    ]
+    pos = np.flatnonzero(df["indicator"].to_numpy() == VICTIMS)
+    pos = pos[~df["is_aggregate"].astype(bool).to_numpy()[pos]]
+    dimension = df["dimension"].to_numpy()[pos]
+    keep = np.zeros(len(df), dtype=bool)
+    keep[pos[(dimension == DIM_TOTAL) | (dimension == DIM_FORM)]] = True
+    return df[keep]
 
 
 def sex_age_counts(
@@ -82,23 +85,26 @@ def sex_age_counts(
     if form is not None or not form_fallback:
         return counts
     groups = [c for c in counts.columns if c in SEX_AGE_CATEGORIES]
+    has_split = counts.set_index(["iso3", "year"])[groups].notna().any(axis=1)
+    # the form x sex x age cells of the country-years without an all-forms split (each
+    # country-year's counts come from its own rows)
+    candidates = rows[~_in_country_years(rows, has_split[has_split].index)]
     by_form = pd.concat(
         [
             country_year_counts(
-                rows, VICTIMS, SEX_AGE, suppressed=suppressed, form=f, with_total=False
+                candidates, VICTIMS, SEX_AGE, suppressed=suppressed, form=f, with_total=False
             )
             for f in FORMS
         ]
     )
     summed = by_form.groupby(["iso3", "year"])[groups].sum(min_count=1)
     summed = summed[summed.notna().any(axis=1)]
-    has_split = counts.set_index(["iso3", "year"])[groups].notna().any(axis=1)
     missing = summed.index.difference(has_split[has_split].index)
     if missing.empty:
         return counts
     fill = summed.loc[missing].reset_index()
-    meta = by_form.drop_duplicates(["iso3", "year"]).set_index(["iso3", "year"])
-    fill = fill.join(meta[["country", "region", "subregion"]], on=["iso3", "year"])
+    meta = _country_meta(rows, fill["iso3"].to_numpy())  # as the counts of all rows name them
+    fill = fill.assign(**meta)
     keep = counts.set_index(["iso3", "year"]).index.isin(missing)
     totals = counts.loc[keep, ["iso3", "year", TOTAL]]
     fill = fill.merge(totals, on=["iso3", "year"], how="left")
@@ -106,6 +112,21 @@ def sex_age_counts(
     out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
     out.attrs["form_fallback"] = [(str(i), int(y)) for i, y in missing]
     return out
+
+
+def _in_country_years(rows: pd.DataFrame, country_years: pd.MultiIndex) -> np.ndarray:
+    """Whether each row's (iso3, year) is one of ``country_years``."""
+    codes, isos = pd.factorize(rows["iso3"])
+    year = rows["year"].to_numpy(dtype=np.int64)
+    if not len(year) or not len(country_years):
+        return np.zeros(len(rows), dtype=bool)
+    first, span = int(year.min()), int(year.max() - year.min()) + 1
+    wanted_code = pd.Index(isos).get_indexer(country_years.get_level_values(0))
+    wanted_year = np.asarray(country_years.get_level_values(1), dtype=np.int64) - first
+    ok = (wanted_code >= 0) & (wanted_year >= 0) & (wanted_year < span)
+    wanted = wanted_code[ok] * span + wanted_year[ok]
+    key = np.where(codes >= 0, codes * span + (year - first), -1)
+    return np.isin(key, wanted)
 
 
 def child_counts(
