@@ -109,7 +109,7 @@ def main() -> int:
             )
             line = [x for x in out.stdout.splitlines() if x.startswith(f"  {chapter} ")][0]
             print(line)
-            total += float(line.split()[-4])
+            total += float(line.split()[-6])
         print(f"  all chapters {total:7.1f} s wall (one process each; load {load()})")
         return 0
     print(f"  (untimed warm-up: data bases {warm_up():.1f} s)")
@@ -118,7 +118,8 @@ def main() -> int:
         module, name = CHAPTERS[chapter]
         seconds, cpu = run(chapter)
         total, total_cpu = total + seconds, total_cpu + cpu
-        print(f"  {chapter} {module}.{name + '()':<28} {seconds:7.1f} s wall {cpu:7.1f} s CPU")
+        call = f"{module}.{name}()"
+        print(f"  {chapter} {call:<36} {seconds:7.1f} s wall {cpu:7.1f} s CPU")
     print(f"  all chapters {total:7.1f} s wall {total_cpu:7.1f} s CPU (load {load()})")
     return 0
 
