@@ -196,3 +196,29 @@ def test_what_is_not_one_share_goes_through_the_loop(many):
         return 100 * res.share
 
     assert not M.bootstrap_countries(many, by_population, 5, 1, share_scale=100.0).vectorised
+
+
+def test_chapter_figures_equal_the_plain_loop_on_real_data():
+    """Chapter 08's four bootstraps (10 replicates each) against the figure evaluated on each
+    drawn sample, on the re-analysis the chapter uses."""
+    from tiptrends.analyses import forms as F
+    from tiptrends.methods import figures
+
+    table = figures.data_bases().current_release
+    year = table[table["year"] == F.LATEST_YEAR]
+    by_form = A.share_inputs(F.form_counts(year), [FORCED_LABOUR], "known")["iso3"]
+    population = figures.gsi_population()
+    for key in F.BOOTSTRAP_LABELS:
+        countries = by_form if key != F.CHILDREN_SHARE else None
+        b = F.bootstrap_figure(key, table, countries, n_boot=10, seed=3)
+        assert b.vectorised, key
+        t = year if countries is None else year[year["iso3"].isin(list(countries))]
+        t = t.sort_values("iso3", kind="stable")
+
+        def statistic(sample: pd.DataFrame, population: pd.Series, key: str = key) -> float:
+            inputs = figures.Inputs(sample)
+            inputs.population = population
+            return figures.evaluate(key, inputs)
+
+        plain = plain_loop(t, statistic, 10, 3, {"population": population})
+        np.testing.assert_allclose(b.draws, plain, rtol=1e-12, err_msg=key)
