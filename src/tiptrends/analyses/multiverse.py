@@ -327,10 +327,12 @@ def download_table(r: Results) -> pd.DataFrame:
     a column in readers' words (the codebook says what each column holds)."""
     g = r.grid
     yes_no = {True: "Yes", False: "No"}
-    out = pd.DataFrame({
-        "Figure": g["figure"].map(lambda k: figures.figure(k).label),
-        "Specification": g["spec"],
-    })
+    out = pd.DataFrame(
+        {
+            "Figure": g["figure"].map(lambda k: figures.figure(k).label),
+            "Specification": g["spec"],
+        }
+    )
     for a in r.space.axes:
         out[_axis_header(a)] = g[a.name].map(lambda v, name=a.name: r.space.text(name, v))
     out["Value"] = g["value"]
@@ -384,20 +386,22 @@ def _curve(fig: Figure, cell: Any, r: Results, key: str) -> None:
 
 
 def _matrix(ax: Any, g: pd.DataFrame, read: Sequence[mv.Axis]) -> None:
-    for row, axis in enumerate(read):
+    levels = []
+    for axis in read:
         codes = {v.value: j for j, v in enumerate(axis.values)}
-        level = g[axis.name].map(codes).astype(float) / max(len(axis.values) - 1, 1)
-        ax.scatter(
-            np.arange(len(g)),
-            np.full(len(g), row),
-            c=level,
-            cmap="viridis",
-            s=3,
-            lw=0,
-            rasterized=True,  # thousands of dots: an image in the SVG, not one element each
-            vmin=0,
-            vmax=1,
-        )
+        levels.append(g[axis.name].map(codes).astype(float) / max(len(axis.values) - 1, 1))
+    # every row of the matrix in one collection, row after row: one image, drawn once
+    ax.scatter(
+        np.tile(np.arange(len(g)), len(read)),
+        np.repeat(np.arange(len(read)), len(g)),
+        c=np.concatenate(levels) if levels else [],
+        cmap="viridis",
+        s=3,
+        lw=0,
+        rasterized=True,  # thousands of dots: an image in the SVG, not one element each
+        vmin=0,
+        vmax=1,
+    )
     ax.set_yticks(range(len(read)), [a.short or a.label for a in read], fontsize=7)
     ax.set_ylim(len(read) - 0.5, -0.5)
     ax.set_xticks([])
