@@ -5,6 +5,12 @@ Missing inputs. A test that needs a raw file, a curated table or a reference tex
 exception). On a workstation that skips the test; in CI (``CI=true``, set by CI services and
 by ``.ci/run``), with ``TIPTRENDS_REQUIRE_DATA=1`` or with ``pytest --require-data`` it fails:
 there, a missing input must not turn tests into silent skips.
+
+Two workers (``make test``: ``pytest -n 2 --dist loadgroup``). One renders the collection once
+(:func:`site_render`: chapters and test profiles in one pool, then the book) and runs every
+test that reads the render (the ``render`` group, given to such tests automatically); the other
+starts with the ``long`` group (fresh venvs, the wheel, scratch builds seeded with this
+checkout's derived products, :func:`derived_products`); both then share the short tests.
 """
 
 from __future__ import annotations
@@ -39,6 +45,30 @@ _REQUIRE_DATA_OPTION = False
 def pytest_configure(config: pytest.Config) -> None:
     global _REQUIRE_DATA_OPTION
     _REQUIRE_DATA_OPTION = bool(config.getoption("--require-data", default=False))
+
+
+#: The pytest-xdist group of every test that reads the session render (``site_render``).
+RENDER_GROUP = "render"
+#: The group of the long tests that need no render (fresh venvs, the wheel, scratch builds).
+#: ``--dist loadgroup`` hands out the largest groups first: the render's to one worker, this one
+#: to the other, so they run side by side and the short tests fill both workers at the end.
+LONG_GROUP = "long"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put every test that needs the session render in the render's xdist group.
+
+    With ``--dist loadgroup`` one worker renders and then runs these tests, while the other
+    runs everything else. A test reading the render from outside the group would make the
+    other worker wait, idle, on the render's lock for minutes. ``tryfirst``: the marks must be
+    in place before pytest-xdist names the groups.
+    """
+    for item in items:
+        if "site_render" in getattr(item, "fixturenames", ()) and not any(
+            item.iter_markers("xdist_group")
+        ):
+            item.add_marker(pytest.mark.xdist_group(RENDER_GROUP))
 
 
 def inputs_required() -> bool:
@@ -120,24 +150,37 @@ CELL_TIMEOUT = 600
 TEST_PROFILES = ((["NGA"], "nga"), (["DEU"], "deu"), (["--region", "EU27"], "eu27"))
 
 
-def render_test_profiles(build: Path) -> None:
-    """Execute :data:`TEST_PROFILES` into ``build`` unless they are newer than their inputs.
+def render_test_profiles(build: Path | None = None) -> None:
+    """Queue :data:`TEST_PROFILES` for the next render (``tiptrends profile --queue``).
 
-    Inputs: the profile notebook, the package source and the curated tables. The render that
-    follows puts them into the book (its "Places" part), where the site tests read them.
+    The render then executes them beside the chapters, in its pool and cache, and puts them
+    into the book (its "Places" part), where the site tests read them. ``build`` is the
+    project's build folder (the one the command writes; any other is refused).
     """
     from tiptrends.cli import main
 
-    inputs = [paths.notebooks_dir() / "profiles" / "place_profile.ipynb"]
-    inputs += Path(paths.__file__).parent.rglob("*.py")
-    inputs += paths.curated_dir().glob("*") if paths.curated_dir().is_dir() else []
-    newest = max(f.stat().st_mtime for f in inputs)
-    for argv, slug in TEST_PROFILES:
-        executed = build / "executed" / "profiles" / f"{slug}.ipynb"
-        if executed.exists() and executed.stat().st_mtime > newest:
-            continue
-        if main(["profile", *argv, "--no-site"]) != 0:
-            raise RuntimeError(f"tiptrends profile {' '.join(argv)} failed")
+    if build is not None and Path(build).resolve() != paths.build_dir().resolve():
+        raise ValueError(f"profiles are queued in {paths.build_dir()}, not {build}")
+    for argv, _ in TEST_PROFILES:
+        if main(["profile", *argv, "--queue"]) != 0:
+            raise RuntimeError(f"tiptrends profile {' '.join(argv)} --queue failed")
+
+
+#: Environment variable naming a file to which the session render appends its timing (one JSON
+#: line: worker, start, seconds); ``benchmarks/suite.py`` sets it.
+RENDER_TIMING_ENV = "TIPTRENDS_TEST_RENDER_TIMING"
+
+
+def _note_render_time(worker: str, started: float, seconds: float) -> None:
+    """Append the session render's timing to the file named by :data:`RENDER_TIMING_ENV`."""
+    target = os.environ.get(RENDER_TIMING_ENV)
+    if not target:
+        return
+    import json
+
+    line = json.dumps({"worker": worker, "start": started, "seconds": round(seconds, 3)})
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(line + "\n")
 
 
 @pytest.fixture(scope="session")
@@ -151,17 +194,22 @@ def site_render(worker_id: str, testrun_uid: str):
     test run: with pytest-xdist the first worker to get here forces the render and leaves a
     marker for this run; the others wait on the lock and then find everything cached.
     """
+    import time
+
     from tests.render_once import render_once
     from tiptrends.report import render
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
     build = paths.build_dir()
 
-    def profiles_then_render(forced: bool):
+    def profiles_and_chapters(forced: bool):
         render_test_profiles(build)
         return render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT)
 
-    return render_once(build, testrun_uid, worker_id, force, profiles_then_render)
+    started, clock = time.time(), time.perf_counter()
+    report = render_once(build, testrun_uid, worker_id, force, profiles_and_chapters)
+    _note_render_time(worker_id, started, time.perf_counter() - clock)
+    return report
 
 
 # --------------------------------------------------------------------------- curated tables
@@ -177,6 +225,48 @@ def _curated(what: str, load):
         return load()
     except DataError as exc:
         missing_input(f"curated {what} unavailable (cannot be built from the raw files): {exc}")
+
+
+@pytest.fixture(scope="session")
+def derived_products() -> Path:
+    """The project's derived data products (``data/curated/derived/``), current.
+
+    ``make test`` builds them first (``make data``); run alone, the first test to ask builds
+    them here, once (a file lock keeps the two workers from building them twice). Tests that
+    build the data in a copy of the checkout seed the copy with them (:func:`seed_derived`):
+    its ``tiptrends data build`` then finds them current instead of computing the
+    specification grid again (minutes, three times a run).
+    """
+    from filelock import FileLock
+
+    from tiptrends.io import derived
+    from tiptrends.methods import derived_tables, figures
+
+    folder = derived.derived_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    build = paths.build_dir()
+    build.mkdir(parents=True, exist_ok=True)
+    # the lock lives in _build: every file under data/ is an input of the grid
+    with FileLock(str(build / ".test-derived.lock")):
+        status = derived_tables.product_status()
+        if any(state != "current" for state, _ in status.values()):
+            for load in derived_tables.products(figures.data_bases).values():
+                _curated("derived products", load)
+    return folder
+
+
+def seed_derived(products: Path, curated: Path) -> list[str]:
+    """Copy the derived products (stamps and tables) into ``curated/derived``; their names.
+
+    A stamp names its inputs relative to the project root, so a copy of the checkout with the
+    same curated tables, configuration and code finds them current.
+    """
+    target = curated / "derived"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in sorted(products.iterdir()):
+        if f.is_file() and f.suffix in (".json", ".parquet"):
+            shutil.copy2(f, target / f.name)
+    return sorted(f.stem for f in target.glob("*.json"))
 
 
 @pytest.fixture(scope="session")

@@ -332,6 +332,7 @@ def _modified_release(source: Path, target: Path, *, date: str, edits: dict[str,
     return target
 
 
+@pytest.mark.xdist_group("long")
 def test_add_release_checks_pins_builds_and_compares(
     scratch_root: Path, monkeypatch, capsys, tmp_path: Path
 ) -> None:

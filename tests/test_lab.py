@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import RAW_MIRROR, copy_checkout, missing_input
+from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_derived
 from tiptrends import paths
 from tiptrends.report.nbclean import normalise, normalised_text
 
@@ -162,19 +162,24 @@ def _find_uv(scratch: Path) -> Path | None:
 
 
 @pytest.mark.notebooks
-def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(tmp_path: Path) -> None:
+@pytest.mark.xdist_group("long")
+def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(
+    tmp_path: Path, derived_products: Path
+) -> None:
     """The lock into a new venv, ``pip install -e .``, ``tiptrends data build``, then a chapter.
 
     The dependencies are installed from the lock (``uv pip sync requirements.lock.txt``,
     seconds from uv's cache), as ``make setup`` installs them; the package and its kernel are
     installed the README's way. The install, the curated tables and the build go to a copy of
     the checkout in ``tmp_path`` (an editable install writes ``src/tiptrends.egg-info``), so the
-    repository is not touched.
+    repository is not touched. The copy is seeded with this checkout's derived products, which
+    its build finds current (the curated tables are built from the raw files).
     """
     if not RAW_MIRROR.is_dir():
         missing_input(f"raw mirror not available at {RAW_MIRROR}")
     project = tmp_path / "checkout"
     copy_checkout(project)
+    seed_derived(derived_products, project / "data" / "curated")
     venv = tmp_path / "venv"
     subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW_MIRROR, copy_checkout, missing_input
+from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_derived
 
 
 @pytest.fixture
@@ -40,8 +40,12 @@ def _env(project: Path) -> dict[str, str]:
     return env
 
 
-def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path) -> None:
+@pytest.mark.xdist_group("long")
+def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path, derived_products: Path) -> None:
     project = spaced_checkout
+    # the derived products of this checkout: the copy's build reuses them (stamps name their
+    # inputs relative to the project), so the grid is not computed again
+    seeded = seed_derived(derived_products, project / "data" / "curated")
     bin_dir = Path(sys.executable).parent
     if not (bin_dir / "tiptrends").exists():
         missing_input(f"no tiptrends command beside {sys.executable}")
@@ -70,6 +74,10 @@ def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path) -> None:
     assert str(project / "data" / "raw") in out.stdout  # the copy's raw cache, path with spaces
     built = sorted(p.name for p in (project / "data" / "curated").glob("*.parquet"))
     assert len(built) == 7
+    derived = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines() if line.strip()}
+    assert seeded and {name: derived.get(name) for name in seeded} == dict.fromkeys(
+        seeded, "current"
+    ), out.stdout
 
 
 def test_setup_quotes_the_kernel_prefix(spaced_checkout: Path) -> None:

@@ -144,6 +144,7 @@ def test_country_without_victim_counts(glotip_2025) -> None:
         places.resolve_place("PRI", glotip=glotip_2025)
 
 
+@pytest.mark.xdist_group("long")
 def test_every_country_of_the_data_profiles(glotip_2025) -> None:
     """Every country with victim counts resolves and gets its victims table; every other
     table builds on all countries at once (the tables pool their members, so a country whose
@@ -199,8 +200,8 @@ def test_cli_bad_input_is_one_line(argv, capsys, glotip_2025) -> None:
 def test_cli_profiles_three_contrasting_places(site_render) -> None:
     """A large African reporter, a country with an excluded year, and the EU-27.
 
-    The test run's render executes them with ``tiptrends profile`` (``TEST_PROFILES`` of
-    ``tests/conftest.py``) before building the book; this reads what it wrote.
+    The test run's render executes them (``TEST_PROFILES`` of ``tests/conftest.py``, queued
+    with ``tiptrends profile --queue``) beside the chapters; this reads what it wrote.
     """
     import nbformat
 

@@ -63,6 +63,7 @@ def collection(scratch_root: Path, tmp_path: Path, monkeypatch) -> tuple[Path, P
 
 
 @pytest.mark.notebooks
+@pytest.mark.xdist_group("long")
 def test_profiles_run_in_the_renders_pool_cached_and_pruned(collection) -> None:
     nb_dir, build = collection
     render.request_profiles(
@@ -151,6 +152,7 @@ def test_a_build_folder_that_is_a_file_exits_3(glotip_2025, tmp_path, monkeypatc
 
 
 @pytest.mark.notebooks
+@pytest.mark.xdist_group("long")
 def test_a_write_error_in_no_site_exits_3_and_writes_nothing(real_data, capsys) -> None:
     (real_data / "executed").mkdir(parents=True)
     (real_data / "executed" / "profiles").write_text("a file where the folder goes")
@@ -162,6 +164,7 @@ def test_a_write_error_in_no_site_exits_3_and_writes_nothing(real_data, capsys) 
 
 
 @pytest.mark.notebooks
+@pytest.mark.xdist_group("long")
 def test_a_timeout_is_one_line_naming_the_notebook_and_cell(real_data, capsys) -> None:
     assert main(["profile", "DEU", "--no-site", "--timeout", "1"]) == 1
     line = _one_error_line(capsys)
@@ -171,6 +174,7 @@ def test_a_timeout_is_one_line_naming_the_notebook_and_cell(real_data, capsys) -
 
 
 @pytest.mark.notebooks
+@pytest.mark.xdist_group("long")
 def test_a_profile_waits_for_the_render_that_holds_the_lock(real_data) -> None:
     held, release = threading.Event(), threading.Event()
 

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tiptrends import paths
 
 
+@pytest.mark.xdist_group("long")
 def test_readme_example_runs(tmp_path: Path) -> None:
     readme = (paths.project_root() / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)

@@ -35,6 +35,7 @@ def test_template_shape() -> None:
 
 
 @pytest.mark.notebooks
+@pytest.mark.xdist_group("long")
 def test_template_runs_and_records_its_number(tmp_path: Path, monkeypatch) -> None:
     from tiptrends.report import render
 

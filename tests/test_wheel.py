@@ -19,6 +19,10 @@ import pytest
 from tests.conftest import RAW_MIRROR, copy_checkout, missing_input
 from tiptrends import paths
 
+#: Long tests start first on the worker that does not render (tests/conftest.py); the wheel is
+#: built once, for both tests, on that worker.
+pytestmark = pytest.mark.xdist_group("long")
+
 #: Loads the GLOTIP table as a library user would, and says where everything came from.
 _PROBE = """
 import json, tiptrends

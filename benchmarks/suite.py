@@ -1,0 +1,188 @@
+"""Time `make test` cold: the whole suite in a fresh copy of the project (prints; not a test).
+
+    python benchmarks/suite.py [--repo PATH] [--jobs N] [--worktree] [--reuse-data] [--keep]
+
+Clones the repository (its committed HEAD; ``--worktree``: the files git tracks, as they are
+in the working tree) into a temporary folder with no ``_build``, so the session render executes
+every chapter and profile and builds the book, then runs there, each step timed:
+
+* data   ``make data`` (raw files from the mirror, curated tables, derived tables);
+  ``--reuse-data`` copies the repository's ``data/curated`` first (then it only checks them)
+* test   ``make test`` (its ``data`` step is then current), the README's test command
+
+The project's environment is used (``BIN=<repo>/.venv/bin``, the clone's ``src`` first on
+``PYTHONPATH``, so the clone's code is what runs, in the kernels too); ``make setup`` is not
+timed (``benchmarks/fresh_clone.py`` times it). Prints the wall seconds of each step, the
+session render's seconds and share of the suite (``tests/conftest.py`` writes them), each
+worker's busy seconds and how long it sat idle at the end, and the 20 slowest tests (setup,
+call and teardown together; the first test of the render's group carries the render).
+
+Target (issue 22, 2 CPUs): ``make test`` cold <= 5 min. The machine is shared: the load
+average before and after is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Recorded by a plugin in the pytest controller: one JSON line per test phase (worker, phase,
+#: seconds, clock time when the report arrived).
+PLUGIN = """
+import json, os, time
+
+_OUT = os.environ["TIPTRENDS_SUITE_REPORTS"]
+
+
+def pytest_runtest_logreport(report):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the controller records every worker's reports
+        return
+    node = getattr(report, "node", None)  # the xdist worker that ran it (controller side)
+    worker = node.gateway.id if node is not None else "main"
+    line = {"nodeid": report.nodeid, "when": report.when, "worker": worker,
+            "seconds": report.duration, "at": time.time(), "outcome": report.outcome}
+    with open(_OUT, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\\n")
+"""
+
+
+def load() -> str:
+    """The load averages (1, 5, 15 min) as text."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, int]:
+    """Run ``cmd`` with its output in ``log``; return its wall seconds and exit status."""
+    started = time.perf_counter()
+    with log.open("a") as out:
+        out.write(f"\n$ {' '.join(cmd)}\n")
+        out.flush()
+        code = subprocess.call(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return time.perf_counter() - started, code
+
+
+def copy_worktree(repo: Path, target: Path) -> None:
+    """Copy the files git tracks, from the working tree, and make the copy a git checkout."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (repo / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(repo / name, target / name)
+    git = ["git", "-c", "user.name=benchmark", "-c", "user.email=benchmark@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-qm", "working tree"], cwd=target, check=True)
+
+
+def summarise(reports: Path, started: float, ended: float) -> tuple[dict, dict]:
+    """Per test: seconds of all its phases; per worker: busy seconds and last report time."""
+    tests: dict[str, float] = defaultdict(float)
+    workers: dict[str, dict[str, float]] = defaultdict(lambda: {"busy": 0.0, "last": started})
+    for line in reports.read_text().splitlines() if reports.exists() else []:
+        r = json.loads(line)
+        tests[r["nodeid"]] += r["seconds"]
+        w = workers[r["worker"]]
+        w["busy"] += r["seconds"]
+        w["last"] = max(w["last"], r["at"])
+    for w in workers.values():
+        w["idle_at_end"] = max(0.0, ended - w["last"])
+    return dict(tests), dict(workers)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=ROOT, help="repository to copy")
+    parser.add_argument("--jobs", type=int, default=2, help="pytest workers (make's JOBS)")
+    parser.add_argument(
+        "--worktree", action="store_true", help="copy the working tree, not the last commit"
+    )
+    parser.add_argument(
+        "--reuse-data", action="store_true", help="copy the repository's curated tables first"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the copy and the logs")
+    args = parser.parse_args()
+
+    repo_root = args.repo.resolve()
+    bin_dir = repo_root / ".venv" / "bin"
+    mirror = os.environ.get("TIPTRENDS_DATA_MIRROR") or str(repo_root.parent / "shared/data/raw")
+    work = Path(tempfile.mkdtemp(prefix="tiptrends-suite-"))
+    repo = work / "tiptrends"
+    log, reports, render_timing = work / "suite.log", work / "reports.jsonl", work / "render.jsonl"
+    (work / "plugin").mkdir()
+    (work / "plugin" / "suite_timing_plugin.py").write_text(PLUGIN)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "TIPTRENDS_"))}
+    env.update(
+        CI="true",  # a missing input fails its test, as in CI
+        TIPTRENDS_DATA_MIRROR=str(Path(mirror).resolve()),
+        PYTHONPATH=f"{repo / 'src'}:{work / 'plugin'}",
+        PYTEST_ADDOPTS="-q -p suite_timing_plugin",
+        TIPTRENDS_SUITE_REPORTS=str(reports),
+        TIPTRENDS_TEST_RENDER_TIMING=str(render_timing),
+    )
+    for var in ("MAKEFLAGS", "MFLAGS", "PYTEST_XDIST_WORKER"):
+        env.pop(var, None)
+    make = ["make", f"BIN={bin_dir}", f"JOBS={args.jobs}"]
+    steps: dict[str, float] = {}
+    before = load()
+    try:
+        if args.worktree:
+            repo.mkdir()
+            copy_worktree(repo_root, repo)
+        else:
+            subprocess.run(["git", "clone", "--quiet", str(repo_root), str(repo)], check=True)
+        if args.reuse_data and (repo_root / "data" / "curated").is_dir():
+            shutil.copytree(repo_root / "data" / "curated", repo / "data" / "curated")
+        steps["data"], code = run([*make, "data"], repo, env, log)
+        if code != 0:
+            sys.exit(f"make data failed ({code}); see {log}")
+        started = time.time()
+        steps["test"], code = run([*make, "test"], repo, env, log)
+        ended = time.time()
+        tests, workers = summarise(reports, started, ended)
+        renders = (
+            [json.loads(x) for x in render_timing.read_text().splitlines()]
+            if (render_timing.exists())
+            else []
+        )
+        tail = log.read_text().strip().splitlines()[-1:]
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; JOBS={args.jobs}")
+    print(f"load average before: {before}; after: {load()}")
+    total = sum(steps.values())
+    for name, seconds in steps.items():
+        print(f"  make {name:<6} {seconds:7.1f} s  {100 * seconds / total:5.1f} %")
+    print(f"  total     {total:7.1f} s")
+    print(f"  make test: {steps['test']:.1f} s = {steps['test'] / 60:.1f} min (target <= 5 min)")
+    print(f"  pytest: {tail[0] if tail else '(no summary)'} (exit {code})")
+    for r in renders:
+        print(
+            f"  session render ({r['worker']}): {r['seconds']:.1f} s, "
+            f"{100 * r['seconds'] / steps['test']:.1f} % of make test"
+        )
+    for name, w in sorted(workers.items()):
+        print(f"  worker {name}: busy {w['busy']:.1f} s, idle at the end {w['idle_at_end']:.1f} s")
+    print("20 slowest tests (setup + call + teardown)")
+    for nodeid, seconds in sorted(tests.items(), key=lambda kv: -kv[1])[:20]:
+        print(f"  {seconds:7.1f} s  {nodeid}")
+    if args.keep:
+        print(f"copy kept in {repo}; log {log}")
+    return 0 if code == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
