@@ -45,6 +45,23 @@ _REQUIRE_DATA_OPTION = False
 def pytest_configure(config: pytest.Config) -> None:
     global _REQUIRE_DATA_OPTION
     _REQUIRE_DATA_OPTION = bool(config.getoption("--require-data", default=False))
+    if _loadgroup_controller(config):  # before the workers start: they inherit the folder
+        import tempfile
+
+        os.environ[GROUPS_DIR_ENV] = tempfile.mkdtemp(prefix="tiptrends-xdist-groups-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _loadgroup_controller(config) and os.environ.get(GROUPS_DIR_ENV):
+        shutil.rmtree(os.environ.pop(GROUPS_DIR_ENV), ignore_errors=True)
+
+
+def _loadgroup_controller(config: pytest.Config) -> bool:
+    """True in the pytest-xdist controller of a ``--dist loadgroup`` run."""
+    return not hasattr(config, "workerinput") and (
+        config.getoption("dist", default=None) == "loadgroup"
+        and bool(config.getoption("numprocesses", default=None))
+    )
 
 
 #: The pytest-xdist group of every test that reads the session render (``site_render``).
@@ -69,6 +86,69 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.iter_markers("xdist_group")
         ):
             item.add_marker(pytest.mark.xdist_group(RENDER_GROUP))
+    _tell_the_scheduler(config, items)
+
+
+#: Folder in which each xdist worker writes the group of every grouped test (set by the
+#: controller for its workers; see :class:`GroupScheduling`).
+GROUPS_DIR_ENV = "TIPTRENDS_TEST_XDIST_GROUPS"
+
+
+def _tell_the_scheduler(config: pytest.Config | None, items: list[pytest.Item]) -> None:
+    """In an xdist worker, write ``{nodeid: group}`` of the grouped tests for the controller."""
+    folder = os.environ.get(GROUPS_DIR_ENV)
+    worker = getattr(config, "workerinput", {}).get("workerid") if config is not None else None
+    if not folder or not worker:
+        return
+    import json
+
+    groups = {}
+    for item in items:
+        names = {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
+        if names:
+            groups[item.nodeid] = "_".join(sorted(names))
+    Path(folder, f"{worker}.json").write_text(json.dumps(groups), encoding="utf-8")
+
+
+def _group_scheduling():
+    """pytest-xdist's loadgroup scheduler, reading the groups the workers wrote.
+
+    pytest-xdist 3.8 passes a test's group to its scheduler by appending ``@group`` to the
+    node id, which pytest 9.2's structured node ids no longer allow (pytest-xdist issue
+    1386): every test became a group of its own, the render's tests were spread over both
+    workers and each waited for the render. The workers now write the groups to a file.
+    """
+    from xdist.scheduler import LoadGroupScheduling
+
+    class GroupScheduling(LoadGroupScheduling):
+        groups: dict[str, str] = {}
+
+        def schedule(self) -> None:
+            import json
+
+            if not self.groups:
+                found: dict[str, str] = {}
+                for f in sorted(Path(os.environ[GROUPS_DIR_ENV]).glob("*.json")):
+                    found.update(json.loads(f.read_text(encoding="utf-8")))
+                self.groups = found
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)  # a suffix, where pytest-xdist could add it
+            return scope if scope != nodeid else self.groups.get(nodeid, nodeid)
+
+    return GroupScheduling
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadgroup``: the scheduler that reads the groups from the workers' files."""
+    if config.getvalue("dist") != "loadgroup" or not os.environ.get(GROUPS_DIR_ENV):
+        return None
+    return _group_scheduling()(config, log)
 
 
 def inputs_required() -> bool:

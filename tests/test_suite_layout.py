@@ -61,3 +61,14 @@ def test_the_long_group_starts_beside_the_render(request) -> None:
     assert 1 < sizes[conftest.LONG_GROUP] < sizes[conftest.RENDER_GROUP], sizes
     others = [n for g, n in sizes.items() if g not in (conftest.RENDER_GROUP, conftest.LONG_GROUP)]
     assert all(n < sizes[conftest.LONG_GROUP] for n in others), sizes
+
+
+def test_the_scheduler_reads_each_tests_group_from_the_workers_files() -> None:
+    """pytest 9.2 keeps pytest-xdist 3.8 from appending ``@group`` to node ids: the groups come
+    from the workers' files; a suffix, where pytest-xdist can add one, still counts."""
+    scheduling = conftest._group_scheduling()
+    scheduler = object.__new__(scheduling)  # no controller here: only the grouping is tested
+    scheduler.groups = {"tests/test_a.py::test_x": "render"}
+    assert scheduler._split_scope("tests/test_a.py::test_x") == "render"
+    assert scheduler._split_scope("tests/test_a.py::test_y") == "tests/test_a.py::test_y"
+    assert scheduler._split_scope("tests/test_a.py::test_z@long") == "long"
