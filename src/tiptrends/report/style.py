@@ -1032,7 +1032,12 @@ _PAD_IN = 0.1
 
 def saved_width(fig: Figure) -> float:
     """Width, in inches, of the image ``save_figure`` writes (tight box plus padding)."""
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout of a draw, without painting pixels
+    return _laid_out_width(fig)
+
+
+def _laid_out_width(fig: Figure) -> float:
+    """:func:`saved_width` of a figure whose layout is current (drawn since its last change)."""
     return float(fig.get_tightbbox(fig.canvas.get_renderer()).width) + 2 * _PAD_IN
 
 
@@ -1109,7 +1114,7 @@ def _rewrap_titles(fig: Figure) -> None:
 
     if len([ax for ax in fig.axes if ax.get_visible()]) < 2:
         return
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
         available = ax.get_window_extent(renderer).width
@@ -1127,7 +1132,7 @@ def _wrap_long_texts(fig: Figure, width: float) -> bool:
     """Wrap source notes and titles that run past the page's right edge; True if any did."""
     import textwrap
 
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     left = fig.get_tightbbox(renderer).x0  # inches; the saved image starts here
     edge = (left + width - 2 * _PAD_IN) * fig.dpi  # display pixels
@@ -1153,7 +1158,7 @@ def _move_axes_into_page(fig: Figure, width: float) -> None:
     if fig.get_layout_engine() is None:
         axes = [ax for ax in fig.axes if ax.get_visible()]
         for _ in range(3):
-            fig.canvas.draw()
+            fig.draw_without_rendering()
             box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
             figure_width = fig.get_figwidth()
             if box.width + 2 * _PAD_IN <= width * 1.02 or not axes:
@@ -1218,10 +1223,10 @@ def figure_problems(fig: Figure) -> list[str]:
     :data:`MIN_TEXT_PX` CSS pixels once the saved image is shown at the page-figure width
     (:data:`PAGE_WIDTH_PX`; a narrower figure is not counted as enlarged).
     """
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # positions and extents as drawn, no pixels painted
     renderer = fig.canvas.get_renderer()
     problems: list[str] = []
-    px_per_pt = PAGE_WIDTH_PX / (max(saved_width(fig), PAGE_WIDTH_IN) * 72)
+    px_per_pt = PAGE_WIDTH_PX / (max(_laid_out_width(fig), PAGE_WIDTH_IN) * 72)
     for i, ax in enumerate(fig.axes):
         if not ax.get_visible():
             continue
