@@ -44,6 +44,11 @@ import json, os, time
 _OUT = os.environ["TIPTRENDS_SUITE_REPORTS"]
 
 
+def pytest_configure(config):
+    # the tests' own pytest runs (subprocesses) must not load this plugin
+    os.environ.pop("PYTEST_ADDOPTS", None)
+
+
 def pytest_runtest_logreport(report):
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the controller records every worker's reports
         return
@@ -127,7 +132,7 @@ def main() -> int:
         CI="true",  # a missing input fails its test, as in CI
         TIPTRENDS_DATA_MIRROR=str(Path(mirror).resolve()),
         PYTHONPATH=f"{repo / 'src'}:{work / 'plugin'}",
-        PYTEST_ADDOPTS="-q -p suite_timing_plugin",
+        PYTEST_ADDOPTS="-p suite_timing_plugin",
         TIPTRENDS_SUITE_REPORTS=str(reports),
         TIPTRENDS_TEST_RENDER_TIMING=str(render_timing),
     )
@@ -142,6 +147,9 @@ def main() -> int:
             copy_worktree(repo_root, repo)
         else:
             subprocess.run(["git", "clone", "--quiet", str(repo_root), str(repo)], check=True)
+        shared = repo_root.parent / "shared"  # the reference texts beside the project
+        if shared.is_dir():
+            (work / "shared").symlink_to(shared, target_is_directory=True)
         if args.reuse_data and (repo_root / "data" / "curated").is_dir():
             shutil.copytree(repo_root / "data" / "curated", repo / "data" / "curated")
         steps["data"], code = run([*make, "data"], repo, env, log)
@@ -156,7 +164,12 @@ def main() -> int:
             if (render_timing.exists())
             else []
         )
-        tail = log.read_text().strip().splitlines()[-1:]
+        summary = [
+            line
+            for line in log.read_text().splitlines()
+            if " in " in line and (" passed" in line or " failed" in line)
+        ]
+        tail = summary[-1:]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
