@@ -112,7 +112,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         from tiptrends.methods import derived_tables, figures
 
         before = derived_tables.product_status()
-        for name, load in derived_tables.products(figures.data_bases).items():
+        for name, load in derived_tables.products(
+            figures.data_bases, figures.processed_tables
+        ).items():
             started = time.perf_counter()
             load()
             state = "current" if before[name][0] == "current" else "built"

@@ -89,14 +89,16 @@ def _parsed(file: Path, mtime_ns: int, size: int) -> ast.Module:
     return ast.parse(file.read_text(encoding="utf-8"))
 
 
-def _tree(file: Path) -> ast.Module:
-    st = file.stat()
-    return _parsed(file, st.st_mtime_ns, st.st_size)
-
-
 def _imports(module: str, file: Path) -> set[str]:
     """``tiptrends`` modules imported anywhere in ``file`` (function-level imports too)."""
-    tree = _tree(file)
+    st = file.stat()
+    return set(_imports_at(module, file, st.st_mtime_ns, st.st_size))
+
+
+@functools.lru_cache(maxsize=512)
+def _imports_at(module: str, file: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`_imports` of ``file`` as it is at ``mtime_ns`` and ``size`` (walked once)."""
+    tree = _parsed(file, mtime_ns, size)
     package = module if file.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -109,7 +111,7 @@ def _imports(module: str, file: Path) -> set[str]:
                 base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
             found.add(base)
             found.update(f"{base}.{a.name}" for a in node.names)  # submodules imported by name
-    return {m for m in found if m == "tiptrends" or m.startswith("tiptrends.")}
+    return frozenset(m for m in found if m == "tiptrends" or m.startswith("tiptrends."))
 
 
 def code_modules(modules: Iterable[str]) -> dict[str, Path]:
@@ -179,12 +181,18 @@ def _file_code(file: Path, mtime_ns: int, size: int) -> bytes:
     return hashlib.sha256(_tree_text(_parsed(file, mtime_ns, size)).encode()).digest()
 
 
+@functools.cache
+def _version(package: str) -> str:
+    """Installed version of ``package`` (read once per process)."""
+    return metadata.version(package)
+
+
 def code_digest(modules: Iterable[str]) -> str:
     """sha256 over the code (:func:`code_text`) of :func:`code_modules` and the package
     versions."""
     h = hashlib.sha256(f"stamp {STAMP_VERSION} python {platform.python_version()}".encode())
     for package in _PACKAGES:
-        h.update(f"{package} {metadata.version(package)}\n".encode())
+        h.update(f"{package} {_version(package)}\n".encode())
     for module, file in code_modules(modules).items():
         h.update(f"{module}\n".encode())
         st = file.stat()

@@ -25,20 +25,40 @@ BASES_SWITCHES: tuple[dict[str, Any], ...] = (
 """The switches of :func:`tiptrends.methods.figures.data_bases` the chapters call (each is a
 product that ``tiptrends data build`` writes)."""
 
+PROCESSED_SWITCHES: tuple[dict[str, Any], ...] = (
+    *(
+        {"exclusions": ex, "vintage": vi, "repair": False}
+        for ex in (False, True)
+        for vi in (True, False)
+    ),
+    {"exclusions": True, "vintage": False, "repair": True},
+)
+"""The rule sets of :func:`tiptrends.methods.figures.processed_tables` the chapters and the
+grid read: the exclusions and the vintage rule each on and off, and the re-analysis with the
+repairs (each a product that ``tiptrends data build`` writes; another rule set is computed
+and stored on first use)."""
 
-def products(data_bases: Callable[..., Any] | None = None) -> dict[str, Callable[[], Any]]:
+
+def products(
+    data_bases: Callable[..., Any] | None = None, processed: Callable[..., Any] | None = None
+) -> dict[str, Callable[[], Any]]:
     """Every product the chapters read, by name, with the call that loads or builds it.
 
-    ``data_bases``: :func:`tiptrends.methods.figures.data_bases` (passed by the caller, so that
-    this module, which the registry imports, does not import the registry).
+    ``data_bases`` and ``processed``: :func:`tiptrends.methods.figures.data_bases` and
+    :func:`tiptrends.methods.figures.processed_tables` (passed by the caller, so that this
+    module, which the registry imports, does not import the registry). Without
+    ``processed`` those products are built when the data bases are.
     """
-    stem = f"data_bases_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
-    out: dict[str, Callable[[], Any]] = {
-        product_name(stem, **switches): (
+    releases = f"{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+    out: dict[str, Callable[[], Any]] = {}
+    for switches in PROCESSED_SWITCHES:  # first: the data bases are built from them
+        out[product_name(f"processed_{releases}", **switches)] = (
+            (lambda switches=switches: processed(**switches)) if processed else (lambda: None)
+        )
+    for switches in BASES_SWITCHES:
+        out[product_name(f"data_bases_{releases}", **switches)] = (
             (lambda switches=switches: data_bases(**switches)) if data_bases else (lambda: None)
         )
-        for switches in BASES_SWITCHES
-    }
     # the grid last: it reads the data bases through the registry
     out[multiverse_name()] = _stored_multiverse_grid if data_bases else (lambda: None)
     return out
@@ -59,9 +79,16 @@ def multiverse_name() -> str:
 
 def _specs() -> dict[str, tuple[list[Path], tuple[str, ...]]]:
     """Inputs and code of every product by name."""
-    stem = f"data_bases_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+    releases = f"{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
     bases = glotip_inputs(settings.CURRENT_RELEASE, settings.EARLIER_RELEASE)
-    out = {product_name(stem, **sw): (bases, DATA_BASES_CODE) for sw in BASES_SWITCHES}
+    out = {
+        product_name(f"processed_{releases}", **sw): (bases, DATA_BASES_CODE)
+        for sw in PROCESSED_SWITCHES
+    }
+    out |= {
+        product_name(f"data_bases_{releases}", **sw): (bases, DATA_BASES_CODE)
+        for sw in BASES_SWITCHES
+    }
     from tiptrends.methods import multiverse
 
     out[multiverse_name()] = (multiverse.product_inputs(), multiverse.PRODUCT_CODE)

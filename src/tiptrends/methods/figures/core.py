@@ -317,20 +317,43 @@ def data_bases(*, exclusions: bool = False, vintage: bool = True, repair: bool =
     return stored.data_bases(build, exclusions=exclusions, vintage=vintage, repair=repair)
 
 
+#: Names of the four tables :func:`tiptrends.methods.vintage.processed` returns, in order.
+PROCESSED_PARTS: tuple[str, ...] = ("table", "earlier", "flags", "exclusions")
+
+
+def processed_tables(
+    *, exclusions: bool, vintage: bool, repair: bool = False
+) -> dict[str, pd.DataFrame]:
+    """The two releases processed under one set of rules, by :data:`PROCESSED_PARTS` name.
+
+    :func:`tiptrends.methods.vintage.processed` of the current and the earlier release,
+    computed once per process and stored as a data product of ``tiptrends data build``
+    (read while its inputs and code are unchanged). Do not modify the tables in place.
+    """
+    return dict(zip(PROCESSED_PARTS, _processed(exclusions, vintage, repair), strict=True))
+
+
 @functools.cache
 def _processed(
     exclusions: bool, vintage: bool, repair: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`tiptrends.methods.vintage.processed` of the two releases, once per rule set."""
     from tiptrends.methods import vintage as v
+    from tiptrends.methods.figures import stored
 
-    return v.processed(
-        glotip(settings.CURRENT_RELEASE),
-        glotip(settings.EARLIER_RELEASE),
-        exclusions=exclusions,
-        vintage=vintage,
-        repair=repair,
-    )
+    def build() -> dict[str, pd.DataFrame]:
+        tables = v.processed(
+            glotip(settings.CURRENT_RELEASE),
+            glotip(settings.EARLIER_RELEASE),
+            exclusions=exclusions,
+            vintage=vintage,
+            repair=repair,
+        )
+        return dict(zip(PROCESSED_PARTS, tables, strict=True))
+
+    parts = stored.processed(build, exclusions=exclusions, vintage=vintage, repair=repair)
+    t, old, flags, report = (parts[name] for name in PROCESSED_PARTS)
+    return t, old, flags, report
 
 
 def _rules(basis: str, exclusions: bool | None, vintage: bool | None) -> tuple[bool, bool]:

@@ -49,3 +49,17 @@ def data_bases(build: Callable[[], Any], **switches: Any) -> Any:
         inputs=glotip_inputs(current, earlier),
         code=DATA_BASES_CODE,
     )
+
+
+def processed(build: Callable[[], Any], **switches: Any) -> Any:
+    """Both GLOTIP releases processed under one set of rules (``switches``), built once by
+    ``build()`` and stored like :func:`data_bases` (same inputs, same code)."""
+    from tiptrends.io import derived
+
+    current, earlier = settings.CURRENT_RELEASE, settings.EARLIER_RELEASE
+    return derived.load_or_build(
+        product_name(f"processed_{current}_{earlier}", **switches),
+        build,
+        inputs=glotip_inputs(current, earlier),
+        code=DATA_BASES_CODE,
+    )
