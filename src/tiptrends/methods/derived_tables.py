@@ -31,12 +31,12 @@ PROCESSED_SWITCHES: tuple[dict[str, Any], ...] = (
         for ex in (False, True)
         for vi in (True, False)
     ),
-    {"exclusions": True, "vintage": False, "repair": True},
+    *({"exclusions": True, "vintage": vi, "repair": True} for vi in (True, False)),
 )
 """The rule sets of :func:`tiptrends.methods.figures.processed_tables` the chapters and the
-grid read: the exclusions and the vintage rule each on and off, and the re-analysis with the
-repairs (each a product that ``tiptrends data build`` writes; another rule set is computed
-and stored on first use)."""
+grid read: the exclusions and the vintage rule each on and off, and the exclusions with the
+repairs, with and without the vintage rule (each a product that ``tiptrends data build``
+writes; another rule set is computed and stored on first use)."""
 
 
 def products(
