@@ -690,9 +690,16 @@ def test_basis_columns_use_the_books_names():
         "Re-analysis (current data)",
         "why the re-analysis differs",
     ]
-    # the rule-switch rows name the two bases too
-    assert F.SWITCH_LABELS["all rules (main)"].startswith("reproduction")
-    assert F.SWITCH_LABELS["re-analysis (current release, exclusions)"] == "re-analysis"
+
+
+def test_rule_switch_rows_use_the_books_names_for_the_data_bases():
+    from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
+
+    out = F.ChapterResults()
+    F._switches(out, ["forced_labour_share_2022_pct"], BASIS_SWITCHES)
+    rows = list(out.tables["switches"].index)
+    assert rows == list(BASIS_SWITCH_LABELS.values())
+    assert rows[0] == "Reproduction (report's data)" and rows[2] == "Re-analysis (current data)"
 
 
 def test_context_table_names_the_datas_figure_apart_from_the_published_one():

@@ -43,7 +43,7 @@ from tiptrends.methods.models import (
     bootstrap_countries,
     share_trend_glm,
 )
-from tiptrends.methods.sensitivity import BASIS_SWITCHES
+from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
 from tiptrends.vocab import FORCED_LABOUR, FORMS, OTHER_FORMS, SEXUAL
 
 # --------------------------------------------------------------------------- constants
@@ -194,15 +194,6 @@ BASIS_LABELS: dict[str, str] = {
     "reproduced": "ours",
 }
 """Readers' names of the data bases in tables (the book's fixed vocabulary)."""
-
-SWITCH_LABELS: dict[str, str] = {
-    "all rules (main)": "reproduction (all rules)",
-    "exclusions on": "reproduction with the exclusions",
-    "re-analysis (current release, exclusions)": "re-analysis",
-    "re-analysis, vintage rule on": "re-analysis with the vintage rule",
-}
-"""Readers' names of the data rows of the rule-switch tables."""
-
 
 def basis_columns(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with the data bases named as the book names them (:data:`BASIS_LABELS`)."""
@@ -1466,7 +1457,7 @@ def _switches(
     table = figures.switch_table(keys, switches, labels=False)
     shown = table.map(lambda v: fixed(v, decimals) if isinstance(v, float) else v)
     shown = shown.rename(index={k: figures.figure(k).label for k in keys})
-    out.tables["switches"] = shown.T.rename(index=SWITCH_LABELS).rename_axis("rules")
+    out.tables["switches"] = shown.T.rename(index=BASIS_SWITCH_LABELS).rename_axis("rules")
     return table
 
 
