@@ -24,11 +24,10 @@ def test_every_processed_rule_set_is_a_product_built_before_the_data_bases() -> 
 @pytest.mark.parametrize(("exclusions", "vintage_rule"), [(False, True), (True, False)])
 def test_stored_tables_equal_a_fresh_computation(exclusions: bool, vintage_rule: bool) -> None:
     stored = figures.processed_tables(exclusions=exclusions, vintage=vintage_rule)
-    name = derived_tables.product_name(
-        f"processed_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}",
-        exclusions=exclusions,
-        vintage=vintage_rule,
-        repair=False,
+    name = f"processed_{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+    name += f"-exclusions={exclusions}-repair=False-vintage={vintage_rule}"
+    assert name == derived_tables.release_product(
+        "processed", exclusions=exclusions, vintage=vintage_rule, repair=False
     )
     assert derived.read_stamp(name) is not None, "the product is written on first use"
     fresh = vintage.processed(

@@ -11,22 +11,14 @@ import re
 from importlib.metadata import distributions
 from pathlib import Path
 
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from tests.test_render import _no_kernel, good_a, good_b, write_nb
+from tests import test_render
+from tests.test_render import _no_kernel, write_nb
 from tiptrends.report import book, render
 
-
-@pytest.fixture
-def collection(scratch_root: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
-    """Two notebooks in a scratch project; package hash pinned (colleagues edit src/)."""
-    nb_dir = tmp_path / "nbs"
-    nb_dir.mkdir()
-    good_a(nb_dir)
-    good_b(nb_dir)
-    monkeypatch.setattr(render, "package_fingerprint", lambda: "pinned")
-    return nb_dir, tmp_path / "_build"
+#: Two notebooks in a scratch project, package hash pinned (the render tests' own fixture).
+collection = test_render.collection
 
 
 def _stat(path: Path) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from tiptrends import settings
 from tiptrends.methods.figures.stored import (
     DATA_BASES_CODE,
     glotip_inputs,
-    product_name,
+    release_product,
 )
 
 BASES_SWITCHES: tuple[dict[str, Any], ...] = (
@@ -49,14 +49,13 @@ def products(
     module, which the registry imports, does not import the registry). Without
     ``processed`` those products are built when the data bases are.
     """
-    releases = f"{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
     out: dict[str, Callable[[], Any]] = {}
     for switches in PROCESSED_SWITCHES:  # first: the data bases are built from them
-        out[product_name(f"processed_{releases}", **switches)] = (
+        out[release_product("processed", **switches)] = (
             (lambda switches=switches: processed(**switches)) if processed else (lambda: None)
         )
     for switches in BASES_SWITCHES:
-        out[product_name(f"data_bases_{releases}", **switches)] = (
+        out[release_product("data_bases", **switches)] = (
             (lambda switches=switches: data_bases(**switches)) if data_bases else (lambda: None)
         )
     # the grid last: it reads the data bases through the registry
@@ -79,16 +78,11 @@ def multiverse_name() -> str:
 
 def _specs() -> dict[str, tuple[list[Path], tuple[str, ...]]]:
     """Inputs and code of every product by name."""
-    releases = f"{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
     bases = glotip_inputs(settings.CURRENT_RELEASE, settings.EARLIER_RELEASE)
     out = {
-        product_name(f"processed_{releases}", **sw): (bases, DATA_BASES_CODE)
-        for sw in PROCESSED_SWITCHES
+        release_product("processed", **sw): (bases, DATA_BASES_CODE) for sw in PROCESSED_SWITCHES
     }
-    out |= {
-        product_name(f"data_bases_{releases}", **sw): (bases, DATA_BASES_CODE)
-        for sw in BASES_SWITCHES
-    }
+    out |= {release_product("data_bases", **sw): (bases, DATA_BASES_CODE) for sw in BASES_SWITCHES}
     from tiptrends.methods import multiverse
 
     out[multiverse_name()] = (multiverse.product_inputs(), multiverse.PRODUCT_CODE)

@@ -32,34 +32,38 @@ def product_name(stem: str, **switches: Any) -> str:
     return stem + "".join(f"-{k}={switches[k]}" for k in sorted(switches))
 
 
+def release_product(kind: str, **switches: Any) -> str:
+    """Name of a product made from both GLOTIP releases, e.g.
+    ``data_bases_2025_2023-exclusions=False-repair=False-vintage=True``."""
+    releases = f"{settings.CURRENT_RELEASE}_{settings.EARLIER_RELEASE}"
+    return product_name(f"{kind}_{releases}", **switches)
+
+
+def _stored(kind: str, build: Callable[[], Any], switches: dict[str, Any]) -> Any:
+    """Product ``kind`` with ``switches``: read when its inputs (both GLOTIP releases' curated
+    tables, the exclusions, the manifest) and :data:`DATA_BASES_CODE` are unchanged, else
+    built by ``build()`` and stored."""
+    from tiptrends.io import derived
+
+    return derived.load_or_build(
+        release_product(kind, **switches),
+        build,
+        inputs=glotip_inputs(settings.CURRENT_RELEASE, settings.EARLIER_RELEASE),
+        code=DATA_BASES_CODE,
+    )
+
+
 def data_bases(build: Callable[[], Any], **switches: Any) -> Any:
     """The data bases of the figure registry with ``switches``, built once by ``build()``.
 
     Called by :func:`tiptrends.methods.figures.data_bases` with its own computation as
     ``build`` (one implementation): the product is read from ``data/curated/derived/`` when
-    its inputs (both GLOTIP releases' curated tables, the exclusions, the manifest) and its
-    code are unchanged, else built and stored.
+    its inputs and code are unchanged, else built and stored.
     """
-    from tiptrends.io import derived
-
-    current, earlier = settings.CURRENT_RELEASE, settings.EARLIER_RELEASE
-    return derived.load_or_build(
-        product_name(f"data_bases_{current}_{earlier}", **switches),
-        build,
-        inputs=glotip_inputs(current, earlier),
-        code=DATA_BASES_CODE,
-    )
+    return _stored("data_bases", build, switches)
 
 
 def processed(build: Callable[[], Any], **switches: Any) -> Any:
     """Both GLOTIP releases processed under one set of rules (``switches``), built once by
     ``build()`` and stored like :func:`data_bases` (same inputs, same code)."""
-    from tiptrends.io import derived
-
-    current, earlier = settings.CURRENT_RELEASE, settings.EARLIER_RELEASE
-    return derived.load_or_build(
-        product_name(f"processed_{current}_{earlier}", **switches),
-        build,
-        inputs=glotip_inputs(current, earlier),
-        code=DATA_BASES_CODE,
-    )
+    return _stored("processed", build, switches)
