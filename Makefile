@@ -69,13 +69,16 @@ git-filter: $(SETUP_STAMP)
 # The environment comes from the lock (uv.lock; requirements.lock.txt is its export for pip),
 # never from a fresh resolution: `uv sync --locked` stops when pyproject.toml and uv.lock
 # disagree instead of rewriting the lock (run `make lock`). Without uv, pip installs the
-# exported pins, then the package itself (editable, no dependencies).
+# exported pins, then the package itself (editable, no dependencies). Both write the packages'
+# bytecode at install (pip by default, uv with --compile-bytecode): where
+# PYTHONDONTWRITEBYTECODE is set, nothing writes it later and every kernel, profile and command
+# would compile pandas, matplotlib and the rest from source at each start (2 s more each).
 $(STAMP): pyproject.toml uv.lock requirements.lock.txt
 	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
 	@$(FIND_UV); \
 	if [ -n "$$uv" ]; then \
 	  echo "installing the locked environment with $$uv"; \
-	  UV_PROJECT_ENVIRONMENT="$(VENV_ABS)" "$$uv" sync --locked --extra dev --quiet \
+	  UV_PROJECT_ENVIRONMENT="$(VENV_ABS)" "$$uv" sync --locked --extra dev --quiet --compile-bytecode \
 	    || { echo "uv sync failed; if uv.lock and pyproject.toml disagree, run 'make lock'" >&2; exit 1; }; \
 	else \
 	  echo "uv unavailable: installing requirements.lock.txt with pip"; \

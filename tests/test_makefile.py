@@ -112,6 +112,8 @@ def test_setup_installs_the_lock_and_never_rewrites_it(spaced_checkout: Path) ->
     runs the resolver."""
     uv_route = _dry_run(spaced_checkout, "-B", "setup")
     assert "sync --locked --extra dev" in uv_route
+    # bytecode written at install: kernels and commands do not compile the packages at start
+    assert "--compile-bytecode" in uv_route
     assert f'UV_PROJECT_ENVIRONMENT="{spaced_checkout}/.venv"' in uv_route
     assert "uv lock" not in uv_route and '" lock' not in uv_route
     assert 'pip install --quiet -e ".[dev]"' not in uv_route  # no fresh resolution
