@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -120,3 +121,35 @@ def test_code_text_drops_only_lone_strings():
     assert derived.code_text(documented) == derived.code_text(base)
     for changed in (base.replace("'yes'", "'no'"), base.replace("X = 1", "X = 2")):
         assert derived.code_text(changed) != derived.code_text(base)
+
+
+def test_module_reading_is_kept_on_disk_and_keyed_by_content(store, monkeypatch):
+    """A new process reads the modules' imports and code digests from the cache file; an edit
+    is seen even when the file keeps its size and modification time."""
+    module = "tiptrends.methods.figures.victims"
+    copy = store.parent / "victims.py"
+    source = derived._module_file(module).read_text(encoding="utf-8")
+    copy.write_text(source, encoding="utf-8")
+    real = derived._module_file
+    monkeypatch.setattr(derived, "_module_file", lambda m: copy if m == module else real(m))
+    cache = store.parent / "code-cache.json"
+    monkeypatch.setattr(derived, "code_cache_path", lambda: cache)
+    monkeypatch.setattr(derived, "_code_cache", None)  # as in a new process
+    first = derived.code_digest([module])
+    assert cache.is_file()
+
+    def no_parsing(*args):
+        raise AssertionError("a cached module was parsed again")
+
+    monkeypatch.setattr(derived, "_code_cache", None)
+    with monkeypatch.context() as m:
+        m.setattr(derived, "_read_module", no_parsing)
+        assert derived.code_digest([module]) == first
+
+    stat = copy.stat()
+    edited = source.replace("), 1)", "), 2)", 1)
+    assert edited != source and len(edited) == len(source)
+    copy.write_text(edited, encoding="utf-8")
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+    monkeypatch.setattr(derived, "_code_cache", None)
+    assert derived.code_digest([module]) != first

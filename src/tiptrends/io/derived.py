@@ -83,23 +83,71 @@ def _module_file(module: str) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=512)
-def _parsed(file: Path, mtime_ns: int, size: int) -> ast.Module:
-    """The syntax tree of ``file`` as it is at ``mtime_ns`` and ``size`` (parsed once)."""
-    return ast.parse(file.read_text(encoding="utf-8"))
+def code_cache_path() -> Path:
+    """Per-module results of reading a source file (its ``tiptrends`` imports and the sha256
+    of its :func:`code_text`), kept so that a new process (each kernel) does not parse every
+    module again.
+
+    Entries are keyed by module name and the sha256 of the file's bytes, so any edit is seen;
+    Python's version is part of the key (``ast.dump`` may differ between versions). The file
+    is a cache in the build folder, not data: no product or render reads it as an input.
+    """
+    return paths.build_dir() / "code-cache.json"
 
 
-def _imports(module: str, file: Path) -> set[str]:
-    """``tiptrends`` modules imported anywhere in ``file`` (function-level imports too)."""
-    st = file.stat()
-    return set(_imports_at(module, file, st.st_mtime_ns, st.st_size))
+_code_cache: dict[str, dict] | None = None
+_code_cache_dirty = False
 
 
-@functools.lru_cache(maxsize=512)
-def _imports_at(module: str, file: Path, mtime_ns: int, size: int) -> frozenset[str]:
-    """:func:`_imports` of ``file`` as it is at ``mtime_ns`` and ``size`` (walked once)."""
-    tree = _parsed(file, mtime_ns, size)
-    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
+def _cache_key() -> str:
+    return f"{STAMP_VERSION} {platform.python_version()}"
+
+
+def _read_code_cache() -> dict[str, dict]:
+    global _code_cache
+    if _code_cache is None:
+        try:
+            data = json.loads(code_cache_path().read_text(encoding="utf-8"))
+            ok = isinstance(data, dict) and data.get("key") == _cache_key()
+            _code_cache = data["modules"] if ok and isinstance(data.get("modules"), dict) else {}
+        except (OSError, ValueError):
+            _code_cache = {}
+    return _code_cache
+
+
+def _write_code_cache() -> None:
+    """Store the module results read in this process (skipped when the folder is read-only)."""
+    global _code_cache_dirty
+    if not _code_cache_dirty or _code_cache is None:
+        return
+    text = json.dumps({"key": _cache_key(), "modules": _code_cache}, sort_keys=True)
+    try:
+        write_text_atomic(code_cache_path(), text + "\n")
+    except OSError:
+        pass  # an unwritable data folder: the next process reads the sources again
+    _code_cache_dirty = False
+
+
+def _module_info(module: str, file: Path) -> tuple[frozenset[str], str]:
+    """(``tiptrends`` modules imported anywhere in ``file``, sha256 of its code text)."""
+    global _code_cache_dirty
+    data = file.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    cache = _read_code_cache()
+    entry = cache.get(module)
+    if isinstance(entry, dict) and entry.get("sha256") == digest:
+        return frozenset(entry["imports"]), entry["code"]
+    imports, code = _read_module(module, file.name, data)
+    cache[module] = {"sha256": digest, "imports": sorted(imports), "code": code}
+    _code_cache_dirty = True
+    return imports, code
+
+
+def _read_module(module: str, file_name: str, data: bytes) -> tuple[frozenset[str], str]:
+    """Parse a module's source once: its ``tiptrends`` imports (function-level imports too)
+    and the sha256 of its :func:`code_text`."""
+    tree = ast.parse(data.decode("utf-8"))
+    package = module if file_name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -111,7 +159,8 @@ def _imports_at(module: str, file: Path, mtime_ns: int, size: int) -> frozenset[
                 base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
             found.add(base)
             found.update(f"{base}.{a.name}" for a in node.names)  # submodules imported by name
-    return frozenset(m for m in found if m == "tiptrends" or m.startswith("tiptrends."))
+    imports = frozenset(m for m in found if m == "tiptrends" or m.startswith("tiptrends."))
+    return imports, hashlib.sha256(_tree_text(tree).encode()).hexdigest()
 
 
 def code_modules(modules: Iterable[str]) -> dict[str, Path]:
@@ -125,7 +174,7 @@ def code_modules(modules: Iterable[str]) -> dict[str, Path]:
         if file is None:
             continue  # a name imported from a module, not a module
         seen[module] = file
-        todo.extend(_imports(module, file) - seen.keys())
+        todo.extend(_module_info(module, file)[0] - seen.keys())
     return dict(sorted(seen.items()))
 
 
@@ -171,16 +220,6 @@ def _tree_text(tree: ast.Module) -> str:
     return ast.dump(_NoDocstrings().visit(tree), include_attributes=False)
 
 
-@functools.lru_cache(maxsize=512)
-def _file_code(file: Path, mtime_ns: int, size: int) -> bytes:
-    """sha256 of :func:`code_text` of ``file`` as it is at ``mtime_ns`` and ``size``.
-
-    Made from the tree :func:`_imports` read (parsed once); dropping its lone strings leaves
-    its imports as they are.
-    """
-    return hashlib.sha256(_tree_text(_parsed(file, mtime_ns, size)).encode()).digest()
-
-
 @functools.cache
 def _version(package: str) -> str:
     """Installed version of ``package`` (read once per process)."""
@@ -195,8 +234,8 @@ def code_digest(modules: Iterable[str]) -> str:
         h.update(f"{package} {_version(package)}\n".encode())
     for module, file in code_modules(modules).items():
         h.update(f"{module}\n".encode())
-        st = file.stat()
-        h.update(_file_code(file, st.st_mtime_ns, st.st_size))
+        h.update(bytes.fromhex(_module_info(module, file)[1]))
+    _write_code_cache()
     return h.hexdigest()
 
 
