@@ -7,6 +7,11 @@
 Sphinx run. Notebook JSON never uses the ``iri`` format, so the project's commands do without the
 package: jsonschema then skips that one format check, as it does when the package is absent.
 
+``hypothesis`` (installed with the test extras) is imported by pandera's data-synthesis
+strategies whenever a schema check runs, and brings trio and pytest with it: 0.9 s in every
+kernel that loads a curated table. Nothing the project runs synthesises data, so its commands
+and kernels do without it too, as in an installation without the test extras.
+
 Only the processes the project starts do without it: the ``tiptrends`` command, the Sphinx
 build of the book, the git filter, and the kernels the command starts (it sets
 :data:`SKIP_ENV`, which kernels inherit, and :mod:`tiptrends.report.prose` calls
@@ -22,9 +27,9 @@ import sys
 #: Set to ``1`` by the ``tiptrends`` command for the processes (kernels) it starts.
 SKIP_ENV = "TIPTRENDS_SKIP_SLOW_IMPORTS"
 
-#: Optional packages whose import costs seconds and whose only use here would be a format
-#: check that notebook files never need.
-SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+#: Optional packages whose import costs about a second and that nothing the project runs uses
+#: (a format check notebook files never need; pandera's data synthesis).
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax", "hypothesis")
 
 
 def skip_slow_optional_imports() -> list[str]:
