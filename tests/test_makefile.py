@@ -71,6 +71,8 @@ def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path, derived_produc
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     fetched = [line for line in out.stdout.splitlines() if " verified  from " in line]
     assert len(fetched) == 7 and all("from mirror" in line for line in fetched), out.stdout
+    # the package's bytecode is written (kernels need not compile it at each start)
+    assert list((project / "src" / "tiptrends" / "io" / "__pycache__").glob("data.*.pyc"))
     assert str(project / "data" / "raw") in out.stdout  # the copy's raw cache, path with spaces
     built = sorted(p.name for p in (project / "data" / "curated").glob("*.parquet"))
     assert len(built) == 7
