@@ -125,10 +125,13 @@ def test_loader_rebuilds_a_damaged_table(small_mirrored: Path) -> None:
     assert curate.status(SMALL) == curate.CURRENT
 
 
-def test_a_stamp_without_the_file_checksum_is_stale(small_mirrored: Path) -> None:
+@pytest.mark.parametrize("key", ["curated_sha256", "schema_checked"])
+def test_a_stamp_without_the_file_checksum_or_schema_check_is_stale(
+    small_mirrored: Path, key: str
+) -> None:
     curate.build(SMALL)
     stamp = curate.read_stamp(SMALL)
-    del stamp["curated_sha256"]
+    del stamp[key]
     curate.stamp_path(SMALL).write_text(json.dumps(stamp))
     assert curate.status(SMALL) == curate.STALE
     assert curate.build(SMALL)[1] == "rebuilt (changed: stamp format)"
@@ -274,3 +277,64 @@ def test_the_switches_that_make_a_missing_input_fail(monkeypatch, variable, valu
     monkeypatch.setattr(conftest, "_REQUIRE_DATA_OPTION", True)  # pytest --require-data
     with pytest.raises(pytest.fail.Exception):
         conftest.missing_input("no such file")
+
+
+def test_the_build_checks_every_row_against_the_curated_schema(
+    small_mirrored: Path, monkeypatch
+) -> None:
+    """The ISO3 columns the build adds are checked at build, before anything is written."""
+    real = curate.build_table
+
+    def lower_case_code(raw: Path, reader: str) -> pd.DataFrame:
+        table = real(raw, reader)
+        table.loc[len(table) // 2, "iso3"] = "deu"  # a middle row: a sample would miss it
+        return table
+
+    monkeypatch.setattr(curate, "build_table", lower_case_code)
+    with pytest.raises(DataError, match=r"heiss_kelley_tip_tiers_orig\.csv: .*iso3"):
+        curate.build(SMALL)
+    assert curate.read_stamp(SMALL) is None and not curate.curated_path(SMALL).exists()
+
+
+def test_a_quick_load_relies_on_the_builds_check_of_the_same_schema(
+    small_mirrored: Path, monkeypatch
+) -> None:
+    target, _ = curate.build(SMALL)
+    stamp = curate.read_stamp(SMALL)
+    assert stamp["schema_checked"] == curate.schema_code("tip_kelley_heiss")
+    # a bad value recorded as checked by the build: a quick load does not look again ...
+    table = pd.read_parquet(target)
+    table.loc[0, "tier_raw"] = "Tier 9"
+    table.to_parquet(target, index=False)
+    stamp.update(curated_sha256=sources.sha256_of(target), curated_bytes=target.stat().st_size)
+    curate.stamp_path(SMALL).write_text(json.dumps(stamp))
+
+    def no_schema(reader: str):
+        raise AssertionError("a quick load checked a table its build had checked")
+
+    with monkeypatch.context() as m:
+        m.setattr(curate, "curated_schema", no_schema)
+        assert len(data.load_tip_tiers("kelley_heiss")) == len(table)
+    # ... a full load does, and so does a quick one once the schema's code has changed
+    with pytest.raises(DataError, match="fails its schema"):
+        data.load_tip_tiers("kelley_heiss", validate="full")
+    monkeypatch.setattr(curate, "schema_code", lambda reader: "another schema")
+    assert not curate.schema_checked(SMALL)
+    with pytest.raises(DataError, match="fails its schema"):
+        data.load_tip_tiers("kelley_heiss")
+
+
+def test_loading_a_checked_table_imports_no_pandera() -> None:
+    """A kernel reading the curated tables pays neither pandera's import nor a check."""
+    code = (
+        "import sys\n"
+        "from tiptrends.io import curate, data\n"
+        "if not curate.schema_checked('glotip_2025'):\n"
+        "    sys.exit('glotip_2025 was built before the stamp recorded its check')\n"
+        "data.load_glotip('2025')\n"
+        "print('pandera' in sys.modules)\n"
+    )
+    raw_file("unodc/data_glotip_2025-04-14.xlsx")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False"

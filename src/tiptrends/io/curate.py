@@ -3,7 +3,9 @@
 Each source of the manifest becomes ``data/curated/<source id>.parquet`` plus a stamp
 ``<source id>.json`` recording every input it was built from (the raw sha256, the reader
 version, and the digest of each mapping table and library table the build reads,
-:meth:`Reader.inputs`), and the sha256 and size of the curated file itself. A table is rebuilt
+:meth:`Reader.inputs`), the sha256 and size of the curated file itself, and the digest of the
+code of the schema every row passed at build (:func:`schema_checked`: loaders then need not
+check the table again, nor import pandera). A table is rebuilt
 when any of them no longer matches (or when forced): a changed raw file, reader or mapping,
 and also a curated file damaged or replaced after the build. Writes are atomic (:mod:`tiptrends.io.atomic`): the table goes to a
 temporary file in the same folder and is renamed into place, and the stamp is written last,
@@ -21,14 +23,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends import paths
 from tiptrends.errors import DataError
 from tiptrends.io import sources
 from tiptrends.io.atomic import remove_stale_temporaries, write_atomic, write_json_atomic
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Status of a curated table (see :func:`status`).
 CURRENT, NOT_BUILT, STALE, DAMAGED = "current", "not built", "stale", "DAMAGED"
@@ -110,6 +115,8 @@ def iso3_prefix(name_column: str) -> str:
 
 def curated_schema(reader: str) -> pa.DataFrameSchema | None:
     """The reader's schema extended with the ISO3 columns that the build adds."""
+    import pandera.pandas as pa  # imported here: reading a curated table does not need it
+
     spec = READERS[reader]
     schema = getattr(spec.load_module(), "SCHEMA", None)
     if isinstance(schema, dict):  # a module with several readers keys its schemas by function
@@ -124,6 +131,23 @@ def curated_schema(reader: str) -> pa.DataFrameSchema | None:
             str, pa.Check.isin(["code", "manual", "name", "unmatched"])
         )
     return schema.add_columns(added)
+
+
+def schema_code(reader: str) -> str:
+    """Digest of the code that defines the curated schema of ``reader``: its reader module,
+    this module and every ``tiptrends`` module they import (:func:`tiptrends.io.derived.code_digest`)."""
+    from tiptrends.io import derived
+
+    return derived.code_digest([READERS[reader].module, __name__])
+
+
+def schema_checked(source_id: str) -> bool:
+    """True when the stamp records that the whole curated table passed the schema that the
+    current code defines (checked at build; the stamp ties the file to the table checked)."""
+    stamp = read_stamp(source_id)
+    if stamp is None or "schema_checked" not in stamp:
+        return False
+    return stamp["schema_checked"] == schema_code(sources.get_source(source_id).reader)
 
 
 def curated_path(source_id: str) -> Path:
@@ -164,7 +188,7 @@ def stale_inputs(source_id: str) -> list[str]:
         changed.append("raw file")
     if stamp.get("reader_version") != reader.version:
         changed.append("reader")
-    if "curated_sha256" not in stamp:
+    if "curated_sha256" not in stamp or "schema_checked" not in stamp:
         changed.append("stamp format")
     recorded = stamp.get("inputs", {})
     current = reader.inputs()
@@ -256,6 +280,11 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     raw_file, origin = sources.fetch(source_id, allow_download=allow_download)
     started = time.perf_counter()
     table = build_table(raw_file, source.reader)
+    schema = curated_schema(source.reader)
+    if schema is not None:  # every row, with the ISO3 columns the build adds
+        from tiptrends.io.readers._common import validate
+
+        table = validate(raw_file, schema, table)
     target = curated_path(source_id)
     # remove the old stamp first: if anything below fails, the table is not taken as current
     stamp_path(source_id).unlink(missing_ok=True)
@@ -273,6 +302,7 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
         "inputs": inputs,
         "curated_sha256": written["sha256"],
         "curated_bytes": written["size"],
+        "schema_checked": schema_code(source.reader),
         "rows": len(table),
         "origin": origin,
         "seconds": round(time.perf_counter() - started, 3),

@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaError
 from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+    from pandera.errors import SchemaError
 
 
 def check_readable_file(path: Path) -> None:
@@ -124,6 +127,8 @@ def schema_problem(exc: SchemaError) -> str:
 
 def validate(path: Path, schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
     """Validate ``df`` with ``schema``, turning a SchemaError into a one-line DataError."""
+    from pandera.errors import SchemaError
+
     try:
         return schema.validate(df)
     except SchemaError as exc:

@@ -36,11 +36,12 @@ be a known code or the reader raises :class:`DataError`.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends.errors import DataError
 from tiptrends.io.readers._common import read_text_csv, strip_header, validate
@@ -78,39 +79,49 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], bool]] = {
 YEAR_DTYPE = pd.CategoricalDtype(list(YEAR_BINS), ordered=True)
 
 
-def _multi_check(allowed: tuple[str, ...]) -> pa.Check:
-    allowed_set = set(allowed)
-    return pa.Check(
-        lambda s: s.str.split(";").map(lambda parts: set(parts) <= allowed_set),
-        element_wise=False,
-        error=f"every ';'-separated part in {allowed}",
+@functools.cache
+def _schemas() -> dict[str, Any]:
+    """The module's pandera schema, built on first use (pandera is imported only then)."""
+    import pandera.pandas as pa
+
+    def _multi_check(allowed: tuple[str, ...]) -> pa.Check:
+        allowed_set = set(allowed)
+        return pa.Check(
+            lambda s: s.str.split(";").map(lambda parts: set(parts) <= allowed_set),
+            element_wise=False,
+            error=f"every ';'-separated part in {allowed}",
+        )
+
+    def _schema_columns() -> dict[str, pa.Column]:
+        cols: dict[str, pa.Column] = {
+            "year_register": pa.Column(YEAR_DTYPE, nullable=True),
+            "year_from": pa.Column("Int64", pa.Check.in_range(2000, 2030), nullable=True),
+            "year_to": pa.Column("Int64", pa.Check.in_range(2000, 2030), nullable=True),
+        }
+        for out, allowed, multi in list(COLUMNS.values())[1:]:
+            if allowed == FLAG:
+                cols[out] = pa.Column(bool)
+            elif multi:
+                cols[out] = pa.Column(str, _multi_check(allowed), nullable=True)
+            else:
+                cols[out] = pa.Column(str, pa.Check.isin(allowed), nullable=True)
+        cols["source_line"] = pa.Column("int64", pa.Check.ge(2), unique=True)
+        return cols
+
+    SCHEMA = pa.DataFrameSchema(
+        _schema_columns(),
+        strict=True,
+        ordered=True,
+        checks=[pa.Check(lambda df: df["year_from"] <= df["year_to"], ignore_na=True)],
+        name="ctdc_vp_synthetic_condensed",
     )
+    return {"SCHEMA": SCHEMA}
 
 
-def _schema_columns() -> dict[str, pa.Column]:
-    cols: dict[str, pa.Column] = {
-        "year_register": pa.Column(YEAR_DTYPE, nullable=True),
-        "year_from": pa.Column("Int64", pa.Check.in_range(2000, 2030), nullable=True),
-        "year_to": pa.Column("Int64", pa.Check.in_range(2000, 2030), nullable=True),
-    }
-    for out, allowed, multi in list(COLUMNS.values())[1:]:
-        if allowed == FLAG:
-            cols[out] = pa.Column(bool)
-        elif multi:
-            cols[out] = pa.Column(str, _multi_check(allowed), nullable=True)
-        else:
-            cols[out] = pa.Column(str, pa.Check.isin(allowed), nullable=True)
-    cols["source_line"] = pa.Column("int64", pa.Check.ge(2), unique=True)
-    return cols
-
-
-SCHEMA = pa.DataFrameSchema(
-    _schema_columns(),
-    strict=True,
-    ordered=True,
-    checks=[pa.Check(lambda df: df["year_from"] <= df["year_to"], ignore_na=True)],
-    name="ctdc_vp_synthetic_condensed",
-)
+def __getattr__(name: str) -> Any:
+    if name == "SCHEMA":  # the schema as a module attribute, built on first use
+        return _schemas()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_ctdc(path: Path) -> pd.DataFrame:
@@ -156,8 +167,9 @@ def read_ctdc(path: Path) -> pd.DataFrame:
         else:
             out[name] = values.replace("", None).astype(object)
     out["source_line"] = lines
-    out = out[list(SCHEMA.columns)]
-    return validate(path, SCHEMA, out)
+    schema = _schemas()["SCHEMA"]
+    out = out[list(schema.columns)]
+    return validate(path, schema, out)
 
 
 def _check_codes(

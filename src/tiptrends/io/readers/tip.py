@@ -74,12 +74,13 @@ in the skipped Sheet1). Locations are countries or regions as written ("Middle E
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from tiptrends.errors import DataError
@@ -140,71 +141,95 @@ FLOW_CODES: dict[str, frozenset[int]] = {
 }
 FLOW_COPY_SHEET = ("Sheet1", "2016")
 
-_year = pa.Column("int64", pa.Check.in_range(1990, 2030))
-_country = pa.Column(str, pa.Check.str_length(min_value=1))
-_tier = pa.Column(TIER_DTYPE, nullable=True)
 
-SCHEMA_KELLEY_HEISS = pa.DataFrameSchema(
-    {
-        "country": _country,
-        "iso": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
-        "ccode": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "year": _year,
-        "tier": _tier,
-        "tier_raw": pa.Column(str, pa.Check.isin(list(KH_TIERS)), nullable=True),
-        "source_line": pa.Column("int64", pa.Check.ge(2), unique=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["iso", "year"],
-    name="tip_tiers_kelley_heiss",
-)
-SCHEMA_DU_TIERS = pa.DataFrameSchema(
-    {
-        "country": _country,
-        "year": _year,
-        "tier": _tier,
-        "tier_raw": pa.Column(str, pa.Check.isin(list(DU_TIERS)), nullable=True),
-        "source_row": pa.Column("int64", pa.Check.ge(2), unique=True),
-        "n_source_rows": pa.Column("int64", pa.Check.ge(1)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
-    name="tip_tiers_du",
-)
-SCHEMA_DU_FLOWS = pa.DataFrameSchema(
-    {
-        "year": _year,
-        "origin": pa.Column(str, nullable=True),
-        "transit": pa.Column(str, nullable=True),
-        "destination": pa.Column(str, nullable=True),
-        **{
-            c: pa.Column(str, pa.Check.str_matches(r"^\d+(,\d+)*$"), nullable=True)
-            for c in FLOW_CODES
+@functools.cache
+def _schemas() -> dict[str, Any]:
+    """The module's pandera schemas, built on first use (pandera is imported only then)."""
+    import pandera.pandas as pa
+
+    _year = pa.Column("int64", pa.Check.in_range(1990, 2030))
+    _country = pa.Column(str, pa.Check.str_length(min_value=1))
+    _tier = pa.Column(TIER_DTYPE, nullable=True)
+
+    SCHEMA_KELLEY_HEISS = pa.DataFrameSchema(
+        {
+            "country": _country,
+            "iso": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+            "ccode": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "year": _year,
+            "tier": _tier,
+            "tier_raw": pa.Column(str, pa.Check.isin(list(KH_TIERS)), nullable=True),
+            "source_line": pa.Column("int64", pa.Check.ge(2), unique=True),
         },
-        "notes": pa.Column(str, nullable=True),
-        "flagged": pa.Column(bool),
-        "source_sheet": pa.Column(str),
-        "source_row": pa.Column("int64", pa.Check.ge(2)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["source_sheet", "source_row"],
-    checks=[
-        pa.Check(
-            lambda df: df[["origin", "transit", "destination"]].notna().any(axis=1),
-            error="every row names at least one location",
-        )
-    ],
-    name="tip_flows_du",
-)
-#: the schema of each reader's output, by reader name
-SCHEMA = {
-    "read_tip_kelley_heiss": SCHEMA_KELLEY_HEISS,
-    "read_du_tiers": SCHEMA_DU_TIERS,
-    "read_du_flows": SCHEMA_DU_FLOWS,
-}
+        strict=True,
+        ordered=True,
+        unique=["iso", "year"],
+        name="tip_tiers_kelley_heiss",
+    )
+    SCHEMA_DU_TIERS = pa.DataFrameSchema(
+        {
+            "country": _country,
+            "year": _year,
+            "tier": _tier,
+            "tier_raw": pa.Column(str, pa.Check.isin(list(DU_TIERS)), nullable=True),
+            "source_row": pa.Column("int64", pa.Check.ge(2), unique=True),
+            "n_source_rows": pa.Column("int64", pa.Check.ge(1)),
+        },
+        strict=True,
+        ordered=True,
+        unique=["country", "year"],
+        name="tip_tiers_du",
+    )
+    SCHEMA_DU_FLOWS = pa.DataFrameSchema(
+        {
+            "year": _year,
+            "origin": pa.Column(str, nullable=True),
+            "transit": pa.Column(str, nullable=True),
+            "destination": pa.Column(str, nullable=True),
+            **{
+                c: pa.Column(str, pa.Check.str_matches(r"^\d+(,\d+)*$"), nullable=True)
+                for c in FLOW_CODES
+            },
+            "notes": pa.Column(str, nullable=True),
+            "flagged": pa.Column(bool),
+            "source_sheet": pa.Column(str),
+            "source_row": pa.Column("int64", pa.Check.ge(2)),
+        },
+        strict=True,
+        ordered=True,
+        unique=["source_sheet", "source_row"],
+        checks=[
+            pa.Check(
+                lambda df: df[["origin", "transit", "destination"]].notna().any(axis=1),
+                error="every row names at least one location",
+            )
+        ],
+        name="tip_flows_du",
+    )
+    #: the schema of each reader's output, by reader name
+    SCHEMA = {
+        "read_tip_kelley_heiss": SCHEMA_KELLEY_HEISS,
+        "read_du_tiers": SCHEMA_DU_TIERS,
+        "read_du_flows": SCHEMA_DU_FLOWS,
+    }
+    return {
+        "SCHEMA_KELLEY_HEISS": SCHEMA_KELLEY_HEISS,
+        "SCHEMA_DU_TIERS": SCHEMA_DU_TIERS,
+        "SCHEMA_DU_FLOWS": SCHEMA_DU_FLOWS,
+        "SCHEMA": SCHEMA,
+    }
+
+
+def __getattr__(name: str) -> Any:
+    if name in (
+        "SCHEMA_KELLEY_HEISS",
+        "SCHEMA_DU_TIERS",
+        "SCHEMA_DU_FLOWS",
+        "SCHEMA",
+    ):  # the schemas as module attributes, built on first use
+        return _schemas()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _INT = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.0*)?$")
 
@@ -269,7 +294,7 @@ def read_tip_kelley_heiss(path: Path) -> pd.DataFrame:
                 f"duplicate {'/'.join(key)} {first[key[0]]!r} {first['year']} "
                 f"(lines {out.loc[dup & (out[key[0]] == first[key[0]]) & (out['year'] == first['year']), 'source_line'].tolist()})",
             )
-    return validate(path, SCHEMA_KELLEY_HEISS, out)
+    return validate(path, _schemas()["SCHEMA_KELLEY_HEISS"], out)
 
 
 # --------------------------------------------------------------------------- DU tiers
@@ -351,10 +376,10 @@ def read_du_tiers(path: Path) -> pd.DataFrame:
     out["tier"] = pd.Categorical(out["tier_raw"].map(DU_TIERS), dtype=TIER_DTYPE)
     out["tier_raw"] = out["tier_raw"].astype(object)
     out = out.sort_values("source_row", kind="stable").reset_index(drop=True)
-    out = out[list(SCHEMA_DU_TIERS.columns)].astype(
+    out = out[list(_schemas()["SCHEMA_DU_TIERS"].columns)].astype(
         {"source_row": "int64", "n_source_rows": "int64"}
     )
-    return validate(path, SCHEMA_DU_TIERS, out)
+    return validate(path, _schemas()["SCHEMA_DU_TIERS"], out)
 
 
 def _du_tier_sheet(path: Path, wb: CalamineWorkbook, sheet: str) -> pd.DataFrame:
@@ -442,7 +467,7 @@ def read_du_flows(path: Path) -> pd.DataFrame:
         if a != b:
             raise DataError(path, f"sheet {copy!r} is not a copy of sheet {original!r}")
     out = pd.concat(frames, ignore_index=True)
-    return validate(path, SCHEMA_DU_FLOWS, out)
+    return validate(path, _schemas()["SCHEMA_DU_FLOWS"], out)
 
 
 def _flow_sheet(path: Path, wb: CalamineWorkbook, sheet: str, year: int) -> pd.DataFrame:

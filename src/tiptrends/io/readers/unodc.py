@@ -35,13 +35,14 @@ duplicate_key   bool         another row shares iso3, indicator, dimension, cate
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends import vocab
 from tiptrends.errors import DataError
@@ -68,36 +69,49 @@ RAW_COLUMNS = (
 KEY = ["iso3", "indicator", "dimension", "category", "sex", "age", "year"]
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "release": pa.Column(str),
-        "release_date": pa.Column("datetime64[ns]"),
-        "source_row": pa.Column("int64", pa.Check.ge(HEADER_ROW + 1), unique=True),
-        "iso3": pa.Column(str, pa.Check.str_length(min_value=1), nullable=True),
-        "country": pa.Column(str, nullable=True),
-        "is_aggregate": pa.Column(bool),
-        "region": pa.Column(str, nullable=True),
-        "subregion": pa.Column(str, nullable=True),
-        "indicator": pa.Column(str, pa.Check.isin(vocab.INDICATORS)),
-        "dimension": pa.Column(str, pa.Check.isin(vocab.DIMENSIONS)),
-        "category": pa.Column(str),
-        "sex": pa.Column(str, pa.Check.isin(vocab.SEXES)),
-        "age": pa.Column(str, pa.Check.isin(vocab.AGES)),
-        "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
-        "value": pa.Column("float64", pa.Check.ge(0), nullable=True),
-        "suppressed": pa.Column(bool),
-        "raw_value": pa.Column(str),
-        "duplicate_key": pa.Column(bool),
-    },
-    checks=[
-        pa.Check(
-            lambda d: d["value"].isna() == d["suppressed"],
-            error="value is missing exactly when suppressed",
-        )
-    ],
-    strict=True,
-    ordered=True,
-)
+
+@functools.cache
+def _schemas() -> dict[str, Any]:
+    """The module's pandera schemas, built on first use (pandera is imported only then)."""
+    import pandera.pandas as pa
+
+    SCHEMA = pa.DataFrameSchema(
+        {
+            "release": pa.Column(str),
+            "release_date": pa.Column("datetime64[ns]"),
+            "source_row": pa.Column("int64", pa.Check.ge(HEADER_ROW + 1), unique=True),
+            "iso3": pa.Column(str, pa.Check.str_length(min_value=1), nullable=True),
+            "country": pa.Column(str, nullable=True),
+            "is_aggregate": pa.Column(bool),
+            "region": pa.Column(str, nullable=True),
+            "subregion": pa.Column(str, nullable=True),
+            "indicator": pa.Column(str, pa.Check.isin(vocab.INDICATORS)),
+            "dimension": pa.Column(str, pa.Check.isin(vocab.DIMENSIONS)),
+            "category": pa.Column(str),
+            "sex": pa.Column(str, pa.Check.isin(vocab.SEXES)),
+            "age": pa.Column(str, pa.Check.isin(vocab.AGES)),
+            "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
+            "value": pa.Column("float64", pa.Check.ge(0), nullable=True),
+            "suppressed": pa.Column(bool),
+            "raw_value": pa.Column(str),
+            "duplicate_key": pa.Column(bool),
+        },
+        checks=[
+            pa.Check(
+                lambda d: d["value"].isna() == d["suppressed"],
+                error="value is missing exactly when suppressed",
+            )
+        ],
+        strict=True,
+        ordered=True,
+    )
+    return {"SCHEMA": SCHEMA}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("SCHEMA",):  # the schemas as module attributes, built on first use
+        return _schemas()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _cell_text(value: object) -> str:
@@ -341,10 +355,13 @@ def read_glotip(path: Path) -> pd.DataFrame:
         )
     frame["release"] = release.strftime("%Y-%m-%d")
     frame["release_date"] = pd.Timestamp(release).as_unit("ns")
-    frame = frame[list(SCHEMA.columns)].reset_index(drop=True)
+    schema = _schemas()["SCHEMA"]
+    frame = frame[list(schema.columns)].reset_index(drop=True)
+    from pandera.errors import SchemaError
+
     try:
-        return SCHEMA.validate(frame)
-    except pa.errors.SchemaError as exc:
+        return schema.validate(frame)
+    except SchemaError as exc:
         raise DataError(
             path, f"curated table fails its schema: {str(exc).splitlines()[0]}"
         ) from None

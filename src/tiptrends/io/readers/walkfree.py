@@ -41,12 +41,13 @@ Output of :func:`read_gsi`: one row per country (180 in the 2023 edition), colum
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from tiptrends.errors import DataError
 from tiptrends.io.readers._common import open_workbook, sheet_rows, validate
@@ -95,23 +96,37 @@ INT_COLUMNS = ("population", "number_in_modern_slavery")
 VULN_COLUMNS = tuple(c for c in COLUMNS.values() if c.startswith("vuln"))
 GOV_COLUMNS = tuple(c for c in COLUMNS.values() if c.startswith("gov_"))
 
-_vuln = pa.Column(float, pa.Check.in_range(0, 100), nullable=True)
-_gov = pa.Column(float, pa.Check.in_range(-100, 100), nullable=True)
-SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
-        "region": pa.Column(str, pa.Check.isin(REGIONS)),
-        "population": pa.Column("Int64", pa.Check.ge(0)),
-        "prevalence_per_1000": pa.Column(float, pa.Check.in_range(0, 1000), nullable=True),
-        "number_in_modern_slavery": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        **{c: _vuln for c in VULN_COLUMNS},
-        **{c: _gov for c in GOV_COLUMNS},
-        "source_row": pa.Column("int64", pa.Check.ge(1), unique=True),
-    },
-    strict=True,
-    ordered=True,
-    name="walkfree_gsi_2023",
-)
+
+@functools.cache
+def _schemas() -> dict[str, Any]:
+    """The module's pandera schemas, built on first use (pandera is imported only then)."""
+    import pandera.pandas as pa
+
+    _vuln = pa.Column(float, pa.Check.in_range(0, 100), nullable=True)
+    _gov = pa.Column(float, pa.Check.in_range(-100, 100), nullable=True)
+    SCHEMA = pa.DataFrameSchema(
+        {
+            "country": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
+            "region": pa.Column(str, pa.Check.isin(REGIONS)),
+            "population": pa.Column("Int64", pa.Check.ge(0)),
+            "prevalence_per_1000": pa.Column(float, pa.Check.in_range(0, 1000), nullable=True),
+            "number_in_modern_slavery": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            **{c: _vuln for c in VULN_COLUMNS},
+            **{c: _gov for c in GOV_COLUMNS},
+            "source_row": pa.Column("int64", pa.Check.ge(1), unique=True),
+        },
+        strict=True,
+        ordered=True,
+        name="walkfree_gsi_2023",
+    )
+    return {"SCHEMA": SCHEMA}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("SCHEMA",):  # the schemas as module attributes, built on first use
+        return _schemas()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d*)?([eE][+-]?\d+)?$")
 
@@ -182,8 +197,9 @@ def read_gsi(path: Path) -> pd.DataFrame:
         name = out.loc[dup, "country"].iloc[0]
         rows_ = out.loc[out["country"] == name, "source_row"].tolist()
         raise DataError(path, f"duplicate country {name!r} (rows {rows_})")
-    out = out[list(SCHEMA.columns)]
-    return validate(path, SCHEMA, out)
+    schema = _schemas()["SCHEMA"]
+    out = out[list(schema.columns)]
+    return validate(path, schema, out)
 
 
 def _read_sheet(path: Path, sheet: str) -> list[list[object]]:
