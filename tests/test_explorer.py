@@ -2,8 +2,8 @@
 
 ``tiptrends.report.explorer.explorer_data`` is computed here for three places (a country, a
 GLOTIP region with a country counted by the form fallback, the EU-27) and compared with
-``figures.value(key, "current", countries=...)`` and with the profile functions on the whole
-table (the explorer hands them each place's rows only, for speed).
+``figures.value(key, "current", countries=...)`` and with the profile functions of each place
+alone (the explorer pools every place at once: ``tests/test_places_by_place.py``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ the UNODC data). Bad input raises :class:`PlaceError`, whose message is one line
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -298,6 +298,14 @@ def resolve_place(
         if not place.members:
             raise PlaceError(f"region {place.name!r} has no country in the data")
         return place
+    return _resolve_code(code, table, meta, names)
+
+
+def _resolve_code(
+    code: str, table: pd.DataFrame, meta: pd.DataFrame, names: dict[str, list[str]]
+) -> Place:
+    """:func:`resolve_place` of a code or country name, the table's countries and region
+    names (:func:`_data_countries`, :func:`region_names`) given."""
     text = str(code).strip()
     iso = text.upper()
     shown = _shown(text)
@@ -355,6 +363,34 @@ def resolve_place(
     )
 
 
+def country_places(glotip: pd.DataFrame) -> list[tuple[Place, str]]:
+    """Every country of the data as a place, by name, with why it cannot be profiled.
+
+    Each country is resolved as :func:`resolve_place` resolves its code, the table's
+    countries and region names read once for all. A country that cannot be profiled (no
+    published count of detected victims) gets a place of its own rows and the one-line
+    reason; the others an empty reason. The comparison group's members are left empty.
+
+    Returns
+    -------
+    list of (Place, str)
+        In the order of the countries' names.
+    """
+    meta = _data_countries(glotip)
+    names = region_names(glotip)
+    own = dict(tuple(glotip.groupby("iso3", sort=False)))
+    found: list[tuple[Place, str]] = []
+    for row in meta.sort_values("country").itertuples():
+        try:
+            place = _resolve_code(row.iso3, own[row.iso3], meta, names)
+            found.append((replace(place, comparison_members=()), ""))
+        except PlaceError as exc:
+            group = row.glotip_region if isinstance(row.glotip_region, str) else row.subregion
+            place = Place("country", row.iso3, str(row.country), (row.iso3,), str(group), ())
+            found.append((place, str(exc)))
+    return found
+
+
 def default_places(glotip: pd.DataFrame, top: int = 15) -> list[tuple[str | None, str | None]]:
     """The places ``make report`` profiles: the EU-27, the GLOTIP regions, the top countries.
 
@@ -382,6 +418,65 @@ def default_places(glotip: pd.DataFrame, top: int = 15) -> list[tuple[str | None
 # --------------------------------------------------------------------------- victims
 def _members(df: pd.DataFrame, members: Iterable[str]) -> pd.DataFrame:
     return df[df["iso3"].isin(list(members))]
+
+
+#: Many places pooled at once: each place's rows are copied under a year coded with the
+#: place's position, ``position * PLACE_CODE + year`` (:func:`stack_places`), so that one call
+#: of a function that pools per year pools per place and year.
+PLACE_CODE = 10_000
+
+
+def stack_places(df: pd.DataFrame, groups: Sequence[Iterable[str]]) -> pd.DataFrame:
+    """The rows of ``df`` of each group's countries, one copy per group, with coded years.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table with ``iso3`` and ``year`` (a curated table, a counts table...).
+    groups : sequence of iterables of str
+        The member countries of each place.
+
+    Returns
+    -------
+    DataFrame
+        The rows of the first group's countries, then the second's..., each in its order in
+        ``df`` (the order in which a single place's rows are summed); ``year`` is
+        ``position * PLACE_CODE + year`` (:func:`unstack_places` reads it back).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"iso3": ["A", "B", "A"], "year": [2020, 2020, 2021]})
+    >>> stack_places(t, [("A",), ("A", "B")])["year"].tolist()
+    [2020, 2021, 12020, 12020, 12021]
+    """
+    codes, uniques = pd.factorize(df["iso3"])
+    positions, places = [], []
+    for k, members in enumerate(groups):
+        inside = np.append(uniques.isin(list(members)), False)  # code -1 (no iso3): nobody's
+        rows = np.flatnonzero(inside[codes])
+        positions.append(rows)
+        places.append(np.full(len(rows), k, dtype="int64"))
+    taken = np.concatenate(positions) if positions else np.array([], dtype="int64")
+    out = df.iloc[taken].reset_index(drop=True)
+    place = np.concatenate(places) if places else np.array([], dtype="int64")
+    out["year"] = place * PLACE_CODE + out["year"].to_numpy(dtype="int64")
+    return out
+
+
+def unstack_places(df: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    """A table of coded years (:func:`stack_places`) with ``place`` (position) and ``year``.
+
+    ``year`` may be a column or the index (of a table or a Series); the result has both as
+    columns, ``place`` first.
+    """
+    if isinstance(df, pd.DataFrame) and "year" in df.columns:
+        out = df.reset_index(drop=True)
+    else:
+        out = df.reset_index()
+    coded = out["year"].to_numpy(dtype="int64")
+    out["year"] = coded % PLACE_CODE
+    out.insert(0, "place", coded // PLACE_CODE)
+    return out
 
 
 def _totals(df: pd.DataFrame, indicator: str = vocab.VICTIMS) -> pd.DataFrame:
@@ -584,6 +679,11 @@ def plot_victims(
 # --------------------------------------------------------------------------- shares
 def _suppressed_cells(df: pd.DataFrame, dimension: str) -> pd.Series:
     cells = ag.country_year_counts(df, dimension=dimension, with_total=False, wide=False)
+    return _suppressed_by_year(cells)
+
+
+def _suppressed_by_year(cells: pd.DataFrame) -> pd.Series:
+    """``"<5"`` cells per year of a long counts table."""
     return cells.groupby("year")["n_suppressed"].sum().astype("int64")
 
 
@@ -601,10 +701,35 @@ def form_shares(pdata: ProfileData, place: Place) -> pd.DataFrame:
         form, ``suppressed_cells`` the "<5" form cells left out that year and
         ``excluded_countries`` the member countries whose form rows an exclusion dropped.
     """
-    rows = _members(pdata.glotip, place.members)
-    shares = ag.shares_by_year(rows, dimension=vocab.DIM_FORM, suppressed="exclude")
-    excluded = excluded_countries(pdata, place, "form")
-    return _finish_shares(shares, _suppressed_cells(rows, vocab.DIM_FORM), excluded)
+    return form_shares_by_place(pdata, [place]).drop(columns="place")
+
+
+def form_shares_by_place(pdata: ProfileData, places: Sequence[Place]) -> pd.DataFrame:
+    """:func:`form_shares` of many places at once, with their position in ``places``.
+
+    The counts of every member country are extracted once and pooled per place and year in
+    one call (:func:`stack_places`); the single-place table is this one for one place.
+
+    Returns
+    -------
+    DataFrame
+        ``place`` (position in ``places``), then the columns of :func:`form_shares`.
+    """
+    groups = [p.members for p in places]
+    rows = _members(pdata.glotip, _union(groups))
+    counts = ag.country_year_counts(rows, vocab.VICTIMS, vocab.DIM_FORM, suppressed="exclude")
+    shares = ag.shares_by_year(
+        stack_places(counts, groups), dimension=vocab.DIM_FORM, suppressed="exclude"
+    )
+    cells = ag.country_year_counts(rows, dimension=vocab.DIM_FORM, with_total=False, wide=False)
+    suppressed = _suppressed_by_year(stack_places(cells, groups))
+    excluded = _excluded_by_year(pdata, groups, "form")
+    return unstack_places(_finish_shares(shares, suppressed, excluded))
+
+
+def _union(groups: Iterable[Iterable[str]]) -> list[str]:
+    """Every country of the groups, sorted."""
+    return sorted({iso for members in groups for iso in members})
 
 
 def sex_age_shares(pdata: ProfileData, place: Place) -> pd.DataFrame:
@@ -641,7 +766,14 @@ def excluded_countries(pdata: ProfileData, place: Place, rows: str) -> pd.Series
     Series
         Number of member countries, indexed by year (years without any: absent).
     """
-    raw = _members(pdata.raw, place.members)
+    return _excluded_by_year(pdata, [place.members], rows)
+
+
+def _excluded_by_year(
+    pdata: ProfileData, groups: Sequence[Iterable[str]], rows: str
+) -> pd.Series:
+    """:func:`excluded_countries` of many places, indexed by coded year (:func:`stack_places`)."""
+    raw = _members(pdata.raw, _union(groups))
     raw = raw[raw["indicator"] == vocab.VICTIMS]
     both_total = (raw["sex"] == vocab.TOTAL) & (raw["age"] == vocab.TOTAL)
     kinds = {
@@ -652,7 +784,8 @@ def excluded_countries(pdata: ProfileData, place: Place, rows: str) -> pd.Series
     }
     chosen = raw[kinds[rows]]
     dropped = chosen[~chosen.index.isin(pdata.glotip.index)]
-    return dropped.groupby("year")["iso3"].nunique().astype("int64")
+    pairs = dropped[["iso3", "year"]].drop_duplicates()
+    return stack_places(pairs, groups).groupby("year")["iso3"].nunique().astype("int64")
 
 
 def _finish_shares(
@@ -710,10 +843,26 @@ def convictions_per_victim(pdata: ProfileData, place: Place) -> pd.DataFrame:
         ``suppressed`` (member countries whose conviction or victim total is "<5") and
         ``excluded`` (member countries whose victim total an exclusion dropped).
     """
-    rows = _members(pdata.glotip, place.members)
+    out = convictions_by_place(pdata, [place]).drop(columns="place").set_index("year")
+    return out
+
+
+def convictions_by_place(pdata: ProfileData, places: Sequence[Place]) -> pd.DataFrame:
+    """:func:`convictions_per_victim` of many places at once (one pass over the countries).
+
+    Returns
+    -------
+    DataFrame
+        ``place`` (position in ``places``), ``year``, then the columns of
+        :func:`convictions_per_victim`.
+    """
+    groups = [p.members for p in places]
+    union = _union(groups)
+    rows = _members(pdata.glotip, union)
     victims = _totals(rows, vocab.VICTIMS)
     convicted = _totals(rows, vocab.CONVICTED)
     both = victims.merge(convicted, on=["iso3", "year"], suffixes=("_v", "_c"), how="outer")
+    both = stack_places(both, groups)
     sup = (both["suppressed_v"].eq(True) & both["value_v"].isna()) | (
         both["suppressed_c"].eq(True) & both["value_c"].isna()
     )
@@ -727,16 +876,24 @@ def convictions_per_victim(pdata: ProfileData, place: Place) -> pd.DataFrame:
         }
     )
     out["per_100_victims"] = 100 * out["convicted"] / out["victims"]
-    out["suppressed"] = both[sup].groupby("year")["iso3"].nunique()
+    suppressed = both[sup].groupby("year")["iso3"].nunique()
+    # a place where no country publishes both counts keeps a row for each of its "<5" years
+    counted = np.unique(out.index.to_numpy(dtype="int64") // PLACE_CODE)
+    alone = suppressed.index[~np.isin(suppressed.index.to_numpy() // PLACE_CODE, counted)]
+    if len(alone):
+        out = out.reindex(out.index.union(alone))
+    out["suppressed"] = suppressed
     out["suppressed"] = out["suppressed"].fillna(0).astype("int64")
-    out["excluded"] = out.index.map(excluded_countries(pdata, place, "total")).fillna(0)
+    out["excluded"] = out.index.map(_excluded_by_year(pdata, groups, "total")).fillna(0)
     out["excluded"] = out["excluded"].astype("int64")
-    everyone = totals_by_year(pdata.glotip, vocab.CONVICTED, place.members)
+    # the registered convictions figures' function, on each place's rows (coded years)
+    convicting = stack_places(rows[rows["indicator"] == vocab.CONVICTED], groups)
+    everyone = totals_by_year(convicting, vocab.CONVICTED, union)
     out = everyone.rename(
         columns={"total": "convicted", "n_countries": "countries convicting"}
     ).join(out.rename(columns={"convicted": "convicted, with victims"}), how="outer")
     cols = ["convicted", "countries convicting", "convicted, with victims", "victims"]
-    return out[[*cols, "per_100_victims", "n_countries", "suppressed", "excluded"]]
+    return unstack_places(out[[*cols, "per_100_victims", "n_countries", "suppressed", "excluded"]])
 
 
 # --------------------------------------------------------------------------- citizenship

@@ -37,7 +37,6 @@ import json
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,24 +104,32 @@ def place_id(place: Any) -> str:
 
 
 # --------------------------------------------------------------------------- sections
-def victims_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
-    """Detected victims by year, as :func:`tiptrends.analyses.places.victims_by_year`."""
-    by_year = places.victims_by_year(places.victim_status(pdata, place))
+# Each section is computed for every place at once by the profile functions' many-place
+# forms (:func:`tiptrends.analyses.places.stack_places`: each place's rows under coded
+# years, pooled in one call), then cut into one table per place.
+
+
+def _by_place(table: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """The rows of each place (``place`` column: position in the list of places)."""
+    return {int(k): g for k, g in table.groupby("place", sort=False)}
+
+
+def victims_section(by_year: pd.DataFrame, statuses: Iterable[str]) -> dict[str, list]:
+    """Detected victims by year of one place (:func:`tiptrends.analyses.places.victims_by_year`)."""
     out: dict[str, list] = {
-        "year": [int(y) for y in by_year.index],
+        "year": [int(y) for y in by_year["year"]],
         "victims": _column(by_year["victims"]),
         # the profiles' table rounds interpolated counts to whole persons, as here
         "with_interpolated": _column(by_year["with_interpolated"]),
     }
-    for status in places.STATUSES:
+    for status in statuses:
         out[status.replace(" ", "_")] = [int(v) for v in by_year[status]]
     return out
 
 
-def forms_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
-    """Shares by form, as :func:`tiptrends.analyses.places.form_shares`."""
-    shares = places.form_shares(pdata, place)
-    if shares.empty:
+def forms_section(shares: pd.DataFrame | None) -> dict[str, list]:
+    """Shares by form of one place (:func:`tiptrends.analyses.places.form_shares`)."""
+    if shares is None or shares.empty:
         return {}
     wide = shares.pivot(index="year", columns="category", values="share_pct")
     extra = shares.groupby("year")[
@@ -138,57 +145,63 @@ def forms_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
     return out
 
 
-def sex_age_section(
-    places: Any,
-    pdata: Any,
-    place: Any,
-    counts: pd.DataFrame,
-    fallback: Iterable[tuple[str, int]] = (),
-) -> dict[str, list]:
-    """Shares by sex and age with the form fallback, as the registered figures count them.
+def sex_age_tables(
+    places: Any, pdata: Any, chosen: list[Any], counts: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Shares by sex and age of every place, one table per group of :func:`sex_age_groups`.
 
     ``counts``: :func:`tiptrends.methods.headline.sex_age_counts` of ``pdata.glotip`` (all
-    countries, computed once); ``fallback``: the country-years of its
-    ``attrs["form_fallback"]`` (counted from their form x sex x age cells). Each share is
-    :func:`tiptrends.methods.headline.children_share_by_year` with the registered figures'
-    default options (pooled, ``"<5"`` left out, known denominator).
+    countries). Each table is :func:`tiptrends.methods.headline.children_share_by_year`
+    with the registered figures' default options (pooled, ``"<5"`` left out, known
+    denominator) over each place's countries: ``place, year, share_pct, n_countries,
+    n_victims``.
     """
     from tiptrends.methods import headline
 
-    columns: dict[str, pd.Series] = {}  # group -> share (%) by year
-    base = None
-    for name, groups in sex_age_groups().items():
-        t = headline.children_share_by_year(counts, groups=groups, countries=place.members)
-        t = t.set_index("year")
-        columns[name] = t["share_pct"]
-        base = t if base is None else base
+    stacked = places.stack_places(counts, [p.members for p in chosen])
+    return {
+        name: places.unstack_places(headline.children_share_by_year(stacked, groups=groups))
+        for name, groups in sex_age_groups().items()
+    }
+
+
+def sex_age_section(
+    tables: dict[str, pd.DataFrame | None], fallback: pd.Series, excluded: pd.Series
+) -> dict[str, list]:
+    """Shares by sex and age of one place with the form fallback, as the registered figures.
+
+    ``tables``: the place's rows of :func:`sex_age_tables`; ``fallback`` and ``excluded``:
+    countries whose split came from the form cells (the ``attrs["form_fallback"]`` of the
+    counts), and whose sex-and-age rows an exclusion dropped, by year.
+    """
+    base = next(iter(tables.values()))
     if base is None or base.empty:
         return {}
+    base = base.set_index("year")
     years = [int(y) for y in base.index]
     out: dict[str, list] = {"year": years}
-    for name, series in columns.items():
-        out[name] = _column(series.reindex(base.index), SHARE_DECIMALS)
+    for name, table in tables.items():
+        series = table.set_index("year")["share_pct"] if table is not None else None
+        out[name] = _column(
+            series.reindex(base.index) if series is not None else [math.nan] * len(years),
+            SHARE_DECIMALS,
+        )
     out["denominator"] = _column(base["n_victims"])
     out["countries"] = _column(base["n_countries"])
-    members = set(place.members)
-    used: dict[int, int] = {}
-    for iso, y in fallback:
-        if iso in members:
-            used[int(y)] = used.get(int(y), 0) + 1
-    out["form_fallback_countries"] = [int(used.get(y, 0)) for y in years]
-    excluded = places.excluded_countries(pdata, place, "sex_age")
+    out["form_fallback_countries"] = [int(fallback.get(y, 0)) for y in years]
     out["excluded_countries"] = [int(excluded.get(y, 0)) for y in years]
     return out
 
 
-def convictions_section(places: Any, pdata: Any, place: Any) -> dict[str, list]:
-    """Convictions by year, as :func:`tiptrends.analyses.places.convictions_per_victim`."""
-    t = places.convictions_per_victim(pdata, place)
+def convictions_section(t: pd.DataFrame | None) -> dict[str, list]:
+    """Convictions by year of one place (:func:`tiptrends.analyses.places.convictions_per_victim`)."""
+    if t is None:
+        return {}
     t = t[t["convicted"].notna() | t["per_100_victims"].notna()]
     if t.empty:
         return {}
     return {
-        "year": [int(y) for y in t.index],
+        "year": [int(y) for y in t["year"]],
         "convicted": _column(t["convicted"]),
         "countries_convicting": _column(t["countries convicting"]),
         "convicted_with_victims": _column(t["convicted, with victims"]),
@@ -206,9 +219,9 @@ def places_to_explore(places: Any, pdata: Any) -> list[tuple[Any, str]]:
 
     A country without a published count of detected victims (only ``"<5"`` cells or other
     indicators) is kept with the reason :func:`tiptrends.analyses.places.resolve_place`
-    gives; its page shows what the data hold (the ``"<5"`` years, convictions). A country is
-    resolved on its own rows (the same answer, a fraction of the time; the comparison
-    group's members, which the explorer does not show, are left empty).
+    gives (:func:`tiptrends.analyses.places.country_places`); its page shows what the data
+    hold (the ``"<5"`` years, convictions). The comparison group's members, which the
+    explorer does not show, are left empty.
 
     Returns
     -------
@@ -217,16 +230,7 @@ def places_to_explore(places: Any, pdata: Any) -> list[tuple[Any, str]]:
     """
     glotip = pdata.glotip
     meta = places._data_countries(glotip)
-    own = dict(tuple(glotip.groupby("iso3", sort=False)))
-    found: list[tuple[Any, str]] = []
-    for row in meta.sort_values("country").itertuples():
-        group = row.glotip_region if isinstance(row.glotip_region, str) else row.subregion
-        try:
-            place = places.resolve_place(row.iso3, None, own[row.iso3])
-            found.append((replace(place, comparison_members=()), ""))
-        except places.PlaceError as exc:
-            place = places.Place("country", row.iso3, str(row.country), (row.iso3,), str(group), ())
-            found.append((place, str(exc)))
+    found: list[tuple[Any, str]] = list(places.country_places(glotip))
     names = places.region_names(glotip)
     for kind in REGION_KINDS:
         for name in names.get(kind, ["World"] if kind == "world" else []):
@@ -259,26 +263,21 @@ def profile_slug(place: Any, note: str, names: dict[str, list[str]]) -> str | No
     return str(place.slug)
 
 
-def _place_data(pdata: Any, members: tuple[str, ...], own: dict[str, dict]) -> Any:
-    """``pdata`` restricted to the members' rows, keeping the release's years.
-
-    The profile functions read only the members' rows; handing them those rows alone gives
-    the same tables in a fraction of the time. The years of the release stay those of the
-    whole table (a country's grid of years is the release's, as in its profile).
-    """
-    tables = {}
-    for name in ("raw", "glotip", "previous"):
-        full = getattr(pdata, name)
-        parts = [own[name][m] for m in members if m in own[name]]
-        if len(members) == 1:
-            tables[name] = parts[0] if parts else full.iloc[:0]
-        else:
-            tables[name] = full[full["iso3"].isin(members)]
-    return replace(pdata, **tables)
+def _per_year(pairs: pd.DataFrame, places: Any, groups: list[tuple[str, ...]]) -> dict:
+    """Countries per place and year of a table of ``iso3, year`` pairs: place -> Series."""
+    if pairs.empty:
+        return {}
+    counted = places.unstack_places(
+        places.stack_places(pairs, groups).groupby("year")["iso3"].nunique()
+    )
+    return {k: g.set_index("year")["iso3"] for k, g in _by_place(counted).items()}
 
 
 def explorer_data(places: Any, pdata: Any = None, *, only: Iterable[str] | None = None) -> dict:
     """The explorer's JSON: every place with its victims, shares and convictions by year.
+
+    Every section is computed for all places at once (one pass over the countries, pooled
+    per place and year), with the profile functions' many-place forms.
 
     Parameters
     ----------
@@ -297,48 +296,67 @@ def explorer_data(places: Any, pdata: Any = None, *, only: Iterable[str] | None 
         ``forms``, ``sex_age``, ``colours`` and ``places``: a list of ``{id, name, kind, group, members,
         note, profile, victims, forms, sex_age, convictions}``.
     """
+    import pandas as pd
+
     from tiptrends.methods import headline
 
     if pdata is None:
         pdata = places.load_profile_data()
-    span = pdata.years
-    # the release's years, whatever rows a place's restricted copy holds
-    release_years = type(
-        "ReleaseProfileData", (type(pdata),), {"years": property(lambda self: span)}
-    )
-    pdata = release_years(**{f: getattr(pdata, f) for f in pdata.__dataclass_fields__})
-    counts = headline.sex_age_counts(pdata.glotip, suppressed="exclude", form_fallback=True)
-    # pandas deep-copies ``attrs`` into every derived frame: keep the list, drop the attrs
-    fallback = counts.attrs.get("form_fallback", [])
-    counts.attrs = {}
-    own = {
-        name: dict(tuple(getattr(pdata, name).groupby("iso3", sort=False)))
-        for name in ("raw", "glotip", "previous")
-    }
-    names = places.region_names(pdata.glotip)
     wanted = None if only is None else set(only)
+    chosen = [
+        (place, note)
+        for place, note in places_to_explore(places, pdata)
+        if wanted is None or place_id(place) in wanted
+    ]
+    spots = [place for place, _ in chosen]
+    groups = [place.members for place in spots]
+    everyone = tuple(sorted({iso for members in groups for iso in members}))
+    # victims: each country's status once, pooled per place
+    every_country = places.Place("world", "World", "World", everyone, "World", ())
+    status = places.victim_status(pdata, every_country) if spots else None
+    victims = (
+        _by_place(places.unstack_places(places.victims_by_year(places.stack_places(status, groups))))
+        if status is not None
+        else {}
+    )
+    forms = _by_place(places.form_shares_by_place(pdata, spots)) if spots else {}
+    counts = headline.sex_age_counts(pdata.glotip, suppressed="exclude", form_fallback=True)
+    fallback = pd.DataFrame(
+        counts.attrs.get("form_fallback", []), columns=["iso3", "year"]
+    ).drop_duplicates()
+    counts.attrs = {}  # pandas deep-copies ``attrs`` into every derived frame
+    sex_age = {
+        name: _by_place(table)
+        for name, table in (sex_age_tables(places, pdata, spots, counts) if spots else {}).items()
+    }
+    used = _per_year(fallback, places, groups)
+    excluded = places.unstack_places(places._excluded_by_year(pdata, groups, "sex_age"))
+    excluded_sa = {k: g.set_index("year")["iso3"] for k, g in _by_place(excluded).items()}
+    convictions = _by_place(places.convictions_by_place(pdata, spots)) if spots else {}
+    names = places.region_names(pdata.glotip)
+    empty = pd.Series(dtype="int64")
     records = []
-    for place, note in places_to_explore(places, pdata):
-        pid = place_id(place)
-        if wanted is not None and pid not in wanted:
-            continue
-        mine = _place_data(pdata, place.members, own)
+    for k, (place, note) in enumerate(chosen):
         records.append(
             {
-                "id": pid,
+                "id": place_id(place),
                 "name": str(place.name),
                 "kind": str(place.kind),
                 "group": str(place.comparison) if place.kind == "country" else "",
                 "members": list(place.members) if place.kind != "country" else [],
                 "note": note,
                 "profile": profile_slug(place, note, names),
-                "victims": victims_section(places, mine, place),
-                "forms": forms_section(places, mine, place),
-                "sex_age": sex_age_section(places, mine, place, counts, fallback),
-                "convictions": convictions_section(places, mine, place),
+                "victims": victims_section(victims[k], places.STATUSES),
+                "forms": forms_section(forms.get(k)),
+                "sex_age": sex_age_section(
+                    {name: table.get(k) for name, table in sex_age.items()},
+                    used.get(k, empty),
+                    excluded_sa.get(k, empty),
+                ),
+                "convictions": convictions_section(convictions.get(k)),
             }
         )
-    first, last = span
+    first, last = pdata.years
     return {
         "release": str(pdata.release),
         "years": [int(first), int(last)],
