@@ -155,8 +155,20 @@ def flagged_restatements(
             f"continuation must be one of {CONTINUATION_OPTIONS}, got {continuation!r}"
         )
     _check_tables(current, earlier)
-    cur = _total_bounds(current, indicator)
-    old = _total_bounds(earlier, indicator)
+    cur, old = _total_bounds(current, indicator), _total_bounds(earlier, indicator)
+    return _flags(cur, old, ratio, min_victims, with_added, continuation)
+
+
+def _flags(
+    cur: pd.DataFrame,
+    old: pd.DataFrame,
+    ratio: float,
+    min_victims: float,
+    with_added: bool,
+    continuation: Continuation,
+) -> pd.DataFrame:
+    """:func:`flagged_restatements` from the country totals of both releases
+    (:func:`_total_bounds`), so a grid of thresholds reads them once."""
     last_year = int(old.index.get_level_values("year").max()) if len(old) else -1
     both = cur.join(old, how="inner", lsuffix="_c", rsuffix="_e")
     up_ratio = both["lo_c"] / both["hi_e"]
@@ -173,19 +185,27 @@ def flagged_restatements(
         },
         index=both.index,
     )
-    rows = []
-    for iso3, g in cur.groupby(level="iso3", sort=True):
-        run = ""
-        for year in sorted(g.index.get_level_values("year")):
-            key = (iso3, year)
-            if key in test.index:
-                t = test.loc[key]
-                run = str(t["direction"])
-                if run:
-                    rows.append((iso3, year, run, "restatement", t["ratio"], t["difference"]))
-            elif run and (continuation == "all" or year <= last_year):
-                rows.append((iso3, year, run, "continuation", np.nan, np.nan))
-    flags = pd.DataFrame(rows, columns=["iso3", "year", "direction", "rule", "ratio", "difference"])
+    # each country's years in order; a year both releases hold sets the run (its direction,
+    # "" when the releases agree), a year only the current release holds continues it
+    years = cur.index.to_frame(index=False).sort_values(["iso3", "year"], ignore_index=True)
+    keys = pd.MultiIndex.from_frame(years)
+    tested = test.reindex(keys)
+    held = keys.isin(test.index)
+    run = tested["direction"].groupby(years["iso3"].to_numpy()).ffill().fillna("")
+    restated = held & (tested["direction"].fillna("") != "").to_numpy()
+    reach = years["year"].to_numpy() <= last_year if continuation == "covered" else True
+    continued = ~held & (run != "").to_numpy() & reach
+    chosen = restated | continued
+    flags = pd.DataFrame(
+        {
+            "iso3": years["iso3"].to_numpy(object)[chosen],
+            "year": years["year"].to_numpy()[chosen],
+            "direction": run.to_numpy(object)[chosen],
+            "rule": np.where(restated, "restatement", "continuation")[chosen].astype(object),
+            "ratio": np.where(restated, tested["ratio"], np.nan)[chosen],
+            "difference": np.where(restated, tested["difference"], np.nan)[chosen],
+        }
+    )
     if with_added:
         earlier_years = set(old.index.get_level_values("year"))
         only_new = cur.index.difference(old.index)
@@ -303,12 +323,22 @@ def threshold_sensitivity(
     """
     require_glotip(current, "threshold_sensitivity: current")
     require_glotip(earlier, "threshold_sensitivity: earlier")
-    default = flagged_restatements(current, earlier, indicator=indicator)
+    _check_tables(current, earlier)
+    cur, old = _total_bounds(current, indicator), _total_bounds(earlier, indicator)
+
+    def flagged(r: float, m: float) -> pd.DataFrame:
+        if not r > 1:
+            raise ValueError(f"ratio must exceed 1, got {r}")
+        if m < 0:
+            raise ValueError(f"min_victims must be >= 0, got {m}")
+        return _flags(cur, old, r, m, False, "all")
+
+    default = flagged(DEFAULT_RATIO, DEFAULT_MIN_VICTIMS)
     ref = ", ".join(f"{i} {y}" for i, y in zip(default["iso3"], default["year"], strict=True))
     rows = []
     for r in ratios:
         for m in min_victims:
-            f = flagged_restatements(current, earlier, ratio=r, min_victims=m, indicator=indicator)
+            f = flagged(r, m)
             items = ", ".join(f"{i} {y}" for i, y in zip(f["iso3"], f["year"], strict=True))
             rows.append(
                 {
@@ -322,9 +352,9 @@ def threshold_sensitivity(
     return pd.DataFrame(rows)
 
 
-def _year_total(df: pd.DataFrame, years: Iterable[int]) -> float:
-    c = aggregate.country_year_counts(df)
-    return float(c.loc[c["year"].isin(list(years)), TOTAL].sum())
+def _year_total(counts: pd.DataFrame, years: Iterable[int]) -> float:
+    """Sum of the country totals of ``years`` (``counts``: :func:`aggregate.country_year_counts`)."""
+    return float(counts.loc[counts["year"].isin(list(years)), TOTAL].sum())
 
 
 def vintage_validation(
@@ -404,6 +434,7 @@ def vintage_validation(
         continuation=continuation,
     )
     versions = {"current": current, "report_basis": basis, "earlier": earlier}
+    totals = {data: aggregate.country_year_counts(t) for data, t in versions.items()}
     rows: list[dict[str, object]] = []
 
     def add(statement: str, data: str, value: float, lower: float, upper: float) -> None:
@@ -423,22 +454,22 @@ def vintage_validation(
     over = pub["victims_2021_over"]
     step = 10 ** np.floor(np.log10(over))
     for data in ("current", "report_basis"):
-        t = versions[data]
+        t, c = versions[data], totals[data]
         add(
             "four_year_total",
             data,
-            _year_total(t, (2020, 2021, 2022)),
+            _year_total(c, (2020, 2021, 2022)),
             nan,
             pub["four_year_total"] + 1,
         )
-        add("victims_2021_over", data, _year_total(t, (2021,)), over, over + step)
+        add("victims_2021_over", data, _year_total(c, (2021,)), over, over + step)
         total22 = pub["victims_total_2022"]
-        add("victims_total_2022", data, _year_total(t, (2022,)), 0.95 * total22, 1.05 * total22)
+        add("victims_total_2022", data, _year_total(c, (2022,)), 0.95 * total22, 1.05 * total22)
         for method in ("pooled", "mean", "two_stage") if form_lead is not None else ():
             add(f"forced_labour_main_form_2022_{method}", data, form_lead(t, method), 0.0, nan)
     for data in ("earlier", "current", "report_basis"):
-        t = versions[data]
-        t19, t20 = _year_total(t, (2019,)), _year_total(t, (2020,))
+        c = totals[data]
+        t19, t20 = _year_total(c, (2019,)), _year_total(c, (2020,))
         for key, v in (("glotip2022_total_2019", t19), ("glotip2022_total_2020", t20)):
             add(key, data, v, 0.9 * pub[key], pub[key])
         ch = pub["glotip2022_change_2019_2020"]
