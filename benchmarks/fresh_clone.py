@@ -71,6 +71,32 @@ def kernel_times(executed: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
+def file_states(repo: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of every file a render reads or writes, by path.
+
+    ``_build`` less the published site and Sphinx's output (too many files, rewritten by
+    every build), ``notebooks/`` and ``data/`` less the raw files.
+    """
+    skip = ("_build/html", "_build/.sphinx/html", "_build/.sphinx/doctrees", "data/raw")
+    states = {}
+    for top in ("_build", "notebooks", "data"):
+        for f in (repo / top).rglob("*"):
+            rel = f.relative_to(repo).as_posix()
+            if f.is_file() and not rel.startswith(skip):
+                st = f.stat()
+                states[rel] = (st.st_size, st.st_mtime_ns)
+    return states
+
+
+def changed_files(before: dict, after: dict) -> list[str]:
+    """Paths written, added or removed between two :func:`file_states`."""
+    return sorted(
+        f"{path} ({'new' if path not in before else 'removed' if path not in after else 'rewritten'})"
+        for path in set(before) | set(after)
+        if before.get(path) != after.get(path)
+    )
+
+
 def has_command(tiptrends: Path, name: str, cwd: Path, env: dict[str, str]) -> bool:
     out = subprocess.run([str(tiptrends), "--help"], cwd=cwd, env=env, capture_output=True)
     return name in out.stdout.decode()
@@ -120,7 +146,9 @@ def main() -> int:
         if has_command(tip, "explorer", repo, env):
             steps["explorer"] = run([str(tip), "explorer"], repo, env, log)
         steps["book"] = run([str(tip), "render", *jobs], repo, env, log)
+        before = file_states(repo)
         warm = run([str(tip), "render", *jobs], repo, env, log)
+        left_over = changed_files(before, file_states(repo))
         warm_again = run([str(tip), "render", *jobs], repo, env, log)
         edited = edit_one_chapter(repo)
         one = run([str(tip), "render", *jobs], repo, env, log)
@@ -148,7 +176,14 @@ def main() -> int:
         )
     # the second figure shows whether the first warm render still had work left over
     print(f"warm render: {warm:.2f} s, again {warm_again:.2f} s (target < 2 s)")
+    if left_over:  # what the first warm render wrote: work the full render left over
+        print(f"  files the first warm render wrote ({len(left_over)}):")
+        for line in left_over[:40]:
+            print(f"    {line}")
     print(f"one chapter edited ({edited}), book included: {one:.1f} s (target <= 10 s)")
+    cells = next((k[1] for k in kernels if f"{k[0]}.ipynb" == edited), None)
+    if cells is not None:  # the render's own part: kernel start, staging, Sphinx, publishing
+        print(f"  its cells {cells:.1f} s; the rest of the render {one - cells:.1f} s")
     if args.keep:
         print(f"clone kept in {repo}; log {log}")
     return 0
