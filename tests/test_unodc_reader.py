@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -84,11 +85,18 @@ def test_other_forms_subrows_are_flagged_not_dropped(glotip_2025) -> None:
 # Malformed files: a small workbook made from the first rows of the real release, then broken.
 
 
+@functools.cache
+def _real_head(n: int) -> tuple[tuple[object, ...], ...]:
+    """The first ``n`` data rows of the real release and the rows above them, read once per
+    process: reading the whole sheet takes about a second, and some twenty tests (here, in
+    tests/test_cli.py and tests/test_config_validation.py) make a small copy from it."""
+    sheet = CalamineWorkbook.from_path(str(raw_file(RELEASE_2025))).get_sheet_by_name(SHEET)
+    return tuple(tuple(r) for r in sheet.to_python()[: HEADER_ROW + n])
+
+
 def _small_rows(n: int = 60) -> list[list[object]]:
-    rows = (
-        CalamineWorkbook.from_path(str(raw_file(RELEASE_2025))).get_sheet_by_name(SHEET).to_python()
-    )
-    return [list(r) for r in rows[: HEADER_ROW + n]]
+    """Rows of a small copy of the real release (fresh lists, free to break)."""
+    return [list(r) for r in _real_head(n)]
 
 
 def _write(path: Path, rows: list[list[object]], sheet: str = SHEET) -> Path:
@@ -99,6 +107,26 @@ def _write(path: Path, rows: list[list[object]], sheet: str = SHEET) -> Path:
         ws.append(row)
     wb.save(path)
     return path
+
+
+def test_small_rows_read_the_real_sheet_once_and_come_fresh(monkeypatch) -> None:
+    fresh = CalamineWorkbook.from_path(str(raw_file(RELEASE_2025))).get_sheet_by_name(SHEET)
+    expected = [list(r) for r in fresh.to_python()[: HEADER_ROW + 7]]
+    opened: list[str] = []
+    real_open = CalamineWorkbook.from_path
+
+    def counting_open(path: str) -> CalamineWorkbook:
+        opened.append(path)
+        return real_open(path)
+
+    monkeypatch.setattr(CalamineWorkbook, "from_path", counting_open)
+    _real_head.cache_clear()
+    first = _small_rows(7)
+    assert first == expected
+    first[3][7] = "Females"  # a breaker edits its copy
+    first.append(["extra"])
+    assert _small_rows(7) == expected and _small_rows(7) is not _small_rows(7)
+    assert len(opened) == 1
 
 
 def test_small_copy_reads(tmp_path: Path) -> None:
