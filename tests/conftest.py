@@ -349,6 +349,26 @@ def seed_derived(products: Path, curated: Path) -> list[str]:
     return sorted(f.stem for f in target.glob("*.json"))
 
 
+def seed_curated(curated: Path) -> list[str]:
+    """Copy this checkout's curated tables (tables and stamps) into ``curated``; their names.
+
+    A copy of the checkout with the same raw checksums, reader versions and mappings finds
+    them current, so its ``tiptrends data build`` only checks them. Building them from the raw
+    files in a fresh environment is tested where that is the point (``tests/test_wheel.py``,
+    ``tests/test_makefile.py``).
+    """
+    source = paths.curated_dir()
+    curated.mkdir(parents=True, exist_ok=True)
+    names = []
+    for table in sorted(source.glob("*.parquet")):
+        stamp = table.with_suffix(".json")
+        if stamp.is_file():
+            shutil.copy2(table, curated / table.name)
+            shutil.copy2(stamp, curated / stamp.name)
+            names.append(table.stem)
+    return names
+
+
 @pytest.fixture(scope="session")
 def glotip_2025():
     """The curated UNODC GLOTIP table, release 2025 (shared by the session: do not modify)."""

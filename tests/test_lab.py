@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_derived
+from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_curated, seed_derived
 from tiptrends import paths
 from tiptrends.report.nbclean import normalise, normalised_text
 
@@ -172,13 +172,18 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(
     seconds from uv's cache), as ``make setup`` installs them; the package and its kernel are
     installed the README's way. The install, the curated tables and the build go to a copy of
     the checkout in ``tmp_path`` (an editable install writes ``src/tiptrends.egg-info``), so the
-    repository is not touched. The copy is seeded with this checkout's derived products, which
-    its build finds current (the curated tables are built from the raw files).
+    repository is not touched. The copy is seeded with this checkout's curated tables and
+    derived products, which its build finds current (building them from the raw files in a
+    fresh environment is tests/test_wheel.py's and tests/test_makefile.py's part). The venv's
+    processes may write bytecode (``make setup`` installs it compiled), so the kernel and each
+    command do not compile pandas and matplotlib from source again where
+    ``PYTHONDONTWRITEBYTECODE`` is set.
     """
     if not RAW_MIRROR.is_dir():
         missing_input(f"raw mirror not available at {RAW_MIRROR}")
     project = tmp_path / "checkout"
     copy_checkout(project)
+    seeded = seed_curated(project / "data" / "curated")
     seed_derived(derived_products, project / "data" / "curated")
     venv = tmp_path / "venv"
     subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(venv)], check=True)
@@ -200,6 +205,7 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(
         TIPTRENDS_DATA_MIRROR=str(RAW_MIRROR),
         TIPTRENDS_BUILD_DIR=str(tmp_path / "_build"),
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", str(project)],
         env=env,
@@ -224,6 +230,9 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(
         [str(venv / "bin" / "tiptrends"), "data", "build"], env=env, capture_output=True, text=True
     )
     assert build.returncode == 0, build.stderr
+    said = {line.split()[0]: line for line in build.stdout.splitlines() if line.strip()}
+    assert len(seeded) == 7, seeded
+    assert all(" up to date " in said.get(name, "") for name in seeded), build.stdout
     spec = json.loads((venv / "share/jupyter/kernels/tiptrends/kernel.json").read_text())
     assert spec["argv"][0] == str(python)
     out = tmp_path / "run"
