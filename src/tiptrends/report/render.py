@@ -1765,6 +1765,7 @@ def _finish(
             t0 = time.perf_counter()
             listed = book_build.navigation(build / "book")
             src = book_build.stage_book(nb_dir, build, states, results)
+            staging = time.perf_counter() - t0
             result = book_build.build_book(
                 src,
                 build,
@@ -1777,7 +1778,10 @@ def _finish(
                 book_build.remember_inputs(build, stamp)
             if result.built:
                 book_seconds = time.perf_counter() - t0
-                say(f"[book] built in {book_seconds:.1f} s ({len(result.warnings)} warnings)")
+                say(
+                    f"[book] built in {book_seconds:.1f} s (staging {staging:.1f} s, Sphinx "
+                    f"{result.seconds:.1f} s; {len(result.warnings)} warnings)"
+                )
             for w in result.warnings:
                 problems.append(f"sphinx: {w}")
             if not result.ok:
