@@ -349,15 +349,18 @@ def seed_derived(products: Path, curated: Path) -> list[str]:
     return sorted(f.stem for f in target.glob("*.json"))
 
 
-def seed_curated(curated: Path) -> list[str]:
-    """Copy this checkout's curated tables (tables and stamps) into ``curated``; their names.
+#: This checkout's curated tables (fixed before any test points ``TIPTRENDS_ROOT`` elsewhere).
+CHECKOUT_CURATED = paths.curated_dir()
+
+
+def seed_curated(curated: Path, source: Path = CHECKOUT_CURATED) -> list[str]:
+    """Copy the curated tables (tables and stamps) of ``source`` into ``curated``; their names.
 
     A copy of the checkout with the same raw checksums, reader versions and mappings finds
     them current, so its ``tiptrends data build`` only checks them. Building them from the raw
     files in a fresh environment is tested where that is the point (``tests/test_wheel.py``,
     ``tests/test_makefile.py``).
     """
-    source = paths.curated_dir()
     curated.mkdir(parents=True, exist_ok=True)
     names = []
     for table in sorted(source.glob("*.parquet")):
