@@ -14,13 +14,15 @@ group has the same colour in every notebook.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -535,8 +537,10 @@ def save_figure(
             f"save_figure({name!r}): the figure has no source note (call style.source_note first)"
         )
     alt = alt.strip()
-    _fit_unless_worse(fig)
-    for problem in figure_problems(fig):
+    with _layout_session():
+        _fit_unless_worse(fig)
+        problems = figure_problems(fig)
+    for problem in problems:
         warnings.warn(f"save_figure({name!r}): {problem}", FigureRuleWarning, stacklevel=2)
     out = Path(directory) if directory is not None else default_figures_dir()
     out.mkdir(parents=True, exist_ok=True)
@@ -1030,15 +1034,92 @@ MIN_FONT_PT = MIN_TEXT_PX * PAGE_WIDTH_IN * 72 / PAGE_WIDTH_PX
 _PAD_IN = 0.1
 
 
+#: The layout memo of the :func:`save_figure` call under way (None outside one): the state
+#: of the last layout draw (:func:`_layout_state`) and the tight box measured on it.
+_LAYOUT: ContextVar[dict[str, Any] | None] = ContextVar("tiptrends_layout", default=None)
+
+
+@contextlib.contextmanager
+def _layout_session() -> Iterator[None]:
+    """Within the block, a layout draw is skipped when the figure is as at the last one.
+
+    Fitting and the rule checks of :func:`save_figure` lay a figure out (a draw without
+    painting) before each measurement; between two of them the figure often has not
+    changed (a check after a fit that changed nothing), and a second draw of an unchanged
+    figure lays it out as the first did. Only :func:`save_figure` opens a session, around
+    code that changes the figure only through what :func:`_layout_state` reads; a direct
+    call of :func:`saved_width` or :func:`figure_problems` always draws.
+    """
+    token = _LAYOUT.set({})
+    try:
+        yield
+    finally:
+        _LAYOUT.reset(token)
+
+
+def _layout_state(fig: Figure, notes: Sequence[Any]) -> tuple[Any, ...]:
+    """What fitting changes between layout draws: the size, the axes' positions and
+    visibility, the subplot parameters and the texts of titles and source notes (``notes``,
+    the figure's source-note texts)."""
+    titles = [t.get_text() for ax in fig.axes for t in _titles(ax)]
+    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else None
+    pars = fig.subplotpars
+    return (
+        tuple(fig.get_size_inches()),
+        fig.dpi,
+        tuple((ax.get_visible(), tuple(ax.get_position(original=True).bounds)) for ax in fig.axes),
+        (pars.left, pars.right, pars.bottom, pars.top, pars.wspace, pars.hspace),
+        tuple(titles),
+        tuple(n.get_text() for n in notes),
+        suptitle,
+    )
+
+
+def _session_state(fig: Figure) -> tuple[dict[str, Any] | None, tuple[Any, ...] | None]:
+    """The session's memo for ``fig`` and the figure's layout state (None, None outside a
+    session). The memo holds ``figure``, its source ``notes`` (fitting adds no artist),
+    the ``state`` of the last layout draw and the ``tight`` box measured on it."""
+    memo = _LAYOUT.get()
+    if memo is None:
+        return None, None
+    if memo.get("figure") is not fig:
+        memo.clear()
+        memo.update(figure=fig, notes=fig.findobj(lambda a: a.get_gid() == SOURCE_NOTE_GID))
+    return memo, _layout_state(fig, memo["notes"])
+
+
+def _lay_out(fig: Figure) -> None:
+    """Lay ``fig`` out (positions and text extents as drawn, no pixels painted), unless a
+    :func:`save_figure` session laid it out in the same state already."""
+    memo, state = _session_state(fig)
+    if memo is not None and memo.get("state") == state:
+        return
+    fig.draw_without_rendering()
+    if memo is not None:
+        memo["state"] = state
+        memo.pop("tight", None)
+
+
+def _tight_box(fig: Figure) -> Any:
+    """``fig.get_tightbbox`` (inches) of a figure laid out by :func:`_lay_out`, measured once
+    per layout within a :func:`save_figure` session."""
+    memo, state = _session_state(fig)
+    if memo is None or memo.get("state") != state:
+        return fig.get_tightbbox(fig.canvas.get_renderer())
+    if "tight" not in memo:
+        memo["tight"] = fig.get_tightbbox(fig.canvas.get_renderer())
+    return memo["tight"]
+
+
 def saved_width(fig: Figure) -> float:
     """Width, in inches, of the image ``save_figure`` writes (tight box plus padding)."""
-    fig.draw_without_rendering()  # the layout of a draw, without painting pixels
+    _lay_out(fig)  # the layout of a draw, without painting pixels
     return _laid_out_width(fig)
 
 
 def _laid_out_width(fig: Figure) -> float:
     """:func:`saved_width` of a figure whose layout is current (drawn since its last change)."""
-    return float(fig.get_tightbbox(fig.canvas.get_renderer()).width) + 2 * _PAD_IN
+    return float(_tight_box(fig).width) + 2 * _PAD_IN
 
 
 def displayed_text_px(fig: Figure, font_pt: float) -> float:
@@ -1114,7 +1195,7 @@ def _rewrap_titles(fig: Figure) -> None:
 
     if len([ax for ax in fig.axes if ax.get_visible()]) < 2:
         return
-    fig.draw_without_rendering()
+    _lay_out(fig)
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
         available = ax.get_window_extent(renderer).width
@@ -1132,9 +1213,9 @@ def _wrap_long_texts(fig: Figure, width: float) -> bool:
     """Wrap source notes and titles that run past the page's right edge; True if any did."""
     import textwrap
 
-    fig.draw_without_rendering()
+    _lay_out(fig)
     renderer = fig.canvas.get_renderer()
-    left = fig.get_tightbbox(renderer).x0  # inches; the saved image starts here
+    left = _tight_box(fig).x0  # inches; the saved image starts here
     edge = (left + width - 2 * _PAD_IN) * fig.dpi  # display pixels
     texts = fig.findobj(lambda a: a.get_gid() == SOURCE_NOTE_GID)
     texts += [t for ax in fig.axes for t in _titles(ax)]
@@ -1158,8 +1239,8 @@ def _move_axes_into_page(fig: Figure, width: float) -> None:
     if fig.get_layout_engine() is None:
         axes = [ax for ax in fig.axes if ax.get_visible()]
         for _ in range(3):
-            fig.draw_without_rendering()
-            box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+            _lay_out(fig)
+            box = _tight_box(fig)  # inches
             figure_width = fig.get_figwidth()
             if box.width + 2 * _PAD_IN <= width * 1.02 or not axes:
                 break
@@ -1223,7 +1304,7 @@ def figure_problems(fig: Figure) -> list[str]:
     :data:`MIN_TEXT_PX` CSS pixels once the saved image is shown at the page-figure width
     (:data:`PAGE_WIDTH_PX`; a narrower figure is not counted as enlarged).
     """
-    fig.draw_without_rendering()  # positions and extents as drawn, no pixels painted
+    _lay_out(fig)  # positions and extents as drawn, no pixels painted
     renderer = fig.canvas.get_renderer()
     problems: list[str] = []
     px_per_pt = PAGE_WIDTH_PX / (max(_laid_out_width(fig), PAGE_WIDTH_IN) * 72)
