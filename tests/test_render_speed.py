@@ -125,3 +125,47 @@ def test_json_written_only_when_it_changes(tmp_path: Path) -> None:
     assert json.loads(target.read_text()) == {"a": [1.5, "x"], "b": 1}
     assert render.write_json_if_changed(target, {"a": 2})
     assert json.loads(target.read_text()) == {"a": 2}
+
+
+def test_site_figures_saved_while_staging_leave_no_work_for_the_next_render(
+    collection, monkeypatch
+) -> None:
+    """The landing page draws its chart while the book is staged, once per set of results,
+    into ``_build/figures``: the next render keeps it and finds the book current."""
+    from tiptrends.report import site_pages, style
+
+    nb_dir, build = collection
+    (name,) = book.SITE_FIGURES
+    real_landing = site_pages.landing_markdown
+    drawn: list[str] = []
+
+    def landing_markdown(*args, **kwargs):
+        if not drawn:  # drawn once, then served from its cache (as the landing chart)
+            folder = build / "figures"
+            (folder / f"{name}.png").write_bytes(b"\x89PNG chart")
+            (folder / f"{name}.csv").write_text("year,share\n2022,42\n")
+            style._record_alt(folder, name, "Line chart of the shares by form.")
+            drawn.append(name)
+        return real_landing(*args, **kwargs)
+
+    monkeypatch.setattr(site_pages, "landing_markdown", landing_markdown)
+    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
+    assert drawn and (build / "book" / "_extra" / "figures" / f"{name}.png").exists()
+    kept = {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()}
+    with monkeypatch.context() as m:
+        m.setattr(render, "ensure_kernel", _no_kernel)
+        m.setattr(book, "stage_book", _forbidden("the book was staged"))
+        m.setattr(book, "start_sphinx", _forbidden("Sphinx was started"))
+        warm = render.render(notebooks_dir=nb_dir, build_dir=build)
+    assert warm.exit_code == 0, warm.problems
+    assert warm.book_seconds is None
+    assert {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()} == kept
+    alt = json.loads((build / "figures" / "alt_text.json").read_text())
+    assert alt[name] == "Line chart of the shares by form."
+
+
+def test_site_figures_name_the_landing_chart() -> None:
+    from tiptrends.report import landing
+
+    assert book.SITE_FIGURES == {landing.CHART_NAME}

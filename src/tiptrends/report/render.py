@@ -1675,6 +1675,27 @@ def _profile_entries(build: Path) -> list[dict]:
     return [e for e in found if isinstance(e, dict) and e.get("status") == OK]
 
 
+def _keep_site_figures(build: Path, claimed: set[str], alt_text: dict[str, str]) -> None:
+    """Claim the figures the book's own pages saved (:data:`tiptrends.report.book.SITE_FIGURES`).
+
+    No notebook claims them (the landing page draws its chart while the book is staged), so
+    without this every render after the first would remove their files and alt text, and
+    the next would stage and build the book again to take their downloads off the site.
+    Their files and the alt text recorded for them are kept as they are.
+    """
+    from tiptrends.report.book import SITE_FIGURES
+
+    folder = build / "figures"
+    files = [f.name for f in _figure_files(folder) if f.name.split(".")[0] in SITE_FIGURES]
+    if not files:
+        return
+    claimed.update(files)
+    recorded = _read_json(folder / "alt_text.json") or {}
+    for stem in {name.split(".")[0] for name in files}:
+        if isinstance(recorded.get(stem), str):
+            alt_text[stem] = recorded[stem]
+
+
 def _finish(
     names: list[str],
     all_nbs: list[Path],
@@ -1716,6 +1737,7 @@ def _finish(
     for entry in _profile_entries(build):  # their figures, not their numbers
         alt_text.update(entry.get("alt_text") or {})
         claimed.update(entry.get("figures") or [])
+    _keep_site_figures(build, claimed, alt_text)
     if prune:
         present = {p.stem for p in all_nbs}
         for f in (build / "cache").glob("*.json"):
@@ -1766,6 +1788,8 @@ def _finish(
             listed = book_build.navigation(build / "book")
             src = book_build.stage_book(nb_dir, build, states, results)
             staging = time.perf_counter() - t0
+            # the inputs as staging left them: the pages may save figures (the landing chart)
+            stamp = book_build.inputs_stamp(nb_dir, build, states, results)
             result = book_build.build_book(
                 src,
                 build,
