@@ -14,8 +14,14 @@ The project's environment is used (``BIN=<repo>/.venv/bin``, the clone's ``src``
 ``PYTHONPATH``, so the clone's code is what runs, in the kernels too); ``make setup`` is not
 timed (``benchmarks/fresh_clone.py`` times it). Prints the wall seconds of each step, the
 session render's seconds and share of the suite (``tests/conftest.py`` writes them), each
-worker's busy seconds and how long it sat idle at the end, and the 20 slowest tests (setup,
-call and teardown together; the first test of the render's group carries the render).
+worker's busy seconds and how long it sat idle at the end, when each xdist group ended, the
+15 test files and the 20 tests that took longest (setup, call and teardown together; the first
+test of the render's group carries the render).
+
+The machine may be shared: each step's CPU seconds (``make`` and every process it waited for:
+workers, kernels, Sphinx, subprocesses) are printed beside its wall seconds, and the load
+average is sampled every 10 s while the suite runs. Compare CPU seconds across runs made under
+different loads.
 
 Target (issue 22, 2 CPUs): ``make test`` cold <= 5 min. The machine is shared: the load
 average before and after is printed with the figures.
@@ -26,10 +32,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -54,8 +62,13 @@ def pytest_runtest_logreport(report):
         return
     node = getattr(report, "node", None)  # the xdist worker that ran it (controller side)
     worker = node.gateway.id if node is not None else "main"
+    group = None
+    for key, value in getattr(report, "user_properties", ()):
+        if key == "xdist_group":
+            group = value
     line = {"nodeid": report.nodeid, "when": report.when, "worker": worker,
-            "seconds": report.duration, "at": time.time(), "outcome": report.outcome}
+            "seconds": report.duration, "at": time.time(), "outcome": report.outcome,
+            "group": group}
     with open(_OUT, "a", encoding="utf-8") as out:
         out.write(json.dumps(line) + "\\n")
 """
@@ -66,14 +79,40 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, int]:
-    """Run ``cmd`` with its output in ``log``; return its wall seconds and exit status."""
-    started = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the processes this one has waited for, and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, float, int]:
+    """Run ``cmd`` with its output in ``log``; return its wall and CPU seconds, exit status."""
+    started, cpu = time.perf_counter(), children_cpu()
     with log.open("a") as out:
         out.write(f"\n$ {' '.join(cmd)}\n")
         out.flush()
         code = subprocess.call(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return time.perf_counter() - started, code
+    return time.perf_counter() - started, children_cpu() - cpu, code
+
+
+class LoadSampler(threading.Thread):
+    """Samples the 1-minute load average every ``every`` seconds until stopped."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        super().__init__(daemon=True)
+        self.every, self.samples, self._stop_event = every, [], threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.every):
+            self.samples.append(os.getloadavg()[0])
+
+    def stop(self) -> str:
+        """Stop sampling; the samples' mean and maximum as text."""
+        self._stop_event.set()
+        if not self.samples:
+            return "no sample"
+        mean = sum(self.samples) / len(self.samples)
+        return f"mean {mean:.2f}, max {max(self.samples):.2f} ({len(self.samples)} samples)"
 
 
 def copy_worktree(repo: Path, target: Path) -> None:
@@ -91,19 +130,33 @@ def copy_worktree(repo: Path, target: Path) -> None:
     subprocess.run([*git, "commit", "-qm", "working tree"], cwd=target, check=True)
 
 
-def summarise(reports: Path, started: float, ended: float) -> tuple[dict, dict]:
-    """Per test: seconds of all its phases; per worker: busy seconds and last report time."""
+def summarise(reports: Path, started: float, ended: float) -> tuple[dict, dict, dict]:
+    """Per test: seconds of all its phases; per worker: busy seconds and last report time; per
+    xdist group: its worker and when its last test ended (seconds after ``started``)."""
     tests: dict[str, float] = defaultdict(float)
     workers: dict[str, dict[str, float]] = defaultdict(lambda: {"busy": 0.0, "last": started})
+    groups: dict[str, dict] = {}
     for line in reports.read_text().splitlines() if reports.exists() else []:
         r = json.loads(line)
         tests[r["nodeid"]] += r["seconds"]
         w = workers[r["worker"]]
         w["busy"] += r["seconds"]
         w["last"] = max(w["last"], r["at"])
+        if r.get("group"):
+            g = groups.setdefault(r["group"], {"worker": r["worker"], "end": 0.0, "tests": set()})
+            g["end"] = max(g["end"], r["at"] - started)
+            g["tests"].add(r["nodeid"])
     for w in workers.values():
         w["idle_at_end"] = max(0.0, ended - w["last"])
-    return dict(tests), dict(workers)
+    return dict(tests), dict(workers), groups
+
+
+def by_file(tests: dict[str, float]) -> dict[str, float]:
+    """Seconds per test file."""
+    files: dict[str, float] = defaultdict(float)
+    for nodeid, seconds in tests.items():
+        files[nodeid.split("::", 1)[0]] += seconds
+    return dict(files)
 
 
 def main() -> int:
@@ -140,7 +193,9 @@ def main() -> int:
         env.pop(var, None)
     make = ["make", f"BIN={bin_dir}", f"JOBS={args.jobs}"]
     steps: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     before = load()
+    sampler = LoadSampler()
     try:
         if args.worktree:
             repo.mkdir()
@@ -152,13 +207,15 @@ def main() -> int:
             (work / "shared").symlink_to(shared, target_is_directory=True)
         if args.reuse_data and (repo_root / "data" / "curated").is_dir():
             shutil.copytree(repo_root / "data" / "curated", repo / "data" / "curated")
-        steps["data"], code = run([*make, "data"], repo, env, log)
+        steps["data"], cpu["data"], code = run([*make, "data"], repo, env, log)
         if code != 0:
             sys.exit(f"make data failed ({code}); see {log}")
         started = time.time()
-        steps["test"], code = run([*make, "test"], repo, env, log)
+        sampler.start()
+        steps["test"], cpu["test"], code = run([*make, "test"], repo, env, log)
+        during = sampler.stop()
         ended = time.time()
-        tests, workers = summarise(reports, started, ended)
+        tests, workers, groups = summarise(reports, started, ended)
         renders = (
             [json.loads(x) for x in render_timing.read_text().splitlines()]
             if (render_timing.exists())
@@ -175,10 +232,13 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; JOBS={args.jobs}")
-    print(f"load average before: {before}; after: {load()}")
+    print(f"load average before: {before}; during make test (1 min): {during}; after: {load()}")
     total = sum(steps.values())
     for name, seconds in steps.items():
-        print(f"  make {name:<6} {seconds:7.1f} s  {100 * seconds / total:5.1f} %")
+        print(
+            f"  make {name:<6} {seconds:7.1f} s  {100 * seconds / total:5.1f} %"
+            f"   CPU {cpu[name]:7.1f} s"
+        )
     print(f"  total     {total:7.1f} s")
     print(f"  make test: {steps['test']:.1f} s = {steps['test'] / 60:.1f} min (target <= 5 min)")
     print(f"  pytest: {tail[0] if tail else '(no summary)'} (exit {code})")
@@ -187,8 +247,16 @@ def main() -> int:
             f"  session render ({r['worker']}): {r['seconds']:.1f} s, "
             f"{100 * r['seconds'] / steps['test']:.1f} % of make test"
         )
+    for name, g in sorted(groups.items(), key=lambda kv: kv[1]["end"]):
+        print(
+            f"  group {name!r} ({len(g['tests'])} tests, {g['worker']}): "
+            f"ended {g['end']:.1f} s after the start"
+        )
     for name, w in sorted(workers.items()):
         print(f"  worker {name}: busy {w['busy']:.1f} s, idle at the end {w['idle_at_end']:.1f} s")
+    print("15 slowest test files (all their tests)")
+    for path, seconds in sorted(by_file(tests).items(), key=lambda kv: -kv[1])[:15]:
+        print(f"  {seconds:7.1f} s  {path}")
     print("20 slowest tests (setup + call + teardown)")
     for nodeid, seconds in sorted(tests.items(), key=lambda kv: -kv[1])[:20]:
         print(f"  {seconds:7.1f} s  {nodeid}")

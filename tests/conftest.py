@@ -94,8 +94,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 GROUPS_DIR_ENV = "TIPTRENDS_TEST_XDIST_GROUPS"
 
 
+def _group_of(item: pytest.Item) -> str | None:
+    """The xdist group of ``item`` (its ``xdist_group`` marks' names joined), or None."""
+    names = {
+        str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+        for m in item.iter_markers("xdist_group")
+    }
+    return "_".join(sorted(names)) if names else None
+
+
 def _tell_the_scheduler(config: pytest.Config | None, items: list[pytest.Item]) -> None:
-    """In an xdist worker, write ``{nodeid: group}`` of the grouped tests for the controller."""
+    """In an xdist worker, write ``{nodeid: group}`` of the grouped tests for the controller.
+
+    Each grouped test also carries its group in its reports (``user_properties``), where
+    ``benchmarks/suite.py`` reads when each group ended.
+    """
+    for item in items:
+        group, props = _group_of(item), getattr(item, "user_properties", None)
+        if group is not None and props is not None and ("xdist_group", group) not in props:
+            props.append(("xdist_group", group))
     folder = os.environ.get(GROUPS_DIR_ENV)
     worker = getattr(config, "workerinput", {}).get("workerid") if config is not None else None
     if not folder or not worker:
@@ -104,12 +121,9 @@ def _tell_the_scheduler(config: pytest.Config | None, items: list[pytest.Item]) 
 
     groups = {}
     for item in items:
-        names = {
-            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
-            for m in item.iter_markers("xdist_group")
-        }
-        if names:
-            groups[item.nodeid] = "_".join(sorted(names))
+        group = _group_of(item)
+        if group is not None:
+            groups[item.nodeid] = group
     Path(folder, f"{worker}.json").write_text(json.dumps(groups), encoding="utf-8")
 
 

@@ -38,6 +38,25 @@ def test_tests_reading_the_render_join_its_group_and_others_stay_free() -> None:
     assert _groups(free) == []
 
 
+def test_grouped_tests_name_their_group_in_their_reports() -> None:
+    """``benchmarks/suite.py`` reads each test's group from its reports' user properties."""
+    reads = _Item(fixturenames=["site_render"], marks=[], user_properties=[])
+    long = _Item(fixturenames=[], marks=[pytest.mark.xdist_group("long").mark], user_properties=[])
+    free = _Item(fixturenames=["tmp_path"], marks=[], user_properties=[])
+    conftest.pytest_collection_modifyitems(None, [reads, long, free])
+    conftest.pytest_collection_modifyitems(None, [reads, long, free])  # not twice
+    assert reads.user_properties == [("xdist_group", conftest.RENDER_GROUP)]
+    assert long.user_properties == [("xdist_group", "long")]
+    assert free.user_properties == []
+
+
+def test_this_collections_grouped_tests_carry_their_group(request) -> None:
+    for item in request.session.items:
+        marks = {m.args[0] for m in item.iter_markers("xdist_group")}
+        named = {value for key, value in item.user_properties if key == "xdist_group"}
+        assert named == ({"_".join(sorted(marks))} if marks else set()), item.nodeid
+
+
 def test_every_collected_test_reading_the_render_is_in_a_group(request) -> None:
     """Over this run's collection (the whole suite under ``make test``)."""
     outside = [
