@@ -186,7 +186,11 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(
     seeded = seed_curated(project / "data" / "curated")
     seed_derived(derived_products, project / "data" / "curated")
     venv = tmp_path / "venv"
-    subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(venv)], check=True)
+    # no pip of its own (ensurepip takes about 5 s of CPU): uv syncs the lock into it and this
+    # environment's pip installs the package (``pip --python``)
+    subprocess.run(
+        [sys.base_prefix + "/bin/python3", "-m", "venv", "--without-pip", str(venv)], check=True
+    )
     python = venv / "bin" / "python"
     uv = _find_uv(tmp_path / "uv")
     if uv is None:
@@ -207,7 +211,8 @@ def test_fresh_pip_install_runs_a_chapter_in_the_tiptrends_kernel(
     )
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", str(project)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
+        + ["-e", str(project)],
         env=env,
         capture_output=True,
         text=True,

@@ -86,7 +86,11 @@ def test_installed_wheel_fetches_builds_and_runs_the_readme_example(
     if not RAW_MIRROR.is_dir():
         missing_input(f"raw mirror not available at {RAW_MIRROR}")
     venv = tmp_path / "venv"
-    subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(venv)], check=True)
+    # no pip of its own (ensurepip takes about 5 s of CPU): this environment's pip installs
+    # into it (``pip --python``)
+    subprocess.run(
+        [sys.base_prefix + "/bin/python3", "-m", "venv", "--without-pip", str(venv)], check=True
+    )
     python = venv / "bin" / "python"
     # the dependencies come from the running environment (no resolution, no download); the
     # venv's own site-packages, holding the wheel, comes first on sys.path
@@ -94,7 +98,8 @@ def test_installed_wheel_fetches_builds_and_runs_the_readme_example(
     deps = [p for p in sys.path if p.endswith("site-packages")]
     (site / "zz_dependencies.pth").write_text("\n".join(deps) + "\n")
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
+        + ["--no-index", str(wheel)],
         capture_output=True,
         text=True,
     )
