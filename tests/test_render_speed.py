@@ -169,3 +169,54 @@ def test_site_figures_name_the_landing_chart() -> None:
     from tiptrends.report import landing
 
     assert book.SITE_FIGURES == {landing.CHART_NAME}
+
+
+def test_explorer_data_built_while_the_notebooks_execute(collection, monkeypatch) -> None:
+    """A stale explorer's data are built beside the workers, not after them."""
+    import threading
+    import time
+
+    from tiptrends.report import explorer
+
+    nb_dir, build = collection
+    # (the collection's second notebook builds a curated table, which makes the data, and so
+    # the explorer's key, change during the execution: the book build would rebuild it)
+    write_nb(nb_dir / "02_b.ipynb", [new_markdown_cell("# Second notebook"), new_code_cell("x = 1")])
+    builder = nb_dir / explorer.BUILDER_NOTEBOOK
+    builder.parent.mkdir(parents=True)
+    parameters = new_code_cell("output = None", metadata={"tags": ["parameters"]})
+    writes = new_code_cell(
+        "import pathlib\nout = pathlib.Path(output)\n"
+        "out.parent.mkdir(parents=True, exist_ok=True)\nout.write_text('{}')"
+    )
+    write_nb(builder, [new_markdown_cell("# Explorer data"), parameters, writes])
+    spans: dict[str, list[tuple[float, float]]] = {"workers": [], "builder": []}
+    threads: list[bool] = []
+    real_execute, real_write = render.execute_plans, explorer.write_explorer
+
+    def timed(name: str, function):
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spans[name].append((start, time.perf_counter()))
+
+        return run
+
+    def write(*args, **kwargs):
+        def builds(*a, **k):  # only when the builder really runs
+            threads.append(threading.current_thread() is threading.main_thread())
+            return timed("builder", kwargs["execute"])(*a, **k)
+
+        return real_write(*args, **{**kwargs, "execute": builds})
+
+    monkeypatch.setattr(render, "execute_plans", timed("workers", real_execute))
+    monkeypatch.setattr(explorer, "write_explorer", write)
+    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    assert report.exit_code == 0, [str(o.failure) for o in report.outcomes] + report.problems
+    # built once, in a thread, while the workers ran; the book build found it current
+    assert threads == [False], threads
+    (built_from, built_to), (ran_from, ran_to) = spans["builder"][0], spans["workers"][0]
+    assert built_from < ran_to and ran_from < built_to, spans
+    assert json.loads((build / explorer.EXPLORER_JSON).read_text()) == {}

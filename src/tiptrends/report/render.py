@@ -1494,7 +1494,7 @@ def _render_locked(
     shutil.rmtree(work, ignore_errors=True)
     _remove_staged(build)
     outcomes: dict[str, Outcome] = {}
-    preparing = sphinx = None
+    preparing = sphinx = exploring = None
     try:
         plans = plan_render(
             selected,
@@ -1525,6 +1525,8 @@ def _render_locked(
                 preparing.start()
                 # Sphinx's imports (about a second) overlap the execution too
                 sphinx = _quietly(start_sphinx, build)
+                # and so does the explorer's data, when stale (a kernel beside the workers)
+                exploring = _explorer_meanwhile(build, nb_dir, plans[0].parts, say)
             ran = execute_plans(
                 to_run,
                 build,
@@ -1538,6 +1540,8 @@ def _render_locked(
             _rekey_data(to_run, build)
             if preparing is not None:
                 preparing.join()
+            if exploring is not None:
+                exploring.join()
         names = [p.name for p in selected] + [r.stem + ".ipynb" for r in profiles]
         # nothing executed: the plan's digests of the package and data are still current
         known = plans[0].parts if plans and not to_run else None
@@ -1571,6 +1575,48 @@ def explorer_key(builder: Path, known: Mapping[str, str] | None = None) -> str:
             known.get("versions") or versions_fingerprint(),
             notebook_fingerprint(builder) or "missing",
         )
+
+
+def _explorer_meanwhile(
+    build: Path, nb_dir: Path, known: Mapping[str, str], say: Callable[[str], None]
+) -> Any:
+    """Build the explorer's data in a thread while the notebooks execute, when stale.
+
+    Returns the started thread (None when the data are current or there is no builder).
+    ``known``: the plan's key parts. A speed-up only: the book build checks the key again
+    (the execution may have changed the data) and builds the file itself, with its error
+    reported, when this did not.
+    """
+    import threading
+
+    from tiptrends.report import explorer
+
+    builder = nb_dir / explorer.BUILDER_NOTEBOOK
+    if not builder.exists():
+        return None
+    key = explorer_key(builder, known)
+    try:
+        if (build / explorer.EXPLORER_JSON).with_suffix(".key").read_text() == key:
+            return None
+    except FileNotFoundError:
+        pass
+    # imported here first: the thread and the workers' start import them too, and a module
+    # imported by two threads at once can be found half initialised
+    import jupyter_client.manager  # noqa: F401
+    import nbclient  # noqa: F401
+    import nbformat  # noqa: F401
+
+    thread = threading.Thread(
+        target=_quietly,
+        args=(
+            lambda: explorer.write_explorer(
+                build, nb_dir, key=key, execute=execute_notebook, say=say
+            ),
+        ),
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def _quietly(function: Callable[..., Any], *args: Any) -> Any:
