@@ -95,3 +95,71 @@ def test_same_links_with_and_without_and_after_a_rename(importable: Path) -> Non
     del sys.modules["speedmod_w"]
     renamed = _links(_build(importable / "with", with_memo))
     assert "#speedmod_w.Other" in renamed and "#speedmod_w.Thing" not in renamed
+
+
+CODE = '''"""A module."""
+
+#: The answer.
+ANSWER = 42
+
+
+@staticmethod
+def decorated(x):
+    """Decorated."""
+
+    def inner():
+        return x
+
+    return inner
+
+
+class Thing:
+    """A thing."""
+
+    #: Its size.
+    size = 1
+
+    def grow(self) -> None:
+        """Grow."""
+'''
+
+
+def test_module_analysis_finds_the_definitions_lines_only_when_asked(monkeypatch) -> None:
+    from sphinx.pycode import ModuleAnalyzer
+    from sphinx.pycode.parser import DefinitionFinder, Parser
+
+    from tiptrends.report import _sphinx_speed
+
+    plain = Parser(CODE)  # both halves of the analysis, whatever a build patched before
+    plain.parse_comments()
+    plain.parse_definition()
+    runs: list[int] = []
+    real_parse = DefinitionFinder.parse
+
+    def counted(self) -> None:
+        runs.append(1)
+        real_parse(self)
+
+    monkeypatch.setattr(DefinitionFinder, "parse", counted)
+    monkeypatch.setattr(Parser, "parse", _sphinx_speed._parse)
+    monkeypatch.setattr(ModuleAnalyzer, "find_tags", _sphinx_speed._find_tags)
+    analyzer = ModuleAnalyzer.for_string(CODE, "speedmod_tags")
+    analyzer.analyze()  # what autodoc asks for: comments, annotations, definition order
+    assert not runs, "the definitions' lines were found although nobody asked"
+    assert analyzer.attr_docs == {k: [*v.splitlines(), ""] for k, v in plain.comments.items()}
+    assert analyzer.tagorder == plain.deforders
+    assert analyzer.find_tags() == plain.definitions  # literalinclude :pyobject:, viewcode
+    assert analyzer.find_tags() == plain.definitions and len(runs) == 1
+
+
+def test_literalinclude_of_an_object_same_with_and_without(importable: Path) -> None:
+    pages = []
+    for tag, memo in (("l", True), ("m", False)):
+        root = importable / ("with" if memo else "without")
+        src = _project(root, tag, "Thing", memo=memo)
+        (src / "index.rst").write_text(
+            "Page\n====\n\n"
+            f".. literalinclude:: ../speedmod_{tag}.py\n   :pyobject: use\n"
+        )
+        pages.append(_build(root, src))
+    assert '<span class="nf">use</span>' in pages[0] and pages[0] == pages[1]
