@@ -163,3 +163,28 @@ def test_literalinclude_of_an_object_same_with_and_without(importable: Path) -> 
         )
         pages.append(_build(root, src))
     assert '<span class="nf">use</span>' in pages[0] and pages[0] == pages[1]
+
+
+def test_book_process_builds_the_same_page_twice(tmp_path: Path) -> None:
+    """A set printed in the API reference comes out in one order in every Sphinx process."""
+    from tiptrends.report import book
+
+    words = ", ".join(repr(f"option_{i}") for i in range(12))
+    (tmp_path / "speedmod_seed.py").write_text(  # a set inside a value (Sphinx sorts bare sets)
+        '"""A module."""\n\nfrom dataclasses import dataclass\n\n\n@dataclass\n'
+        'class Figure:\n    """A figure."""\n\n    reads: frozenset\n\n\n'
+        f"#: The figure.\nFIGURE = Figure(frozenset({{{words}}}))\n"
+    )
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nextensions = ['sphinx.ext.autodoc']\n"
+    )
+    (src / "index.rst").write_text("Page\n====\n\n.. automodule:: speedmod_seed\n   :members:\n")
+    pages = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        argv = ["-b", "html", "-q", "-d", str(out / "doctrees"), str(src), str(out / "html")]
+        assert book.SphinxProcess(tmp_path / f"{run}.log").run(argv, 120) == 0
+        pages.append((out / "html" / "index.html").read_text(encoding="utf-8"))
+    assert "option_11" in pages[0] and pages[0] == pages[1]

@@ -782,7 +782,9 @@ class SphinxProcess:
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log
         self._out = open(log, "wb")
-        env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+        # one hash seed: a set's order in the API reference's printed values (a frozenset
+        # of a figure's options) is then the same in every build, and so are the pages
+        env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONHASHSEED="0")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tiptrends.report.sphinx_runner"],
             stdin=subprocess.PIPE,
