@@ -19,6 +19,13 @@ to a kernel's own work without a kernel (no display round trips).
 Targets (issue 19, 2 CPUs): every chapter's results in well under its 12 s kernel budget;
 chapter 08 <= 12 s. The machine is shared: the load average is printed with the figures, and
 the process's CPU seconds beside the wall-clock seconds (under load, the fairer comparison).
+
+Measured with ``--cells`` on two copies of the tree, each with its own data products, runs
+alternated (7 December 2026, load 4-5.6 from other work; CPU seconds, two runs each). Before
+the layout memo of ``save_figure`` and the vectorised vintage rule: all chapters 94.3 and
+86.8 s, ``save_figure`` 38.2 and 35.1 s, chapter 10 9.0 and 7.7 s, chapter 02 10.6 and
+7.9 s. After: all chapters 73.5 and 73.0 s, ``save_figure`` 24.9 and 25.2 s, chapter 10 5.2
+and 5.7 s, chapter 02 7.2 and 6.8 s; the slowest, chapter 09, 6.8 and 8.3 s.
 """
 
 from __future__ import annotations
