@@ -36,6 +36,14 @@ def test_stack_places_copies_each_places_rows_in_order_under_coded_years() -> No
     assert summed.values.tolist() == [[0, 2020, 1], [0, 2021, 4], [1, 2020, 1], [1, 2021, 4]]
 
 
+def test_unstack_places_keeps_the_types_of_an_empty_table() -> None:
+    # a place without a form breakdown: the same empty table as the single-place function's
+    empty = pd.DataFrame({"year": pd.Series(dtype=object), "share": pd.Series(dtype=float)})
+    out = places.unstack_places(empty)
+    assert out.columns.tolist() == ["place", "year", "share"] and out.empty
+    assert out["year"].dtype == object and out["share"].dtype == float
+
+
 @pytest.fixture(scope="module")
 def pdata(glotip_2025, glotip_2023):
     return places.load_profile_data()

@@ -473,9 +473,12 @@ def unstack_places(df: pd.DataFrame | pd.Series) -> pd.DataFrame:
         out = df.reset_index(drop=True)
     else:
         out = df.reset_index()
-    coded = out["year"].to_numpy(dtype="int64")
-    out["year"] = coded % PLACE_CODE
-    out.insert(0, "place", coded // PLACE_CODE)
+    place = np.array([], dtype="int64")
+    if len(out):  # (an empty table keeps its columns' types, as the single-place one)
+        coded = out["year"].to_numpy(dtype="int64")
+        out["year"] = coded % PLACE_CODE
+        place = coded // PLACE_CODE
+    out.insert(0, "place", place)
     return out
 
 
