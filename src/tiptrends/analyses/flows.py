@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from tiptrends import settings, vocab
 from tiptrends.io.countries import country_table
@@ -61,6 +60,7 @@ from tiptrends.methods.figures.flows import (  # noqa: F401  (the chapter's citi
     origin_counts,
     victim_nationalities,
 )
+from tiptrends.methods.models import spearman
 from tiptrends.methods.sensitivity import BASIS_SWITCH_LABELS, BASIS_SWITCHES
 from tiptrends.vocab import TIERS
 
@@ -424,10 +424,10 @@ def corridor_rank_correlation(
             "n_corridors": len(m),
             "named_pct": named,
         }
-    res = stats.spearmanr(m[value], m[du_value])
+    rho, p_value = spearman(m[value], m[du_value])
     return {
-        "rho": float(res.statistic),
-        "p_value": float(res.pvalue),
+        "rho": rho,
+        "p_value": p_value,
         "n_corridors": len(m),
         "named_pct": named,
     }
@@ -635,8 +635,8 @@ def tier_association(joined: pd.DataFrame) -> dict:
     )
     if len(per) < 3:
         return {"rho": float("nan"), "p_value": float("nan"), "n_countries": len(per)}
-    res = stats.spearmanr(per["pos"], per["rate"])
-    return {"rho": float(res.statistic), "p_value": float(res.pvalue), "n_countries": int(len(per))}
+    rho, p_value = spearman(per["pos"], per["rate"])
+    return {"rho": rho, "p_value": p_value, "n_countries": int(len(per))}
 
 
 # --------------------------------------------------------------------------- chapter tables

@@ -49,6 +49,33 @@ def __getattr__(name: str) -> float:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def spearman(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> tuple[float, float]:
+    """Spearman's rank correlation of two samples and its two-sided p-value.
+
+    As :func:`scipy.stats.spearmanr` computes them (the Pearson correlation of the average
+    ranks; ``t = rho * sqrt((n - 2) / ((1 + rho)(1 - rho)))`` referred to Student's t with
+    n - 2 degrees of freedom), without importing :mod:`scipy.stats` (half a second of a
+    chapter's kernel). NaN, NaN when a sample holds a missing value or is constant.
+
+    Examples
+    --------
+    >>> rho, p = spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
+    >>> round(rho, 3), round(p, 3)
+    (0.8, 0.104)
+    """
+    from scipy.special import stdtr
+
+    a = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    if len(a) < 3 or np.isnan(a).any() or (a == a[0]).all(axis=0).any():
+        return float("nan"), float("nan")
+    ranked = np.column_stack([pd.Series(a[:, i]).rank(method="average") for i in range(2)])
+    rs = np.corrcoef(ranked, rowvar=False)
+    dof = len(a) - 2
+    with np.errstate(divide="ignore"):  # rho = 1 on the diagonal
+        t = rs * np.sqrt((dof / ((rs + 1.0) * (1.0 - rs))).clip(0))
+    return float(rs[1, 0]), float(2 * stdtr(dof, -np.abs(t[1, 0])))
+
+
 def _as_long(x: pd.Series | pd.DataFrame, name: str) -> pd.Series:
     """Series indexed by (iso3, year) from a Series or a frame with iso3/year columns."""
     if isinstance(x, pd.DataFrame):
