@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import RAW_MIRROR, raw_file
+from tests.conftest import RAW_MIRROR, raw_file, seed_curated
 from tests.test_unodc_reader import BREAKERS, _small_rows, _write
 from tiptrends import paths
 from tiptrends.cli import build_parser, main
@@ -344,6 +344,10 @@ def test_add_release_checks_pins_builds_and_compares(
     real = raw_file("unodc/data_glotip_2025-04-14.xlsx")
     monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
     monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(scratch_root / "_build"))
+    # the release it is compared with is current, as in a checkout after `make data` (its
+    # curated table is not built from the raw file again here)
+    seed_curated(paths.curated_dir())
+    stamp_2025 = (paths.curated_dir() / "glotip_2025.json").read_text()
     new = _modified_release(
         real, tmp_path / "data_glotip.xlsx", date="30/06/2026", edits={"100": "1000"}
     )
@@ -379,6 +383,7 @@ def test_add_release_checks_pins_builds_and_compares(
         zip(hundreds["iso3"], hundreds["year"], strict=True)
     )
     assert (revised["total_new"] == 1000).all()
+    assert (paths.curated_dir() / "glotip_2025.json").read_text() == stamp_2025  # not rebuilt
 
     # adding it again, or another file under the same id, is refused in one line
     assert main(["data", "add-release", str(new)]) == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import RAW_MIRROR, missing_input, raw_file
+from tests.conftest import RAW_MIRROR, missing_input, raw_file, seed_curated
 from tests.test_cli import _make_unwritable, _make_writable, _one_error_line
 from tiptrends import paths
 from tiptrends.cli import main
@@ -285,6 +285,7 @@ def test_add_release_checks_it_can_write_before_it_pins(
     monkeypatch.setenv("TIPTRENDS_DATA_MIRROR", str(RAW_MIRROR))
     build = scratch_root / "_build"
     monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(build))
+    seed_curated(paths.curated_dir())  # the release it is compared with, current
     new = _small_release(tmp_path)
     before = paths.manifest_path().read_text()
     _make_unwritable(build)
