@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from tiptrends import settings
 from tiptrends.methods import figures
@@ -39,6 +38,7 @@ from tiptrends.methods.figures.detection import (  # noqa: F401  (the chapter's 
     pooled_ratio,
     world_ratio,
 )
+from tiptrends.methods.models import spearman, theil_sen
 
 
 def region_summary(joined: pd.DataFrame, by: str = "gsi_region") -> pd.DataFrame:
@@ -136,16 +136,16 @@ def association(x: pd.Series, y: pd.Series) -> Association:
     xy = xy.dropna()
     if len(xy) < 3:
         raise ValueError(f"association needs at least 3 complete pairs, got {len(xy)}")
-    rho, p = stats.spearmanr(xy["x"], xy["y"])
-    ts = stats.theilslopes(xy["y"], xy["x"], alpha=0.95)
+    rho, p = spearman(xy["x"], xy["y"])
+    slope, intercept, low, high = theil_sen(xy["y"], xy["x"], alpha=0.95)
     return Association(
         n=len(xy),
         spearman_rho=float(rho),
         spearman_p=float(p),
-        slope=float(ts.slope),
-        intercept=float(ts.intercept),
-        slope_low=float(ts.low_slope),
-        slope_high=float(ts.high_slope),
+        slope=slope,
+        intercept=intercept,
+        slope_low=low,
+        slope_high=high,
     )
 
 

@@ -76,6 +76,72 @@ def spearman(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> tuple[floa
     return float(rs[1, 0]), float(2 * stdtr(dof, -np.abs(t[1, 0])))
 
 
+def theil_sen(
+    y: pd.Series | np.ndarray, x: pd.Series | np.ndarray, alpha: float = 0.95
+) -> tuple[float, float, float, float]:
+    """Theil-Sen slope of ``y`` on ``x``, its intercept and the slope's confidence interval.
+
+    As :func:`scipy.stats.theilslopes` computes them (method ``"separate"``: the median of
+    the pairwise slopes, ``median(y) - slope * median(x)``, and Sen's (1968) interval with
+    the tie correction), without importing :mod:`scipy.stats`.
+
+    Returns
+    -------
+    tuple of float
+        ``slope, intercept, low_slope, high_slope``.
+
+    Examples
+    --------
+    >>> theil_sen([1.0, 2.0, 2.5, 4.0, 5.5], [1, 2, 3, 4, 5])
+    (1.0625, -0.6875, 0.5, 1.5)
+    """
+    from scipy.special import ndtri
+
+    y = np.array(y, dtype=float, copy=True).ravel()
+    x = np.array(x, dtype=float, copy=True).ravel()
+    if len(x) != len(y) or len(x) < 2:
+        raise ValueError("x and y must have one and the same length, at least 2")
+    deltax = x[:, np.newaxis] - x
+    deltay = y[:, np.newaxis] - y
+    slopes = deltay[deltax > 0] / deltax[deltax > 0]
+    slopes.sort()
+    medslope = np.median(slopes)
+    medinter = np.median(y) - medslope * np.median(x)
+    if alpha > 0.5:
+        alpha = 1.0 - alpha
+    z = ndtri(alpha / 2.0)
+    nxreps, nyreps = _repeats(x), _repeats(y)
+    nt, ny = len(slopes), len(y)
+    # Sen (1968), equation 2.6, in scipy's order of operations
+    sigsq = (
+        1
+        / 18.0
+        * (
+            ny * (ny - 1) * (2 * ny + 5)
+            - sum(k * (k - 1) * (2 * k + 5) for k in nxreps)
+            - sum(k * (k - 1) * (2 * k + 5) for k in nyreps)
+        )
+    )
+    try:
+        sigma = np.sqrt(sigsq)
+        upper = min(int(np.round((nt - z * sigma) / 2.0)), len(slopes) - 1)
+        lower = max(int(np.round((nt + z * sigma) / 2.0)) - 1, 0)
+        low, high = slopes[[lower, upper]]
+    except (ValueError, IndexError):
+        low, high = np.nan, np.nan
+    return float(medslope), float(medinter), float(low), float(high)
+
+
+def _repeats(values: np.ndarray) -> np.ndarray:
+    """How many times each repeated value occurs (values seen once left out)."""
+    arr = np.sort(np.asarray(values, dtype=np.float64).ravel())
+    if not arr.size:
+        return np.array([], dtype=np.intp)
+    change = np.concatenate(([True], arr[1:] != arr[:-1]))
+    freq = np.diff(np.concatenate([np.flatnonzero(change), [arr.size]]))
+    return freq[freq > 1]
+
+
 def _as_long(x: pd.Series | pd.DataFrame, name: str) -> pd.Series:
     """Series indexed by (iso3, year) from a Series or a frame with iso3/year columns."""
     if isinstance(x, pd.DataFrame):
