@@ -18,12 +18,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import pytest
 
 from tiptrends import paths
+
+T = TypeVar("T")
 
 #: Environment switch that makes a missing input fail its test.
 REQUIRE_DATA_ENV = "TIPTRENDS_REQUIRE_DATA"
@@ -304,6 +307,34 @@ def site_render(worker_id: str, testrun_uid: str):
     report = render_once(build, testrun_uid, worker_id, force, profiles_and_chapters)
     _note_render_time(worker_id, started, time.perf_counter() - clock)
     return report
+
+
+# --------------------------------------------------------------------------- shared by workers
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder of this test run shared by its xdist workers (each run has its own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+def once_per_run(folder: Path, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per test run, whichever worker asks first; the others read its result.
+
+    The result is pickled into ``folder`` (:func:`run_folder`) under a file lock; pickle keeps a
+    DataFrame exactly (values, dtypes, index, ``attrs``). For slow, pure reads of fixed inputs
+    (a raw workbook) that tests on both workers use.
+    """
+    import pickle
+
+    from filelock import FileLock
+
+    stored = folder / f"once-{name}.pickle"
+    with FileLock(str(folder / f"once-{name}.lock")):
+        if stored.is_file():
+            return pickle.loads(stored.read_bytes())
+        value = compute()
+        stored.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
 
 
 # --------------------------------------------------------------------------- curated tables

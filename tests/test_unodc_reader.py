@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.conftest import raw_file
+from tests.conftest import once_per_run, raw_file
 from tiptrends import vocab
 from tiptrends.errors import DataError
 from tiptrends.io.readers.unodc import HEADER_ROW, SCHEMA, SHEET, read_glotip
@@ -20,13 +20,14 @@ RELEASE_2023 = "unodc/data_glotip_2023-05-30.xlsx"
 
 
 @pytest.fixture(scope="module")
-def glotip_2025():
-    return read_glotip(raw_file(RELEASE_2025))
+def glotip_2025(run_folder: Path):
+    # read once per run: this module's tests may run on both workers
+    return once_per_run(run_folder, "read_glotip_2025", lambda: read_glotip(raw_file(RELEASE_2025)))
 
 
 @pytest.fixture(scope="module")
-def glotip_2023():
-    return read_glotip(raw_file(RELEASE_2023))
+def glotip_2023(run_folder: Path):
+    return once_per_run(run_folder, "read_glotip_2023", lambda: read_glotip(raw_file(RELEASE_2023)))
 
 
 def test_2025_release_keeps_every_row(glotip_2025) -> None:
