@@ -31,12 +31,19 @@ SKIP_ENV = "TIPTRENDS_SKIP_SLOW_IMPORTS"
 #: (a format check notebook files never need; pandera's data synthesis).
 SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax", "hypothesis")
 
+#: Modules that import one of those packages when they need it, and fail without it: while one
+#: of them is loaded the package is left alone. Hypothesis's pytest plugin imports it around
+#: every test: a test that runs the ``tiptrends`` command in the test process (the session
+#: render queues its profiles so) would otherwise break every later test of the session.
+LATER_USERS: dict[str, tuple[str, ...]] = {"hypothesis": ("_hypothesis_pytestplugin",)}
+
 
 def skip_slow_optional_imports() -> list[str]:
     """Make the packages of :data:`SLOW_OPTIONAL_IMPORTS` look absent to later imports.
 
     A module that is already imported is left alone (skipping it then would save nothing and
-    could break the module that imported it).
+    could break the module that imported it), and so is one that a loaded module imports
+    when it needs it (:data:`LATER_USERS`).
 
     Returns
     -------
@@ -52,7 +59,8 @@ def skip_slow_optional_imports() -> list[str]:
     """
     skipped = []
     for name in SLOW_OPTIONAL_IMPORTS:
-        if name not in sys.modules:
+        needed = any(user in sys.modules for user in LATER_USERS.get(name, ()))
+        if name not in sys.modules and not needed:
             sys.modules[name] = None  # the import system then raises ModuleNotFoundError
             skipped.append(name)
     return skipped
