@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from tests.conftest import raw_file
+from tests.conftest import once_per_run, raw_file
 from tiptrends import vocab
 from tiptrends.errors import DataError
 from tiptrends.io import citizenship as Z
@@ -13,10 +15,18 @@ from tiptrends.io import citizenship as Z
 RELEASES = ("unodc/data_glotip_2025-04-14.xlsx", "unodc/data_glotip_2023-05-30.xlsx")
 
 
+def raw_sheet(run_folder: Path, release: str) -> pd.DataFrame:
+    """The release's sheet as text (``pd.read_excel``), read once per test run."""
+    return once_per_run(
+        run_folder,
+        f"raw-sheet-{Path(release).stem}",
+        lambda: pd.read_excel(raw_file(release), engine="calamine", header=2, dtype=str),
+    )
+
+
 @pytest.fixture(scope="module", params=RELEASES)
-def citizenship_rows(request) -> pd.DataFrame:
-    path = raw_file(request.param)
-    df = pd.read_excel(path, engine="calamine", header=2, dtype=str)
+def citizenship_rows(request, run_folder: Path) -> pd.DataFrame:
+    df = raw_sheet(run_folder, request.param)
     return df[df["Dimension"] == vocab.DIM_CITIZENSHIP].reset_index(drop=True)
 
 
@@ -27,11 +37,11 @@ def test_table_is_valid_and_covers_every_category(citizenship_rows):
     assert cats <= set(table["category"])
 
 
-def test_both_releases_together_are_the_table():
+def test_both_releases_together_are_the_table(run_folder: Path):
     table = Z.load_citizenship_map()
     seen: set[str] = set()
     for rel in RELEASES:
-        df = pd.read_excel(raw_file(rel), engine="calamine", header=2, dtype=str)
+        df = raw_sheet(run_folder, rel)
         seen |= set(df.loc[df["Dimension"] == vocab.DIM_CITIZENSHIP, "Category"].dropna())
     # no stale rows: every curated category occurs in a release
     assert set(table["category"]) == seen

@@ -159,11 +159,10 @@ def test_glotip_region(subregion, iso3, expected):
     assert C.glotip_region(subregion, iso3) == expected
 
 
-def test_add_glotip_region_covers_unodc_subregions():
-    path = raw_file("unodc/data_glotip_2025-04-14.xlsx")
-    df = pd.read_excel(
-        path, engine="calamine", header=2, dtype=str, usecols=["Iso3_code", "Subregion"]
-    )
+def test_add_glotip_region_covers_unodc_subregions(run_folder):
+    from tests.test_citizenship import raw_sheet  # the sheet as text, read once per run
+
+    df = raw_sheet(run_folder, "unodc/data_glotip_2025-04-14.xlsx")[["Iso3_code", "Subregion"]]
     pairs = df.drop_duplicates().dropna()
     out = C.add_glotip_region(pairs, iso3_column="Iso3_code", subregion_column="Subregion")
     assert len(out) == len(pairs)
