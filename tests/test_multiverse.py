@@ -193,3 +193,13 @@ def test_the_grid_is_a_data_product_of_the_data_build() -> None:
     assert any(r.startswith("curated/glotip_") and r.endswith(".parquet") for r in rel)
     assert not any(r.startswith("raw/") for r in rel)
     assert not any(derived.derived_dir() in p.parents for p in inputs)
+
+
+def test_the_grid_in_two_processes_is_the_grid_in_one(glotip_2025, glotip_2023) -> None:
+    """The stored grid is computed over two processes: the same rows, values and order."""
+    keys = ["eu_victims_2022", "victims_total_2022_pooled_all", "eu_convicted_2022"]
+    one = mv.run(keys)
+    two = mv.run_in_processes(keys, processes=2)
+    pd.testing.assert_frame_equal(two, one, check_exact=True)
+    assert two["figure"].drop_duplicates().tolist() == keys
+    assert mv.run_in_processes(keys[:1], processes=2).equals(mv.run(keys[:1]))

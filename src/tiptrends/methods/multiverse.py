@@ -279,6 +279,35 @@ def run(
     return grid[["figure", "spec", *[a.name for a in space.axes], "value", "prespecified"]]
 
 
+def run_in_processes(
+    keys: Sequence[str], space: Space | None = None, *, processes: int | None = None
+) -> pd.DataFrame:
+    """:func:`run` with the figures shared out over ``processes`` processes.
+
+    Every ``processes``-th figure goes to one process (this one computes the first share
+    while the others start); the parts are put back in the order of ``keys``, so the result
+    is :func:`run` ``(keys, space)`` row for row. ``processes`` defaults to the CPUs; one
+    process, or one figure, is :func:`run` itself.
+    """
+    import os
+
+    space = space or load_space()
+    n = min(processes or os.cpu_count() or 1, len(keys))
+    if n <= 1 or len(set(keys)) < len(keys):
+        return run(keys, space)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [list(keys[i::n]) for i in range(n)]
+    # spawn, not fork: the parent's Arrow and BLAS threads must not be copied mid-lock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n - 1, mp_context=context) as pool:
+        futures = [pool.submit(run, share, space) for share in shares[1:]]
+        parts = [run(shares[0], space), *(f.result() for f in futures)]
+    by_figure = {k: part[part["figure"] == k] for part in parts for k in part["figure"].unique()}
+    return pd.concat([by_figure[k] for k in keys], ignore_index=True)
+
+
 # ----------------------------------------------------------------------------- tolerances
 def load_tolerances(path: Path | None = None) -> pd.DataFrame:
     """``tolerances.csv`` indexed by figure key: ``tolerance``, ``kind``, ``source``."""
@@ -496,7 +525,7 @@ def stored_grid() -> pd.DataFrame:
     (:func:`stored_product`), rebuilt when either
     changes. Returned as stored (:func:`storable`).
     """
-    return stored_product(lambda: storable(run(grid_keys(), load_space())))
+    return stored_product(lambda: storable(run_in_processes(grid_keys(), load_space())))
 
 
 def run_cached(keys: Sequence[str], space: Space | None = None) -> pd.DataFrame:
