@@ -191,24 +191,36 @@ def test_a_profile_waits_for_the_render_that_holds_the_lock(real_data) -> None:
     held.wait(30)
     proc = subprocess.Popen(
         [sys.executable, "-m", "tiptrends", "profile", "NGA", "--no-site"],
-        env=dict(os.environ),
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # its lines arrive as it says them
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    executed = real_data / "executed" / "profiles" / "nga.ipynb"
+    said: list[str] = []
     try:
-        time.sleep(25)  # a profile alone takes ~10 s
+        # event-driven: read what the command says until it says that it waits ...
+        for line in proc.stdout:  # type: ignore[union-attr]
+            said.append(line)
+            if "waiting for another render or profile to finish" in line:
+                break
+        # ... then check that it writes nothing while the lock is held: holding the lock, a
+        # profile writes its request into the build folder at once (milliseconds)
+        before = sorted(real_data.rglob("*"))
+        time.sleep(2)
+        written_meanwhile = sorted(real_data.rglob("*")) != before or executed.exists()
         still_waiting = proc.poll() is None
-        executed = real_data / "executed" / "profiles" / "nga.ipynb"
-        written_meanwhile = executed.exists()
+        released_at = time.time()
     finally:
         release.set()
         holder.join()
     out, err = proc.communicate(timeout=240)
+    out = "".join(said) + out
     assert still_waiting and not written_meanwhile, (out, err)
     assert "waiting for another render or profile to finish" in out
     assert proc.returncode == 0, err
-    assert executed.exists()
+    # written after the lock was released (file times may be whole seconds)
+    assert executed.exists() and executed.stat().st_mtime > released_at - 1
 
 
 def test_the_makefile_queues_the_default_profiles_for_the_render() -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -135,7 +137,9 @@ def test_project_processes_import_nbformat_without_rfc3987_syntax() -> None:
     assert out.stdout.strip() in ("None", "absent")
 
 
-def test_kernels_listen_on_private_sockets_removed_afterwards(tmp_path: Path) -> None:
+def test_kernels_listen_on_private_sockets_removed_afterwards(
+    tmp_path: Path, monkeypatch, request
+) -> None:
     nb = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell(
@@ -147,6 +151,12 @@ def test_kernels_listen_on_private_sockets_removed_afterwards(tmp_path: Path) ->
     )
     path = tmp_path / "probe.ipynb"
     nbformat.write(nb, path)
+    # a temporary folder of its own: the other worker's kernels make theirs in /tmp meanwhile
+    # (short: the kernel's socket path must fit in a Unix socket address)
+    private = Path(tempfile.mkdtemp(prefix="tt-tmp-"))
+    request.addfinalizer(lambda: shutil.rmtree(private, ignore_errors=True))
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
     before = set(os.listdir(os.environ.get("TMPDIR", "/tmp")))
     executed, failure = render.execute_notebook(path, cwd=tmp_path, timeout=120)
     assert failure is None
@@ -166,7 +176,9 @@ def test_places_part_lists_regions_first_then_countries_by_name() -> None:
         Chapter("profiles/region-south-asia", "South Asia: place profile"),
         Chapter("profiles/arg", "Argentina: place profile"),
         Chapter("profiles/eu27", "EU-27: place profile"),
-        Chapter("profiles/region-central-america-and-the-caribbean", "Central America: place profile"),
+        Chapter(
+            "profiles/region-central-america-and-the-caribbean", "Central America: place profile"
+        ),
     ]
     text = places_markdown({}, profiles, intro="profiles/render_any_place")
     stems = [line.rsplit("<", 1)[-1].rstrip(">") for line in text.splitlines() if "<" in line]
