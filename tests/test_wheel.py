@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW_MIRROR, copy_checkout, missing_input
+from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_derived
 from tiptrends import paths
 
 #: Long tests start first on the worker that does not render (tests/conftest.py); the wheel is
@@ -80,7 +80,7 @@ def test_wheel_ships_the_configuration_not_the_data(wheel: Path) -> None:
 
 
 def test_installed_wheel_fetches_builds_and_runs_the_readme_example(
-    wheel: Path, tmp_path: Path
+    wheel: Path, tmp_path: Path, derived_products: Path
 ) -> None:
     """Install the wheel into a new venv, then work from an empty folder elsewhere."""
     if not RAW_MIRROR.is_dir():
@@ -123,7 +123,12 @@ def test_installed_wheel_fetches_builds_and_runs_the_readme_example(
 
     fetched = run(str(venv / "bin" / "tiptrends"), "data", "fetch").stdout
     assert fetched.count("from mirror") == 7, fetched
-    run(str(venv / "bin" / "tiptrends"), "data", "build")
+    # the checkout's derived products, seeded: the installed package names their inputs as
+    # the checkout does, so its build finds them current (not computing the grid again)
+    seeded = seed_derived(derived_products, user / "curated")
+    built = run(str(venv / "bin" / "tiptrends"), "data", "build").stdout
+    states = {line.split()[0]: line.split()[1] for line in built.splitlines() if line.strip()}
+    assert seeded and {n: states.get(n) for n in seeded} == dict.fromkeys(seeded, "current"), built
     probe = json_line(run(str(python), "-c", _PROBE).stdout)
     assert probe["package"].startswith(str(site))  # the installed wheel, not the checkout
     assert probe["manifest"].startswith(str(site)) and probe["rows"] > 0

@@ -240,8 +240,16 @@ def code_digest(modules: Iterable[str]) -> str:
 
 
 def _input_key(path: Path) -> str:
+    """An input's name in a stamp: its path relative to the project root, and a curated table
+    as ``data/curated/<name>`` wherever the curated folder is (per-user when installed), so
+    that stamps written in a checkout and in an installation name the same inputs alike."""
+    resolved = path.resolve()
     try:
-        return path.resolve().relative_to(paths.project_root().resolve()).as_posix()
+        return resolved.relative_to(paths.project_root().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return "data/curated/" + resolved.relative_to(paths.curated_dir().resolve()).as_posix()
     except ValueError:
         return str(path)
 

@@ -492,18 +492,18 @@ def product_name() -> str:
 def product_inputs() -> list[Path]:
     """Every data file a figure of the registry can read: all of ``data/`` but the raw files
     (pinned by the manifest, which is included), the curated tables' stamps (their tables
-    are included by content), the derived products themselves and the README files."""
-    from tiptrends.io import derived
-
-    data, out = paths.data_dir(), []
-    skip = derived.derived_dir()
+    are included by content), the derived products themselves and the README files. The
+    curated tables are taken from :func:`tiptrends.paths.curated_dir`, per-user when
+    installed."""
+    data, curated, out = paths.data_dir(), paths.curated_dir(), []
     for p in sorted(data.rglob("*")):
         rel = p.relative_to(data).parts
-        if not p.is_file() or rel[0] == "raw" or skip in p.parents or p.suffix == ".md":
-            continue
-        if p.parent == paths.curated_dir() and p.suffix == ".json":
+        if not p.is_file() or rel[0] == "raw" or curated in p.parents or p.suffix == ".md":
             continue
         out.append(p)
+    # the curated tables wherever they are (per-user when installed), without their stamps
+    # and the derived products
+    out += sorted(p for p in curated.glob("*") if p.is_file() and p.suffix != ".json")
     return out
 
 
