@@ -205,42 +205,20 @@ DATA_DEPENDENT_TESTS = [
 ]
 
 
-def _run_without_data(tmp_path: Path, **env: str) -> dict[str, int]:
-    """Run some data-dependent tests with no raw or curated data; return pytest's tally."""
-    empty = tmp_path / "empty mirror"
-    empty.mkdir(exist_ok=True)
-    clean = {k: v for k, v in os.environ.items() if k not in ("CI", "TIPTRENDS_REQUIRE_DATA")}
-    clean.update(
-        TIPTRENDS_ROOT=str(tmp_path / "no project"),
-        TIPTRENDS_DATA_MIRROR=str(empty),
-        # any download attempt fails at once instead of reaching the network
-        HTTPS_PROXY="http://127.0.0.1:9",
-        HTTP_PROXY="http://127.0.0.1:9",
-        **env,
-    )
-    (tmp_path / "no project" / "data").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "no project" / "data" / "sources.toml").write_text(
-        paths.manifest_path().read_text()
-    )
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-n",
-            "0",
-            *DATA_DEPENDENT_TESTS,
-        ],
-        capture_output=True,
-        text=True,
-        env=clean,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=300,
-    )
-    summary = out.stdout.strip().splitlines()[-1]
+#: Runs the tests named on its command line twice in one interpreter, as on a workstation and
+#: then as in CI (``CI=true``), printing each run's closing line after a marker (one process:
+#: the interpreter, pytest and the test modules are started and imported once).
+_TWICE = """
+import os, sys, pytest
+args = ["-q", "-p", "no:cacheprovider", "-n", "0", *sys.argv[1:]]
+pytest.main(args)
+print("@@ workstation done", flush=True)
+os.environ["CI"] = "true"
+pytest.main(args)
+"""
+
+
+def _tally(summary: str) -> dict[str, int]:
     tally = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", summary)}
     # a failure inside a fixture is reported as an error: both mean "did not pass"
     return {
@@ -250,10 +228,40 @@ def _run_without_data(tmp_path: Path, **env: str) -> dict[str, int]:
     }
 
 
+def _run_without_data(tmp_path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Run some data-dependent tests with no raw or curated data, first as on a workstation
+    and then as in CI; return pytest's two tallies."""
+    empty = tmp_path / "empty mirror"
+    empty.mkdir(exist_ok=True)
+    clean = {k: v for k, v in os.environ.items() if k not in ("CI", "TIPTRENDS_REQUIRE_DATA")}
+    clean.update(
+        TIPTRENDS_ROOT=str(tmp_path / "no project"),
+        TIPTRENDS_DATA_MIRROR=str(empty),
+        # any download attempt fails at once instead of reaching the network
+        HTTPS_PROXY="http://127.0.0.1:9",
+        HTTP_PROXY="http://127.0.0.1:9",
+    )
+    (tmp_path / "no project" / "data").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "no project" / "data" / "sources.toml").write_text(
+        paths.manifest_path().read_text()
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", _TWICE, *DATA_DEPENDENT_TESTS],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=300,
+    )
+    workstation, ci = out.stdout.split("@@ workstation done", 1)
+    return _tally(workstation.strip().splitlines()[-1]), _tally(ci.strip().splitlines()[-1])
+
+
 def test_missing_data_skips_on_a_workstation_and_fails_in_ci(tmp_path: Path) -> None:
     n = len(DATA_DEPENDENT_TESTS)
-    assert _run_without_data(tmp_path) == {"skipped": n, "passed": 0, "failed": 0}
-    assert _run_without_data(tmp_path, CI="true") == {"skipped": 0, "passed": 0, "failed": n}
+    workstation, ci = _run_without_data(tmp_path)
+    assert workstation == {"skipped": n, "passed": 0, "failed": 0}
+    assert ci == {"skipped": 0, "passed": 0, "failed": n}
 
 
 @pytest.mark.parametrize(
@@ -338,3 +346,22 @@ def test_loading_a_checked_table_imports_no_pandera() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False"
+
+
+def test_a_current_table_is_checked_again_when_the_schema_code_changes(
+    small_mirrored: Path, monkeypatch
+) -> None:
+    target, _ = curate.build(SMALL)
+    monkeypatch.setattr(curate, "schema_code", lambda reader: "edited schema")
+    assert not curate.schema_checked(SMALL)
+    assert curate.build(SMALL)[1] == "up to date"  # not rebuilt: checked again and recorded
+    assert curate.read_stamp(SMALL)["schema_checked"] == "edited schema"
+    table = pd.read_parquet(target)
+    table.loc[len(table) // 2, "tier_raw"] = "Tier 9"
+    table.to_parquet(target, index=False)
+    stamp = curate.read_stamp(SMALL)
+    stamp.update(curated_sha256=sources.sha256_of(target), curated_bytes=target.stat().st_size)
+    stamp["schema_checked"] = "older schema"
+    curate.stamp_path(SMALL).write_text(json.dumps(stamp))
+    with pytest.raises(DataError, match=r"tip_tiers_kelley_heiss\.parquet: .*tier_raw"):
+        curate.build(SMALL)

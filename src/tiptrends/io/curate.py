@@ -273,6 +273,8 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     remove_stale_temporaries(paths.curated_dir())
     before = status(source_id)
     if not force and before == CURRENT:
+        if not schema_checked(source_id):  # the schema's code changed: check the table again
+            _check_again(source_id, source.reader)
         return curated_path(source_id), "up to date"
     changed = stale_inputs(source_id) if before == STALE else []
     # inputs digested before the read: a mapping edited during the build leaves it stale
@@ -316,6 +318,20 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     if changed:
         return target, f"rebuilt (changed: {', '.join(changed)})"
     return target, "built"
+
+
+def _check_again(source_id: str, reader: str) -> None:
+    """Check a current table against the schema the code now defines (every row) and record
+    it in the stamp; DataError naming the table if it fails."""
+    schema = curated_schema(reader)
+    path = curated_path(source_id)
+    if schema is not None:
+        from tiptrends.io.readers._common import validate
+
+        validate(path, schema, pd.read_parquet(path))
+    stamp = read_stamp(source_id) or {}
+    stamp["schema_checked"] = schema_code(reader)
+    write_json_atomic(stamp_path(source_id), stamp)
 
 
 def build_all(*, force: bool = False, allow_download: bool = True) -> dict[str, tuple[Path, str]]:
