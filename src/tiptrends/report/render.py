@@ -1388,9 +1388,9 @@ def execute_plans(
     """Execute the plans that must run (in a pool of workers) and promote each as it finishes.
 
     The caller holds :func:`tiptrends.report.processes.build_lock`. Chapters and place
-    profiles go through the same pool, cache and promotion. With ``km`` (a started kernel)
-    and one plan to run, it runs in this process in that kernel (``tiptrends profile`` of
-    one place), in the folder ``work_for(plan)`` its kernel writes to.
+    profiles go through the same pool, cache and promotion. One plan to run runs in this
+    process, in a kernel it starts, or in ``km`` (a started kernel: ``tiptrends profile`` of
+    one place) in the folder ``work_for(plan)`` that kernel writes to.
 
     Returns
     -------
@@ -1417,7 +1417,7 @@ def execute_plans(
     if not to_run:
         return outcomes
     ensure_kernel(kernel_name)
-    if km is not None and len(to_run) == 1:
+    if len(to_run) == 1:  # no worker to start (about 1.2 s of imports): its kernel from here
         plan = to_run[0]
         folder = work_for(plan) if work_for is not None else work / plan.stem
         res = _run_one(
