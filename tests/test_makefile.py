@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_derived
+from tests.conftest import RAW_MIRROR, copy_checkout, missing_input, seed_curated, seed_derived
 
 
 @pytest.fixture
@@ -46,6 +46,12 @@ def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path, derived_produc
     # the derived products of this checkout: the copy's build reuses them (stamps name their
     # inputs relative to the project), so the grid is not computed again
     seeded = seed_derived(derived_products, project / "data" / "curated")
+    # the curated tables too, but one: make data builds that one from its raw file in the
+    # folder with spaces and only checks the others (each is built from raw in test_wheel)
+    from_raw = "tip_tiers_kelley_heiss"
+    kept = [n for n in seed_curated(project / "data" / "curated") if n != from_raw]
+    for suffix in (".parquet", ".json"):
+        (project / "data" / "curated" / f"{from_raw}{suffix}").unlink()
     bin_dir = Path(sys.executable).parent
     if not (bin_dir / "tiptrends").exists():
         missing_input(f"no tiptrends command beside {sys.executable}")
@@ -76,6 +82,13 @@ def test_make_data_in_a_folder_with_spaces(spaced_checkout: Path, derived_produc
     assert str(project / "data" / "raw") in out.stdout  # the copy's raw cache, path with spaces
     built = sorted(p.name for p in (project / "data" / "curated").glob("*.parquet"))
     assert len(built) == 7
+    states = {  # the lines of `tiptrends data build` for the curated tables
+        line.split()[0]: line.split()[1]
+        for line in out.stdout.splitlines()
+        if " rows " in line and line.rstrip().endswith(".parquet")
+    }
+    assert states[from_raw] == "built" and len(kept) == 6
+    assert {name: states[name] for name in kept} == dict.fromkeys(kept, "up"), out.stdout
     derived = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines() if line.strip()}
     assert seeded and {name: derived.get(name) for name in seeded} == dict.fromkeys(
         seeded, "current"
