@@ -227,6 +227,9 @@ def main() -> int:
             if " in " in line and (" passed" in line or " failed" in line)
         ]
         tail = summary[-1:]
+        failed = [
+            line for line in log.read_text().splitlines() if line.startswith(("FAILED", "ERROR"))
+        ]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -242,6 +245,8 @@ def main() -> int:
     print(f"  total     {total:7.1f} s")
     print(f"  make test: {steps['test']:.1f} s = {steps['test'] / 60:.1f} min (target <= 5 min)")
     print(f"  pytest: {tail[0] if tail else '(no summary)'} (exit {code})")
+    for line in failed:  # the failing tests by name (pytest's short summary)
+        print(f"    {line}")
     for r in renders:
         print(
             f"  session render ({r['worker']}): {r['seconds']:.1f} s, "
