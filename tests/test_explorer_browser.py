@@ -157,3 +157,22 @@ def test_fits_390_px_and_screenshots(site, browser) -> None:  # noqa: F811
         target = out / f"explorer_{width}.png"
         assert browser.save_screenshot(str(target)), target
         assert target.stat().st_size > 10_000
+
+
+def test_the_place_line_reads_as_a_sentence(site, browser, data) -> None:  # noqa: F811
+    """The line under the place's name: 'All 198 countries ...', 'The European Union ...'."""
+    from selenium.webdriver.common.by import By
+
+    members = {p["id"]: len(p["members"]) for p in data["places"]}
+    expected = {
+        "world": f"All {members['world']} countries in the data.",
+        "eu27": "The European Union (27 current member states",
+        "NGA": "A country or territory of ",
+        "glotip-western-and-southern-europe": "A GLOTIP region (",
+    }
+    for pid, start in expected.items():
+        _open_explorer(browser, site, WIDE, pid)
+        _charts_drawn(browser)
+        line = browser.find_element(By.CSS_SELECTOR, "#tt-place-about p").text
+        assert line.startswith(start), (pid, line)
+        assert not line.startswith("A all"), line

@@ -392,8 +392,10 @@
     box.textContent = "";
     box.appendChild(el("h2", { class: "tt-place-name", id: "tt-place-name" }, place.name));
     var kind = DATA.kinds[place.kind] || place.kind;
+    var members = plural(place.members.length, "country", "countries");
     var line = place.kind === "country" ? "A " + kind + " of " + place.group + "." :
-      "A " + kind + ": " + plural(place.members.length, "country", "countries") + " in the data.";
+      place.kind === "world" ? "All " + members + " in the data." :
+      (place.kind === "eu27" ? "The " : "A ") + kind + ": " + members + " in the data.";
     box.appendChild(el("p", {}, line + " UNODC release of " + DATA.release + "."));
     if (place.note) box.appendChild(el("p", { class: "tt-note" }, place.note));
     var p = box.appendChild(el("p", { class: "tt-profile" }));
