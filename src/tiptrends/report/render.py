@@ -262,7 +262,10 @@ def package_fingerprint() -> str:
 
 
 def _not_raw(rel: Path) -> bool:
-    return rel.parts[:1] == ("raw",)
+    """Raw files (pinned by the manifest) and the derived products: each product is computed
+    from data files and package code that the key covers already, so a product stored on
+    first use (a rule set a test or a kernel asks for) does not make every notebook stale."""
+    return rel.parts[:1] == ("raw",) or rel.parts[:2] == ("curated", "derived")
 
 
 def data_inputs() -> dict[str, str]:
@@ -271,7 +274,8 @@ def data_inputs() -> dict[str, str]:
 
 
 def data_fingerprint() -> str:
-    """Hash of every file under ``data/`` except ``data/raw/``, curated tables by content.
+    """Hash of every file under ``data/`` except ``data/raw/`` and the derived products
+    (``data/curated/derived/``), curated tables by content.
 
     Raw files are pinned by their sha256 in ``data/sources.toml`` (hashed here), so hashing
     them again would only cost time.
