@@ -281,12 +281,7 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     inputs = reader_of(source).inputs()
     raw_file, origin = sources.fetch(source_id, allow_download=allow_download)
     started = time.perf_counter()
-    table = build_table(raw_file, source.reader)
-    schema = curated_schema(source.reader)
-    if schema is not None:  # every row, with the ISO3 columns the build adds
-        from tiptrends.io.readers._common import validate
-
-        table = validate(raw_file, schema, table)
+    table = _check_schema(raw_file, source.reader, build_table(raw_file, source.reader))
     target = curated_path(source_id)
     # remove the old stamp first: if anything below fails, the table is not taken as current
     stamp_path(source_id).unlink(missing_ok=True)
@@ -320,15 +315,22 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     return target, "built"
 
 
+def _check_schema(path: Path, reader: str, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` checked row by row against :func:`curated_schema` (the ISO3 columns the build
+    adds included); DataError naming ``path`` if it fails."""
+    schema = curated_schema(reader)
+    if schema is None:
+        return table
+    from tiptrends.io.readers._common import validate
+
+    return validate(path, schema, table)
+
+
 def _check_again(source_id: str, reader: str) -> None:
     """Check a current table against the schema the code now defines (every row) and record
     it in the stamp; DataError naming the table if it fails."""
-    schema = curated_schema(reader)
     path = curated_path(source_id)
-    if schema is not None:
-        from tiptrends.io.readers._common import validate
-
-        validate(path, schema, pd.read_parquet(path))
+    _check_schema(path, reader, pd.read_parquet(path))
     stamp = read_stamp(source_id) or {}
     stamp["schema_checked"] = schema_code(reader)
     write_json_atomic(stamp_path(source_id), stamp)

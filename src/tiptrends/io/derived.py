@@ -163,8 +163,9 @@ def _read_module(module: str, file_name: str, data: bytes) -> tuple[frozenset[st
     return imports, hashlib.sha256(_tree_text(tree).encode()).hexdigest()
 
 
-def code_modules(modules: Iterable[str]) -> dict[str, Path]:
-    """The named modules and every ``tiptrends`` module they import, directly or not."""
+def _walk(modules: Iterable[str]) -> dict[str, tuple[Path, str]]:
+    """The named modules and every ``tiptrends`` module they import, directly or not, each
+    with its file and the sha256 of its code text (each file read once)."""
     todo, seen = list(modules), {}
     while todo:
         module = todo.pop()
@@ -173,9 +174,15 @@ def code_modules(modules: Iterable[str]) -> dict[str, Path]:
         file = _module_file(module)
         if file is None:
             continue  # a name imported from a module, not a module
-        seen[module] = file
-        todo.extend(_module_info(module, file)[0] - seen.keys())
+        imports, code = _module_info(module, file)
+        seen[module] = (file, code)
+        todo.extend(imports - seen.keys())
     return dict(sorted(seen.items()))
+
+
+def code_modules(modules: Iterable[str]) -> dict[str, Path]:
+    """The named modules and every ``tiptrends`` module they import, directly or not."""
+    return {module: file for module, (file, _) in _walk(modules).items()}
 
 
 class _NoDocstrings(ast.NodeTransformer):
@@ -232,9 +239,9 @@ def code_digest(modules: Iterable[str]) -> str:
     h = hashlib.sha256(f"stamp {STAMP_VERSION} python {platform.python_version()}".encode())
     for package in _PACKAGES:
         h.update(f"{package} {_version(package)}\n".encode())
-    for module, file in code_modules(modules).items():
+    for module, (_, code) in _walk(modules).items():
         h.update(f"{module}\n".encode())
-        h.update(bytes.fromhex(_module_info(module, file)[1]))
+        h.update(bytes.fromhex(code))
     _write_code_cache()
     return h.hexdigest()
 

@@ -261,7 +261,7 @@ def package_fingerprint() -> str:
     return combine_digests(package_inputs())
 
 
-def _not_raw(rel: Path) -> bool:
+def _not_a_data_input(rel: Path) -> bool:
     """Raw files (pinned by the manifest) and the derived products: each product is computed
     from data files and package code that the key covers already, so a product stored on
     first use (a rule set a test or a kernel asks for) does not make every notebook stale."""
@@ -270,7 +270,7 @@ def _not_raw(rel: Path) -> bool:
 
 def data_inputs() -> dict[str, str]:
     """Digest of every file under ``data/`` except ``data/raw/`` (see :func:`data_fingerprint`)."""
-    return folder_digests(paths.data_dir(), skip=_not_raw)
+    return folder_digests(paths.data_dir(), skip=_not_a_data_input)
 
 
 def data_fingerprint() -> str:
