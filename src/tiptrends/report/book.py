@@ -591,6 +591,16 @@ def prepare_downloads(build: Path) -> None:
         curated_csv(parquet, folder)
 
 
+def curated_tables() -> list[Path]:
+    """The curated tables and their stamps (what staging reads of ``data/curated``), not the
+    derived-product store beside them: a product stored on first use (by a kernel or a test)
+    changes nothing on the site."""
+    curated = paths.curated_dir()
+    if not curated.is_dir():
+        return []
+    return sorted(f for f in curated.iterdir() if f.is_file() and f.suffix in (".parquet", ".json"))
+
+
 def offered_tables() -> list[Path]:
     """Curated tables the book may offer: those whose source's licence allows redistribution
     (``redistribute = false`` in ``data/sources.toml`` keeps a table off the site)."""
@@ -731,8 +741,9 @@ def inputs_stamp(
         if state.executed is not None:
             _add_file_stats(h, [state.executed])
     h.update(json.dumps(results, sort_keys=True).encode())
-    for folder in (build / "figures", paths.curated_dir(), build / "executed" / "profiles"):
+    for folder in (build / "figures", build / "executed" / "profiles"):
         _add_file_stats(h, sorted(folder.iterdir()) if folder.is_dir() else [])
+    _add_file_stats(h, curated_tables())
     _add_file_stats(h, [paths.manifest_path(), paths.published_dir() / "figures.csv",
                         paths.data_dir() / "codebook.csv", paths.project_root() / "CITATION.cff"])
     return h.hexdigest()
