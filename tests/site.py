@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -55,15 +56,24 @@ class Page(HTMLParser):
             if not inside_toggle:
                 self.text_parts.append(data)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         """Visible article text (outside code toggles), whitespace collapsed."""
         return " ".join(" ".join(self.text_parts).split())
 
 
 def read_page(path: Path) -> Page:
+    """The parsed page (shared: do not change it). Parsed once per version of the file: the
+    site tests read the same pages for each of their rules."""
+    st = path.stat()
+    return _parsed(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(path: str, size: int, mtime_ns: int) -> Page:
     page = Page()
-    page.feed(path.read_text(encoding="utf-8"))
+    page.feed(Path(path).read_text(encoding="utf-8"))
+    page.close()
     return page
 
 
