@@ -352,8 +352,20 @@ def test_add_release_checks_pins_builds_and_compares(
         real, tmp_path / "data_glotip.xlsx", date="30/06/2026", edits={"100": "1000"}
     )
     manifest_before = paths.manifest_path().read_text()
+    from tiptrends.io.readers import unodc
+
+    reads: list[Path] = []
+    read_glotip = unodc.read_glotip
+
+    def counted(path):
+        reads.append(Path(path))
+        return read_glotip(path)
+
+    monkeypatch.setattr(unodc, "read_glotip", counted)
     assert main(["data", "add-release", str(new)]) == 0
     out = capsys.readouterr().out
+    # the workbook is read once: checked, then built from the table the check read
+    assert reads == [new], reads
 
     # pinned: manifest entry with the file's checksum, read-only raw copy, curated table
     source = sources.get_source("glotip_2026")
@@ -385,9 +397,12 @@ def test_add_release_checks_pins_builds_and_compares(
     assert (revised["total_new"] == 1000).all()
     assert (paths.curated_dir() / "glotip_2025.json").read_text() == stamp_2025  # not rebuilt
 
-    # adding it again, or another file under the same id, is refused in one line
+    # adding it again, or another file under the same id, is refused in one line (a file
+    # pinned already by its checksum, before it is read)
+    reads.clear()
     assert main(["data", "add-release", str(new)]) == 2
     assert "already in data/sources.toml as 'glotip_2026'" in _one_error_line(capsys)
+    assert reads == []
     other = _modified_release(real, tmp_path / "other.xlsx", date="01/07/2026", edits={})
     assert main(["data", "add-release", str(other)]) == 2
     assert "choose another with --id" in _one_error_line(capsys)

@@ -230,14 +230,17 @@ def is_current(source_id: str) -> bool:
     return status(source_id) == CURRENT
 
 
-def build_table(raw_file: Path, reader: str) -> pd.DataFrame:
+def build_table(
+    raw_file: Path, reader: str, *, read_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Read one raw file with the named reader and apply its post-processing.
 
     Post-processing maps the country names of the Walk Free and TIP files to ISO3 with
     :func:`tiptrends.io.countries.attach_iso3` (the UNODC file carries ISO3 codes already).
+    ``read_table``: the reader's output for ``raw_file``, read already (not read again).
     """
     spec = READERS[reader]
-    table = spec.read()(raw_file)
+    table = spec.read()(raw_file) if read_table is None else read_table
     if spec.country_columns:
         from tiptrends.io.countries import attach_iso3
 
@@ -250,7 +253,13 @@ def build_table(raw_file: Path, reader: str) -> pd.DataFrame:
     return table
 
 
-def build(source_id: str, *, force: bool = False, allow_download: bool = True) -> tuple[Path, str]:
+def build(
+    source_id: str,
+    *,
+    force: bool = False,
+    allow_download: bool = True,
+    read_table: pd.DataFrame | None = None,
+) -> tuple[Path, str]:
     """Fetch, read and write the curated table of one source.
 
     Parameters
@@ -261,6 +270,11 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
         Rebuild even when the stamp says the table is current.
     allow_download
         Passed to :func:`tiptrends.io.sources.fetch`.
+    read_table
+        The source's reader output for its raw file, when the caller has just read that file
+        (``data add-release`` reads it to check it before pinning): not read a second time.
+        The raw file is still fetched and its checksum verified, and the table is post-
+        processed and checked against the curated schema as a read one would be.
 
     Returns
     -------
@@ -281,7 +295,9 @@ def build(source_id: str, *, force: bool = False, allow_download: bool = True) -
     inputs = reader_of(source).inputs()
     raw_file, origin = sources.fetch(source_id, allow_download=allow_download)
     started = time.perf_counter()
-    table = _check_schema(raw_file, source.reader, build_table(raw_file, source.reader))
+    table = _check_schema(
+        raw_file, source.reader, build_table(raw_file, source.reader, read_table=read_table)
+    )
     target = curated_path(source_id)
     # remove the old stamp first: if anything below fails, the table is not taken as current
     stamp_path(source_id).unlink(missing_ok=True)

@@ -140,18 +140,20 @@ def add_glotip_release(
         When a folder it (or the caller, ``also_writable``) writes to cannot be written;
         checked first, so nothing is written then either.
     """
+    from tiptrends.io.readers._common import check_readable_file
     from tiptrends.io.readers.unodc import read_glotip
 
     path = Path(path)
-    table = read_glotip(path)  # DataError on anything the reader refuses
-    release = str(table["release"].iloc[0])
-    years = table["year"].astype(int)
-    period = f"{years.min()}-{years.max()}"
-    sha256 = sources.sha256_of(path)
+    check_readable_file(path)
+    sha256 = sources.sha256_of(path)  # a file pinned already is refused before it is read
     manifest = sources.load_manifest()
     for existing in manifest.values():
         if existing.sha256 == sha256:
             raise DataError(path, f"already in data/sources.toml as {existing.id!r}")
+    table = read_glotip(path)  # DataError on anything the reader refuses
+    release = str(table["release"].iloc[0])
+    years = table["year"].astype(int)
+    period = f"{years.min()}-{years.max()}"
     sid = source_id or f"glotip_{release[:4]}"
     if not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
         raise DataError(path, f"source id {sid!r} must be lower-case letters, digits and '_'")
@@ -202,5 +204,6 @@ def add_glotip_release(
     tomllib.loads(text)  # never write a manifest that does not parse
     write_text_atomic(manifest_file, text)
     if build:
-        curate.build(sid, allow_download=False)
+        # the table just checked is the pinned file's (same sha256): not read a second time
+        curate.build(sid, allow_download=False, read_table=table)
     return AddedRelease(sid, release, period, len(table), sha256, target, previous)
