@@ -203,3 +203,47 @@ def test_the_grid_in_two_processes_is_the_grid_in_one(glotip_2025, glotip_2023) 
     pd.testing.assert_frame_equal(two, one, check_exact=True)
     assert two["figure"].drop_duplicates().tolist() == keys
     assert mv.run_in_processes(keys[:1], processes=2).equals(mv.run(keys[:1]))
+
+
+def test_the_source_note_goes_under_the_lowest_panel_of_the_first_column() -> None:
+    import matplotlib.pyplot as plt
+
+    from tiptrends.analyses import multiverse as mvc
+
+    fig = plt.figure(figsize=(7.2, 8.4))
+    outer = fig.add_gridspec(2, 2)
+    pairs = [outer[i // 2, i % 2].subgridspec(2, 1) for i in range(3)]  # three curves
+    axes = [fig.add_subplot(pair[j]) for pair in pairs for j in range(2)]
+    assert mvc.note_axes(fig) is axes[5]  # the third curve's matrix: first column, row 2
+    fig.axes[5].remove()
+    fig.axes[4].remove()
+    assert mvc.note_axes(fig) is axes[1]  # two curves: the first's matrix
+    plt.close(fig)
+
+
+def test_a_figure_of_curves_is_saved_without_refitting(
+    glotip_2025, glotip_2023, tmp_path, monkeypatch
+) -> None:
+    """The note under the first column runs across the page: the figure fits as drawn, so
+    save_figure lays it out once (under the last panel the note ran past the page's edge and
+    was wrapped, then laid out again)."""
+    from matplotlib.figure import Figure
+
+    from tiptrends.analyses import multiverse as mvc
+    from tiptrends.report import style
+
+    r = mvc.results()
+    fig = mvc.curve_figure(r, "changes")  # an even number of curves: the last is on the right
+    style.source_note(mvc.note_axes(fig), "UNODC GLOTIP; published figures as cited")
+    note = fig.findobj(lambda a: a.get_gid() == style.SOURCE_NOTE_GID)[0]
+    layouts = []
+    original = Figure.draw_without_rendering
+
+    def counting(self: Figure) -> None:
+        layouts.append(self)
+        original(self)
+
+    monkeypatch.setattr(Figure, "draw_without_rendering", counting)
+    style.save_figure(fig, "curves", alt="Curves", directory=tmp_path)
+    assert len(layouts) == 1
+    assert "\n" not in note.get_text()

@@ -361,6 +361,15 @@ def curve_figure(r: Results, group: str, columns: int = 2) -> Figure:
     return fig
 
 
+def note_axes(fig: Figure) -> Any:
+    """The axes of a figure of curves under which its source note goes: the lowest of the
+    first column, so that the note runs across the page rather than past its edge from the
+    second column (where it would be wrapped when saved)."""
+    left = min(ax.get_position().x0 for ax in fig.axes)
+    column = [ax for ax in fig.axes if np.isclose(ax.get_position().x0, left)]
+    return min(column, key=lambda ax: ax.get_position().y0)
+
+
 def _curve(fig: Figure, cell: Any, r: Results, key: str) -> None:
     g = r.grid[r.grid["figure"] == key].sort_values("value", kind="stable").reset_index(drop=True)
     read = [a for a in r.space.axes if (g[a.name] != mv.NOT_READ).any()]

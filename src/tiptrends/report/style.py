@@ -540,6 +540,7 @@ def save_figure(
     with _layout_session():
         _fit_unless_worse(fig)
         problems = figure_problems(fig)
+        box = _saved_box(fig)
     for problem in problems:
         warnings.warn(f"save_figure({name!r}): {problem}", FigureRuleWarning, stacklevel=2)
     out = Path(directory) if directory is not None else default_figures_dir()
@@ -550,10 +551,12 @@ def save_figure(
     meta = {"Title": name, "Description": alt}
     series = json.dumps(series_colours(fig), ensure_ascii=False, sort_keys=True)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={**meta, SERIES_KEY: series})
+    fig.savefig(
+        buf, format="png", dpi=PNG_DPI, bbox_inches=box, metadata={**meta, SERIES_KEY: series}
+    )
     png = buf.getvalue()
     svg = io.BytesIO()
-    fig.savefig(svg, format="svg", metadata=meta)
+    fig.savefig(svg, format="svg", bbox_inches=box, metadata=meta)
     png_path = out / f"{name}.png"
     write_bytes_atomic(png_path, png)
     write_bytes_atomic(out / f"{name}.svg", svg.getvalue())
@@ -1109,6 +1112,25 @@ def _tight_box(fig: Figure) -> Any:
     if "tight" not in memo:
         memo["tight"] = fig.get_tightbbox(fig.canvas.get_renderer())
     return memo["tight"]
+
+
+def _saved_box(fig: Figure) -> Any:
+    """The area :func:`save_figure` writes: the tight box of the layout the rules checked,
+    padded as ``savefig`` pads it (inches), so that neither save lays the figure out again
+    to measure it; None (``savefig``'s own measure) where that layout is not the saved one.
+
+    Without a layout engine nor an axes locator, a draw places every artist as the last
+    layout did, at any resolution (text extents differ by under a pixel). A layout engine
+    places the axes anew at the saving resolution, and a locator needs that draw's renderer:
+    ``savefig`` then measures the figure as it draws it (its ``bbox_inches="tight"``).
+    """
+    if mpl.rcParams["savefig.bbox"] != "tight" or fig.get_layout_engine() is not None:
+        return None
+    if any(ax.get_axes_locator() is not None for ax in fig.axes):
+        return None
+    _lay_out(fig)
+    pad = mpl.rcParams["savefig.pad_inches"]
+    return _tight_box(fig).padded(pad) if isinstance(pad, int | float) else None
 
 
 def saved_width(fig: Figure) -> float:
