@@ -209,7 +209,11 @@ def _norm(text: str) -> str:
 
 def region_names(glotip: pd.DataFrame) -> dict[str, list[str]]:
     """The region names a profile accepts, by kind (GLOTIP, UN sub-region, UN region)."""
-    meta = _data_countries(glotip)
+    return _region_names(_data_countries(glotip))
+
+
+def _region_names(meta: pd.DataFrame) -> dict[str, list[str]]:
+    """:func:`region_names` from the table's countries (:func:`_data_countries`)."""
     return {
         "eu27": ["EU27"],
         "glotip_region": [r for r in countries.GLOTIP_REGIONS if r in set(meta["glotip_region"])],
@@ -287,7 +291,7 @@ def resolve_place(
         raise PlaceError("give either a country code (e.g. NGA) or a region, not both or neither")
     table = data.load_glotip() if glotip is None else glotip
     meta = _data_countries(table)
-    names = region_names(table)
+    names = _region_names(meta)
     if region is not None:
         place = _find_region(region, meta, names)
         if place is None:
