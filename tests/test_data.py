@@ -34,24 +34,24 @@ def test_loader_builds_on_first_use(mirrored: Path) -> None:
     assert stamp["rows"] == 46_556 and stamp["origin"] == "mirror"
 
 
-def test_rebuild_only_when_reader_version_changes(mirrored: Path, monkeypatch) -> None:
-    curate.build("glotip_2023")
-    assert curate.build("glotip_2023")[1] == "up to date"
-    stamp = json.loads(curate.stamp_path("glotip_2023").read_text())
+def test_rebuild_only_when_reader_version_changes(small_mirrored: Path, monkeypatch) -> None:
+    curate.build(SMALL)
+    assert curate.build(SMALL)[1] == "up to date"
+    stamp = json.loads(curate.stamp_path(SMALL).read_text())
     stamp["reader_version"] = "0-old"
-    curate.stamp_path("glotip_2023").write_text(json.dumps(stamp))
-    assert not curate.is_current("glotip_2023")
-    assert curate.build("glotip_2023")[1] == "rebuilt (changed: reader)"
+    curate.stamp_path(SMALL).write_text(json.dumps(stamp))
+    assert not curate.is_current(SMALL)
+    assert curate.build(SMALL)[1] == "rebuilt (changed: reader)"
 
 
-def test_failed_write_leaves_no_partial_file(mirrored: Path, monkeypatch) -> None:
+def test_failed_write_leaves_no_partial_file(small_mirrored: Path, monkeypatch) -> None:
     def broken(self, path, **kwargs):
         Path(path).write_bytes(b"half a parquet file")
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
     with pytest.raises(OSError):
-        curate.build("glotip_2023")
+        curate.build(SMALL)
     assert list(paths.curated_dir().glob("*")) == []
 
 
