@@ -390,15 +390,22 @@ def derived_products() -> Path:
 
 
 def seed_derived(products: Path, curated: Path) -> list[str]:
-    """Copy the derived products (stamps and tables) into ``curated/derived``; their names.
+    """Copy the derived products that ``tiptrends data build`` builds (stamps and tables) into
+    ``curated/derived``; their names.
 
     A stamp names its inputs relative to the project root, so a copy of the checkout with the
-    same curated tables, configuration and code finds them current.
+    same curated tables, configuration and code finds them current. Products stored on first
+    use (a rule set a chapter or a test asked for) are not copied: the build neither builds
+    nor reports them, and whether one is in the store depends on which tests ran before.
     """
+    from tiptrends.methods import derived_tables
+
+    built = set(derived_tables.products())
     target = curated / "derived"
     target.mkdir(parents=True, exist_ok=True)
     for f in sorted(products.iterdir()):
-        if f.is_file() and f.suffix in (".json", ".parquet"):
+        name = f.name.split(".")[0]  # <product>.json and <product>.<part>.parquet
+        if f.is_file() and f.suffix in (".json", ".parquet") and name in built:
             shutil.copy2(f, target / f.name)
     return sorted(f.stem for f in target.glob("*.json"))
 

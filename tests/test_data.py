@@ -293,8 +293,8 @@ def test_the_build_checks_every_row_against_the_curated_schema(
     """The ISO3 columns the build adds are checked at build, before anything is written."""
     real = curate.build_table
 
-    def lower_case_code(raw: Path, reader: str) -> pd.DataFrame:
-        table = real(raw, reader)
+    def lower_case_code(raw: Path, reader: str, **kwargs) -> pd.DataFrame:
+        table = real(raw, reader, **kwargs)
         table.loc[len(table) // 2, "iso3"] = "deu"  # a middle row: a sample would miss it
         return table
 
