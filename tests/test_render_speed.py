@@ -220,3 +220,64 @@ def test_explorer_data_built_while_the_notebooks_execute(collection, monkeypatch
     (built_from, built_to), (ran_from, ran_to) = spans["builder"][0], spans["workers"][0]
     assert built_from < ran_to and ran_from < built_to, spans
     assert json.loads((build / explorer.EXPLORER_JSON).read_text()) == {}
+
+
+def test_one_notebook_prepares_the_book_once_its_kernel_is_ready(collection, monkeypatch):
+    """With one notebook to run, the book's preparation (a thread of this process) starts
+    when the kernel is ready, not while this process starts it; with workers, at once."""
+    import threading
+
+    from tiptrends.report import style
+
+    nb_dir, build = collection
+    seen: list[tuple[str, bool]] = []
+    real_prepare = render._prepare_book
+
+    def prepare(build_dir):
+        client = render._RUNNING.get("client")  # the notebook client of this process
+        ready = client is not None and getattr(client, "kc", None) is not None
+        seen.append((threading.current_thread().name, ready))
+        return real_prepare(build_dir)
+
+    monkeypatch.setattr(render, "_prepare_book", prepare)
+    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)  # two: workers
+    assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
+    assert seen == [("MainThread", False)]
+    code = "import os\nprint(os.environ.get('TIPTRENDS_ALONE'))"
+    write_nb(nb_dir / "02_b.ipynb", [new_markdown_cell("# Second notebook"), new_code_cell(code)])
+    edited = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)  # one: here
+    assert edited.exit_code == 0, edited.problems
+    assert seen[1:] == [("MainThread", True)], seen
+    # and its kernel knows it runs alone (its figures' SVGs are drawn beside the PNGs)
+    executed = json.loads((build / "executed" / "02_b.ipynb").read_text())
+    assert "".join(executed["cells"][-1]["outputs"][0]["text"]).strip() == "1"
+    assert render.ALONE_ENV == style.ALONE_ENV
+
+
+def test_work_ahead_of_need_runs_at_a_lower_priority() -> None:
+    """The thread preparing the book and Sphinx's imports yield to the kernel (Linux)."""
+    import os
+    import sys
+    import threading
+
+    import pytest
+
+    from tiptrends.report import sphinx_runner
+
+    if sys.platform != "linux":
+        pytest.skip("niceness per thread is Linux's")
+    found: dict[str, int] = {}
+
+    def niceness(key: str) -> None:
+        found[key] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def lowered() -> None:
+        sphinx_runner.lower_priority()
+        niceness("lowered")
+
+    for target in (lambda: niceness("plain"), lowered):
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join()
+    assert found["lowered"] == min(found["plain"] + sphinx_runner.BACKGROUND_NICENESS, 19)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == found["plain"]  # the process is unchanged

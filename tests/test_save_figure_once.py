@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import sys
 import warnings
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -13,6 +17,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from tiptrends.report import style
+
+#: Where save_figure can draw the SVG in a forked copy (Linux).
+FORK = sys.platform == "linux" and hasattr(os, "fork")
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +105,74 @@ def test_nothing_is_clipped_from_a_figure_wider_than_the_page(tmp_path) -> None:
     # a white margin all round: the padding, nothing drawn across the image's edge
     for edge in (img[:5], img[-5:], img[:, :5], img[:, -5:]):
         assert edge.min() > 250
+
+
+def _svg_text(path) -> str:
+    """SVG text without what differs between two saves of one figure (date, random ids)."""
+    text = re.sub(r"<dc:date>[^<]*</dc:date>", "", path.read_text())
+    return re.sub(r"\b(?:[mp]|C\w+_\d+_|image)[0-9a-f]{10}\b", "ID", text)
+
+
+def _svg_pids(monkeypatch, tmp_path, fail_in_copy: bool = False) -> Path:
+    """Record the pid of each process that draws an SVG (one line each) in the returned file."""
+    record, parent, original = tmp_path / "svg-pids.txt", os.getpid(), Figure.savefig
+
+    def savefig(self, fname, *args, **kwargs):
+        if kwargs.get("format") == "svg":
+            with open(record, "a") as f:
+                f.write(f"{os.getpid()}\n")
+            if fail_in_copy and os.getpid() != parent:
+                raise RuntimeError("the copy fails")
+        return original(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return record
+
+
+@pytest.mark.skipif(not FORK, reason="the SVG is drawn beside only where fork is")
+def test_the_svg_is_drawn_beside_the_png(tmp_path, monkeypatch) -> None:
+    record = _svg_pids(monkeypatch, tmp_path)
+    token = style._SVG_BESIDE.set(True)
+    try:
+        style.save_figure(_page_figure(), "page", alt="Page figure", directory=tmp_path / "a")
+    finally:
+        style._SVG_BESIDE.reset(token)
+    pids = record.read_text().split()
+    assert len(pids) == 1 and int(pids[0]) != os.getpid()  # drawn by another process
+    monkeypatch.undo()
+    token = style._SVG_BESIDE.set(False)
+    try:
+        style.save_figure(_page_figure(), "page", alt="Page figure", directory=tmp_path / "b")
+    finally:
+        style._SVG_BESIDE.reset(token)
+    # the same files either way
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert (a / "page.png").read_bytes() == (b / "page.png").read_bytes()
+    assert _svg_text(a / "page.svg") == _svg_text(b / "page.svg")
+
+
+@pytest.mark.skipif(not FORK, reason="the SVG is drawn beside only where fork is")
+def test_an_svg_the_copy_could_not_draw_is_drawn_here(tmp_path, monkeypatch) -> None:
+    record = _svg_pids(monkeypatch, tmp_path, fail_in_copy=True)
+    token = style._SVG_BESIDE.set(True)
+    try:
+        style.save_figure(_page_figure(), "page", alt="Page figure", directory=tmp_path)
+    finally:
+        style._SVG_BESIDE.reset(token)
+    pids = [int(p) for p in record.read_text().split()]
+    assert len(pids) == 2 and pids[0] != os.getpid() and pids[1] == os.getpid()
+    assert "<svg" in (tmp_path / "page.svg").read_text()
+
+
+@pytest.mark.parametrize("alone", ["1", None])
+def test_the_svg_is_drawn_beside_only_in_a_kernel_running_alone(tmp_path, monkeypatch, alone):
+    # the render says so (a CPU to spare); elsewhere (notebooks side by side, a script)
+    # a copy would only add work
+    if alone is None:
+        monkeypatch.delenv(style.ALONE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(style.ALONE_ENV, alone)
+    record = _svg_pids(monkeypatch, tmp_path)
+    style.save_figure(_page_figure(), "page", alt="Page figure", directory=tmp_path)
+    pids = [int(p) for p in record.read_text().split()]
+    assert (pids != [os.getpid()]) == (alone == "1" and FORK), pids

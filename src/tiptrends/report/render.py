@@ -704,6 +704,7 @@ def execute_notebook(
     kernel_log: str | Path | None = None,
     parameters: Mapping[str, Any] | None = None,
     km: Any = None,
+    on_start: Callable[[], None] | None = None,
 ) -> tuple[Any, CellFailure | None]:
     """Execute a notebook in a fresh kernel and return it with the failure, if any.
 
@@ -731,6 +732,8 @@ def execute_notebook(
     km : jupyter_client.KernelManager, optional
         A kernel manager whose kernel is already started (and stopped by the caller); the
         notebook runs in that kernel instead of a fresh one.
+    on_start : callable, optional
+        Called once the kernel is ready, before the first cell runs (its errors ignored).
 
     Returns
     -------
@@ -754,6 +757,10 @@ def execute_notebook(
     def on_cell_execute(cell: Any, cell_index: int) -> None:
         current["index"] = cell_index
 
+    def on_notebook_start(**kwargs: Any) -> None:
+        if on_start is not None:
+            _quietly(on_start)
+
     for attempt in range(2):
         current.clear()
         # a kernel started here listens on private sockets (a given ``km`` has its own)
@@ -765,6 +772,7 @@ def execute_notebook(
                 kernel_name=kernel_name,
                 resources={"metadata": {"path": workdir}},
                 on_cell_execute=on_cell_execute,
+                on_notebook_start=on_notebook_start,
                 # the outputs are complete when the last cell has run: stop the kernel at
                 # once rather than wait for it to exit
                 shutdown_kernel="immediate",
@@ -908,12 +916,18 @@ def _worker_init() -> None:
     die_with_parent(signal.SIGKILL)
 
 
-def job_environment(work: Path, notebook_name: str) -> dict[str, str]:
+#: Set to ``1`` in the kernel of a notebook executed alone (:data:`tiptrends.report.style.ALONE_ENV`:
+#: a CPU to spare, its figures' SVGs are drawn beside their PNGs).
+ALONE_ENV = "TIPTRENDS_ALONE"
+
+
+def job_environment(work: Path, notebook_name: str, *, alone: bool = False) -> dict[str, str]:
     """The environment of a kernel executing into the work folder ``work``.
 
     Everything the notebook writes goes there: its figures (``TIPTRENDS_BUILD_DIR``), its
     recorded results and page data; one BLAS/OpenMP thread unless the caller says otherwise
-    (kernels run side by side).
+    (kernels run side by side). ``alone``: no other notebook runs beside it
+    (:data:`ALONE_ENV`).
     """
     from tiptrends.report.book import PAGE_DATA_FILE_ENV
 
@@ -929,6 +943,10 @@ def job_environment(work: Path, notebook_name: str) -> dict[str, str]:
     )
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
+    if alone:
+        env[ALONE_ENV] = "1"
+    else:
+        env.pop(ALONE_ENV, None)
     return env
 
 
@@ -953,6 +971,8 @@ def _run_one(
     parameters: dict[str, Any] | None = None,
     title: str | None = None,
     km: Any = None,
+    on_start: Callable[[], None] | None = None,
+    alone: bool = False,
 ) -> dict:
     """Execute one notebook into its own work folder (worker process, or this one with ``km``).
 
@@ -976,10 +996,11 @@ def _run_one(
             timeout=timeout,
             kernel_name=kernel_name,
             cwd=workdir,
-            env=job_environment(wdir, nb_path.name),
+            env=job_environment(wdir, nb_path.name, alone=alone),
             kernel_log=wdir / "kernel.log",
             parameters=parameters,
             km=km,
+            on_start=on_start,
         )
         if title:
             retitle(nb, title)
@@ -1388,6 +1409,7 @@ def execute_plans(
     say: Callable[[str], None],
     km: Any = None,
     work_for: Callable[[Plan], Path] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, Outcome]:
     """Execute the plans that must run (in a pool of workers) and promote each as it finishes.
 
@@ -1395,6 +1417,10 @@ def execute_plans(
     profiles go through the same pool, cache and promotion. One plan to run runs in this
     process, in a kernel it starts, or in ``km`` (a started kernel: ``tiptrends profile`` of
     one place) in the folder ``work_for(plan)`` that kernel writes to.
+
+    ``meanwhile``: work of this process that overlaps the execution, called when the one
+    kernel is ready (before, its threads would hold the interpreter lock while this
+    process starts that kernel), else at once.
 
     Returns
     -------
@@ -1418,6 +1444,8 @@ def execute_plans(
         else:
             with _deferred_interrupt():
                 outcomes[plan.name] = _promote(plan, bad, build, work / plan.stem, say)
+    if len(to_run) != 1 and meanwhile is not None:
+        meanwhile()
     if not to_run:
         return outcomes
     ensure_kernel(kernel_name)
@@ -1433,6 +1461,8 @@ def execute_plans(
             plan.parameters,
             plan.title,
             km,
+            meanwhile,
+            alone=True,
         )
         with _deferred_interrupt():
             outcomes[plan.name] = _promote(plan, res, build, folder, say)
@@ -1498,7 +1528,8 @@ def _render_locked(
     shutil.rmtree(work, ignore_errors=True)
     _remove_staged(build)
     outcomes: dict[str, Outcome] = {}
-    preparing = sphinx = exploring = None
+    preparing: list[Any] = []  # the thread preparing the book, once started
+    sphinx = exploring = None
     try:
         plans = plan_render(
             selected,
@@ -1518,16 +1549,8 @@ def _render_locked(
             else:  # why it is not warm (all inputs: tiptrends render --explain)
                 say(f"[re-run] {p.name}: {p.why()}")
         if to_run:
-            if book:  # CSV downloads of the curated tables, meanwhile
-                import threading
-
-                from tiptrends.report.book import prepare_downloads
-
-                preparing = threading.Thread(
-                    target=_quietly, args=(prepare_downloads, build), daemon=True
-                )
-                preparing.start()
-                # Sphinx's imports (about a second) overlap the execution too
+            if book:
+                # Sphinx's imports (about a second) overlap the execution, at a lower priority
                 sphinx = _quietly(start_sphinx, build)
                 # and so does the explorer's data, when stale (a kernel beside the workers)
                 exploring = _explorer_meanwhile(build, nb_dir, plans[0].parts, say)
@@ -1539,11 +1562,14 @@ def _render_locked(
                 timeout=timeout,
                 kernel_name=kernel_name,
                 say=say,
+                meanwhile=(lambda: preparing or preparing.append(_prepare_book(build)))
+                if book
+                else None,
             )
             outcomes.update(ran)
             _rekey_data(to_run, build)
-            if preparing is not None:
-                preparing.join()
+            for thread in preparing:
+                thread.join()
             if exploring is not None:
                 exploring.join()
         names = [p.name for p in selected] + [r.stem + ".ipynb" for r in profiles]
@@ -1563,6 +1589,23 @@ def _render_locked(
         if sphinx is not None:  # not used (the book was current, or the render stopped)
             sphinx.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _prepare_book(build: Path) -> Any:
+    """Start, in a thread of lower priority, what staging the book needs (the CSV downloads
+    of the curated tables and the imports of staging); return the started thread."""
+    import threading
+
+    from tiptrends.report.book import prepare_downloads
+    from tiptrends.report.sphinx_runner import lower_priority
+
+    def prepare() -> None:
+        lower_priority()  # this thread only: the kernel's cells come first
+        prepare_downloads(build)
+
+    thread = threading.Thread(target=_quietly, args=(prepare,), daemon=True)
+    thread.start()
+    return thread
 
 
 def explorer_key(builder: Path, known: Mapping[str, str] | None = None) -> str:

@@ -1,8 +1,9 @@
 """The Sphinx process of the book build: imports first, then waits for its arguments.
 
 ``python -m tiptrends.report.sphinx_runner`` imports Sphinx, MyST-NB and the theme (about
-1.2 s on the 2-CPU benchmark machine), then reads one line of JSON from standard input, the
-``sphinx-build`` arguments, and runs the build with them. Standard input closed without a line:
+1.2 s on the 2-CPU benchmark machine, at a lower priority, :func:`lower_priority`) while it
+reads one line of JSON from standard input, the ``sphinx-build`` arguments, and runs the build
+with them. Standard input closed without a line:
 it exits without building.
 
 :func:`tiptrends.report.book.build_book` starts it when it builds, or takes one started earlier
@@ -16,6 +17,7 @@ SIGTERM (:func:`tiptrends.report.processes.die_with_parent`) and it kills its wh
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -33,18 +35,55 @@ def _stop_group(signum: int, frame: Any) -> None:
     os._exit(128 + signum)
 
 
+#: Niceness added to work done ahead of need (a kernel's cells come first).
+BACKGROUND_NICENESS = 10
+
+
+def lower_priority(increment: int = BACKGROUND_NICENESS) -> None:
+    """Lower the scheduling priority of the calling thread only (on Linux niceness is a
+    thread's own, set by its thread id); elsewhere, or when refused, nothing changes."""
+    import threading
+
+    if sys.platform != "linux":  # elsewhere a thread id given as a process id is another's
+        return
+    with contextlib.suppress(AttributeError, OSError):
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + increment)
+
+
+def _import_sphinx() -> None:
+    """The book's extension, the theme and Sphinx's command (about 1.2 s of CPU)."""
+    import myst_nb.sphinx_ext  # noqa: F401
+    import sphinx.cmd.build  # noqa: F401
+    import sphinx_book_theme  # noqa: F401
+
+
+def _import_meanwhile() -> None:
+    lower_priority()  # ahead of need: while a kernel runs, its cells come first
+    _import_sphinx()
+
+
 def main() -> int:
-    """Import Sphinx and the extensions, then build with the arguments read from stdin."""
+    """Import Sphinx and the extensions, then build with the arguments read from stdin.
+
+    The imports run in a thread of lower priority (on Linux) while this one waits for the
+    arguments; the build runs at the process's own priority.
+    """
+    import threading
+
     signal.signal(signal.SIGTERM, _stop_group)
     die_with_parent(signal.SIGTERM)
     skip_slow_optional_imports()
-    import myst_nb.sphinx_ext  # noqa: F401  (the book's extension and the theme: imported now)
-    import sphinx_book_theme  # noqa: F401
+    importing = threading.Thread(target=_import_meanwhile, daemon=True)
+    importing.start()
+    line = sys.stdin.readline()
+    if not line.strip():  # closed: nothing to build (the imports need not finish)
+        sys.stdout.flush()
+        os._exit(0)
+    importing.join()
+    _import_sphinx()  # done (or, if that thread failed, done here with the error shown)
     from sphinx.cmd.build import build_main
 
-    line = sys.stdin.readline()
-    if not line.strip():
-        return 0
     argv = json.loads(line)
     if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
         print("sphinx_runner: expected a JSON list of strings on stdin", file=sys.stderr)

@@ -550,16 +550,25 @@ def save_figure(
 
     meta = {"Title": name, "Description": alt}
     series = json.dumps(series_colours(fig), ensure_ascii=False, sort_keys=True)
-    buf = io.BytesIO()
-    fig.savefig(
-        buf, format="png", dpi=PNG_DPI, bbox_inches=box, metadata={**meta, SERIES_KEY: series}
-    )
-    png = buf.getvalue()
-    svg = io.BytesIO()
-    fig.savefig(svg, format="svg", bbox_inches=box, metadata=meta)
-    png_path = out / f"{name}.png"
+    svg_path, png_path = out / f"{name}.svg", out / f"{name}.png"
+
+    def save_svg() -> None:
+        svg = io.BytesIO()
+        fig.savefig(svg, format="svg", bbox_inches=box, metadata=meta)
+        write_bytes_atomic(svg_path, svg.getvalue())
+
+    child = _start_beside(save_svg)
+    try:
+        buf = io.BytesIO()
+        fig.savefig(
+            buf, format="png", dpi=PNG_DPI, bbox_inches=box, metadata={**meta, SERIES_KEY: series}
+        )
+        png = buf.getvalue()
+    finally:
+        done = child is not None and _finished(child)
+    if not done:  # not drawn beside (or that failed): drawn here
+        save_svg()
     write_bytes_atomic(png_path, png)
-    write_bytes_atomic(out / f"{name}.svg", svg.getvalue())
     if data is not None:
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         index = not isinstance(frame.index, pd.RangeIndex)
@@ -1112,6 +1121,62 @@ def _tight_box(fig: Figure) -> Any:
     if "tight" not in memo:
         memo["tight"] = fig.get_tightbbox(fig.canvas.get_renderer())
     return memo["tight"]
+
+
+#: Set to ``1`` by ``tiptrends render`` in the kernel of a notebook it executes alone (no
+#: other notebook beside it): a CPU is then free for drawing a figure's SVG beside its PNG.
+ALONE_ENV = "TIPTRENDS_ALONE"
+
+#: Whether :func:`save_figure` draws the SVG in a forked copy of the process while it draws
+#: the PNG (True, False, or None: when :data:`ALONE_ENV` says so).
+_SVG_BESIDE: ContextVar[bool | None] = ContextVar("tiptrends_svg_beside", default=None)
+
+
+def _fork_ok() -> bool:
+    """A forked copy can draw: Linux (fork without exec is safe for matplotlib's Agg and SVG
+    backends there), ``os.fork`` present."""
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+def _start_beside(task: Any) -> int | None:
+    """Run ``task()`` in a forked copy of this process; return its pid (None: not started).
+
+    The two saves of a figure are independent drawings of one state: with a CPU to spare
+    (:data:`ALONE_ENV`) the SVG is drawn while this process draws the PNG; on a busy machine
+    (the notebooks of a full render side by side) a copy would only add work. The copy
+    writes nothing but ``task``'s file (its output streams go to the null device, its
+    warnings are ignored) and leaves with ``os._exit``: 0 when ``task`` succeeded.
+    """
+    wanted = _SVG_BESIDE.get()
+    if wanted is None:
+        wanted = os.environ.get(ALONE_ENV) == "1"
+    if not wanted or not _fork_ok():
+        return None
+    try:
+        with warnings.catch_warnings():  # Python 3.12+ warns of fork in a threaded process
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the copy
+        code = 1
+        try:
+            sys.stdout = sys.stderr = open(os.devnull, "w")  # closed by os._exit
+            warnings.simplefilter("ignore")
+            task()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _finished(pid: int) -> bool:
+    """Wait for the copy :func:`_start_beside` started; True when its task succeeded."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return False
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _saved_box(fig: Figure) -> Any:
