@@ -247,3 +247,32 @@ def test_a_figure_of_curves_is_saved_without_refitting(
     style.save_figure(fig, "curves", alt="Curves", directory=tmp_path)
     assert len(layouts) == 1
     assert "\n" not in note.get_text()
+
+
+def test_results_read_their_slowest_tables_stored_and_equal_to_computed(
+    glotip_2025, glotip_2023, monkeypatch
+) -> None:
+    """The targets, spread, joint fit and claims of chapter 12 are a derived product: read
+    (no published figure loaded) and equal, table by table and number by number, to the
+    tables computed from the grid."""
+    from tiptrends.analyses import multiverse as mvc
+
+    mvc.results()  # stores the product if it is missing or stale
+    with monkeypatch.context() as m:
+
+        def not_read(*args, **kwargs):
+            raise AssertionError("the published targets were computed again")
+
+        m.setattr(mv, "published_targets", not_read)
+        stored = mvc.results()
+    monkeypatch.setattr(mvc, "stored_tables", mvc._tables)  # computed, the product bypassed
+    computed = mvc.results()
+    for name in ("grid", "summary", "spread", "joint", "claims", "axes", "codebook"):
+        pd.testing.assert_frame_equal(
+            getattr(stored, name), getattr(computed, name), check_exact=True
+        )
+    assert (stored.numbers, stored.shares, stored.texts) == (
+        computed.numbers,
+        computed.shares,
+        computed.texts,
+    )

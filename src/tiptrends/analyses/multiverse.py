@@ -209,15 +209,55 @@ def claims_table(grid: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+RESULTS_CODE = ("tiptrends.analyses.multiverse",)
+"""The module computing the stored tables of :func:`results` (with every module it imports:
+the grid's, the registry, the published figures' reader)."""
+
+
+def results_product_name() -> str:
+    """File name of the stored tables of :func:`results` (beside the grid's)."""
+    return mv.product_name().replace("multiverse_grid", "multiverse_results", 1)
+
+
+def _tables(ks: Sequence[str], space: mv.Space, grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`results` that take longest to compute from the grid: the published
+    targets (reading them loads and checks the published figures), the spread by axis, the
+    joint fit and the claims."""
+    targets = mv.published_targets(ks)
+    within = mv.add_within(grid, targets)
+    return {
+        "targets": targets,
+        "spread": mv.spread_by_axis(within, [a.name for a in space.axes]),
+        "joint": mv.joint_fit(within, targets, space),
+        "claims": claims_table(within),
+    }
+
+
+def stored_tables(ks: Sequence[str], space: mv.Space, grid: pd.DataFrame) -> dict[str, Any]:
+    """:func:`_tables` of the declared space as a derived data product: read when the data
+    (every file the grid reads, the published figures and tolerances among them) and the
+    code are unchanged, else computed and stored (by the first kernel that asks)."""
+    from tiptrends.io import derived
+
+    return derived.load_or_build(
+        results_product_name(),
+        lambda: _tables(ks, space, grid),
+        inputs=mv.product_inputs(),
+        code=RESULTS_CODE,
+    )
+
+
 def results() -> Results:
-    """Everything chapter 12 shows (the grid from :func:`mv.run_cached`)."""
+    """Everything chapter 12 shows (the grid from :func:`mv.run_cached`, the tables that take
+    longest from :func:`stored_tables`)."""
     space = mv.load_space()
     ks = keys()
-    targets = mv.published_targets(ks)
-    grid = mv.add_within(mv.run_cached(ks, space), targets)
+    raw = mv.run_cached(ks, space)
+    tables = stored_tables(ks, space, raw)
+    targets = tables["targets"]
+    grid = mv.add_within(raw, targets)
     summary = mv.summary(grid, targets)
-    spread = mv.spread_by_axis(grid, [a.name for a in space.axes])
-    joint = mv.joint_fit(grid, targets, space)
+    spread, joint = tables["spread"], tables["joint"]
     pre_rank = int(np.flatnonzero(joint["prespecified"].to_numpy())[0]) + 1
     main_form = mv.share_of_specs(
         grid, [FL, SE, OTHER], lambda w: (w[FL] > w[SE]) & (w[FL] > w[OTHER])
@@ -267,7 +307,7 @@ def results() -> Results:
         summary,
         spread,
         joint,
-        claims_table(grid),
+        tables["claims"],
         axes_table(space),
         codebook(space),
         numbers,
