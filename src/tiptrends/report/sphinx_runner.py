@@ -58,9 +58,53 @@ def _import_sphinx() -> None:
     import sphinx_book_theme  # noqa: F401
 
 
+#: Selectors the theme's navigation applies to every page written (pydata-sphinx-theme).
+THEME_SELECTORS = (
+    "li",
+    "li.toctree-l1 > details",
+    ".toc-h1",
+    ".toc-h2",
+    "details > a.reference",
+    "details > p.caption",
+)
+
+#: Languages of the code the book's pages highlight (notebook cells, outputs, tracebacks).
+HIGHLIGHTED = ("ipython3", "python", "default", "myst-ansi", "ipythontb", "none")
+
+
+def warm_up() -> None:
+    """Do ahead what every build does first, once per process, with no build's state.
+
+    Sphinx imports its built-in extensions and the book's when it starts; the first page
+    written compiles the regular expressions of the theme's selectors (soupsieve) and of
+    the code lexers (pygments; Sphinx keeps the lexers it made). An incremental build of
+    one changed page spent about a third of its time so (0.3 s of 1.3 s on the 2-CPU
+    machine). Only module-level caches fill; nothing of the book is read.
+    """
+    import importlib
+
+    import soupsieve
+    from sphinx.application import builtin_extensions
+    from sphinx.highlighting import PygmentsBridge
+
+    from tiptrends.report import book_conf
+
+    for name in (*builtin_extensions, *book_conf.extensions):
+        with contextlib.suppress(Exception):  # a build reports a missing extension itself
+            importlib.import_module(name)
+    for selector in THEME_SELECTORS:
+        soupsieve.compile(selector)
+    bridge = PygmentsBridge("html")
+    for language in HIGHLIGHTED:
+        with contextlib.suppress(Exception):
+            bridge.highlight_block("import pandas as pd\nx = 1  # a note\nprint(f'{x}')\n", language)
+
+
 def _import_meanwhile() -> None:
     lower_priority()  # ahead of need: while a kernel runs, its cells come first
     _import_sphinx()
+    with contextlib.suppress(Exception):  # a speed-up only
+        warm_up()
 
 
 def main() -> int:
