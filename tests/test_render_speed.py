@@ -253,31 +253,3 @@ def test_one_notebook_prepares_the_book_once_its_kernel_is_ready(collection, mon
     assert "".join(executed["cells"][-1]["outputs"][0]["text"]).strip() == "1"
     assert render.ALONE_ENV == style.ALONE_ENV
 
-
-def test_work_ahead_of_need_runs_at_a_lower_priority() -> None:
-    """The thread preparing the book and Sphinx's imports yield to the kernel (Linux)."""
-    import os
-    import sys
-    import threading
-
-    import pytest
-
-    from tiptrends.report import sphinx_runner
-
-    if sys.platform != "linux":
-        pytest.skip("niceness per thread is Linux's")
-    found: dict[str, int] = {}
-
-    def niceness(key: str) -> None:
-        found[key] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    def lowered() -> None:
-        sphinx_runner.lower_priority()
-        niceness("lowered")
-
-    for target in (lambda: niceness("plain"), lowered):
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join()
-    assert found["lowered"] == min(found["plain"] + sphinx_runner.BACKGROUND_NICENESS, 19)
-    assert os.getpriority(os.PRIO_PROCESS, 0) == found["plain"]  # the process is unchanged

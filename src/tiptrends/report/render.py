@@ -1550,7 +1550,7 @@ def _render_locked(
                 say(f"[re-run] {p.name}: {p.why()}")
         if to_run:
             if book:
-                # Sphinx's imports (about a second) overlap the execution, at a lower priority
+                # Sphinx's imports (about a second) overlap the execution
                 sphinx = _quietly(start_sphinx, build)
                 # and so does the explorer's data, when stale (a kernel beside the workers)
                 exploring = _explorer_meanwhile(build, nb_dir, plans[0].parts, say)
@@ -1592,18 +1592,13 @@ def _render_locked(
 
 
 def _prepare_book(build: Path) -> Any:
-    """Start, in a thread of lower priority, what staging the book needs (the CSV downloads
-    of the curated tables and the imports of staging); return the started thread."""
+    """Start, in a thread, what staging the book needs (the CSV downloads of the curated
+    tables and the imports of staging); return the started thread."""
     import threading
 
     from tiptrends.report.book import prepare_downloads
-    from tiptrends.report.sphinx_runner import lower_priority
 
-    def prepare() -> None:
-        lower_priority()  # this thread only: the kernel's cells come first
-        prepare_downloads(build)
-
-    thread = threading.Thread(target=_quietly, args=(prepare,), daemon=True)
+    thread = threading.Thread(target=_quietly, args=(prepare_downloads, build), daemon=True)
     thread.start()
     return thread
 

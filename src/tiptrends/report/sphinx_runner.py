@@ -1,8 +1,8 @@
 """The Sphinx process of the book build: imports first, then waits for its arguments.
 
 ``python -m tiptrends.report.sphinx_runner`` imports Sphinx, MyST-NB and the theme (about
-1.2 s on the 2-CPU benchmark machine, at a lower priority, :func:`lower_priority`) while it
-reads one line of JSON from standard input, the ``sphinx-build`` arguments, and runs the build
+1.2 s on the 2-CPU benchmark machine) and warms up (:func:`warm_up`) while it reads one
+line of JSON from standard input, the ``sphinx-build`` arguments, and runs the build
 with them. Standard input closed without a line:
 it exits without building.
 
@@ -33,22 +33,6 @@ def _stop_group(signum: int, frame: Any) -> None:
     if os.getpgrp() == os.getpid():
         os.killpg(os.getpid(), signal.SIGKILL)
     os._exit(128 + signum)
-
-
-#: Niceness added to work done ahead of need (a kernel's cells come first).
-BACKGROUND_NICENESS = 10
-
-
-def lower_priority(increment: int = BACKGROUND_NICENESS) -> None:
-    """Lower the scheduling priority of the calling thread only (on Linux niceness is a
-    thread's own, set by its thread id); elsewhere, or when refused, nothing changes."""
-    import threading
-
-    if sys.platform != "linux":  # elsewhere a thread id given as a process id is another's
-        return
-    with contextlib.suppress(AttributeError, OSError):
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + increment)
 
 
 def _import_sphinx() -> None:
@@ -101,7 +85,6 @@ def warm_up() -> None:
 
 
 def _import_meanwhile() -> None:
-    lower_priority()  # ahead of need: while a kernel runs, its cells come first
     _import_sphinx()
     with contextlib.suppress(Exception):  # a speed-up only
         warm_up()
@@ -110,8 +93,7 @@ def _import_meanwhile() -> None:
 def main() -> int:
     """Import Sphinx and the extensions, then build with the arguments read from stdin.
 
-    The imports run in a thread of lower priority (on Linux) while this one waits for the
-    arguments; the build runs at the process's own priority.
+    The imports and :func:`warm_up` run in a thread while this one waits for the arguments.
     """
     import threading
 
