@@ -51,13 +51,29 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
         events.append("book with early sphinx" if kwargs.get("sphinx") else "book")
         return real_build(*args, **kwargs)
 
+    import threading
+
+    from tiptrends.report import style
+
+    prepared: list[tuple[str, bool]] = []  # (thread, kernel ready) when the book's preparation starts
+    real_prepare = render._prepare_book
+
+    def prepare(build_dir):
+        client = render._RUNNING.get("client")  # the notebook client of this process
+        ready = client is not None and getattr(client, "kc", None) is not None
+        prepared.append((threading.current_thread().name, ready))
+        return real_prepare(build_dir)
+
     monkeypatch.setattr(render, "start_sphinx", start, raising=False)
     monkeypatch.setattr(render, "execute_plans", execute)
     monkeypatch.setattr(book, "build_book", build_book)
+    monkeypatch.setattr(render, "_prepare_book", prepare)
     cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
     assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
     # Sphinx's imports overlap the execution, and the book build uses that process
     assert events == ["sphinx started", "notebooks executed", "book with early sphinx"], events
+    # two notebooks (workers): the book's preparation starts at once
+    assert prepared == [("MainThread", False)], prepared
 
     site = build / "html"
     watched = [
@@ -85,7 +101,8 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
 
     # one chapter's prose edited: it runs again and its page is rebuilt, the other is not
     cells = [new_markdown_cell("# Second notebook"), new_markdown_cell("Edited prose, 4711.")]
-    write_nb(nb_dir / "02_b.ipynb", cells + [new_code_cell("x = 1")])
+    alone = "import os\nprint(os.environ.get('TIPTRENDS_ALONE'))"
+    write_nb(nb_dir / "02_b.ipynb", cells + [new_code_cell(alone)])
     staged: list[str] = []
     real_notebook = book.chapter_notebook
 
@@ -101,6 +118,13 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
     assert edited.book_seconds is not None
     assert "Edited prose, 4711." in (site / "02_b.html").read_text(encoding="utf-8")
     assert _stat(site / "01_a.html")[1] == before[site / "01_a.html"][1], "01_a.html rewritten"
+    # one notebook, run in this process: the book's preparation starts once its kernel is
+    # ready (not while this process starts it), and the kernel knows it runs alone (its
+    # figures' SVGs are drawn beside the PNGs)
+    assert prepared[1:] == [("MainThread", True)], prepared
+    executed = json.loads((build / "executed" / "02_b.ipynb").read_text())
+    assert "".join(executed["cells"][-1]["outputs"][0]["text"]).strip() == "1"
+    assert render.ALONE_ENV == style.ALONE_ENV
 
 
 def test_distributions_read_from_folder_names_equal_the_metadata() -> None:
@@ -220,36 +244,3 @@ def test_explorer_data_built_while_the_notebooks_execute(collection, monkeypatch
     (built_from, built_to), (ran_from, ran_to) = spans["builder"][0], spans["workers"][0]
     assert built_from < ran_to and ran_from < built_to, spans
     assert json.loads((build / explorer.EXPLORER_JSON).read_text()) == {}
-
-
-def test_one_notebook_prepares_the_book_once_its_kernel_is_ready(collection, monkeypatch):
-    """With one notebook to run, the book's preparation (a thread of this process) starts
-    when the kernel is ready, not while this process starts it; with workers, at once."""
-    import threading
-
-    from tiptrends.report import style
-
-    nb_dir, build = collection
-    seen: list[tuple[str, bool]] = []
-    real_prepare = render._prepare_book
-
-    def prepare(build_dir):
-        client = render._RUNNING.get("client")  # the notebook client of this process
-        ready = client is not None and getattr(client, "kc", None) is not None
-        seen.append((threading.current_thread().name, ready))
-        return real_prepare(build_dir)
-
-    monkeypatch.setattr(render, "_prepare_book", prepare)
-    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)  # two: workers
-    assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
-    assert seen == [("MainThread", False)]
-    code = "import os\nprint(os.environ.get('TIPTRENDS_ALONE'))"
-    write_nb(nb_dir / "02_b.ipynb", [new_markdown_cell("# Second notebook"), new_code_cell(code)])
-    edited = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)  # one: here
-    assert edited.exit_code == 0, edited.problems
-    assert seen[1:] == [("MainThread", True)], seen
-    # and its kernel knows it runs alone (its figures' SVGs are drawn beside the PNGs)
-    executed = json.loads((build / "executed" / "02_b.ipynb").read_text())
-    assert "".join(executed["cells"][-1]["outputs"][0]["text"]).strip() == "1"
-    assert render.ALONE_ENV == style.ALONE_ENV
-
