@@ -162,7 +162,9 @@ def by_file(tests: dict[str, float]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, default=ROOT, help="repository to copy")
-    parser.add_argument("--jobs", type=int, default=2, help="pytest workers (make's JOBS)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="pytest workers (make's TEST_JOBS; default: make's)"
+    )
     parser.add_argument(
         "--worktree", action="store_true", help="copy the working tree, not the last commit"
     )
@@ -191,7 +193,7 @@ def main() -> int:
     )
     for var in ("MAKEFLAGS", "MFLAGS", "PYTEST_XDIST_WORKER"):
         env.pop(var, None)
-    make = ["make", f"BIN={bin_dir}", f"JOBS={args.jobs}"]
+    make = ["make", f"BIN={bin_dir}"] + ([f"TEST_JOBS={args.jobs}"] if args.jobs else [])
     steps: dict[str, float] = {}
     cpu: dict[str, float] = {}
     before = load()
@@ -234,7 +236,8 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; JOBS={args.jobs}")
+    workers = args.jobs or (os.cpu_count() or 2) + 1  # the Makefile's TEST_JOBS
+    print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; {workers} pytest workers")
     print(f"load average before: {before}; during make test (1 min): {during}; after: {load()}")
     total = sum(steps.values())
     for name, seconds in steps.items():
