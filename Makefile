@@ -9,10 +9,11 @@ BIN    ?= $(VENV)/bin
 STAMP  := $(VENV)/.tiptrends-installed
 KERNEL := tiptrends
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
-# pytest workers: one more than the CPUs. Many tests spend part of their time waiting (on a
-# kernel starting, a subprocess, the browser, a lock), so a third worker on 2 CPUs keeps them
-# busy: `make test` cold 273 s against 288 and 302 s with two (benchmarks/suite.py --jobs).
-TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
+# pytest workers, one per CPU. A third worker on 2 CPUs (to fill the time tests wait on a
+# kernel, a subprocess, the browser or a lock) gave `make test` cold in 273 s and 305 s,
+# against 288 s and 302 s with two: no clear gain, and more load on the timing-sensitive tests
+# (benchmarks/suite.py --jobs N compares settings).
+TEST_JOBS ?= $(JOBS)
 # absolute .venv (ipykernel and JupyterLab need it); CURDIR is the project folder
 VENV_ABS := $(if $(filter /%,$(firstword $(VENV))),$(VENV),$(CURDIR)/$(VENV))
 BIN_ABS  := $(if $(filter /%,$(firstword $(BIN))),$(BIN),$(CURDIR)/$(BIN))

@@ -236,7 +236,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    workers = args.jobs or (os.cpu_count() or 2) + 1  # the Makefile's TEST_JOBS
+    workers = args.jobs or os.cpu_count() or 2  # the Makefile's TEST_JOBS
     print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; {workers} pytest workers")
     print(f"load average before: {before}; during make test (1 min): {during}; after: {load()}")
     total = sum(steps.values())

@@ -6,11 +6,11 @@ exception). On a workstation that skips the test; in CI (``CI=true``, set by CI 
 by ``.ci/run``), with ``TIPTRENDS_REQUIRE_DATA=1`` or with ``pytest --require-data`` it fails:
 there, a missing input must not turn tests into silent skips.
 
-Several workers (``make test``: ``pytest -n 3 --dist loadgroup`` on 2 CPUs). One renders the collection once
+Two workers (``make test``: ``pytest -n 2 --dist loadgroup``). One renders the collection once
 (:func:`site_render`: chapters and test profiles in one pool, then the book) and runs every
-test that reads the render (the ``render`` group, given to such tests automatically); another
+test that reads the render (the ``render`` group, given to such tests automatically); the other
 starts with the ``long`` group (fresh venvs, the wheel, scratch builds seeded with this
-checkout's derived products, :func:`derived_products`); all then share the short tests.
+checkout's derived products, :func:`derived_products`); both then share the short tests.
 """
 
 from __future__ import annotations

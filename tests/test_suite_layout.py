@@ -1,7 +1,7 @@
-"""The suite's layout on several workers: every test that reads the session render is in its group.
+"""The suite's layout on two workers: every test that reads the session render is in its group.
 
-With ``pytest -n 3 --dist loadgroup`` the worker that renders runs the tests of the render's
-group; a test reading the render from outside it would leave another worker waiting, idle,
+With ``pytest -n 2 --dist loadgroup`` the worker that renders runs the tests of the render's
+group; a test reading the render from outside it would leave the other worker waiting, idle,
 on the render's lock (minutes on a cold build).
 """
 
