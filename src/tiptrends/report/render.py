@@ -69,6 +69,7 @@ from tiptrends.report.results import (
     write_bytes_atomic,
     write_json_atomic,
 )
+from tiptrends.report.startup import ALONE_ENV
 
 CACHE_FORMAT = 2
 
@@ -916,11 +917,6 @@ def _worker_init() -> None:
     die_with_parent(signal.SIGKILL)
 
 
-#: Set to ``1`` in the kernel of a notebook executed alone (:data:`tiptrends.report.style.ALONE_ENV`:
-#: a CPU to spare, its figures' SVGs are drawn beside their PNGs).
-ALONE_ENV = "TIPTRENDS_ALONE"
-
-
 def job_environment(work: Path, notebook_name: str, *, alone: bool = False) -> dict[str, str]:
     """The environment of a kernel executing into the work folder ``work``.
 
@@ -1530,6 +1526,12 @@ def _render_locked(
     outcomes: dict[str, Outcome] = {}
     preparing: list[Any] = []  # the thread preparing the book, once started
     sphinx = exploring = None
+
+    def prepare_book_once() -> None:
+        """Start the book's preparation; a kernel started again (a retry) starts none."""
+        if not preparing:
+            preparing.append(_prepare_book(build))
+
     try:
         plans = plan_render(
             selected,
@@ -1562,9 +1564,7 @@ def _render_locked(
                 timeout=timeout,
                 kernel_name=kernel_name,
                 say=say,
-                meanwhile=(lambda: preparing or preparing.append(_prepare_book(build)))
-                if book
-                else None,
+                meanwhile=prepare_book_once if book else None,
             )
             outcomes.update(ran)
             _rekey_data(to_run, build)

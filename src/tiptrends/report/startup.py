@@ -27,6 +27,11 @@ import sys
 #: Set to ``1`` by the ``tiptrends`` command for the processes (kernels) it starts.
 SKIP_ENV = "TIPTRENDS_SKIP_SLOW_IMPORTS"
 
+#: Set to ``1`` by ``tiptrends render`` in the kernel of a notebook it executes alone (no other
+#: notebook beside it): a CPU is then free, and :func:`tiptrends.report.style.save_figure` draws
+#: a figure's SVG beside its PNG.
+ALONE_ENV = "TIPTRENDS_ALONE"
+
 #: Optional packages whose import costs about a second and that nothing the project runs uses
 #: (a format check notebook files never need; pandera's data synthesis).
 SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax", "hypothesis")

@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 
 from tiptrends import paths, vocab
 from tiptrends.report.results import write_bytes_atomic
+from tiptrends.report.startup import ALONE_ENV
 
 # Okabe, M. & Ito, K. (2008). Color Universal Design. https://jfly.uni-koeln.de/color/
 OKABE_ITO: dict[str, str] = {
@@ -1122,10 +1123,6 @@ def _tight_box(fig: Figure) -> Any:
         memo["tight"] = fig.get_tightbbox(fig.canvas.get_renderer())
     return memo["tight"]
 
-
-#: Set to ``1`` by ``tiptrends render`` in the kernel of a notebook it executes alone (no
-#: other notebook beside it): a CPU is then free for drawing a figure's SVG beside its PNG.
-ALONE_ENV = "TIPTRENDS_ALONE"
 
 #: Whether :func:`save_figure` draws the SVG in a forked copy of the process while it draws
 #: the PNG (True, False, or None: when :data:`ALONE_ENV` says so).
