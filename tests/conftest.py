@@ -230,6 +230,19 @@ def _own_rcparams():
 
 
 @pytest.fixture
+def house_style():
+    """The house style applied for the test (inside its own settings, :func:`_own_rcparams`),
+    and every figure closed after it."""
+    import matplotlib.pyplot as plt
+
+    from tiptrends.report import style
+
+    style.use_house_style()
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
 def scratch_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project root with the real manifest and mappings, and no raw cache.
 
@@ -400,13 +413,13 @@ def seed_derived(products: Path, curated: Path) -> list[str]:
     """
     from tiptrends.methods import derived_tables
 
-    built = set(derived_tables.products())
     target = curated / "derived"
     target.mkdir(parents=True, exist_ok=True)
-    for f in sorted(products.iterdir()):
-        name = f.name.split(".")[0]  # <product>.json and <product>.<part>.parquet
-        if f.is_file() and f.suffix in (".json", ".parquet") and name in built:
-            shutil.copy2(f, target / f.name)
+    for name in derived_tables.products():
+        # a product is its stamp, <name>.json, and its tables, <name>.<table>.parquet
+        for f in [products / f"{name}.json", *products.glob(f"{name}.*.parquet")]:
+            if f.is_file():
+                shutil.copy2(f, target / f.name)
     return sorted(f.stem for f in target.glob("*.json"))
 
 

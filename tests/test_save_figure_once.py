@@ -9,7 +9,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -22,13 +21,8 @@ from tiptrends.report import style
 FORK = sys.platform == "linux" and hasattr(os, "fork")
 
 
-@pytest.fixture(autouse=True)
-def _own_rcparams():
-    """Each test's style changes stay in the test (other test files read the defaults)."""
-    with matplotlib.rc_context():
-        style.use_house_style()
-        yield
-    plt.close("all")
+#: Every test draws in the house style; its settings and figures end with it.
+pytestmark = pytest.mark.usefixtures("house_style")
 
 
 def _page_figure(**kwargs) -> Figure:

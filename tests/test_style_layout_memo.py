@@ -6,21 +6,14 @@ import contextlib
 import re
 import warnings
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
 from tiptrends.report import style
 
-
-@pytest.fixture(autouse=True)
-def _own_rcparams():
-    """Each test's style changes stay in the test (other test files read the defaults)."""
-    with matplotlib.rc_context():
-        style.use_house_style()
-        yield
-    plt.close("all")
+#: Every test draws in the house style; its settings and figures end with it.
+pytestmark = pytest.mark.usefixtures("house_style")
 
 
 def _page_figure() -> Figure:
