@@ -45,16 +45,56 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Recorded by a plugin in the pytest controller: one JSON line per test phase (worker, phase,
-#: seconds, clock time when the report arrived).
+#: seconds, CPU seconds, clock time when the report arrived). The workers load it too, to
+#: measure each phase's CPU seconds: their own and those of the processes they waited for
+#: (kernels, Sphinx, subprocesses).
 PLUGIN = """
-import json, os, time
+import json, os, resource, time
+
+import pytest
 
 _OUT = os.environ["TIPTRENDS_SUITE_REPORTS"]
+_STARTED = {}
+
+
+def _cpu():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def pytest_configure(config):
-    # the tests' own pytest runs (subprocesses) must not load this plugin
-    os.environ.pop("PYTEST_ADDOPTS", None)
+    # the tests' own pytest runs (subprocesses of the workers) must not load this plugin; the
+    # controller keeps the option for the workers it starts
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ.pop("PYTEST_ADDOPTS", None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    _STARTED[item.nodeid] = _cpu()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    _STARTED[item.nodeid] = _cpu()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    _STARTED[item.nodeid] = _cpu()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    started = _STARTED.pop(item.nodeid, None)
+    if started is not None:
+        report.user_properties = [*report.user_properties, ("cpu_seconds", _cpu() - started)]
 
 
 def pytest_runtest_logreport(report):
@@ -62,13 +102,11 @@ def pytest_runtest_logreport(report):
         return
     node = getattr(report, "node", None)  # the xdist worker that ran it (controller side)
     worker = node.gateway.id if node is not None else "main"
-    group = None
-    for key, value in getattr(report, "user_properties", ()):
-        if key == "xdist_group":
-            group = value
+    properties = dict(getattr(report, "user_properties", ()))
     line = {"nodeid": report.nodeid, "when": report.when, "worker": worker,
-            "seconds": report.duration, "at": time.time(), "outcome": report.outcome,
-            "group": group}
+            "seconds": report.duration, "cpu": properties.get("cpu_seconds"),
+            "at": time.time(), "outcome": report.outcome,
+            "group": properties.get("xdist_group")}
     with open(_OUT, "a", encoding="utf-8") as out:
         out.write(json.dumps(line) + "\\n")
 """
@@ -130,15 +168,18 @@ def copy_worktree(repo: Path, target: Path) -> None:
     subprocess.run([*git, "commit", "-qm", "working tree"], cwd=target, check=True)
 
 
-def summarise(reports: Path, started: float, ended: float) -> tuple[dict, dict, dict]:
+def summarise(reports: Path, started: float, ended: float) -> tuple[dict, dict, dict, dict]:
     """Per test: seconds of all its phases; per worker: busy seconds and last report time; per
-    xdist group: its worker and when its last test ended (seconds after ``started``)."""
+    xdist group: its worker and when its last test ended (seconds after ``started``); per test:
+    CPU seconds of all its phases (the worker's and its waited-for processes')."""
     tests: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     workers: dict[str, dict[str, float]] = defaultdict(lambda: {"busy": 0.0, "last": started})
     groups: dict[str, dict] = {}
     for line in reports.read_text().splitlines() if reports.exists() else []:
         r = json.loads(line)
         tests[r["nodeid"]] += r["seconds"]
+        cpu[r["nodeid"]] += r.get("cpu") or 0.0
         w = workers[r["worker"]]
         w["busy"] += r["seconds"]
         w["last"] = max(w["last"], r["at"])
@@ -148,7 +189,7 @@ def summarise(reports: Path, started: float, ended: float) -> tuple[dict, dict, 
             g["tests"].add(r["nodeid"])
     for w in workers.values():
         w["idle_at_end"] = max(0.0, ended - w["last"])
-    return dict(tests), dict(workers), groups
+    return dict(tests), dict(workers), groups, dict(cpu)
 
 
 def by_file(tests: dict[str, float]) -> dict[str, float]:
@@ -217,7 +258,7 @@ def main() -> int:
         steps["test"], cpu["test"], code = run([*make, "test"], repo, env, log)
         during = sampler.stop()
         ended = time.time()
-        tests, workers, groups = summarise(reports, started, ended)
+        tests, workers, groups, tests_cpu = summarise(reports, started, ended)
         renders = (
             [json.loads(x) for x in render_timing.read_text().splitlines()]
             if (render_timing.exists())
@@ -236,8 +277,8 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    workers = args.jobs or os.cpu_count() or 2  # the Makefile's TEST_JOBS
-    print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; {workers} pytest workers")
+    n_workers = args.jobs or os.cpu_count() or 2  # the Makefile's TEST_JOBS
+    print(f"make test cold in a fresh copy; {os.cpu_count()} CPUs; {n_workers} pytest workers")
     print(f"load average before: {before}; during make test (1 min): {during}; after: {load()}")
     total = sum(steps.values())
     for name, seconds in steps.items():
@@ -262,12 +303,21 @@ def main() -> int:
         )
     for name, w in sorted(workers.items()):
         print(f"  worker {name}: busy {w['busy']:.1f} s, idle at the end {w['idle_at_end']:.1f} s")
-    print("15 slowest test files (all their tests)")
+    print(
+        f"  CPU of the tests (workers and their processes): {sum(tests_cpu.values()):.1f} s; "
+        f"the rest of make test's CPU (start-up, collection): "
+        f"{cpu['test'] - sum(tests_cpu.values()):.1f} s"
+    )
+    files_cpu = by_file(tests_cpu)
+    print("15 slowest test files (all their tests): wall, CPU")
     for path, seconds in sorted(by_file(tests).items(), key=lambda kv: -kv[1])[:15]:
-        print(f"  {seconds:7.1f} s  {path}")
-    print("20 slowest tests (setup + call + teardown)")
+        print(f"  {seconds:7.1f} s  {files_cpu.get(path, 0.0):7.1f} s  {path}")
+    print("20 slowest tests (setup + call + teardown): wall, CPU")
     for nodeid, seconds in sorted(tests.items(), key=lambda kv: -kv[1])[:20]:
-        print(f"  {seconds:7.1f} s  {nodeid}")
+        print(f"  {seconds:7.1f} s  {tests_cpu.get(nodeid, 0.0):7.1f} s  {nodeid}")
+    print("20 tests with most CPU: CPU, wall")
+    for nodeid, seconds in sorted(tests_cpu.items(), key=lambda kv: -kv[1])[:20]:
+        print(f"  {seconds:7.1f} s  {tests[nodeid]:7.1f} s  {nodeid}")
     if args.keep:
         print(f"copy kept in {repo}; log {log}")
     return 0 if code == 0 else 1
