@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -156,6 +157,12 @@ class ProfileData:
     def years(self) -> tuple[int, int]:
         """First and last year of the release."""
         return int(self.raw["year"].min()), int(self.raw["year"].max())
+
+    @cached_property
+    def victim_totals(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Country totals of detected victims per year (:func:`_totals`) of ``raw`` and of
+        ``glotip``, computed once for every place profiled from these tables."""
+        return _totals(self.raw), _totals(self.glotip)
 
 
 def load_profile_data(release: str = "2025", previous: str = "2023") -> ProfileData:
@@ -519,21 +526,21 @@ def victim_status(pdata: ProfileData, place: Place) -> pd.DataFrame:
         interpolated and excluded years inside its reporting span (NaN otherwise).
     """
     first, last = pdata.years
-    raw = _totals(_members(pdata.raw, place.members))
-    kept = _totals(_members(pdata.glotip, place.members))
+    raw_totals, kept_totals = pdata.victim_totals
+    raw = _members(raw_totals, place.members)
+    kept = _members(kept_totals, place.members)[["iso3", "year", "value"]]
     grid = pd.MultiIndex.from_product(
         [list(place.members), range(first, last + 1)], names=["iso3", "year"]
     ).to_frame(index=False)
     out = grid.merge(raw, on=["iso3", "year"], how="left")
-    kept_keys = set(zip(kept["iso3"], kept["year"], strict=True))
+    # one row per country and year on both sides: the left merge keeps the grid's rows in order
+    kept = kept.rename(columns={"value": "kept_value"}).assign(is_kept=True)
+    out = out.merge(kept, on=["iso3", "year"], how="left")
     in_raw = out["suppressed"].notna()
-    is_kept = pd.Series(
-        [k in kept_keys for k in zip(out["iso3"], out["year"], strict=True)], index=out.index
-    )
+    is_kept = out.pop("is_kept").notna()
     excluded = in_raw & ~is_kept
     # the kept value: a total an exclusion repairs from the earlier release is that release's
-    kept_value = out[["iso3", "year"]].merge(kept, on=["iso3", "year"], how="left")["value"]
-    out["value"] = kept_value.where(is_kept, out["value"]).to_numpy()
+    out["value"] = out.pop("kept_value").where(is_kept, out["value"])
     reported = ~excluded & out["value"].notna()
     suppressed = ~excluded & ~reported & in_raw
     counts = out[reported].rename(columns={"value": ag.TOTAL_COLUMN})[
