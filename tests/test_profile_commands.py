@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tests.test_render import good_a
+from tests.test_render import quick_a
 from tiptrends import paths
 from tiptrends.cli import main
 from tiptrends.report import render
@@ -56,7 +56,7 @@ def _request(slug: str, name: str, release: str = "2025") -> render.ProfileReque
 def collection(scratch_root: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
     nb_dir = tmp_path / "nbs"
     nb_dir.mkdir()
-    good_a(nb_dir)
+    quick_a(nb_dir)  # a chapter beside the profiles in the pool; only has to run
     _fake_profile(nb_dir)
     monkeypatch.setattr(render, "package_fingerprint", lambda: "pinned")
     return nb_dir, tmp_path / "_build"

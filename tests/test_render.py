@@ -78,6 +78,18 @@ def good_b(nb_dir: Path, value: float = 25.0) -> Path:
     )
 
 
+def quick_a(nb_dir: Path) -> Path:
+    """``01_a`` for tests that only need a first chapter that runs: good_a's title and its
+    number, no figure (a kernel without the ~0.7 s of imports of the house style)."""
+    return write_nb(
+        nb_dir / "01_a.ipynb",
+        [
+            new_markdown_cell("# Counting things\n\nA *first* notebook."),
+            new_code_cell("from tiptrends.report.results import record\nrecord('a_total', 3)"),
+        ],
+    )
+
+
 def broken_b(nb_dir: Path) -> Path:
     return write_nb(
         nb_dir / "02_b.ipynb",
@@ -109,9 +121,12 @@ def _text(page: Path) -> str:
     return page.read_text(encoding="utf-8")
 
 
-def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
+def test_render_cold_warm_changed_and_failing(collection, monkeypatch, capsys) -> None:
+    """One collection through a render's life: cold, warm, a notebook edited, the data changed,
+    then a notebook that fails (loudly, leaving none of its old outputs)."""
     nb_dir, build = collection
-    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    # one worker: the pool of two is exercised by tests/test_render_speed.py
+    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1)
     assert report.exit_code == 0, [str(o.failure) for o in report.outcomes] + report.problems
     assert report.status() == {"01_a.ipynb": "ok", "02_b.ipynb": "ok"}
     assert not [p for p in report.problems if p.startswith("sphinx")], report.problems
@@ -168,23 +183,22 @@ def test_render_cold_warm_and_changed(collection, monkeypatch) -> None:
 
     # a change in the curated data re-executes everything
     (paths.curated_dir() / "glotip.parquet").write_bytes(b"new data")
-    again = render.render(notebooks_dir=nb_dir, build_dir=build, book=False)
+    again = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1, book=False)
     assert set(again.status().values()) == {"ok"}
     assert {o.reason for o in again.outcomes} == {"data changed"}
 
-
-def test_failing_notebook_fails_loudly(collection, capsys) -> None:
-    nb_dir, build = collection
-    assert render.render(notebooks_dir=nb_dir, build_dir=build).exit_code == 0
+    # a notebook that fails: one error line, its page says so, none of its outputs is left
     assert "b_share_pct" in json.loads((build / "results.json").read_text())
     assert (build / "figures" / "b_bar.png").exists()
-
+    assert (build / "html" / "figures" / "b_bar.png").exists(), "the site offers the figure"
     broken_b(nb_dir)
     capsys.readouterr()
     code = render.render(notebooks_dir=nb_dir, build_dir=build).exit_code
     out, err = capsys.readouterr()
     assert code == 1
-    assert "tiptrends: error: 02_b.ipynb: cell 2 `raise ValueError('boom')`: ValueError: boom" in err
+    assert (
+        "tiptrends: error: 02_b.ipynb: cell 2 `raise ValueError('boom')`: ValueError: boom" in err
+    )
     assert "[cached] 01_a.ipynb" in out and "[FAILED] 02_b.ipynb" in out
 
     page = _text(build / "html" / "02_b.html")
@@ -214,7 +228,7 @@ def test_concurrent_renders_end_consistent(collection, tmp_path) -> None:
         "import sys\nfrom tiptrends.report import render\n"
         "render.package_fingerprint = lambda: 'pinned'\n"
         f"sys.exit(render.render(notebooks_dir={str(nb_dir)!r}, build_dir={str(build)!r},"
-        " book=False).exit_code)"
+        " jobs=1, book=False).exit_code)"  # one worker: the test is about the lock
     )
     procs = [
         subprocess.Popen(

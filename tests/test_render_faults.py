@@ -22,7 +22,7 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tests.test_render import good_a, good_b
+from tests.test_render import good_b, quick_a
 from tiptrends.cli import main
 from tiptrends.report import render
 
@@ -32,7 +32,7 @@ def project(scratch_root: Path, monkeypatch) -> tuple[Path, Path]:
     """Two notebooks in a scratch project's ``notebooks/``, its ``_build``; package hash pinned."""
     nb_dir = scratch_root / "notebooks"
     nb_dir.mkdir()
-    good_a(nb_dir)
+    quick_a(nb_dir)  # only has to run; 02_b draws the figure whose promotion fails
     good_b(nb_dir)
     build = scratch_root / "_build"
     monkeypatch.setenv("TIPTRENDS_BUILD_DIR", str(build))
@@ -51,52 +51,54 @@ def _error_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("failing", ["cache entry", "figure"])
 def test_a_full_disk_while_promoting_keeps_the_previous_outputs(
-    project, monkeypatch, capsys, failing: str
+    project, monkeypatch, capsys
 ) -> None:
+    """A full disk while writing the cache entry, then while moving a figure into place."""
     nb_dir, build = project
-    assert main(["render", "--no-book"]) == 0
+    assert main(["render", "--no-book", "--jobs", "1"]) == 0
     before = _snapshot(build, "02_b")
     assert len(before) >= 5  # entry, executed copy, the figure files, results
     good_b(nb_dir, value=30.0)  # 02_b runs again; its new outputs cannot all be written
 
     real_json, real_move = render.write_json_atomic, os.replace
-
-    def full_json(path, data, *args, **kwargs):
-        if failing == "cache entry" and "02_b" in Path(path).name and "cache" in str(path):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_json(path, data, *args, **kwargs)
-
-    def full_replace(src, dst, *args, **kwargs):
-        if failing == "figure" and Path(dst).name == "b_bar.svg":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_move(src, dst, *args, **kwargs)
-
     real_bytes = render.write_bytes_atomic
+    # each render that fails leaves the build as it was (checked below), so the second
+    # case starts from the same state as the first
+    for failing in ("cache entry", "figure"):
 
-    def full_bytes(path, data, *args, **kwargs):  # the old code copied figures with it
-        if failing == "figure" and Path(path).name == "b_bar.svg":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_bytes(path, data, *args, **kwargs)
+        def full_json(path, data, *args, failing=failing, **kwargs):
+            if failing == "cache entry" and "02_b" in Path(path).name and "cache" in str(path):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_json(path, data, *args, **kwargs)
 
-    capsys.readouterr()
-    with monkeypatch.context() as full:  # only these writers: the project stays the scratch one
-        full.setattr(render, "write_json_atomic", full_json)
-        full.setattr(render.os, "replace", full_replace)
-        full.setattr(render, "write_bytes_atomic", full_bytes)
-        code = main(["render", "--no-book"])
-    err = capsys.readouterr().err
+        def full_replace(src, dst, *args, failing=failing, **kwargs):
+            if failing == "figure" and Path(dst).name == "b_bar.svg":
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_move(src, dst, *args, **kwargs)
 
-    assert code == 3, err
-    lines = _error_lines(err)
-    assert len(lines) == 1 and lines[0].startswith("tiptrends: error: "), err
-    named = "cache/02_b.json" if failing == "cache entry" else "figures/b_bar.svg"
-    assert named in lines[0] and "No space left on device" in lines[0], lines[0]
-    assert "before the first cell" not in err
-    assert _snapshot(build, "02_b") == before, "the previous outputs were changed"
-    assert not (build / "cache" / "02_b.failed.json").exists()
-    assert not [f for f in build.rglob(".*") if f.suffix in (".new", ".old", ".tmp")]
+        def full_bytes(path, data, *args, failing=failing, **kwargs):  # how figures were copied
+            if failing == "figure" and Path(path).name == "b_bar.svg":
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_bytes(path, data, *args, **kwargs)
+
+        capsys.readouterr()
+        with monkeypatch.context() as full:  # only these writers: the project stays the scratch one
+            full.setattr(render, "write_json_atomic", full_json)
+            full.setattr(render.os, "replace", full_replace)
+            full.setattr(render, "write_bytes_atomic", full_bytes)
+            code = main(["render", "--no-book"])
+        err = capsys.readouterr().err
+
+        assert code == 3, (failing, err)
+        lines = _error_lines(err)
+        assert len(lines) == 1 and lines[0].startswith("tiptrends: error: "), (failing, err)
+        named = "cache/02_b.json" if failing == "cache entry" else "figures/b_bar.svg"
+        assert named in lines[0] and "No space left on device" in lines[0], lines[0]
+        assert "before the first cell" not in err
+        assert _snapshot(build, "02_b") == before, f"{failing}: the previous outputs were changed"
+        assert not (build / "cache" / "02_b.failed.json").exists(), failing
+        assert not [f for f in build.rglob(".*") if f.suffix in (".new", ".old", ".tmp")], failing
     # the disk has room again: the next render promotes the new outputs
     assert main(["render", "--no-book"]) == 0
     assert json.loads((build / "results.json").read_text())["b_share_pct"]["value"] == 30.0
@@ -250,7 +252,7 @@ def test_kill_9_of_a_render_leaves_no_process_and_the_next_render_proceeds(
 def test_kill_9_during_the_book_build_stops_sphinx(scratch_root, tmp_path) -> None:
     nb_dir, build = tmp_path / "nbs", tmp_path / "_build"
     nb_dir.mkdir()
-    good_a(nb_dir)
+    quick_a(nb_dir)  # only has to run: the test is about Sphinx
     slow = tmp_path / "slow-sphinx"  # while it exists, Sphinx takes a minute to read conf.py
     slow.write_text("")
     (nb_dir / "conf.py").write_text(

@@ -121,7 +121,11 @@ def _no_kernel(*args, **kwargs):
     raise AssertionError("a kernel was requested although every notebook should be cached")
 
 
-def test_a_jupyterlab_run_leaves_the_render_warm(lab_project, monkeypatch, capsys) -> None:
+def test_a_jupyterlab_run_leaves_the_render_warm_and_explain_names_what_changed(
+    lab_project, monkeypatch, capsys
+) -> None:
+    """A run in JupyterLab leaves the render warm; then, from that state, ``--explain``
+    names each input that changed and the render says the same."""
     nb_dir, build = lab_project
     _run_as_jupyterlab(nb_dir / "01_a.ipynb")
 
@@ -144,9 +148,7 @@ def test_a_jupyterlab_run_leaves_the_render_warm(lab_project, monkeypatch, capsy
     assert main(["render", "--explain"]) == 0
     assert capsys.readouterr().out.splitlines() == ["01_a.ipynb: cached", "02_b.ipynb: cached"]
 
-
-def test_explain_names_the_input_that_changed(lab_project, monkeypatch, capsys) -> None:
-    nb_dir, build = lab_project
+    # what Lab and nbconvert left in notebooks/ (checkpoints, the export) stays no input below
     (nb_dir / "lookup.csv").write_text("a\nb\nc\n")  # an input of notebooks/ edited
     (paths.mappings_dir() / "new_names.csv").write_text("name,iso3\n")  # a new data file
     _number_notebook(nb_dir, value=30.0)  # a notebook edited

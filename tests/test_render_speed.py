@@ -34,9 +34,15 @@ def _forbidden(what: str):
 
 
 def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, monkeypatch):
+    """Cold, warm (nothing written: the site's figures drawn while staging included), one
+    chapter edited (only its page rebuilt)."""
     nb_dir, build = collection
     events: list[str] = []
-    real_start, real_execute, real_build = render.start_sphinx, render.execute_plans, book.build_book
+    real_start, real_execute, real_build = (
+        render.start_sphinx,
+        render.execute_plans,
+        book.build_book,
+    )
 
     def start(*args, **kwargs):
         events.append("sphinx started")
@@ -55,7 +61,8 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
 
     from tiptrends.report import style
 
-    prepared: list[tuple[str, bool]] = []  # (thread, kernel ready) when the book's preparation starts
+    # (thread, kernel ready) when the book's preparation starts
+    prepared: list[tuple[str, bool]] = []
     real_prepare = render._prepare_book
 
     def prepare(build_dir):
@@ -64,16 +71,36 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
         prepared.append((threading.current_thread().name, ready))
         return real_prepare(build_dir)
 
+    # the landing page draws its chart while the book is staged, once per set of results,
+    # into _build/figures: the warm render below keeps it and finds the book current
+    from tiptrends.report import site_pages
+
+    (name,) = book.SITE_FIGURES
+    real_landing = site_pages.landing_markdown
+    drawn: list[str] = []
+
+    def landing_markdown(*args, **kwargs):
+        if not drawn:  # drawn once, then served from its cache (as the landing chart)
+            folder = build / "figures"
+            (folder / f"{name}.png").write_bytes(b"\x89PNG chart")
+            (folder / f"{name}.csv").write_text("year,share\n2022,42\n")
+            style._record_alt(folder, name, "Line chart of the shares by form.")
+            drawn.append(name)
+        return real_landing(*args, **kwargs)
+
     monkeypatch.setattr(render, "start_sphinx", start, raising=False)
     monkeypatch.setattr(render, "execute_plans", execute)
     monkeypatch.setattr(book, "build_book", build_book)
     monkeypatch.setattr(render, "_prepare_book", prepare)
+    monkeypatch.setattr(site_pages, "landing_markdown", landing_markdown)
     cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
     assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
     # Sphinx's imports overlap the execution, and the book build uses that process
     assert events == ["sphinx started", "notebooks executed", "book with early sphinx"], events
     # two notebooks (workers): the book's preparation starts at once
     assert prepared == [("MainThread", False)], prepared
+    assert drawn and (build / "book" / "_extra" / "figures" / f"{name}.png").exists()
+    kept = {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()}
 
     site = build / "html"
     watched = [
@@ -98,6 +125,9 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
     assert warm.book_seconds is None
     assert {f: _stat(f) for f in watched} == before, "a warm render rewrote a file"
     assert {f: _stat(f) for f in (build / "book").rglob("*") if f.is_file()} == staged_before
+    assert {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()} == kept
+    alt = json.loads((build / "figures" / "alt_text.json").read_text())
+    assert alt[name] == "Line chart of the shares by form."
 
     # one chapter's prose edited: it runs again and its page is rebuilt, the other is not
     cells = [new_markdown_cell("# Second notebook"), new_markdown_cell("Edited prose, 4711.")]
@@ -151,44 +181,6 @@ def test_json_written_only_when_it_changes(tmp_path: Path) -> None:
     assert json.loads(target.read_text()) == {"a": 2}
 
 
-def test_site_figures_saved_while_staging_leave_no_work_for_the_next_render(
-    collection, monkeypatch
-) -> None:
-    """The landing page draws its chart while the book is staged, once per set of results,
-    into ``_build/figures``: the next render keeps it and finds the book current."""
-    from tiptrends.report import site_pages, style
-
-    nb_dir, build = collection
-    (name,) = book.SITE_FIGURES
-    real_landing = site_pages.landing_markdown
-    drawn: list[str] = []
-
-    def landing_markdown(*args, **kwargs):
-        if not drawn:  # drawn once, then served from its cache (as the landing chart)
-            folder = build / "figures"
-            (folder / f"{name}.png").write_bytes(b"\x89PNG chart")
-            (folder / f"{name}.csv").write_text("year,share\n2022,42\n")
-            style._record_alt(folder, name, "Line chart of the shares by form.")
-            drawn.append(name)
-        return real_landing(*args, **kwargs)
-
-    monkeypatch.setattr(site_pages, "landing_markdown", landing_markdown)
-    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
-    assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
-    assert drawn and (build / "book" / "_extra" / "figures" / f"{name}.png").exists()
-    kept = {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()}
-    with monkeypatch.context() as m:
-        m.setattr(render, "ensure_kernel", _no_kernel)
-        m.setattr(book, "stage_book", _forbidden("the book was staged"))
-        m.setattr(book, "start_sphinx", _forbidden("Sphinx was started"))
-        warm = render.render(notebooks_dir=nb_dir, build_dir=build)
-    assert warm.exit_code == 0, warm.problems
-    assert warm.book_seconds is None
-    assert {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()} == kept
-    alt = json.loads((build / "figures" / "alt_text.json").read_text())
-    assert alt[name] == "Line chart of the shares by form."
-
-
 def test_site_figures_name_the_landing_chart() -> None:
     from tiptrends.report import landing
 
@@ -205,7 +197,11 @@ def test_explorer_data_built_while_the_notebooks_execute(collection, monkeypatch
     nb_dir, build = collection
     # (the collection's second notebook builds a curated table, which makes the data, and so
     # the explorer's key, change during the execution: the book build would rebuild it)
-    write_nb(nb_dir / "02_b.ipynb", [new_markdown_cell("# Second notebook"), new_code_cell("x = 1")])
+    write_nb(
+        nb_dir / "02_b.ipynb", [new_markdown_cell("# Second notebook"), new_code_cell("x = 1")]
+    )
+    # (and the first only has to run: no figure, no house style)
+    write_nb(nb_dir / "01_a.ipynb", [new_markdown_cell("# First notebook"), new_code_cell("y = 1")])
     builder = nb_dir / explorer.BUILDER_NOTEBOOK
     builder.parent.mkdir(parents=True)
     parameters = new_code_cell("output = None", metadata={"tags": ["parameters"]})
@@ -237,7 +233,8 @@ def test_explorer_data_built_while_the_notebooks_execute(collection, monkeypatch
 
     monkeypatch.setattr(render, "execute_plans", timed("workers", real_execute))
     monkeypatch.setattr(explorer, "write_explorer", write)
-    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    # one worker (a pool all the same: two notebooks run); its span is then the longer
+    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1)
     assert report.exit_code == 0, [str(o.failure) for o in report.outcomes] + report.problems
     # built once, in a thread, while the workers ran; the book build found it current
     assert threads == [False], threads
