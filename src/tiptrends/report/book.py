@@ -635,8 +635,13 @@ def _stage_downloads(build: Path, extra: Path, expected: set[Path]) -> list[tupl
         target = extra / "downloads" / "codebook.csv"
         _link_or_copy_if_changed(codebook, target)
         expected.add(target)
-        files.append(("downloads/codebook.csv", "what each column of these files means",
-                      target.stat().st_size))
+        files.append(
+            (
+                "downloads/codebook.csv",
+                "what each column of these files means",
+                target.stat().st_size,
+            )
+        )
 
     for parquet in offered_tables():
         target = extra / "downloads" / "curated" / parquet.name
@@ -709,7 +714,8 @@ def _sphinx_package_files() -> list[Path]:
     """Files of the package that Sphinx reads besides the staged source."""
     here = Path(__file__).resolve().parent
     templates = sorted(f for f in (here / "templates" / "book").rglob("*") if f.is_file())
-    return [here / "book_conf.py", here / "search_terms.py", here / "_sphinx_speed.py", *templates]
+    speed = [here / "_sphinx_speed.py", here / "_myst_nb_lazy.py"]
+    return [here / "book_conf.py", here / "search_terms.py", *speed, *templates]
 
 
 def staged_stamp(src: Path) -> str:
@@ -730,8 +736,9 @@ def inputs_stamp(
     """
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    _add_file_stats(h, [here / "book.py", here / "site_pages.py", here / "book_conf.py",
-                        here / "codebook.py"])
+    _add_file_stats(
+        h, [here / "book.py", here / "site_pages.py", here / "book_conf.py", here / "codebook.py"]
+    )
     _add_file_stats(h, [here / "explorer.py", build / explorer.EXPLORER_JSON])
     _add_file_stats(h, sorted((here / "templates" / "book").rglob("*")))
     _add_file_stats(h, book_files(nb_dir))
@@ -744,8 +751,15 @@ def inputs_stamp(
     for folder in (build / "figures", build / "executed" / "profiles"):
         _add_file_stats(h, sorted(folder.iterdir()) if folder.is_dir() else [])
     _add_file_stats(h, curated_tables())
-    _add_file_stats(h, [paths.manifest_path(), paths.published_dir() / "figures.csv",
-                        paths.data_dir() / "codebook.csv", paths.project_root() / "CITATION.cff"])
+    _add_file_stats(
+        h,
+        [
+            paths.manifest_path(),
+            paths.published_dir() / "figures.csv",
+            paths.data_dir() / "codebook.csv",
+            paths.project_root() / "CITATION.cff",
+        ],
+    )
     return h.hexdigest()
 
 

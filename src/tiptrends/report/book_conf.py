@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tiptrends.report._myst_nb_lazy import defer_executors
 from tiptrends.report.startup import skip_slow_optional_imports
 
 # Sphinx reads this file before it loads MyST-NB (and with it nbformat and jsonschema).
 skip_slow_optional_imports()
+# MyST-NB's notebook executors (jupyter-cache, SQLAlchemy, nbclient) imported only if used:
+# with execution off (below) never
+defer_executors()
 
 _HERE = Path(__file__).resolve().parent
 
@@ -25,11 +29,19 @@ copyright = "tiptrends contributors"
 # autodoc + napoleon: the API reference pages (notebooks/reference/, numpydoc docstrings)
 # search_terms: US spellings as search keywords (British English book; "forced labor" finds it)
 # _sphinx_speed: the Python domain's searches answered once each (same pages, faster build)
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon",
-              "tiptrends.report.search_terms", "tiptrends.report._sphinx_speed"]
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "tiptrends.report.search_terms",
+    "tiptrends.report._sphinx_speed",
+]
 napoleon_google_docstring = False
 napoleon_use_ivar = True
 autodoc_typehints = "description"
+# No type comments in the package (annotations everywhere): autodoc need not read the source
+# of every function to look for them (about a twentieth of the API reference's reading)
+autodoc_use_type_comments = False
 # API objects stay out of the table of contents (the module sections are in it): with every
 # function and constant in it, the tree that each page's navigation copies grew to several
 # thousand entries and writing every page took 20 s instead of 7 s

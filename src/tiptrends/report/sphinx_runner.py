@@ -24,6 +24,7 @@ import signal
 import sys
 from typing import Any
 
+from tiptrends.report._myst_nb_lazy import defer_executors
 from tiptrends.report.processes import die_with_parent
 from tiptrends.report.startup import skip_slow_optional_imports
 
@@ -36,7 +37,12 @@ def _stop_group(signum: int, frame: Any) -> None:
 
 
 def _import_sphinx() -> None:
-    """The book's extension, the theme and Sphinx's command (about 1.2 s of CPU)."""
+    """The book's extension, the theme and Sphinx's command (about 1 s of CPU).
+
+    MyST-NB's notebook executors are left unimported until used (the book executes nothing:
+    :mod:`tiptrends.report._myst_nb_lazy`).
+    """
+    defer_executors()
     import myst_nb.sphinx_ext  # noqa: F401
     import sphinx.cmd.build  # noqa: F401
     import sphinx_book_theme  # noqa: F401
@@ -81,7 +87,9 @@ def warm_up() -> None:
     bridge = PygmentsBridge("html")
     for language in HIGHLIGHTED:
         with contextlib.suppress(Exception):
-            bridge.highlight_block("import pandas as pd\nx = 1  # a note\nprint(f'{x}')\n", language)
+            bridge.highlight_block(
+                "import pandas as pd\nx = 1  # a note\nprint(f'{x}')\n", language
+            )
 
 
 def _import_meanwhile() -> None:
