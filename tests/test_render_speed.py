@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from tests import test_render
 from tests.test_render import _no_kernel, write_nb
+from tiptrends import paths
 from tiptrends.report import book, render
 
 #: Two notebooks in a scratch project, package hash pinned (the render tests' own fixture).
@@ -34,8 +35,8 @@ def _forbidden(what: str):
 
 
 def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, monkeypatch):
-    """Cold, warm (nothing written: the site's figures drawn while staging included), one
-    chapter edited (only its page rebuilt)."""
+    """Cold (the explorer's data built beside the workers), warm (nothing written: the site's
+    figures drawn while staging included), one chapter edited (only its page rebuilt)."""
     nb_dir, build = collection
     events: list[str] = []
     real_start, real_execute, real_build = (
@@ -48,8 +49,12 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
         events.append("sphinx started")
         return real_start(*args, **kwargs)
 
+    spans: dict[str, list[tuple[float, float]]] = {"workers": [], "builder": []}
+
     def execute(*args, **kwargs):
+        started = time.perf_counter()
         out = real_execute(*args, **kwargs)
+        spans["workers"].append((started, time.perf_counter()))
         events.append("notebooks executed")
         return out
 
@@ -58,8 +63,9 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
         return real_build(*args, **kwargs)
 
     import threading
+    import time
 
-    from tiptrends.report import style
+    from tiptrends.report import explorer, style
 
     # (thread, kernel ready) when the book's preparation starts
     prepared: list[tuple[str, bool]] = []
@@ -88,19 +94,55 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
             drawn.append(name)
         return real_landing(*args, **kwargs)
 
+    # a stale explorer's data are built beside the workers, not after them
+    builder = nb_dir / explorer.BUILDER_NOTEBOOK
+    builder.parent.mkdir(parents=True)
+    parameters = new_code_cell("output = None", metadata={"tags": ["parameters"]})
+    writes = new_code_cell(
+        "import pathlib\nout = pathlib.Path(output)\n"
+        "out.parent.mkdir(parents=True, exist_ok=True)\nout.write_text('{}')"
+    )
+    write_nb(builder, [new_markdown_cell("# Explorer data"), parameters, writes])
+    # 02_b builds a curated table on first use, which would change the data, and so the
+    # explorer's key, during the execution (the book build would rebuild it): built already
+    first_use = paths.curated_dir() / "built_on_first_use.parquet"
+    first_use.parent.mkdir(parents=True, exist_ok=True)
+    first_use.write_bytes(b"table")
+    threads: list[bool] = []
+    real_write = explorer.write_explorer
+
+    def write(*args, **kwargs):
+        def builds(*a, **k):  # only when the builder really runs
+            threads.append(threading.current_thread() is threading.main_thread())
+            started = time.perf_counter()
+            try:
+                return kwargs["execute"](*a, **k)
+            finally:
+                spans["builder"].append((started, time.perf_counter()))
+
+        return real_write(*args, **{**kwargs, "execute": builds})
+
     monkeypatch.setattr(render, "start_sphinx", start, raising=False)
     monkeypatch.setattr(render, "execute_plans", execute)
     monkeypatch.setattr(book, "build_book", build_book)
     monkeypatch.setattr(render, "_prepare_book", prepare)
     monkeypatch.setattr(site_pages, "landing_markdown", landing_markdown)
-    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2)
+    monkeypatch.setattr(explorer, "write_explorer", write)
+    # one worker (the pool of two: tests/test_profile_commands.py)
+    cold = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1)
     assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
     # Sphinx's imports overlap the execution, and the book build uses that process
     assert events == ["sphinx started", "notebooks executed", "book with early sphinx"], events
-    # two notebooks (workers): the book's preparation starts at once
+    # two notebooks (a worker): the book's preparation starts at once
     assert prepared == [("MainThread", False)], prepared
     assert drawn and (build / "book" / "_extra" / "figures" / f"{name}.png").exists()
     kept = {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()}
+    # the explorer's data: built once, in a thread, while the workers ran; the book build
+    # found them current
+    assert threads == [False], threads
+    (built_from, built_to), (ran_from, ran_to) = spans["builder"][0], spans["workers"][0]
+    assert built_from < ran_to and ran_from < built_to, spans
+    assert json.loads((build / explorer.EXPLORER_JSON).read_text()) == {}
 
     site = build / "html"
     watched = [
@@ -122,6 +164,7 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
         warm = render.render(notebooks_dir=nb_dir, build_dir=build)
     assert warm.exit_code == 0, warm.problems
     assert set(warm.status().values()) == {"cached"}
+    assert threads == [False], "the explorer's data were built again"
     assert warm.book_seconds is None
     assert {f: _stat(f) for f in watched} == before, "a warm render rewrote a file"
     assert {f: _stat(f) for f in (build / "book").rglob("*") if f.is_file()} == staged_before
@@ -185,59 +228,3 @@ def test_site_figures_name_the_landing_chart() -> None:
     from tiptrends.report import landing
 
     assert book.SITE_FIGURES == {landing.CHART_NAME}
-
-
-def test_explorer_data_built_while_the_notebooks_execute(collection, monkeypatch) -> None:
-    """A stale explorer's data are built beside the workers, not after them."""
-    import threading
-    import time
-
-    from tiptrends.report import explorer
-
-    nb_dir, build = collection
-    # (the collection's second notebook builds a curated table, which makes the data, and so
-    # the explorer's key, change during the execution: the book build would rebuild it)
-    write_nb(
-        nb_dir / "02_b.ipynb", [new_markdown_cell("# Second notebook"), new_code_cell("x = 1")]
-    )
-    # (and the first only has to run: no figure, no house style)
-    write_nb(nb_dir / "01_a.ipynb", [new_markdown_cell("# First notebook"), new_code_cell("y = 1")])
-    builder = nb_dir / explorer.BUILDER_NOTEBOOK
-    builder.parent.mkdir(parents=True)
-    parameters = new_code_cell("output = None", metadata={"tags": ["parameters"]})
-    writes = new_code_cell(
-        "import pathlib\nout = pathlib.Path(output)\n"
-        "out.parent.mkdir(parents=True, exist_ok=True)\nout.write_text('{}')"
-    )
-    write_nb(builder, [new_markdown_cell("# Explorer data"), parameters, writes])
-    spans: dict[str, list[tuple[float, float]]] = {"workers": [], "builder": []}
-    threads: list[bool] = []
-    real_execute, real_write = render.execute_plans, explorer.write_explorer
-
-    def timed(name: str, function):
-        def run(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spans[name].append((start, time.perf_counter()))
-
-        return run
-
-    def write(*args, **kwargs):
-        def builds(*a, **k):  # only when the builder really runs
-            threads.append(threading.current_thread() is threading.main_thread())
-            return timed("builder", kwargs["execute"])(*a, **k)
-
-        return real_write(*args, **{**kwargs, "execute": builds})
-
-    monkeypatch.setattr(render, "execute_plans", timed("workers", real_execute))
-    monkeypatch.setattr(explorer, "write_explorer", write)
-    # one worker (a pool all the same: two notebooks run); its span is then the longer
-    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1)
-    assert report.exit_code == 0, [str(o.failure) for o in report.outcomes] + report.problems
-    # built once, in a thread, while the workers ran; the book build found it current
-    assert threads == [False], threads
-    (built_from, built_to), (ran_from, ran_to) = spans["builder"][0], spans["workers"][0]
-    assert built_from < ran_to and ran_from < built_to, spans
-    assert json.loads((build / explorer.EXPLORER_JSON).read_text()) == {}
