@@ -125,7 +125,7 @@ def test_render_cold_warm_changed_and_failing(collection, monkeypatch, capsys) -
     """One collection through a render's life: cold, warm, a notebook edited, the data changed,
     then a notebook that fails (loudly, leaving none of its old outputs)."""
     nb_dir, build = collection
-    # one worker: the pool of two is exercised by tests/test_render_speed.py
+    # one worker: the pool of two is exercised by tests/test_profile_commands.py
     report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1)
     assert report.exit_code == 0, [str(o.failure) for o in report.outcomes] + report.problems
     assert report.status() == {"01_a.ipynb": "ok", "02_b.ipynb": "ok"}

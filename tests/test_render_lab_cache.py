@@ -73,7 +73,8 @@ def _number_notebook(nb_dir: Path, value: float = 25.0) -> Path:
 
 @pytest.fixture
 def lab_project(scratch_root: Path, monkeypatch) -> tuple[Path, Path]:
-    """Two notebooks in ``notebooks/`` of a scratch project, rendered once (no book)."""
+    """Two notebooks in ``notebooks/`` of a scratch project, rendered once (no book, one
+    worker)."""
     for var in RENDER_ENV:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(render, "package_fingerprint", lambda: "pinned")  # colleagues edit src/
@@ -82,7 +83,7 @@ def lab_project(scratch_root: Path, monkeypatch) -> tuple[Path, Path]:
     (nb_dir / "lookup.csv").write_text("a\nb\n")
     _figure_notebook(nb_dir)
     _number_notebook(nb_dir)
-    first = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=2, book=False)
+    first = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1, book=False)
     assert first.exit_code == 0, [str(o.failure) for o in first.outcomes]
     return nb_dir, build
 
@@ -168,7 +169,7 @@ def test_a_jupyterlab_run_leaves_the_render_warm_and_explain_names_what_changed(
     assert not list(build.glob(".work")), "--explain executes nothing"
 
     # the render says the same (shortened) before it executes, and the next one is warm
-    report = render.render(notebooks_dir=nb_dir, build_dir=build, book=False)
+    report = render.render(notebooks_dir=nb_dir, build_dir=build, jobs=1, book=False)
     assert report.status() == {"01_a.ipynb": "ok", "02_b.ipynb": "ok"}
     out = capsys.readouterr().out
     assert "[re-run] 02_b.ipynb: changed: its own cells, data/mappings/new_names.csv (new), " in out
