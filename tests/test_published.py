@@ -223,6 +223,66 @@ def test_default_path_follows_project_root(scratch_root: Path) -> None:
     assert published_value("glotip2024_victims_total_2022") == 69627
 
 
+# --- the schema check remembered ----------------------------------------------------
+
+
+def _fresh_load(path: Path | None = None) -> pd.DataFrame:
+    """:func:`load_published` as a new process would (the per-process memo emptied)."""
+    published._load_cached.cache_clear()
+    return load_published(path)
+
+
+def test_a_table_checked_once_loads_the_same_without_the_check(scratch_root, monkeypatch):
+    """The first load checks the table with pandera and remembers it; a later load of the
+    same bytes converts the numbers' columns only, to the same frame, dtypes included."""
+    marker = published.checked_marker()
+    assert not marker.exists()
+    checked = _fresh_load()
+    assert marker.is_file()
+
+    def no_check():
+        raise AssertionError("the schema check ran again on a table it passed")
+
+    monkeypatch.setattr(published, "schema", no_check)
+    quick = _fresh_load()
+    pd.testing.assert_frame_equal(quick, checked)
+    assert quick["value"].dtype == "float64" and quick["value_low"].isna().any()
+
+
+def test_a_table_edited_after_its_check_is_checked_again(scratch_root, tmp_path):
+    """The memo is keyed by the table's bytes: an edit (or another file) is checked."""
+    _fresh_load()
+    assert published.checked_marker().is_file()
+    rows, expected = _bad_unit(_rows())
+    _write(published.default_path(), rows)
+    with pytest.raises(DataError, match=expected):
+        _fresh_load()
+    rows, expected = _bad_url(_rows())
+    with pytest.raises(DataError, match=expected):
+        _fresh_load(_write(tmp_path / "other.csv", rows))
+
+
+def test_the_check_key_covers_the_schema_code_and_the_packages(monkeypatch) -> None:
+    content = published.default_path().read_bytes()
+    key = published.check_key(content)
+    assert published.check_key(content + b"\n") != key
+    from importlib import metadata
+
+    real = metadata.version
+    monkeypatch.setattr(
+        metadata, "version", lambda name: "0.0" if name == "pandera" else real(name)
+    )
+    assert published.check_key(content) != key
+
+
+def test_an_unwritable_store_still_loads(scratch_root, monkeypatch) -> None:
+    """Where the marker cannot be written (a read-only installation) every load checks."""
+    (scratch_root / "data" / "curated").mkdir(parents=True)
+    (scratch_root / "data" / "curated" / "derived").write_text("a file, not a folder")
+    assert _fresh_load()["figure_id"].is_unique
+    assert _fresh_load()["figure_id"].is_unique
+
+
 # --- transcription against the reference markdown ----------------------------------
 
 
