@@ -1,4 +1,5 @@
-"""An incremental book build of a page or two runs in one Sphinx process."""
+"""An incremental book build of a page or two runs in one Sphinx process; a set cap
+(``TIPTRENDS_SPHINX_JOBS``) limits the processes of any build."""
 
 from __future__ import annotations
 
@@ -64,3 +65,15 @@ def test_one_changed_page_is_built_by_one_process(tmp_path) -> None:
     every = _Sphinx()
     assert book.build_book(src, build, jobs=2, write_all=True, sphinx=every).ok
     assert every.argv[every.argv.index("-j") + 1] == "2"
+
+
+def test_the_cap_limits_the_processes_of_every_build(tmp_path, monkeypatch) -> None:
+    build = tmp_path / "_build"
+    src, doctrees, later = _staged(build)
+    _touch(src / "03_c.ipynb", later)
+    for cap, expected in (("1", "1"), ("3", "2"), ("0", "2"), ("two", "2")):
+        monkeypatch.setenv(book.SPHINX_JOBS_ENV, cap)
+        _touch(src / "02_b.ipynb", later := later + 10**9)  # changed: built again
+        capped = _Sphinx()
+        assert book.build_book(src, build, jobs=2, write_all=True, sphinx=capped).ok
+        assert capped.argv[capped.argv.index("-j") + 1] == expected, cap

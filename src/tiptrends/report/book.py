@@ -906,6 +906,7 @@ def build_book(
     warnings_file.unlink(missing_ok=True)
     if not write_all and few_pages_changed(src, work / "doctrees"):
         jobs = 1  # a page or two: one process (a second one costs more than it saves)
+    jobs = min(jobs, sphinx_jobs_cap() or jobs)
     argv = [
         "-b",
         "html",
@@ -937,6 +938,26 @@ def build_book(
 
 #: Pages read again by an incremental build that one Sphinx process builds faster than two.
 FEW_PAGES = 2
+
+#: Environment variable capping the Sphinx processes of a book build (``-j``) below the
+#: render's jobs. A second process costs CPU (the full book from scratch: about 4 CPU-s more
+#: than one process's 28, on the 2-CPU machine) and saves time only if a CPU is idle; a test
+#: run whose workers keep both CPUs busy gains nothing from it.
+SPHINX_JOBS_ENV = "TIPTRENDS_SPHINX_JOBS"
+
+
+def sphinx_jobs_cap() -> int | None:
+    """The cap set by :data:`SPHINX_JOBS_ENV` (a positive integer), or None.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(SPHINX_JOBS_ENV, None) and None
+    >>> sphinx_jobs_cap() is None
+    True
+    """
+    value = os.environ.get(SPHINX_JOBS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) >= 1 else None
 
 
 def few_pages_changed(src: Path, doctrees: Path, limit: int = FEW_PAGES) -> bool:
