@@ -19,9 +19,10 @@ two versions of the package, to compare their CPU seconds and pages (``--keep``)
 the digests of the static files' links set aside) and prints the files that differ.
 
 Measured on the 2-CPU development machine, shared (load average 4-7), CPU seconds per build
-from scratch, the package before (``--code``: a ``git archive`` of 38827f2's ``src``) and after
-MyST-NB's executors were deferred, the search index's stems remembered across pages and
-autodoc's search for type comments turned off; runs interleaved:
+from scratch, the package before (``--code``: a ``git archive`` of ``src`` at ccddf20) and after
+(the same with a9e6191's five files) MyST-NB's executors were deferred, the search index's
+stems remembered across pages and autodoc's search for type comments turned off; runs
+interleaved:
 
 =================================================  =================  =================
 book                                               before             after
