@@ -130,6 +130,29 @@ def test_schema_rejects_corrupted_table(scratch_root, edit):
         Z.load_citizenship_map()
 
 
+def test_a_mapping_checked_once_loads_the_same_without_the_check(scratch_root, monkeypatch):
+    """The first load checks the mapping and remembers it; a later load of the same bytes
+    returns the same frame without the check (no pandera, no country list)."""
+    from tiptrends.io import remembered
+
+    assert not remembered.marker_path(Z.CHECK_NAME).exists()
+    checked = Z.load_citizenship_map()
+    assert remembered.marker_path(Z.CHECK_NAME).is_file()
+
+    def no_check():
+        raise AssertionError("the schema check ran again on a mapping it passed")
+
+    monkeypatch.setattr(Z, "_schema", no_check)
+    pd.testing.assert_frame_equal(Z.load_citizenship_map(), checked)
+
+
+def test_a_mapping_edited_after_its_check_is_checked_again(scratch_root):
+    Z.load_citizenship_map()
+    _corrupt(scratch_root, lambda t: t.loc.__setitem__((t["category"] == "Germans", "iso3"), "ZZZ"))
+    with pytest.raises(DataError, match=r"citizenship\.csv: invalid citizenship mapping"):
+        Z.load_citizenship_map()
+
+
 def test_missing_table_raises(scratch_root):
     (scratch_root / "data" / "mappings" / Z.CITIZENSHIP_FILE).unlink()
     with pytest.raises(DataError, match="citizenship.csv"):

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import missing_input
 from tiptrends import paths
 from tiptrends.errors import DataError
-from tiptrends.io import published
+from tiptrends.io import published, remembered
 from tiptrends.io.published import (
     COLUMNS,
     UNITS,
@@ -235,7 +235,7 @@ def _fresh_load(path: Path | None = None) -> pd.DataFrame:
 def test_a_table_checked_once_loads_the_same_without_the_check(scratch_root, monkeypatch):
     """The first load checks the table with pandera and remembers it; a later load of the
     same bytes converts the numbers' columns only, to the same frame, dtypes included."""
-    marker = published.checked_marker()
+    marker = remembered.marker_path(published.CHECK_NAME)
     assert not marker.exists()
     checked = _fresh_load()
     assert marker.is_file()
@@ -252,7 +252,7 @@ def test_a_table_checked_once_loads_the_same_without_the_check(scratch_root, mon
 def test_a_table_edited_after_its_check_is_checked_again(scratch_root, tmp_path):
     """The memo is keyed by the table's bytes: an edit (or another file) is checked."""
     _fresh_load()
-    assert published.checked_marker().is_file()
+    assert remembered.marker_path(published.CHECK_NAME).is_file()
     rows, expected = _bad_unit(_rows())
     _write(published.default_path(), rows)
     with pytest.raises(DataError, match=expected):

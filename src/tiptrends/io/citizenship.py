@@ -28,6 +28,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -355,6 +356,12 @@ def _schema() -> pa.DataFrameSchema:
     )
 
 
+#: Name of the mapping's remembered schema check (:mod:`tiptrends.io.remembered`): a later
+#: process loading the same bytes, with the same schema code (this module and
+#: :mod:`tiptrends.io.countries`, whose ISO3 codes it accepts) and package versions, skips it.
+CHECK_NAME = "citizenship_mapping"
+
+
 def citizenship_map_path() -> str:
     """Return the path of ``data/mappings/citizenship.csv`` as a string."""
     return str(mappings_dir() / CITIZENSHIP_FILE)
@@ -376,18 +383,37 @@ def load_citizenship_map() -> pd.DataFrame:
         ISO3 present although the group is not ``country`` or missing although it
         is, ISO3 not three upper-case letters / unknown code, duplicate categories).
     """
-    import pandera.pandas as pa
-
+    from tiptrends.io import countries, remembered
     from tiptrends.io.countries import read_mapping_csv
 
     path = citizenship_map_path()
+    before = _bytes_or_none(path)
     table = read_mapping_csv(path, "citizenship mapping table")
+    key = None
+    # the key of the bytes the table was read from (unchanged while it was read)
+    if before is not None and before == _bytes_or_none(path):
+        code = [Path(__file__), Path(countries.__file__)]
+        key = remembered.check_key(before, code, ["pandas", "pandera", "country_converter"])
+        if remembered.passed_before(CHECK_NAME, key):
+            return table
+    import pandera.pandas as pa
+
     try:
-        return _schema().validate(table, lazy=True)
+        checked = _schema().validate(table, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise DataError(path, _first_failure(exc, table)) from None
     except pa.errors.SchemaError as exc:  # pragma: no cover - lazy=True raises SchemaErrors
         raise DataError(path, f"invalid citizenship mapping: {str(exc).splitlines()[0]}") from None
+    if key is not None:
+        remembered.remember_pass(CHECK_NAME, key)
+    return checked
+
+
+def _bytes_or_none(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
 
 
 def _first_failure(err: pa.errors.SchemaErrors, table: pd.DataFrame) -> str:

@@ -10,9 +10,7 @@ number. ``data/published/README.md`` describes the columns and the conventions.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import io
-import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +20,7 @@ import pandas as pd
 
 from tiptrends import paths
 from tiptrends.errors import DataError
+from tiptrends.io import remembered
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -170,40 +169,14 @@ def _summarise(err: pa.errors.SchemaErrors, raw: pd.DataFrame) -> str:
     return "schema check failed: " + "; ".join(parts)
 
 
-def checked_marker() -> Path:
-    """Where a passed schema check is remembered: ``published_figures.checked.json`` in the
-    derived-product store (``data/curated/derived/``, which no render or book stamp reads)."""
-    return paths.curated_dir() / "derived" / "published_figures.checked.json"
+#: Name of the table's remembered schema check (:mod:`tiptrends.io.remembered`).
+CHECK_NAME = "published_figures"
 
 
 def check_key(content: bytes) -> str:
     """What a schema check of ``content`` depends on: the table's bytes, this module's code
-    (the schema) and the versions of pandas and pandera (how it is applied), as one sha256."""
-    from importlib import metadata
-
-    h = hashlib.sha256(content)
-    h.update(Path(__file__).read_bytes())
-    for package in ("pandas", "pandera"):
-        h.update(f"{package} {metadata.version(package)}".encode())
-    return h.hexdigest()
-
-
-def _checked_before(key: str) -> bool:
-    try:
-        return json.loads(checked_marker().read_text(encoding="utf-8")).get("key") == key
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def _remember_check(key: str) -> None:
-    """Write the marker of a passed check; a folder that cannot be written is left alone."""
-    from tiptrends.io.atomic import write_text_atomic
-
-    try:
-        checked_marker().parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(checked_marker(), json.dumps({"key": key}))
-    except OSError:
-        pass
+    (the schema) and the versions of pandas and pandera (how it is applied)."""
+    return remembered.check_key(content, [Path(__file__)], ["pandas", "pandera"])
 
 
 @lru_cache(maxsize=8)
@@ -216,7 +189,7 @@ def _load_cached(path: Path, mtime_ns: int) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(path, f"cannot parse CSV: {str(exc).splitlines()[0]}") from exc
     key = check_key(content)
-    if _checked_before(key):
+    if remembered.passed_before(CHECK_NAME, key):
         # the same bytes passed the same schema (pandera, imported for it, costs 0.3 s per
         # kernel): only its one conversion is applied, the numbers' columns to float
         return raw.astype({column: float for column in NUMERIC_COLUMNS})
@@ -226,14 +199,14 @@ def _load_cached(path: Path, mtime_ns: int) -> pd.DataFrame:
         table = schema().validate(raw, lazy=True)
     except SchemaErrors as exc:
         raise DataError(path, _summarise(exc, raw)) from exc
-    _remember_check(key)
+    remembered.remember_pass(CHECK_NAME, key)
     return table
 
 
 def load_published(path: Path | None = None) -> pd.DataFrame:
     """Load and validate the published-figures table.
 
-    The schema check of a table is remembered (:func:`checked_marker`, keyed by
+    The schema check of a table is remembered (:mod:`tiptrends.io.remembered`, keyed by
     :func:`check_key`): a later process loading the same bytes with the same schema code and
     pandas and pandera versions gets the same frame without the check.
 
