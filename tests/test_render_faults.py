@@ -263,7 +263,10 @@ def test_kill_9_during_the_book_build_stops_sphinx(scratch_root, tmp_path) -> No
     group = None
     try:
         root = psutil.Process(proc.pid)
-        _wait_for(lambda: _sphinx(root), 240, "the Sphinx process")
+        # the render starts Sphinx before the notebooks run (it imports while it waits): the
+        # kill comes once the build has begun, while Sphinx reads the slow conf.py
+        _wait_for(lambda: (build / ".sphinx" / "building").exists(), 240, "the book build")
+        _wait_for(lambda: _sphinx(root), 60, "the Sphinx process")
         group = os.getpgid(_sphinx(root)[0].pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
