@@ -3,17 +3,27 @@
 Three places are picked (one with the keyboard); the numbers the page shows equal those of the
 profile functions and of the figure registry; the charts are drawn with their descriptions,
 without a console error, and the page fits 390 px. Screenshots at 1280 and 390 px go to
-``_build/screenshots/``. Driver and site as in :mod:`tests.test_site_browser`.
+``_build/screenshots/``. Browser, waits and site from :mod:`tests.browser`.
 """
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from tests.test_site_browser import NARROW, WIDE, browser, site  # noqa: F401 (fixtures)
+from tests.browser import (
+    NARROW,
+    WIDE,
+    browser_fixture,  # noqa: F401  (the fixture "browser")
+    console_errors,
+    page_width,
+    resize,
+    settle,
+    site_fixture,  # noqa: F401  (the fixture "site")
+    visit,
+    wait_for,
+)
 from tiptrends import paths
 from tiptrends.analyses import places
 from tiptrends.methods import figures
@@ -26,7 +36,7 @@ PICKED = ("NGA", "glotip-western-and-southern-europe", "eu27")
 
 
 @pytest.fixture(scope="module")
-def data(site) -> dict:  # noqa: F811 (the fixture)
+def data(site) -> dict:
     path = paths.build_dir() / explorer.EXPLORER_JSON
     assert path.exists(), "the render wrote no explorer JSON"
     return json.loads(path.read_text(encoding="utf-8"))
@@ -37,29 +47,28 @@ def pdata():
     return places.load_profile_data()
 
 
-def _wait(driver, script: str, timeout: float = 20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = driver.execute_script(script)
-        if got:
-            return got
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for: {script}")
+# True when the place ``{pid}`` is shown: the select names it (the explorer sets it
+# and then draws the place's text and numbers at once) and every chart shown has its SVG (Vega
+# draws it later, from a promise).
+_SHOWN = (
+    "document.getElementById('tt-place').value === {pid} && "
+    "[...document.querySelectorAll('figure.tt-chart')].filter(f => !f.hidden)"
+    ".every(f => f.querySelector('svg'))"
+)
 
 
-def _open_explorer(driver, site, width: int, pid: str = "") -> None:  # noqa: F811
-    driver.set_window_size(width, 900)
-    driver.get((site / "explorer.html").as_uri() + (f"#{pid}" if pid else ""))
-    _wait(driver, "return document.querySelectorAll('#tt-place option').length > 0")
-    _charts_drawn(driver)
+def _open_explorer(driver, site, width: int, pid: str = "") -> None:
+    """The explorer at ``width`` (on ``pid``, given as the URL's fragment), its charts drawn.
+
+    Opening another place of an explorer already open only changes the fragment: the page
+    shows it from its ``hashchange`` handler, without loading again.
+    """
+    visit(driver, (site / "explorer.html").as_uri() + (f"#{pid}" if pid else ""), width)
+    _place_drawn(driver, pid or "world")
 
 
-def _charts_drawn(driver) -> None:
-    _wait(
-        driver,
-        "return [...document.querySelectorAll('figure.tt-chart')].filter(f => !f.hidden)"
-        ".every(f => f.querySelector('svg'))",
-    )
+def _place_drawn(driver, pid: str) -> None:
+    wait_for(driver, _SHOWN.format(pid=json.dumps(pid)))
 
 
 def _shown(driver) -> dict[str, list[str]]:
@@ -67,10 +76,6 @@ def _shown(driver) -> dict[str, list[str]]:
         "const out = {}; document.querySelectorAll('dd[data-tt]').forEach(d => "
         "{ out[d.dataset.tt] = [d.dataset.year, d.textContent]; }); return out;"
     )
-
-
-def _errors(driver) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def _expected(pdata, place) -> dict[str, list[str]]:
@@ -90,7 +95,7 @@ def _expected(pdata, place) -> dict[str, list[str]]:
     return out
 
 
-def test_three_places_show_the_profiles_numbers(site, browser, data, pdata) -> None:  # noqa: F811
+def test_three_places_show_the_profiles_numbers(site, browser, data, pdata) -> None:
     every = {explorer.place_id(p): p for p, _ in explorer.places_to_explore(places, pdata)}
     listed = {p["id"] for p in data["places"]}
     assert listed == set(every)
@@ -100,14 +105,13 @@ def test_three_places_show_the_profiles_numbers(site, browser, data, pdata) -> N
         "return [...document.querySelectorAll('#tt-place option')].map(o => o.value)"
     )
     assert set(options) == listed
-    browser.get_log("browser")
     for pid in PICKED:
         browser.execute_script(
             "const s = document.getElementById('tt-place'); s.value = arguments[0];"
             "s.dispatchEvent(new Event('change'));",
             pid,
         )
-        _charts_drawn(browser)
+        _place_drawn(browser, pid)
         shown = _shown(browser)
         expected = _expected(pdata, every[pid])
         assert shown == expected, pid
@@ -119,47 +123,52 @@ def test_three_places_show_the_profiles_numbers(site, browser, data, pdata) -> N
         )
         assert len(labels) >= 3, labels  # victims, forms, sex and age (convictions: NGA...)
         assert all(a == b and len(a) > 40 and svg for a, b, svg in labels), labels
-        assert not _errors(browser), pid
+        # the page's load and this place's drawing (Vega's promises) logged no error
+        assert not console_errors(browser), pid
 
 
-def test_a_place_is_picked_with_the_keyboard(site, browser) -> None:  # noqa: F811
+def test_a_place_is_picked_with_the_keyboard(site, browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     _open_explorer(browser, site, WIDE, "world")
     select = browser.find_element(By.ID, "tt-place")
     select.send_keys("Nigeria")  # type-ahead of a native select
-    _wait(browser, "return location.hash === '#NGA'")
+    # the change handler sets the fragment, then shows the place, in one task
+    wait_for(browser, "location.hash === '#NGA'")
     assert browser.find_element(By.ID, "tt-place-name").text == "Nigeria"
     select.send_keys(Keys.ARROW_DOWN)
-    _wait(browser, "return location.hash !== '#NGA'")
-    _charts_drawn(browser)
+    wait_for(browser, "location.hash !== '#NGA'")
+    _place_drawn(
+        browser, browser.execute_script("return decodeURIComponent(location.hash.slice(1))")
+    )
     assert browser.find_element(By.ID, "tt-place-name").text != "Nigeria"
-    assert not _errors(browser)
+    assert not console_errors(browser)
 
 
-def test_fits_390_px_and_screenshots(site, browser) -> None:  # noqa: F811
+def test_fits_390_px_and_screenshots(site, browser) -> None:
     out = paths.build_dir() / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     for pid in PICKED:
         _open_explorer(browser, site, NARROW, pid)
         browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
-        width = browser.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth]"
-        )
-        assert width[0] <= width[1] + 1, f"{pid}: {width[0]} px wide at {width[1]} px"
-        assert not _errors(browser), pid
+        settle(browser)  # the opened tables and lists laid out
+        wide, window = page_width(browser)
+        assert wide <= window + 1, f"{pid}: {wide} px wide at {window} px"
+        assert not console_errors(browser), pid
     for width in (WIDE, NARROW):
         _open_explorer(browser, site, width, "eu27")
         height = browser.execute_script("return document.documentElement.scrollHeight")
-        browser.set_window_size(width, min(int(height), 4000))
-        time.sleep(0.5)
+        resize(browser, width, min(int(height), 4000))
+        # Vega draws the charts again for the new window size, from a frame callback
+        settle(browser)
+        _place_drawn(browser, "eu27")
         target = out / f"explorer_{width}.png"
         assert browser.save_screenshot(str(target)), target
         assert target.stat().st_size > 10_000
 
 
-def test_the_place_line_reads_as_a_sentence(site, browser, data) -> None:  # noqa: F811
+def test_the_place_line_reads_as_a_sentence(site, browser, data) -> None:
     """The line under the place's name: 'All 198 countries ...', 'The European Union ...'."""
     from selenium.webdriver.common.by import By
 
@@ -172,7 +181,6 @@ def test_the_place_line_reads_as_a_sentence(site, browser, data) -> None:  # noq
     }
     for pid, start in expected.items():
         _open_explorer(browser, site, WIDE, pid)
-        _charts_drawn(browser)
         line = browser.find_element(By.CSS_SELECTOR, "#tt-place-about p").text
         assert line.startswith(start), (pid, line)
         assert not line.startswith("A all"), line

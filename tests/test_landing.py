@@ -1,7 +1,9 @@
-"""The landing page and the Headline numbers page: findings first, a chart in the first screen,
-findings linking to chapter sections that exist, one row per figure with both bases.
+"""The landing page and the Headline numbers page: findings first, a chart before the first
+table, findings linking to chapter sections that exist, one row per figure with both bases.
 
-The first tests run on made-up results (no data needed); the others read the built book.
+The first tests run on made-up results (no data needed); the others read the built book. That
+the chart is in the first screen is checked in a browser, with the landing page's screenshots
+(``tests/test_site_browser.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import site_fixture  # noqa: F401  (the fixture "site")
 from tests.site import internal_target, read_page
-from tiptrends import paths
 from tiptrends.methods import figures
 from tiptrends.report import landing, site_pages
 
@@ -130,13 +132,6 @@ class _Order(HTMLParser):
             self.findings[-1].append(str(a["href"]))
 
 
-@pytest.fixture(scope="module")
-def site(site_render) -> Path:
-    html = paths.build_dir() / "html"
-    assert (html / "index.html").exists(), "the book was not built"
-    return html
-
-
 @pytest.mark.notebooks
 @pytest.mark.xdist_group("render")
 def test_landing_page_opens_with_findings_and_a_chart(site: Path) -> None:
@@ -181,41 +176,6 @@ def test_headline_page_has_one_row_per_figure_and_both_bases(site: Path) -> None
     for key, fig in figures.FIGURES.items():
         if fig.published_id:
             assert labels.count(fig.label) <= 1, key
-
-
-@pytest.mark.notebooks
-@pytest.mark.xdist_group("render")
-def test_landing_chart_in_first_screen(site: Path) -> None:
-    from tests.test_site_browser import CHROMIUM, DRIVER
-
-    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        pytest.fail("headless Chromium is needed (make browser)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        shots = paths.build_dir() / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        for width, height in ((1280, 900), (390, 844)):
-            driver.set_window_size(width, height)
-            driver.get((site / "index.html").as_uri())
-            top = driver.execute_script(
-                "const i = document.querySelector('figure.tt-landing-chart img');"
-                "return i ? i.getBoundingClientRect().top + window.scrollY : null;"
-            )
-            driver.save_screenshot(str(shots / f"landing_{width}.png"))
-            assert top is not None, "no headline chart"
-            if width == 1280:
-                inner = driver.execute_script("return window.innerHeight;")
-                assert top < inner, f"the chart starts at {top:.0f} px, below the first screen"
-    finally:
-        driver.quit()
 
 
 def test_a_value_two_published_figures_share_describes_neither() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser_fixture, visit  # noqa: F401  (the fixture "browser")
 from tiptrends.report import reporting
 from tiptrends.report.tables import CardTable, people_table
 
@@ -62,36 +63,28 @@ def test_no_minus_zero_and_no_zero_gap_sign() -> None:
     assert reporting.format_gap(-13.27, "percent change", 1) == "-13.3 percentage points"
 
 
+# The shared browser runs the render group's tests: this test joins them (it needs no render)
+# so that a run starts one Chromium.
+@pytest.mark.xdist_group("render")
 @pytest.mark.skipif(not shutil.which("chromedriver"), reason="needs chromium-driver")
-def test_cards_sit_side_by_side_at_1280_and_stack_at_390(tmp_path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-
+def test_cards_sit_side_by_side_at_1280_and_stack_at_390(tmp_path, browser) -> None:
     page = tmp_path / "cards.html"
     body = people_table(reporting.bases_table(_rows())).to_html()
     page.write_text(
         f"<html><head><style>{CSS.read_text()}</style></head>"
         f'<body><article class="bd-article">{body}</article></body></html>'
     )
-    options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options)
-    try:
-        lefts = {}
-        for width in (1280, 390):
-            driver.set_window_size(width, 900)
-            driver.get(page.as_uri())
-            lefts[width] = driver.execute_script(
-                "return Array.from(document.querySelector('.tt-card-values').children)"
-                ".map(e => Math.round(e.getBoundingClientRect().left))"
-            )
-            overflow = driver.execute_script(
-                "return document.documentElement.scrollWidth > window.innerWidth"
-            )
-            assert not overflow, f"the cards overflow at {width} px"
-    finally:
-        driver.quit()
+    lefts = {}
+    for width in (1280, 390):
+        visit(browser, page, width)
+        lefts[width] = browser.execute_script(
+            "return Array.from(document.querySelector('.tt-card-values').children)"
+            ".map(e => Math.round(e.getBoundingClientRect().left))"
+        )
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth > window.innerWidth"
+        )
+        assert not overflow, f"the cards overflow at {width} px"
     assert len(set(lefts[1280])) == 3, "published, reproduction, re-analysis side by side"
     assert len(set(lefts[390])) == 1, "stacked on a phone"
 
