@@ -93,8 +93,7 @@ def test_profiles_and_api_reference_are_pages_of_the_site(site, site_render) -> 
 
 def test_generated_tables_stack_on_a_phone(site, browser) -> None:
     """At 390 px the claims and headline tables are blocks with labels, not sideways scrolls."""
-    names = ("index.html", "headline_numbers.html")
-    for name in names:
+    for name in ("index.html", "headline_numbers.html"):
         visit(browser, site / name, NARROW)
         tables = browser.execute_script(
             "return [...document.querySelectorAll('table.tt-stack')].map(t => "
@@ -104,10 +103,10 @@ def test_generated_tables_stack_on_a_phone(site, browser) -> None:
         assert tables, f"{name}: no stacked table"
         for scroll, client, row, label in tables:
             assert scroll <= client + 1 and row == "block" and label == "inline", name
-    for name in names:
-        visit(browser, site / name, WIDE)
-        label = browser.execute_script(
-            "return getComputedStyle(document.querySelector('.tt-cell-label')).display"
+        # the stacking is the CSS's media query alone: the same page widened is a table again
+        resize(browser, WIDE)
+        label = settle(
+            browser, "getComputedStyle(document.querySelector('.tt-cell-label')).display"
         )
         assert label == "none", name
 
@@ -165,12 +164,14 @@ def test_landing_chart_in_first_screen_and_screenshots(site, browser) -> None:
     screenshots of the page at both widths, as tall as the page (up to 2,400 px)."""
     out = paths.build_dir() / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    visit(browser, site / "index.html", WIDE)
     for width in (WIDE, NARROW):
-        visit(browser, site / "index.html", width)
-        top, inner, height = browser.execute_script(
+        resize(browser, width)  # the page loaded once: its layout is the CSS's, at each width
+        top, inner, height = settle(
+            browser,
             "const i = document.querySelector('figure.tt-landing-chart img');"
-            "return [i ? i.getBoundingClientRect().top + window.scrollY : null,"
-            " window.innerHeight, document.documentElement.scrollHeight];"
+            "[i ? i.getBoundingClientRect().top + window.scrollY : null,"
+            " window.innerHeight, document.documentElement.scrollHeight]",
         )
         assert top is not None, "no headline chart"
         if width == WIDE:
