@@ -222,4 +222,7 @@ def search_hits(driver, site: Path, query: str) -> list[str]:
         cache[key] = driver.execute_script(
             "return [...document.querySelectorAll('#search-results li > a')].map(a => a.href)"
         )
+        # Sphinx keeps the query's words for the next page to highlight: the next test's page
+        # is opened as a reader opens it, not from this search
+        driver.execute_script("localStorage.removeItem('sphinx_highlight_terms')")
     return list(cache[key])
