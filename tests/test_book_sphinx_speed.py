@@ -186,9 +186,10 @@ def test_literalinclude_of_an_object_same_with_and_without(importable: Path) -> 
 
 
 #: Written by the test project's ``conf.py`` when its build ends: the modules of MyST-NB's
-#: executors that the Sphinx process imported.
-EXECUTORS_SEEN = """
-def _executors(app, exception):
+#: executors that the Sphinx process imported, and its garbage collector's settings.
+PROCESS_STATE = """
+def _process_state(app, exception):
+    import gc
     import json
     import sys
     from pathlib import Path
@@ -196,20 +197,23 @@ def _executors(app, exception):
     roots = ("jupyter_cache", "sqlalchemy", "nbclient", "jupyter_client")
     seen = [m for m in sys.modules if m.split(".")[0] in roots or m.startswith("{package}.")]
     seen = [m for m in seen if sys.modules[m] is not None and m != "{package}.base"]
-    Path(app.outdir, "executors.json").write_text(json.dumps(sorted(seen)))
+    state = {{"executors": sorted(seen), "threshold": gc.get_threshold()}}
+    state["frozen"] = gc.get_freeze_count()
+    Path(app.outdir, "process.json").write_text(json.dumps(state))
 
 
 def setup(app):
-    app.connect("build-finished", _executors)
+    app.connect("build-finished", _process_state)
 """
 
 
 def test_book_process_builds_the_same_page_twice(tmp_path: Path) -> None:
     """A set printed in the API reference comes out in one order in every Sphinx process,
-    which imports none of MyST-NB's notebook executors (the book executes nothing)."""
+    which imports none of MyST-NB's notebook executors (the book executes nothing) and
+    collects garbage less often, the imported modules left out."""
     import json
 
-    from tiptrends.report import _myst_nb_lazy, book
+    from tiptrends.report import _myst_nb_lazy, book, sphinx_runner
 
     words = ", ".join(repr(f"option_{i}") for i in range(12))
     (tmp_path / "speedmod_seed.py").write_text(  # a set inside a value (Sphinx sorts bare sets)
@@ -222,7 +226,7 @@ def test_book_process_builds_the_same_page_twice(tmp_path: Path) -> None:
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
         "extensions = ['myst_nb', 'sphinx.ext.autodoc']\nnb_execution_mode = 'off'\n"
-        + EXECUTORS_SEEN.format(package=_myst_nb_lazy.PACKAGE)
+        + PROCESS_STATE.format(package=_myst_nb_lazy.PACKAGE)
     )
     (src / "index.rst").write_text("Page\n====\n\n.. automodule:: speedmod_seed\n   :members:\n")
     pages = []
@@ -232,8 +236,11 @@ def test_book_process_builds_the_same_page_twice(tmp_path: Path) -> None:
         assert book.SphinxProcess(tmp_path / f"{run}.log").run(argv, 120) == 0
         pages.append((out / "html" / "index.html").read_text(encoding="utf-8"))
     assert "option_11" in pages[0] and pages[0] == pages[1]
-    for run in ("a", "b"):  # jupyter-cache, SQLAlchemy, nbclient: about 0.4 s of CPU per build
-        assert json.loads((tmp_path / run / "html" / "executors.json").read_text()) == []
+    for run in ("a", "b"):
+        state = json.loads((tmp_path / run / "html" / "process.json").read_text())
+        assert state["executors"] == []  # jupyter-cache, SQLAlchemy, nbclient: 0.4 CPU-s
+        assert tuple(state["threshold"]) == sphinx_runner.GC_THRESHOLD
+        assert state["frozen"] > 10_000, "the imported modules are collected with the rest"
 
 
 def test_myst_nb_execute_takes_only_the_deferred_classes_from_its_executors() -> None:

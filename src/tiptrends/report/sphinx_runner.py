@@ -98,13 +98,25 @@ def _import_meanwhile() -> None:
         warm_up()
 
 
+#: Thresholds of Python's garbage collector in this process (see :func:`gc.set_threshold`).
+#: The youngest objects are collected after 50,000 allocations, not 700. A build makes
+#: millions of short-lived objects (document nodes, tokens), and with the default thresholds
+#: collecting them took about a sixth of the full book's CPU time; the peak memory stayed the
+#: same (365 MB, full book).
+GC_THRESHOLD = (50_000, 20, 20)
+
+
 def main() -> int:
     """Import Sphinx and the extensions, then build with the arguments read from stdin.
 
-    The imports and :func:`warm_up` run in a thread while this one waits for the arguments.
+    The imports and :func:`warm_up` run in a thread while this one waits for the arguments;
+    what they made is then left out of every later garbage collection (:func:`gc.freeze`:
+    modules, classes and functions live as long as the process anyway).
     """
+    import gc
     import threading
 
+    gc.set_threshold(*GC_THRESHOLD)
     signal.signal(signal.SIGTERM, _stop_group)
     die_with_parent(signal.SIGTERM)
     skip_slow_optional_imports()
@@ -117,6 +129,8 @@ def main() -> int:
     importing.join()
     _import_sphinx()  # done (or, if that thread failed, done here with the error shown)
     from sphinx.cmd.build import build_main
+
+    gc.freeze()
 
     argv = json.loads(line)
     if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
