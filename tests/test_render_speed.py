@@ -67,14 +67,16 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
 
     from tiptrends.report import explorer, style
 
-    # (thread, kernel ready) when the book's preparation starts
+    # (thread, started by a kernel's start of execution) when the book's preparation starts;
+    # render._RUNNING cannot tell: the explorer's kernel, run beside, sets it too
     prepared: list[tuple[str, bool]] = []
     real_prepare = render._prepare_book
 
     def prepare(build_dir):
-        client = render._RUNNING.get("client")  # the notebook client of this process
-        ready = client is not None and getattr(client, "kc", None) is not None
-        prepared.append((threading.current_thread().name, ready))
+        import inspect
+
+        on_start = any(frame.function == "on_notebook_start" for frame in inspect.stack())
+        prepared.append((threading.current_thread().name, on_start))
         return real_prepare(build_dir)
 
     # the landing page draws its chart while the book is staged, once per set of results,
@@ -133,8 +135,9 @@ def test_warm_render_touches_nothing_and_an_edit_rebuilds_its_page(collection, m
     assert cold.exit_code == 0, [str(o.failure) for o in cold.outcomes] + cold.problems
     # Sphinx's imports overlap the execution, and the book build uses that process
     assert events == ["sphinx started", "notebooks executed", "book with early sphinx"], events
-    # two notebooks (a worker): the book's preparation starts at once
-    assert prepared == [("MainThread", False)], prepared
+    # two notebooks, one worker: they run from this process, one after another, and the
+    # book's preparation starts once the first one's kernel is ready
+    assert prepared == [("MainThread", True)], prepared
     assert drawn and (build / "book" / "_extra" / "figures" / f"{name}.png").exists()
     kept = {f.name: _stat(f) for f in (build / "figures").iterdir() if f.is_file()}
     # the explorer's data: built once, in a thread, while the workers ran; the book build

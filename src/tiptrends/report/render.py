@@ -1410,13 +1410,14 @@ def execute_plans(
     """Execute the plans that must run (in a pool of workers) and promote each as it finishes.
 
     The caller holds :func:`tiptrends.report.processes.build_lock`. Chapters and place
-    profiles go through the same pool, cache and promotion. One plan to run runs in this
-    process, in a kernel it starts, or in ``km`` (a started kernel: ``tiptrends profile`` of
-    one place) in the folder ``work_for(plan)`` that kernel writes to.
+    profiles go through the same pool, cache and promotion. With one worker (``jobs=1``, or
+    one plan to run) no pool is started: the plans run from this process, one after another,
+    each in a kernel it starts, or the one plan in ``km`` (a started kernel: ``tiptrends
+    profile`` of one place) in the folder ``work_for(plan)`` that kernel writes to.
 
-    ``meanwhile``: work of this process that overlaps the execution, called when the one
-    kernel is ready (before, its threads would hold the interpreter lock while this
-    process starts that kernel), else at once.
+    ``meanwhile``: work of this process that overlaps the execution, called when the first
+    kernel run from this process is ready (before, its threads would hold the interpreter
+    lock while this process starts that kernel), else at once.
 
     Returns
     -------
@@ -1440,33 +1441,37 @@ def execute_plans(
         else:
             with _deferred_interrupt():
                 outcomes[plan.name] = _promote(plan, bad, build, work / plan.stem, say)
-    if len(to_run) != 1 and meanwhile is not None:
-        meanwhile()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
     if not to_run:
+        if meanwhile is not None:
+            meanwhile()
         return outcomes
     ensure_kernel(kernel_name)
-    if len(to_run) == 1:  # no worker to start (about 1.2 s of imports): its kernel from here
-        plan = to_run[0]
-        folder = work_for(plan) if work_for is not None else work / plan.stem
-        res = _run_one(
-            str(plan.notebook),
-            str(folder),
-            timeout,
-            kernel_name,
-            str(nb_dir),
-            plan.parameters,
-            plan.title,
-            km,
-            meanwhile,
-            alone=True,
-        )
-        with _deferred_interrupt():
-            outcomes[plan.name] = _promote(plan, res, build, folder, say)
+    if workers == 1:  # no worker to start (about 1.5 s of imports each): kernels from here
+        if len(to_run) > 1:
+            say(f"executing {len(to_run)} notebook(s) one after another")
+        for position, plan in enumerate(to_run):
+            folder = work_for(plan) if work_for is not None else work / plan.stem
+            res = _run_one(
+                str(plan.notebook),
+                str(folder),
+                timeout,
+                kernel_name,
+                str(nb_dir),
+                plan.parameters,
+                plan.title,
+                km if len(to_run) == 1 else None,
+                meanwhile if position == 0 else None,  # once the first kernel is ready
+                alone=True,  # no other notebook runs beside it
+            )
+            with _deferred_interrupt():
+                outcomes[plan.name] = _promote(plan, res, build, folder, say)
         return outcomes
+    if meanwhile is not None:
+        meanwhile()
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
 
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
     say(f"executing {len(to_run)} notebook(s) with {workers} worker(s)")
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init)
     pids: list[int] = []
