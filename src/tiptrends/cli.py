@@ -405,6 +405,13 @@ def _cmd_profile(args: argparse.Namespace) -> int:
             requests = _profile_requests(_profile_targets(args), args.release)
         except places.PlaceError as exc:
             return _error(str(exc), EXIT_DATA_ERROR)
+        if not args.queue:
+            # the folders the profiles' outputs are moved into, checked before they run (a
+            # profile takes seconds of a kernel to find that it cannot keep them)
+            for folder in (build / sub / "profiles" for sub in ("executed", "cache")):
+                problem = writable_folder_problem(folder)
+                if problem is not None:
+                    return _error(problem, EXIT_CANNOT_WRITE)
         with build_lock(build):
             render.request_profiles(build, requests, replace=args.all_default)
             if args.queue:
