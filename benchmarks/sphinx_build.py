@@ -19,22 +19,26 @@ two versions of the package, to compare their CPU seconds and pages (``--keep``)
 the digests of the static files' links set aside) and prints the files that differ.
 
 Measured on the 2-CPU development machine, shared (load average 4-7), CPU seconds per build
-from scratch, the package before (``--code``: a ``git archive`` of ``src`` at ccddf20) and after
-(the same with a9e6191's five files) MyST-NB's executors were deferred, the search index's
-stems remembered across pages and autodoc's search for type comments turned off; runs
-interleaved:
+from scratch, three versions of the package run with ``--code`` (``git archive`` of ``src``),
+runs interleaved: A, before (ccddf20); B, MyST-NB's executors deferred, the search index's
+stems remembered across pages, autodoc's search for type comments off (a9e6191); C, B and
+the Sphinx process's garbage collection made rarer (f46ed27):
 
-=================================================  =================  =================
-book                                               before             after
-=================================================  =================  =================
-toy (two notebooks, 3 pages), ``-j 1``             2.05, 1.96, 2.01   1.56, 1.65, 1.54
-full (13 chapters, 27 profiles, API; 53 pages) -j1 31.49, 30.29       28.39, 27.67
-full, ``-j 2``                                     33.46, 34.80       31.96, 32.42
-=================================================  =================  =================
+==============================  ===================  ===================  =========================
+book                            A                    B                    C
+==============================  ===================  ===================  =========================
+toy (2 notebooks, 3 pages) -j1  1.63, 1.58, 1.81     1.33, 1.35, 1.41     1.03, 1.15, 1.21
+full (53 pages: 13 chapters,    31.49, 30.29         28.39, 27.67,        22.97, 24.55,
+27 profiles, API) -j 1                               26.24, 25.05,        24.16, 22.29
+                                                     26.78, 26.11
+full, -j 2                      33.46, 34.80, 31.20  31.96, 32.42, 31.83  26.81, 24.59
+==============================  ===================  ===================  =========================
 
-The pages were the same (``--diff``): only ``.buildinfo`` (the configuration's hash) differs.
-A second Sphinx process (``-j 2``) costs 3-4 CPU-s more than one on the full book; the
-render gives the book its jobs (the CPUs), ``TIPTRENDS_SPHINX_JOBS`` caps them.
+The pages were the same (``--diff``): A and B differ in ``.buildinfo`` only (the
+configuration's hash), B and C only by the new constant's entry in the API reference. A
+second Sphinx process (``-j 2``) costs 2-5 CPU-s more than one on the full book (means: A 2.4,
+B 4.9, C 2.2); the render gives the book its jobs (the CPUs), ``TIPTRENDS_SPHINX_JOBS`` caps
+them.
 """
 
 from __future__ import annotations
