@@ -36,8 +36,8 @@ full, -j 2                      33.46, 34.80, 31.20  31.96, 32.42, 31.83  26.81,
 
 The pages were the same (``--diff``): A and B differ in ``.buildinfo`` only (the
 configuration's hash), B and C only by the new constant's entry in the API reference. A
-second Sphinx process (``-j 2``) costs 2-5 CPU-s more than one on the full book (means: A 2.4,
-B 4.9, C 2.2); the render gives the book its jobs (the CPUs), ``TIPTRENDS_SPHINX_JOBS`` caps
+second Sphinx process (``-j 2``) costs 2-5 CPU-s more than one on the full book (means: A 2.3,
+B 5.4, C 2.2); the render gives the book its jobs (the CPUs), ``TIPTRENDS_SPHINX_JOBS`` caps
 them.
 """
 
