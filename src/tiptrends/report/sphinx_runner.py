@@ -1,7 +1,7 @@
 """The Sphinx process of the book build: imports first, then waits for its arguments.
 
 ``python -m tiptrends.report.sphinx_runner`` imports Sphinx, MyST-NB and the theme (about
-1.2 s on the 2-CPU benchmark machine) and warms up (:func:`warm_up`) while it reads one
+1 s of CPU on the 2-CPU benchmark machine) and warms up (:func:`warm_up`) while it reads one
 line of JSON from standard input, the ``sphinx-build`` arguments, and runs the build
 with them. Standard input closed without a line:
 it exits without building.
