@@ -30,7 +30,8 @@ NARROW, WIDE = 390, 1280
 #: Window height unless a test needs another (a screenshot of the whole page).
 HEIGHT = 900
 
-#: The driver of this test process (started by the first test that asks; see :func:`browser`).
+#: The driver of this test process (started by the first test that asks; see
+#: :func:`browser_fixture`), its window size and the search results read.
 _DRIVER: dict[str, Any] = {}
 
 # Resolves (calls the WebDriver's callback, the script's last argument) after two animation
@@ -40,7 +41,8 @@ _SETTLE = """
 const done = arguments[arguments.length - 1];
 const then = arguments.length > 1 ? arguments[0] : null;
 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
-  try { done(then === null ? null : (0, eval)(then)); } catch (e) { done('error: ' + e); }
+  try { done(then === null ? null : (0, eval)(then)); }
+  catch (e) { done({settle_error: String(e)}); }
 }, 0)));
 """
 
@@ -136,7 +138,10 @@ def settle(driver, expression: str | None = None) -> Any:
     what that queued, and the task after it what was queued with ``setTimeout(0)``. A console
     error or a width change from such work (a late error) has happened when this returns.
     """
-    return driver.execute_async_script(_SETTLE, *([expression] if expression else []))
+    got = driver.execute_async_script(_SETTLE, *([expression] if expression else []))
+    if isinstance(got, dict) and set(got) == {"settle_error"}:
+        raise AssertionError(f"{expression}: {got['settle_error']}")
+    return got
 
 
 def wait_for(driver, expression: str, timeout: float = 20.0) -> Any:
@@ -148,7 +153,7 @@ def wait_for(driver, expression: str, timeout: float = 20.0) -> Any:
     driver.set_script_timeout(timeout + 10)
     got = driver.execute_async_script(_WAIT, expression, int(timeout * 1000))
     if not got:
-        raise AssertionError(f"timed out after {timeout:.0f} s waiting for: {expression}")
+        raise AssertionError(f"timed out after {timeout:g} s waiting for: {expression}")
     return got
 
 
