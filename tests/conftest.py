@@ -26,6 +26,7 @@ from typing import NoReturn, TypeVar
 import pytest
 
 from tiptrends import paths
+from tiptrends.report.startup import tune_gc
 
 # The test processes do without rfc3987-syntax, as the project's own commands do (see
 # tiptrends.report.startup): jsonschema, imported with nbformat, compiles its 38 lark grammars
@@ -34,6 +35,12 @@ from tiptrends import paths
 # left alone: the property tests use it.
 if "rfc3987_syntax" not in sys.modules:
     sys.modules["rfc3987_syntax"] = None
+
+# The test processes collect garbage as the project's own processes do (tiptrends.report.
+# startup.GC_THRESHOLD): with Python's thresholds collection cost about 6% of the CPU time of the
+# data-heavy tests. What collection imports lives for the whole run and is frozen then
+# (pytest_collection_finish), left out of every later collection.
+tune_gc()
 
 T = TypeVar("T")
 
@@ -61,6 +68,12 @@ def pytest_configure(config: pytest.Config) -> None:
         import tempfile
 
         os.environ[GROUPS_DIR_ENV] = tempfile.mkdtemp(prefix="tiptrends-xdist-groups-")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    import gc
+
+    gc.freeze()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -316,14 +329,25 @@ def site_render(worker_id: str, testrun_uid: str):
     import time
 
     from tests.render_once import render_once
-    from tiptrends.report import render
+    from tiptrends.report import book, render
 
     force = os.environ.get("TIPTRENDS_TEST_FORCE_RENDER") == "1"
     build = paths.build_dir()
 
     def profiles_and_chapters(forced: bool):
         render_test_profiles(build)
-        return render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT)
+        # one Sphinx process for the book (the same pages as two, benchmarks/sphinx_build.py):
+        # the other pytest worker keeps the second CPU busy, and a second Sphinx process
+        # costs about 4 CPU-s more
+        previous = os.environ.get(book.SPHINX_JOBS_ENV)
+        os.environ[book.SPHINX_JOBS_ENV] = "1"
+        try:
+            return render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT)
+        finally:
+            if previous is None:
+                os.environ.pop(book.SPHINX_JOBS_ENV, None)
+            else:
+                os.environ[book.SPHINX_JOBS_ENV] = previous
 
     started, clock = time.time(), time.perf_counter()
     report = render_once(build, testrun_uid, worker_id, force, profiles_and_chapters)

@@ -213,7 +213,7 @@ def test_book_process_builds_the_same_page_twice(tmp_path: Path) -> None:
     collects garbage less often, the imported modules left out."""
     import json
 
-    from tiptrends.report import _myst_nb_lazy, book, sphinx_runner
+    from tiptrends.report import _myst_nb_lazy, book, startup
 
     words = ", ".join(repr(f"option_{i}") for i in range(12))
     (tmp_path / "speedmod_seed.py").write_text(  # a set inside a value (Sphinx sorts bare sets)
@@ -239,7 +239,7 @@ def test_book_process_builds_the_same_page_twice(tmp_path: Path) -> None:
     for run in ("a", "b"):
         state = json.loads((tmp_path / run / "html" / "process.json").read_text())
         assert state["executors"] == []  # jupyter-cache, SQLAlchemy, nbclient: 0.4 CPU-s
-        assert tuple(state["threshold"]) == sphinx_runner.GC_THRESHOLD
+        assert tuple(state["threshold"]) == startup.GC_THRESHOLD
         assert state["frozen"] > 10_000, "the imported modules are collected with the rest"
 
 

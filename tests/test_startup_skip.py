@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -29,3 +31,20 @@ def test_schema_checks_run_and_fail_without_hypothesis(glotip_2025) -> None:
     assert "refused SchemaError" in lines
     assert "hypothesis None" in lines  # never imported: looks absent to pandera
     assert f"rows {len(glotip_2025)}" in lines
+
+
+def test_the_projects_kernels_collect_garbage_less_often_and_others_as_usual() -> None:
+    """A kernel the command starts (SKIP_ENV set) takes the thresholds when it imports prose,
+    as the command itself does; a researcher's own process keeps Python's."""
+    from tiptrends.report import startup
+
+    threshold = "import gc\nprint(list(gc.get_threshold()))\n"
+    plain = subprocess.run([sys.executable, "-c", threshold], capture_output=True, text=True)
+    code = "import tiptrends.report.prose\n" + threshold
+    env = {k: v for k, v in os.environ.items() if k != startup.SKIP_ENV}
+    for skip, expected in (("1", list(startup.GC_THRESHOLD)), (None, json.loads(plain.stdout))):
+        run_env = {**env, startup.SKIP_ENV: skip} if skip else env
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=run_env
+        )
+        assert json.loads(out.stdout) == expected, skip

@@ -26,7 +26,7 @@ from typing import Any
 
 from tiptrends.report._myst_nb_lazy import defer_executors
 from tiptrends.report.processes import die_with_parent
-from tiptrends.report.startup import skip_slow_optional_imports
+from tiptrends.report.startup import skip_slow_optional_imports, tune_gc
 
 
 def _stop_group(signum: int, frame: Any) -> None:
@@ -98,12 +98,6 @@ def _import_meanwhile() -> None:
         warm_up()
 
 
-#: Thresholds of Python's garbage collector in this process (see :func:`gc.set_threshold`).
-#: The youngest objects are collected after 50,000 allocations, not 700. A build makes
-#: millions of short-lived objects (document nodes, tokens), and with the default thresholds
-#: collecting them took about a sixth of the full book's CPU time; the peak memory stayed the
-#: same (365 MB, full book).
-GC_THRESHOLD = (50_000, 20, 20)
 
 
 def main() -> int:
@@ -116,7 +110,7 @@ def main() -> int:
     import gc
     import threading
 
-    gc.set_threshold(*GC_THRESHOLD)
+    tune_gc()  # a build makes millions of short-lived objects (nodes, tokens)
     signal.signal(signal.SIGTERM, _stop_group)
     die_with_parent(signal.SIGTERM)
     skip_slow_optional_imports()
