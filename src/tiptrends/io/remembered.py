@@ -1,8 +1,8 @@
 """Schema checks of small configuration tables, remembered between processes.
 
-The published-figures table and the citizenship mapping are checked with pandera whenever a
+The published-figures table and the citizenship mapping are checked with pandera when a
 process loads them. Importing pandera and running the checks costs about a quarter of a
-second, paid again by every kernel of a render. The result of a check depends only on the
+second, which every kernel of a render would pay again. The result of a check depends only on the
 table's bytes, the code that defines the schema and the versions of the packages that apply
 it, so a passed check is remembered under a sha256 of all of these (:func:`check_key`), in a
 marker file of the derived-product store (``data/curated/derived/``, read by no render or
@@ -33,10 +33,10 @@ def check_key(content: bytes, code: Iterable[Path], packages: Iterable[str]) -> 
 
     Examples
     --------
-    >>> code = [Path(__file__)]
-    >>> check_key(b"a,b", code, ["pandas"]) == check_key(b"a,b", code, ["pandas"])
+    >>> key = check_key(b"a,b", [Path(__file__)], ["pandas"])
+    >>> key == check_key(b"a,b", [Path(__file__)], ["pandas"])
     True
-    >>> check_key(b"a,b", code, ["pandas"]) == check_key(b"a,c", code, ["pandas"])
+    >>> key == check_key(b"a,c", [Path(__file__)], ["pandas"])
     False
     """
     h = hashlib.sha256(content)
