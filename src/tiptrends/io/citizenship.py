@@ -387,13 +387,12 @@ def load_citizenship_map() -> pd.DataFrame:
     from tiptrends.io.countries import read_mapping_csv
 
     path = citizenship_map_path()
-    before = _bytes_or_none(path)
-    table = read_mapping_csv(path, "citizenship mapping table")
+    content = _bytes_or_none(path)  # None: read_mapping_csv says what is wrong
+    table = read_mapping_csv(path, "citizenship mapping table", content)
     key = None
-    # the key of the bytes the table was read from (unchanged while it was read)
-    if before is not None and before == _bytes_or_none(path):
+    if content is not None:  # the key of the bytes the table was read from
         code = [Path(__file__), Path(countries.__file__)]
-        key = remembered.check_key(before, code, ["pandas", "pandera", "country_converter"])
+        key = remembered.check_key(content, code, ["pandas", "pandera", "country_converter"])
         if remembered.passed_before(CHECK_NAME, key):
             return table
     import pandera.pandas as pa

@@ -183,7 +183,7 @@ def _manual_table_cached(path_str: str, mtime: float) -> pd.DataFrame:
     return _read_manual(path_str)
 
 
-def read_mapping_csv(path: str | Path, what: str) -> pd.DataFrame:
+def read_mapping_csv(path: str | Path, what: str, content: bytes | None = None) -> pd.DataFrame:
     """Read a mapping table as text, or raise one DataError naming the file and the line.
 
     Every row must have as many fields as the header (pandas would otherwise take a row
@@ -195,6 +195,8 @@ def read_mapping_csv(path: str | Path, what: str) -> pd.DataFrame:
         The CSV file.
     what : str
         What the file is, for the message (e.g. ``"country name mapping table"``).
+    content : bytes, optional
+        The file's bytes, when the caller has read them (they are then not read again).
 
     Returns
     -------
@@ -202,7 +204,8 @@ def read_mapping_csv(path: str | Path, what: str) -> pd.DataFrame:
         Every column as ``str``, empty cells as ``""``.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes() if content is None else content
+        text = data.decode("utf-8")
     except FileNotFoundError as exc:
         raise DataError(path, f"{what} not found") from exc
     except UnicodeDecodeError as exc:

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-from tiptrends import paths
-
 
 def marker_path(name: str) -> Path:
     """The marker of table ``name``: ``<name>.checked.json`` in the derived-product store."""
-    return paths.curated_dir() / "derived" / f"{name}.checked.json"
+    from tiptrends.io.derived import derived_dir
+
+    return derived_dir() / f"{name}.checked.json"
 
 
 def check_key(content: bytes, code: Iterable[Path], packages: Iterable[str]) -> str:
