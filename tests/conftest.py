@@ -339,15 +339,9 @@ def site_render(worker_id: str, testrun_uid: str):
         # one Sphinx process for the book (the same pages as two, benchmarks/sphinx_build.py):
         # the other pytest worker keeps the second CPU busy, and a second Sphinx process
         # costs about 4 CPU-s more
-        previous = os.environ.get(book.SPHINX_JOBS_ENV)
-        os.environ[book.SPHINX_JOBS_ENV] = "1"
-        try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(book.SPHINX_JOBS_ENV, "1")
             return render.render(jobs=os.cpu_count() or 2, force=forced, timeout=CELL_TIMEOUT)
-        finally:
-            if previous is None:
-                os.environ.pop(book.SPHINX_JOBS_ENV, None)
-            else:
-                os.environ[book.SPHINX_JOBS_ENV] = previous
 
     started, clock = time.time(), time.perf_counter()
     report = render_once(build, testrun_uid, worker_id, force, profiles_and_chapters)
