@@ -98,8 +98,6 @@ def _import_meanwhile() -> None:
         warm_up()
 
 
-
-
 def main() -> int:
     """Import Sphinx and the extensions, then build with the arguments read from stdin.
 
